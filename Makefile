@@ -1,0 +1,70 @@
+# Deux commandes suffisent : `make run` (démonstration) et `make test` (toute la suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOTE ?= 127.0.0.1:8000
+
+.PHONY: install install-test chromium run migrate demo test test-navigateur worker beat assets format
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installe: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installe-test: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installe
+
+install: $(VENV)/.installe
+
+install-test: $(VENV)/.installe-test
+
+# Chromium de Debian pour les tests navigateur (Playwright ne peut pas télécharger le sien).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium manque : installez le paquet Debian « chromium » (sudo apt-get install chromium)."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "Le produit répond sur http://$(HOTE)/ (Ctrl+C pour arrêter)."
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOTE)
+
+test: install-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+test-navigateur: install-test chromium
+	$(BIN)/pytest -m navigateur
+
+worker: install
+	$(BIN)/celery -A logisens_suivi worker -l info
+
+beat: install
+	$(BIN)/celery -A logisens_suivi beat -l info
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Met à jour les ressources front copiées dans static/vendor depuis le registre npm.
+assets:
+	rm -rf node_modules && npm install --no-audit --no-fund
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+	cp -r node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccompagnementConfig(AppConfig):
+    name = "accompagnement"
+    verbose_name = "Accompagnements"

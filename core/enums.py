@@ -1,0 +1,64 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Rôle d'une personne dans un dispositif : il décide de ce qu'elle voit (DESIGN.md §3)."""
+
+    COORDINATEUR = "coordinateur", "Coordinateur·rice"
+    TRAVAILLEUR_SOCIAL = "travailleur_social", "Travailleur·se social·e"
+    INFIRMIER = "infirmier", "Infirmier·ère"
+    PSYCHOLOGUE = "psychologue", "Psychologue"
+    AGENT_BAILLEUR = "agent_bailleur", "Agent du bailleur"
+    MEMBRE_COTECH = "membre_cotech", "Membre du comité technique"
+    MEMBRE_COPIL = "membre_copil", "Membre du comité de pilotage"
+
+
+ROLES_TERRAIN = (Role.TRAVAILLEUR_SOCIAL, Role.INFIRMIER, Role.PSYCHOLOGUE)
+ROLES_SOIGNANTS = (Role.INFIRMIER, Role.PSYCHOLOGUE)
+
+
+class Profession(models.TextChoices):
+    TRAVAILLEUR_SOCIAL = "travailleur_social", "Travailleur·se social·e"
+    CESF = "cesf", "Conseiller·ère en économie sociale et familiale"
+    INFIRMIER = "infirmier", "Infirmier·ère"
+    PSYCHOLOGUE = "psychologue", "Psychologue"
+    COORDINATEUR = "coordinateur", "Coordinateur·rice / chargé·e de mission"
+    AGENT_BAILLEUR = "agent_bailleur", "Agent du bailleur"
+    PARTENAIRE = "partenaire", "Partenaire"
+
+
+class TypeOrganisation(models.TextChoices):
+    BAILLEUR = "bailleur", "Bailleur social"
+    ASSOCIATION = "association", "Association"
+    CCAS_COMMUNE = "ccas_commune", "CCAS / commune"
+    CONSEIL_DEPARTEMENTAL = "conseil_departemental", "Conseil départemental"
+    ETAT_DDETS = "etat_ddets", "État : DDCSPP / DDETS"
+    ETAT_DDT = "etat_ddt", "État : DDT"
+    ETAT_ARS = "etat_ars", "État : ARS"
+    SIAO = "siao", "SIAO"
+    SPIP = "spip", "SPIP"
+    CAF = "caf", "CAF"
+    SANTE = "sante", "CMP / EPSM / hôpital"
+    AUTRE = "autre", "Autre"
+
+
+class Parcours(models.TextChoices):
+    ACCES = "acces", "Accès au logement"
+    MAINTIEN = "maintien", "Maintien dans le logement"
+
+
+class NatureDepense(models.TextChoices):
+    SALAIRE = "salaire", "Salaire"
+    CHARGES = "charges", "Charges sociales"
+    FONCTIONNEMENT = "fonctionnement", "Frais de fonctionnement"
+    PRESTATION = "prestation", "Prestation d'accompagnement"
+    AUTRE = "autre", "Autre"
+
+
+class RolePartenaire(models.TextChoices):
+    PORTEUR = "porteur", "Porteur"
+    ACCOMPAGNEMENT = "accompagnement", "Accompagnement des ménages"
+    ORIENTATION = "orientation", "Orientation des ménages"
+    FINANCEUR = "financeur", "Financeur"
+    PILOTAGE = "pilotage", "Comité de pilotage"
+    EVALUATION = "evaluation", "Évaluation"

@@ -1,0 +1,92 @@
+"""Fabriques factory_boy du socle, pour les tests et la démonstration."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from .enums import NatureDepense, Profession, Role, TypeOrganisation
+from .models import Commune, Dispositif, LigneBudgetaire, Membre, Organisation, Territoire, User
+
+PROFESSION_PAR_ROLE = {
+    Role.COORDINATEUR: Profession.COORDINATEUR,
+    Role.TRAVAILLEUR_SOCIAL: Profession.TRAVAILLEUR_SOCIAL,
+    Role.INFIRMIER: Profession.INFIRMIER,
+    Role.PSYCHOLOGUE: Profession.PSYCHOLOGUE,
+    Role.AGENT_BAILLEUR: Profession.AGENT_BAILLEUR,
+    Role.MEMBRE_COTECH: Profession.PARTENAIRE,
+    Role.MEMBRE_COPIL: Profession.PARTENAIRE,
+}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    nom = factory.Sequence(lambda n: f"Structure {n}")
+    type = TypeOrganisation.ASSOCIATION
+
+
+class DispositifFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dispositif
+
+    slug = factory.Sequence(lambda n: f"dispositif-{n}")
+    nom = factory.Sequence(lambda n: f"Dispositif {n}")
+    porteur = factory.SubFactory(OrganisationFactory, type=TypeOrganisation.BAILLEUR)
+    departement = "15"
+    parcours_maintien = True
+    capacite_maintien = 30
+    date_debut = date(2024, 1, 1)
+
+    class Params:
+        acces = factory.Trait(parcours_acces=True, capacite_acces=20)
+
+
+class TerritoireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territoire
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    nom = factory.Sequence(lambda n: f"Territoire {n}")
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+
+    territoire = factory.SubFactory(TerritoireFactory)
+    nom = factory.Sequence(lambda n: f"Commune {n}")
+    code_postal = "15000"
+
+
+class LigneBudgetaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LigneBudgetaire
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    poste = Profession.TRAVAILLEUR_SOCIAL
+    nature = NatureDepense.SALAIRE
+    montant_annuel = Decimal("30000")
+
+
+class MembreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membre
+
+    user = factory.SubFactory(UserFactory)
+    dispositif = factory.SubFactory(DispositifFactory)
+    role = Role.TRAVAILLEUR_SOCIAL
+    profession = factory.LazyAttribute(lambda membre: PROFESSION_PAR_ROLE[Role(membre.role)])

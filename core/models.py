@@ -1,0 +1,329 @@
+import uuid
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Sum
+from django.utils import timezone
+
+from .enums import NatureDepense, Parcours, Profession, Role, RolePartenaire, TypeOrganisation
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Connexion insensible à la casse de l'adresse.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Une personne qui se connecte, par son adresse électronique.
+
+    Être administrateur technique (`is_staff`) ne donne accès à aucune donnée nominative : ce
+    sont les adhésions à un dispositif (`Membre`) qui ouvrent les droits.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField("adresse électronique", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    is_staff = models.BooleanField(
+        "administrateur technique",
+        default=False,
+        help_text="Accède à l'administration technique, sans aucune donnée de ménage.",
+    )
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("date de création", default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class Organisation(models.Model):
+    """Une structure : bailleur, association, service de l'État, collectivité…"""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nom = models.CharField(max_length=200, unique=True)
+    sigle = models.CharField(max_length=40, blank=True)
+    type = models.CharField(max_length=30, choices=TypeOrganisation.choices)
+    commune = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "structure"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Dispositif(models.Model):
+    """Un programme d'accompagnement financé, porté par un bailleur ou une association.
+
+    Toute donnée nominative appartient à un et un seul dispositif.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(unique=True, help_text="Identifiant court : cantal, nord…")
+    nom = models.CharField(max_length=200)
+    porteur = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="dispositifs_portes"
+    )
+    departement = models.CharField("département", max_length=3)
+    description = models.TextField(blank=True)
+    parcours_acces = models.BooleanField("parcours accès", default=False)
+    parcours_maintien = models.BooleanField("parcours maintien", default=False)
+    capacite_acces = models.PositiveIntegerField("capacité cible accès (ménages/an)", default=0)
+    capacite_maintien = models.PositiveIntegerField(
+        "capacité cible maintien (ménages/an)", default=0
+    )
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    cout_diagnostic = models.DecimalField(
+        "coût du diagnostic par ménage", max_digits=10, decimal_places=2, default=Decimal(0)
+    )
+    cout_gestion_locative_adaptee = models.DecimalField(
+        "coût de gestion locative adaptée (par ménage et par an)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(0),
+    )
+    cout_menage_prevu = models.DecimalField(
+        "coût prévu par ménage et par an",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text="Chiffre du dossier de candidature, comparé au coût constaté.",
+    )
+    financement_demande = models.DecimalField(
+        "financement demandé (par an)", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    cofinancement = models.DecimalField(
+        "cofinancements (par an)", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="Partenariat", related_name="dispositifs", blank=True
+    )
+
+    class Meta:
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def parcours(self):
+        return [
+            choix
+            for choix, offert in (
+                (Parcours.ACCES, self.parcours_acces),
+                (Parcours.MAINTIEN, self.parcours_maintien),
+            )
+            if offert
+        ]
+
+    @property
+    def capacite_cible(self):
+        return self.capacite_acces + self.capacite_maintien
+
+    def budget_annuel(self):
+        return self.lignes_budgetaires.aggregate(total=Sum("montant_annuel"))["total"] or Decimal(0)
+
+
+class Territoire(models.Model):
+    """Bassin ou secteur d'un dispositif, avec ses communes."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="territoires")
+    nom = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["dispositif", "nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "nom"], name="territoire_unique")
+        ]
+
+    def __str__(self):
+        return self.nom
+
+
+class Commune(models.Model):
+    territoire = models.ForeignKey(Territoire, on_delete=models.CASCADE, related_name="communes")
+    nom = models.CharField(max_length=120)
+    code_postal = models.CharField(max_length=5)
+
+    class Meta:
+        ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territoire", "nom", "code_postal"], name="commune_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code_postal})"
+
+
+class LigneBudgetaire(models.Model):
+    """Une ligne du budget annuel : un poste (profession) et une nature de dépense."""
+
+    dispositif = models.ForeignKey(
+        Dispositif, on_delete=models.CASCADE, related_name="lignes_budgetaires"
+    )
+    poste = models.CharField(max_length=30, choices=Profession.choices)
+    nature = models.CharField(max_length=20, choices=NatureDepense.choices)
+    libelle = models.CharField("libellé", max_length=200, blank=True)
+    montant_annuel = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ligne budgétaire"
+        verbose_name_plural = "lignes budgétaires"
+        ordering = ["dispositif", "poste", "nature"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "poste", "nature", "libelle"], name="ligne_budgetaire_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(montant_annuel__gte=0), name="ligne_budgetaire_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_poste_display()} – {self.get_nature_display()}"
+
+
+class Partenariat(models.Model):
+    """Place d'une structure dans un dispositif (porteur, accompagnement, pilotage…)."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    role = models.CharField("rôle", max_length=20, choices=RolePartenaire.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "organisation", "role"], name="partenariat_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.get_role_display()}"
+
+
+class MembreQuerySet(models.QuerySet):
+    def actifs(self):
+        return self.filter(actif=True, user__is_active=True)
+
+
+class Membre(models.Model):
+    """Adhésion d'une personne à un dispositif, avec sa profession et son rôle.
+
+    Une personne peut tenir plusieurs rôles dans un dispositif (une ligne par rôle).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="adhesions")
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="membres")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="membres"
+    )
+    profession = models.CharField(max_length=30, choices=Profession.choices)
+    role = models.CharField("rôle", max_length=30, choices=Role.choices)
+    territoire = models.ForeignKey(
+        Territoire,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text="Pour un coordinateur territorial ou une équipe de secteur.",
+    )
+    actif = models.BooleanField(default=True)
+    date_debut = models.DateField("depuis", default=timezone.localdate)
+
+    objects = MembreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "membre"
+        ordering = ["dispositif", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dispositif", "role"], name="membre_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} ({self.dispositif.slug})"
+
+
+class JournalAudit(models.Model):
+    """Trace d'une lecture sensible ou d'un export : qui, avec quel rôle, quoi, quand, d'où.
+
+    Ne contient jamais le contenu lu. Aucune vue de l'application ne modifie ni ne supprime
+    une ligne (l'administration la montre en lecture seule).
+    """
+
+    class Action(models.TextChoices):
+        CONNEXION = "connexion", "Connexion"
+        CONNEXION_ECHOUEE = "connexion_echouee", "Connexion refusée"
+        LECTURE_NOTE_SOIGNANTS = "lecture_note_soignants", "Lecture d'une note soignants"
+        EXPORT = "export", "Export"
+        TELECHARGEMENT_RAPPORT = "telechargement_rapport", "Téléchargement d'un rapport"
+        IMPORT = "import", "Import"
+
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
+    email = models.CharField(
+        max_length=254, blank=True, help_text="Conservé même si le compte disparaît."
+    )
+    roles = models.CharField("rôles", max_length=200, blank=True)
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, null=True, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    objet_type = models.CharField(max_length=60, blank=True)
+    objet_id = models.CharField(max_length=60, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+    adresse_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal d'audit"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y %H:%M} {self.email} {self.get_action_display()}"

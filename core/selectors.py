@@ -1,0 +1,112 @@
+"""Lectures du socle pour une personne, toujours au travers de `core.permissions`."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Sum
+
+from . import permissions
+from .enums import Role
+from .models import Commune, Dispositif, Membre, Partenariat, Territoire
+from .permissions import Donnee
+
+
+@dataclass
+class DispositifDeLaPersonne:
+    dispositif: Dispositif
+    roles: list
+    chiffres: dict | None = field(default=None)
+
+
+def mes_dispositifs(user):
+    """Les dispositifs de la personne avec ses rôles ; les chiffres pour qui peut les voir.
+
+    Nombre de requêtes constant, quel que soit le nombre de dispositifs.
+    """
+    roles_par_dispositif = permissions.roles_par_dispositif(user)
+    dispositifs = (
+        Dispositif.objects.filter(pk__in=list(roles_par_dispositif))
+        .select_related("porteur")
+        .annotate(budget=Sum("lignes_budgetaires__montant_annuel"))
+        .order_by("nom")
+    )
+    effectifs = _effectifs_par_role(list(roles_par_dispositif))
+    resultat = []
+    for dispositif in dispositifs:
+        roles = sorted(roles_par_dispositif[dispositif.pk], key=list(Role).index)
+        chiffres = None
+        if permissions.peut_voir(user, Donnee.TABLEAU_DE_BORD, dispositif):
+            chiffres = _chiffres(dispositif, effectifs.get(dispositif.pk, {}))
+        resultat.append(DispositifDeLaPersonne(dispositif, [Role(r) for r in roles], chiffres))
+    return resultat
+
+
+def _effectifs_par_role(dispositif_ids):
+    effectifs = {}
+    lignes = (
+        Membre.objects.actifs()
+        .filter(dispositif_id__in=dispositif_ids)
+        .values("dispositif_id", "role")
+        .annotate(nombre=Count("user", distinct=True))
+    )
+    for ligne in lignes:
+        effectifs.setdefault(ligne["dispositif_id"], {})[Role(ligne["role"])] = ligne["nombre"]
+    return effectifs
+
+
+def _chiffres(dispositif, effectifs):
+    budget = dispositif.budget or Decimal(0)
+    capacite = dispositif.capacite_cible
+    return {
+        "capacite": capacite,
+        "budget": budget,
+        "cout_par_menage_budget": (budget / capacite).quantize(Decimal("1")) if capacite else None,
+        "cout_menage_prevu": dispositif.cout_menage_prevu,
+        "equipe_terrain": sum(
+            effectifs.get(role, 0)
+            for role in (Role.TRAVAILLEUR_SOCIAL, Role.INFIRMIER, Role.PSYCHOLOGUE)
+        ),
+        "effectifs": [(role, effectifs[role]) for role in Role if effectifs.get(role)],
+    }
+
+
+def dispositif_pour(user, slug):
+    """Le dispositif de ce slug si la personne en est membre, sinon `Dispositif.DoesNotExist`."""
+    return (
+        permissions.dispositifs_visibles(user)
+        .select_related("porteur")
+        .prefetch_related(
+            Prefetch(
+                "territoires",
+                queryset=Territoire.objects.prefetch_related(
+                    Prefetch("communes", queryset=Commune.objects.order_by("nom"))
+                ),
+            ),
+            Prefetch(
+                "partenariat_set",
+                queryset=Partenariat.objects.select_related("organisation").order_by(
+                    "role", "organisation__nom"
+                ),
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def budget_du_dispositif(user, dispositif):
+    """Les lignes budgétaires, pour qui voit les chiffres du dispositif ; sinon rien."""
+    if not permissions.peut_voir(user, Donnee.TABLEAU_DE_BORD, dispositif):
+        return None
+    return dispositif.lignes_budgetaires.order_by("poste", "nature")
+
+
+def equipe_du_dispositif(user, dispositif):
+    """Les membres du dispositif, pour ses coordinateurs seulement."""
+    if Role.COORDINATEUR not in permissions.roles(user, dispositif):
+        return None
+    return (
+        Membre.objects.actifs()
+        .filter(dispositif=dispositif)
+        .select_related("user", "organisation", "territoire")
+        .order_by("role", "user__last_name")
+    )

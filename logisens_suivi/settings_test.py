@@ -1,0 +1,14 @@
+"""Réglages des tests : ceux de production, moins HTTPS et le hachage lent des mots de passe."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-uniquement-" + "x" * 40)
+os.environ.setdefault("STATIC_SANS_MANIFESTE", "1")
+
+from .settings import *  # noqa: F403
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,174 @@
+"""Le module de permissions : chaque rôle, un membre d'un autre dispositif, l'admin technique."""
+
+import pytest
+
+from core import permissions
+from core.enums import Role
+from core.factories import DispositifFactory, MembreFactory, UserFactory
+from core.models import Membre
+from core.permissions import Chemins, Donnee, Portee
+
+pytestmark = pytest.mark.django_db
+
+D, P = Donnee, Portee
+
+# Ce que DESIGN.md §3 ouvre à chaque rôle ; tout le reste doit être refusé.
+ATTENDU = {
+    Role.COORDINATEUR: {
+        D.IDENTITE: P.DISPOSITIF,
+        D.ORIENTATION: P.DISPOSITIF,
+        D.DETTE: P.DISPOSITIF,
+        D.PLAN: P.DISPOSITIF,
+        D.PLAN_RESUME: P.DISPOSITIF,
+        D.NOTE_EQUIPE: P.DISPOSITIF,
+        D.NOTE_PERSONNELLE: P.AUTEUR,
+        D.DECISIONS: P.DISPOSITIF,
+        D.RAPPORT: P.DISPOSITIF,
+        D.TABLEAU_DE_BORD: P.DISPOSITIF,
+    },
+    Role.TRAVAILLEUR_SOCIAL: {
+        D.IDENTITE: P.EQUIPE,
+        D.ORIENTATION: P.EQUIPE,
+        D.DETTE: P.EQUIPE,
+        D.PLAN: P.EQUIPE,
+        D.PLAN_RESUME: P.EQUIPE,
+        D.NOTE_EQUIPE: P.EQUIPE,
+        D.NOTE_PERSONNELLE: P.AUTEUR,
+        D.DECISIONS: P.EQUIPE,
+        D.RAPPORT: P.DISPOSITIF,
+    },
+    Role.INFIRMIER: {
+        D.IDENTITE: P.EQUIPE,
+        D.ORIENTATION: P.EQUIPE,
+        D.PLAN: P.EQUIPE,
+        D.PLAN_RESUME: P.EQUIPE,
+        D.NOTE_EQUIPE: P.EQUIPE,
+        D.NOTE_SOIGNANTS: P.EQUIPE,
+        D.NOTE_PERSONNELLE: P.AUTEUR,
+        D.DECISIONS: P.EQUIPE,
+        D.RAPPORT: P.DISPOSITIF,
+    },
+    Role.PSYCHOLOGUE: {
+        D.IDENTITE: P.EQUIPE,
+        D.ORIENTATION: P.EQUIPE,
+        D.PLAN: P.EQUIPE,
+        D.PLAN_RESUME: P.EQUIPE,
+        D.NOTE_EQUIPE: P.EQUIPE,
+        D.NOTE_SOIGNANTS: P.EQUIPE,
+        D.NOTE_PERSONNELLE: P.AUTEUR,
+        D.DECISIONS: P.EQUIPE,
+        D.RAPPORT: P.DISPOSITIF,
+    },
+    Role.AGENT_BAILLEUR: {
+        D.IDENTITE: P.ORIENTES,
+        D.ORIENTATION: P.ORIENTES,
+        D.DETTE: P.ORIENTES,
+        D.PLAN_RESUME: P.ORIENTES,
+        D.DECISIONS: P.ORIENTES,
+    },
+    Role.MEMBRE_COTECH: {
+        D.IDENTITE: P.ORDRE_DU_JOUR,
+        D.ORIENTATION: P.ORDRE_DU_JOUR,
+        D.DETTE: P.ORDRE_DU_JOUR,
+        D.PLAN: P.ORDRE_DU_JOUR,
+        D.PLAN_RESUME: P.ORDRE_DU_JOUR,
+        D.DECISIONS: P.ORDRE_DU_JOUR,
+        D.RAPPORT: P.DISPOSITIF,
+        D.TABLEAU_DE_BORD: P.DISPOSITIF,
+    },
+    Role.MEMBRE_COPIL: {D.RAPPORT: P.DISPOSITIF, D.TABLEAU_DE_BORD: P.DISPOSITIF},
+}
+
+CAS = [(role, donnee) for role in Role for donnee in Donnee]
+
+
+def test_chaque_role_est_decrit():
+    assert set(ATTENDU) == set(Role)
+
+
+@pytest.mark.parametrize(("role", "donnee"), CAS, ids=[f"{r.value}-{d.value}" for r, d in CAS])
+def test_portee_de_chaque_role_sur_chaque_donnee(role, donnee):
+    membre = MembreFactory(role=role)
+    attendu = ATTENDU[role].get(donnee)
+    obtenu = permissions.portees(membre.user, donnee, membre.dispositif)
+    assert obtenu == ({attendu} if attendu else set())
+    assert permissions.peut_voir(membre.user, donnee, membre.dispositif) is bool(attendu)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_un_membre_d_un_autre_dispositif_ne_voit_rien(role):
+    membre = MembreFactory(role=role)
+    autre = DispositifFactory()
+    for donnee in Donnee:
+        assert not permissions.peut_voir(membre.user, donnee, autre)
+    assert list(permissions.dispositifs_visibles(membre.user)) == [membre.dispositif]
+
+
+def test_l_admin_technique_ne_voit_aucune_donnee():
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    dispositif = DispositifFactory()
+    assert not permissions.dispositifs_visibles(admin).exists()
+    for donnee in Donnee:
+        assert not permissions.peut_voir(admin, donnee, dispositif)
+
+
+def test_une_adhesion_inactive_ne_donne_rien():
+    membre = MembreFactory(role=Role.COORDINATEUR, actif=False)
+    assert not permissions.peut_voir(membre.user, Donnee.IDENTITE, membre.dispositif)
+
+
+def test_un_compte_desactive_ne_voit_rien():
+    membre = MembreFactory(role=Role.COORDINATEUR, user__is_active=False)
+    assert not permissions.dispositifs_visibles(membre.user).exists()
+
+
+def test_les_roles_s_additionnent():
+    membre = MembreFactory(role=Role.AGENT_BAILLEUR)
+    MembreFactory(user=membre.user, dispositif=membre.dispositif, role=Role.MEMBRE_COPIL)
+    assert permissions.portees(membre.user, Donnee.RAPPORT, membre.dispositif) == {P.DISPOSITIF}
+    assert permissions.portees(membre.user, Donnee.IDENTITE, membre.dispositif) == {P.ORIENTES}
+
+
+# `filtrer` sur un modèle réel : la portée « équipe » passe ici par Membre.user.
+CHEMINS_TEST = Chemins(dispositif="dispositif", equipe="user")
+
+
+def test_filtrer_donne_tout_le_dispositif_au_coordinateur_et_rien_d_ailleurs():
+    coordinateur = MembreFactory(role=Role.COORDINATEUR)
+    collegue = MembreFactory(dispositif=coordinateur.dispositif)
+    ailleurs = MembreFactory()
+    visibles = permissions.filtrer(
+        coordinateur.user, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST
+    )
+    assert set(visibles) == {coordinateur, collegue}
+    assert ailleurs not in visibles
+
+
+def test_filtrer_limite_le_travailleur_social_a_son_equipe():
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    MembreFactory(dispositif=ts.dispositif)
+    visibles = permissions.filtrer(ts.user, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST)
+    assert list(visibles) == [ts]
+
+
+def test_filtrer_sans_chemin_pour_la_portee_ne_rend_rien():
+    agent = MembreFactory(role=Role.AGENT_BAILLEUR)
+    visibles = permissions.filtrer(agent.user, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST)
+    assert not visibles.exists()
+
+
+def test_filtrer_ne_rend_rien_au_copil():
+    copil = MembreFactory(role=Role.MEMBRE_COPIL)
+    MembreFactory(dispositif=copil.dispositif)
+    for donnee in (Donnee.IDENTITE, Donnee.NOTE_EQUIPE, Donnee.DETTE):
+        assert not permissions.filtrer(
+            copil.user, Membre.objects.all(), donnee, CHEMINS_TEST
+        ).exists()
+
+
+def test_filtrer_ne_rend_rien_a_l_admin_technique():
+    MembreFactory()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    assert not permissions.filtrer(
+        admin, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST
+    ).exists()

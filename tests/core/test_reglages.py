@@ -1,0 +1,138 @@
+"""Les réglages se lisent dans l'environnement, avec des valeurs par défaut sûres.
+
+Chaque cas lance un interpréteur neuf : les réglages Django ne se relisent pas en cours de route.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RACINE = Path(__file__).resolve().parents[2]
+VARIABLES = [
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "EMAIL_HOST",
+    "EMAIL_BACKEND",
+    "VAR_DIR",
+    "DJANGO_SETTINGS_MODULE",
+    "STATIC_SANS_MANIFESTE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+]
+LECTURE = """
+import json, django
+from django.conf import settings
+django.setup()
+base = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": base["ENGINE"],
+    "name": str(base["NAME"]),
+    "host": base.get("HOST", ""),
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "hosts": settings.ALLOWED_HOSTS,
+    "email": settings.EMAIL_BACKEND,
+    "langue": settings.LANGUAGE_CODE,
+    "fuseau": settings.TIME_ZONE,
+    "ssl": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "cookie_securise": getattr(settings, "SESSION_COOKIE_SECURE", False),
+}))
+"""
+
+
+def lancer(code_ou_arguments, **env):
+    environnement = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    environnement["DJANGO_SETTINGS_MODULE"] = "logisens_suivi.settings"
+    environnement.update(env)
+    arguments = (
+        [sys.executable, "-c", code_ou_arguments]
+        if isinstance(code_ou_arguments, str)
+        else [sys.executable, *code_ou_arguments]
+    )
+    return subprocess.run(
+        arguments, cwd=RACINE, env=environnement, capture_output=True, text=True, timeout=120
+    )
+
+
+def reglages(**env):
+    resultat = lancer(LECTURE, **env)
+    assert resultat.returncode == 0, resultat.stderr
+    return json.loads(resultat.stdout)
+
+
+def test_sans_database_url_la_base_est_un_fichier_sqlite(tmp_path):
+    lu = reglages(DEBUG="1", VAR_DIR=str(tmp_path))
+    assert lu["engine"] == "django.db.backends.sqlite3"
+    assert lu["name"] == str(tmp_path / "db.sqlite3")
+
+
+def test_database_url_postgresql_choisit_psycopg2():
+    lu = reglages(DEBUG="1", DATABASE_URL="postgres://suivi@db.exemple.fr:5432/suivi")
+    assert lu["engine"] == "django.db.backends.postgresql"
+    assert lu["name"] == "suivi"
+    assert lu["host"] == "db.exemple.fr"
+
+
+def test_sans_courtier_les_taches_sont_executees_immediatement():
+    assert reglages(DEBUG="1")["eager"] is True
+
+
+def test_avec_un_courtier_les_taches_partent_dans_la_file():
+    lu = reglages(DEBUG="1", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    assert lu["eager"] is False
+    assert lu["broker"] == "redis://127.0.0.1:6379/0"
+
+
+def test_interface_francaise_a_l_heure_de_paris():
+    lu = reglages(DEBUG="1")
+    assert (lu["langue"], lu["fuseau"]) == ("fr-fr", "Europe/Paris")
+
+
+def test_courriel_console_par_defaut_et_smtp_si_un_serveur_est_donne():
+    assert reglages(DEBUG="1")["email"] == "django.core.mail.backends.console.EmailBackend"
+    lu = reglages(DEBUG="1", EMAIL_HOST="smtp.exemple.fr")
+    assert lu["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_allowed_hosts_se_lit_comme_une_liste():
+    lu = reglages(SECRET_KEY="k" * 50, ALLOWED_HOSTS="suivi.exemple.fr, autre.exemple.fr")
+    assert lu["hosts"] == ["suivi.exemple.fr", "autre.exemple.fr"]
+
+
+def test_par_defaut_le_mode_production_impose_https_et_cookies_securises():
+    lu = reglages(SECRET_KEY="k" * 50)
+    assert lu["debug"] is False
+    assert lu["ssl"] is True
+    assert lu["cookie_securise"] is True
+    assert lu["hosts"] == []
+
+
+def test_production_sans_cle_secrete_refuse_de_demarrer():
+    resultat = lancer(LECTURE)
+    assert resultat.returncode != 0
+    assert "SECRET_KEY doit être définie" in resultat.stderr
+
+
+def test_une_valeur_booleenne_illisible_est_refusee_clairement():
+    resultat = lancer(LECTURE, DEBUG="peut-être")
+    assert resultat.returncode != 0
+    assert "DEBUG doit valoir 1 ou 0" in resultat.stderr
+
+
+@pytest.mark.django_db(databases=[])
+def test_check_deploy_ne_signale_rien_en_mode_production(tmp_path):
+    resultat = lancer(
+        ["manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        SECRET_KEY="prod-" + "aZ9%kL3@qW7!xC5&vB1#nM8*rT4^yU6(" * 2,
+        ALLOWED_HOSTS="suivi.exemple.fr",
+        VAR_DIR=str(tmp_path),
+    )
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "System check identified no issues" in resultat.stdout

@@ -1,0 +1,90 @@
+"""seed_demo : les quatre programmes, un compte par rôle et par programme, idempotent."""
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from core.enums import Role
+from core.models import Dispositif, Membre, User
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = {
+    "ts": Role.TRAVAILLEUR_SOCIAL,
+    "infirmier": Role.INFIRMIER,
+    "psychologue": Role.PSYCHOLOGUE,
+    "coordinateur": Role.COORDINATEUR,
+    "bailleur": Role.AGENT_BAILLEUR,
+    "cotech": Role.MEMBRE_COTECH,
+    "copil": Role.MEMBRE_COPIL,
+}
+PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
+
+
+def instantane():
+    """Toutes les lignes de toutes les tables du produit, pour comparer deux passages."""
+    lignes = {}
+    for modele in apps.get_models():
+        if modele._meta.app_label in {"core", "menages", "accompagnement", "comites"}:
+            champs = [f.attname for f in modele._meta.concrete_fields if f.attname != "last_login"]
+            lignes[modele._meta.label] = sorted(
+                map(repr, modele.objects.order_by("pk").values_list(*champs))
+            )
+    return lignes
+
+
+def test_refuse_de_tourner_hors_mode_developpement():
+    with pytest.raises(CommandError, match="DEBUG est désactivé"):
+        call_command("seed_demo")
+    assert not Dispositif.objects.exists()
+
+
+def test_deux_passages_ne_changent_rien():
+    call_command("seed_demo", "--force")
+    avant = instantane()
+    call_command("seed_demo", "--force")
+    assert instantane() == avant
+
+
+def test_les_quatre_programmes_et_un_compte_par_role(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert sorted(Dispositif.objects.values_list("slug", flat=True)) == sorted(PROGRAMMES)
+    for programme in PROGRAMMES:
+        for prefixe, role in PREFIXES.items():
+            membre = Membre.objects.get(user__email=f"{prefixe}.{programme}@demo.test")
+            assert (membre.dispositif.slug, membre.role) == (programme, role)
+    admin = User.objects.get(email="admin@demo.test")
+    assert admin.is_staff and not admin.adhesions.exists()
+
+
+def test_budget_du_cantal_tire_du_dossier():
+    call_command("seed_demo", "--force")
+    cantal = Dispositif.objects.get(slug="cantal")
+    montants = sorted(cantal.lignes_budgetaires.values_list("montant_annuel", flat=True))
+    attendus = [8000, 12000, 14000, 16000, 30000, 35000, 40000]
+    assert montants == [Decimal(m) for m in attendus]
+    assert cantal.capacite_maintien == 30
+    assert cantal.cout_menage_prevu == Decimal(4833)
+    declic = Dispositif.objects.get(slug="declic")
+    assert declic.budget_annuel() == Decimal(43500)
+    assert declic.capacite_cible == 20
+    nord = Dispositif.objects.get(slug="nord")
+    assert sorted(nord.territoires.values_list("nom", flat=True)) == [
+        "Bassin Flandres",
+        "Bassin Sud",
+        "Lille",
+    ]
+
+
+def test_les_comptes_de_demonstration_se_connectent(client, settings):
+    settings.DEMO_PASSWORD = "demo-logisens"
+    call_command("seed_demo", "--force")
+    reponse = client.post(
+        reverse("login"), {"username": "ts.cantal@demo.test", "password": "demo-logisens"}
+    )
+    assert reponse.status_code == 302
+    assert "Face à des situations complexes" in client.get(reponse.url).content.decode()

@@ -1,0 +1,71 @@
+"""Chromium de Debian piloté par Playwright, pour les parcours des utilisateurs."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+OPTIONS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CAPTURES = Path(__file__).resolve().parents[2] / "captures"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/navigateur/" in str(item.fspath):
+            item.add_marker(pytest.mark.navigateur)
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=OPTIONS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(navigateur, live_server):
+    contexte = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    contexte.set_default_timeout(15_000)
+    onglet = contexte.new_page()
+    yield onglet
+    contexte.close()
+
+
+@pytest.fixture
+def telephone(navigateur, live_server):
+    """Un écran de téléphone (390 × 844), tactile."""
+    contexte = navigateur.new_context(
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    contexte.set_default_timeout(15_000)
+    onglet = contexte.new_page()
+    yield onglet
+    contexte.close()
+
+
+def capture(page, nom):
+    """Garde une image de la page (captures/, hors dépôt) pour la relire et pour la doc."""
+    CAPTURES.mkdir(exist_ok=True)
+    page.screenshot(path=CAPTURES / f"{nom}.png", full_page=True)
+
+
+def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()
