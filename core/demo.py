@@ -5,8 +5,10 @@ créée que si elle manque ; un mot de passe n'est posé qu'à la création du c
 """
 
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 
@@ -125,6 +127,18 @@ def _comptes(dispositif, donnees, organisations):
 def _compte(email, prenom, nom, superuser=False):
     user = User.objects.filter(email=email).first()
     if user is None:
-        creer = User.objects.create_superuser if superuser else User.objects.create_user
-        user = creer(email, settings.DEMO_PASSWORD, first_name=prenom, last_name=nom)
+        user = User.objects.create(
+            email=email,
+            first_name=prenom,
+            last_name=nom,
+            password=_empreinte_demo(settings.DEMO_PASSWORD),
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
     return user
+
+
+@cache
+def _empreinte_demo(mot_de_passe):
+    # Une seule empreinte pour tous les comptes de démonstration : le hachage est lent à dessein.
+    return make_password(mot_de_passe)

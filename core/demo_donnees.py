@@ -75,18 +75,18 @@ DISPOSITIFS = [
         "financement_demande": 145000,
         "cofinancement": 10000,
         "territoires": {
-            "Bassin d'Aurillac": [
+            "Aurillac": [
                 ("Aurillac", "15000"),
                 ("Arpajon-sur-Cère", "15130"),
                 ("Ytrac", "15000"),
                 ("Sansac-de-Marmiesse", "15130"),
             ],
-            "Saint-Flour et Haute-Auvergne": [
+            "Saint-Flour": [
                 ("Saint-Flour", "15100"),
                 ("Murat", "15300"),
                 ("Massiac", "15500"),
             ],
-            "Mauriac et Nord-Ouest": [
+            "Mauriac": [
                 ("Mauriac", "15200"),
                 ("Riom-ès-Montagnes", "15400"),
                 ("Ydes", "15210"),
@@ -211,19 +211,19 @@ DISPOSITIFS = [
         "financement_demande": 125000,
         "cofinancement": 31000,
         "territoires": {
-            "Secteur Annecy": [
+            "Annecy": [
                 ("Annecy", "74000"),
                 ("Seynod", "74600"),
                 ("Rumilly", "74150"),
                 ("Faverges-Seythenex", "74210"),
             ],
-            "Secteur Arve": [
+            "Arve": [
                 ("Cluses", "74300"),
                 ("Sallanches", "74700"),
                 ("Bonneville", "74130"),
                 ("Passy", "74190"),
             ],
-            "Secteur Léman": [
+            "Léman": [
                 ("Thonon-les-Bains", "74200"),
                 ("Évian-les-Bains", "74500"),
                 ("Annemasse", "74100"),

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from . import permissions
+from .enums import Role
+from .permissions import Action
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,23 @@ class Lien:
 
 def liens_de_navigation(user):
     liens = [Lien("Accueil", reverse("core:accueil"), "house")]
+    if permissions.a_le_role(
+        user,
+        Role.COORDINATEUR,
+        Role.TRAVAILLEUR_SOCIAL,
+        Role.INFIRMIER,
+        Role.PSYCHOLOGUE,
+        Role.MEMBRE_COTECH,
+    ):
+        liens.append(Lien("File active", reverse("menages:file_active"), "people"))
+    if permissions.a_le_role(user, Role.AGENT_BAILLEUR):
+        liens.append(Lien("Mes orientations", reverse("menages:mes_orientations"), "send"))
+    if permissions.peut_quelque_part(user, Action.ORIENTER):
+        liens.append(
+            Lien("Orienter un ménage", reverse("menages:nouvelle_orientation"), "plus-circle")
+        )
+    if permissions.peut_quelque_part(user, Action.IMPORTER):
+        liens.append(Lien("Importer", reverse("menages:importer"), "upload"))
     if permissions.roles_par_dispositif(user):
         liens.append(Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3"))
     if user.is_staff:

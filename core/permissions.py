@@ -206,5 +206,49 @@ def filtrer(user, queryset, donnee, chemins):
     return queryset.filter(pk__in=visibles)
 
 
+class Action(StrEnum):
+    """Ce qu'une personne peut faire dans un dispositif (en plus de ce qu'elle voit)."""
+
+    ORIENTER = "orienter"  # saisir une fiche d'orientation
+    IMPORTER = "importer"  # importer un fichier d'orientations
+    GERER_ORIENTATIONS = "gerer_orientations"  # faire avancer le statut d'une orientation
+    EXPORTER = "exporter"  # exporter une liste nominative (journalisé)
+
+
+ACTIONS = {
+    Action.ORIENTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
+    Action.IMPORTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
+    Action.GERER_ORIENTATIONS: {Role.COORDINATEUR},
+    Action.EXPORTER: {
+        Role.COORDINATEUR,
+        Role.TRAVAILLEUR_SOCIAL,
+        Role.INFIRMIER,
+        Role.PSYCHOLOGUE,
+        Role.MEMBRE_COTECH,
+    },
+}
+
+
+def peut(user, action, dispositif):
+    """Vrai si l'un des rôles de la personne dans ce dispositif permet `action`."""
+    return bool(roles(user, dispositif) & ACTIONS[action])
+
+
+def peut_quelque_part(user, action):
+    """Vrai si la personne peut faire `action` dans au moins un dispositif (sans requête)."""
+    return any(r & ACTIONS[action] for r in roles_par_dispositif(user).values())
+
+
+def dispositifs_pour(user, action):
+    """Les dispositifs où la personne peut faire `action`."""
+    return Dispositif.objects.filter(
+        pk__in=[
+            dispositif_id
+            for dispositif_id, roles_du_dispositif in roles_par_dispositif(user).items()
+            if roles_du_dispositif & ACTIONS[action]
+        ]
+    )
+
+
 def _id(dispositif):
     return dispositif if isinstance(dispositif, int) else dispositif.pk

@@ -1,0 +1,71 @@
+"""Fabriques factory_boy des ménages, pour les tests et la démonstration."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from core.enums import Parcours
+from core.factories import DispositifFactory
+
+from .enums import OrigineDette, Problematique, Source, StadeProcedure, StatutOrientation
+from .models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
+
+
+class MenageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Menage
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    reference_locataire = factory.Sequence(lambda n: f"LOC{n:06d}")
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+
+
+class LogementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Logement
+
+    menage = factory.SubFactory(MenageFactory)
+    adresse = factory.Faker("street_address", locale="fr_FR")
+    code_postal = "15000"
+    commune = "Aurillac"
+    typologie = "T3"
+    loyer = Decimal("420.00")
+    charges = Decimal("80.00")
+    apl = Decimal("250.00")
+
+
+class OrientationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Orientation
+        skip_postgeneration_save = True
+
+    menage = factory.SubFactory(MenageFactory)
+    date_orientation = date(2026, 3, 2)
+    date_statut = factory.SelfAttribute("date_orientation")
+    parcours = Parcours.MAINTIEN
+    source = Source.RECOUVREMENT
+    statut = StatutOrientation.RECUE
+
+    class Params:
+        avec_dette = factory.Trait(
+            dette_locative=Decimal("2450.00"), stade_procedure=StadeProcedure.ASSIGNATION
+        )
+
+    @factory.post_generation
+    def problematiques(orientation, create, codes, **kwargs):
+        if not create:
+            return
+        for code in codes or [Problematique.IMPAYES]:
+            ProblematiqueOrientation.objects.create(orientation=orientation, code=code)
+
+
+class DetteLocativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DetteLocative
+
+    menage = factory.SubFactory(MenageFactory)
+    date = date(2026, 3, 2)
+    montant = Decimal("1200.00")
+    origine = OrigineDette.RELEVE

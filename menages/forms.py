@@ -1,0 +1,287 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from core.enums import Parcours
+from core.models import Organisation, Territoire
+
+from .enums import (
+    SOURCES_BAILLEUR,
+    Composition,
+    MesureProtection,
+    Problematique,
+    Source,
+    StadeProcedure,
+    StatutOccupation,
+    StatutOrientation,
+    Typologie,
+)
+from .services import FicheOrientation
+
+VIDE = [("", "—")]
+
+
+def champ_montant(label, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+class FicheOrientationForm(forms.Form):
+    """La fiche d'orientation : le ménage, son logement et la situation qui motive l'orientation."""
+
+    date_orientation = forms.DateField(
+        label="Date de l'orientation",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    parcours = forms.ChoiceField(label="Parcours", choices=Parcours.choices)
+    source = forms.ChoiceField(label="Qui oriente", choices=Source.choices)
+    prescripteur = forms.ModelChoiceField(
+        label="Structure qui oriente",
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="Pour une orientation par un partenaire (SIAO, association, CCAS…).",
+    )
+    contact_prescripteur = forms.CharField(
+        label="Personne à contacter chez le partenaire", max_length=200, required=False
+    )
+    reference_locataire = forms.CharField(
+        label="Référence locataire",
+        max_length=30,
+        required=False,
+        help_text="Numéro du locataire chez le bailleur (obligatoire pour le maintien).",
+    )
+    nom = forms.CharField(label="Nom", max_length=150)
+    prenom = forms.CharField(label="Prénom", max_length=150, required=False)
+    composition = forms.ChoiceField(
+        label="Composition", choices=VIDE + Composition.choices, required=False
+    )
+    nb_adultes = forms.IntegerField(label="Adultes", min_value=0, max_value=20, required=False)
+    nb_enfants = forms.IntegerField(label="Enfants", min_value=0, max_value=20, required=False)
+    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    mesure_protection = forms.ChoiceField(
+        label="Mesure de protection",
+        choices=MesureProtection.choices,
+        initial=MesureProtection.AUCUNE,
+    )
+    ressources_mensuelles = champ_montant("Ressources mensuelles du ménage (€)")
+    adresse = forms.CharField(label="Adresse", max_length=250, required=False)
+    code_postal = forms.CharField(
+        label="Code postal",
+        max_length=5,
+        required=False,
+        validators=[RegexValidator(r"^\d{5}$", "Le code postal compte cinq chiffres.")],
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    commune = forms.CharField(label="Commune", max_length=120, required=False)
+    territoire = forms.ModelChoiceField(
+        label="Territoire", queryset=Territoire.objects.none(), required=False
+    )
+    typologie = forms.ChoiceField(
+        label="Typologie", choices=VIDE + Typologie.choices, required=False
+    )
+    statut_occupation = forms.ChoiceField(
+        label="Statut d'occupation",
+        choices=StatutOccupation.choices,
+        initial=StatutOccupation.LOCATAIRE_EN_TITRE,
+    )
+    loyer = champ_montant("Loyer mensuel (€)")
+    charges = champ_montant("Charges mensuelles (€)")
+    apl = champ_montant("APL mensuelle (€)")
+    problematiques = forms.MultipleChoiceField(
+        label="Problématiques",
+        choices=Problematique.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins une problématique."},
+    )
+    description = forms.CharField(
+        label="Description de la situation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Les faits utiles à l'examen ; pas de diagnostic médical.",
+    )
+    dette_locative = champ_montant("Dette locative à ce jour (€)")
+    stade_procedure = forms.ChoiceField(
+        label="Procédure d'expulsion", choices=StadeProcedure.choices, initial=StadeProcedure.AUCUNE
+    )
+    lien_rompu = forms.BooleanField(label="Le contact avec le bailleur est rompu", required=False)
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dispositif = dispositif
+        self.fields["territoire"].queryset = Territoire.objects.filter(dispositif=dispositif)
+        self.fields["prescripteur"].queryset = Organisation.objects.filter(
+            dispositifs=dispositif
+        ).distinct()
+        self.fields["parcours"].choices = [(p.value, p.label) for p in dispositif.parcours]
+        if len(dispositif.parcours) == 1:
+            self.fields["parcours"].initial = dispositif.parcours[0].value
+        self.helper = FormHelper()
+        self.helper.attrs = {"data-envoi-unique": ""}
+        self.helper.layout = Layout(
+            Fieldset(
+                "Orientation",
+                Row(Column("date_orientation"), Column("parcours")),
+                Row(Column("source"), Column("prescripteur")),
+                "contact_prescripteur",
+            ),
+            Fieldset(
+                "Ménage",
+                Row(Column("reference_locataire"), Column("nom"), Column("prenom")),
+                Row(Column("composition"), Column("nb_adultes"), Column("nb_enfants")),
+                Row(
+                    Column("telephone"),
+                    Column("mesure_protection"),
+                    Column("ressources_mensuelles"),
+                ),
+            ),
+            Fieldset(
+                "Logement",
+                "adresse",
+                Row(Column("code_postal"), Column("commune"), Column("territoire")),
+                Row(Column("typologie"), Column("statut_occupation")),
+                Row(Column("loyer"), Column("charges"), Column("apl")),
+            ),
+            Fieldset(
+                "Situation",
+                Div("problematiques", css_class="colonnes-problematiques"),
+                "description",
+                Row(Column("dette_locative"), Column("stade_procedure")),
+                "lien_rompu",
+            ),
+            HTML('<p class="small text-muted">La fiche part à la coordination du dispositif.</p>'),
+            Submit("envoyer", "Envoyer l'orientation"),
+        )
+
+    def clean_date_orientation(self):
+        date = self.cleaned_data["date_orientation"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("La date d'orientation ne peut pas être dans le futur.")
+        return date
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("parcours") == Parcours.MAINTIEN and not donnees.get("reference_locataire"):
+            self.add_error(
+                "reference_locataire",
+                "Pour un maintien dans le logement, indiquez la référence du locataire.",
+            )
+        source = donnees.get("source")
+        partenaire = source and source not in SOURCES_BAILLEUR and source != Source.AUTRE
+        if partenaire and not (donnees.get("prescripteur") or donnees.get("contact_prescripteur")):
+            self.add_error(
+                "prescripteur",
+                "Indiquez la structure qui oriente, ou au moins la personne à contacter.",
+            )
+        territoire = donnees.get("territoire")
+        if territoire is None and donnees.get("commune"):
+            donnees["territoire"] = self._territoire_de_la_commune(donnees)
+        return donnees
+
+    def _territoire_de_la_commune(self, donnees):
+        communes = [
+            commune
+            for territoire in self.fields["territoire"].queryset.prefetch_related("communes")
+            for commune in territoire.communes.all()
+            if commune.nom.casefold() == donnees["commune"].strip().casefold()
+        ]
+        return communes[0].territoire if len(communes) == 1 else None
+
+    def fiche(self):
+        """La fiche à transmettre au service `orienter_menage`."""
+        d = self.cleaned_data
+        textes = {
+            nom: d.get(nom) or ""
+            for nom in (
+                "reference_locataire",
+                "prenom",
+                "composition",
+                "telephone",
+                "mesure_protection",
+                "adresse",
+                "code_postal",
+                "commune",
+                "typologie",
+                "statut_occupation",
+                "stade_procedure",
+                "description",
+                "contact_prescripteur",
+            )
+        }
+        return FicheOrientation(
+            date_orientation=d["date_orientation"],
+            parcours=d["parcours"],
+            source=d["source"],
+            problematiques=d["problematiques"],
+            nom=d["nom"],
+            nb_adultes=d.get("nb_adultes"),
+            nb_enfants=d.get("nb_enfants"),
+            territoire=d.get("territoire"),
+            loyer=d.get("loyer"),
+            charges=d.get("charges"),
+            apl=d.get("apl"),
+            ressources_mensuelles=d.get("ressources_mensuelles"),
+            dette_locative=d.get("dette_locative"),
+            lien_rompu=d.get("lien_rompu", False),
+            prescripteur=d.get("prescripteur"),
+            **textes,
+        )
+
+
+class StatutOrientationForm(forms.Form):
+    statut = forms.ChoiceField(label="Nouveau statut", choices=StatutOrientation.choices)
+    motif = forms.CharField(label="Motif", required=False, max_length=500, widget=forms.TextInput())
+
+    def __init__(self, *args, statuts_possibles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = [(s.value, s.label) for s in statuts_possibles]
+
+
+class ReleveDetteForm(forms.Form):
+    date = forms.DateField(
+        label="Date du relevé",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    montant = champ_montant("Dette (€)")
+    stade_procedure = forms.ChoiceField(
+        label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
+    )
+
+    def clean_montant(self):
+        montant = self.cleaned_data["montant"]
+        if montant is None:
+            raise forms.ValidationError("Indiquez le montant de la dette (0 si elle est soldée).")
+        return montant
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("La date du relevé ne peut pas être dans le futur.")
+        return date
+
+
+class ImportOrientationsForm(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier CSV",
+        help_text="UTF-8 ou Windows-1252, séparateur « ; » ou « , », une ligne d'en-tête.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    TAILLE_MAX = 5 * 1024 * 1024
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > self.TAILLE_MAX:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le.")
+        return fichier

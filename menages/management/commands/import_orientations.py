@@ -1,0 +1,54 @@
+"""`manage.py import_orientations FICHIER --dispositif SLUG [--utilisateur EMAIL]`."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from core.models import Dispositif
+from menages.importation import ImportRefuse, importer_orientations
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe un fichier CSV d'orientations dans un dispositif, tout ou rien : au moindre "
+        "défaut, chaque ligne fausse est signalée et rien n'est enregistré."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier", help="Chemin du fichier CSV (UTF-8 ou Windows-1252).")
+        parser.add_argument("--dispositif", required=True, help="Identifiant court (slug).")
+        parser.add_argument(
+            "--utilisateur",
+            help="Adresse de la personne pour qui l'import est fait (droits vérifiés, journal).",
+        )
+
+    def handle(self, *args, fichier, dispositif, utilisateur=None, **options):
+        cible = Dispositif.objects.filter(slug=dispositif).first()
+        if cible is None:
+            raise CommandError(f"Dispositif inconnu : {dispositif}.")
+        user = self._utilisateur(utilisateur)
+        try:
+            contenu = Path(fichier).read_bytes()
+        except OSError as erreur:
+            raise CommandError(f"Fichier illisible : {fichier} ({erreur.strerror}).") from None
+
+        try:
+            rapport = importer_orientations(contenu, cible, user=user)
+        except PermissionDenied as refus:
+            raise CommandError(str(refus)) from None
+        except ImportRefuse as refus:
+            for erreur in refus.erreurs:
+                self.stderr.write(str(erreur))
+            raise CommandError(str(refus)) from None
+
+        self.stdout.write(self.style.SUCCESS(str(rapport)))
+
+    def _utilisateur(self, email):
+        if not email:
+            return None
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"Utilisateur inconnu : {email}.")
+        return user

@@ -1,0 +1,274 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from core.enums import Parcours
+from core.models import Commune, Dispositif, Organisation, Territoire
+
+from .enums import (
+    Composition,
+    LienPersonne,
+    MesureProtection,
+    NatureRessource,
+    OrigineDette,
+    Problematique,
+    Source,
+    StadeProcedure,
+    StatutOccupation,
+    StatutOrientation,
+    Typologie,
+)
+
+POSITIF = [MinValueValidator(Decimal(0))]
+
+
+def montant(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=10, decimal_places=2, validators=POSITIF, **kwargs
+    )
+
+
+class Menage(models.Model):
+    """Un ménage suivi dans un dispositif.
+
+    Le numéro de locataire du bailleur identifie le ménage dans son dispositif : deux
+    orientations du même locataire concernent le même ménage.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, related_name="menages")
+    reference_locataire = models.CharField(
+        "référence locataire", max_length=30, blank=True, help_text="Numéro chez le bailleur."
+    )
+    nom = models.CharField("nom", max_length=150, help_text="Nom du ou de la titulaire.")
+    prenom = models.CharField("prénom", max_length=150, blank=True)
+    composition = models.CharField(max_length=30, choices=Composition.choices, blank=True)
+    nb_adultes = models.PositiveSmallIntegerField("adultes", null=True, blank=True)
+    nb_enfants = models.PositiveSmallIntegerField("enfants", null=True, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    mesure_protection = models.CharField(
+        "mesure de protection",
+        max_length=20,
+        choices=MesureProtection.choices,
+        default=MesureProtection.AUCUNE,
+    )
+    mandataire = models.CharField(
+        "mandataire ou organisme de la mesure", max_length=200, blank=True
+    )
+    opposition_partage = models.BooleanField(
+        "s'oppose au partage des informations",
+        default=False,
+        help_text="Les notes restent alors dans la profession de leur auteur.",
+    )
+    date_information_partage = models.DateField(
+        "date d'information sur le partage", null=True, blank=True
+    )
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "ménage"
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "reference_locataire"],
+                condition=~models.Q(reference_locataire=""),
+                name="menage_reference_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nom} {self.prenom}".strip()
+
+    @property
+    def ressources_mensuelles(self):
+        return sum((r.montant_mensuel for r in self.ressources.all()), Decimal(0))
+
+
+class Personne(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="personnes")
+    prenom = models.CharField("prénom", max_length=150, blank=True)
+    nom = models.CharField(max_length=150, blank=True)
+    annee_naissance = models.PositiveSmallIntegerField("année de naissance", null=True, blank=True)
+    adulte = models.BooleanField(default=True)
+    lien = models.CharField(max_length=20, choices=LienPersonne.choices)
+
+    class Meta:
+        ordering = ["-adulte", "annee_naissance"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}".strip() or self.get_lien_display()
+
+
+class Ressource(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="ressources")
+    nature = models.CharField(max_length=30, choices=NatureRessource.choices)
+    montant_mensuel = montant("montant mensuel")
+
+    class Meta:
+        ordering = ["-montant_mensuel"]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} : {self.montant_mensuel} €"
+
+
+class Logement(models.Model):
+    """Logement d'un ménage ; `actuel` marque celui qu'il occupe (ou attend) aujourd'hui."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="logements")
+    actuel = models.BooleanField(default=True)
+    adresse = models.CharField(max_length=250, blank=True)
+    code_postal = models.CharField(
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", "Le code postal compte cinq chiffres.")],
+    )
+    commune = models.CharField(max_length=120, blank=True)
+    commune_du_dispositif = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.SET_NULL, null=True, blank=True, related_name="logements"
+    )
+    typologie = models.CharField(max_length=2, choices=Typologie.choices, blank=True)
+    etage = models.SmallIntegerField("étage", null=True, blank=True)
+    loyer = montant("loyer", null=True, blank=True)
+    charges = montant("charges", null=True, blank=True)
+    apl = montant("APL", null=True, blank=True)
+    statut_occupation = models.CharField(
+        "statut d'occupation",
+        max_length=30,
+        choices=StatutOccupation.choices,
+        default=StatutOccupation.LOCATAIRE_EN_TITRE,
+    )
+    date_entree = models.DateField("entrée dans les lieux", null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["menage"], condition=models.Q(actuel=True), name="un_logement_actuel"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.adresse}, {self.code_postal} {self.commune}".strip(", ")
+
+    @property
+    def reste_a_charge(self):
+        if self.loyer is None:
+            return None
+        return self.loyer + (self.charges or 0) - (self.apl or 0)
+
+    def taux_effort(self, ressources):
+        """(loyer + charges − APL) / ressources mensuelles ; None si l'un manque."""
+        reste = self.reste_a_charge
+        if reste is None or not ressources:
+            return None
+        return (reste / ressources * 100).quantize(Decimal("0.1"))
+
+
+class Orientation(models.Model):
+    """La fiche d'orientation : un signalement d'un ménage vers le dispositif."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    menage = models.ForeignKey(Menage, on_delete=models.PROTECT, related_name="orientations")
+    date_orientation = models.DateField("date d'orientation")
+    parcours = models.CharField(max_length=10, choices=Parcours.choices)
+    source = models.CharField("qui oriente", max_length=20, choices=Source.choices)
+    prescripteur = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        help_text="Structure extérieure qui oriente (SIAO, association, CCAS…).",
+    )
+    contact_prescripteur = models.CharField(
+        "personne à contacter chez le prescripteur", max_length=200, blank=True
+    )
+    description = models.TextField("description de la situation", blank=True)
+    dette_locative = montant("dette locative à l'orientation", null=True, blank=True)
+    stade_procedure = models.CharField(
+        "procédure d'expulsion",
+        max_length=30,
+        choices=StadeProcedure.choices,
+        default=StadeProcedure.AUCUNE,
+    )
+    lien_rompu = models.BooleanField("contact rompu avec le bailleur", default=False)
+    statut = models.CharField(
+        max_length=20, choices=StatutOrientation.choices, default=StatutOrientation.RECUE
+    )
+    date_statut = models.DateField("date du statut", default=timezone.localdate)
+    motif_statut = models.CharField("motif", max_length=500, blank=True)
+    orientee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orientations_faites",
+        verbose_name="saisie par",
+    )
+    cree_le = models.DateTimeField(default=timezone.now)
+    importee = models.BooleanField("importée d'un fichier", default=False)
+
+    class Meta:
+        ordering = ["-date_orientation", "-cree_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["menage", "date_orientation", "parcours"], name="orientation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"Orientation du {self.date_orientation:%d/%m/%Y} ({self.get_parcours_display()})"
+
+    @property
+    def libelles_problematiques(self):
+        return [Problematique(p.code).label for p in self.problematiques.all()]
+
+
+class ProblematiqueOrientation(models.Model):
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.CASCADE, related_name="problematiques"
+    )
+    code = models.CharField(max_length=30, choices=Problematique.choices, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["orientation", "code"], name="problematique_unique")
+        ]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class DetteLocative(models.Model):
+    """Montant de la dette locative d'un ménage à une date donnée."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="dettes")
+    date = models.DateField()
+    montant = montant("montant")
+    origine = models.CharField(max_length=20, choices=OrigineDette.choices)
+    stade_procedure = models.CharField(
+        "procédure à cette date", max_length=30, choices=StadeProcedure.choices, blank=True
+    )
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "dette locative"
+        verbose_name_plural = "dettes locatives"
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.montant} € au {self.date:%d/%m/%Y}"

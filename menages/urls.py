@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "menages"
+
+urlpatterns = [
+    path("menages/", views.file_active, name="file_active"),
+    path("menages/export.csv", views.export_file_active, {"format": "csv"}, name="export_csv"),
+    path("menages/export.xlsx", views.export_file_active, {"format": "xlsx"}, name="export_xlsx"),
+    path("menages/<uuid:public_id>/", views.menage, name="menage"),
+    path("menages/<uuid:public_id>/dette/", views.relever_dette, name="relever_dette"),
+    path("orientations/nouvelle/", views.nouvelle_orientation, name="nouvelle_orientation"),
+    path(
+        "orientations/nouvelle/<slug:slug>/",
+        views.nouvelle_orientation,
+        name="nouvelle_orientation_dans",
+    ),
+    path("orientations/mes-orientations/", views.mes_orientations, name="mes_orientations"),
+    path("orientations/<uuid:public_id>/statut/", views.changer_statut, name="changer_statut"),
+    path("orientations/importer/", views.importer, name="importer"),
+    path("orientations/importer/<slug:slug>/", views.importer, name="importer_dans"),
+]

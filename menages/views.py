@@ -1,0 +1,241 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.exports import nom_horodate, reponse_csv, reponse_xlsx
+from core.models import Dispositif, JournalAudit
+from core.permissions import Action, Donnee
+from core.services import journaliser
+
+from . import exports, selectors, services
+from .filters import FiltresFileActive
+from .forms import (
+    FicheOrientationForm,
+    ImportOrientationsForm,
+    ReleveDetteForm,
+    StatutOrientationForm,
+)
+from .importation import ImportRefuse, importer_orientations
+from .models import Menage
+
+PAR_PAGE = 25
+
+
+def _filtres(request):
+    filtres = FiltresFileActive(
+        request.GET or None, queryset=selectors.file_active(request.user), user=request.user
+    )
+    return filtres, filtres.qs.order_by(*(filtres.qs.query.order_by or ["nom", "prenom"]), "pk")
+
+
+def file_active(request):
+    if not permissions.dispositifs_ou(request.user, Donnee.IDENTITE).exists():
+        raise PermissionDenied
+    filtres, menages = _filtres(request)
+    page = Paginator(menages, PAR_PAGE).get_page(request.GET.get("page"))
+    selectors.preparer_lignes(request.user, page.object_list)
+    selectors.avec_problematiques(page.object_list)
+    contexte = {
+        "filtres": filtres,
+        "page": page,
+        "parametres": _parametres_sans_page(request),
+        "peut_exporter": permissions.peut_quelque_part(request.user, Action.EXPORTER),
+    }
+    gabarit = "menages/_resultats.html" if request.htmx else "menages/file_active.html"
+    return render(request, gabarit, contexte)
+
+
+def export_file_active(request, format):
+    if not permissions.peut_quelque_part(request.user, Action.EXPORTER):
+        raise PermissionDenied
+    _, menages = _filtres(request)
+    menages = menages.filter(
+        dispositif__in=permissions.dispositifs_pour(request.user, Action.EXPORTER)
+    )
+    menages = selectors.avec_problematiques(selectors.preparer_lignes(request.user, list(menages)))
+    entetes, lignes = exports.file_active(menages)
+    for dispositif in {menage.dispositif for menage in menages} or [None]:
+        journaliser(
+            request.user,
+            JournalAudit.Action.EXPORT,
+            dispositif=dispositif,
+            detail=f"file active {format.upper()}, {len(lignes)} lignes, filtres : "
+            f"{_parametres_sans_page(request) or 'aucun'}",
+            request=request,
+        )
+    nom = nom_horodate("file-active")
+    if format == "xlsx":
+        return reponse_xlsx(nom, "File active", entetes, lignes)
+    return reponse_csv(nom, entetes, lignes)
+
+
+def menage(request, public_id):
+    try:
+        menage = selectors.menage_pour(request.user, public_id)
+    except Menage.DoesNotExist:
+        raise Http404("Ménage introuvable.") from None
+    orientations = selectors.orientations_du_menage(request.user, menage)
+    peut_gerer = permissions.peut(request.user, Action.GERER_ORIENTATIONS, menage.dispositif)
+    dettes = selectors.dettes_du_menage(request.user, menage)
+    logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
+    return render(
+        request,
+        "menages/menage.html",
+        {
+            "menage": menage,
+            "logement": logement,
+            "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
+            "orientations": [
+                (orientation, _form_statut(orientation) if peut_gerer else None)
+                for orientation in orientations
+            ],
+            "dettes": dettes,
+            "form_dette": ReleveDetteForm() if dettes is not None else None,
+        },
+    )
+
+
+def _form_statut(orientation):
+    possibles = services.TRANSITIONS[orientation.statut]
+    return StatutOrientationForm(statuts_possibles=possibles) if possibles else None
+
+
+@require_POST
+def changer_statut(request, public_id):
+    orientation = get_object_or_404(
+        selectors.orientations_visibles(request.user), public_id=public_id
+    )
+    possibles = services.TRANSITIONS[orientation.statut]
+    form = StatutOrientationForm(request.POST, statuts_possibles=possibles)
+    if form.is_valid():
+        try:
+            services.changer_statut_orientation(
+                request.user, orientation, form.cleaned_data["statut"], form.cleaned_data["motif"]
+            )
+            messages.success(
+                request, f"Orientation passée à « {orientation.get_statut_display()} »."
+            )
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.error(request, "Choisissez un statut proposé.")
+    return redirect("menages:menage", public_id=orientation.menage.public_id)
+
+
+@require_POST
+def relever_dette(request, public_id):
+    menage = get_object_or_404(
+        selectors.menages_visibles(request.user, Donnee.DETTE), public_id=public_id
+    )
+    form = ReleveDetteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.relever_dette(
+                request.user,
+                menage,
+                form.cleaned_data["date"],
+                form.cleaned_data["montant"],
+                form.cleaned_data["stade_procedure"],
+            )
+            messages.success(request, "Relevé de dette enregistré.")
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.error(
+            request, " ".join(message for erreurs in form.errors.values() for message in erreurs)
+        )
+    return redirect(reverse("menages:menage", args=[menage.public_id]) + "#dette")
+
+
+def _dispositif_pour(request, slug, action):
+    dispositifs = permissions.dispositifs_pour(request.user, action)
+    if slug is None:
+        if dispositifs.count() == 1:
+            return dispositifs.get(), None
+        if not dispositifs.exists():
+            raise PermissionDenied
+        return None, dispositifs
+    try:
+        return dispositifs.get(slug=slug), None
+    except Dispositif.DoesNotExist:
+        raise Http404("Dispositif introuvable.") from None
+
+
+def nouvelle_orientation(request, slug=None):
+    dispositif, choix = _dispositif_pour(request, slug, Action.ORIENTER)
+    if dispositif is None:
+        return render(
+            request,
+            "menages/choisir_dispositif.html",
+            {"dispositifs": choix, "url_name": "menages:nouvelle_orientation_dans"},
+        )
+    form = FicheOrientationForm(request.POST or None, dispositif=dispositif)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resultat = services.orienter_menage(request.user, dispositif, form.fiche())
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            if resultat.orientation_creee:
+                messages.success(request, "Orientation envoyée à la coordination.")
+            else:
+                messages.info(request, "Cette orientation était déjà enregistrée.")
+            if (
+                selectors.menages_visibles(request.user)
+                .filter(pk=resultat.orientation.menage_id)
+                .exists()
+            ):
+                return redirect("menages:menage", public_id=resultat.orientation.menage.public_id)
+            return redirect("menages:mes_orientations")
+    return render(
+        request, "menages/nouvelle_orientation.html", {"form": form, "dispositif": dispositif}
+    )
+
+
+def mes_orientations(request):
+    return render(
+        request,
+        "menages/mes_orientations.html",
+        {
+            "orientations": selectors.mes_orientations(request.user),
+            "peut_orienter": permissions.peut_quelque_part(request.user, Action.ORIENTER),
+        },
+    )
+
+
+def importer(request, slug=None):
+    dispositif, choix = _dispositif_pour(request, slug, Action.IMPORTER)
+    if dispositif is None:
+        return render(
+            request,
+            "menages/choisir_dispositif.html",
+            {"dispositifs": choix, "url_name": "menages:importer_dans"},
+        )
+    form = ImportOrientationsForm(request.POST or None, request.FILES or None)
+    erreurs = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rapport = importer_orientations(
+                form.cleaned_data["fichier"].read(), dispositif, request.user
+            )
+        except ImportRefuse as refus:
+            erreurs = refus.erreurs
+        else:
+            messages.success(request, f"Import terminé. {rapport}")
+            return redirect("menages:importer_dans", slug=dispositif.slug)
+    return render(
+        request,
+        "menages/importer.html",
+        {"form": form, "dispositif": dispositif, "erreurs": erreurs},
+    )
+
+
+def _parametres_sans_page(request):
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
