@@ -50,6 +50,7 @@ class FicheOrientationForm(forms.Form):
         label="Structure qui oriente",
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label="—",
         help_text="Pour une orientation par un partenaire (SIAO, association, CCAS…).",
     )
     contact_prescripteur = forms.CharField(
@@ -85,7 +86,10 @@ class FicheOrientationForm(forms.Form):
     )
     commune = forms.CharField(label="Commune", max_length=120, required=False)
     territoire = forms.ModelChoiceField(
-        label="Territoire", queryset=Territoire.objects.none(), required=False
+        label="Territoire",
+        queryset=Territoire.objects.none(),
+        required=False,
+        empty_label="— (déduit de la commune)",
     )
     typologie = forms.ChoiceField(
         label="Typologie", choices=VIDE + Typologie.choices, required=False
