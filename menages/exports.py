@@ -1,5 +1,7 @@
 """Colonnes des exports de listes de ménages (CSV et XLSX partagent les mêmes lignes)."""
 
+from decimal import Decimal
+
 from core.enums import Parcours
 
 from .enums import Problematique, StadeProcedure, StatutOrientation
@@ -34,8 +36,13 @@ def file_active(menages):
             menage.date_orientation,
             " | ".join(Problematique(code).label for code in menage.codes_problematiques),
             StadeProcedure(menage.stade_procedure).label if menage.stade_procedure else "",
-            menage.dette,
+            _en_euros(menage.dette),
         ]
         for menage in menages
     ]
     return entetes, lignes
+
+
+def _en_euros(montant):
+    """Au centime, quelle que soit la base : « 2450,00 » et non « 2450 » (SQLite)."""
+    return None if montant is None else Decimal(montant).quantize(Decimal("0.01"))

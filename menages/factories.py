@@ -8,8 +8,22 @@ import factory
 from core.enums import Parcours
 from core.factories import DispositifFactory
 
-from .enums import OrigineDette, Problematique, Source, StadeProcedure, StatutOrientation
-from .models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
+from .enums import (
+    NatureRessource,
+    OrigineDette,
+    Problematique,
+    Source,
+    StadeProcedure,
+    StatutOrientation,
+)
+from .models import (
+    DetteLocative,
+    Logement,
+    Menage,
+    Orientation,
+    ProblematiqueOrientation,
+    Ressource,
+)
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
@@ -20,6 +34,15 @@ class MenageFactory(factory.django.DjangoModelFactory):
     reference_locataire = factory.Sequence(lambda n: f"LOC{n:06d}")
     nom = factory.Faker("last_name", locale="fr_FR")
     prenom = factory.Faker("first_name", locale="fr_FR")
+
+
+class RessourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ressource
+
+    menage = factory.SubFactory(MenageFactory)
+    nature = NatureRessource.RSA
+    montant_mensuel = Decimal("1000.00")
 
 
 class LogementFactory(factory.django.DjangoModelFactory):

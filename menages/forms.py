@@ -1,3 +1,5 @@
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
@@ -18,13 +20,23 @@ from .enums import (
     StatutOrientation,
     Typologie,
 )
+from .importation import Referentiel
 from .services import FicheOrientation
 
 VIDE = [("", "—")]
 
 
+class MontantField(forms.DecimalField):
+    """Euros saisis à la française : « 1 234,56 », « 1234.56 », « 12 € »."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f€]", "", value)
+        return super().to_python(value)
+
+
 def champ_montant(label, **kwargs):
-    return forms.DecimalField(
+    return MontantField(
         label=label,
         required=False,
         min_value=0,
@@ -187,19 +199,22 @@ class FicheOrientationForm(forms.Form):
                 "prescripteur",
                 "Indiquez la structure qui oriente, ou au moins la personne à contacter.",
             )
-        territoire = donnees.get("territoire")
-        if territoire is None and donnees.get("commune"):
-            donnees["territoire"] = self._territoire_de_la_commune(donnees)
+        if donnees.get("commune"):
+            self._situer(donnees)
         return donnees
 
-    def _territoire_de_la_commune(self, donnees):
-        communes = [
-            commune
-            for territoire in self.fields["territoire"].queryset.prefetch_related("communes")
-            for commune in territoire.communes.all()
-            if commune.nom.casefold() == donnees["commune"].strip().casefold()
-        ]
-        return communes[0].territoire if len(communes) == 1 else None
+    def _situer(self, donnees):
+        """Rattache le logement à une commune du dispositif et, faute de territoire, au sien.
+
+        La même règle que l'import : nom et code postal, sans tenir compte des accents, de la
+        casse ni des traits d'union.
+        """
+        commune = Referentiel(self.dispositif).commune(
+            donnees["commune"], donnees.get("code_postal") or "", donnees.get("territoire")
+        )
+        donnees["commune_du_dispositif"] = commune
+        if donnees.get("territoire") is None and commune is not None:
+            donnees["territoire"] = commune.territoire
 
     def fiche(self):
         """La fiche à transmettre au service `orienter_menage`."""
@@ -231,6 +246,7 @@ class FicheOrientationForm(forms.Form):
             nb_adultes=d.get("nb_adultes"),
             nb_enfants=d.get("nb_enfants"),
             territoire=d.get("territoire"),
+            commune_du_dispositif=d.get("commune_du_dispositif"),
             loyer=d.get("loyer"),
             charges=d.get("charges"),
             apl=d.get("apl"),

@@ -65,7 +65,7 @@ def export_file_active(request, format):
             JournalAudit.Action.EXPORT,
             dispositif=dispositif,
             detail=f"file active {format.upper()}, {len(lignes)} lignes, filtres : "
-            f"{_parametres_sans_page(request) or 'aucun'}",
+            f"{_filtres_pour_le_journal(request)}",
             request=request,
         )
     nom = nom_horodate("file-active")
@@ -163,6 +163,9 @@ def _dispositif_pour(request, slug, action):
     try:
         return dispositifs.get(slug=slug), None
     except Dispositif.DoesNotExist:
+        # Membre du dispositif sans ce droit : refus ; hors du dispositif : introuvable.
+        if permissions.dispositifs_visibles(request.user).filter(slug=slug).exists():
+            raise PermissionDenied from None
         raise Http404("Dispositif introuvable.") from None
 
 
@@ -239,3 +242,14 @@ def _parametres_sans_page(request):
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return parametres.urlencode()
+
+
+def _filtres_pour_le_journal(request):
+    """Les filtres d'un export, sans le texte cherché : c'est souvent un nom ou une référence."""
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    recherche = any(valeur.strip() for valeur in parametres.pop("q", []))
+    filtres = [parametres.urlencode()] if parametres else []
+    if recherche:
+        filtres.append("recherche par nom ou référence")
+    return ", ".join(filtres) or "aucun"
