@@ -213,12 +213,14 @@ class Action(StrEnum):
     IMPORTER = "importer"  # importer un fichier d'orientations
     GERER_ORIENTATIONS = "gerer_orientations"  # faire avancer le statut d'une orientation
     EXPORTER = "exporter"  # exporter une liste nominative (journalisé)
+    ORGANISER = "organiser"  # ouvrir un accompagnement, composer l'équipe, clore
 
 
 ACTIONS = {
     Action.ORIENTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
     Action.IMPORTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
     Action.GERER_ORIENTATIONS: {Role.COORDINATEUR},
+    Action.ORGANISER: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

@@ -51,6 +51,7 @@ compte = [
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("menages.urls")),
+    path("", include("accompagnement.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),

@@ -305,3 +305,27 @@ class ImportOrientationsForm(forms.Form):
         if fichier.size > self.TAILLE_MAX:
             raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le.")
         return fichier
+
+
+class PlanApurementForm(forms.Form):
+    date_debut = forms.DateField(
+        label="Début",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    montant_mensuel = champ_montant("Mensualité (€)")
+    respecte = forms.NullBooleanField(
+        label="Respecté",
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", "On ne sait pas encore"), ("true", "Oui"), ("false", "Non")]
+        ),
+    )
+    aide_fsl = champ_montant("Aide FSL obtenue (€)")
+    autres_aides = forms.CharField(label="Autres aides", max_length=250, required=False)
+
+    def clean_montant_mensuel(self):
+        montant = self.cleaned_data["montant_mensuel"]
+        if not montant:
+            raise forms.ValidationError("Indiquez la mensualité du plan.")
+        return montant

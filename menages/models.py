@@ -272,3 +272,27 @@ class DetteLocative(models.Model):
 
     def __str__(self):
         return f"{self.montant} € au {self.date:%d/%m/%Y}"
+
+
+class PlanApurement(models.Model):
+    """Un plan d'apurement de la dette : mensualité, début, respect constaté, aides obtenues."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="plans_apurement")
+    date_debut = models.DateField("début")
+    montant_mensuel = montant("mensualité")
+    respecte = models.BooleanField("respecté", null=True, help_text="Vide tant qu'on ne sait pas.")
+    date_constat = models.DateField("constaté le", null=True, blank=True)
+    aide_fsl = montant("aide FSL obtenue", null=True, blank=True)
+    autres_aides = models.CharField("autres aides", max_length=250, blank=True)
+    actif = models.BooleanField(default=True)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "plan d'apurement"
+        verbose_name_plural = "plans d'apurement"
+        ordering = ["-date_debut", "-pk"]
+
+    def __str__(self):
+        return f"{self.montant_mensuel} €/mois depuis le {self.date_debut:%d/%m/%Y}"

@@ -12,15 +12,25 @@ from .enums import STATUTS_EN_COURS_D_EXAMEN
 from .models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
 
 # Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès.
-# L'équipe (accompagnement) et l'ordre du jour (comités) s'ajoutent avec leurs modèles.
-CHEMINS_MENAGE = Chemins(dispositif="dispositif", orientes="orientations__orientee_par")
-CHEMINS_ORIENTATION = Chemins(dispositif="menage__dispositif", orientes="orientee_par")
+# L'ordre du jour (comités) s'ajoute avec ses modèles.
+CHEMINS_MENAGE = Chemins(
+    dispositif="dispositif",
+    equipe="accompagnements__equipe__user",
+    orientes="orientations__orientee_par",
+)
+CHEMINS_ORIENTATION = Chemins(
+    dispositif="menage__dispositif",
+    equipe="menage__accompagnements__equipe__user",
+    orientes="orientee_par",
+)
 CHEMINS_DETTE = Chemins(
-    dispositif="menage__dispositif", orientes="menage__orientations__orientee_par"
+    dispositif="menage__dispositif",
+    equipe="menage__accompagnements__equipe__user",
+    orientes="menage__orientations__orientee_par",
 )
 # La file active est la liste de travail des équipes et des comités : l'agent du bailleur suit
 # ses propres orientations ailleurs (« Mes orientations »).
-CHEMINS_FILE_ACTIVE = Chemins(dispositif="dispositif")
+CHEMINS_FILE_ACTIVE = Chemins(dispositif="dispositif", equipe="accompagnements__equipe__user")
 
 DELAI_EXAMEN = timedelta(days=30)
 

@@ -21,6 +21,7 @@ from .models import (
     Logement,
     Menage,
     Orientation,
+    PlanApurement,
     ProblematiqueOrientation,
     Ressource,
 )
@@ -245,4 +246,28 @@ def relever_dette(
         stade_procedure=stade_procedure,
         origine=origine,
         saisie_par=user,
+    )
+
+
+@transaction.atomic
+def enregistrer_plan_apurement(
+    user, menage, *, date_debut, montant_mensuel, respecte=None, aide_fsl=None, autres_aides=""
+):
+    """Enregistre un plan d'apurement ; le plan précédent du ménage cesse d'être le plan actif."""
+    from . import selectors
+
+    if user is not None and not selectors.peut_voir_dette(user, menage):
+        raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
+    if montant_mensuel <= 0:
+        raise ValidationError("La mensualité doit être positive.")
+    menage.plans_apurement.filter(actif=True).update(actif=False)
+    return PlanApurement.objects.create(
+        menage=menage,
+        date_debut=date_debut,
+        montant_mensuel=montant_mensuel,
+        respecte=respecte,
+        date_constat=timezone.localdate() if respecte is not None else None,
+        aide_fsl=aide_fsl,
+        autres_aides=autres_aides,
+        saisi_par=user,
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("menages/export.xlsx", views.export_file_active, {"format": "xlsx"}, name="export_xlsx"),
     path("menages/<uuid:public_id>/", views.menage, name="menage"),
     path("menages/<uuid:public_id>/dette/", views.relever_dette, name="relever_dette"),
+    path("menages/<uuid:public_id>/plan-apurement/", views.plan_apurement, name="plan_apurement"),
     path("orientations/nouvelle/", views.nouvelle_orientation, name="nouvelle_orientation"),
     path(
         "orientations/nouvelle/<slug:slug>/",

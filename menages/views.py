@@ -17,6 +17,7 @@ from .filters import FiltresFileActive
 from .forms import (
     FicheOrientationForm,
     ImportOrientationsForm,
+    PlanApurementForm,
     ReleveDetteForm,
     StatutOrientationForm,
 )
@@ -79,10 +80,14 @@ def menage(request, public_id):
         menage = selectors.menage_pour(request.user, public_id)
     except Menage.DoesNotExist:
         raise Http404("Ménage introuvable.") from None
-    orientations = selectors.orientations_du_menage(request.user, menage)
-    peut_gerer = permissions.peut(request.user, Action.GERER_ORIENTATIONS, menage.dispositif)
-    dettes = selectors.dettes_du_menage(request.user, menage)
+    from accompagnement import selectors as accompagnement
+
+    user = request.user
+    orientations = list(selectors.orientations_du_menage(user, menage))
+    peut_gerer = permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
+    dettes = selectors.dettes_du_menage(user, menage)
     logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
+    accompagnements = list(accompagnement.accompagnements_du_menage(user, menage))
     return render(
         request,
         "menages/menage.html",
@@ -96,6 +101,14 @@ def menage(request, public_id):
             ],
             "dettes": dettes,
             "form_dette": ReleveDetteForm() if dettes is not None else None,
+            "plans_apurement": list(menage.plans_apurement.all()) if dettes is not None else None,
+            "form_plan_apurement": PlanApurementForm() if dettes is not None else None,
+            "accompagnements": accompagnements,
+            "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
+            and not any(a.est_ouvert for a in accompagnements),
+            "chronologie": accompagnement.chronologie(
+                user, menage, orientations=orientations, dettes=dettes, request=request
+            ),
         },
     )
 
@@ -125,6 +138,25 @@ def changer_statut(request, public_id):
     else:
         messages.error(request, "Choisissez un statut proposé.")
     return redirect("menages:menage", public_id=orientation.menage.public_id)
+
+
+@require_POST
+def plan_apurement(request, public_id):
+    menage = get_object_or_404(
+        selectors.menages_visibles(request.user, Donnee.DETTE), public_id=public_id
+    )
+    form = PlanApurementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enregistrer_plan_apurement(request.user, menage, **form.cleaned_data)
+            messages.success(request, "Plan d'apurement enregistré.")
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.error(
+            request, " ".join(message for erreurs in form.errors.values() for message in erreurs)
+        )
+    return redirect(reverse("menages:menage", args=[menage.public_id]) + "#dette")
 
 
 @require_POST

@@ -115,6 +115,7 @@ def test_l_accueil_du_coordinateur_fait_un_nombre_fixe_de_requetes(
         LigneBudgetaireFactory(dispositif=membre.dispositif)
         MembreFactory(dispositif=membre.dispositif, role=Role.INFIRMIER)
     client.force_login(user)
-    # session, utilisateur, adhésions, dispositifs + budget, effectifs
-    with django_assert_num_queries(5):
+    # session, utilisateur, adhésions, dispositifs + budget, effectifs, bilans à faire,
+    # mes accompagnements
+    with django_assert_num_queries(7):
         assert client.get(reverse("core:accueil")).status_code == 200

@@ -1,0 +1,239 @@
+from django import forms
+from django.utils import timezone
+
+from core.enums import Role
+from core.models import Membre, User
+from menages.enums import StadeProcedure
+
+from .enums import (
+    Adhesion,
+    Axe,
+    Confidentialite,
+    DecisionBilan,
+    DestinationPartenaire,
+    MotifCloture,
+    StatutObjectif,
+    TypeIntervention,
+)
+from .services import ROLES_EQUIPE
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+VIDE = [("", "—")]
+
+
+def personnes_de_l_equipe(dispositif):
+    """Les personnes qui peuvent faire partie d'une équipe d'accompagnement du dispositif."""
+    return User.objects.filter(
+        pk__in=Membre.objects.actifs()
+        .filter(dispositif=dispositif, role__in=ROLES_EQUIPE)
+        .values("user_id")
+    ).order_by("last_name", "first_name")
+
+
+class ChoixPersonne(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.email
+
+
+class ChoixPersonnes(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.email
+
+
+class OuvrirAccompagnementForm(forms.Form):
+    date_debut = forms.DateField(label="Début", initial=timezone.localdate, widget=DATE)
+    referent = ChoixPersonne(label="Référent·e", queryset=User.objects.none())
+    equipe = ChoixPersonnes(
+        label="Équipe",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les professions qui interviendront (le ou la référent·e en fait partie).",
+    )
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        personnes = personnes_de_l_equipe(dispositif)
+        self.fields["referent"].queryset = personnes.filter(
+            pk__in=Membre.objects.actifs()
+            .filter(dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR])
+            .values("user_id")
+        )
+        self.fields["equipe"].queryset = personnes
+
+
+class InterventionForm(forms.Form):
+    """La fiche de suivi, pensée pour un téléphone : tout a une valeur par défaut sauf la note."""
+
+    type = forms.ChoiceField(
+        label="Type", choices=TypeIntervention.choices, initial=TypeIntervention.VISITE_DOMICILE
+    )
+    date_heure = forms.DateTimeField(
+        label="Date et heure",
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duree_minutes = forms.TypedChoiceField(
+        label="Durée",
+        coerce=int,
+        choices=[
+            (15, "15 min"),
+            (30, "30 min"),
+            (45, "45 min"),
+            (60, "1 h"),
+            (90, "1 h 30"),
+            (120, "2 h"),
+            (180, "3 h"),
+        ],
+        initial=45,
+    )
+    participants = ChoixPersonnes(
+        label="Collègues présents",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    autres_participants = forms.CharField(
+        label="Autres personnes présentes", max_length=250, required=False
+    )
+    objectifs = forms.ModelMultipleChoiceField(
+        label="Objectifs travaillés",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    destinations = forms.MultipleChoiceField(
+        label="Orientations vers des partenaires",
+        choices=DestinationPartenaire.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    confidentialite = forms.ChoiceField(
+        label="Qui peut lire la note",
+        choices=Confidentialite.choices,
+        initial=Confidentialite.EQUIPE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, accompagnement, soignant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = User.objects.filter(
+            equipes__accompagnement=accompagnement
+        ).order_by("last_name")
+        self.fields["objectifs"].queryset = accompagnement.objectifs.exclude(
+            statut__in=[StatutObjectif.ATTEINT, StatutObjectif.ABANDONNE]
+        )
+        if not soignant:
+            self.fields["confidentialite"].choices = [
+                choix for choix in Confidentialite.choices if choix[0] != Confidentialite.SOIGNANTS
+            ]
+
+    def clean_date_heure(self):
+        moment = self.cleaned_data["date_heure"]
+        if moment > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("Une intervention ne peut pas être datée dans le futur.")
+        return moment
+
+
+class AdhesionForm(forms.Form):
+    adhesion = forms.ChoiceField(label="Adhésion du ménage", choices=Adhesion.choices)
+
+
+class ObjectifForm(forms.Form):
+    axe = forms.ChoiceField(label="Axe", choices=Axe.choices)
+    libelle = forms.CharField(label="Objectif", max_length=250)
+    indicateur = forms.CharField(label="Indicateur de progression", max_length=250, required=False)
+    echeance = forms.DateField(label="Échéance", required=False, widget=DATE)
+
+
+class SuiviObjectifForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut", choices=StatutObjectif.choices)
+    avancement = forms.IntegerField(label="Avancement (%)", min_value=0, max_value=100)
+
+
+class ValidationPlanForm(forms.Form):
+    date_validation = forms.DateField(
+        label="Validé avec le ménage le", initial=timezone.localdate, widget=DATE
+    )
+    duree_prevue_mois = forms.IntegerField(
+        label="Durée prévue (mois)", min_value=1, max_value=60, required=False
+    )
+    structures_autour = forms.CharField(
+        label="Structures autour du ménage",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BilanForm(forms.Form):
+    date_realisation = forms.DateField(label="Réalisé le", initial=timezone.localdate, widget=DATE)
+    synthese = forms.CharField(label="Synthèse", widget=forms.Textarea(attrs={"rows": 5}))
+    decision = forms.ChoiceField(label="Décision", choices=DecisionBilan.choices)
+    dette = forms.DecimalField(
+        label="Dette locative à cette date (€)",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    stade_procedure = forms.ChoiceField(
+        label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
+    )
+
+    def __init__(self, *args, objectifs=(), voit_dette=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objectifs = list(objectifs)
+        for objectif in self.objectifs:
+            self.fields[f"statut_{objectif.pk}"] = forms.ChoiceField(
+                label=objectif.libelle, choices=StatutObjectif.choices, initial=objectif.statut
+            )
+            self.fields[f"avancement_{objectif.pk}"] = forms.IntegerField(
+                label="Avancement (%)", min_value=0, max_value=100, initial=objectif.avancement
+            )
+        if not voit_dette:
+            del self.fields["dette"]
+            del self.fields["stade_procedure"]
+
+    def progressions(self):
+        return [
+            (
+                objectif,
+                self.cleaned_data[f"statut_{objectif.pk}"],
+                self.cleaned_data[f"avancement_{objectif.pk}"],
+                "",
+            )
+            for objectif in self.objectifs
+        ]
+
+    def champs_objectifs(self):
+        return [
+            (objectif, self[f"statut_{objectif.pk}"], self[f"avancement_{objectif.pk}"])
+            for objectif in self.objectifs
+        ]
+
+
+class ClotureForm(forms.Form):
+    date = forms.DateField(label="Date de clôture", initial=timezone.localdate, widget=DATE)
+    motif = forms.ChoiceField(label="Motif", choices=MotifCloture.choices)
+    maintien_dans_logement = forms.TypedChoiceField(
+        label="Le ménage est-il resté dans son logement ?",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        coerce=lambda valeur: valeur == "oui",
+        widget=forms.RadioSelect,
+    )
+    dette = forms.DecimalField(
+        label="Dette à la clôture (€)",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    plan_apurement_en_place = forms.BooleanField(
+        label="Un plan d'apurement est en place", required=False
+    )
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

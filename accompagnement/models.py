@@ -1,0 +1,308 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from core.enums import Profession
+from core.models import Dispositif
+from menages.enums import StadeProcedure
+from menages.models import Menage, Orientation
+
+from .enums import (
+    Adhesion,
+    Axe,
+    Confidentialite,
+    DecisionBilan,
+    DestinationPartenaire,
+    MotifCloture,
+    StatutAccompagnement,
+    StatutObjectif,
+    TypeBilan,
+    TypeIntervention,
+)
+
+UTILISATEUR = settings.AUTH_USER_MODEL
+
+
+class Accompagnement(models.Model):
+    """Un épisode d'accompagnement d'un ménage dans un dispositif.
+
+    Rouvrir un accompagnement clos crée un nouvel épisode : l'ancien reste lisible tel quel.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    menage = models.ForeignKey(Menage, on_delete=models.PROTECT, related_name="accompagnements")
+    dispositif = models.ForeignKey(
+        Dispositif, on_delete=models.PROTECT, related_name="accompagnements"
+    )
+    orientation = models.ForeignKey(
+        Orientation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accompagnements",
+    )
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    referent = models.ForeignKey(
+        UTILISATEUR, on_delete=models.PROTECT, related_name="accompagnements_referent"
+    )
+    statut = models.CharField(
+        max_length=20,
+        choices=StatutAccompagnement.choices,
+        default=StatutAccompagnement.DIAGNOSTIC,
+    )
+    adhesion = models.CharField(
+        "adhésion", max_length=20, choices=Adhesion.choices, default=Adhesion.NON_RENSEIGNEE
+    )
+    date_premier_contact = models.DateField("premier contact", null=True, blank=True)
+    stade_procedure_entree = models.CharField(
+        "procédure à l'entrée", max_length=30, choices=StadeProcedure.choices, blank=True
+    )
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date_debut", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["menage"],
+                condition=~models.Q(statut__in=["clos", "suivi_post_cloture"]),
+                name="un_accompagnement_ouvert_par_menage",
+            )
+        ]
+
+    def __str__(self):
+        return f"Accompagnement de {self.menage} depuis le {self.date_debut:%d/%m/%Y}"
+
+    @property
+    def est_ouvert(self):
+        return self.statut not in (
+            StatutAccompagnement.CLOS,
+            StatutAccompagnement.SUIVI_POST_CLOTURE,
+        )
+
+
+class MembreEquipe(models.Model):
+    """Une personne de l'équipe d'un accompagnement (le référent en fait partie)."""
+
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, related_name="equipe"
+    )
+    user = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="equipes")
+    profession = models.CharField(max_length=30, choices=Profession.choices)
+    depuis = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = "membre de l'équipe"
+        verbose_name_plural = "équipe"
+        ordering = ["profession", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["accompagnement", "user"], name="membre_equipe_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_profession_display()})"
+
+
+class Objectif(models.Model):
+    """Un objectif du plan d'action (contrat d'objectifs), par axe."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, related_name="objectifs"
+    )
+    axe = models.CharField(max_length=20, choices=Axe.choices)
+    libelle = models.CharField("objectif", max_length=250)
+    indicateur = models.CharField(
+        "indicateur de progression",
+        max_length=250,
+        blank=True,
+        help_text="Ce qui dira que l'objectif avance : « loyer payé 3 mois de suite »…",
+    )
+    avancement = models.PositiveSmallIntegerField(
+        "avancement (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    echeance = models.DateField("échéance", null=True, blank=True)
+    statut = models.CharField(
+        max_length=20, choices=StatutObjectif.choices, default=StatutObjectif.A_ENGAGER
+    )
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["axe", "echeance", "pk"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class PlanAction(models.Model):
+    """Le plan d'action d'un accompagnement, validé avec le ménage à une date."""
+
+    accompagnement = models.OneToOneField(
+        Accompagnement, on_delete=models.CASCADE, related_name="plan"
+    )
+    date_validation = models.DateField("validé avec le ménage le", null=True, blank=True)
+    duree_prevue_mois = models.PositiveSmallIntegerField(
+        "durée prévue (mois)", null=True, blank=True
+    )
+    structures_autour = models.TextField(
+        "structures autour du ménage",
+        blank=True,
+        help_text="Les organismes et personnes qui interviennent déjà.",
+    )
+
+    class Meta:
+        verbose_name = "plan d'action"
+
+    def __str__(self):
+        return f"Plan d'action – {self.accompagnement.menage}"
+
+
+class Intervention(models.Model):
+    """Une fiche de suivi : visite, entretien, démarche, avec sa note et sa confidentialité."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.PROTECT, related_name="interventions"
+    )
+    date_heure = models.DateTimeField("date et heure", default=timezone.now)
+    duree_minutes = models.PositiveSmallIntegerField(
+        "durée (minutes)", default=0, validators=[MaxValueValidator(24 * 60)]
+    )
+    type = models.CharField(max_length=30, choices=TypeIntervention.choices)
+    auteur = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="interventions")
+    profession_auteur = models.CharField(max_length=30, choices=Profession.choices)
+    participants = models.ManyToManyField(
+        UTILISATEUR,
+        related_name="interventions_participees",
+        blank=True,
+        verbose_name="professionnels présents",
+    )
+    autres_participants = models.CharField("autres personnes présentes", max_length=250, blank=True)
+    objectifs = models.ManyToManyField(
+        Objectif, related_name="interventions", blank=True, verbose_name="objectifs travaillés"
+    )
+    note = models.TextField(blank=True)
+    confidentialite = models.CharField(
+        "confidentialité de la note",
+        max_length=20,
+        choices=Confidentialite.choices,
+        default=Confidentialite.EQUIPE,
+    )
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date_heure", "-pk"]
+        indexes = [models.Index(fields=["accompagnement", "-date_heure"])]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {timezone.localtime(self.date_heure):%d/%m/%Y}"
+
+
+class OrientationPartenaire(models.Model):
+    """Une orientation vers un partenaire faite pendant une intervention."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="orientations_partenaires"
+    )
+    destination = models.CharField(max_length=20, choices=DestinationPartenaire.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "destination"], name="orientation_partenaire_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_destination_display()
+
+
+class Bilan(models.Model):
+    """Un bilan prévu par le calendrier de l'accompagnement, puis réalisé."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, related_name="bilans"
+    )
+    type = models.CharField(max_length=20, choices=TypeBilan.choices)
+    date_prevue = models.DateField("prévu le")
+    date_realisation = models.DateField("réalisé le", null=True, blank=True)
+    synthese = models.TextField("synthèse", blank=True)
+    dette = models.DecimalField(
+        "dette à cette date", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    stade_procedure = models.CharField(
+        "procédure à cette date", max_length=30, choices=StadeProcedure.choices, blank=True
+    )
+    decision = models.CharField(
+        "décision", max_length=20, choices=DecisionBilan.choices, blank=True
+    )
+    auteur = models.ForeignKey(
+        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date_prevue", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["accompagnement", "type"], name="bilan_unique_par_type")
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} – {self.accompagnement.menage}"
+
+    @property
+    def en_retard(self):
+        return self.date_realisation is None and self.date_prevue < timezone.localdate()
+
+
+class ProgressionObjectif(models.Model):
+    """Où en était un objectif au moment d'un bilan."""
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="progressions")
+    objectif = models.ForeignKey(Objectif, on_delete=models.CASCADE, related_name="progressions")
+    statut = models.CharField(max_length=20, choices=StatutObjectif.choices)
+    avancement = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    commentaire = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bilan", "objectif"], name="progression_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.objectif} : {self.get_statut_display()}"
+
+
+class Cloture(models.Model):
+    """La fiche de clôture d'un accompagnement."""
+
+    accompagnement = models.OneToOneField(
+        Accompagnement, on_delete=models.CASCADE, related_name="cloture"
+    )
+    date = models.DateField()
+    motif = models.CharField(max_length=30, choices=MotifCloture.choices)
+    maintien_dans_logement = models.BooleanField("le ménage est resté dans son logement")
+    expulsion_evitee = models.BooleanField(
+        "expulsion évitée",
+        help_text="Une procédure était engagée à l'entrée et le ménage vit toujours dans son "
+        "logement. Calculé à la clôture.",
+    )
+    dette = models.DecimalField(
+        "dette à la clôture", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    plan_apurement_en_place = models.BooleanField("plan d'apurement en place", default=False)
+    commentaire = models.TextField(blank=True)
+    auteur = models.ForeignKey(
+        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "clôture"
+
+    def __str__(self):
+        return f"Clôture du {self.date:%d/%m/%Y} – {self.get_motif_display()}"

@@ -1,0 +1,259 @@
+"""Lectures de l'accompagnement pour une personne, toujours au travers de `core.permissions`.
+
+Les notes d'intervention suivent leur niveau de confidentialité (DESIGN.md §3) :
+« équipe » pour l'équipe et la coordination, « soignants » pour l'infirmier·ère et le ou la
+psychologue de l'équipe, « personnelle » pour son auteur seul. Quand le ménage s'oppose au
+partage, une note ne sort pas de la profession de son auteur.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from core import permissions
+from core.models import JournalAudit, Membre
+from core.permissions import Chemins, Donnee
+
+from .enums import STATUTS_ACTIFS, Confidentialite
+from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
+
+CHEMINS_ACCOMPAGNEMENT = Chemins(
+    dispositif="dispositif", equipe="equipe__user", orientes="menage__orientations__orientee_par"
+)
+CHEMINS_PAR_ACCOMPAGNEMENT = Chemins(
+    dispositif="accompagnement__dispositif",
+    equipe="accompagnement__equipe__user",
+    orientes="accompagnement__menage__orientations__orientee_par",
+    auteur="auteur",
+)
+
+
+def accompagnements_visibles(user, donnee=Donnee.IDENTITE):
+    return permissions.filtrer(user, Accompagnement.objects.all(), donnee, CHEMINS_ACCOMPAGNEMENT)
+
+
+def bilans_visibles(user):
+    return permissions.filtrer(user, Bilan.objects.all(), Donnee.PLAN, CHEMINS_PAR_ACCOMPAGNEMENT)
+
+
+def objectifs_visibles(user, donnee=Donnee.PLAN):
+    return permissions.filtrer(user, Objectif.objects.all(), donnee, CHEMINS_PAR_ACCOMPAGNEMENT)
+
+
+def interventions_visibles(user):
+    """Les interventions dont la personne peut lire la note, selon leur confidentialité."""
+    par_niveau = {
+        Confidentialite.EQUIPE: Donnee.NOTE_EQUIPE,
+        Confidentialite.SOIGNANTS: Donnee.NOTE_SOIGNANTS,
+        Confidentialite.PERSONNELLE: Donnee.NOTE_PERSONNELLE,
+    }
+    condition = Q(pk__in=[])
+    for niveau, donnee in par_niveau.items():
+        visibles = permissions.filtrer(
+            user,
+            Intervention.objects.filter(confidentialite=niveau),
+            donnee,
+            CHEMINS_PAR_ACCOMPAGNEMENT,
+        )
+        condition |= Q(pk__in=visibles.values("pk"))
+    return Intervention.objects.filter(condition).exclude(_hors_de_ma_profession(user))
+
+
+def _hors_de_ma_profession(user):
+    """Notes d'un ménage opposé au partage, écrites par une autre profession que la mienne."""
+    ma_profession = Q(pk__in=[])
+    for dispositif_id, professions in _professions_par_dispositif(user).items():
+        ma_profession |= Q(
+            accompagnement__dispositif_id=dispositif_id, profession_auteur__in=professions
+        )
+    return Q(accompagnement__menage__opposition_partage=True) & ~Q(auteur=user) & ~ma_profession
+
+
+def _professions_par_dispositif(user):
+    professions = {}
+    for dispositif_id, profession in (
+        Membre.objects.actifs().filter(user=user).values_list("dispositif_id", "profession")
+    ):
+        professions.setdefault(dispositif_id, set()).add(profession)
+    return professions
+
+
+def journaliser_lectures(user, interventions, request=None):
+    """Écrit au journal chaque note « soignants » affichée (jamais son contenu)."""
+    adresse = request.META.get("REMOTE_ADDR") if request else None
+    lignes = [
+        JournalAudit(
+            user=user,
+            email=user.email,
+            roles=",".join(
+                sorted(permissions.roles(user, intervention.accompagnement.dispositif_id))
+            ),
+            dispositif_id=intervention.accompagnement.dispositif_id,
+            action=JournalAudit.Action.LECTURE_NOTE_SOIGNANTS,
+            objet_type=Intervention._meta.label,
+            objet_id=str(intervention.public_id),
+            adresse_ip=adresse,
+        )
+        for intervention in interventions
+        if intervention.confidentialite == Confidentialite.SOIGNANTS
+    ]
+    JournalAudit.objects.bulk_create(lignes)
+
+
+def accompagnement_pour(user, public_id):
+    """L'accompagnement s'il est visible (identité), sinon `Accompagnement.DoesNotExist`."""
+    return (
+        accompagnements_visibles(user)
+        .select_related("menage", "dispositif", "referent", "plan", "cloture")
+        .prefetch_related(
+            Prefetch("equipe", queryset=MembreEquipe.objects.select_related("user")),
+        )
+        .get(public_id=public_id)
+    )
+
+
+def accompagnements_du_menage(user, menage):
+    return (
+        accompagnements_visibles(user)
+        .filter(menage=menage)
+        .select_related("referent")
+        .prefetch_related(Prefetch("equipe", queryset=MembreEquipe.objects.select_related("user")))
+    )
+
+
+def interventions_de(user, accompagnement):
+    return (
+        interventions_visibles(user)
+        .filter(accompagnement=accompagnement)
+        .select_related("auteur", "accompagnement")
+        .prefetch_related("objectifs", "orientations_partenaires", "participants")
+    )
+
+
+def echeances(user, limite_jours=15):
+    """Bilans à faire (prévus d'ici `limite_jours`) et en retard, que la personne doit voir.
+
+    Le référent et l'équipe voient ceux de leurs accompagnements ; la coordination, tous ceux
+    de son dispositif.
+    """
+    horizon = timezone.localdate() + timezone.timedelta(days=limite_jours)
+    return (
+        bilans_visibles(user)
+        .filter(
+            date_realisation__isnull=True,
+            date_prevue__lte=horizon,
+            accompagnement__statut__in=[*STATUTS_ACTIFS, "suivi_post_cloture"],
+        )
+        .select_related("accompagnement__menage", "accompagnement__referent")
+        .order_by("date_prevue")
+    )
+
+
+def mes_accompagnements(user):
+    """Les accompagnements ouverts dont la personne est dans l'équipe."""
+    return (
+        Accompagnement.objects.filter(equipe__user=user, statut__in=STATUTS_ACTIFS)
+        .filter(pk__in=accompagnements_visibles(user).values("pk"))
+        .select_related("menage", "referent")
+        .order_by("menage__nom")
+    )
+
+
+@dataclass
+class Evenement:
+    """Un élément de la chronologie d'un ménage."""
+
+    date: date
+    moment: datetime
+    nature: str
+    titre: str
+    detail: str = ""
+    objet: object = None
+
+
+def _moment(jour):
+    return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
+
+
+def chronologie(user, menage, *, orientations, dettes, request=None):
+    """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
+
+    `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
+    interventions, bilans et clôtures sont filtrés ici. Les notes « soignants » montrées sont
+    journalisées.
+    """
+    evenements = [
+        Evenement(
+            o.date_orientation,
+            _moment(o.date_orientation),
+            "orientation",
+            f"Orientation ({o.get_parcours_display().lower()}) : {o.get_statut_display().lower()}",
+            o.get_source_display(),
+            o,
+        )
+        for o in orientations
+    ]
+    evenements += [
+        Evenement(d.date, _moment(d.date), "dette", "Dette locative", "", d) for d in dettes or []
+    ]
+    interventions = list(
+        interventions_visibles(user)
+        .filter(accompagnement__menage=menage)
+        .select_related("auteur", "accompagnement")
+        .prefetch_related("orientations_partenaires")
+    )
+    journaliser_lectures(user, interventions, request)
+    evenements += [
+        Evenement(
+            timezone.localtime(i.date_heure).date(),
+            i.date_heure,
+            "intervention",
+            i.get_type_display(),
+            i.note,
+            i,
+        )
+        for i in interventions
+    ]
+    bilans = bilans_visibles(user).filter(
+        accompagnement__menage=menage, date_realisation__isnull=False
+    )
+    evenements += [
+        Evenement(
+            b.date_realisation,
+            _moment(b.date_realisation),
+            "bilan",
+            b.get_type_display(),
+            b.synthese,
+            b,
+        )
+        for b in bilans
+    ]
+    accompagnements = (
+        accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")
+    )
+    for accompagnement in accompagnements:
+        evenements.append(
+            Evenement(
+                accompagnement.date_debut,
+                _moment(accompagnement.date_debut),
+                "accompagnement",
+                "Début de l'accompagnement",
+                "",
+                accompagnement,
+            )
+        )
+        cloture = getattr(accompagnement, "cloture", None)
+        if cloture is not None:
+            evenements.append(
+                Evenement(
+                    cloture.date,
+                    _moment(cloture.date),
+                    "cloture",
+                    "Clôture : " + cloture.get_motif_display().lower(),
+                    cloture.commentaire,
+                    cloture,
+                )
+            )
+    return sorted(evenements, key=lambda e: e.moment, reverse=True)

@@ -1,0 +1,453 @@
+"""Écritures de l'accompagnement : ouvrir, composer l'équipe, noter, faire le bilan, clore.
+
+Chaque fonction est une transaction, prend la personne qui agit et vérifie ses droits par
+`core.permissions` (une commande ou une tâche d'exploitation passe `user=None`).
+"""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import permissions
+from core.enums import ROLES_TERRAIN, Profession, Role
+from core.models import Membre
+from core.permissions import Action
+from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
+from menages.models import DetteLocative
+
+from .enums import (
+    TYPES_CONTACT,
+    Adhesion,
+    Confidentialite,
+    StatutAccompagnement,
+    StatutObjectif,
+    TypeBilan,
+    TypeIntervention,
+)
+from .models import (
+    Accompagnement,
+    Bilan,
+    Cloture,
+    Intervention,
+    MembreEquipe,
+    Objectif,
+    OrientationPartenaire,
+    PlanAction,
+    ProgressionObjectif,
+)
+
+# Calendrier des bilans, compté depuis le début de l'accompagnement.
+CALENDRIER_BILANS = {
+    TypeBilan.DIAGNOSTIC: relativedelta(months=1),
+    TypeBilan.TROIS_MOIS: relativedelta(months=3),
+    TypeBilan.SIX_MOIS: relativedelta(months=6),
+}
+DELAI_POST_CLOTURE = relativedelta(months=3)
+ROLES_EQUIPE = (Role.COORDINATEUR, *ROLES_TERRAIN)
+PROFESSIONS_SOIGNANTES = (Profession.INFIRMIER, Profession.PSYCHOLOGUE)
+
+
+def _exiger(condition, message):
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def peut_organiser(user, dispositif):
+    return user is None or permissions.peut(user, Action.ORGANISER, dispositif)
+
+
+def est_dans_l_equipe(user, accompagnement):
+    return accompagnement.equipe.filter(user=user).exists()
+
+
+def peut_accompagner(user, accompagnement):
+    """Écrire dans un accompagnement : son équipe et la coordination du dispositif."""
+    return (
+        user is None
+        or Role.COORDINATEUR in permissions.roles(user, accompagnement.dispositif_id)
+        or (
+            permissions.roles(user, accompagnement.dispositif_id) & set(ROLES_TERRAIN)
+            and est_dans_l_equipe(user, accompagnement)
+        )
+    )
+
+
+def _membres_de_l_equipe(dispositif, referent, equipe):
+    """Vérifie que chaque personne est membre active du dispositif avec un rôle d'équipe."""
+    personnes = {personne.pk: personne for personne in [referent, *equipe]}
+    adhesions = {
+        membre.user_id: membre
+        for membre in Membre.objects.actifs().filter(
+            dispositif=dispositif, user_id__in=personnes, role__in=ROLES_EQUIPE
+        )
+    }
+    absentes = [str(personnes[pk]) for pk in personnes if pk not in adhesions]
+    if absentes:
+        raise ValidationError(
+            "Ces personnes ne font pas partie des équipes du dispositif : " + ", ".join(absentes)
+        )
+    return personnes, adhesions
+
+
+@transaction.atomic
+def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None, orientation=None):
+    """Ouvre un épisode d'accompagnement avec son équipe, son plan et son calendrier de bilans.
+
+    Promesses : le référent est dans l'équipe ; les bilans de diagnostic, 3 et 6 mois sont
+    planifiés ; la procédure en cours à l'entrée est retenue (pour « expulsion évitée »).
+    Refus : `PermissionDenied` hors coordination (ou décision de comité) ; `ValidationError`
+    si un accompagnement est déjà ouvert pour ce ménage ou si l'équipe sort du dispositif.
+    """
+    dispositif = menage.dispositif
+    _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
+    if (
+        Accompagnement.objects.filter(menage=menage)
+        .exclude(statut__in=[StatutAccompagnement.CLOS, StatutAccompagnement.SUIVI_POST_CLOTURE])
+        .exists()
+    ):
+        raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
+    date_debut = date_debut or timezone.localdate()
+    personnes, adhesions = _membres_de_l_equipe(dispositif, referent, equipe)
+    orientation = orientation or menage.orientations.order_by("-date_orientation").first()
+    accompagnement = Accompagnement.objects.create(
+        menage=menage,
+        dispositif=dispositif,
+        orientation=orientation,
+        date_debut=date_debut,
+        referent=referent,
+        stade_procedure_entree=_stade_procedure_actuel(menage),
+    )
+    MembreEquipe.objects.bulk_create(
+        MembreEquipe(
+            accompagnement=accompagnement,
+            user=personne,
+            profession=adhesions[pk].profession,
+            depuis=date_debut,
+        )
+        for pk, personne in personnes.items()
+    )
+    PlanAction.objects.create(accompagnement=accompagnement)
+    Bilan.objects.bulk_create(
+        Bilan(accompagnement=accompagnement, type=type_bilan, date_prevue=date_debut + delai)
+        for type_bilan, delai in CALENDRIER_BILANS.items()
+    )
+    if orientation is not None and orientation.statut != StatutOrientation.ADMISE:
+        orientation.statut = StatutOrientation.ADMISE
+        orientation.date_statut = date_debut
+        orientation.save(update_fields=["statut", "date_statut"])
+    return accompagnement
+
+
+def _stade_procedure_actuel(menage):
+    releve = menage.dettes.exclude(stade_procedure="").order_by("-date", "-pk").first()
+    if releve is not None:
+        return releve.stade_procedure
+    orientation = menage.orientations.order_by("-date_orientation").first()
+    return orientation.stade_procedure if orientation else StadeProcedure.AUCUNE
+
+
+@transaction.atomic
+def modifier_equipe(user, accompagnement, *, referent, equipe):
+    """Remplace l'équipe (le référent en fait toujours partie)."""
+    _exiger(
+        peut_organiser(user, accompagnement.dispositif),
+        "Seule la coordination compose l'équipe.",
+    )
+    personnes, adhesions = _membres_de_l_equipe(accompagnement.dispositif, referent, equipe)
+    accompagnement.equipe.exclude(user_id__in=personnes).delete()
+    deja = set(accompagnement.equipe.values_list("user_id", flat=True))
+    MembreEquipe.objects.bulk_create(
+        MembreEquipe(
+            accompagnement=accompagnement, user=personne, profession=adhesions[pk].profession
+        )
+        for pk, personne in personnes.items()
+        if pk not in deja
+    )
+    accompagnement.referent = referent
+    accompagnement.save(update_fields=["referent"])
+    return accompagnement
+
+
+def profession_de(user, dispositif):
+    """La profession de la personne dans ce dispositif (la première de ses adhésions)."""
+    membre = (
+        Membre.objects.actifs().filter(user=user, dispositif=dispositif).order_by("role").first()
+    )
+    return membre.profession if membre else Profession.PARTENAIRE
+
+
+@transaction.atomic
+def enregistrer_intervention(
+    user,
+    accompagnement,
+    *,
+    type,
+    date_heure=None,
+    duree_minutes=0,
+    participants=(),
+    autres_participants="",
+    objectifs=(),
+    destinations=(),
+    note="",
+    confidentialite=Confidentialite.EQUIPE,
+):
+    """Enregistre une fiche de suivi (visite, entretien, démarche).
+
+    Promesses : l'auteur est présent ; le premier contact avec le ménage est daté par la
+    première intervention qui en est un ; la note garde la confidentialité choisie.
+    Refus : hors de l'équipe et de la coordination ; note « soignants » par un non-soignant ;
+    date dans le futur ; objectif d'un autre accompagnement ; accompagnement clos.
+    """
+    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    if not accompagnement.est_ouvert:
+        raise ValidationError(
+            "Cet accompagnement est clos : rouvrez-le pour noter une intervention."
+        )
+    date_heure = date_heure or timezone.now()
+    if date_heure > timezone.now() + timedelta(minutes=5):
+        raise ValidationError("Une intervention ne peut pas être datée dans le futur.")
+    profession = profession_de(user, accompagnement.dispositif) if user else Profession.PARTENAIRE
+    if confidentialite == Confidentialite.SOIGNANTS and profession not in PROFESSIONS_SOIGNANTES:
+        raise ValidationError(
+            "Seuls l'infirmier·ère et le ou la psychologue écrivent une note « soignants »."
+        )
+    objectifs = list(objectifs)
+    if any(objectif.accompagnement_id != accompagnement.pk for objectif in objectifs):
+        raise ValidationError("Un objectif choisi n'appartient pas à cet accompagnement.")
+    intervention = Intervention.objects.create(
+        accompagnement=accompagnement,
+        date_heure=date_heure,
+        duree_minutes=duree_minutes or 0,
+        type=type,
+        auteur=user,
+        profession_auteur=profession,
+        autres_participants=autres_participants,
+        note=note,
+        confidentialite=confidentialite,
+    )
+    intervention.participants.set({*participants, user} - {None})
+    intervention.objectifs.set(objectifs)
+    OrientationPartenaire.objects.bulk_create(
+        OrientationPartenaire(intervention=intervention, destination=destination)
+        for destination in dict.fromkeys(destinations)
+    )
+    jour = timezone.localtime(date_heure).date()
+    if type in TYPES_CONTACT and (
+        accompagnement.date_premier_contact is None or jour < accompagnement.date_premier_contact
+    ):
+        accompagnement.date_premier_contact = jour
+        accompagnement.save(update_fields=["date_premier_contact"])
+    return intervention
+
+
+def noter_visite_sans_reponse(user, accompagnement, date_heure=None):
+    """La visite à domicile sans réponse, en deux gestes : rien d'autre à saisir."""
+    return enregistrer_intervention(
+        user,
+        accompagnement,
+        type=TypeIntervention.VISITE_SANS_REPONSE,
+        date_heure=date_heure,
+        duree_minutes=15,
+        note="",
+    )
+
+
+@transaction.atomic
+def definir_adhesion(user, accompagnement, adhesion):
+    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    accompagnement.adhesion = Adhesion(adhesion)
+    if accompagnement.statut == StatutAccompagnement.DIAGNOSTIC and adhesion == Adhesion.ACCEPTEE:
+        accompagnement.statut = StatutAccompagnement.EN_COURS
+    accompagnement.save(update_fields=["adhesion", "statut"])
+    return accompagnement
+
+
+@transaction.atomic
+def changer_statut(user, accompagnement, statut):
+    """Suspendre ou reprendre (la clôture passe par `cloturer_accompagnement`)."""
+    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    permis = {
+        StatutAccompagnement.DIAGNOSTIC,
+        StatutAccompagnement.EN_COURS,
+        StatutAccompagnement.SUSPENDU,
+    }
+    if statut not in permis or not accompagnement.est_ouvert:
+        raise ValidationError("Ce changement de statut n'est pas possible ici.")
+    accompagnement.statut = statut
+    accompagnement.save(update_fields=["statut"])
+    return accompagnement
+
+
+@transaction.atomic
+def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echeance=None):
+    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    if not libelle.strip():
+        raise ValidationError("Décrivez l'objectif.")
+    return Objectif.objects.create(
+        accompagnement=accompagnement,
+        axe=axe,
+        libelle=libelle.strip(),
+        indicateur=indicateur.strip(),
+        echeance=echeance,
+    )
+
+
+@transaction.atomic
+def suivre_objectif(user, objectif, *, statut, avancement):
+    _exiger(
+        peut_accompagner(user, objectif.accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
+    if not 0 <= avancement <= 100:
+        raise ValidationError("L'avancement se donne entre 0 et 100 %.")
+    objectif.statut = StatutObjectif(statut)
+    objectif.avancement = 100 if statut == StatutObjectif.ATTEINT else avancement
+    objectif.save(update_fields=["statut", "avancement"])
+    return objectif
+
+
+@transaction.atomic
+def valider_plan(
+    user, accompagnement, date_validation, duree_prevue_mois=None, structures_autour=""
+):
+    """Date la validation du plan d'action avec le ménage."""
+    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    if date_validation > timezone.localdate():
+        raise ValidationError("La validation ne peut pas être datée dans le futur.")
+    if not accompagnement.objectifs.exists():
+        raise ValidationError("Ajoutez au moins un objectif avant de valider le plan.")
+    plan, _ = PlanAction.objects.get_or_create(accompagnement=accompagnement)
+    plan.date_validation = date_validation
+    plan.duree_prevue_mois = duree_prevue_mois
+    plan.structures_autour = structures_autour
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def realiser_bilan(
+    user,
+    bilan,
+    *,
+    date_realisation,
+    synthese,
+    decision,
+    progressions=(),
+    dette=None,
+    stade_procedure="",
+):
+    """Enregistre un bilan : synthèse, progression par objectif, dette et procédure à la date.
+
+    Les objectifs prennent le statut et l'avancement donnés ; la dette devient un relevé daté.
+    """
+    accompagnement = bilan.accompagnement
+    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    if date_realisation > timezone.localdate():
+        raise ValidationError("Un bilan ne peut pas être daté dans le futur.")
+    if not synthese.strip():
+        raise ValidationError("La synthèse du bilan est obligatoire.")
+    bilan.date_realisation = date_realisation
+    bilan.synthese = synthese.strip()
+    bilan.decision = decision
+    bilan.dette = dette
+    bilan.stade_procedure = stade_procedure
+    bilan.auteur = user
+    bilan.save()
+    for objectif, statut, avancement, commentaire in progressions:
+        if objectif.accompagnement_id != accompagnement.pk:
+            raise ValidationError("Un objectif n'appartient pas à cet accompagnement.")
+        ProgressionObjectif.objects.update_or_create(
+            bilan=bilan,
+            objectif=objectif,
+            defaults={"statut": statut, "avancement": avancement, "commentaire": commentaire},
+        )
+        objectif.statut = statut
+        objectif.avancement = 100 if statut == StatutObjectif.ATTEINT else avancement
+        objectif.save(update_fields=["statut", "avancement"])
+    if dette is not None:
+        DetteLocative.objects.create(
+            menage=accompagnement.menage,
+            date=date_realisation,
+            montant=dette,
+            stade_procedure=stade_procedure,
+            origine=OrigineDette.BILAN,
+            saisie_par=user,
+        )
+    if (
+        bilan.type == TypeBilan.POST_CLOTURE
+        and accompagnement.statut == StatutAccompagnement.SUIVI_POST_CLOTURE
+    ):
+        accompagnement.statut = StatutAccompagnement.CLOS
+        accompagnement.save(update_fields=["statut"])
+    return bilan
+
+
+@transaction.atomic
+def cloturer_accompagnement(
+    user,
+    accompagnement,
+    *,
+    date,
+    motif,
+    maintien_dans_logement,
+    dette=None,
+    plan_apurement_en_place=False,
+    commentaire="",
+):
+    """Clôt l'accompagnement par sa fiche de clôture.
+
+    Promesses : « expulsion évitée » vaut vrai si une procédure était engagée à l'entrée et que
+    le ménage est resté dans son logement ; le bilan de clôture et celui de 3 mois après la fin
+    sont planifiés ; l'accompagnement passe en suivi post-clôture jusqu'à ce dernier bilan.
+    """
+    _exiger(
+        peut_organiser(user, accompagnement.dispositif)
+        or (user is not None and accompagnement.referent_id == user.pk),
+        "Seuls la coordination et le référent clôturent un accompagnement.",
+    )
+    if not accompagnement.est_ouvert:
+        raise ValidationError("Cet accompagnement est déjà clos.")
+    if date > timezone.localdate():
+        raise ValidationError("La clôture ne peut pas être datée dans le futur.")
+    if date < accompagnement.date_debut:
+        raise ValidationError("La clôture ne peut pas précéder le début de l'accompagnement.")
+    procedure_a_l_entree = accompagnement.stade_procedure_entree not in ("", StadeProcedure.AUCUNE)
+    cloture = Cloture.objects.create(
+        accompagnement=accompagnement,
+        date=date,
+        motif=motif,
+        maintien_dans_logement=maintien_dans_logement,
+        expulsion_evitee=procedure_a_l_entree and maintien_dans_logement,
+        dette=dette,
+        plan_apurement_en_place=plan_apurement_en_place,
+        commentaire=commentaire,
+        auteur=user,
+    )
+    accompagnement.date_fin = date
+    accompagnement.statut = StatutAccompagnement.SUIVI_POST_CLOTURE
+    accompagnement.save(update_fields=["date_fin", "statut"])
+    for type_bilan, date_prevue in (
+        (TypeBilan.CLOTURE, date),
+        (TypeBilan.POST_CLOTURE, date + DELAI_POST_CLOTURE),
+    ):
+        Bilan.objects.update_or_create(
+            accompagnement=accompagnement, type=type_bilan, defaults={"date_prevue": date_prevue}
+        )
+    # Les bilans intermédiaires qui tombaient après la fin n'ont plus lieu d'être.
+    accompagnement.bilans.filter(
+        date_realisation__isnull=True,
+        date_prevue__gt=date,
+        type__in=list(CALENDRIER_BILANS),
+    ).delete()
+    if dette is not None:
+        DetteLocative.objects.create(
+            menage=accompagnement.menage,
+            date=date,
+            montant=dette,
+            origine=OrigineDette.CLOTURE,
+            saisie_par=user,
+        )
+    return cloture

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accompagnement"
+
+urlpatterns = [
+    path("menages/<uuid:public_id>/accompagnement/ouvrir/", views.ouvrir, name="ouvrir"),
+    path("accompagnements/<uuid:public_id>/", views.detail, name="detail"),
+    path(
+        "accompagnements/<uuid:public_id>/intervention/",
+        views.nouvelle_intervention,
+        name="intervention",
+    ),
+    path(
+        "accompagnements/<uuid:public_id>/sans-reponse/",
+        views.visite_sans_reponse,
+        name="sans_reponse",
+    ),
+    path("accompagnements/<uuid:public_id>/adhesion/", views.adhesion, name="adhesion"),
+    path("accompagnements/<uuid:public_id>/objectifs/", views.ajouter_objectif, name="objectif"),
+    path("accompagnements/<uuid:public_id>/plan/", views.valider_plan, name="valider_plan"),
+    path("accompagnements/<uuid:public_id>/cloture/", views.cloturer, name="cloture"),
+    path("objectifs/<uuid:public_id>/", views.suivre_objectif, name="suivre_objectif"),
+    path("bilans/<uuid:public_id>/", views.bilan, name="bilan"),
+]

@@ -1,0 +1,277 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.enums import ROLES_SOIGNANTS
+from core.permissions import Action, Donnee
+from menages import selectors as selectors_menages
+
+from . import selectors, services
+from .enums import StatutObjectif
+from .forms import (
+    AdhesionForm,
+    BilanForm,
+    ClotureForm,
+    InterventionForm,
+    ObjectifForm,
+    OuvrirAccompagnementForm,
+    SuiviObjectifForm,
+    ValidationPlanForm,
+)
+from .models import Accompagnement
+
+
+def _accompagnement(request, public_id, donnee=Donnee.IDENTITE):
+    try:
+        accompagnement = selectors.accompagnement_pour(request.user, public_id)
+    except Accompagnement.DoesNotExist:
+        raise Http404("Accompagnement introuvable.") from None
+    if not permissions.peut_voir(request.user, donnee, accompagnement.dispositif):
+        raise Http404("Accompagnement introuvable.")
+    return accompagnement
+
+
+def _exiger_equipe(request, accompagnement):
+    if not services.peut_accompagner(request.user, accompagnement):
+        raise PermissionDenied("Vous n'êtes pas dans l'équipe de ce ménage.")
+
+
+def _erreurs(request, erreur):
+    messages.error(request, " ".join(erreur.messages))
+
+
+def ouvrir(request, public_id):
+    menage = get_object_or_404(
+        selectors_menages.menages_visibles(request.user), public_id=public_id
+    )
+    if not permissions.peut(request.user, Action.ORGANISER, menage.dispositif):
+        raise PermissionDenied
+    form = OuvrirAccompagnementForm(request.POST or None, dispositif=menage.dispositif)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accompagnement = services.ouvrir_accompagnement(
+                request.user,
+                menage,
+                referent=form.cleaned_data["referent"],
+                equipe=form.cleaned_data["equipe"],
+                date_debut=form.cleaned_data["date_debut"],
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, "Accompagnement ouvert ; les bilans sont planifiés.")
+            return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return render(request, "accompagnement/ouvrir.html", {"form": form, "menage": menage})
+
+
+def detail(request, public_id):
+    accompagnement = _accompagnement(request, public_id)
+    user = request.user
+    voit_plan = permissions.peut_voir(user, Donnee.PLAN, accompagnement.dispositif)
+    interventions = list(selectors.interventions_de(user, accompagnement)[:50])
+    selectors.journaliser_lectures(user, interventions, request)
+    peut_ecrire = services.peut_accompagner(user, accompagnement)
+    bilans = list(accompagnement.bilans.all()) if voit_plan else []
+    objectifs = list(accompagnement.objectifs.all()) if voit_plan else []
+    return render(
+        request,
+        "accompagnement/detail.html",
+        {
+            "accompagnement": accompagnement,
+            "menage": accompagnement.menage,
+            "interventions": interventions,
+            "bilans": bilans,
+            "objectifs": objectifs,
+            "voit_plan": voit_plan,
+            "peut_ecrire": peut_ecrire and accompagnement.est_ouvert,
+            "peut_organiser": permissions.peut(user, Action.ORGANISER, accompagnement.dispositif),
+            "peut_clore": accompagnement.est_ouvert
+            and (
+                permissions.peut(user, Action.ORGANISER, accompagnement.dispositif)
+                or accompagnement.referent_id == user.pk
+            ),
+            "statuts_objectif": StatutObjectif.choices,
+            "form_adhesion": AdhesionForm(initial={"adhesion": accompagnement.adhesion}),
+            "form_objectif": ObjectifForm(),
+            "form_plan": ValidationPlanForm(
+                initial={
+                    "duree_prevue_mois": accompagnement.plan.duree_prevue_mois,
+                    "structures_autour": accompagnement.plan.structures_autour,
+                }
+            )
+            if hasattr(accompagnement, "plan")
+            else ValidationPlanForm(),
+        },
+    )
+
+
+def _est_soignant(user, accompagnement):
+    return bool(permissions.roles(user, accompagnement.dispositif_id) & set(ROLES_SOIGNANTS))
+
+
+def nouvelle_intervention(request, public_id):
+    accompagnement = _accompagnement(request, public_id)
+    _exiger_equipe(request, accompagnement)
+    soignant = _est_soignant(request.user, accompagnement)
+    form = InterventionForm(request.POST or None, accompagnement=accompagnement, soignant=soignant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enregistrer_intervention(request.user, accompagnement, **form.cleaned_data)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, "Intervention enregistrée.")
+            return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return render(
+        request,
+        "accompagnement/intervention.html",
+        {"form": form, "accompagnement": accompagnement, "menage": accompagnement.menage},
+    )
+
+
+@require_POST
+def visite_sans_reponse(request, public_id):
+    accompagnement = _accompagnement(request, public_id)
+    _exiger_equipe(request, accompagnement)
+    try:
+        services.noter_visite_sans_reponse(request.user, accompagnement)
+    except ValidationError as erreur:
+        _erreurs(request, erreur)
+    else:
+        messages.success(request, "Visite sans réponse enregistrée.")
+    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+
+
+@require_POST
+def adhesion(request, public_id):
+    accompagnement = _accompagnement(request, public_id)
+    _exiger_equipe(request, accompagnement)
+    form = AdhesionForm(request.POST)
+    if form.is_valid():
+        services.definir_adhesion(request.user, accompagnement, form.cleaned_data["adhesion"])
+        messages.success(request, "Adhésion enregistrée.")
+    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+
+
+@require_POST
+def ajouter_objectif(request, public_id):
+    accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
+    _exiger_equipe(request, accompagnement)
+    form = ObjectifForm(request.POST)
+    if form.is_valid():
+        services.ajouter_objectif(request.user, accompagnement, **form.cleaned_data)
+        messages.success(request, "Objectif ajouté au plan d'action.")
+    else:
+        messages.error(
+            request, "L'objectif n'est pas ajouté : indiquez au moins l'axe et l'objectif."
+        )
+    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+
+
+@require_POST
+def suivre_objectif(request, public_id):
+    objectif = get_object_or_404(selectors.objectifs_visibles(request.user), public_id=public_id)
+    _exiger_equipe(request, objectif.accompagnement)
+    form = SuiviObjectifForm(request.POST)
+    if form.is_valid():
+        services.suivre_objectif(request.user, objectif, **form.cleaned_data)
+        messages.success(request, "Objectif mis à jour.")
+    else:
+        messages.error(request, "Avancement entre 0 et 100 %.")
+    return redirect("accompagnement:detail", public_id=objectif.accompagnement.public_id)
+
+
+@require_POST
+def valider_plan(request, public_id):
+    accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
+    _exiger_equipe(request, accompagnement)
+    form = ValidationPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.valider_plan(request.user, accompagnement, **form.cleaned_data)
+        except ValidationError as erreur:
+            _erreurs(request, erreur)
+        else:
+            messages.success(request, "Validation du plan avec le ménage enregistrée.")
+    else:
+        messages.error(request, "Indiquez la date de validation.")
+    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+
+
+def bilan(request, public_id):
+    bilan = get_object_or_404(
+        selectors.bilans_visibles(request.user).select_related("accompagnement__menage"),
+        public_id=public_id,
+    )
+    accompagnement = bilan.accompagnement
+    voit_dette = selectors_menages.peut_voir_dette(request.user, accompagnement.menage)
+    objectifs = accompagnement.objectifs.all()
+    peut_ecrire = services.peut_accompagner(request.user, accompagnement) and (
+        bilan.date_realisation is None
+    )
+    form = BilanForm(request.POST or None, objectifs=objectifs, voit_dette=voit_dette)
+    if request.method == "POST":
+        if not peut_ecrire:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.realiser_bilan(
+                    request.user,
+                    bilan,
+                    date_realisation=form.cleaned_data["date_realisation"],
+                    synthese=form.cleaned_data["synthese"],
+                    decision=form.cleaned_data["decision"],
+                    progressions=form.progressions(),
+                    dette=form.cleaned_data.get("dette"),
+                    stade_procedure=form.cleaned_data.get("stade_procedure", ""),
+                )
+            except ValidationError as erreur:
+                form.add_error(None, erreur)
+            else:
+                messages.success(request, f"{bilan.get_type_display()} enregistré.")
+                return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return render(
+        request,
+        "accompagnement/bilan.html",
+        {
+            "bilan": bilan,
+            "accompagnement": accompagnement,
+            "menage": accompagnement.menage,
+            "form": form,
+            "peut_ecrire": peut_ecrire,
+            "voit_dette": voit_dette,
+            "progressions": bilan.progressions.select_related("objectif"),
+        },
+    )
+
+
+def cloturer(request, public_id):
+    accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
+    peut_clore = permissions.peut(request.user, Action.ORGANISER, accompagnement.dispositif) or (
+        accompagnement.referent_id == request.user.pk
+    )
+    if not peut_clore:
+        raise PermissionDenied
+    voit_dette = selectors_menages.peut_voir_dette(request.user, accompagnement.menage)
+    form = ClotureForm(request.POST or None)
+    if not voit_dette:
+        del form.fields["dette"]
+        del form.fields["plan_apurement_en_place"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cloturer_accompagnement(request.user, accompagnement, **form.cleaned_data)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request, "Accompagnement clos ; le bilan à 3 mois après la fin est planifié."
+            )
+            return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return render(
+        request,
+        "accompagnement/cloture.html",
+        {"form": form, "accompagnement": accompagnement, "menage": accompagnement.menage},
+    )
