@@ -15,17 +15,22 @@ from django.utils import timezone
 from core import permissions
 from core.models import JournalAudit, Membre
 from core.permissions import Chemins, Donnee
+from menages.selectors import ORDRE_DU_JOUR
 
 from .enums import STATUTS_ACTIFS, Confidentialite
 from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
 
 CHEMINS_ACCOMPAGNEMENT = Chemins(
-    dispositif="dispositif", equipe="equipe__user", orientes="menage__orientations__orientee_par"
+    dispositif="dispositif",
+    equipe="equipe__user",
+    orientes="menage__orientations__orientee_par",
+    ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
 )
 CHEMINS_PAR_ACCOMPAGNEMENT = Chemins(
     dispositif="accompagnement__dispositif",
     equipe="accompagnement__equipe__user",
     orientes="accompagnement__menage__orientations__orientee_par",
+    ordre_du_jour=f"accompagnement__menage__{ORDRE_DU_JOUR}",
     auteur="auteur",
 )
 

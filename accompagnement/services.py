@@ -55,6 +55,11 @@ def _exiger(condition, message):
         raise PermissionDenied(message)
 
 
+def _exiger_ouvert(accompagnement):
+    if not accompagnement.est_ouvert:
+        raise ValidationError("Cet accompagnement est clos : il ne se modifie plus.")
+
+
 def peut_organiser(user, dispositif):
     return user is None or permissions.peut(user, Action.ORGANISER, dispositif)
 
@@ -258,6 +263,7 @@ def noter_visite_sans_reponse(user, accompagnement, date_heure=None):
 @transaction.atomic
 def definir_adhesion(user, accompagnement, adhesion):
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger_ouvert(accompagnement)
     accompagnement.adhesion = Adhesion(adhesion)
     if accompagnement.statut == StatutAccompagnement.DIAGNOSTIC and adhesion == Adhesion.ACCEPTEE:
         accompagnement.statut = StatutAccompagnement.EN_COURS
@@ -284,6 +290,7 @@ def changer_statut(user, accompagnement, statut):
 @transaction.atomic
 def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echeance=None):
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger_ouvert(accompagnement)
     if not libelle.strip():
         raise ValidationError("Décrivez l'objectif.")
     return Objectif.objects.create(
@@ -301,6 +308,7 @@ def suivre_objectif(user, objectif, *, statut, avancement):
         peut_accompagner(user, objectif.accompagnement),
         "Vous n'êtes pas dans l'équipe de ce ménage.",
     )
+    _exiger_ouvert(objectif.accompagnement)
     if not 0 <= avancement <= 100:
         raise ValidationError("L'avancement se donne entre 0 et 100 %.")
     objectif.statut = StatutObjectif(statut)
@@ -315,6 +323,7 @@ def valider_plan(
 ):
     """Date la validation du plan d'action avec le ménage."""
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger_ouvert(accompagnement)
     if date_validation > timezone.localdate():
         raise ValidationError("La validation ne peut pas être datée dans le futur.")
     if not accompagnement.objectifs.exists():
@@ -345,6 +354,8 @@ def realiser_bilan(
     """
     accompagnement = bilan.accompagnement
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    if bilan.date_realisation is not None:
+        raise ValidationError("Ce bilan est déjà réalisé : il ne se réécrit pas.")
     if date_realisation > timezone.localdate():
         raise ValidationError("Un bilan ne peut pas être daté dans le futur.")
     if not synthese.strip():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import fiches, views
 
 app_name = "accompagnement"
 
@@ -23,4 +23,15 @@ urlpatterns = [
     path("accompagnements/<uuid:public_id>/cloture/", views.cloturer, name="cloture"),
     path("objectifs/<uuid:public_id>/", views.suivre_objectif, name="suivre_objectif"),
     path("bilans/<uuid:public_id>/", views.bilan, name="bilan"),
+    path(
+        "accompagnements/<uuid:public_id>/fiche-de-suivi.pdf",
+        fiches.fiche_suivi,
+        name="fiche_suivi",
+    ),
+    path(
+        "accompagnements/<uuid:public_id>/fiche-de-cloture.pdf",
+        fiches.fiche_cloture,
+        name="fiche_cloture",
+    ),
+    path("bilans/<uuid:public_id>/bilan.pdf", fiches.fiche_bilan, name="fiche_bilan"),
 ]

@@ -76,6 +76,11 @@ def detail(request, public_id):
     peut_ecrire = services.peut_accompagner(user, accompagnement)
     bilans = list(accompagnement.bilans.all()) if voit_plan else []
     objectifs = list(accompagnement.objectifs.all()) if voit_plan else []
+    # « Expulsion évitée » révèle la procédure à l'entrée : une donnée de la dette.
+    cloture = getattr(accompagnement, "cloture", None)
+    voit_dette = cloture is not None and selectors_menages.peut_voir_dette(
+        user, accompagnement.menage
+    )
     return render(
         request,
         "accompagnement/detail.html",
@@ -86,6 +91,7 @@ def detail(request, public_id):
             "bilans": bilans,
             "objectifs": objectifs,
             "voit_plan": voit_plan,
+            "voit_dette": voit_dette,
             "peut_ecrire": peut_ecrire and accompagnement.est_ouvert,
             "peut_organiser": permissions.peut(user, Action.ORGANISER, accompagnement.dispositif),
             "peut_clore": accompagnement.est_ouvert

@@ -35,6 +35,8 @@ def liens_de_navigation(user):
         )
     if permissions.peut_quelque_part(user, Action.IMPORTER):
         liens.append(Lien("Importer", reverse("menages:importer"), "upload"))
+    if permissions.a_le_role(user, Role.COORDINATEUR, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL):
+        liens.append(Lien("Comités", reverse("comites:accueil"), "calendar-event"))
     if permissions.roles_par_dispositif(user):
         liens.append(Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3"))
     if user.is_staff:

@@ -214,6 +214,9 @@ class Action(StrEnum):
     GERER_ORIENTATIONS = "gerer_orientations"  # faire avancer le statut d'une orientation
     EXPORTER = "exporter"  # exporter une liste nominative (journalisé)
     ORGANISER = "organiser"  # ouvrir un accompagnement, composer l'équipe, clore
+    ANIMER_COMITE = "animer_comite"  # planifier les séances, construire l'ordre du jour
+    DECIDER = "decider"  # enregistrer une décision de comité (membre du comité)
+    DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
 
 
 ACTIONS = {
@@ -221,6 +224,9 @@ ACTIONS = {
     Action.IMPORTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
     Action.GERER_ORIENTATIONS: {Role.COORDINATEUR},
     Action.ORGANISER: {Role.COORDINATEUR},
+    Action.ANIMER_COMITE: {Role.COORDINATEUR},
+    Action.DECIDER: {Role.COORDINATEUR, Role.MEMBRE_COTECH},
+    Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

@@ -12,3 +12,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Les tests unitaires exécutent les tâches sur place ; le test du worker réel (Redis) configure
+# lui-même son application Celery.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("menages.urls")),
     path("", include("accompagnement.urls")),
+    path("", include("comites.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),

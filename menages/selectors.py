@@ -11,26 +11,35 @@ from core.permissions import Chemins, Donnee
 from .enums import STATUTS_EN_COURS_D_EXAMEN
 from .models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
 
-# Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès.
-# L'ordre du jour (comités) s'ajoute avec ses modèles.
+# Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès :
+# l'équipe de l'accompagnement, l'auteur de l'orientation, les membres du comité dont la séance a
+# inscrit le ménage à son ordre du jour.
+ORDRE_DU_JOUR = "points_ordre_du_jour__seance__comite__membres"
 CHEMINS_MENAGE = Chemins(
     dispositif="dispositif",
     equipe="accompagnements__equipe__user",
     orientes="orientations__orientee_par",
+    ordre_du_jour=ORDRE_DU_JOUR,
 )
 CHEMINS_ORIENTATION = Chemins(
     dispositif="menage__dispositif",
     equipe="menage__accompagnements__equipe__user",
     orientes="orientee_par",
+    ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
 )
 CHEMINS_DETTE = Chemins(
     dispositif="menage__dispositif",
     equipe="menage__accompagnements__equipe__user",
     orientes="menage__orientations__orientee_par",
+    ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
 )
 # La file active est la liste de travail des équipes et des comités : l'agent du bailleur suit
 # ses propres orientations ailleurs (« Mes orientations »).
-CHEMINS_FILE_ACTIVE = Chemins(dispositif="dispositif", equipe="accompagnements__equipe__user")
+CHEMINS_FILE_ACTIVE = Chemins(
+    dispositif="dispositif",
+    equipe="accompagnements__equipe__user",
+    ordre_du_jour=ORDRE_DU_JOUR,
+)
 
 DELAI_EXAMEN = timedelta(days=30)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import fiches, views
 
 app_name = "menages"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("orientations/mes-orientations/", views.mes_orientations, name="mes_orientations"),
     path("orientations/<uuid:public_id>/statut/", views.changer_statut, name="changer_statut"),
+    path(
+        "orientations/<uuid:public_id>/fiche.pdf",
+        fiches.fiche_orientation,
+        name="fiche_orientation",
+    ),
     path("orientations/importer/", views.importer, name="importer"),
     path("orientations/importer/<slug:slug>/", views.importer, name="importer_dans"),
 ]

@@ -5,7 +5,12 @@ from django.utils.module_loading import import_string
 from core.demo import comptes_de_demo
 
 # Étapes du chargement, dans l'ordre : chaque partie du produit ajoute la sienne.
-ETAPES = ["core.demo.charger_socle", "menages.demo.charger_menages"]
+ETAPES = [
+    "core.demo.charger_socle",
+    "menages.demo.charger_menages",
+    "accompagnement.demo.charger_accompagnements",
+    "comites.demo.charger_comites",
+]
 
 
 class Command(BaseCommand):

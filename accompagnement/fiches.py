@@ -1,0 +1,93 @@
+"""Les fiches que les partenaires s'échangent, en PDF : suivi social, bilan, clôture.
+
+Chaque fiche ne contient que ce que la personne qui l'édite peut voir (mêmes sélecteurs que les
+pages), chaque édition est journalisée comme un export, et les notes « soignants » imprimées
+comme des lectures.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core import permissions
+from core.models import JournalAudit
+from core.pdf import rendre_pdf, reponse_pdf
+from core.permissions import Donnee
+from core.services import journaliser
+from menages import selectors as selectors_menages
+
+from . import selectors
+from .models import Accompagnement
+
+
+def _contexte(request, accompagnement):
+    menage = accompagnement.menage
+    logement = menage.logements.filter(actuel=True).select_related("territoire").first()
+    return {
+        "menage": menage,
+        "accompagnement": accompagnement,
+        "logement": logement,
+        "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
+        "voit_plan": permissions.peut_voir(request.user, Donnee.PLAN, accompagnement.dispositif),
+        "voit_dette": selectors_menages.peut_voir_dette(request.user, menage),
+        "objectifs": accompagnement.objectifs.all(),
+        "edition": timezone.localtime(),
+        "editeur": request.user,
+    }
+
+
+def _accompagnement(request, public_id):
+    try:
+        return selectors.accompagnement_pour(request.user, public_id)
+    except Accompagnement.DoesNotExist:
+        raise Http404("Accompagnement introuvable.") from None
+
+
+def _journaliser(request, accompagnement, objet, quoi):
+    journaliser(
+        request.user,
+        JournalAudit.Action.EXPORT,
+        dispositif=accompagnement.dispositif,
+        objet=objet,
+        detail=f"{quoi} (PDF)",
+        request=request,
+    )
+
+
+def fiche_suivi(request, public_id):
+    accompagnement = _accompagnement(request, public_id)
+    contexte = _contexte(request, accompagnement)
+    interventions = list(
+        selectors.interventions_de(request.user, accompagnement).order_by("date_heure")
+    )
+    selectors.journaliser_lectures(request.user, interventions, request)
+    contexte["interventions"] = interventions
+    contexte["dettes"] = selectors_menages.dettes_du_menage(request.user, accompagnement.menage)
+    _journaliser(request, accompagnement, accompagnement, "fiche de suivi social")
+    return reponse_pdf(rendre_pdf("pdf/fiche_suivi.html", contexte), "fiche-de-suivi.pdf")
+
+
+def fiche_bilan(request, public_id):
+    bilan = get_object_or_404(
+        selectors.bilans_visibles(request.user).select_related("accompagnement"),
+        public_id=public_id,
+    )
+    accompagnement = _accompagnement(request, bilan.accompagnement.public_id)
+    contexte = _contexte(request, accompagnement)
+    contexte["bilan"] = bilan
+    contexte["progressions"] = bilan.progressions.select_related("objectif")
+    _journaliser(request, accompagnement, bilan, bilan.get_type_display().lower())
+    return reponse_pdf(rendre_pdf("pdf/bilan.html", contexte), f"bilan-{bilan.type}.pdf")
+
+
+def fiche_cloture(request, public_id):
+    accompagnement = _accompagnement(request, public_id)
+    if not permissions.peut_voir(request.user, Donnee.PLAN, accompagnement.dispositif):
+        raise Http404("Fiche introuvable.")
+    cloture = getattr(accompagnement, "cloture", None)
+    if cloture is None:
+        raise Http404("Cet accompagnement n'est pas clos.")
+    contexte = _contexte(request, accompagnement)
+    contexte["cloture"] = cloture
+    _journaliser(request, accompagnement, accompagnement, "fiche de clôture")
+    return reponse_pdf(rendre_pdf("pdf/cloture.html", contexte), "fiche-de-cloture.pdf")

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils import timezone
+
+from accompagnement.enums import MotifCloture
+from accompagnement.forms import ChoixPersonne, ChoixPersonnes, personnes_de_l_equipe
+from core.models import User
+
+from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeDecision
+
+
+class DecisionForm(forms.Form):
+    type = forms.ChoiceField(label="Décision", choices=TypeDecision.choices)
+    motifs = forms.CharField(
+        label="Motifs / contenu",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    referent = ChoixPersonne(label="Référent·e", queryset=User.objects.none(), required=False)
+    equipe = ChoixPersonnes(
+        label="Équipe",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    motif_cloture = forms.ChoiceField(
+        label="Motif de clôture", choices=[("", "—"), *MotifCloture.choices], required=False
+    )
+    maintien_dans_logement = forms.BooleanField(
+        label="Le ménage reste dans son logement", required=False, initial=True
+    )
+
+    def __init__(self, *args, point, **kwargs):
+        super().__init__(*args, prefix=f"p{point.public_id.hex[:8]}", **kwargs)
+        nature = NaturePoint(point.nature)
+        self.fields["type"].choices = [(t.value, t.label) for t in DECISIONS_PAR_NATURE[nature]]
+        personnes = personnes_de_l_equipe(point.seance.comite.dispositif)
+        self.fields["referent"].queryset = personnes
+        self.fields["equipe"].queryset = personnes
+        if nature != NaturePoint.CLOTURE_PROPOSEE:
+            del self.fields["motif_cloture"]
+            del self.fields["maintien_dans_logement"]
+        if nature in (NaturePoint.CLOTURE_PROPOSEE,):
+            del self.fields["referent"]
+            del self.fields["equipe"]
+
+
+class SeanceForm(forms.Form):
+    date = forms.DateTimeField(
+        label="Date et heure",
+        initial=lambda: timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    lieu = forms.CharField(label="Lieu", max_length=200, required=False)

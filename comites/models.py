@@ -1,0 +1,151 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accompagnement.models import Accompagnement
+from core.models import Dispositif, Organisation
+from menages.models import Menage, Orientation
+
+from .enums import NaturePoint, StatutRapport, TypeComite, TypeDecision
+
+UTILISATEUR = settings.AUTH_USER_MODEL
+
+
+class Comite(models.Model):
+    """Un comité d'un dispositif, avec ses structures et ses membres."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="comites")
+    type = models.CharField(max_length=20, choices=TypeComite.choices)
+    nom = models.CharField(max_length=200)
+    organisations = models.ManyToManyField(Organisation, related_name="comites", blank=True)
+    membres = models.ManyToManyField(
+        UTILISATEUR,
+        related_name="comites",
+        blank=True,
+        help_text="Les personnes qui siègent : elles voient les ménages de leurs ordres du jour.",
+    )
+    lieu_habituel = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "comité"
+        ordering = ["dispositif", "type", "nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Seance(models.Model):
+    """Une réunion d'un comité : date, lieu, présents, ordre du jour, décisions."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    comite = models.ForeignKey(Comite, on_delete=models.CASCADE, related_name="seances")
+    date = models.DateTimeField()
+    lieu = models.CharField(max_length=200, blank=True)
+    presents = models.ManyToManyField(UTILISATEUR, related_name="seances", blank=True)
+    organisations_presentes = models.ManyToManyField(
+        Organisation, related_name="seances", blank=True, verbose_name="structures présentes"
+    )
+    cloturee = models.BooleanField("compte rendu arrêté", default=False)
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.comite} du {timezone.localtime(self.date):%d/%m/%Y}"
+
+
+class PointOrdreDuJour(models.Model):
+    """Un ménage inscrit à l'ordre du jour d'une séance, et pourquoi."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="points")
+    menage = models.ForeignKey(
+        Menage, on_delete=models.CASCADE, related_name="points_ordre_du_jour"
+    )
+    nature = models.CharField(max_length=30, choices=NaturePoint.choices)
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    rang = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "point de l'ordre du jour"
+        ordering = ["rang", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seance", "menage", "nature"], name="point_unique_par_seance"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} – {self.menage}"
+
+
+class Decision(models.Model):
+    """Une décision de comité, avec ses motifs ; elle change ce qu'elle décide."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="decisions")
+    point = models.ForeignKey(
+        PointOrdreDuJour, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    menage = models.ForeignKey(Menage, on_delete=models.PROTECT, related_name="decisions")
+    type = models.CharField(max_length=20, choices=TypeDecision.choices)
+    motifs = models.TextField(blank=True)
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    auteur = models.ForeignKey(UTILISATEUR, on_delete=models.SET_NULL, null=True, related_name="+")
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "décision"
+        ordering = ["seance__date", "pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} – {self.menage}"
+
+
+class RapportSemestriel(models.Model):
+    """Le rapport d'activité d'un dispositif pour un semestre, produit par une tâche Celery."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, related_name="rapports")
+    annee = models.PositiveSmallIntegerField("année")
+    semestre = models.PositiveSmallIntegerField(choices=[(1, "S1"), (2, "S2")])
+    statut = models.CharField(
+        max_length=20, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE
+    )
+    erreur = models.TextField(blank=True)
+    fichier_pdf = models.CharField(max_length=300, blank=True)
+    fichier_xlsx = models.CharField(max_length=300, blank=True)
+    chiffres = models.JSONField(default=dict, blank=True)
+    demande_par = models.ForeignKey(
+        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    demande_le = models.DateTimeField(default=timezone.now)
+    termine_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rapport semestriel"
+        verbose_name_plural = "rapports semestriels"
+        ordering = ["-annee", "-semestre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "annee", "semestre"], name="rapport_unique_par_semestre"
+            )
+        ]
+
+    def __str__(self):
+        return f"Rapport {self.annee}-S{self.semestre} – {self.dispositif}"
+
+    @property
+    def libelle_semestre(self):
+        return f"{self.annee}-S{self.semestre}"

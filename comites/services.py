@@ -1,0 +1,200 @@
+"""Écritures des comités : séances, ordre du jour construit depuis les données, décisions.
+
+Une décision change ce qu'elle décide : une admission ouvre l'accompagnement avec son équipe,
+un refus ou une réorientation clôt l'orientation avec son motif, une désignation d'équipe
+recompose l'équipe, une clôture validée clôt l'accompagnement.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accompagnement import services as accompagnement
+from accompagnement.enums import STATUTS_ACTIFS, DecisionBilan
+from accompagnement.models import Accompagnement, Bilan
+from core import permissions
+from core.permissions import Action
+from menages import services as menages
+from menages.enums import STATUTS_EN_COURS_D_EXAMEN, StatutOrientation
+from menages.models import Orientation
+
+from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeComite, TypeDecision
+from .models import Decision, PointOrdreDuJour, Seance
+
+HORIZON_BILANS = timedelta(days=35)
+
+
+def peut_animer(user, comite):
+    return user is None or permissions.peut(user, Action.ANIMER_COMITE, comite.dispositif)
+
+
+def peut_decider(user, comite):
+    """La coordination du dispositif, ou un membre du comité qui a le droit de décider."""
+    if user is None:
+        return True
+    if permissions.peut(user, Action.ANIMER_COMITE, comite.dispositif):
+        return True
+    return (
+        permissions.peut(user, Action.DECIDER, comite.dispositif)
+        and comite.membres.filter(pk=user.pk).exists()
+    )
+
+
+@transaction.atomic
+def planifier_seance(user, comite, *, date, lieu=""):
+    if not peut_animer(user, comite):
+        raise PermissionDenied("Seule la coordination planifie les séances.")
+    seance = Seance.objects.create(comite=comite, date=date, lieu=lieu or comite.lieu_habituel)
+    if comite.type == TypeComite.TECHNIQUE:
+        construire_ordre_du_jour(user, seance)
+    return seance
+
+
+@transaction.atomic
+def construire_ordre_du_jour(user, seance):
+    """Inscrit les ménages que le comité technique doit examiner à cette séance.
+
+    - les orientations reçues, à examiner ou en attente (elles passent « à examiner ») ;
+    - les accompagnements dont un bilan est en retard, ou à faire d'ici cinq semaines ;
+    - les accompagnements dont un bilan propose la clôture.
+    Idempotent : un point déjà inscrit n'est pas dupliqué. Rend le nombre de points ajoutés.
+    """
+    if not peut_animer(user, seance.comite):
+        raise PermissionDenied("Seule la coordination construit l'ordre du jour.")
+    if seance.comite.type != TypeComite.TECHNIQUE:
+        return 0
+    dispositif = seance.comite.dispositif
+    jour = timezone.localtime(seance.date).date()
+    points = []
+    orientations = Orientation.objects.filter(
+        menage__dispositif=dispositif,
+        statut__in=STATUTS_EN_COURS_D_EXAMEN,
+        date_orientation__lte=jour,
+    ).order_by("date_orientation")
+    for orientation in orientations:
+        points.append((orientation.menage_id, NaturePoint.NOUVELLE_ORIENTATION, orientation, None))
+    orientations.filter(statut=StatutOrientation.RECUE).update(
+        statut=StatutOrientation.A_EXAMINER, date_statut=timezone.localdate()
+    )
+    ouverts = Accompagnement.objects.filter(dispositif=dispositif, statut__in=STATUTS_ACTIFS)
+    bilans = (
+        Bilan.objects.filter(
+            accompagnement__in=ouverts,
+            date_realisation__isnull=True,
+            date_prevue__lte=jour + HORIZON_BILANS,
+        )
+        .select_related("accompagnement")
+        .order_by("date_prevue")
+    )
+    for bilan in bilans:
+        nature = (
+            NaturePoint.BILAN_EN_RETARD if bilan.date_prevue < jour else NaturePoint.BILAN_A_VENIR
+        )
+        points.append((bilan.accompagnement.menage_id, nature, None, bilan.accompagnement))
+    propositions = ouverts.filter(
+        bilans__decision=DecisionBilan.CLOTURE, cloture__isnull=True
+    ).distinct()
+    for proposition in propositions:
+        points.append((proposition.menage_id, NaturePoint.CLOTURE_PROPOSEE, None, proposition))
+
+    deja = set(seance.points.values_list("menage_id", "nature"))
+    rang = seance.points.count()
+    ajoutes = []
+    for menage_id, nature, orientation, suivi in points:
+        if (menage_id, nature) in deja:
+            continue
+        deja.add((menage_id, nature))
+        rang += 1
+        ajoutes.append(
+            PointOrdreDuJour(
+                seance=seance,
+                menage_id=menage_id,
+                nature=nature,
+                orientation=orientation,
+                accompagnement=suivi,
+                rang=rang,
+            )
+        )
+    PointOrdreDuJour.objects.bulk_create(ajoutes)
+    return len(ajoutes)
+
+
+@transaction.atomic
+def decider(
+    user,
+    point,
+    type,
+    *,
+    motifs="",
+    referent=None,
+    equipe=(),
+    motif_cloture="",
+    maintien_dans_logement=True,
+):
+    """Enregistre une décision du comité sur un point de l'ordre du jour et l'applique.
+
+    Refus : `PermissionDenied` hors coordination et membres du comité ; `ValidationError` pour
+    une décision que la nature du point ne permet pas, un refus sans motif, une admission sans
+    référent, ou ce que les services appliqués refusent eux-mêmes.
+    """
+    seance = point.seance
+    if not peut_decider(user, seance.comite):
+        raise PermissionDenied("Seuls les membres du comité et la coordination décident.")
+    type = TypeDecision(type)
+    if type not in DECISIONS_PAR_NATURE[NaturePoint(point.nature)]:
+        raise ValidationError(
+            f"« {type.label} » ne se décide pas sur un point « {point.get_nature_display()} »."
+        )
+    motifs = motifs.strip()
+    suivi = point.accompagnement
+    jour = min(timezone.localtime(seance.date).date(), timezone.localdate())
+
+    if type == TypeDecision.ADMISSION:
+        if referent is None:
+            raise ValidationError("Pour une admission, désignez le ou la référent·e.")
+        suivi = accompagnement.ouvrir_accompagnement(
+            None,
+            point.menage,
+            referent=referent,
+            equipe=equipe,
+            date_debut=jour,
+            orientation=point.orientation,
+        )
+    elif type in (TypeDecision.REFUS, TypeDecision.REORIENTATION):
+        if not motifs:
+            raise ValidationError(f"Indiquez les motifs : « {type.label} » doit être expliqué.")
+        statut = (
+            StatutOrientation.REFUSEE
+            if type == TypeDecision.REFUS
+            else StatutOrientation.REORIENTEE
+        )
+        menages.changer_statut_orientation(None, point.orientation, statut, motifs)
+    elif type == TypeDecision.EQUIPE:
+        if referent is None:
+            raise ValidationError("Désignez le ou la référent·e de l'équipe.")
+        accompagnement.modifier_equipe(None, suivi, referent=referent, equipe=equipe)
+    elif type == TypeDecision.CLOTURE_VALIDEE:
+        if not motif_cloture:
+            raise ValidationError("Indiquez le motif de clôture.")
+        accompagnement.cloturer_accompagnement(
+            None,
+            suivi,
+            date=jour,
+            motif=motif_cloture,
+            maintien_dans_logement=maintien_dans_logement,
+            commentaire=motifs,
+        )
+    elif not motifs:
+        raise ValidationError(f"Décrivez la décision : « {type.label} » sans contenu ne dit rien.")
+
+    return Decision.objects.create(
+        seance=seance,
+        point=point,
+        menage=point.menage,
+        type=type,
+        motifs=motifs,
+        accompagnement=suivi,
+        auteur=user,
+    )

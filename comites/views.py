@@ -1,0 +1,203 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.exports import nom_horodate, reponse_csv, reponse_xlsx
+from core.models import JournalAudit
+from core.pdf import rendre_pdf, reponse_pdf
+from core.permissions import Action
+from core.services import journaliser
+
+from . import selectors, services
+from .enums import TypeComite
+from .forms import DecisionForm, SeanceForm
+from .models import PointOrdreDuJour, Seance
+
+
+def _seance(request, public_id):
+    try:
+        return selectors.seance_pour(request.user, public_id)
+    except Seance.DoesNotExist:
+        raise Http404("Séance introuvable.") from None
+
+
+def accueil(request):
+    comites = selectors.comites_visibles(request.user).select_related("dispositif")
+    if not comites.exists() and not permissions.peut_quelque_part(
+        request.user, Action.ANIMER_COMITE
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "comites/accueil.html",
+        {
+            "comites": comites,
+            "prochaines": selectors.calendrier(request.user)[:12],
+            "passees": selectors.seances_passees(request.user),
+            "form_seance": SeanceForm(),
+            "dispositifs_animes": set(
+                permissions.dispositifs_pour(request.user, Action.ANIMER_COMITE).values_list(
+                    "pk", flat=True
+                )
+            ),
+        },
+    )
+
+
+@require_POST
+def planifier(request, public_id):
+    comite = get_object_or_404(selectors.comites_visibles(request.user), public_id=public_id)
+    form = SeanceForm(request.POST)
+    if not services.peut_animer(request.user, comite):
+        raise PermissionDenied
+    if form.is_valid():
+        seance = services.planifier_seance(request.user, comite, **form.cleaned_data)
+        messages.success(request, "Séance planifiée ; l'ordre du jour est construit.")
+        return redirect("comites:seance", public_id=seance.public_id)
+    messages.error(request, "Indiquez la date et l'heure de la séance.")
+    return redirect("comites:accueil")
+
+
+def seance(request, public_id):
+    seance = _seance(request, public_id)
+    resumes = selectors.ordre_du_jour(request.user, seance)
+    peut_decider = services.peut_decider(request.user, seance.comite)
+    return render(
+        request,
+        "comites/seance.html",
+        {
+            "seance": seance,
+            "resumes": [
+                (resume, DecisionForm(point=resume.point) if peut_decider else None)
+                for resume in resumes
+            ],
+            "peut_animer": services.peut_animer(request.user, seance.comite),
+            "peut_exporter": bool(resumes),
+            "technique": seance.comite.type == TypeComite.TECHNIQUE,
+            "decisions": seance.decisions.select_related("menage").order_by("pk")
+            if seance.comite.type != TypeComite.TECHNIQUE
+            else [],
+        },
+    )
+
+
+@require_POST
+def construire(request, public_id):
+    seance = _seance(request, public_id)
+    if not services.peut_animer(request.user, seance.comite):
+        raise PermissionDenied
+    ajoutes = services.construire_ordre_du_jour(request.user, seance)
+    messages.success(request, f"Ordre du jour mis à jour : {ajoutes} point(s) ajouté(s).")
+    return redirect("comites:seance", public_id=seance.public_id)
+
+
+@require_POST
+def decider(request, public_id):
+    point = get_object_or_404(
+        PointOrdreDuJour.objects.filter(seance__in=selectors.seances_visibles(request.user))
+        .filter(menage__in=selectors.menages_lisibles(request.user))
+        .select_related("seance__comite__dispositif", "menage", "orientation", "accompagnement"),
+        public_id=public_id,
+    )
+    if not services.peut_decider(request.user, point.seance.comite):
+        raise PermissionDenied
+    form = DecisionForm(request.POST, point=point)
+    erreur = None
+    if form.is_valid():
+        donnees = {k: v for k, v in form.cleaned_data.items() if k != "type"}
+        try:
+            services.decider(request.user, point, form.cleaned_data["type"], **donnees)
+        except ValidationError as refus:
+            erreur = " ".join(refus.messages)
+    else:
+        erreur = "La décision n'est pas enregistrée : vérifiez les champs."
+    resume = next(
+        (r for r in selectors.ordre_du_jour(request.user, point.seance) if r.point.pk == point.pk),
+        None,
+    )
+    contexte = {
+        "resume": resume,
+        "form": form if erreur else DecisionForm(point=point),
+        "erreur": erreur,
+        "seance": point.seance,
+    }
+    if request.htmx:
+        return render(request, "comites/_point.html", contexte)
+    if erreur:
+        messages.error(request, erreur)
+    else:
+        messages.success(request, "Décision enregistrée.")
+    return redirect("comites:seance", public_id=point.seance.public_id)
+
+
+def export(request, public_id, format):
+    seance = _seance(request, public_id)
+    resumes = selectors.ordre_du_jour(request.user, seance)
+    if not resumes:
+        raise PermissionDenied
+    entetes = [
+        "Ménage",
+        "Référence locataire",
+        "Motif d'inscription",
+        "Problématiques",
+        "Dette (€)",
+        "Procédure",
+        "Accompagnement",
+        "Adhésion",
+        "Décisions",
+    ]
+    lignes = [
+        [
+            f"{r.point.menage.nom} {r.point.menage.prenom}",
+            r.point.menage.reference_locataire,
+            r.point.get_nature_display(),
+            " | ".join(r.problematiques),
+            r.dette,
+            r.stade_procedure,
+            r.statut_accompagnement,
+            r.adhesion,
+            " | ".join(f"{d.get_type_display()} : {d.motifs}".strip(" :") for d in r.decisions),
+        ]
+        for r in resumes
+    ]
+    journaliser(
+        request.user,
+        JournalAudit.Action.EXPORT,
+        dispositif=seance.comite.dispositif,
+        objet=seance,
+        detail=f"ordre du jour {format.upper()}, {len(lignes)} lignes",
+        request=request,
+    )
+    nom = nom_horodate("ordre-du-jour")
+    if format == "xlsx":
+        return reponse_xlsx(nom, "Ordre du jour", entetes, lignes)
+    return reponse_csv(nom, entetes, lignes)
+
+
+def compte_rendu(request, public_id):
+    seance = _seance(request, public_id)
+    decisions = list(
+        selectors.decisions_visibles(request.user)
+        .filter(seance=seance)
+        .select_related("menage")
+        .order_by("pk")
+    )
+    prochaine = (
+        Seance.objects.filter(comite=seance.comite, date__gt=seance.date).order_by("date").first()
+    )
+    journaliser(
+        request.user,
+        JournalAudit.Action.EXPORT,
+        dispositif=seance.comite.dispositif,
+        objet=seance,
+        detail="compte rendu de séance (PDF)",
+        request=request,
+    )
+    contenu = rendre_pdf(
+        "pdf/compte_rendu.html",
+        {"seance": seance, "decisions": decisions, "prochaine": prochaine, "editeur": request.user},
+    )
+    return reponse_pdf(contenu, f"compte-rendu-{seance.date:%Y-%m-%d}.pdf")

@@ -1,0 +1,66 @@
+"""Parcours : le membre du COTECH ouvre la séance du mois, admet un ménage et en refuse un
+autre ; le ménage admis apparaît dans la file active avec son équipe."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from comites.models import Seance
+from menages.models import Orientation
+
+from .conftest import capture, se_connecter
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.DEMO_PASSWORD = "demo-logisens"
+    call_command("seed_demo", "--force")
+
+
+def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
+    seance = Seance.objects.get(
+        comite__dispositif__slug="cantal",
+        comite__type="technique",
+        date__date=timezone.localdate(),
+    )
+    points = list(seance.points.filter(nature="nouvelle_orientation").select_related("menage"))
+    assert len(points) >= 2
+    admis, refuse = points[0], points[1]
+
+    se_connecter(page, live_server, "cotech.cantal@demo.test")
+    page.get_by_role("link", name="Comités").click()
+    page.get_by_role("region", name="Prochaines séances").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Ordre du jour")).to_be_visible()
+
+    bloc = page.locator(f"#point-{admis.public_id}")
+    bloc.get_by_text("Enregistrer une décision").click()
+    bloc.get_by_label("Décision").select_option(label="Admission")
+    bloc.get_by_label("Référent·e").select_option(index=1)
+    bloc.get_by_label("Motifs / contenu").fill("Situation complexe, équipe pluridisciplinaire.")
+    bloc.locator("input[name$='-equipe']").first.check()
+    bloc.get_by_role("button", name="Enregistrer la décision").click()
+    expect(bloc.locator(".decision").get_by_text("Admission")).to_be_visible()
+
+    bloc = page.locator(f"#point-{refuse.public_id}")
+    bloc.get_by_text("Enregistrer une décision").click()
+    bloc.get_by_label("Décision").select_option(label="Refus")
+    bloc.get_by_role("button", name="Enregistrer la décision").click()
+    expect(bloc.get_by_text("Indiquez les motifs")).to_be_visible()
+    bloc.get_by_label("Motifs / contenu").fill("Relève du droit commun : suivi CCAS en place.")
+    bloc.get_by_role("button", name="Enregistrer la décision").click()
+    expect(bloc.locator(".decision").get_by_text("Refus")).to_be_visible()
+    capture(page, "seance-cotech")
+
+    assert Orientation.objects.get(pk=refuse.orientation_id).statut == "refusee"
+    accompagnement = admis.menage.accompagnements.get()
+    equipe = [m.user.get_full_name() for m in accompagnement.equipe.select_related("user")]
+
+    page.get_by_role("link", name="File active").click()
+    page.get_by_label("Nom ou référence locataire").fill(admis.menage.reference_locataire)
+    ligne = page.locator("#resultats").get_by_role("link", name=admis.menage.nom)
+    expect(ligne).to_be_visible()
+    ligne.click()
+    section = page.get_by_role("region", name="Accompagnements")
+    for personne in equipe:
+        expect(section.get_by_text(personne)).to_be_visible()
