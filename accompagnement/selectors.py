@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from comites.selectors import decisions_visibles
 from core import permissions
 from core.models import JournalAudit, Membre
 from core.permissions import Chemins, Donnee
@@ -186,8 +187,8 @@ def chronologie(user, menage, *, orientations, dettes, request=None):
     """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
 
     `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
-    interventions, bilans et clôtures sont filtrés ici. Les notes « soignants » montrées sont
-    journalisées.
+    interventions, bilans, décisions de comité et clôtures sont filtrés ici. Les notes
+    « soignants » montrées sont journalisées.
     """
     evenements = [
         Evenement(
@@ -234,6 +235,23 @@ def chronologie(user, menage, *, orientations, dettes, request=None):
             b,
         )
         for b in bilans
+    ]
+    decisions = (
+        decisions_visibles(user)
+        .filter(menage=menage)
+        .select_related("seance", "seance__comite")
+        .order_by("pk")
+    )
+    evenements += [
+        Evenement(
+            timezone.localtime(d.seance.date).date(),
+            d.seance.date,
+            "decision",
+            d.get_type_display(),
+            d.motifs,
+            d,
+        )
+        for d in decisions
     ]
     accompagnements = (
         accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")

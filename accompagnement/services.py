@@ -161,6 +161,7 @@ def modifier_equipe(user, accompagnement, *, referent, equipe):
         peut_organiser(user, accompagnement.dispositif),
         "Seule la coordination compose l'équipe.",
     )
+    _exiger_ouvert(accompagnement)
     personnes, adhesions = _membres_de_l_equipe(accompagnement.dispositif, referent, equipe)
     accompagnement.equipe.exclude(user_id__in=personnes).delete()
     deja = set(accompagnement.equipe.values_list("user_id", flat=True))

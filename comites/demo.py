@@ -2,9 +2,10 @@
 semestriels, la séance du mois avec son ordre du jour à traiter et les séances à venir.
 
 L'historique reprend ce que les données disent déjà (orientations admises, refusées,
-réorientées, accompagnements clos) : les décisions passées sont écrites telles qu'elles ont été
-prises, sans rejouer leurs effets. La séance du mois est construite par le service, comme en
-vrai, pour que la démonstration montre un ordre du jour à décider.
+réorientées, bilans dus ou en retard, accompagnements clos) : les décisions passées sont
+écrites telles qu'elles ont été prises, sans rejouer leurs effets. La séance du mois est
+construite par le service, comme en vrai, pour que la démonstration montre un ordre du jour à
+décider.
 """
 
 import random
@@ -12,9 +13,11 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accompagnement.models import Accompagnement, Cloture
+from accompagnement.enums import TypeBilan
+from accompagnement.models import Accompagnement, Bilan, Cloture
 from core.demo import email_demo
 from core.demo_donnees import DISPOSITIFS
 from core.enums import Role
@@ -30,6 +33,11 @@ DECISION_PAR_STATUT = {
     StatutOrientation.ADMISE: TypeDecision.ADMISSION,
     StatutOrientation.REFUSEE: TypeDecision.REFUS,
     StatutOrientation.REORIENTEE: TypeDecision.REORIENTATION,
+}
+BILANS_EXAMINES = [TypeBilan.DIAGNOSTIC, TypeBilan.TROIS_MOIS, TypeBilan.SIX_MOIS]
+MOTIF_PAR_NATURE = {
+    NaturePoint.BILAN_A_VENIR: "points d'attention transmis à l'équipe pour le préparer.",
+    NaturePoint.BILAN_EN_RETARD: "l'équipe le fixe avec le ménage avant la prochaine séance.",
 }
 LIEUX = {
     "cantal": "Siège de LOGISENS, Aurillac",
@@ -174,6 +182,46 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
             auteur=auteur,
             cree_le=seance.date,
         )
+    # Les bilans que le service aurait inscrits ce jour-là : en retard, ou à faire d'ici cinq
+    # semaines, dans un accompagnement alors ouvert. Les motifs ne disent rien de la situation :
+    # l'agent du bailleur lit les décisions sur les ménages qu'il a orientés.
+    bilans = (
+        Bilan.objects.filter(
+            accompagnement__dispositif=dispositif,
+            accompagnement__date_debut__lte=jusqu_a,
+            type__in=BILANS_EXAMINES,
+            date_prevue__lte=jusqu_a + services.HORIZON_BILANS,
+        )
+        .filter(Q(date_realisation__isnull=True) | Q(date_realisation__gt=jusqu_a))
+        .filter(Q(accompagnement__date_fin__isnull=True) | Q(accompagnement__date_fin__gt=jusqu_a))
+        .select_related("accompagnement__menage")
+        .order_by("date_prevue", "pk")
+    )
+    inscrits = set()
+    for bilan in bilans:
+        suivi = bilan.accompagnement
+        nature = (
+            NaturePoint.BILAN_EN_RETARD
+            if bilan.date_prevue < jusqu_a
+            else NaturePoint.BILAN_A_VENIR
+        )
+        if (suivi.menage_id, nature) in inscrits:
+            continue
+        inscrits.add((suivi.menage_id, nature))
+        rang += 1
+        point = PointOrdreDuJour.objects.create(
+            seance=seance, menage=suivi.menage, nature=nature, accompagnement=suivi, rang=rang
+        )
+        Decision.objects.create(
+            seance=seance,
+            point=point,
+            menage=suivi.menage,
+            type=TypeDecision.STRATEGIE,
+            motifs=f"{bilan.get_type_display()} : {MOTIF_PAR_NATURE[nature]}",
+            accompagnement=suivi,
+            auteur=auteur,
+            cree_le=seance.date,
+        )
     clotures = Cloture.objects.filter(
         accompagnement__dispositif=dispositif, date__gt=depuis, date__lte=jusqu_a
     ).select_related("accompagnement__menage")
@@ -197,3 +245,23 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
             auteur=auteur,
             cree_le=seance.date,
         )
+
+
+def charger_rapport():
+    """Le rapport du dernier semestre terminé du Cantal, produit comme en vrai."""
+    from . import rapports
+    from .enums import StatutRapport
+    from .models import RapportSemestriel
+
+    dispositif = Dispositif.objects.filter(slug="cantal").first()
+    if dispositif is None:
+        return
+    aujourd_hui = timezone.localdate()
+    annee, semestre = (aujourd_hui.year - 1, 2) if aujourd_hui.month <= 6 else (aujourd_hui.year, 1)
+    existant = RapportSemestriel.objects.filter(
+        dispositif=dispositif, annee=annee, semestre=semestre, statut=StatutRapport.PRET
+    ).first()
+    if existant is not None and rapports.chemin(existant.fichier_pdf).exists():
+        return
+    rapport = rapports.preparer(dispositif, annee, semestre)
+    rapports.produire_rapport(rapport.pk)

@@ -29,13 +29,21 @@ class DecisionForm(forms.Form):
         label="Le ménage reste dans son logement", required=False, initial=True
     )
 
-    def __init__(self, *args, point, **kwargs):
+    def __init__(self, *args, point, personnes=None, **kwargs):
+        """`personnes` : les personnes des équipes déjà lues, pour qu'une page qui montre un
+        formulaire par point ne relise pas la liste à chaque point."""
         super().__init__(*args, prefix=f"p{point.public_id.hex[:8]}", **kwargs)
         nature = NaturePoint(point.nature)
         self.fields["type"].choices = [(t.value, t.label) for t in DECISIONS_PAR_NATURE[nature]]
-        personnes = personnes_de_l_equipe(point.seance.comite.dispositif)
-        self.fields["referent"].queryset = personnes
-        self.fields["equipe"].queryset = personnes
+        equipes = personnes_de_l_equipe(point.seance.comite.dispositif)
+        self.fields["referent"].queryset = equipes
+        self.fields["equipe"].queryset = equipes
+        if personnes is not None:
+            choix = [
+                (personne.pk, personne.get_full_name() or personne.email) for personne in personnes
+            ]
+            self.fields["referent"].choices = [("", self.fields["referent"].empty_label), *choix]
+            self.fields["equipe"].choices = choix
         if nature != NaturePoint.CLOTURE_PROPOSEE:
             del self.fields["motif_cloture"]
             del self.fields["maintien_dans_logement"]

@@ -111,7 +111,11 @@ def ordre_du_jour(user, seance):
         .order_by("rang", "pk")
     )
     voit_dette = permissions.peut_voir(user, Donnee.DETTE, seance.comite.dispositif_id)
-    return [_resumer(point, voit_dette) for point in points]
+    resumes = []
+    for point in points:
+        point.seance = seance  # déjà lue, avec son comité et son dispositif
+        resumes.append(_resumer(point, voit_dette))
+    return resumes
 
 
 def menages_lisibles(user):

@@ -147,6 +147,17 @@ def decider(
         raise ValidationError(
             f"« {type.label} » ne se décide pas sur un point « {point.get_nature_display()} »."
         )
+    if (
+        point.orientation is not None
+        and type in DECISIONS_PAR_NATURE[NaturePoint.NOUVELLE_ORIENTATION]
+    ):
+        # Relu sous verrou : deux décisions contraires sur la même orientation ne passent pas.
+        orientation = Orientation.objects.select_for_update().get(pk=point.orientation_id)
+        if orientation.statut not in STATUTS_EN_COURS_D_EXAMEN:
+            raise ValidationError(
+                f"Cette orientation est déjà décidée (« {orientation.get_statut_display()} »)."
+            )
+        point.orientation = orientation
     motifs = motifs.strip()
     suivi = point.accompagnement
     jour = min(timezone.localtime(seance.date).date(), timezone.localdate())

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accompagnement.forms import personnes_de_l_equipe
 from core import permissions
 from core.exports import nom_horodate, reponse_csv, reponse_xlsx
-from core.models import JournalAudit
+from core.models import JournalAudit, Membre
 from core.pdf import rendre_pdf, reponse_pdf
 from core.permissions import Action
 from core.services import journaliser
@@ -65,19 +67,28 @@ def seance(request, public_id):
     seance = _seance(request, public_id)
     resumes = selectors.ordre_du_jour(request.user, seance)
     peut_decider = services.peut_decider(request.user, seance.comite)
+    personnes = (
+        list(personnes_de_l_equipe(seance.comite.dispositif)) if peut_decider and resumes else []
+    )
     return render(
         request,
         "comites/seance.html",
         {
             "seance": seance,
             "resumes": [
-                (resume, DecisionForm(point=resume.point) if peut_decider else None)
+                (
+                    resume,
+                    DecisionForm(point=resume.point, personnes=personnes) if peut_decider else None,
+                )
                 for resume in resumes
             ],
             "peut_animer": services.peut_animer(request.user, seance.comite),
             "peut_exporter": bool(resumes),
             "technique": seance.comite.type == TypeComite.TECHNIQUE,
-            "decisions": seance.decisions.select_related("menage").order_by("pk")
+            # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage.
+            "decisions": selectors.decisions_visibles(request.user)
+            .filter(seance=seance)
+            .order_by("pk")
             if seance.comite.type != TypeComite.TECHNIQUE
             else [],
         },
@@ -179,6 +190,17 @@ def export(request, public_id, format):
 
 def compte_rendu(request, public_id):
     seance = _seance(request, public_id)
+    presents = list(
+        seance.presents.prefetch_related(
+            Prefetch(
+                "adhesions",
+                queryset=Membre.objects.filter(dispositif=seance.comite.dispositif_id)
+                .exclude(organisation=None)
+                .select_related("organisation"),
+                to_attr="adhesions_du_dispositif",
+            )
+        )
+    )
     decisions = list(
         selectors.decisions_visibles(request.user)
         .filter(seance=seance)
@@ -198,6 +220,12 @@ def compte_rendu(request, public_id):
     )
     contenu = rendre_pdf(
         "pdf/compte_rendu.html",
-        {"seance": seance, "decisions": decisions, "prochaine": prochaine, "editeur": request.user},
+        {
+            "seance": seance,
+            "presents": presents,
+            "decisions": decisions,
+            "prochaine": prochaine,
+            "editeur": request.user,
+        },
     )
     return reponse_pdf(contenu, f"compte-rendu-{seance.date:%Y-%m-%d}.pdf")

@@ -37,6 +37,16 @@ def liens_de_navigation(user):
         liens.append(Lien("Importer", reverse("menages:importer"), "upload"))
     if permissions.a_le_role(user, Role.COORDINATEUR, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL):
         liens.append(Lien("Comités", reverse("comites:accueil"), "calendar-event"))
+    if permissions.a_le_role(
+        user,
+        Role.COORDINATEUR,
+        Role.TRAVAILLEUR_SOCIAL,
+        Role.INFIRMIER,
+        Role.PSYCHOLOGUE,
+        Role.MEMBRE_COTECH,
+        Role.MEMBRE_COPIL,
+    ):
+        liens.append(Lien("Rapports", reverse("comites:rapports"), "file-earmark-bar-graph"))
     if permissions.roles_par_dispositif(user):
         liens.append(Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3"))
     if user.is_staff:

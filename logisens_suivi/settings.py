@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompagnement.tasks.rappeler_bilans_en_retard",
         "schedule": crontab(hour=7, minute=30),
     },
+    "rapports-du-semestre-ecoule": {
+        "task": "comites.tasks.rapports_du_semestre_ecoule",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,7"),
+    },
 }
 
 # Sécurité HTTP : activée partout hors développement.

@@ -1,8 +1,11 @@
 """Réglages des tests : ceux de production, moins HTTPS et le hachage lent des mots de passe."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-uniquement-" + "x" * 40)
+# Les fichiers privés des tests (rapports) vont dans un dossier jetable, pas dans var/.
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="logisens-tests-"))
 os.environ.setdefault("STATIC_SANS_MANIFESTE", "1")
 
 from .settings import *  # noqa: F403

@@ -10,6 +10,7 @@ ETAPES = [
     "menages.demo.charger_menages",
     "accompagnement.demo.charger_accompagnements",
     "comites.demo.charger_comites",
+    "comites.demo.charger_rapport",
 ]
 
 
