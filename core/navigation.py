@@ -14,6 +14,7 @@ class Lien:
     libelle: str
     url: str
     icone: str
+    secondaire: bool = False  # rangé dans le menu de la personne plutôt que dans la barre
 
 
 def liens_de_navigation(user):
@@ -48,7 +49,11 @@ def liens_de_navigation(user):
     ):
         liens.append(Lien("Rapports", reverse("comites:rapports"), "file-earmark-bar-graph"))
     if permissions.roles_par_dispositif(user):
-        liens.append(Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3"))
+        liens.append(
+            Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3", secondaire=True)
+        )
     if user.is_staff:
-        liens.append(Lien("Administration technique", reverse("admin:index"), "gear"))
+        liens.append(
+            Lien("Administration technique", reverse("admin:index"), "gear", secondaire=True)
+        )
     return liens
