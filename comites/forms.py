@@ -59,3 +59,25 @@ class SeanceForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     lieu = forms.CharField(label="Lieu", max_length=200, required=False)
+
+
+class PresencesForm(forms.Form):
+    presents = ChoixPersonnes(
+        label="Personnes présentes",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label="Structures représentées",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, seance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presents"].queryset = seance.comite.membres.order_by("last_name")
+        self.fields["organisations"].queryset = seance.comite.organisations.order_by("nom")
+        self.initial.setdefault("presents", list(seance.presents.all()))
+        self.initial.setdefault("organisations", list(seance.organisations_presentes.all()))

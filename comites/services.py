@@ -209,3 +209,17 @@ def decider(
         accompagnement=suivi,
         auteur=user,
     )
+
+
+@transaction.atomic
+def enregistrer_presences(user, seance, *, presents, organisations=()):
+    """Les personnes et structures présentes ; seuls des membres du comité peuvent l'être."""
+    if not peut_animer(user, seance.comite):
+        raise PermissionDenied("Seule la coordination tient la feuille de présence.")
+    membres = set(seance.comite.membres.values_list("pk", flat=True))
+    etrangers = [str(personne) for personne in presents if personne.pk not in membres]
+    if etrangers:
+        raise ValidationError("Ces personnes ne siègent pas à ce comité : " + ", ".join(etrangers))
+    seance.presents.set(presents)
+    seance.organisations_presentes.set(organisations)
+    return seance

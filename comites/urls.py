@@ -9,6 +9,7 @@ urlpatterns = [
     path("comites/<uuid:public_id>/seances/", views.planifier, name="planifier"),
     path("comites/seances/<uuid:public_id>/", views.seance, name="seance"),
     path("comites/seances/<uuid:public_id>/ordre-du-jour/", views.construire, name="construire"),
+    path("comites/seances/<uuid:public_id>/presences/", views.presences, name="presences"),
     path(
         "comites/seances/<uuid:public_id>/ordre-du-jour.csv",
         views.export,

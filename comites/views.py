@@ -15,7 +15,7 @@ from core.services import journaliser
 
 from . import selectors, services
 from .enums import TypeComite
-from .forms import DecisionForm, SeanceForm
+from .forms import DecisionForm, PresencesForm, SeanceForm
 from .models import PointOrdreDuJour, Seance
 
 
@@ -83,6 +83,9 @@ def seance(request, public_id):
                 for resume in resumes
             ],
             "peut_animer": services.peut_animer(request.user, seance.comite),
+            "form_presences": PresencesForm(seance=seance)
+            if services.peut_animer(request.user, seance.comite)
+            else None,
             "peut_exporter": bool(resumes),
             "technique": seance.comite.type == TypeComite.TECHNIQUE,
             # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage.
@@ -93,6 +96,29 @@ def seance(request, public_id):
             else [],
         },
     )
+
+
+@require_POST
+def presences(request, public_id):
+    seance = _seance(request, public_id)
+    if not services.peut_animer(request.user, seance.comite):
+        raise PermissionDenied
+    form = PresencesForm(request.POST, seance=seance)
+    if form.is_valid():
+        try:
+            services.enregistrer_presences(
+                request.user,
+                seance,
+                presents=form.cleaned_data["presents"],
+                organisations=form.cleaned_data["organisations"],
+            )
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, "Présences enregistrées.")
+    else:
+        messages.error(request, "Les présences ne sont pas enregistrées : cochez des membres.")
+    return redirect("comites:seance", public_id=seance.public_id)
 
 
 @require_POST

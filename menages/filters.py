@@ -3,9 +3,10 @@
 import django_filters
 from django.db.models import Q
 
+from accompagnement.models import Accompagnement
 from core import permissions
 from core.enums import Parcours
-from core.models import Territoire
+from core.models import Territoire, User
 from core.permissions import Donnee
 
 from . import selectors
@@ -14,6 +15,8 @@ from .enums import Problematique, StadeProcedure, StatutOrientation
 ECHEANCES = [
     ("a_examiner", "Orientation à examiner"),
     ("en_retard", "Examen en retard (plus de 30 jours)"),
+    ("bilan_a_venir", "Bilan à faire sous 15 jours"),
+    ("bilan_en_retard", "Bilan en retard"),
 ]
 
 
@@ -24,6 +27,9 @@ class FiltresFileActive(django_filters.FilterSet):
     )
     territoire = django_filters.ModelChoiceFilter(
         queryset=None, method="filtrer_territoire", label="Territoire", empty_label="Tous"
+    )
+    referent = django_filters.ModelChoiceFilter(
+        queryset=None, method="filtrer_referent", label="Référent·e", empty_label="Tous"
     )
     parcours = django_filters.ChoiceFilter(
         choices=Parcours.choices, field_name="parcours", label="Parcours", empty_label="Tous"
@@ -76,6 +82,10 @@ class FiltresFileActive(django_filters.FilterSet):
         self.filters["territoire"].queryset = Territoire.objects.filter(
             dispositif__in=dispositifs
         ).select_related("dispositif")
+        self.filters["referent"].queryset = User.objects.filter(
+            pk__in=Accompagnement.objects.filter(dispositif__in=dispositifs).values("referent_id")
+        ).order_by("last_name", "first_name")
+        self.filters["referent"].field.label_from_instance = lambda user: user.get_full_name()
         if dispositifs.count() < 2:
             del self.filters["dispositif"]
         self.dispositifs_dette = permissions.dispositifs_ou(user, Donnee.DETTE)
@@ -103,6 +113,9 @@ class FiltresFileActive(django_filters.FilterSet):
 
     def filtrer_territoire(self, queryset, name, value):
         return queryset.filter(territoire_id=value.pk)
+
+    def filtrer_referent(self, queryset, name, value):
+        return selectors.filtrer_par_referent(queryset, value)
 
     def filtrer_problematique(self, queryset, name, value):
         return selectors.filtrer_par_problematique(queryset, value)

@@ -105,14 +105,47 @@ def filtrer_par_problematique(menages, code):
     return menages.filter(Exists(problematiques))
 
 
+def filtrer_par_referent(menages, referent):
+    """Les ménages dont un accompagnement ouvert a ce ou cette référent·e."""
+    from accompagnement.enums import STATUTS_ACTIFS
+    from accompagnement.models import Accompagnement
+
+    suivis = Accompagnement.objects.filter(
+        menage=OuterRef("pk"), referent=referent, statut__in=STATUTS_ACTIFS
+    )
+    return menages.filter(Exists(suivis))
+
+
 def filtrer_echeances(menages, echeance):
-    """« À examiner » : orientation en cours d'examen ; « en retard » : depuis plus de 30 jours."""
+    """Ce qui est dû ou en retard.
+
+    - « à examiner » : la dernière orientation attend l'examen du comité ; « en retard » : depuis
+      plus de 30 jours ;
+    - « bilan à venir » : un bilan non fait prévu d'ici 15 jours ; « bilan en retard » : un
+      bilan non fait dont la date est passée (accompagnements ouverts ou en suivi post-clôture).
+    """
     en_examen = Q(statut__in=STATUTS_EN_COURS_D_EXAMEN)
+    aujourd_hui = timezone.localdate()
     if echeance == "a_examiner":
         return menages.filter(en_examen)
     if echeance == "en_retard":
-        limite = timezone.localdate() - DELAI_EXAMEN
-        return menages.filter(en_examen, date_orientation__lt=limite)
+        return menages.filter(en_examen, date_orientation__lt=aujourd_hui - DELAI_EXAMEN)
+    if echeance in ("bilan_a_venir", "bilan_en_retard"):
+        from accompagnement.enums import STATUTS_ACTIFS, StatutAccompagnement
+        from accompagnement.models import Bilan
+
+        bilans = Bilan.objects.filter(
+            accompagnement__menage=OuterRef("pk"),
+            date_realisation__isnull=True,
+            accompagnement__statut__in=[*STATUTS_ACTIFS, StatutAccompagnement.SUIVI_POST_CLOTURE],
+        )
+        if echeance == "bilan_en_retard":
+            bilans = bilans.filter(date_prevue__lt=aujourd_hui)
+        else:
+            bilans = bilans.filter(
+                date_prevue__gte=aujourd_hui, date_prevue__lte=aujourd_hui + timedelta(days=15)
+            )
+        return menages.filter(Exists(bilans))
     return menages
 
 

@@ -710,3 +710,31 @@ def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_que
     with django_assert_num_queries(15):
         reponse = client.get(url("seance", seance))
     assert texte(reponse).count("Enregistrer la décision") == nombre
+
+
+def test_la_coordination_tient_la_feuille_de_presence(client):
+    from comites.factories import ComiteFactory, SeanceFactory
+    from core.factories import MembreFactory, OrganisationFactory
+
+    coordinateur = MembreFactory(role=Role.COORDINATEUR)
+    cotech = MembreFactory(dispositif=coordinateur.dispositif, role=Role.MEMBRE_COTECH).user
+    etranger = MembreFactory(dispositif=coordinateur.dispositif, role=Role.MEMBRE_COTECH).user
+    structure = OrganisationFactory()
+    comite = ComiteFactory(dispositif=coordinateur.dispositif, membres=[coordinateur.user, cotech])
+    comite.organisations.add(structure)
+    seance = SeanceFactory(comite=comite)
+    url = reverse("comites:presences", args=[seance.public_id])
+    client.force_login(coordinateur.user)
+    assert (
+        "Feuille de présence"
+        in client.get(reverse("comites:seance", args=[seance.public_id])).content.decode()
+    )
+    client.post(url, {"presents": [cotech.pk], "organisations": [structure.pk]})
+    assert list(seance.presents.all()) == [cotech]
+    assert list(seance.organisations_presentes.all()) == [structure]
+    # Une personne qui ne siège pas n'est pas proposée : la saisie est refusée.
+    client.post(url, {"presents": [etranger.pk]})
+    assert list(seance.presents.all()) == [cotech]
+    client.force_login(cotech)
+    assert client.post(url, {"presents": []}).status_code == 403
+    assert list(seance.presents.all()) == [cotech]

@@ -280,6 +280,43 @@ def test_filtre_par_echeance(client):
     assert liste(client) == ["Admis", "Ancien", "Attente", "Recent"]
 
 
+def test_filtre_par_referent_des_accompagnements_ouverts(client):
+    from accompagnement.factories import AccompagnementFactory
+
+    coordinateur = connecte(client, Role.COORDINATEUR)
+    dispositif = coordinateur.dispositif
+    referente = MembreFactory(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL).user
+    autre = MembreFactory(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL).user
+    suivi = oriente(dispositif, "SUIVI")
+    AccompagnementFactory(menage=suivi, referent=referente)
+    AccompagnementFactory(menage=oriente(dispositif, "AUTRE"), referent=autre)
+    clos = oriente(dispositif, "CLOS")
+    AccompagnementFactory(menage=clos, referent=referente, statut="clos")
+    assert liste(client, referent=referente.pk) == ["SUIVI"]
+
+
+def test_filtre_par_bilan_en_retard_ou_a_venir(client):
+    from accompagnement.factories import AccompagnementFactory, BilanFactory
+
+    coordinateur = connecte(client, Role.COORDINATEUR)
+    dispositif = coordinateur.dispositif
+    aujourd_hui = timezone.localdate()
+    en_retard = AccompagnementFactory(menage=oriente(dispositif, "RETARD"))
+    BilanFactory(accompagnement=en_retard, date_prevue=aujourd_hui - timedelta(days=3))
+    a_venir = AccompagnementFactory(menage=oriente(dispositif, "BIENTOT"))
+    BilanFactory(accompagnement=a_venir, date_prevue=aujourd_hui + timedelta(days=10))
+    fait = AccompagnementFactory(menage=oriente(dispositif, "FAIT"))
+    BilanFactory(
+        accompagnement=fait,
+        date_prevue=aujourd_hui - timedelta(days=3),
+        date_realisation=aujourd_hui - timedelta(days=4),
+    )
+    lointain = AccompagnementFactory(menage=oriente(dispositif, "LOINTAIN"))
+    BilanFactory(accompagnement=lointain, date_prevue=aujourd_hui + timedelta(days=40))
+    assert liste(client, echeance="bilan_en_retard") == ["RETARD"]
+    assert liste(client, echeance="bilan_a_venir") == ["BIENTOT"]
+
+
 def test_filtres_combines(client):
     dispositif = connecte(client, Role.COORDINATEUR).dispositif
     oriente(dispositif, "Martin", statut=StatutOrientation.ADMISE, avec_dette=True)
@@ -380,7 +417,7 @@ def test_la_file_active_fait_un_nombre_fixe_de_requetes(client, django_assert_nu
     # session, utilisateur, adhésions, accès à la file active, dispositifs du filtre,
     # dispositifs où la dette est visible, nombre de ménages, page de ménages, problématiques,
     # territoires du filtre
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(URL, {"tri": "dette"}).status_code == 200
 
 
