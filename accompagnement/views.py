@@ -74,8 +74,13 @@ def detail(request, public_id):
     interventions = list(selectors.interventions_de(user, accompagnement)[:50])
     selectors.journaliser_lectures(user, interventions, request)
     peut_ecrire = services.peut_accompagner(user, accompagnement)
-    bilans = list(accompagnement.bilans.all()) if voit_plan else []
-    objectifs = list(accompagnement.objectifs.all()) if voit_plan else []
+    # Qui ne voit que le résumé du plan (l'agent du bailleur) lit l'axe, le statut et
+    # l'avancement des objectifs, et l'état des bilans ; jamais leur libellé ni les synthèses.
+    voit_resume = voit_plan or permissions.peut_voir(
+        user, Donnee.PLAN_RESUME, accompagnement.dispositif
+    )
+    bilans = list(accompagnement.bilans.all()) if voit_resume else []
+    objectifs = list(accompagnement.objectifs.all()) if voit_resume else []
     # « Expulsion évitée » révèle la procédure à l'entrée : une donnée de la dette.
     cloture = getattr(accompagnement, "cloture", None)
     voit_dette = cloture is not None and selectors_menages.peut_voir_dette(
@@ -91,6 +96,7 @@ def detail(request, public_id):
             "bilans": bilans,
             "objectifs": objectifs,
             "voit_plan": voit_plan,
+            "voit_resume": voit_resume,
             "voit_dette": voit_dette,
             "peut_ecrire": peut_ecrire and accompagnement.est_ouvert,
             "peut_organiser": permissions.peut(user, Action.ORGANISER, accompagnement.dispositif),

@@ -1055,3 +1055,29 @@ def test_les_soignants_ne_lisent_pas_l_expulsion_evitee_qui_revele_la_procedure(
     assert "Resté dans le logement : oui" in contenu
     assert "expulsion" not in contenu.lower()
     assert "Assignation" not in contenu
+
+
+def test_l_agent_qui_a_oriente_lit_le_resume_du_plan_sans_libelles_ni_syntheses(client):
+    from accompagnement.factories import AccompagnementFactory, BilanFactory, ObjectifFactory
+    from core.factories import MembreFactory as Membre
+    from menages.factories import OrientationFactory as Orientation
+
+    accompagnement = AccompagnementFactory()
+    agent = Membre(dispositif=accompagnement.dispositif, role=Role.AGENT_BAILLEUR).user
+    Orientation(menage=accompagnement.menage, orientee_par=agent)
+    ObjectifFactory(
+        accompagnement=accompagnement, libelle="Renouer avec la fille aînée", avancement=40
+    )
+    BilanFactory(
+        accompagnement=accompagnement,
+        date_realisation=accompagnement.date_debut,
+        synthese="Synthèse confidentielle du bilan",
+    )
+    client.force_login(agent)
+    contenu = client.get(
+        reverse("accompagnement:detail", args=[accompagnement.public_id])
+    ).content.decode()
+    assert "Plan d'action (résumé)" in contenu
+    assert "Budget et dette : à engager (40 %)" in contenu
+    assert "Renouer avec la fille aînée" not in contenu
+    assert "Synthèse confidentielle" not in contenu
