@@ -26,8 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"personne{n}@exemple.test")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    # Des noms qui ne coïncident jamais avec ceux que les tests cherchent (présents ou absents).
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Professionnel{n}")
     password = factory.django.Password("mot-de-passe-de-test")
 
 

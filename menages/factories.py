@@ -32,8 +32,9 @@ class MenageFactory(factory.django.DjangoModelFactory):
 
     dispositif = factory.SubFactory(DispositifFactory)
     reference_locataire = factory.Sequence(lambda n: f"LOC{n:06d}")
-    nom = factory.Faker("last_name", locale="fr_FR")
-    prenom = factory.Faker("first_name", locale="fr_FR")
+    # Des noms qui ne coïncident jamais avec ceux que les tests cherchent (présents ou absents).
+    nom = factory.Sequence(lambda n: f"MENAGE{n:05d}")
+    prenom = factory.Sequence(lambda n: f"Titulaire{n}")
 
 
 class RessourceFactory(factory.django.DjangoModelFactory):
