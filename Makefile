@@ -52,10 +52,10 @@ test-navigateur: install-test chromium
 	$(BIN)/pytest -m navigateur
 
 worker: install
-	$(BIN)/celery -A logisens_suivi worker -l info
+	DEBUG=1 $(BIN)/celery -A logisens_suivi worker -l info
 
 beat: install
-	$(BIN)/celery -A logisens_suivi beat -l info
+	DEBUG=1 $(BIN)/celery -A logisens_suivi beat -l info
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
 from .environnement import env_bool, env_int, env_liste, env_str
 
@@ -21,13 +20,12 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY doit être définie hors du mode développement (DEBUG=1)."
-        )
-    SECRET_KEY = "dev-seulement-ne-pas-utiliser-en-production-logisens-suivi"
+# Hors développement, pas de clé par défaut : le serveur web et le worker refusent de démarrer
+# sans elle (logisens_suivi.demarrage) ; les commandes qui n'en ont pas besoin (migrations)
+# restent possibles.
+SECRET_KEY = env_str("SECRET_KEY", "") or (
+    "dev-seulement-ne-pas-utiliser-en-production-logisens-suivi" if DEBUG else ""
+)
 
 ALLOWED_HOSTS = env_liste("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_liste("CSRF_TRUSTED_ORIGINS", "")

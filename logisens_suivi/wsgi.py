@@ -4,4 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logisens_suivi.settings")
 
+from .demarrage import exiger_une_cle_secrete
+
+exiger_une_cle_secrete()
 application = get_wsgi_application()

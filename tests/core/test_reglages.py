@@ -114,10 +114,22 @@ def test_par_defaut_le_mode_production_impose_https_et_cookies_securises():
     assert lu["hosts"] == []
 
 
-def test_production_sans_cle_secrete_refuse_de_demarrer():
-    resultat = lancer(LECTURE)
+def test_production_sans_cle_secrete_le_serveur_refuse_de_demarrer():
+    resultat = lancer("import logisens_suivi.wsgi")
     assert resultat.returncode != 0
     assert "SECRET_KEY doit être définie" in resultat.stderr
+
+
+def test_production_sans_cle_secrete_aucune_cle_par_defaut():
+    resultat = lancer("import django; from django.conf import settings; settings.SECRET_KEY")
+    assert resultat.returncode != 0
+    assert "SECRET_KEY" in resultat.stderr
+
+
+def test_sans_cle_secrete_les_migrations_se_verifient_quand_meme():
+    resultat = lancer(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert resultat.returncode == 0, resultat.stderr
+    assert "No changes detected" in resultat.stdout
 
 
 def test_une_valeur_booleenne_illisible_est_refusee_clairement():
