@@ -16,7 +16,7 @@ from core.permissions import Donnee
 from core.services import journaliser
 from menages import selectors as selectors_menages
 
-from . import selectors
+from . import selectors, services
 from .models import Accompagnement
 
 
@@ -60,7 +60,7 @@ def fiche_suivi(request, public_id):
     interventions = list(
         selectors.interventions_de(request.user, accompagnement).order_by("date_heure")
     )
-    selectors.journaliser_lectures(request.user, interventions, request)
+    services.journaliser_lectures(request.user, interventions, request)
     contexte["interventions"] = interventions
     contexte["dettes"] = selectors_menages.dettes_du_menage(request.user, accompagnement.menage)
     _journaliser(request, accompagnement, accompagnement, "fiche de suivi social")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from comites.selectors import decisions_visibles
 from core import permissions
-from core.models import JournalAudit, Membre
+from core.models import Membre
 from core.permissions import Chemins, Donnee
 from menages.selectors import ORDRE_DU_JOUR
 
@@ -84,28 +84,6 @@ def _professions_par_dispositif(user):
     ):
         professions.setdefault(dispositif_id, set()).add(profession)
     return professions
-
-
-def journaliser_lectures(user, interventions, request=None):
-    """Écrit au journal chaque note « soignants » affichée (jamais son contenu)."""
-    adresse = request.META.get("REMOTE_ADDR") if request else None
-    lignes = [
-        JournalAudit(
-            user=user,
-            email=user.email,
-            roles=",".join(
-                sorted(permissions.roles(user, intervention.accompagnement.dispositif_id))
-            ),
-            dispositif_id=intervention.accompagnement.dispositif_id,
-            action=JournalAudit.Action.LECTURE_NOTE_SOIGNANTS,
-            objet_type=Intervention._meta.label,
-            objet_id=str(intervention.public_id),
-            adresse_ip=adresse,
-        )
-        for intervention in interventions
-        if intervention.confidentialite == Confidentialite.SOIGNANTS
-    ]
-    JournalAudit.objects.bulk_create(lignes)
 
 
 def accompagnement_pour(user, public_id):
@@ -183,7 +161,7 @@ def _moment(jour):
     return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
 
 
-def chronologie(user, menage, *, orientations, dettes, request=None):
+def chronologie(user, menage, *, orientations, dettes):
     """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
 
     `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
@@ -210,7 +188,6 @@ def chronologie(user, menage, *, orientations, dettes, request=None):
         .select_related("auteur", "accompagnement")
         .prefetch_related("orientations_partenaires")
     )
-    journaliser_lectures(user, interventions, request)
     evenements += [
         Evenement(
             timezone.localtime(i.date_heure).date(),

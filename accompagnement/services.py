@@ -463,3 +463,17 @@ def cloturer_accompagnement(
             saisie_par=user,
         )
     return cloture
+
+
+def journaliser_lectures(user, interventions, request=None):
+    """Écrit au journal chaque note « soignants » affichée ou imprimée (jamais son contenu)."""
+    from core.models import JournalAudit
+    from core.services import journaliser_en_lot
+
+    lues = [
+        (intervention.accompagnement.dispositif_id, intervention)
+        for intervention in interventions
+        if intervention.confidentialite == Confidentialite.SOIGNANTS
+    ]
+    if lues:
+        journaliser_en_lot(user, JournalAudit.Action.LECTURE_NOTE_SOIGNANTS, lues, request)

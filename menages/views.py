@@ -81,6 +81,7 @@ def menage(request, public_id):
     except Menage.DoesNotExist:
         raise Http404("Ménage introuvable.") from None
     from accompagnement import selectors as accompagnement
+    from accompagnement.services import journaliser_lectures
 
     user = request.user
     orientations = list(selectors.orientations_du_menage(user, menage))
@@ -88,6 +89,10 @@ def menage(request, public_id):
     dettes = selectors.dettes_du_menage(user, menage)
     logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
     accompagnements = list(accompagnement.accompagnements_du_menage(user, menage))
+    chronologie = accompagnement.chronologie(user, menage, orientations=orientations, dettes=dettes)
+    journaliser_lectures(
+        user, [e.objet for e in chronologie if e.nature == "intervention"], request
+    )
     return render(
         request,
         "menages/menage.html",
@@ -106,9 +111,7 @@ def menage(request, public_id):
             "accompagnements": accompagnements,
             "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
             and not any(a.est_ouvert for a in accompagnements),
-            "chronologie": accompagnement.chronologie(
-                user, menage, orientations=orientations, dettes=dettes, request=request
-            ),
+            "chronologie": chronologie,
         },
     )
 
