@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import permissions
+from core.exports import classeur_xlsx
 from core.pdf import rendre_pdf
 from core.permissions import Action
 
@@ -184,27 +185,15 @@ def graphiques_du_rapport(chiffres):
 
 def classeur(rapport, chiffres):
     """Les chiffres du rapport en XLSX : une feuille par section, une ligne par indicateur."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    classeur = Workbook()
-    classeur.remove(classeur.active)
-    for section, valeurs in chiffres.items():
-        if not isinstance(valeurs, dict):
-            continue
-        feuille = classeur.create_sheet(section[:31])
-        feuille.append(["Indicateur", "Valeur"])
-        for cellule in feuille[1]:
-            cellule.font = Font(bold=True)
-        for cle, valeur in _aplatir(valeurs):
-            feuille.append([cle, valeur])
-        feuille.column_dimensions["A"].width = 60
-        feuille.column_dimensions["B"].width = 18
-    tampon = io.BytesIO()
-    classeur.save(tampon)
-    return tampon.getvalue()
+    return classeur_xlsx(
+        (
+            indicateurs.TITRES_SECTIONS.get(section, section),
+            ["Indicateur", "Valeur"],
+            _aplatir(valeurs),
+        )
+        for section, valeurs in chiffres.items()
+        if isinstance(valeurs, dict)
+    )
 
 
 def _aplatir(valeurs, prefixe=""):

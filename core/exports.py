@@ -30,26 +30,32 @@ def reponse_csv(nom_fichier, entetes, lignes):
 
 
 def reponse_xlsx(nom_fichier, titre, entetes, lignes):
+    contenu = classeur_xlsx([(titre, entetes, lignes)])
+    return _en_piece_jointe(HttpResponse(contenu, content_type=TYPE_XLSX), f"{nom_fichier}.xlsx")
+
+
+def classeur_xlsx(feuilles):
+    """Les octets d'un classeur : une feuille par (titre, en-têtes, lignes), en-tête en gras et
+    figé, colonnes à la largeur du contenu, textes qui ressemblent à des formules neutralisés."""
     classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = titre[:31]
-    feuille.append(list(entetes))
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-    largeurs = [len(str(entete)) for entete in entetes]
-    for ligne in lignes:
-        valeurs = [_cellule(valeur) for valeur in ligne]
-        feuille.append(valeurs)
-        for rang, valeur in enumerate(valeurs):
-            largeurs[rang] = max(largeurs[rang], min(len(_texte(valeur)), 60))
-    for rang, largeur in enumerate(largeurs, start=1):
-        feuille.column_dimensions[get_column_letter(rang)].width = largeur + 2
-    feuille.freeze_panes = "A2"
+    classeur.remove(classeur.active)
+    for titre, entetes, lignes in feuilles:
+        feuille = classeur.create_sheet(titre[:31])
+        feuille.append(list(entetes))
+        for cellule in feuille[1]:
+            cellule.font = Font(bold=True)
+        largeurs = [len(str(entete)) for entete in entetes]
+        for ligne in lignes:
+            valeurs = [_cellule(valeur) for valeur in ligne]
+            feuille.append(valeurs)
+            for rang, valeur in enumerate(valeurs):
+                largeurs[rang] = max(largeurs[rang], min(len(_texte(valeur)), 60))
+        for rang, largeur in enumerate(largeurs, start=1):
+            feuille.column_dimensions[get_column_letter(rang)].width = largeur + 2
+        feuille.freeze_panes = "A2"
     tampon = io.BytesIO()
     classeur.save(tampon)
-    return _en_piece_jointe(
-        HttpResponse(tampon.getvalue(), content_type=TYPE_XLSX), f"{nom_fichier}.xlsx"
-    )
+    return tampon.getvalue()
 
 
 def nom_horodate(prefixe):
