@@ -4,15 +4,18 @@ from django.db import models
 class StatutAccompagnement(models.TextChoices):
     DIAGNOSTIC = "diagnostic", "Diagnostic"
     EN_COURS = "en_cours", "En cours"
+    # Prévu par le modèle de données ; aucun geste du produit ne le donne aujourd'hui.
     SUSPENDU = "suspendu", "Suspendu"
     CLOS = "clos", "Clos"
     SUIVI_POST_CLOTURE = "suivi_post_cloture", "Suivi post-clôture"
 
 
-STATUTS_ACTIFS = (
-    StatutAccompagnement.DIAGNOSTIC,
-    StatutAccompagnement.EN_COURS,
-    StatutAccompagnement.SUSPENDU,
+# Une fois sa fiche de clôture écrite, un accompagnement n'est plus ouvert : il est en suivi
+# post-clôture jusqu'au bilan de 3 mois après la fin, puis clos. Tout autre statut est ouvert ;
+# `Accompagnement.est_ouvert` et `Accompagnement.objects.ouverts()` lisent cette seule définition.
+STATUTS_APRES_CLOTURE = (
+    StatutAccompagnement.CLOS,
+    StatutAccompagnement.SUIVI_POST_CLOTURE,
 )
 
 

@@ -11,6 +11,7 @@ from menages.enums import StadeProcedure
 from menages.models import Menage, Orientation
 
 from .enums import (
+    STATUTS_APRES_CLOTURE,
     Adhesion,
     Axe,
     Confidentialite,
@@ -24,6 +25,16 @@ from .enums import (
 )
 
 UTILISATEUR = settings.AUTH_USER_MODEL
+
+# Ouvert : ni en suivi post-clôture, ni clos (enums.STATUTS_APRES_CLOTURE). La contrainte « un
+# accompagnement ouvert par ménage », le filtre `ouverts()` et `est_ouvert` s'appuient dessus.
+OUVERT = ~models.Q(statut__in=STATUTS_APRES_CLOTURE)
+
+
+class AccompagnementQuerySet(models.QuerySet):
+    def ouverts(self):
+        """Les épisodes ouverts (un seul par ménage) : ni en suivi post-clôture, ni clos."""
+        return self.filter(OUVERT)
 
 
 class Accompagnement(models.Model):
@@ -63,13 +74,13 @@ class Accompagnement(models.Model):
     )
     cree_le = models.DateTimeField(default=timezone.now)
 
+    objects = AccompagnementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date_debut", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["menage"],
-                condition=~models.Q(statut__in=["clos", "suivi_post_cloture"]),
-                name="un_accompagnement_ouvert_par_menage",
+                fields=["menage"], condition=OUVERT, name="un_accompagnement_ouvert_par_menage"
             )
         ]
 
@@ -78,10 +89,8 @@ class Accompagnement(models.Model):
 
     @property
     def est_ouvert(self):
-        return self.statut not in (
-            StatutAccompagnement.CLOS,
-            StatutAccompagnement.SUIVI_POST_CLOTURE,
-        )
+        """La ligne lue avec la définition de `OUVERT`."""
+        return self.statut not in STATUTS_APRES_CLOTURE
 
 
 class MembreEquipe(models.Model):
@@ -220,6 +229,18 @@ class OrientationPartenaire(models.Model):
         return self.get_destination_display()
 
 
+class BilanQuerySet(models.QuerySet):
+    def a_faire(self):
+        """Les bilans pas encore réalisés d'un accompagnement ouvert ou en suivi post-clôture.
+
+        Un accompagnement clos n'attend plus de bilan ; celui de 3 mois après la fin reste dû
+        pendant le suivi post-clôture.
+        """
+        return self.filter(date_realisation__isnull=True).exclude(
+            accompagnement__statut=StatutAccompagnement.CLOS
+        )
+
+
 class Bilan(models.Model):
     """Un bilan prévu par le calendrier de l'accompagnement, puis réalisé."""
 
@@ -243,6 +264,8 @@ class Bilan(models.Model):
     auteur = models.ForeignKey(
         UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = BilanQuerySet.as_manager()
 
     class Meta:
         ordering = ["date_prevue", "pk"]

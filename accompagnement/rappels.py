@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from core.models import Membre
 
-from .enums import STATUTS_ACTIFS, StatutAccompagnement
 from .models import Bilan
 
 
@@ -22,12 +21,8 @@ def bilans_en_retard_par_referent(aujourd_hui=None):
     """
     aujourd_hui = aujourd_hui or timezone.localdate()
     bilans = (
-        Bilan.objects.filter(
-            date_realisation__isnull=True,
-            date_prevue__lt=aujourd_hui,
-            accompagnement__statut__in=[*STATUTS_ACTIFS, StatutAccompagnement.SUIVI_POST_CLOTURE],
-            accompagnement__referent__is_active=True,
-        )
+        Bilan.objects.a_faire()
+        .filter(date_prevue__lt=aujourd_hui, accompagnement__referent__is_active=True)
         .select_related("accompagnement__referent")
         .order_by("date_prevue")
     )

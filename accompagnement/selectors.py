@@ -7,7 +7,7 @@ partage, une note ne sort pas de la profession de son auteur.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -18,7 +18,7 @@ from core.models import Membre
 from core.permissions import Chemins, Donnee
 from menages.selectors import ORDRE_DU_JOUR
 
-from .enums import STATUTS_ACTIFS, Confidentialite
+from .enums import Confidentialite
 from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
 
 CHEMINS_ACCOMPAGNEMENT = Chemins(
@@ -122,14 +122,11 @@ def echeances(user, limite_jours=15):
     Le référent et l'équipe voient ceux de leurs accompagnements ; la coordination, tous ceux
     de son dispositif.
     """
-    horizon = timezone.localdate() + timezone.timedelta(days=limite_jours)
+    horizon = timezone.localdate() + timedelta(days=limite_jours)
     return (
         bilans_visibles(user)
-        .filter(
-            date_realisation__isnull=True,
-            date_prevue__lte=horizon,
-            accompagnement__statut__in=[*STATUTS_ACTIFS, "suivi_post_cloture"],
-        )
+        .a_faire()
+        .filter(date_prevue__lte=horizon)
         .select_related("accompagnement__menage", "accompagnement__referent")
         .order_by("date_prevue")
     )
@@ -138,7 +135,8 @@ def echeances(user, limite_jours=15):
 def mes_accompagnements(user):
     """Les accompagnements ouverts dont la personne est dans l'équipe."""
     return (
-        Accompagnement.objects.filter(equipe__user=user, statut__in=STATUTS_ACTIFS)
+        Accompagnement.objects.ouverts()
+        .filter(equipe__user=user)
         .filter(pk__in=accompagnements_visibles(user).values("pk"))
         .select_related("menage", "referent")
         .order_by("menage__nom")

@@ -108,11 +108,7 @@ def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None,
     """
     dispositif = menage.dispositif
     _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
-    if (
-        Accompagnement.objects.filter(menage=menage)
-        .exclude(statut__in=[StatutAccompagnement.CLOS, StatutAccompagnement.SUIVI_POST_CLOTURE])
-        .exists()
-    ):
+    if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
     date_debut = date_debut or timezone.localdate()
     personnes, adhesions = _membres_de_l_equipe(dispositif, referent, equipe)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accompagnement import services as accompagnement
-from accompagnement.enums import STATUTS_ACTIFS, DecisionBilan
+from accompagnement.enums import DecisionBilan
 from accompagnement.models import Accompagnement, Bilan
 from core import permissions
 from core.permissions import Action
@@ -78,7 +78,7 @@ def construire_ordre_du_jour(user, seance):
     orientations.filter(statut=StatutOrientation.RECUE).update(
         statut=StatutOrientation.A_EXAMINER, date_statut=timezone.localdate()
     )
-    ouverts = Accompagnement.objects.filter(dispositif=dispositif, statut__in=STATUTS_ACTIFS)
+    ouverts = Accompagnement.objects.ouverts().filter(dispositif=dispositif)
     bilans = (
         Bilan.objects.filter(
             accompagnement__in=ouverts,

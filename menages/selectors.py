@@ -107,12 +107,9 @@ def filtrer_par_problematique(menages, code):
 
 def filtrer_par_referent(menages, referent):
     """Les ménages dont un accompagnement ouvert a ce ou cette référent·e."""
-    from accompagnement.enums import STATUTS_ACTIFS
     from accompagnement.models import Accompagnement
 
-    suivis = Accompagnement.objects.filter(
-        menage=OuterRef("pk"), referent=referent, statut__in=STATUTS_ACTIFS
-    )
+    suivis = Accompagnement.objects.ouverts().filter(menage=OuterRef("pk"), referent=referent)
     return menages.filter(Exists(suivis))
 
 
@@ -131,14 +128,9 @@ def filtrer_echeances(menages, echeance):
     if echeance == "en_retard":
         return menages.filter(en_examen, date_orientation__lt=aujourd_hui - DELAI_EXAMEN)
     if echeance in ("bilan_a_venir", "bilan_en_retard"):
-        from accompagnement.enums import STATUTS_ACTIFS, StatutAccompagnement
         from accompagnement.models import Bilan
 
-        bilans = Bilan.objects.filter(
-            accompagnement__menage=OuterRef("pk"),
-            date_realisation__isnull=True,
-            accompagnement__statut__in=[*STATUTS_ACTIFS, StatutAccompagnement.SUIVI_POST_CLOTURE],
-        )
+        bilans = Bilan.objects.a_faire().filter(accompagnement__menage=OuterRef("pk"))
         if echeance == "bilan_en_retard":
             bilans = bilans.filter(date_prevue__lt=aujourd_hui)
         else:
