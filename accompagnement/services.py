@@ -269,22 +269,6 @@ def definir_adhesion(user, accompagnement, adhesion):
 
 
 @transaction.atomic
-def changer_statut(user, accompagnement, statut):
-    """Suspendre ou reprendre (la clôture passe par `cloturer_accompagnement`)."""
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
-    permis = {
-        StatutAccompagnement.DIAGNOSTIC,
-        StatutAccompagnement.EN_COURS,
-        StatutAccompagnement.SUSPENDU,
-    }
-    if statut not in permis or not accompagnement.est_ouvert:
-        raise ValidationError("Ce changement de statut n'est pas possible ici.")
-    accompagnement.statut = statut
-    accompagnement.save(update_fields=["statut"])
-    return accompagnement
-
-
-@transaction.atomic
 def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echeance=None):
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
     _exiger_ouvert(accompagnement)

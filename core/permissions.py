@@ -161,10 +161,6 @@ def peut_voir(user, donnee, dispositif):
     return bool(portees(user, donnee, dispositif))
 
 
-def voit_tout_le_dispositif(user, donnee, dispositif):
-    return Portee.DISPOSITIF in portees(user, donnee, dispositif)
-
-
 def dispositifs_visibles(user):
     """Les dispositifs dont la personne est membre active."""
     return Dispositif.objects.filter(pk__in=list(roles_par_dispositif(user)))
