@@ -1,6 +1,6 @@
 """Fabriques factory_boy de l'accompagnement, pour les tests."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -64,7 +64,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
         model = Intervention
 
     accompagnement = factory.SubFactory(AccompagnementFactory)
-    date_heure = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    date_heure = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     duree_minutes = 45
     type = TypeIntervention.VISITE_DOMICILE
     auteur = factory.SubFactory(UserFactory)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 
@@ -131,7 +133,7 @@ class InterventionForm(forms.Form):
 
     def clean_date_heure(self):
         moment = self.cleaned_data["date_heure"]
-        if moment > timezone.now() + timezone.timedelta(minutes=5):
+        if moment > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("Une intervention ne peut pas être datée dans le futur.")
         return moment
 

@@ -6,6 +6,7 @@ orientation et problématiques, dette et procédure, plan et bilans en résumé,
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -47,7 +48,7 @@ def seances_visibles(user):
 
 def calendrier(user, depuis=None):
     """Les prochaines séances des comités de la personne."""
-    depuis = depuis or timezone.now() - timezone.timedelta(hours=12)
+    depuis = depuis or timezone.now() - timedelta(hours=12)
     return (
         seances_visibles(user)
         .filter(date__gte=depuis)

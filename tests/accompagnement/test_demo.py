@@ -1,5 +1,7 @@
 """La démonstration des accompagnements : chaque fonction visible, reproductible, idempotente."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
@@ -83,7 +85,7 @@ def test_chaque_programme_montre_chaque_fonction(demo, slug):
     acceptees = accompagnements.filter(adhesion=Adhesion.ACCEPTEE).count()
     assert acceptees >= accompagnements.count() / 2
     par_accompagnement = accompagnements.annotate(n=Count("objectifs")).filter(
-        date_debut__lt=aujourd_hui - timezone.timedelta(days=60)
+        date_debut__lt=aujourd_hui - timedelta(days=60)
     )
     assert all(2 <= a.n <= 5 for a in par_accompagnement)
     # La TS de démonstration partage le portefeuille avec d'autres intervenants.
