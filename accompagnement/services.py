@@ -80,6 +80,17 @@ def peut_accompagner(user, accompagnement):
     )
 
 
+def peut_clore(user, accompagnement):
+    """Clore un accompagnement : la coordination du dispositif et son ou sa référent·e.
+
+    C'est le droit seul ; qu'il soit encore ouvert se vérifie à part (`est_ouvert`). La vue, la
+    page de l'accompagnement (le bouton) et `cloturer_accompagnement` lisent cette règle-ci.
+    """
+    return peut_organiser(user, accompagnement.dispositif) or (
+        user is not None and accompagnement.referent_id == user.pk
+    )
+
+
 def _membres_de_l_equipe(dispositif, referent, equipe):
     """Vérifie que chaque personne est membre active du dispositif avec un rôle d'équipe."""
     personnes = {personne.pk: personne for personne in [referent, *equipe]}
@@ -396,8 +407,7 @@ def cloturer_accompagnement(
     sont planifiés ; l'accompagnement passe en suivi post-clôture jusqu'à ce dernier bilan.
     """
     _exiger(
-        peut_organiser(user, accompagnement.dispositif)
-        or (user is not None and accompagnement.referent_id == user.pk),
+        peut_clore(user, accompagnement),
         "Seuls la coordination et le référent clôturent un accompagnement.",
     )
     if not accompagnement.est_ouvert:

@@ -99,12 +99,7 @@ def detail(request, public_id):
             "voit_resume": voit_resume,
             "voit_dette": voit_dette,
             "peut_ecrire": peut_ecrire and accompagnement.est_ouvert,
-            "peut_organiser": permissions.peut(user, Action.ORGANISER, accompagnement.dispositif),
-            "peut_clore": accompagnement.est_ouvert
-            and (
-                permissions.peut(user, Action.ORGANISER, accompagnement.dispositif)
-                or accompagnement.referent_id == user.pk
-            ),
+            "peut_clore": accompagnement.est_ouvert and services.peut_clore(user, accompagnement),
             "statuts_objectif": StatutObjectif.choices,
             "form_adhesion": AdhesionForm(initial={"adhesion": accompagnement.adhesion}),
             "form_objectif": ObjectifForm(),
@@ -262,10 +257,7 @@ def bilan(request, public_id):
 
 def cloturer(request, public_id):
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
-    peut_clore = permissions.peut(request.user, Action.ORGANISER, accompagnement.dispositif) or (
-        accompagnement.referent_id == request.user.pk
-    )
-    if not peut_clore:
+    if not services.peut_clore(request.user, accompagnement):
         raise PermissionDenied
     voit_dette = selectors_menages.peut_voir_dette(request.user, accompagnement.menage)
     form = ClotureForm(request.POST or None)
