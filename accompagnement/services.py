@@ -15,8 +15,8 @@ from core import permissions
 from core.enums import ROLES_TERRAIN, Profession, Role
 from core.models import Membre
 from core.permissions import Action
+from menages import services as menages
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
-from menages.models import DetteLocative
 
 from .enums import (
     TYPES_CONTACT,
@@ -342,7 +342,8 @@ def realiser_bilan(
 ):
     """Enregistre un bilan : synthèse, progression par objectif, dette et procédure à la date.
 
-    Les objectifs prennent le statut et l'avancement donnés ; la dette devient un relevé daté.
+    Les objectifs prennent le statut et l'avancement donnés ; la dette devient un relevé daté,
+    avec les contrôles et les droits de `menages.services.relever_dette`.
     """
     accompagnement = bilan.accompagnement
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
@@ -352,6 +353,15 @@ def realiser_bilan(
         raise ValidationError("Un bilan ne peut pas être daté dans le futur.")
     if not synthese.strip():
         raise ValidationError("La synthèse du bilan est obligatoire.")
+    if dette is not None:
+        menages.relever_dette(
+            user,
+            accompagnement.menage,
+            date_realisation,
+            dette,
+            stade_procedure,
+            origine=OrigineDette.BILAN,
+        )
     bilan.date_realisation = date_realisation
     bilan.synthese = synthese.strip()
     bilan.decision = decision
@@ -370,15 +380,6 @@ def realiser_bilan(
         objectif.statut = statut
         objectif.avancement = 100 if statut == StatutObjectif.ATTEINT else avancement
         objectif.save(update_fields=["statut", "avancement"])
-    if dette is not None:
-        DetteLocative.objects.create(
-            menage=accompagnement.menage,
-            date=date_realisation,
-            montant=dette,
-            stade_procedure=stade_procedure,
-            origine=OrigineDette.BILAN,
-            saisie_par=user,
-        )
     if (
         bilan.type == TypeBilan.POST_CLOTURE
         and accompagnement.statut == StatutAccompagnement.SUIVI_POST_CLOTURE
@@ -404,7 +405,8 @@ def cloturer_accompagnement(
 
     Promesses : « expulsion évitée » vaut vrai si une procédure était engagée à l'entrée et que
     le ménage est resté dans son logement ; le bilan de clôture et celui de 3 mois après la fin
-    sont planifiés ; l'accompagnement passe en suivi post-clôture jusqu'à ce dernier bilan.
+    sont planifiés ; l'accompagnement passe en suivi post-clôture jusqu'à ce dernier bilan ; la
+    dette à la clôture devient un relevé daté (`menages.services.relever_dette`).
     """
     _exiger(
         peut_clore(user, accompagnement),
@@ -416,6 +418,10 @@ def cloturer_accompagnement(
         raise ValidationError("La clôture ne peut pas être datée dans le futur.")
     if date < accompagnement.date_debut:
         raise ValidationError("La clôture ne peut pas précéder le début de l'accompagnement.")
+    if dette is not None:
+        menages.relever_dette(
+            user, accompagnement.menage, date, dette, origine=OrigineDette.CLOTURE
+        )
     procedure_a_l_entree = accompagnement.stade_procedure_entree not in ("", StadeProcedure.AUCUNE)
     cloture = Cloture.objects.create(
         accompagnement=accompagnement,
@@ -444,14 +450,6 @@ def cloturer_accompagnement(
         date_prevue__gt=date,
         type__in=list(CALENDRIER_BILANS),
     ).delete()
-    if dette is not None:
-        DetteLocative.objects.create(
-            menage=accompagnement.menage,
-            date=date,
-            montant=dette,
-            origine=OrigineDette.CLOTURE,
-            saisie_par=user,
-        )
     return cloture
 
 

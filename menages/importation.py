@@ -29,9 +29,9 @@ from core.permissions import Action, peut
 from core.services import journaliser
 
 from .enums import Composition, Problematique, Source, StadeProcedure, Typologie
+from .models import MONTANT_MAXIMUM
 from .services import FicheOrientation, orienter_menage
 
-MONTANT_MAXIMUM = Decimal("99999999.99")  # DecimalField(max_digits=10, decimal_places=2)
 ENTIER_MAXIMUM = 99
 
 

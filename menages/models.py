@@ -24,6 +24,7 @@ from .enums import (
 )
 
 POSITIF = [MinValueValidator(Decimal(0))]
+MONTANT_MAXIMUM = Decimal("99999999.99")  # ce que garde un `montant` (10 chiffres dont 2 décimales)
 
 
 def montant(verbose_name, **kwargs):

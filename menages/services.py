@@ -1,7 +1,8 @@
 """Écritures sur les ménages et les orientations : chaque règle à un seul endroit.
 
 La fiche d'orientation (formulaire), l'import CSV et la démonstration passent tous par
-`orienter_menage`.
+`orienter_menage` ; chaque relevé de la dette locative (fiche du ménage, orientation, bilan,
+clôture) passe par `relever_dette`.
 """
 
 from dataclasses import dataclass, field
@@ -15,8 +16,10 @@ from django.utils import timezone
 from core import permissions
 from core.permissions import Action
 
+from . import selectors
 from .enums import NatureRessource, OrigineDette, StatutOrientation
 from .models import (
+    MONTANT_MAXIMUM,
     DetteLocative,
     Logement,
     Menage,
@@ -51,6 +54,8 @@ TRANSITIONS = {
     StatutOrientation.REORIENTEE: set(),
 }
 STATUTS_AVEC_MOTIF = {StatutOrientation.REFUSEE, StatutOrientation.REORIENTEE}
+# Un relevé daté d'avant est une erreur de saisie : les dispositifs suivis sont bien plus récents.
+PREMIER_RELEVE_POSSIBLE = date(2000, 1, 1)
 
 
 @dataclass
@@ -144,13 +149,13 @@ def orienter_menage(user, dispositif, fiche):
         for code in dict.fromkeys(fiche.problematiques)
     )
     if fiche.dette_locative is not None:
-        DetteLocative.objects.create(
-            menage=menage,
-            date=fiche.date_orientation,
-            montant=fiche.dette_locative,
+        relever_dette(
+            user,
+            menage,
+            fiche.date_orientation,
+            fiche.dette_locative,
+            orientation.stade_procedure,
             origine=OrigineDette.ORIENTATION,
-            stade_procedure=orientation.stade_procedure,
-            saisie_par=user,
         )
     return ResultatOrientation(orientation, menage_cree, True)
 
@@ -226,19 +231,36 @@ def changer_statut_orientation(user, orientation, statut, motif=""):
     return orientation
 
 
+def peut_saisir_dette(user, menage):
+    """Saisir la dette d'un ménage (relevé, plan d'apurement) : qui voit sa dette ; une commande
+    ou une tâche d'exploitation passe `user=None`."""
+    return user is None or selectors.peut_voir_dette(user, menage)
+
+
 @transaction.atomic
 def relever_dette(
     user, menage, date_releve, montant, stade_procedure="", origine=OrigineDette.RELEVE
 ):
-    """Ajoute un relevé daté de la dette locative (jamais de modification d'un relevé passé)."""
-    from . import selectors
+    """Ajoute un relevé daté de la dette locative ; un relevé passé ne se modifie jamais.
 
-    if user is not None and not selectors.peut_voir_dette(user, menage):
+    Le seul chemin d'un relevé : la fiche du ménage (`origine` « relevé »), l'orientation saisie
+    ou importée, le bilan et la clôture passent tous ici, avec les mêmes contrôles.
+    Refus : `PermissionDenied` si la personne ne voit pas la dette de ce ménage ;
+    `ValidationError` pour un montant négatif ou plus grand que ce que la fiche garde, une date
+    dans le futur ou d'avant 2000.
+    """
+    if not peut_saisir_dette(user, menage):
         raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
     if date_releve > timezone.localdate():
         raise ValidationError("La date du relevé ne peut pas être dans le futur.")
+    if date_releve < PREMIER_RELEVE_POSSIBLE:
+        raise ValidationError(
+            f"La date du relevé ne peut pas précéder le {PREMIER_RELEVE_POSSIBLE:%d/%m/%Y}."
+        )
     if montant < 0:
         raise ValidationError("La dette ne peut pas être négative.")
+    if montant > MONTANT_MAXIMUM:
+        raise ValidationError("La dette ne peut pas dépasser 99 999 999,99 €.")
     return DetteLocative.objects.create(
         menage=menage,
         date=date_releve,
@@ -254,9 +276,7 @@ def enregistrer_plan_apurement(
     user, menage, *, date_debut, montant_mensuel, respecte=None, aide_fsl=None, autres_aides=""
 ):
     """Enregistre un plan d'apurement ; le plan précédent du ménage cesse d'être le plan actif."""
-    from . import selectors
-
-    if user is not None and not selectors.peut_voir_dette(user, menage):
+    if not peut_saisir_dette(user, menage):
         raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
     if montant_mensuel <= 0:
         raise ValidationError("La mensualité doit être positive.")
