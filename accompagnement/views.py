@@ -1,12 +1,13 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.enums import ROLES_SOIGNANTS
 from core.permissions import Action, Donnee
+from core.vues import traiter_formulaire, traiter_formulaire_integre
 from menages import selectors as selectors_menages
 
 from . import selectors, services
@@ -39,8 +40,8 @@ def _exiger_equipe(request, accompagnement):
         raise PermissionDenied("Vous n'êtes pas dans l'équipe de ce ménage.")
 
 
-def _erreurs(request, erreur):
-    messages.error(request, " ".join(erreur.messages))
+def _page(accompagnement):
+    return reverse("accompagnement:detail", args=[accompagnement.public_id])
 
 
 def ouvrir(request, public_id):
@@ -50,21 +51,22 @@ def ouvrir(request, public_id):
     if not permissions.peut(request.user, Action.ORGANISER, menage.dispositif):
         raise PermissionDenied
     form = OuvrirAccompagnementForm(request.POST or None, dispositif=menage.dispositif)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accompagnement = services.ouvrir_accompagnement(
-                request.user,
-                menage,
-                referent=form.cleaned_data["referent"],
-                equipe=form.cleaned_data["equipe"],
-                date_debut=form.cleaned_data["date_debut"],
-            )
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
-            messages.success(request, "Accompagnement ouvert ; les bilans sont planifiés.")
-            return redirect("accompagnement:detail", public_id=accompagnement.public_id)
-    return render(request, "accompagnement/ouvrir.html", {"form": form, "menage": menage})
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.ouvrir_accompagnement(
+            request.user,
+            menage,
+            referent=form.cleaned_data["referent"],
+            equipe=form.cleaned_data["equipe"],
+            date_debut=form.cleaned_data["date_debut"],
+        ),
+        succes="Accompagnement ouvert ; les bilans sont planifiés.",
+        redirection=_page,
+    )
+    return reponse or render(
+        request, "accompagnement/ouvrir.html", {"form": form, "menage": menage}
+    )
 
 
 def detail(request, public_id):
@@ -124,15 +126,16 @@ def nouvelle_intervention(request, public_id):
     _exiger_equipe(request, accompagnement)
     soignant = _est_soignant(request.user, accompagnement)
     form = InterventionForm(request.POST or None, accompagnement=accompagnement, soignant=soignant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enregistrer_intervention(request.user, accompagnement, **form.cleaned_data)
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
-            messages.success(request, "Intervention enregistrée.")
-            return redirect("accompagnement:detail", public_id=accompagnement.public_id)
-    return render(
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.enregistrer_intervention(
+            request.user, accompagnement, **form.cleaned_data
+        ),
+        succes="Intervention enregistrée.",
+        redirection=_page(accompagnement),
+    )
+    return reponse or render(
         request,
         "accompagnement/intervention.html",
         {"form": form, "accompagnement": accompagnement, "menage": accompagnement.menage},
@@ -143,13 +146,13 @@ def nouvelle_intervention(request, public_id):
 def visite_sans_reponse(request, public_id):
     accompagnement = _accompagnement(request, public_id)
     _exiger_equipe(request, accompagnement)
-    try:
-        services.noter_visite_sans_reponse(request.user, accompagnement)
-    except ValidationError as erreur:
-        _erreurs(request, erreur)
-    else:
-        messages.success(request, "Visite sans réponse enregistrée.")
-    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return traiter_formulaire_integre(
+        request,
+        None,
+        lambda: services.noter_visite_sans_reponse(request.user, accompagnement),
+        succes="Visite sans réponse enregistrée.",
+        retour=_page(accompagnement),
+    )
 
 
 @require_POST
@@ -157,10 +160,15 @@ def adhesion(request, public_id):
     accompagnement = _accompagnement(request, public_id)
     _exiger_equipe(request, accompagnement)
     form = AdhesionForm(request.POST)
-    if form.is_valid():
-        services.definir_adhesion(request.user, accompagnement, form.cleaned_data["adhesion"])
-        messages.success(request, "Adhésion enregistrée.")
-    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.definir_adhesion(
+            request.user, accompagnement, form.cleaned_data["adhesion"]
+        ),
+        succes="Adhésion enregistrée.",
+        retour=_page(accompagnement),
+    )
 
 
 @require_POST
@@ -168,14 +176,14 @@ def ajouter_objectif(request, public_id):
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
     _exiger_equipe(request, accompagnement)
     form = ObjectifForm(request.POST)
-    if form.is_valid():
-        services.ajouter_objectif(request.user, accompagnement, **form.cleaned_data)
-        messages.success(request, "Objectif ajouté au plan d'action.")
-    else:
-        messages.error(
-            request, "L'objectif n'est pas ajouté : indiquez au moins l'axe et l'objectif."
-        )
-    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.ajouter_objectif(request.user, accompagnement, **form.cleaned_data),
+        succes="Objectif ajouté au plan d'action.",
+        retour=_page(accompagnement),
+        invalide="L'objectif n'est pas ajouté : indiquez au moins l'axe et l'objectif.",
+    )
 
 
 @require_POST
@@ -183,12 +191,14 @@ def suivre_objectif(request, public_id):
     objectif = get_object_or_404(selectors.objectifs_visibles(request.user), public_id=public_id)
     _exiger_equipe(request, objectif.accompagnement)
     form = SuiviObjectifForm(request.POST)
-    if form.is_valid():
-        services.suivre_objectif(request.user, objectif, **form.cleaned_data)
-        messages.success(request, "Objectif mis à jour.")
-    else:
-        messages.error(request, "Avancement entre 0 et 100 %.")
-    return redirect("accompagnement:detail", public_id=objectif.accompagnement.public_id)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.suivre_objectif(request.user, objectif, **form.cleaned_data),
+        succes="Objectif mis à jour.",
+        retour=_page(objectif.accompagnement),
+        invalide="Avancement entre 0 et 100 %.",
+    )
 
 
 @require_POST
@@ -196,16 +206,14 @@ def valider_plan(request, public_id):
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
     _exiger_equipe(request, accompagnement)
     form = ValidationPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.valider_plan(request.user, accompagnement, **form.cleaned_data)
-        except ValidationError as erreur:
-            _erreurs(request, erreur)
-        else:
-            messages.success(request, "Validation du plan avec le ménage enregistrée.")
-    else:
-        messages.error(request, "Indiquez la date de validation.")
-    return redirect("accompagnement:detail", public_id=accompagnement.public_id)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.valider_plan(request.user, accompagnement, **form.cleaned_data),
+        succes="Validation du plan avec le ménage enregistrée.",
+        retour=_page(accompagnement),
+        invalide="Indiquez la date de validation.",
+    )
 
 
 def bilan(request, public_id):
@@ -220,27 +228,25 @@ def bilan(request, public_id):
         bilan.date_realisation is None
     )
     form = BilanForm(request.POST or None, objectifs=objectifs, voit_dette=voit_dette)
-    if request.method == "POST":
-        if not peut_ecrire:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.realiser_bilan(
-                    request.user,
-                    bilan,
-                    date_realisation=form.cleaned_data["date_realisation"],
-                    synthese=form.cleaned_data["synthese"],
-                    decision=form.cleaned_data["decision"],
-                    progressions=form.progressions(),
-                    dette=form.cleaned_data.get("dette"),
-                    stade_procedure=form.cleaned_data.get("stade_procedure", ""),
-                )
-            except ValidationError as erreur:
-                form.add_error(None, erreur)
-            else:
-                messages.success(request, f"{bilan.get_type_display()} enregistré.")
-                return redirect("accompagnement:detail", public_id=accompagnement.public_id)
-    return render(
+    if request.method == "POST" and not peut_ecrire:
+        raise PermissionDenied
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.realiser_bilan(
+            request.user,
+            bilan,
+            date_realisation=form.cleaned_data["date_realisation"],
+            synthese=form.cleaned_data["synthese"],
+            decision=form.cleaned_data["decision"],
+            progressions=form.progressions(),
+            dette=form.cleaned_data.get("dette"),
+            stade_procedure=form.cleaned_data.get("stade_procedure", ""),
+        ),
+        succes=f"{bilan.get_type_display()} enregistré.",
+        redirection=_page(accompagnement),
+    )
+    return reponse or render(
         request,
         "accompagnement/bilan.html",
         {
@@ -264,17 +270,14 @@ def cloturer(request, public_id):
     if not voit_dette:
         del form.fields["dette"]
         del form.fields["plan_apurement_en_place"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cloturer_accompagnement(request.user, accompagnement, **form.cleaned_data)
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
-            messages.success(
-                request, "Accompagnement clos ; le bilan à 3 mois après la fin est planifié."
-            )
-            return redirect("accompagnement:detail", public_id=accompagnement.public_id)
-    return render(
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.cloturer_accompagnement(request.user, accompagnement, **form.cleaned_data),
+        succes="Accompagnement clos ; le bilan à 3 mois après la fin est planifié.",
+        redirection=_page(accompagnement),
+    )
+    return reponse or render(
         request,
         "accompagnement/cloture.html",
         {"form": form, "accompagnement": accompagnement, "menage": accompagnement.menage},

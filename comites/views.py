@@ -1,8 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accompagnement.forms import personnes_de_l_equipe
@@ -12,11 +13,16 @@ from core.models import JournalAudit, Membre
 from core.pdf import rendre_pdf, reponse_pdf
 from core.permissions import Action
 from core.services import journaliser
+from core.vues import appliquer, traiter_formulaire_integre
 
 from . import selectors, services
 from .enums import TypeComite
 from .forms import DecisionForm, PresencesForm, SeanceForm
 from .models import PointOrdreDuJour, Seance
+
+
+def _page(seance):
+    return reverse("comites:seance", args=[seance.public_id])
 
 
 def _seance(request, public_id):
@@ -55,12 +61,15 @@ def planifier(request, public_id):
     form = SeanceForm(request.POST)
     if not services.peut_animer(request.user, comite):
         raise PermissionDenied
-    if form.is_valid():
-        seance = services.planifier_seance(request.user, comite, **form.cleaned_data)
-        messages.success(request, "Séance planifiée ; l'ordre du jour est construit.")
-        return redirect("comites:seance", public_id=seance.public_id)
-    messages.error(request, "Indiquez la date et l'heure de la séance.")
-    return redirect("comites:accueil")
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.planifier_seance(request.user, comite, **form.cleaned_data),
+        succes="Séance planifiée ; l'ordre du jour est construit.",
+        retour=reverse("comites:accueil"),
+        redirection=_page,
+        invalide="Indiquez la date et l'heure de la séance.",
+    )
 
 
 def seance(request, public_id):
@@ -104,21 +113,19 @@ def presences(request, public_id):
     if not services.peut_animer(request.user, seance.comite):
         raise PermissionDenied
     form = PresencesForm(request.POST, seance=seance)
-    if form.is_valid():
-        try:
-            services.enregistrer_presences(
-                request.user,
-                seance,
-                presents=form.cleaned_data["presents"],
-                organisations=form.cleaned_data["organisations"],
-            )
-        except ValidationError as erreur:
-            messages.error(request, " ".join(erreur.messages))
-        else:
-            messages.success(request, "Présences enregistrées.")
-    else:
-        messages.error(request, "Les présences ne sont pas enregistrées : cochez des membres.")
-    return redirect("comites:seance", public_id=seance.public_id)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.enregistrer_presences(
+            request.user,
+            seance,
+            presents=form.cleaned_data["presents"],
+            organisations=form.cleaned_data["organisations"],
+        ),
+        succes="Présences enregistrées.",
+        retour=_page(seance),
+        invalide="Les présences ne sont pas enregistrées : cochez des membres.",
+    )
 
 
 @require_POST
@@ -126,9 +133,13 @@ def construire(request, public_id):
     seance = _seance(request, public_id)
     if not services.peut_animer(request.user, seance.comite):
         raise PermissionDenied
-    ajoutes = services.construire_ordre_du_jour(request.user, seance)
-    messages.success(request, f"Ordre du jour mis à jour : {ajoutes} point(s) ajouté(s).")
-    return redirect("comites:seance", public_id=seance.public_id)
+    return traiter_formulaire_integre(
+        request,
+        None,
+        lambda: services.construire_ordre_du_jour(request.user, seance),
+        succes=lambda ajoutes: f"Ordre du jour mis à jour : {ajoutes} point(s) ajouté(s).",
+        retour=_page(seance),
+    )
 
 
 @require_POST
@@ -142,13 +153,19 @@ def decider(request, public_id):
     if not services.peut_decider(request.user, point.seance.comite):
         raise PermissionDenied
     form = DecisionForm(request.POST, point=point)
-    erreur = None
-    if form.is_valid():
-        donnees = {k: v for k, v in form.cleaned_data.items() if k != "type"}
-        try:
-            services.decider(request.user, point, form.cleaned_data["type"], **donnees)
-        except ValidationError as refus:
-            erreur = " ".join(refus.messages)
+    issue = appliquer(
+        form,
+        lambda: services.decider(
+            request.user,
+            point,
+            form.cleaned_data["type"],
+            **{k: v for k, v in form.cleaned_data.items() if k != "type"},
+        ),
+    )
+    if issue.reussi:
+        erreur = None
+    elif issue.refus is not None:
+        erreur = " ".join(issue.refus.messages)
     else:
         erreur = "La décision n'est pas enregistrée : vérifiez les champs."
     resume = next(

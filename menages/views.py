@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +11,7 @@ from core.exports import nom_horodate, reponse_csv, reponse_xlsx
 from core.models import Dispositif, JournalAudit
 from core.permissions import Action, Donnee
 from core.services import journaliser
+from core.vues import traiter_formulaire, traiter_formulaire_integre
 
 from . import exports, selectors, services
 from .filters import FiltresFileActive
@@ -128,19 +129,20 @@ def changer_statut(request, public_id):
     )
     possibles = services.TRANSITIONS[orientation.statut]
     form = StatutOrientationForm(request.POST, statuts_possibles=possibles)
-    if form.is_valid():
-        try:
-            services.changer_statut_orientation(
-                request.user, orientation, form.cleaned_data["statut"], form.cleaned_data["motif"]
-            )
-            messages.success(
-                request, f"Orientation passée à « {orientation.get_statut_display()} »."
-            )
-        except ValidationError as erreur:
-            messages.error(request, " ".join(erreur.messages))
-    else:
-        messages.error(request, "Choisissez un statut proposé.")
-    return redirect("menages:menage", public_id=orientation.menage.public_id)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.changer_statut_orientation(
+            request.user, orientation, form.cleaned_data["statut"], form.cleaned_data["motif"]
+        ),
+        succes=lambda modifiee: f"Orientation passée à « {modifiee.get_statut_display()} ».",
+        retour=reverse("menages:menage", args=[orientation.menage.public_id]),
+        invalide="Choisissez un statut proposé.",
+    )
+
+
+def _section_dette(menage):
+    return reverse("menages:menage", args=[menage.public_id]) + "#dette"
 
 
 @require_POST
@@ -149,17 +151,13 @@ def plan_apurement(request, public_id):
         selectors.menages_visibles(request.user, Donnee.DETTE), public_id=public_id
     )
     form = PlanApurementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.enregistrer_plan_apurement(request.user, menage, **form.cleaned_data)
-            messages.success(request, "Plan d'apurement enregistré.")
-        except ValidationError as erreur:
-            messages.error(request, " ".join(erreur.messages))
-    else:
-        messages.error(
-            request, " ".join(message for erreurs in form.errors.values() for message in erreurs)
-        )
-    return redirect(reverse("menages:menage", args=[menage.public_id]) + "#dette")
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.enregistrer_plan_apurement(request.user, menage, **form.cleaned_data),
+        succes="Plan d'apurement enregistré.",
+        retour=_section_dette(menage),
+    )
 
 
 @require_POST
@@ -168,23 +166,19 @@ def relever_dette(request, public_id):
         selectors.menages_visibles(request.user, Donnee.DETTE), public_id=public_id
     )
     form = ReleveDetteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.relever_dette(
-                request.user,
-                menage,
-                form.cleaned_data["date"],
-                form.cleaned_data["montant"],
-                form.cleaned_data["stade_procedure"],
-            )
-            messages.success(request, "Relevé de dette enregistré.")
-        except ValidationError as erreur:
-            messages.error(request, " ".join(erreur.messages))
-    else:
-        messages.error(
-            request, " ".join(message for erreurs in form.errors.values() for message in erreurs)
-        )
-    return redirect(reverse("menages:menage", args=[menage.public_id]) + "#dette")
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.relever_dette(
+            request.user,
+            menage,
+            form.cleaned_data["date"],
+            form.cleaned_data["montant"],
+            form.cleaned_data["stade_procedure"],
+        ),
+        succes="Relevé de dette enregistré.",
+        retour=_section_dette(menage),
+    )
 
 
 def _dispositif_pour(request, slug, action):
@@ -213,26 +207,27 @@ def nouvelle_orientation(request, slug=None):
             {"dispositifs": choix, "url_name": "menages:nouvelle_orientation_dans"},
         )
     form = FicheOrientationForm(request.POST or None, dispositif=dispositif)
-    if request.method == "POST" and form.is_valid():
-        try:
-            resultat = services.orienter_menage(request.user, dispositif, form.fiche())
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
-            if resultat.orientation_creee:
-                messages.success(request, "Orientation envoyée à la coordination.")
-            else:
-                messages.info(request, "Cette orientation était déjà enregistrée.")
-            if (
-                selectors.menages_visibles(request.user)
-                .filter(pk=resultat.orientation.menage_id)
-                .exists()
-            ):
-                return redirect("menages:menage", public_id=resultat.orientation.menage.public_id)
-            return redirect("menages:mes_orientations")
-    return render(
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.orienter_menage(request.user, dispositif, form.fiche()),
+        succes=lambda resultat: (
+            "Orientation envoyée à la coordination."
+            if resultat.orientation_creee
+            else (messages.INFO, "Cette orientation était déjà enregistrée.")
+        ),
+        redirection=lambda resultat: _apres_orientation(request.user, resultat.orientation),
+    )
+    return reponse or render(
         request, "menages/nouvelle_orientation.html", {"form": form, "dispositif": dispositif}
     )
+
+
+def _apres_orientation(user, orientation):
+    """La page du ménage si la personne la voit ; sinon le suivi de ses orientations."""
+    if selectors.menages_visibles(user).filter(pk=orientation.menage_id).exists():
+        return reverse("menages:menage", args=[orientation.menage.public_id])
+    return reverse("menages:mes_orientations")
 
 
 def mes_orientations(request):
