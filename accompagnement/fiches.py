@@ -10,10 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core import permissions
-from core.models import JournalAudit
-from core.pdf import rendre_pdf, reponse_pdf
+from core.exports import exporter_pdf
 from core.permissions import Donnee
-from core.services import journaliser
 from menages import selectors as selectors_menages
 
 from . import selectors, services
@@ -43,17 +41,6 @@ def _accompagnement(request, public_id):
         raise Http404("Accompagnement introuvable.") from None
 
 
-def _journaliser(request, accompagnement, objet, quoi):
-    journaliser(
-        request.user,
-        JournalAudit.Action.EXPORT,
-        dispositif=accompagnement.dispositif,
-        objet=objet,
-        detail=f"{quoi} (PDF)",
-        request=request,
-    )
-
-
 def fiche_suivi(request, public_id):
     accompagnement = _accompagnement(request, public_id)
     contexte = _contexte(request, accompagnement)
@@ -63,8 +50,15 @@ def fiche_suivi(request, public_id):
     services.journaliser_lectures(request.user, interventions, request)
     contexte["interventions"] = interventions
     contexte["dettes"] = selectors_menages.dettes_du_menage(request.user, accompagnement.menage)
-    _journaliser(request, accompagnement, accompagnement, "fiche de suivi social")
-    return reponse_pdf(rendre_pdf("pdf/fiche_suivi.html", contexte), "fiche-de-suivi.pdf")
+    return exporter_pdf(
+        request,
+        "pdf/fiche_suivi.html",
+        contexte,
+        "fiche-de-suivi.pdf",
+        quoi="fiche de suivi social",
+        dispositif=accompagnement.dispositif,
+        objet=accompagnement,
+    )
 
 
 def fiche_bilan(request, public_id):
@@ -76,8 +70,15 @@ def fiche_bilan(request, public_id):
     contexte = _contexte(request, accompagnement)
     contexte["bilan"] = bilan
     contexte["progressions"] = bilan.progressions.select_related("objectif")
-    _journaliser(request, accompagnement, bilan, bilan.get_type_display().lower())
-    return reponse_pdf(rendre_pdf("pdf/bilan.html", contexte), f"bilan-{bilan.type}.pdf")
+    return exporter_pdf(
+        request,
+        "pdf/bilan.html",
+        contexte,
+        f"bilan-{bilan.type}.pdf",
+        quoi=bilan.get_type_display().lower(),
+        dispositif=accompagnement.dispositif,
+        objet=bilan,
+    )
 
 
 def fiche_cloture(request, public_id):
@@ -89,5 +90,12 @@ def fiche_cloture(request, public_id):
         raise Http404("Cet accompagnement n'est pas clos.")
     contexte = _contexte(request, accompagnement)
     contexte["cloture"] = cloture
-    _journaliser(request, accompagnement, accompagnement, "fiche de clôture")
-    return reponse_pdf(rendre_pdf("pdf/cloture.html", contexte), "fiche-de-cloture.pdf")
+    return exporter_pdf(
+        request,
+        "pdf/cloture.html",
+        contexte,
+        "fiche-de-cloture.pdf",
+        quoi="fiche de clôture",
+        dispositif=accompagnement.dispositif,
+        objet=accompagnement,
+    )

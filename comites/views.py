@@ -8,11 +8,9 @@ from django.views.decorators.http import require_POST
 
 from accompagnement.forms import personnes_de_l_equipe
 from core import permissions
-from core.exports import nom_horodate, reponse_csv, reponse_xlsx
-from core.models import JournalAudit, Membre
-from core.pdf import rendre_pdf, reponse_pdf
+from core.exports import exporter, exporter_pdf
+from core.models import Membre
 from core.permissions import Action
-from core.services import journaliser
 from core.vues import appliquer, traiter_formulaire_integre
 
 from . import selectors, services
@@ -217,18 +215,17 @@ def export(request, public_id, format):
         ]
         for r in resumes
     ]
-    journaliser(
-        request.user,
-        JournalAudit.Action.EXPORT,
-        dispositif=seance.comite.dispositif,
+    return exporter(
+        request,
+        format,
+        entetes,
+        lignes,
+        nom="ordre-du-jour",
+        titre="Ordre du jour",
+        quoi="ordre du jour",
+        dispositifs=[seance.comite.dispositif],
         objet=seance,
-        detail=f"ordre du jour {format.upper()}, {len(lignes)} lignes",
-        request=request,
     )
-    nom = nom_horodate("ordre-du-jour")
-    if format == "xlsx":
-        return reponse_xlsx(nom, "Ordre du jour", entetes, lignes)
-    return reponse_csv(nom, entetes, lignes)
 
 
 def compte_rendu(request, public_id):
@@ -253,15 +250,8 @@ def compte_rendu(request, public_id):
     prochaine = (
         Seance.objects.filter(comite=seance.comite, date__gt=seance.date).order_by("date").first()
     )
-    journaliser(
-        request.user,
-        JournalAudit.Action.EXPORT,
-        dispositif=seance.comite.dispositif,
-        objet=seance,
-        detail="compte rendu de séance (PDF)",
-        request=request,
-    )
-    contenu = rendre_pdf(
+    return exporter_pdf(
+        request,
         "pdf/compte_rendu.html",
         {
             "seance": seance,
@@ -270,5 +260,8 @@ def compte_rendu(request, public_id):
             "prochaine": prochaine,
             "editeur": request.user,
         },
+        f"compte-rendu-{seance.date:%Y-%m-%d}.pdf",
+        quoi="compte rendu de séance",
+        dispositif=seance.comite.dispositif,
+        objet=seance,
     )
-    return reponse_pdf(contenu, f"compte-rendu-{seance.date:%Y-%m-%d}.pdf")

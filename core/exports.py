@@ -1,4 +1,6 @@
-"""Réponses CSV et XLSX pour toute liste exportée (file active, ordres du jour, chiffres).
+"""Réponses CSV et XLSX pour toute liste exportée (file active, ordres du jour, chiffres), et
+le seul chemin d'un export nominatif : `exporter` (une liste) et `exporter_pdf` (une fiche, un
+compte rendu) écrivent la ligne du journal d'audit et rendent le fichier.
 
 Le CSV est en UTF-8 avec BOM et séparateur « ; », ce qu'Excel ouvre correctement en France.
 """
@@ -14,7 +16,57 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .models import JournalAudit
+from .pdf import rendre_pdf, reponse_pdf
+from .services import journaliser
+
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def exporter(
+    request, format, entetes, lignes, *, nom, titre, quoi, dispositifs, objet=None, precisions=""
+):
+    """Rend une liste nominative en CSV ou en XLSX, et écrit l'export au journal d'audit.
+
+    Une ligne `EXPORT` par dispositif concerné (une ligne sans dispositif s'il n'y en a aucun) :
+    ce qui est exporté (`quoi`), le format, le nombre de lignes et `precisions` (les filtres,
+    jamais le texte cherché), jamais les données. `nom` préfixe le fichier, qui est horodaté ;
+    `titre` nomme la feuille du classeur.
+    """
+    lignes = list(lignes)
+    detail = f"{quoi} {format.upper()}, {len(lignes)} lignes"
+    if precisions:
+        detail += f", {precisions}"
+    for dispositif in dispositifs or [None]:
+        journaliser(
+            request.user,
+            JournalAudit.Action.EXPORT,
+            dispositif=dispositif,
+            objet=objet,
+            detail=detail,
+            request=request,
+        )
+    fichier = nom_horodate(nom)
+    if format == "xlsx":
+        return reponse_xlsx(fichier, titre, entetes, lignes)
+    return reponse_csv(fichier, entetes, lignes)
+
+
+def exporter_pdf(request, gabarit, contexte, nom_fichier, *, quoi, dispositif, objet):
+    """Rend un document PDF édité (fiche, compte rendu) et l'écrit au journal comme un export.
+
+    Le contexte ne porte que ce que la personne peut voir : l'édition ne montre rien de plus
+    que la page.
+    """
+    journaliser(
+        request.user,
+        JournalAudit.Action.EXPORT,
+        dispositif=dispositif,
+        objet=objet,
+        detail=f"{quoi} (PDF)",
+        request=request,
+    )
+    return reponse_pdf(rendre_pdf(gabarit, contexte), nom_fichier)
 
 
 def reponse_csv(nom_fichier, entetes, lignes):

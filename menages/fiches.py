@@ -3,9 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.models import JournalAudit
-from core.pdf import rendre_pdf, reponse_pdf
-from core.services import journaliser
+from core.exports import exporter_pdf
 
 from . import selectors
 
@@ -28,12 +26,12 @@ def fiche_orientation(request, public_id):
         "edition": timezone.localtime(),
         "editeur": request.user,
     }
-    journaliser(
-        request.user,
-        JournalAudit.Action.EXPORT,
+    return exporter_pdf(
+        request,
+        "pdf/fiche_orientation.html",
+        contexte,
+        "fiche-orientation.pdf",
+        quoi="fiche d'orientation",
         dispositif=menage.dispositif,
         objet=orientation,
-        detail="fiche d'orientation (PDF)",
-        request=request,
     )
-    return reponse_pdf(rendre_pdf("pdf/fiche_orientation.html", contexte), "fiche-orientation.pdf")
