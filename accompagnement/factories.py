@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from core.enums import Profession
-from core.factories import MembreFactory, UserFactory
+from core.factories import UserFactory
 from menages.factories import MenageFactory
 
 from .enums import Axe, Confidentialite, TypeBilan, TypeIntervention
@@ -36,17 +36,6 @@ class MembreEquipeFactory(factory.django.DjangoModelFactory):
     accompagnement = factory.SubFactory(AccompagnementFactory)
     user = factory.SubFactory(UserFactory)
     profession = Profession.TRAVAILLEUR_SOCIAL
-
-
-def membre_de_l_equipe(accompagnement, role, user=None):
-    """Une personne membre du dispositif avec ce rôle, et de l'équipe de cet accompagnement."""
-    membre = MembreFactory(
-        dispositif=accompagnement.dispositif, role=role, **({"user": user} if user else {})
-    )
-    MembreEquipeFactory(
-        accompagnement=accompagnement, user=membre.user, profession=membre.profession
-    )
-    return membre.user
 
 
 class ObjectifFactory(factory.django.DjangoModelFactory):
