@@ -47,7 +47,7 @@ def liens_de_navigation(user):
         Role.MEMBRE_COTECH,
         Role.MEMBRE_COPIL,
     ):
-        liens.append(Lien("Rapports", reverse("comites:rapports"), "file-earmark-bar-graph"))
+        liens.append(Lien("Rapports", reverse("rapports:liste"), "file-earmark-bar-graph"))
     if permissions.roles_par_dispositif(user):
         liens.append(
             Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3", secondaire=True)

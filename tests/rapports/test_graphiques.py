@@ -6,8 +6,11 @@ from datetime import date
 import pytest
 
 from accompagnement.enums import MotifCloture
-from comites import graphiques
-from comites.graphiques import (
+from core.factories import DispositifFactory
+from menages.enums import Problematique
+from menages.factories import MenageFactory, OrientationFactory
+from rapports import graphiques
+from rapports.graphiques import (
     AUCUNE_DONNEE,
     barres_problematiques,
     barres_sorties,
@@ -16,10 +19,7 @@ from comites.graphiques import (
     euros_fr,
     nombre_fr,
 )
-from comites.indicateurs import calculer
-from core.factories import DispositifFactory
-from menages.enums import Problematique
-from menages.factories import MenageFactory, OrientationFactory
+from rapports.indicateurs import calculer
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -232,20 +232,16 @@ def test_les_graphiques_lisent_le_dictionnaire_des_indicateurs():
         )
 
     chiffres = calculer(dispositif, 2026, 1, aujourd_hui=date(2026, 11, 24))
-    tous = graphiques.tous(chiffres)
+    # Ce que lisent le PDF et le tableau de bord.
+    du_rapport = graphiques.graphiques_du_rapport(chiffres)
 
-    assert list(tous) == [
-        "courbe_file_active",
-        "barres_problematiques",
-        "barres_sorties",
-        "dette_entree_actuelle",
-    ]
-    problematiques = textes(analyse(tous["barres_problematiques"]))
+    assert list(du_rapport) == ["file_active", "problematiques", "sorties", "dette"]
+    problematiques = textes(analyse(du_rapport["problematiques"]))
     # Chaque barre : son libellé puis sa valeur ; impayés (2) avant animaux (1).
     assert problematiques == ["impayés", "2", "animaux", "1"]
     # Pas d'accompagnement : file active, sorties et dette sont vides, sans erreur.
-    for nom in ("courbe_file_active", "barres_sorties", "dette_entree_actuelle"):
-        assert textes(analyse(tous[nom])) == [AUCUNE_DONNEE]
-    assert all("Zorglubovitch" not in svg for svg in tous.values())
+    for nom in ("file_active", "sorties", "dette"):
+        assert textes(analyse(du_rapport[nom])) == [AUCUNE_DONNEE]
+    assert all("Zorglubovitch" not in svg for svg in du_rapport.values())
     # Mêmes chiffres, mêmes graphiques.
-    assert graphiques.tous(chiffres) == tous
+    assert graphiques.graphiques_du_rapport(chiffres) == du_rapport

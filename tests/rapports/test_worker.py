@@ -19,12 +19,12 @@ from django.conf import settings
 from django.db import connection
 from pypdf import PdfReader
 
-from comites import rapports
-from comites.enums import StatutRapport
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory
 from logisens_suivi.celery import app
 from menages.factories import MenageFactory, OrientationFactory
+from rapports import documents, services
+from rapports.enums import StatutRapport
 
 RACINE = Path(__file__).resolve().parents[2]
 COURTIER = os.environ.get("CELERY_BROKER_URL", "")
@@ -114,13 +114,13 @@ def test_un_rapport_mis_en_file_est_produit_par_le_worker(worker):
         menage=MenageFactory(dispositif=dispositif), date_orientation=date(2026, 7, 1)
     )
 
-    rapport, lance = rapports.demander_rapport(coordinateur, dispositif, 2026, 1)
+    rapport, lance = services.demander_rapport(coordinateur, dispositif, 2026, 1)
     assert lance
     rapport = attendre(rapport, worker)
 
     assert rapport.statut == StatutRapport.PRET, rapport.erreur
     texte = "\n".join(
-        page.extract_text() for page in PdfReader(rapports.chemin(rapport.fichier_pdf)).pages
+        page.extract_text() for page in PdfReader(documents.chemin(rapport.fichier_pdf)).pages
     )
     assert "Bien vivre dans mon logement" in texte
     assert re.search(r"Total reçu\s*4", texte)

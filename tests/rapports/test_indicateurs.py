@@ -27,16 +27,7 @@ from accompagnement.factories import (
     ObjectifFactory,
 )
 from accompagnement.models import Cloture, OrientationPartenaire
-from comites import indicateurs
 from comites.enums import NaturePoint, TypeComite, TypeDecision
-from comites.indicateurs import (
-    DEFINITIONS,
-    MASQUE,
-    NOMBRE_DE_REQUETES,
-    bornes_semestre,
-    calculer,
-    parse_semestre,
-)
 from comites.models import Comite, Decision, PointOrdreDuJour, Seance
 from core.enums import Parcours, Profession
 from core.factories import (
@@ -53,6 +44,15 @@ from menages.factories import (
     OrientationFactory,
 )
 from menages.models import PlanApurement
+from rapports import indicateurs
+from rapports.indicateurs import (
+    DEFINITIONS,
+    MASQUE,
+    NOMBRE_DE_REQUETES,
+    bornes_semestre,
+    calculer,
+    parse_semestre,
+)
 
 pytestmark = pytest.mark.django_db
 

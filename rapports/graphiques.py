@@ -1,6 +1,6 @@
 """Les graphiques du rapport semestriel, en SVG écrit à la main (DESIGN.md §4).
 
-Chaque fonction prend le dictionnaire de `comites.indicateurs.calculer` et rend une chaîne
+Chaque fonction prend le dictionnaire de `rapports.indicateurs.calculer` et rend une chaîne
 `<svg …>` autonome : `role="img"`, `aria-label` et `<title>`, lisible à la largeur d'une page A4
 (160 mm, attributs `width`/`height` en millimètres), aux couleurs du produit, sans script ni
 ressource externe, pour le navigateur comme pour WeasyPrint. Les libellés sont échappés ; les
@@ -299,14 +299,11 @@ def dette_entree_actuelle(chiffres):
     return _svg(titre, hauteur, contenu)
 
 
-GRAPHIQUES = {
-    "courbe_file_active": courbe_file_active,
-    "barres_problematiques": barres_problematiques,
-    "barres_sorties": barres_sorties,
-    "dette_entree_actuelle": dette_entree_actuelle,
-}
-
-
-def tous(chiffres):
-    """Les quatre graphiques, dans l'ordre du rapport : {nom: svg}."""
-    return {nom: fabrique(chiffres) for nom, fabrique in GRAPHIQUES.items()}
+def graphiques_du_rapport(chiffres):
+    """Les quatre graphiques, sous les noms que lisent le PDF et le tableau de bord : {nom: svg}."""
+    return {
+        "file_active": courbe_file_active(chiffres),
+        "problematiques": barres_problematiques(chiffres),
+        "sorties": barres_sorties(chiffres),
+        "dette": dette_entree_actuelle(chiffres),
+    }

@@ -50,6 +50,8 @@ from accompagnement.models import (
     Objectif,
     OrientationPartenaire,
 )
+from comites.enums import TypeComite, TypeDecision
+from comites.models import Decision, Seance
 from core.enums import Parcours, Profession
 from core.models import Territoire
 from menages.enums import Problematique, Source, StadeProcedure, StatutOrientation
@@ -60,9 +62,6 @@ from menages.models import (
     PlanApurement,
     ProblematiqueOrientation,
 )
-
-from .enums import TypeComite, TypeDecision
-from .models import Decision, Seance
 
 # Secret statistique : dans un croisement d'une catégorie sensible, une case de 1 à 4 ménages
 # se lit « < 5 » (0 reste 0).
@@ -304,6 +303,22 @@ def bornes_semestre(annee, semestre):
     if semestre == 1:
         return date(annee, 1, 1), date(annee, 6, 30)
     return date(annee, 7, 1), date(annee, 12, 31)
+
+
+def semestre_ecoule(aujourd_hui):
+    """(année, semestre) du dernier semestre terminé au jour `aujourd_hui`."""
+    return (aujourd_hui.year - 1, 2) if aujourd_hui.month <= 6 else (aujourd_hui.year, 1)
+
+
+def semestres_proposes(aujourd_hui=None, nombre=6):
+    """Les derniers semestres terminés ou en cours, du plus récent au plus ancien."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    annee, semestre = aujourd_hui.year, 1 if aujourd_hui.month <= 6 else 2
+    resultat = []
+    for _ in range(nombre):
+        resultat.append(f"{annee}-S{semestre}")
+        annee, semestre = (annee, 1) if semestre == 2 else (annee - 1, 2)
+    return resultat
 
 
 def _mois_de(debut, fin):

@@ -7,42 +7,30 @@
   prend le rapport par une mise à jour conditionnelle (un seul worker le produit), calcule les
   chiffres, rend le PDF et le classeur dans des fichiers temporaires puis les renomme : un échec
   ne laisse jamais de fichier à moitié écrit, et l'erreur est gardée pour être montrée.
-- Les fichiers sont rangés sous `VAR_DIR/prive/rapports/`, jamais sous une URL publique : seule
-  la vue de téléchargement, qui vérifie le rôle et journalise, les délivre.
+- Les fichiers sont rangés par `documents` sous `VAR_DIR/prive/rapports/`, jamais sous une URL
+  publique : seule la vue de téléchargement, qui vérifie le rôle et journalise, les délivre.
 """
 
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from core import permissions
-from core.exports import classeur_xlsx
-from core.pdf import rendre_pdf
+from core.models import Dispositif
 from core.permissions import Action
 
-from . import graphiques, indicateurs
+# `tasks` importe ce module : l'import de module (et non de ses noms) garde le cycle sans danger.
+from . import documents, indicateurs, tasks
 from .enums import StatutRapport
 from .models import RapportSemestriel
 
 # Au-delà, un rapport resté « en cours » est tenu pour abandonné (worker arrêté) et peut être
 # relancé.
 DUREE_MAXIMALE = timedelta(minutes=30)
-
-
-def dossier_rapports():
-    dossier = Path(settings.VAR_DIR) / "prive" / "rapports"
-    dossier.mkdir(parents=True, exist_ok=True)
-    return dossier
-
-
-def chemin(nom):
-    return dossier_rapports() / nom
 
 
 def demander_rapport(user, dispositif, annee, semestre):
@@ -86,9 +74,7 @@ def preparer(dispositif, annee, semestre):
 
 
 def _mettre_en_file(rapport_id):
-    from .tasks import produire_rapport_semestriel
-
-    produire_rapport_semestriel.delay(rapport_id)
+    tasks.produire_rapport_semestriel.delay(rapport_id)
 
 
 def produire_rapport(rapport_id):
@@ -112,14 +98,13 @@ def produire_rapport(rapport_id):
                 "La personne qui a demandé ce rapport n'a plus les droits de coordination."
             )
         chiffres = indicateurs.calculer(rapport.dispositif, rapport.annee, rapport.semestre)
-        pdf = rendre_pdf("pdf/rapport_semestriel.html", contexte_pdf(rapport, chiffres))
-        xlsx = classeur(rapport, chiffres)
-        base = f"{rapport.dispositif.slug}-{rapport.libelle_semestre}"
-        noms = {"pdf": f"rapport-{base}.pdf", "xlsx": f"chiffres-{base}.xlsx"}
+        pdf = documents.pdf(rapport, chiffres)
+        xlsx = documents.classeur(rapport, chiffres)
+        noms = documents.noms_des_fichiers(rapport)
         for extension, contenu in (("pdf", pdf), ("xlsx", xlsx)):
-            temporaires.append(_ecrire_temporaire(contenu, extension))
+            temporaires.append(documents.ecrire_temporaire(contenu, extension))
         for nom, temporaire in zip(noms.values(), temporaires, strict=True):
-            os.replace(temporaire, chemin(nom))
+            os.replace(temporaire, documents.chemin(nom))
         temporaires = []
         rapport.fichier_pdf = noms["pdf"]
         rapport.fichier_xlsx = noms["xlsx"]
@@ -137,86 +122,15 @@ def produire_rapport(rapport_id):
     return rapport.statut
 
 
-def _ecrire_temporaire(contenu, extension):
-    descripteur, nom = tempfile.mkstemp(suffix=f".{extension}.partiel", dir=dossier_rapports())
-    with os.fdopen(descripteur, "wb") as fichier:
-        fichier.write(contenu)
-    return nom
-
-
 def _expliquer(erreur):
     if isinstance(erreur, PermissionDenied):
         return str(erreur)
     return f"La production a échoué ({type(erreur).__name__} : {erreur}). Vous pouvez réessayer."
 
 
-def contexte_pdf(rapport, chiffres):
-    return {
-        "rapport": rapport,
-        "dispositif": rapport.dispositif,
-        "chiffres": chiffres,
-        "definitions": definitions_par_section(),
-        "graphiques": graphiques_du_rapport(chiffres),
-        "produit_le": timezone.localtime(),
-    }
-
-
-def definitions_par_section():
-    """[(titre de section, [définitions])] dans l'ordre du rapport, pour la page des définitions."""
-    sections = {}
-    for cle, texte in indicateurs.DEFINITIONS.items():
-        section = cle.split(".", 1)[0]
-        if section != "periode":
-            sections.setdefault(section, []).append(texte)
-    return [
-        (indicateurs.TITRES_SECTIONS.get(section, section), textes)
-        for section, textes in sections.items()
-    ]
-
-
-def graphiques_du_rapport(chiffres):
-    return {
-        "file_active": graphiques.courbe_file_active(chiffres),
-        "problematiques": graphiques.barres_problematiques(chiffres),
-        "sorties": graphiques.barres_sorties(chiffres),
-        "dette": graphiques.dette_entree_actuelle(chiffres),
-    }
-
-
-def classeur(rapport, chiffres):
-    """Les chiffres du rapport en XLSX : une feuille par section, une ligne par indicateur."""
-    return classeur_xlsx(
-        (
-            indicateurs.TITRES_SECTIONS.get(section, section),
-            ["Indicateur", "Valeur"],
-            _aplatir(valeurs),
-        )
-        for section, valeurs in chiffres.items()
-        if isinstance(valeurs, dict)
-    )
-
-
-def _aplatir(valeurs, prefixe=""):
-    for cle, valeur in valeurs.items():
-        nom = f"{prefixe}{cle}"
-        if isinstance(valeur, dict):
-            yield from _aplatir(valeur, f"{nom} / ")
-        elif isinstance(valeur, list):
-            for rang, element in enumerate(valeur):
-                if isinstance(element, dict):
-                    yield from _aplatir(element, f"{nom} [{rang + 1}] / ")
-                else:
-                    yield f"{nom} [{rang + 1}]", element
-        else:
-            yield nom, valeur
-
-
 def demander_semestre_ecoule(aujourd_hui=None):
     """Pour la planification du 1er janvier et du 1er juillet : le semestre qui vient de finir."""
-    from core.models import Dispositif
-
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    annee, semestre = (aujourd_hui.year - 1, 2) if aujourd_hui.month <= 6 else (aujourd_hui.year, 1)
+    annee, semestre = indicateurs.semestre_ecoule(aujourd_hui or timezone.localdate())
     return [
         demander_rapport(None, dispositif, annee, semestre)[0]
         for dispositif in Dispositif.objects.all()

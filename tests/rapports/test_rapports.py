@@ -12,13 +12,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from comites import indicateurs, rapports
-from comites.enums import StatutRapport
-from comites.models import RapportSemestriel
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
 from core.models import JournalAudit
 from menages.factories import MenageFactory, OrientationFactory
+from rapports import documents, indicateurs, services
+from rapports.enums import StatutRapport
+from rapports.models import RapportSemestriel
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def demander(django_capture_on_commit_callbacks):
 
     def _demander(user, dispositif, annee=2026, semestre=1):
         with django_capture_on_commit_callbacks(execute=True):
-            return rapports.demander_rapport(user, dispositif, annee, semestre)
+            return services.demander_rapport(user, dispositif, annee, semestre)
 
     return _demander
 
@@ -54,7 +54,7 @@ def texte_pdf(chemin):
 
 
 def fichiers_du_dossier():
-    return sorted(p.name for p in rapports.dossier_rapports().iterdir())
+    return sorted(p.name for p in documents.dossier_rapports().iterdir())
 
 
 def test_la_coordination_obtient_un_rapport_pret_et_prive(dispositif, demander):
@@ -62,8 +62,8 @@ def test_la_coordination_obtient_un_rapport_pret_et_prive(dispositif, demander):
     rapport.refresh_from_db()
     assert lance
     assert rapport.statut == StatutRapport.PRET
-    pdf = rapports.chemin(rapport.fichier_pdf)
-    assert pdf.exists() and rapports.chemin(rapport.fichier_xlsx).exists()
+    pdf = documents.chemin(rapport.fichier_pdf)
+    assert pdf.exists() and documents.chemin(rapport.fichier_xlsx).exists()
     assert Path(settings.VAR_DIR) / "prive" in pdf.parents
     assert Path(settings.STATIC_ROOT) not in pdf.parents
     assert settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
@@ -76,7 +76,7 @@ def test_la_coordination_obtient_un_rapport_pret_et_prive(dispositif, demander):
 def test_un_role_sans_droit_ne_demande_pas_de_rapport(dispositif):
     for role in (Role.TRAVAILLEUR_SOCIAL, Role.MEMBRE_COPIL, Role.MEMBRE_COTECH):
         with pytest.raises(PermissionDenied):
-            rapports.demander_rapport(
+            services.demander_rapport(
                 MembreFactory(dispositif=dispositif, role=role).user, dispositif, 2026, 1
             )
     assert not RapportSemestriel.objects.exists()
@@ -87,8 +87,8 @@ def test_demander_deux_fois_pendant_la_production_n_en_lance_pas_deux(
 ):
     user = coordinateur(dispositif)
     with django_capture_on_commit_callbacks(execute=False) as files:
-        premier, lance = rapports.demander_rapport(user, dispositif, 2026, 1)
-        second, relance = rapports.demander_rapport(user, dispositif, 2026, 1)
+        premier, lance = services.demander_rapport(user, dispositif, 2026, 1)
+        second, relance = services.demander_rapport(user, dispositif, 2026, 1)
     assert (lance, relance) == (True, False)
     assert premier.pk == second.pk
     assert len(files) == 1
@@ -97,12 +97,12 @@ def test_demander_deux_fois_pendant_la_production_n_en_lance_pas_deux(
 
 def test_un_seul_worker_produit_un_rapport(dispositif, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        rapport, _ = rapports.demander_rapport(coordinateur(dispositif), dispositif, 2026, 1)
-    assert rapports.produire_rapport(rapport.pk) == StatutRapport.PRET
+        rapport, _ = services.demander_rapport(coordinateur(dispositif), dispositif, 2026, 1)
+    assert services.produire_rapport(rapport.pk) == StatutRapport.PRET
     # Un second message pour le même rapport ne le refait pas.
     rapport.refresh_from_db()
     termine = rapport.termine_le
-    assert rapports.produire_rapport(rapport.pk) == StatutRapport.PRET
+    assert services.produire_rapport(rapport.pk) == StatutRapport.PRET
     rapport.refresh_from_db()
     assert rapport.termine_le == termine
 
@@ -116,7 +116,7 @@ def test_un_echec_ne_laisse_aucun_fichier_dit_pourquoi_et_se_relance(
     def classeur_en_panne(rapport, chiffres):
         raise OSError("disque plein")
 
-    monkeypatch.setattr(rapports, "classeur", classeur_en_panne)
+    monkeypatch.setattr(documents, "classeur", classeur_en_panne)
     rapport, _ = demander(user, dispositif, 2026, 1)
     rapport.refresh_from_db()
     assert rapport.statut == StatutRapport.ECHEC
@@ -132,10 +132,10 @@ def test_un_echec_ne_laisse_aucun_fichier_dit_pourquoi_et_se_relance(
 def test_la_tache_reverifie_les_droits_du_demandeur(dispositif, django_capture_on_commit_callbacks):
     user = coordinateur(dispositif)
     with django_capture_on_commit_callbacks(execute=False):
-        rapport, _ = rapports.demander_rapport(user, dispositif, 2026, 1)
+        rapport, _ = services.demander_rapport(user, dispositif, 2026, 1)
     user.adhesions.update(actif=False)
     user.refresh_from_db()
-    assert rapports.produire_rapport(rapport.pk) == StatutRapport.ECHEC
+    assert services.produire_rapport(rapport.pk) == StatutRapport.ECHEC
     rapport.refresh_from_db()
     assert "n'a plus les droits" in rapport.erreur
     assert not rapport.fichier_pdf
@@ -157,13 +157,13 @@ def test_le_telechargement_est_ouvert_aux_roles_prevus_et_journalise(
 ):
     rapport, _ = demander(coordinateur(dispositif), dispositif, 2026, 1)
     client.force_login(MembreFactory(dispositif=dispositif, role=role).user)
-    reponse = client.get(reverse("comites:rapport_pdf", args=[rapport.public_id]))
+    reponse = client.get(reverse("rapports:pdf", args=[rapport.public_id]))
     assert reponse.status_code == 200
     assert reponse["Content-Type"] == "application/pdf"
     assert b"".join(reponse.streaming_content).startswith(b"%PDF")
     entree = JournalAudit.objects.get(action="telechargement_rapport")
     assert entree.objet_id == str(rapport.public_id)
-    xlsx = client.get(reverse("comites:rapport_xlsx", args=[rapport.public_id]))
+    xlsx = client.get(reverse("rapports:xlsx", args=[rapport.public_id]))
     assert xlsx.status_code == 200
 
 
@@ -176,7 +176,7 @@ def test_le_telechargement_est_refuse_aux_autres(client, dispositif, qui, demand
         client.force_login(MembreFactory(role=Role.COORDINATEUR).user)
     elif qui == "admin":
         client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    reponse = client.get(reverse("comites:rapport_pdf", args=[rapport.public_id]))
+    reponse = client.get(reverse("rapports:pdf", args=[rapport.public_id]))
     assert reponse.status_code in (302, 404)
     assert not JournalAudit.objects.filter(action="telechargement_rapport").exists()
 
@@ -192,12 +192,12 @@ def test_la_page_des_rapports_montre_l_echec_et_propose_de_reessayer(
         erreur="La production a échoué (OSError : disque plein). Vous pouvez réessayer.",
     )
     client.force_login(coordinateur(dispositif))
-    contenu = client.get(reverse("comites:rapports")).content.decode()
+    contenu = client.get(reverse("rapports:liste")).content.decode()
     assert "disque plein" in contenu
     assert "Réessayer" in contenu
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(
-            reverse("comites:demander_rapport", args=[dispositif.slug]), {"semestre": "2026-S1"}
+            reverse("rapports:demander", args=[dispositif.slug]), {"semestre": "2026-S1"}
         )
     assert reponse.status_code == 302
     assert RapportSemestriel.objects.get().statut == StatutRapport.PRET
@@ -206,7 +206,7 @@ def test_la_page_des_rapports_montre_l_echec_et_propose_de_reessayer(
 def test_un_semestre_illisible_est_refuse_en_francais(client, dispositif):
     client.force_login(coordinateur(dispositif))
     reponse = client.post(
-        reverse("comites:demander_rapport", args=[dispositif.slug]),
+        reverse("rapports:demander", args=[dispositif.slug]),
         {"semestre": "2026-S3"},
         follow=True,
     )
@@ -263,12 +263,12 @@ def test_la_commande_refuse_clairement(dispositif, arguments, message):
 
 def test_la_planification_produit_le_semestre_ecoule_de_chaque_dispositif(dispositif):
     autre = DispositifFactory()
-    produits = rapports.demander_semestre_ecoule(date(2027, 1, 1))
+    produits = services.demander_semestre_ecoule(date(2027, 1, 1))
     assert {(r.dispositif_id, r.annee, r.semestre) for r in produits} == {
         (dispositif.pk, 2026, 2),
         (autre.pk, 2026, 2),
     }
-    assert rapports.demander_semestre_ecoule(date(2026, 7, 1))[0].semestre == 1
+    assert services.demander_semestre_ecoule(date(2026, 7, 1))[0].semestre == 1
     entree = settings.CELERY_BEAT_SCHEDULE["rapports-du-semestre-ecoule"]
     assert entree["task"] == "comites.tasks.rapports_du_semestre_ecoule"
     assert str(entree["schedule"].month_of_year) == "{1, 7}"
@@ -279,10 +279,10 @@ def test_les_memes_donnees_donnent_le_meme_texte(dispositif, demander):
     user = coordinateur(dispositif)
     premier, _ = demander(user, dispositif, 2026, 1)
     premier.refresh_from_db()
-    texte = texte_pdf(rapports.chemin(premier.fichier_pdf))
+    texte = texte_pdf(documents.chemin(premier.fichier_pdf))
     demander(user, dispositif, 2026, 1)
     premier.refresh_from_db()
-    second = texte_pdf(rapports.chemin(premier.fichier_pdf))
+    second = texte_pdf(documents.chemin(premier.fichier_pdf))
     # Seule la date de production peut différer (à la minute près).
     assert texte.split("Produit le")[0] == second.split("Produit le")[0]
     assert indicateurs.calculer(dispositif, 2026, 1) == premier.chiffres

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions
@@ -12,26 +11,9 @@ from core.models import Dispositif, JournalAudit
 from core.permissions import Action, Donnee
 from core.services import journaliser
 
-from . import indicateurs, rapports
+from . import documents, graphiques, indicateurs, services
 from .enums import StatutRapport
-from .models import RapportSemestriel
-
-
-def semestres_proposes(aujourd_hui=None, nombre=6):
-    """Les derniers semestres terminés ou en cours, du plus récent au plus ancien."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    annee, semestre = aujourd_hui.year, 1 if aujourd_hui.month <= 6 else 2
-    resultat = []
-    for _ in range(nombre):
-        resultat.append(f"{annee}-S{semestre}")
-        annee, semestre = (annee, 1) if semestre == 2 else (annee - 1, 2)
-    return resultat
-
-
-def rapports_visibles(user):
-    return RapportSemestriel.objects.filter(
-        dispositif__in=permissions.dispositifs_ou(user, Donnee.RAPPORT)
-    )
+from .selectors import rapports_visibles
 
 
 def liste(request):
@@ -54,10 +36,10 @@ def liste(request):
             )
             for dispositif in dispositifs
         ],
-        "semestres": semestres_proposes(),
+        "semestres": indicateurs.semestres_proposes(),
         "en_cours": en_cours,
     }
-    gabarit = "comites/_rapports.html" if request.htmx else "comites/rapports.html"
+    gabarit = "rapports/_rapports.html" if request.htmx else "rapports/rapports.html"
     return render(request, gabarit, contexte)
 
 
@@ -68,7 +50,7 @@ def demander(request, slug):
     )
     try:
         annee, semestre = indicateurs.parse_semestre(request.POST.get("semestre", ""))
-        _, lance = rapports.demander_rapport(request.user, dispositif, annee, semestre)
+        _, lance = services.demander_rapport(request.user, dispositif, annee, semestre)
     except ValueError as erreur:
         messages.error(request, str(erreur))
     else:
@@ -76,7 +58,7 @@ def demander(request, slug):
             messages.success(request, "Production du rapport lancée.")
         else:
             messages.info(request, "Ce rapport est déjà en cours de production.")
-    return redirect("comites:rapports")
+    return redirect("rapports:liste")
 
 
 def telecharger(request, public_id, format):
@@ -86,7 +68,7 @@ def telecharger(request, public_id, format):
     nom = rapport.fichier_pdf if format == "pdf" else rapport.fichier_xlsx
     if rapport.statut != StatutRapport.PRET or not nom:
         raise Http404("Ce rapport n'est pas prêt.")
-    fichier = rapports.chemin(nom)
+    fichier = documents.chemin(nom)
     if not fichier.exists():
         raise Http404("Le fichier du rapport est introuvable : relancez sa production.")
     journaliser(
@@ -109,7 +91,7 @@ def tableau_de_bord(request, slug):
         dispositif = permissions.dispositifs_ou(request.user, Donnee.TABLEAU_DE_BORD).get(slug=slug)
     except Dispositif.DoesNotExist:
         raise Http404("Tableau de bord introuvable.") from None
-    semestres = semestres_proposes()
+    semestres = indicateurs.semestres_proposes()
     choisi = request.GET.get("semestre") or semestres[0]
     try:
         annee, semestre = indicateurs.parse_semestre(choisi)
@@ -120,11 +102,11 @@ def tableau_de_bord(request, slug):
     chiffres = indicateurs.calculer(dispositif, annee, semestre)
     return render(
         request,
-        "comites/tableau_de_bord.html",
+        "rapports/tableau_de_bord.html",
         {
             "dispositif": dispositif,
             "chiffres": chiffres,
-            "graphiques": rapports.graphiques_du_rapport(chiffres),
+            "graphiques": graphiques.graphiques_du_rapport(chiffres),
             "semestres": semestres,
             "choisi": choisi,
             "definitions": indicateurs.DEFINITIONS,

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from comites import indicateurs, rapports
-from comites.enums import StatutRapport
 from core.models import Dispositif
+from rapports import documents, indicateurs, services
+from rapports.enums import StatutRapport
 
 
 class Command(BaseCommand):
@@ -30,21 +30,20 @@ class Command(BaseCommand):
         except Dispositif.DoesNotExist:
             raise CommandError(f"Dispositif inconnu : {dispositif}") from None
         if sync:
-            rapport = rapports.preparer(dispositif, annee, numero)
-            statut = rapports.produire_rapport(rapport.pk)
+            rapport = services.preparer(dispositif, annee, numero)
+            statut = services.produire_rapport(rapport.pk)
             rapport.refresh_from_db()
             if statut != StatutRapport.PRET:
                 raise CommandError(f"Échec du rapport : {rapport.erreur}")
-            self.stdout.write(str(rapports.chemin(rapport.fichier_pdf)))
+            self.stdout.write(str(documents.chemin(rapport.fichier_pdf)))
             return
-        rapport, lance = rapports.demander_rapport(None, dispositif, annee, numero)
+        rapport, lance = services.demander_rapport(None, dispositif, annee, numero)
         rapport.refresh_from_db()
         if rapport.statut == StatutRapport.PRET:
-            self.stdout.write(str(rapports.chemin(rapport.fichier_pdf)))
+            self.stdout.write(str(documents.chemin(rapport.fichier_pdf)))
         elif rapport.statut == StatutRapport.ECHEC:
             raise CommandError(f"Échec du rapport : {rapport.erreur}")
         else:
             etat = "mis en file" if lance else "déjà en cours de production"
             self.stdout.write(f"Rapport {etat} ; le PDF sera écrit ici :")
-            nom = f"rapport-{dispositif.slug}-{rapport.libelle_semestre}.pdf"
-            self.stdout.write(str(rapports.chemin(nom)))
+            self.stdout.write(str(documents.chemin(documents.noms_des_fichiers(rapport)["pdf"])))
