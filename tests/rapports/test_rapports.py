@@ -2,6 +2,7 @@
 téléchargement journalisé, commande et planification."""
 
 import io
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -286,3 +287,12 @@ def test_les_memes_donnees_donnent_le_meme_texte(dispositif, demander):
     # Seule la date de production peut différer (à la minute près).
     assert texte.split("Produit le")[0] == second.split("Produit le")[0]
     assert indicateurs.calculer(dispositif, 2026, 1) == premier.chiffres
+
+
+def test_les_adresses_des_rapports_n_ont_pas_change():
+    public_id = uuid.uuid4()
+    assert reverse("rapports:liste") == "/rapports/"
+    assert reverse("rapports:demander", args=["cantal"]) == "/rapports/cantal/demander/"
+    assert reverse("rapports:pdf", args=[public_id]) == f"/rapports/{public_id}/rapport.pdf"
+    assert reverse("rapports:xlsx", args=[public_id]) == f"/rapports/{public_id}/chiffres.xlsx"
+    assert reverse("rapports:tableau_de_bord", args=["cantal"]) == "/tableau-de-bord/cantal/"
