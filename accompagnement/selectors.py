@@ -18,7 +18,7 @@ from core.models import Membre
 from core.permissions import Chemins, Donnee
 from menages.selectors import ORDRE_DU_JOUR
 
-from .enums import STATUTS_ACTIFS, Confidentialite
+from .enums import Confidentialite
 from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
 
 CHEMINS_ACCOMPAGNEMENT = Chemins(
@@ -125,11 +125,8 @@ def echeances(user, limite_jours=15):
     horizon = timezone.localdate() + timezone.timedelta(days=limite_jours)
     return (
         bilans_visibles(user)
-        .filter(
-            date_realisation__isnull=True,
-            date_prevue__lte=horizon,
-            accompagnement__statut__in=[*STATUTS_ACTIFS, "suivi_post_cloture"],
-        )
+        .a_faire()
+        .filter(date_prevue__lte=horizon)
         .select_related("accompagnement__menage", "accompagnement__referent")
         .order_by("date_prevue")
     )
@@ -138,10 +135,35 @@ def echeances(user, limite_jours=15):
 def mes_accompagnements(user):
     """Les accompagnements ouverts dont la personne est dans l'équipe."""
     return (
-        Accompagnement.objects.filter(equipe__user=user, statut__in=STATUTS_ACTIFS)
+        Accompagnement.objects.ouverts()
+        .filter(equipe__user=user)
         .filter(pk__in=accompagnements_visibles(user).values("pk"))
         .select_related("menage", "referent")
         .order_by("menage__nom")
+    )
+
+
+def interventions_du_menage(user, menage):
+    """Les interventions du ménage dont la personne peut lire la note (chronologie du ménage)."""
+    return (
+        interventions_visibles(user)
+        .filter(accompagnement__menage=menage)
+        .select_related("auteur", "accompagnement")
+        .prefetch_related("orientations_partenaires")
+    )
+
+
+def bilans_faits_du_menage(user, menage):
+    """Les bilans réalisés du ménage, pour qui voit le plan."""
+    return bilans_visibles(user).filter(
+        accompagnement__menage=menage, date_realisation__isnull=False
+    )
+
+
+def episodes_du_menage(user, menage):
+    """Les accompagnements du ménage pour qui voit le plan, avec leur clôture s'il y en a une."""
+    return (
+        accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")
     )
 
 
