@@ -11,6 +11,7 @@ from menages.enums import StadeProcedure
 from menages.models import Menage, Orientation
 
 from .enums import (
+    STATUTS_ACTIFS,
     Adhesion,
     Axe,
     Confidentialite,
@@ -24,6 +25,12 @@ from .enums import (
 )
 
 UTILISATEUR = settings.AUTH_USER_MODEL
+
+
+class AccompagnementQuerySet(models.QuerySet):
+    def ouverts(self):
+        """Les accompagnements en cours : ni clos, ni en suivi post-clôture."""
+        return self.filter(statut__in=STATUTS_ACTIFS)
 
 
 class Accompagnement(models.Model):
@@ -62,6 +69,8 @@ class Accompagnement(models.Model):
         "procédure à l'entrée", max_length=30, choices=StadeProcedure.choices, blank=True
     )
     cree_le = models.DateTimeField(default=timezone.now)
+
+    objects = AccompagnementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date_debut", "-pk"]
@@ -220,6 +229,15 @@ class OrientationPartenaire(models.Model):
         return self.get_destination_display()
 
 
+class BilanQuerySet(models.QuerySet):
+    def a_faire(self):
+        """Les bilans pas encore faits d'un accompagnement ouvert ou en suivi post-clôture."""
+        return self.filter(
+            date_realisation__isnull=True,
+            accompagnement__statut__in=[*STATUTS_ACTIFS, StatutAccompagnement.SUIVI_POST_CLOTURE],
+        )
+
+
 class Bilan(models.Model):
     """Un bilan prévu par le calendrier de l'accompagnement, puis réalisé."""
 
@@ -243,6 +261,8 @@ class Bilan(models.Model):
     auteur = models.ForeignKey(
         UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = BilanQuerySet.as_manager()
 
     class Meta:
         ordering = ["date_prevue", "pk"]

@@ -6,19 +6,15 @@ psychologue de l'équipe, « personnelle » pour son auteur seul. Quand le ména
 partage, une note ne sort pas de la profession de son auteur.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from comites.selectors import decisions_visibles
 from core import permissions
 from core.models import Membre
 from core.permissions import Chemins, Donnee
 from menages.selectors import ORDRE_DU_JOUR
 
-from .enums import STATUTS_ACTIFS, Confidentialite
+from .enums import Confidentialite
 from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
 
 CHEMINS_ACCOMPAGNEMENT = Chemins(
@@ -125,11 +121,8 @@ def echeances(user, limite_jours=15):
     horizon = timezone.localdate() + timezone.timedelta(days=limite_jours)
     return (
         bilans_visibles(user)
-        .filter(
-            date_realisation__isnull=True,
-            date_prevue__lte=horizon,
-            accompagnement__statut__in=[*STATUTS_ACTIFS, "suivi_post_cloture"],
-        )
+        .a_faire()
+        .filter(date_prevue__lte=horizon)
         .select_related("accompagnement__menage", "accompagnement__referent")
         .order_by("date_prevue")
     )
@@ -138,122 +131,33 @@ def echeances(user, limite_jours=15):
 def mes_accompagnements(user):
     """Les accompagnements ouverts dont la personne est dans l'équipe."""
     return (
-        Accompagnement.objects.filter(equipe__user=user, statut__in=STATUTS_ACTIFS)
+        Accompagnement.objects.ouverts()
+        .filter(equipe__user=user)
         .filter(pk__in=accompagnements_visibles(user).values("pk"))
         .select_related("menage", "referent")
         .order_by("menage__nom")
     )
 
 
-@dataclass
-class Evenement:
-    """Un élément de la chronologie d'un ménage."""
-
-    date: date
-    moment: datetime
-    nature: str
-    titre: str
-    detail: str = ""
-    objet: object = None
-
-
-def _moment(jour):
-    return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
-
-
-def chronologie(user, menage, *, orientations, dettes):
-    """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
-
-    `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
-    interventions, bilans, décisions de comité et clôtures sont filtrés ici. Les notes
-    « soignants » montrées sont journalisées.
-    """
-    evenements = [
-        Evenement(
-            o.date_orientation,
-            _moment(o.date_orientation),
-            "orientation",
-            f"Orientation ({o.get_parcours_display().lower()}) : {o.get_statut_display().lower()}",
-            o.get_source_display(),
-            o,
-        )
-        for o in orientations
-    ]
-    evenements += [
-        Evenement(d.date, _moment(d.date), "dette", "Dette locative", "", d) for d in dettes or []
-    ]
-    interventions = list(
+def interventions_du_menage(user, menage):
+    """Les interventions du ménage dont la personne peut lire la note (chronologie du ménage)."""
+    return (
         interventions_visibles(user)
         .filter(accompagnement__menage=menage)
         .select_related("auteur", "accompagnement")
         .prefetch_related("orientations_partenaires")
     )
-    evenements += [
-        Evenement(
-            timezone.localtime(i.date_heure).date(),
-            i.date_heure,
-            "intervention",
-            i.get_type_display(),
-            i.note,
-            i,
-        )
-        for i in interventions
-    ]
-    bilans = bilans_visibles(user).filter(
+
+
+def bilans_faits_du_menage(user, menage):
+    """Les bilans réalisés du ménage, pour qui voit le plan."""
+    return bilans_visibles(user).filter(
         accompagnement__menage=menage, date_realisation__isnull=False
     )
-    evenements += [
-        Evenement(
-            b.date_realisation,
-            _moment(b.date_realisation),
-            "bilan",
-            b.get_type_display(),
-            b.synthese,
-            b,
-        )
-        for b in bilans
-    ]
-    decisions = (
-        decisions_visibles(user)
-        .filter(menage=menage)
-        .select_related("seance", "seance__comite")
-        .order_by("pk")
-    )
-    evenements += [
-        Evenement(
-            timezone.localtime(d.seance.date).date(),
-            d.seance.date,
-            "decision",
-            d.get_type_display(),
-            d.motifs,
-            d,
-        )
-        for d in decisions
-    ]
-    accompagnements = (
+
+
+def episodes_du_menage(user, menage):
+    """Les accompagnements du ménage pour qui voit le plan, avec leur clôture s'il y en a une."""
+    return (
         accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")
     )
-    for accompagnement in accompagnements:
-        evenements.append(
-            Evenement(
-                accompagnement.date_debut,
-                _moment(accompagnement.date_debut),
-                "accompagnement",
-                "Début de l'accompagnement",
-                "",
-                accompagnement,
-            )
-        )
-        cloture = getattr(accompagnement, "cloture", None)
-        if cloture is not None:
-            evenements.append(
-                Evenement(
-                    cloture.date,
-                    _moment(cloture.date),
-                    "cloture",
-                    "Clôture : " + cloture.get_motif_display().lower(),
-                    cloture.commentaire,
-                    cloture,
-                )
-            )
-    return sorted(evenements, key=lambda e: e.moment, reverse=True)

@@ -18,7 +18,7 @@ class Lien:
 
 
 def liens_de_navigation(user):
-    liens = [Lien("Accueil", reverse("core:accueil"), "house")]
+    liens = [Lien("Accueil", reverse("ecrans:accueil"), "house")]
     if permissions.a_le_role(
         user,
         Role.COORDINATEUR,
@@ -27,7 +27,7 @@ def liens_de_navigation(user):
         Role.PSYCHOLOGUE,
         Role.MEMBRE_COTECH,
     ):
-        liens.append(Lien("File active", reverse("menages:file_active"), "people"))
+        liens.append(Lien("File active", reverse("ecrans:file_active"), "people"))
     if permissions.a_le_role(user, Role.AGENT_BAILLEUR):
         liens.append(Lien("Mes orientations", reverse("menages:mes_orientations"), "send"))
     if permissions.peut_quelque_part(user, Action.ORIENTER):

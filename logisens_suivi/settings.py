@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accompagnement",
     "comites",
     "rapports",
+    "ecrans",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:accueil"
+LOGIN_REDIRECT_URL = "ecrans:accueil"
 LOGOUT_REDIRECT_URL = "login"
 
 # Limitation des tentatives de connexion (django-axes) : 5 échecs pour un même compte depuis

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("accompagnement.urls")),
     path("", include("comites.urls")),
     path("", include("rapports.urls")),
+    path("", include("ecrans.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),

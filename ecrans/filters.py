@@ -8,9 +8,9 @@ from core import permissions
 from core.enums import Parcours
 from core.models import Territoire, User
 from core.permissions import Donnee
+from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
 from . import selectors
-from .enums import Problematique, StadeProcedure, StatutOrientation
 
 ECHEANCES = [
     ("a_examiner", "Orientation à examiner"),

@@ -1,10 +1,9 @@
-"""Colonnes des exports de listes de ménages (CSV et XLSX partagent les mêmes lignes)."""
+"""Colonnes de l'export de la file active (CSV et XLSX partagent les mêmes lignes)."""
 
 from decimal import Decimal
 
 from core.enums import Parcours
-
-from .enums import Problematique, StadeProcedure, StatutOrientation
+from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
 
 def file_active(menages):

@@ -1,6 +1,8 @@
-"""La file active et ses exports, comme les voit chaque rôle : filtres, tri, pages, refus."""
+"""La file active et ses exports, comme les voit chaque rôle : filtres, tri, pages, refus ; et ce
+qu'y voient les équipes d'accompagnement."""
 
 import csv
+import html
 import io
 import re
 from datetime import timedelta
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accompagnement.factories import AccompagnementFactory, BilanFactory
 from core.enums import Parcours, Role
 from core.factories import DispositifFactory, MembreFactory, TerritoireFactory, UserFactory
 from core.models import JournalAudit
@@ -21,10 +24,11 @@ from menages.factories import (
     MenageFactory,
     OrientationFactory,
 )
+from tests.accompagnement.situations import Equipe, equipe_ouverte
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("menages:file_active")
+URL = reverse("ecrans:file_active")
 
 
 def connecte(client, role, **kwargs):
@@ -38,6 +42,10 @@ def oriente(dispositif, nom, prenom="", **orientation):
     menage = MenageFactory(dispositif=dispositif, nom=nom, prenom=prenom)
     OrientationFactory(menage=menage, **orientation)
     return menage
+
+
+def texte(reponse):
+    return html.unescape(reponse.content.decode())
 
 
 def noms_affiches(reponse):
@@ -281,8 +289,6 @@ def test_filtre_par_echeance(client):
 
 
 def test_filtre_par_referent_des_accompagnements_ouverts(client):
-    from accompagnement.factories import AccompagnementFactory
-
     coordinateur = connecte(client, Role.COORDINATEUR)
     dispositif = coordinateur.dispositif
     referente = MembreFactory(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL).user
@@ -296,8 +302,6 @@ def test_filtre_par_referent_des_accompagnements_ouverts(client):
 
 
 def test_filtre_par_bilan_en_retard_ou_a_venir(client):
-    from accompagnement.factories import AccompagnementFactory, BilanFactory
-
     coordinateur = connecte(client, Role.COORDINATEUR)
     dispositif = coordinateur.dispositif
     aujourd_hui = timezone.localdate()
@@ -448,7 +452,7 @@ def test_export_csv_de_la_liste_filtree(client):
     oriente(dispositif, "Durand", statut=StatutOrientation.RECUE)
     oriente(DispositifFactory(), "Étranger", statut=StatutOrientation.ADMISE)
 
-    reponse = client.get(reverse("menages:export_csv"), {"statut": "admise"})
+    reponse = client.get(reverse("ecrans:export_csv"), {"statut": "admise"})
 
     assert reponse.status_code == 200
     assert reponse["Content-Type"].startswith("text/csv")
@@ -474,7 +478,7 @@ def test_export_xlsx_de_la_liste_filtree(client):
     DetteLocativeFactory(menage=martin, montant=Decimal("2450.00"))
     oriente(dispositif, "Durand", "Paul")
 
-    reponse = client.get(reverse("menages:export_xlsx"), {"q": "martin"})
+    reponse = client.get(reverse("ecrans:export_xlsx"), {"q": "martin"})
 
     assert reponse.status_code == 200
     assert "spreadsheetml" in reponse["Content-Type"]
@@ -486,7 +490,7 @@ def test_export_xlsx_de_la_liste_filtree(client):
     assert ligne["Procédure d'expulsion"] == "Assignation"
 
 
-@pytest.mark.parametrize("nom_url", ["menages:export_csv", "menages:export_xlsx"])
+@pytest.mark.parametrize("nom_url", ["ecrans:export_csv", "ecrans:export_xlsx"])
 def test_chaque_export_est_journalise_sans_nom_de_menage(client, nom_url):
     membre = connecte(client, Role.COORDINATEUR)
     martin = oriente(membre.dispositif, "Martin", "Hélène")
@@ -511,12 +515,12 @@ def test_chaque_export_est_journalise_sans_nom_de_menage(client, nom_url):
 
 def test_export_d_une_liste_vide_est_journalise(client):
     connecte(client, Role.COORDINATEUR)
-    reponse = client.get(reverse("menages:export_csv"))
+    reponse = client.get(reverse("ecrans:export_csv"))
     assert lignes_csv(reponse)[1:] == []
     assert JournalAudit.objects.filter(action=JournalAudit.Action.EXPORT).count() == 1
 
 
-@pytest.mark.parametrize("nom_url", ["menages:export_csv", "menages:export_xlsx"])
+@pytest.mark.parametrize("nom_url", ["ecrans:export_csv", "ecrans:export_xlsx"])
 @pytest.mark.parametrize("role", [Role.MEMBRE_COPIL, Role.AGENT_BAILLEUR])
 def test_export_refuse_au_copil_et_a_l_agent_bailleur(client, nom_url, role):
     membre = connecte(client, role)
@@ -528,7 +532,7 @@ def test_export_refuse_au_copil_et_a_l_agent_bailleur(client, nom_url, role):
 
 def test_export_refuse_a_l_admin_technique(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert client.get(reverse("menages:export_csv")).status_code == 403
+    assert client.get(reverse("ecrans:export_csv")).status_code == 403
 
 
 def test_export_n_a_pas_de_bouton_pour_l_agent_bailleur(client):
@@ -540,10 +544,69 @@ def test_un_nom_qui_ressemble_a_une_formule_est_neutralise(client):
     dispositif = connecte(client, Role.COORDINATEUR).dispositif
     oriente(dispositif, '=HYPERLINK("http://x")', "+Jean")
 
-    _, ligne_csv = lignes_csv(client.get(reverse("menages:export_csv")))
-    _, ligne_xlsx = lignes_xlsx(client.get(reverse("menages:export_xlsx")))
+    _, ligne_csv = lignes_csv(client.get(reverse("ecrans:export_csv")))
+    _, ligne_xlsx = lignes_xlsx(client.get(reverse("ecrans:export_xlsx")))
 
     assert ligne_csv[2] == '\'=HYPERLINK("http://x")'
     assert ligne_csv[3] == "'+Jean"
     assert ligne_xlsx[2] == '\'=HYPERLINK("http://x")'
     assert ligne_xlsx[3] == "'+Jean"
+
+
+# --- Les équipes d'accompagnement ----------------------------------------------------------
+
+
+def test_le_ts_voit_dans_la_file_active_exactement_les_menages_de_ses_equipes(client):
+    equipe = equipe_ouverte(nom="Zorglub")
+    autre = Equipe(nom="Voisin", dispositif=equipe.dispositif, reference="AUR-7788")
+    autre.ouvrir()
+    OrientationFactory(menage=MenageFactory(dispositif=equipe.dispositif, nom="Attente"))
+    OrientationFactory(menage=MenageFactory(nom="Lointain"))
+    client.force_login(equipe.ts)
+
+    reponse = client.get(reverse("ecrans:file_active"))
+
+    assert reponse.status_code == 200
+    assert noms_affiches(reponse) == ["Zorglub Hortense"]
+    client.force_login(autre.ts)
+    assert noms_affiches(client.get(reverse("ecrans:file_active"))) == ["Voisin Hortense"]
+
+
+def test_l_infirmier_de_l_equipe_voit_le_menage_sans_dette_ni_procedure(client):
+    equipe = equipe_ouverte(avec_dette=True)
+    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
+    client.force_login(equipe.infirmier)
+
+    reponse = client.get(reverse("ecrans:file_active"))
+
+    contenu = texte(reponse)
+    assert noms_affiches(reponse) == ["Zorglub Hortense"]
+    assert "Assignation" not in contenu
+    assert "2\xa0450" not in contenu
+    fiche = texte(client.get(reverse("ecrans:menage", args=[equipe.menage.public_id])))
+    assert "Zorglub Hortense" in fiche
+    assert "2\xa0450" not in fiche
+    assert "Assignation" not in fiche
+
+
+def test_le_coordinateur_voit_dette_et_procedure_dans_la_file_active(client):
+    equipe = equipe_ouverte(avec_dette=True)
+    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
+    client.force_login(equipe.coordinateur)
+
+    contenu = texte(client.get(reverse("ecrans:file_active")))
+
+    assert "Zorglub Hortense" in contenu
+    assert "Assignation" in contenu
+    assert "2\xa0450\xa0€" in contenu
+
+
+def test_le_ts_de_l_equipe_voit_dette_et_procedure_dans_la_file_active(client):
+    equipe = equipe_ouverte(avec_dette=True)
+    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
+    client.force_login(equipe.ts)
+
+    contenu = texte(client.get(reverse("ecrans:file_active")))
+
+    assert "Assignation" in contenu
+    assert "2\xa0450\xa0€" in contenu
