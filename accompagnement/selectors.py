@@ -6,13 +6,11 @@ psychologue de l'équipe, « personnelle » pour son auteur seul. Quand le ména
 partage, une note ne sort pas de la profession de son auteur.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from comites.selectors import decisions_visibles
 from core import permissions
 from core.models import Membre
 from core.permissions import Chemins, Donnee
@@ -143,115 +141,25 @@ def mes_accompagnements(user):
     )
 
 
-@dataclass
-class Evenement:
-    """Un élément de la chronologie d'un ménage."""
-
-    date: date
-    moment: datetime
-    nature: str
-    titre: str
-    detail: str = ""
-    objet: object = None
-
-
-def _moment(jour):
-    return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
-
-
-def chronologie(user, menage, *, orientations, dettes):
-    """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
-
-    `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
-    interventions, bilans, décisions de comité et clôtures sont filtrés ici. Les notes
-    « soignants » montrées sont journalisées.
-    """
-    evenements = [
-        Evenement(
-            o.date_orientation,
-            _moment(o.date_orientation),
-            "orientation",
-            f"Orientation ({o.get_parcours_display().lower()}) : {o.get_statut_display().lower()}",
-            o.get_source_display(),
-            o,
-        )
-        for o in orientations
-    ]
-    evenements += [
-        Evenement(d.date, _moment(d.date), "dette", "Dette locative", "", d) for d in dettes or []
-    ]
-    interventions = list(
+def interventions_du_menage(user, menage):
+    """Les interventions du ménage dont la personne peut lire la note (chronologie du ménage)."""
+    return (
         interventions_visibles(user)
         .filter(accompagnement__menage=menage)
         .select_related("auteur", "accompagnement")
         .prefetch_related("orientations_partenaires")
     )
-    evenements += [
-        Evenement(
-            timezone.localtime(i.date_heure).date(),
-            i.date_heure,
-            "intervention",
-            i.get_type_display(),
-            i.note,
-            i,
-        )
-        for i in interventions
-    ]
-    bilans = bilans_visibles(user).filter(
+
+
+def bilans_faits_du_menage(user, menage):
+    """Les bilans réalisés du ménage, pour qui voit le plan."""
+    return bilans_visibles(user).filter(
         accompagnement__menage=menage, date_realisation__isnull=False
     )
-    evenements += [
-        Evenement(
-            b.date_realisation,
-            _moment(b.date_realisation),
-            "bilan",
-            b.get_type_display(),
-            b.synthese,
-            b,
-        )
-        for b in bilans
-    ]
-    decisions = (
-        decisions_visibles(user)
-        .filter(menage=menage)
-        .select_related("seance", "seance__comite")
-        .order_by("pk")
-    )
-    evenements += [
-        Evenement(
-            timezone.localtime(d.seance.date).date(),
-            d.seance.date,
-            "decision",
-            d.get_type_display(),
-            d.motifs,
-            d,
-        )
-        for d in decisions
-    ]
-    accompagnements = (
+
+
+def episodes_du_menage(user, menage):
+    """Les accompagnements du ménage pour qui voit le plan, avec leur clôture s'il y en a une."""
+    return (
         accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")
     )
-    for accompagnement in accompagnements:
-        evenements.append(
-            Evenement(
-                accompagnement.date_debut,
-                _moment(accompagnement.date_debut),
-                "accompagnement",
-                "Début de l'accompagnement",
-                "",
-                accompagnement,
-            )
-        )
-        cloture = getattr(accompagnement, "cloture", None)
-        if cloture is not None:
-            evenements.append(
-                Evenement(
-                    cloture.date,
-                    _moment(cloture.date),
-                    "cloture",
-                    "Clôture : " + cloture.get_motif_display().lower(),
-                    cloture.commentaire,
-                    cloture,
-                )
-            )
-    return sorted(evenements, key=lambda e: e.moment, reverse=True)

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from core import permissions
 from core.enums import ROLES_TERRAIN, Profession, Role
-from core.models import Membre
+from core.models import JournalAudit, Membre
 from core.permissions import Action
+from core.services import journaliser_en_lot
 from menages import services as menages
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
 
@@ -455,9 +456,6 @@ def cloturer_accompagnement(
 
 def journaliser_lectures(user, interventions, request=None):
     """Écrit au journal chaque note « soignants » affichée ou imprimée (jamais son contenu)."""
-    from core.models import JournalAudit
-    from core.services import journaliser_en_lot
-
     lues = [
         (intervention.accompagnement.dispositif_id, intervention)
         for intervention in interventions

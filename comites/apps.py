@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ComitesConfig(AppConfig):
     name = "comites"
-    verbose_name = "Comités et rapports"
+    verbose_name = "Comités"

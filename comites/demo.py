@@ -249,9 +249,9 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
 
 def charger_rapport():
     """Le rapport du dernier semestre terminé du Cantal, produit comme en vrai."""
-    from . import rapports
-    from .enums import StatutRapport
-    from .models import RapportSemestriel
+    from rapports import documents, services
+    from rapports.enums import StatutRapport
+    from rapports.models import RapportSemestriel
 
     dispositif = Dispositif.objects.filter(slug="cantal").first()
     if dispositif is None:
@@ -261,7 +261,7 @@ def charger_rapport():
     existant = RapportSemestriel.objects.filter(
         dispositif=dispositif, annee=annee, semestre=semestre, statut=StatutRapport.PRET
     ).first()
-    if existant is not None and rapports.chemin(existant.fichier_pdf).exists():
+    if existant is not None and documents.chemin(existant.fichier_pdf).exists():
         return
-    rapport = rapports.preparer(dispositif, annee, semestre)
-    rapports.produire_rapport(rapport.pk)
+    rapport = services.preparer(dispositif, annee, semestre)
+    services.produire_rapport(rapport.pk)

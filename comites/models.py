@@ -8,7 +8,7 @@ from accompagnement.models import Accompagnement
 from core.models import Dispositif, Organisation
 from menages.models import Menage, Orientation
 
-from .enums import NaturePoint, StatutRapport, TypeComite, TypeDecision
+from .enums import NaturePoint, TypeComite, TypeDecision
 
 UTILISATEUR = settings.AUTH_USER_MODEL
 
@@ -111,41 +111,3 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.menage}"
-
-
-class RapportSemestriel(models.Model):
-    """Le rapport d'activité d'un dispositif pour un semestre, produit par une tâche Celery."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, related_name="rapports")
-    annee = models.PositiveSmallIntegerField("année")
-    semestre = models.PositiveSmallIntegerField(choices=[(1, "S1"), (2, "S2")])
-    statut = models.CharField(
-        max_length=20, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE
-    )
-    erreur = models.TextField(blank=True)
-    fichier_pdf = models.CharField(max_length=300, blank=True)
-    fichier_xlsx = models.CharField(max_length=300, blank=True)
-    chiffres = models.JSONField(default=dict, blank=True)
-    demande_par = models.ForeignKey(
-        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    demande_le = models.DateTimeField(default=timezone.now)
-    termine_le = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "rapport semestriel"
-        verbose_name_plural = "rapports semestriels"
-        ordering = ["-annee", "-semestre"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dispositif", "annee", "semestre"], name="rapport_unique_par_semestre"
-            )
-        ]
-
-    def __str__(self):
-        return f"Rapport {self.annee}-S{self.semestre} – {self.dispositif}"
-
-    @property
-    def libelle_semestre(self):
-        return f"{self.annee}-S{self.semestre}"

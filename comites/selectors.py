@@ -14,6 +14,7 @@ from django.utils import timezone
 from core import permissions
 from core.enums import Role
 from core.permissions import Chemins, Donnee
+from menages.selectors import menages_visibles
 
 from .models import Comite, Decision, PointOrdreDuJour, Seance
 
@@ -79,6 +80,16 @@ def decisions_visibles(user):
     return permissions.filtrer(user, Decision.objects.all(), Donnee.DECISIONS, CHEMINS_DECISION)
 
 
+def decisions_du_menage(user, menage):
+    """Les décisions de comité sur le ménage que la personne peut lire, avec leur séance."""
+    return (
+        decisions_visibles(user)
+        .filter(menage=menage)
+        .select_related("seance", "seance__comite")
+        .order_by("pk")
+    )
+
+
 @dataclass
 class Resume:
     """Ce que le comité lit d'un ménage inscrit : pas de note, pas d'intervention."""
@@ -120,8 +131,6 @@ def ordre_du_jour(user, seance):
 
 
 def menages_lisibles(user):
-    from menages.selectors import menages_visibles
-
     return menages_visibles(user).values("pk")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_rapports
+from . import views
 
 app_name = "comites"
 
@@ -28,23 +28,4 @@ urlpatterns = [
         name="compte_rendu",
     ),
     path("comites/points/<uuid:public_id>/decision/", views.decider, name="decider"),
-    path("rapports/", views_rapports.liste, name="rapports"),
-    path("rapports/<slug:slug>/demander/", views_rapports.demander, name="demander_rapport"),
-    path(
-        "rapports/<uuid:public_id>/rapport.pdf",
-        views_rapports.telecharger,
-        {"format": "pdf"},
-        name="rapport_pdf",
-    ),
-    path(
-        "rapports/<uuid:public_id>/chiffres.xlsx",
-        views_rapports.telecharger,
-        {"format": "xlsx"},
-        name="rapport_xlsx",
-    ),
-    path(
-        "tableau-de-bord/<slug:slug>/",
-        views_rapports.tableau_de_bord,
-        name="tableau_de_bord",
-    ),
 ]

@@ -18,7 +18,7 @@ class Lien:
 
 
 def liens_de_navigation(user):
-    liens = [Lien("Accueil", reverse("core:accueil"), "house")]
+    liens = [Lien("Accueil", reverse("ecrans:accueil"), "house")]
     if permissions.a_le_role(
         user,
         Role.COORDINATEUR,
@@ -27,7 +27,7 @@ def liens_de_navigation(user):
         Role.PSYCHOLOGUE,
         Role.MEMBRE_COTECH,
     ):
-        liens.append(Lien("File active", reverse("menages:file_active"), "people"))
+        liens.append(Lien("File active", reverse("ecrans:file_active"), "people"))
     if permissions.a_le_role(user, Role.AGENT_BAILLEUR):
         liens.append(Lien("Mes orientations", reverse("menages:mes_orientations"), "send"))
     if permissions.peut_quelque_part(user, Action.ORIENTER):
@@ -47,7 +47,7 @@ def liens_de_navigation(user):
         Role.MEMBRE_COTECH,
         Role.MEMBRE_COPIL,
     ):
-        liens.append(Lien("Rapports", reverse("comites:rapports"), "file-earmark-bar-graph"))
+        liens.append(Lien("Rapports", reverse("rapports:liste"), "file-earmark-bar-graph"))
     if permissions.roles_par_dispositif(user):
         liens.append(
             Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3", secondaire=True)

@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.accueil, name="accueil"),
     path("dispositifs/", views.dispositifs, name="dispositifs"),
     path("dispositifs/<slug:slug>/", views.dispositif, name="dispositif"),
 ]

@@ -2,28 +2,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
 from .models import Dispositif
-
-
-def accueil(request):
-    from accompagnement import selectors as accompagnement
-
-    user = request.user
-    return render(
-        request,
-        "core/accueil.html",
-        {
-            "mes_dispositifs": selectors.mes_dispositifs(user),
-            "echeances": list(accompagnement.echeances(user)[:30]),
-            "mes_accompagnements": list(accompagnement.mes_accompagnements(user)),
-            "aujourd_hui": timezone.localdate(),
-        },
-    )
 
 
 def dispositifs(request):

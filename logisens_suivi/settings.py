@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "menages",
     "accompagnement",
     "comites",
+    "rapports",
+    "ecrans",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:accueil"
+LOGIN_REDIRECT_URL = "ecrans:accueil"
 LOGOUT_REDIRECT_URL = "login"
 
 # Limitation des tentatives de connexion (django-axes) : 5 échecs pour un même compte depuis

@@ -53,6 +53,8 @@ urlpatterns = [
     path("", include("menages.urls")),
     path("", include("accompagnement.urls")),
     path("", include("comites.urls")),
+    path("", include("rapports.urls")),
+    path("", include("ecrans.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),

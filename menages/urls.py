@@ -5,10 +5,6 @@ from . import fiches, views
 app_name = "menages"
 
 urlpatterns = [
-    path("menages/", views.file_active, name="file_active"),
-    path("menages/export.csv", views.export_file_active, {"format": "csv"}, name="export_csv"),
-    path("menages/export.xlsx", views.export_file_active, {"format": "xlsx"}, name="export_xlsx"),
-    path("menages/<uuid:public_id>/", views.menage, name="menage"),
     path("menages/<uuid:public_id>/dette/", views.relever_dette, name="relever_dette"),
     path("menages/<uuid:public_id>/plan-apurement/", views.plan_apurement, name="plan_apurement"),
     path("orientations/nouvelle/", views.nouvelle_orientation, name="nouvelle_orientation"),

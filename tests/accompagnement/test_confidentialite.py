@@ -138,7 +138,7 @@ def url_detail(accompagnement):
 
 
 def url_menage(accompagnement):
-    return reverse("menages:menage", args=[accompagnement.menage.public_id])
+    return reverse("ecrans:menage", args=[accompagnement.menage.public_id])
 
 
 # --- Chaque rôle, chaque niveau ------------------------------------------------------------

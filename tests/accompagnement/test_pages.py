@@ -1,6 +1,5 @@
 """Les pages de l'accompagnement comme les utilise chaque rôle : noter une intervention, la
-visite sans réponse, le plan d'action, les bilans, la clôture, l'ouverture ; l'accueil et la file
-active des équipes ; et chaque refus."""
+visite sans réponse, le plan d'action, les bilans, la clôture, l'ouverture ; et chaque refus."""
 
 import html
 import re
@@ -8,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,59 +21,19 @@ from accompagnement.enums import (
     TypeIntervention,
 )
 from accompagnement.factories import ObjectifFactory
-from accompagnement.models import Accompagnement, Bilan, Cloture, Intervention, Objectif
+from accompagnement.models import Accompagnement, Cloture, Intervention, Objectif
 from core.enums import Role
-from core.factories import DispositifFactory, MembreFactory, UserFactory
+from core.factories import DispositifFactory, UserFactory
 from menages.enums import OrigineDette, StatutOrientation
-from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.models import DetteLocative
+
+from .situations import Equipe, equipe_avec_interventions, equipe_ouverte, membre
 
 pytestmark = pytest.mark.django_db
 
 
 def texte(reponse):
     return html.unescape(reponse.content.decode())
-
-
-def membre(dispositif, role):
-    return MembreFactory(dispositif=dispositif, role=role).user
-
-
-class Equipe:
-    """Un dispositif, sa coordination et un ménage orienté, accompagné depuis deux mois."""
-
-    def __init__(self, nom="Zorglub", dispositif=None, reference="AUR-4521", **orientation):
-        self.dispositif = dispositif or DispositifFactory()
-        self.coordinateur = membre(self.dispositif, Role.COORDINATEUR)
-        self.ts = membre(self.dispositif, Role.TRAVAILLEUR_SOCIAL)
-        self.autre_ts = membre(self.dispositif, Role.TRAVAILLEUR_SOCIAL)
-        self.infirmier = membre(self.dispositif, Role.INFIRMIER)
-        self.menage = MenageFactory(
-            dispositif=self.dispositif, nom=nom, prenom="Hortense", reference_locataire=reference
-        )
-        self.orientation = OrientationFactory(
-            menage=self.menage, statut=StatutOrientation.A_EXAMINER, **orientation
-        )
-        self.accompagnement = None
-
-    def ouvrir(self, debut=None):
-        self.accompagnement = services.ouvrir_accompagnement(
-            self.coordinateur,
-            self.menage,
-            referent=self.ts,
-            equipe=[self.autre_ts, self.infirmier],
-            date_debut=debut or timezone.localdate() - relativedelta(months=2),
-        )
-        return self.accompagnement
-
-    def url(self, nom):
-        return reverse(f"accompagnement:{nom}", args=[self.accompagnement.public_id])
-
-
-def equipe_ouverte(**kwargs):
-    equipe = Equipe(**kwargs)
-    equipe.ouvrir()
-    return equipe
 
 
 def valeur_du_champ(contenu, nom):
@@ -598,7 +556,7 @@ def test_le_coordinateur_ouvre_un_accompagnement_depuis_la_fiche(client):
     equipe = Equipe()
     client.force_login(equipe.coordinateur)
     url = reverse("accompagnement:ouvrir", args=[equipe.menage.public_id])
-    assert url in texte(client.get(reverse("menages:menage", args=[equipe.menage.public_id])))
+    assert url in texte(client.get(reverse("ecrans:menage", args=[equipe.menage.public_id])))
 
     page = texte(client.get(url))
     assert equipe.ts.get_full_name() in page
@@ -669,7 +627,7 @@ def test_le_ts_de_l_equipe_ne_rouvre_pas_un_accompagnement(client):
     client.force_login(equipe.ts)
     url = reverse("accompagnement:ouvrir", args=[equipe.menage.public_id])
 
-    assert url not in texte(client.get(reverse("menages:menage", args=[equipe.menage.public_id])))
+    assert url not in texte(client.get(reverse("ecrans:menage", args=[equipe.menage.public_id])))
     assert client.get(url).status_code == 403
     reponse = client.post(
         url, {"date_debut": timezone.localdate().isoformat(), "referent": equipe.ts.pk}
@@ -715,7 +673,7 @@ def test_les_pages_d_un_menage_qu_on_ne_voit_pas_sont_introuvables(client, role)
     assert client.get(reverse("accompagnement:bilan", args=[bilan.public_id])).status_code == 404
     suivre = reverse("accompagnement:suivre_objectif", args=[objectif.public_id])
     assert client.post(suivre, {"statut": "atteint", "avancement": "100"}).status_code == 404
-    menage = reverse("menages:menage", args=[equipe.menage.public_id])
+    menage = reverse("ecrans:menage", args=[equipe.menage.public_id])
     assert client.get(menage).status_code == 404
     assert Accompagnement.objects.count() == 1
     assert not Intervention.objects.exists()
@@ -774,209 +732,7 @@ def test_un_bilan_deja_fait_ne_se_reecrit_pas(client):
     assert bilan.synthese == "Première synthèse"
 
 
-# --- Accueil -------------------------------------------------------------------------------
-
-
-def test_le_ts_de_l_equipe_voit_ses_menages_et_le_bilan_en_retard(client):
-    equipe = equipe_ouverte()
-    client.force_login(equipe.ts)
-
-    contenu = texte(client.get(reverse("core:accueil")))
-
-    assert "Mes ménages" in contenu
-    assert "Zorglub Hortense" in contenu
-    assert equipe.url("detail") in contenu
-    assert "référent·e" in contenu
-    diagnostic = equipe.accompagnement.bilans.get(type=TypeBilan.DIAGNOSTIC)
-    assert reverse("accompagnement:bilan", args=[diagnostic.public_id]) in contenu
-    assert f"en retard depuis le {diagnostic.date_prevue:%d/%m/%Y}" in contenu
-    # le bilan à 3 mois tombe dans un mois : pas encore à l'ordre du jour
-    trois_mois = equipe.accompagnement.bilans.get(type=TypeBilan.TROIS_MOIS)
-    assert reverse("accompagnement:bilan", args=[trois_mois.public_id]) not in contenu
-
-
-def test_l_accueil_ne_montre_pas_les_menages_d_une_autre_equipe(client):
-    equipe = equipe_ouverte()
-    client.force_login(membre(equipe.dispositif, Role.TRAVAILLEUR_SOCIAL))
-
-    contenu = texte(client.get(reverse("core:accueil")))
-
-    assert "Mes ménages" not in contenu
-    assert "Zorglub" not in contenu
-    assert "en retard" not in contenu
-
-
-def test_le_coordinateur_voit_les_bilans_en_retard_du_dispositif(client):
-    equipe = equipe_ouverte()
-    autre = Equipe(nom="Voisin", dispositif=equipe.dispositif, reference="AUR-7788")
-    autre.ouvrir()
-    ailleurs = equipe_ouverte(nom="Lointain")
-    client.force_login(equipe.coordinateur)
-
-    contenu = texte(client.get(reverse("core:accueil")))
-
-    assert "Bilans à faire" in contenu
-    assert "Zorglub Hortense" in contenu
-    assert "Voisin Hortense" in contenu
-    assert "Lointain" not in contenu
-    assert contenu.count("en retard depuis le") == 2
-    assert "Mes ménages" not in contenu  # il n'est dans aucune équipe
-    assert ailleurs.accompagnement.public_id.hex not in contenu
-
-
-def test_le_bilan_fait_ne_figure_plus_sur_l_accueil(client):
-    equipe = equipe_ouverte()
-    diagnostic = equipe.accompagnement.bilans.get(type=TypeBilan.DIAGNOSTIC)
-    services.realiser_bilan(
-        equipe.ts,
-        diagnostic,
-        date_realisation=timezone.localdate(),
-        synthese="Fait",
-        decision=DecisionBilan.POURSUITE,
-    )
-    client.force_login(equipe.ts)
-
-    contenu = texte(client.get(reverse("core:accueil")))
-
-    assert "en retard" not in contenu
-    assert reverse("accompagnement:bilan", args=[diagnostic.public_id]) not in contenu
-
-
-@pytest.mark.parametrize("nombre", [2, 6])
-def test_l_accueil_du_ts_fait_un_nombre_fixe_de_requetes(client, django_assert_num_queries, nombre):
-    dispositif = DispositifFactory()
-    coordinateur = membre(dispositif, Role.COORDINATEUR)
-    ts = membre(dispositif, Role.TRAVAILLEUR_SOCIAL)
-    infirmier = membre(dispositif, Role.INFIRMIER)
-    for rang in range(nombre):
-        menage = MenageFactory(dispositif=dispositif, nom=f"Menage{rang}")
-        OrientationFactory(menage=menage)
-        services.ouvrir_accompagnement(
-            coordinateur,
-            menage,
-            referent=ts,
-            equipe=[infirmier],
-            date_debut=timezone.localdate() - relativedelta(months=4),
-        )
-    client.force_login(ts)
-    # session, utilisateur, adhésions, dispositifs + budget, effectifs, bilans à faire,
-    # mes accompagnements
-    with django_assert_num_queries(7):
-        reponse = client.get(reverse("core:accueil"))
-    contenu = texte(reponse)
-    assert contenu.count("en retard depuis le") == 2 * nombre  # diagnostic et 3 mois
-    assert all(f"Menage{rang}" in contenu for rang in range(nombre))
-
-
-# --- File active ---------------------------------------------------------------------------
-
-
-def noms_affiches(reponse):
-    contenu = reponse.content.decode()
-    return [nom.strip() for nom in re.findall(r'class="fw-semibold">([^<]*)</a>', contenu)]
-
-
-def test_le_ts_voit_dans_la_file_active_exactement_les_menages_de_ses_equipes(client):
-    equipe = equipe_ouverte(nom="Zorglub")
-    autre = Equipe(nom="Voisin", dispositif=equipe.dispositif, reference="AUR-7788")
-    autre.ouvrir()
-    OrientationFactory(menage=MenageFactory(dispositif=equipe.dispositif, nom="Attente"))
-    OrientationFactory(menage=MenageFactory(nom="Lointain"))
-    client.force_login(equipe.ts)
-
-    reponse = client.get(reverse("menages:file_active"))
-
-    assert reponse.status_code == 200
-    assert noms_affiches(reponse) == ["Zorglub Hortense"]
-    client.force_login(autre.ts)
-    assert noms_affiches(client.get(reverse("menages:file_active"))) == ["Voisin Hortense"]
-
-
-def test_l_infirmier_de_l_equipe_voit_le_menage_sans_dette_ni_procedure(client):
-    equipe = equipe_ouverte(avec_dette=True)
-    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
-    client.force_login(equipe.infirmier)
-
-    reponse = client.get(reverse("menages:file_active"))
-
-    contenu = texte(reponse)
-    assert noms_affiches(reponse) == ["Zorglub Hortense"]
-    assert "Assignation" not in contenu
-    assert "2\xa0450" not in contenu
-    fiche = texte(client.get(reverse("menages:menage", args=[equipe.menage.public_id])))
-    assert "Zorglub Hortense" in fiche
-    assert "2\xa0450" not in fiche
-    assert "Assignation" not in fiche
-
-
-def test_le_coordinateur_voit_dette_et_procedure_dans_la_file_active(client):
-    equipe = equipe_ouverte(avec_dette=True)
-    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
-    client.force_login(equipe.coordinateur)
-
-    contenu = texte(client.get(reverse("menages:file_active")))
-
-    assert "Zorglub Hortense" in contenu
-    assert "Assignation" in contenu
-    assert "2\xa0450\xa0€" in contenu
-
-
-def test_le_ts_de_l_equipe_voit_dette_et_procedure_dans_la_file_active(client):
-    equipe = equipe_ouverte(avec_dette=True)
-    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
-    client.force_login(equipe.ts)
-
-    contenu = texte(client.get(reverse("menages:file_active")))
-
-    assert "Assignation" in contenu
-    assert "2\xa0450\xa0€" in contenu
-
-
-def test_bilan_realise_par_la_page_puis_visible_de_la_coordination(client):
-    equipe = equipe_ouverte()
-    bilan = equipe.accompagnement.bilans.get(type=TypeBilan.DIAGNOSTIC)
-    client.force_login(equipe.ts)
-    client.post(
-        reverse("accompagnement:bilan", args=[bilan.public_id]),
-        {
-            "date_realisation": timezone.localdate().isoformat(),
-            "synthese": "Synthèse partagée avec la coordination.",
-            "decision": DecisionBilan.POURSUITE,
-        },
-    )
-    client.force_login(equipe.coordinateur)
-
-    fiche = texte(client.get(reverse("menages:menage", args=[equipe.menage.public_id])))
-
-    assert "Synthèse partagée avec la coordination." in fiche
-    assert Bilan.objects.get(pk=bilan.pk).auteur == equipe.ts
-
-
 # --- Nombre de requêtes des pages de suivi --------------------------------------------------
-
-
-def equipe_avec_interventions(nombre):
-    equipe = equipe_ouverte(avec_dette=True)
-    for rang in range(nombre):
-        objectif = ObjectifFactory(accompagnement=equipe.accompagnement)
-        services.enregistrer_intervention(
-            equipe.infirmier,
-            equipe.accompagnement,
-            type=TypeIntervention.VISITE_DOMICILE,
-            note=f"Note soignants {rang}",
-            confidentialite=Confidentialite.SOIGNANTS,
-            destinations=["cmp"],
-            objectifs=[objectif],
-        )
-        services.enregistrer_intervention(
-            equipe.ts,
-            equipe.accompagnement,
-            type=TypeIntervention.ENTRETIEN_BUREAU,
-            note=f"Note équipe {rang}",
-            participants=[equipe.infirmier],
-            destinations=["fsl"],
-        )
-    return equipe
 
 
 @pytest.mark.parametrize("nombre", [2, 8])
@@ -990,22 +746,6 @@ def test_la_page_de_l_accompagnement_fait_un_nombre_fixe_de_requetes(
     # journal des notes soignants, équipe (droit d'écrire), bilans, objectifs
     with django_assert_num_queries(14):
         reponse = client.get(equipe.url("detail"))
-    contenu = texte(reponse)
-    assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre
-
-
-@pytest.mark.parametrize("nombre", [2, 8])
-def test_la_fiche_du_menage_et_sa_chronologie_font_un_nombre_fixe_de_requetes(
-    client, django_assert_num_queries, nombre
-):
-    equipe = equipe_avec_interventions(nombre)
-    client.force_login(equipe.infirmier)
-    # session, utilisateur, adhésions, ménage, personnes, ressources, logements, orientations,
-    # problématiques, accompagnements, équipes, professions (opposition), interventions,
-    # orientations vers les partenaires, journal des notes soignants, bilans, décisions de
-    # comité, accompagnements
-    with django_assert_num_queries(18):
-        reponse = client.get(reverse("menages:menage", args=[equipe.menage.public_id]))
     contenu = texte(reponse)
     assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre
 

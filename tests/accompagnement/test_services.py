@@ -823,7 +823,7 @@ def test_rouvrir_apres_la_cloture_cree_un_nouvel_episode_et_garde_l_ancien_lisib
 
     client.force_login(equipe.coordinateur)
     fiche = html.unescape(
-        client.get(reverse("menages:menage", args=[equipe.menage.public_id])).content.decode()
+        client.get(reverse("ecrans:menage", args=[equipe.menage.public_id])).content.decode()
     )
     assert reverse("accompagnement:detail", args=[ancien.public_id]) in fiche
     assert reverse("accompagnement:detail", args=[nouveau.public_id]) in fiche
@@ -852,7 +852,7 @@ def test_un_menage_clos_peut_etre_rouvert_depuis_sa_fiche(client):
     client.force_login(equipe.coordinateur)
 
     fiche = html.unescape(
-        client.get(reverse("menages:menage", args=[equipe.menage.public_id])).content.decode()
+        client.get(reverse("ecrans:menage", args=[equipe.menage.public_id])).content.decode()
     )
 
     assert "Rouvrir un accompagnement" in fiche

@@ -120,8 +120,8 @@ def test_le_cotech_de_la_demo_ouvre_la_seance_du_mois_et_ses_menages(demo, clien
 
     assert client.get(reverse("comites:accueil")).status_code == 200
     assert client.get(reverse("comites:seance", args=[seance.public_id])).status_code == 200
-    assert client.get(reverse("menages:menage", args=[point.menage.public_id])).status_code == 200
+    assert client.get(reverse("ecrans:menage", args=[point.menage.public_id])).status_code == 200
 
     client.force_login(User.objects.get(email="copil.cantal@demo.test"))
     assert client.get(reverse("comites:seance", args=[seance.public_id])).status_code == 404
-    assert client.get(reverse("menages:menage", args=[point.menage.public_id])).status_code == 404
+    assert client.get(reverse("ecrans:menage", args=[point.menage.public_id])).status_code == 404

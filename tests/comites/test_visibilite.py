@@ -87,7 +87,7 @@ class Situation:
         return self.suivis[nom].menage
 
     def url_menage(self, nom):
-        return reverse("menages:menage", args=[self.menage(nom).public_id])
+        return reverse("ecrans:menage", args=[self.menage(nom).public_id])
 
     def url_accompagnement(self, nom):
         return reverse("accompagnement:detail", args=[self.suivis[nom].public_id])
@@ -100,7 +100,7 @@ def test_le_cotech_voit_dans_la_file_active_les_seuls_menages_de_ses_ordres_du_j
     situation = Situation()
     client.force_login(situation.programme.cotech)
 
-    reponse = client.get(reverse("menages:file_active"))
+    reponse = client.get(reverse("ecrans:file_active"))
 
     assert reponse.status_code == 200
     contenu = texte(reponse)
@@ -128,7 +128,7 @@ def test_un_cotech_d_un_autre_comite_ne_voit_pas_les_menages_de_ce_comite(client
 
     assert client.get(situation.url_menage("Zorglub")).status_code == 404
     assert client.get(situation.url_menage("Vandamme")).status_code == 200
-    contenu = texte(client.get(reverse("menages:file_active")))
+    contenu = texte(client.get(reverse("ecrans:file_active")))
     assert "Vandamme" in contenu
     assert "Zorglub" not in contenu
 
@@ -137,7 +137,7 @@ def test_un_cotech_qui_ne_siege_nulle_part_ne_voit_aucun_menage(client):
     situation = Situation()
     client.force_login(membre(situation.programme.dispositif, Role.MEMBRE_COTECH))
 
-    contenu = texte(client.get(reverse("menages:file_active")))
+    contenu = texte(client.get(reverse("ecrans:file_active")))
     for nom in ("Zorglub", "Vandamme", "Quichotte"):
         assert nom not in contenu
         assert client.get(situation.url_menage(nom)).status_code == 404
@@ -197,7 +197,7 @@ def test_le_copil_ne_voit_aucun_menage(client):
     situation = Situation()
     client.force_login(situation.programme.copil)
 
-    assert client.get(reverse("menages:file_active")).status_code == 403
+    assert client.get(reverse("ecrans:file_active")).status_code == 403
     for nom in ("Zorglub", "Vandamme", "Quichotte"):
         assert client.get(situation.url_menage(nom)).status_code == 404
         assert client.get(situation.url_accompagnement(nom)).status_code == 404
@@ -221,7 +221,7 @@ def test_le_copil_inscrit_par_erreur_au_cotech_ne_voit_toujours_aucun_menage(cli
     contenu = texte(client.get(reverse("comites:seance", args=[situation.seance.public_id])))
     assert "Zorglub" not in contenu
     assert client.get(situation.url_menage("Zorglub")).status_code == 404
-    assert client.get(reverse("menages:file_active")).status_code == 403
+    assert client.get(reverse("ecrans:file_active")).status_code == 403
 
 
 def test_la_seance_du_copil_ne_nomme_aucun_menage(client):
@@ -264,7 +264,7 @@ def test_l_administrateur_technique_ne_voit_rien(client):
     situation = Situation()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    assert client.get(reverse("menages:file_active")).status_code == 403
+    assert client.get(reverse("ecrans:file_active")).status_code == 403
     assert client.get(reverse("comites:accueil")).status_code == 403
     assert client.get(reverse("comites:seance", args=[situation.seance.public_id])).status_code == (
         404

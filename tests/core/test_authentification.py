@@ -20,7 +20,7 @@ def test_connexion_par_adresse_sans_tenir_compte_de_la_casse(client):
         reverse("login"), {"username": "TS.Cantal@demo.test", "password": MOT_DE_PASSE}
     )
     assert reponse.status_code == 302
-    assert reponse.url == reverse("core:accueil")
+    assert reponse.url == reverse("ecrans:accueil")
     assert client.session["_auth_user_id"] == str(user.pk)
     assert JournalAudit.objects.filter(user=user, action="connexion").count() == 1
 
@@ -52,7 +52,7 @@ def test_deconnexion(client):
     client.force_login(UserFactory())
     reponse = client.post(reverse("logout"))
     assert reponse.status_code == 302
-    assert client.get(reverse("core:accueil")).status_code == 302
+    assert client.get(reverse("ecrans:accueil")).status_code == 302
 
 
 def test_changement_de_mot_de_passe(client):

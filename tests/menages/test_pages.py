@@ -1,4 +1,4 @@
-"""Les pages des ménages comme les utilise chaque rôle : fiche du ménage, fiche d'orientation,
+"""Les pages des ménages comme les utilise chaque rôle : fiche d'orientation,
 suivi de l'agent bailleur, statut, dette, import, navigation ; et chaque refus."""
 
 import csv
@@ -31,11 +31,8 @@ from menages.enums import (
     StatutOrientation,
 )
 from menages.factories import (
-    DetteLocativeFactory,
-    LogementFactory,
     MenageFactory,
     OrientationFactory,
-    RessourceFactory,
 )
 from menages.models import (
     DetteLocative,
@@ -45,6 +42,8 @@ from menages.models import (
     ProblematiqueOrientation,
     Ressource,
 )
+
+from .situations import menage_complet
 
 pytestmark = pytest.mark.django_db
 
@@ -60,178 +59,8 @@ def texte(reponse):
     return html.unescape(reponse.content.decode())
 
 
-def menage_complet(dispositif, orientee_par=None):
-    """Un ménage tel qu'une fiche le laisse : logement, ressources, orientation, dettes."""
-    territoire = TerritoireFactory(dispositif=dispositif, nom="Bassin d'Aurillac")
-    menage = MenageFactory(
-        dispositif=dispositif,
-        nom="Martin",
-        prenom="Hélène",
-        reference_locataire="AUR-4521",
-        telephone="06 12 34 56 78",
-        nb_adultes=1,
-        nb_enfants=2,
-    )
-    RessourceFactory(menage=menage, montant_mensuel=Decimal("1000.00"))
-    LogementFactory(
-        menage=menage,
-        adresse="3 rue des Lilas",
-        code_postal="15000",
-        commune="Aurillac",
-        territoire=territoire,
-        loyer=Decimal("420"),
-        charges=Decimal("80"),
-        apl=Decimal("250"),
-    )
-    OrientationFactory(
-        menage=menage,
-        avec_dette=True,
-        orientee_par=orientee_par,
-        description="Courriers sans réponse depuis janvier.",
-        problematiques=[Problematique.IMPAYES, Problematique.TROUBLES_VOISINAGE],
-    )
-    DetteLocativeFactory(
-        menage=menage,
-        date=date(2026, 3, 2),
-        montant=Decimal("2450.00"),
-        origine=OrigineDette.ORIENTATION,
-    )
-    DetteLocativeFactory(menage=menage, date=date(2026, 6, 15), montant=Decimal("1830.50"))
-    return menage
-
-
 def url_menage(menage):
-    return reverse("menages:menage", args=[menage.public_id])
-
-
-# --- La fiche du ménage ----------------------------------------------------------------------
-
-
-def test_le_coordinateur_voit_identite_logement_orientations_et_dette(client):
-    dispositif = connecte(client, Role.COORDINATEUR).dispositif
-    menage = menage_complet(dispositif)
-
-    reponse = client.get(url_menage(menage))
-
-    assert reponse.status_code == 200
-    contenu = texte(reponse)
-    # identité
-    assert "Martin Hélène" in contenu
-    assert "locataire n° AUR-4521" in contenu
-    assert "06 12 34 56 78" in contenu
-    assert "1 adulte, 2 enfants" in contenu
-    assert "RSA : 1\xa0000,00\xa0€" in contenu
-    # logement et taux d'effort : (420 + 80 − 250) / 1000
-    assert "3 rue des Lilas" in contenu
-    assert "15000 Aurillac" in contenu
-    assert "Bassin d'Aurillac" in contenu
-    assert "= <strong>250,00\xa0€</strong>" in contenu
-    assert re.search(r'id="taux-effort">25,0\xa0%<', contenu)
-    # orientation et problématiques
-    assert "02/03/2026" in contenu
-    assert "Maintien dans le logement" in contenu
-    assert "Bailleur : recouvrement" in contenu
-    assert "impayés" in contenu
-    assert "troubles du voisinage" in contenu
-    assert "Courriers sans réponse depuis janvier." in contenu
-    assert "Dette à l'orientation : 2\xa0450,00\xa0€ · procédure : Assignation" in contenu
-    # historique de la dette
-    assert "Dette locative" in contenu
-    assert "1\xa0830,50\xa0€" in contenu
-    assert "15/06/2026" in contenu
-    assert "Relevé du bailleur" in contenu
-    # la coordination fait avancer l'orientation et relève la dette
-    assert reverse("menages:changer_statut", args=[menage.orientations.get().public_id]) in contenu
-    assert reverse("menages:relever_dette", args=[menage.public_id]) in contenu
-
-
-def test_taux_d_effort_sans_ressources_connues(client):
-    dispositif = connecte(client, Role.COORDINATEUR).dispositif
-    menage = MenageFactory(dispositif=dispositif)
-    LogementFactory(menage=menage)
-
-    contenu = texte(client.get(url_menage(menage)))
-
-    assert "ressources ou loyer inconnus" in contenu
-
-
-def test_le_coordinateur_d_un_autre_dispositif_ne_trouve_pas_le_menage(client):
-    menage = menage_complet(DispositifFactory())
-    connecte(client, Role.COORDINATEUR)
-    assert client.get(url_menage(menage)).status_code == 404
-
-
-def test_l_agent_qui_a_oriente_voit_le_menage_et_sa_dette(client):
-    agent = connecte(client, Role.AGENT_BAILLEUR)
-    menage = menage_complet(agent.dispositif, orientee_par=agent.user)
-
-    reponse = client.get(url_menage(menage))
-
-    assert reponse.status_code == 200
-    contenu = texte(reponse)
-    assert "Martin Hélène" in contenu
-    assert "3 rue des Lilas" in contenu
-    assert "troubles du voisinage" in contenu
-    assert "1\xa0830,50\xa0€" in contenu
-    assert "Dette à l'orientation : 2\xa0450,00\xa0€" in contenu
-    # L'agent voit le statut, mais seule la coordination le fait avancer.
-    assert "Reçue" in contenu
-    assert "Changer le statut" not in contenu
-
-
-def test_l_agent_ne_voit_que_ses_propres_orientations_du_menage(client):
-    agent = connecte(client, Role.AGENT_BAILLEUR)
-    menage = menage_complet(agent.dispositif, orientee_par=agent.user)
-    collegue = MembreFactory(dispositif=agent.dispositif, role=Role.AGENT_BAILLEUR)
-    OrientationFactory(
-        menage=menage,
-        orientee_par=collegue.user,
-        date_orientation=date(2025, 9, 1),
-        description="Signalement du collègue.",
-    )
-
-    contenu = texte(client.get(url_menage(menage)))
-
-    assert "Courriers sans réponse depuis janvier." in contenu
-    assert "Signalement du collègue." not in contenu
-
-
-def test_l_agent_du_meme_dispositif_qui_n_a_pas_oriente_ne_trouve_pas_le_menage(client):
-    orienteur = MembreFactory(role=Role.AGENT_BAILLEUR)
-    menage = menage_complet(orienteur.dispositif, orientee_par=orienteur.user)
-    connecte(client, Role.AGENT_BAILLEUR, dispositif=orienteur.dispositif)
-    assert client.get(url_menage(menage)).status_code == 404
-
-
-@pytest.mark.parametrize(
-    "role",
-    [
-        Role.MEMBRE_COPIL,
-        Role.TRAVAILLEUR_SOCIAL,
-        Role.INFIRMIER,
-        Role.PSYCHOLOGUE,
-        Role.MEMBRE_COTECH,
-    ],
-)
-def test_les_autres_roles_ne_trouvent_pas_le_menage(client, role):
-    """COPIL jamais ; équipe et COTECH tant que le ménage n'est ni dans leur équipe ni à l'ordre
-    du jour (ces modèles arrivent plus tard)."""
-    membre = connecte(client, role)
-    menage = menage_complet(membre.dispositif)
-    assert client.get(url_menage(menage)).status_code == 404
-
-
-def test_l_admin_technique_ne_trouve_pas_le_menage(client):
-    menage = menage_complet(DispositifFactory())
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert client.get(url_menage(menage)).status_code == 404
-
-
-def test_la_fiche_du_menage_demande_une_connexion(client):
-    menage = menage_complet(DispositifFactory())
-    reponse = client.get(url_menage(menage))
-    assert reponse.status_code == 302
-    assert reponse.url.startswith(reverse("login"))
+    return reverse("ecrans:menage", args=[menage.public_id])
 
 
 # --- La fiche d'orientation ------------------------------------------------------------------
@@ -1031,7 +860,7 @@ def test_importer_dans_un_dispositif_dont_on_n_est_pas_membre_est_introuvable(cl
 
 
 def menu(client):
-    contenu = texte(client.get(reverse("core:accueil")))
+    contenu = texte(client.get(reverse("ecrans:accueil")))
     barre = re.search(r'<ul class="navbar-nav me-auto">(.*?)</ul>', contenu, re.S).group(1)
     return [" ".join(lien.split()) for lien in re.findall(r"</i>([^<]+)</a>", barre)]
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from core.enums import Parcours, Role
 from core.factories import CommuneFactory, DispositifFactory, MembreFactory, UserFactory
-from menages import exports, selectors, services
+from ecrans import selectors as selectors_ecrans
+from menages import selectors, services
 from menages.enums import (
     OrigineDette,
     Problematique,
@@ -24,7 +25,6 @@ from menages.enums import (
 )
 from menages.factories import (
     DetteLocativeFactory,
-    LogementFactory,
     MenageFactory,
     OrientationFactory,
 )
@@ -361,7 +361,7 @@ def test_l_agent_voit_les_menages_qu_il_a_orientes_et_aucun_autre():
 
     assert list(selectors.menages_visibles(agent.user)) == [oriente.menage]
     assert list(selectors.orientations_visibles(agent.user)) == [oriente]
-    assert list(selectors.file_active(agent.user)) == []
+    assert list(selectors_ecrans.file_active(agent.user)) == []
 
 
 def test_un_menage_oriente_deux_fois_par_l_agent_n_apparait_qu_une_fois():
@@ -377,57 +377,8 @@ def test_un_menage_oriente_deux_fois_par_l_agent_n_apparait_qu_une_fois():
 def test_une_adhesion_inactive_ne_donne_plus_rien():
     coordinateur = membre(Role.COORDINATEUR, actif=False)
     OrientationFactory(menage__dispositif=coordinateur.dispositif)
-    assert list(selectors.file_active(coordinateur.user)) == []
+    assert list(selectors_ecrans.file_active(coordinateur.user)) == []
     assert list(selectors.menages_visibles(coordinateur.user)) == []
-
-
-def test_la_file_active_porte_la_derniere_orientation_et_la_derniere_dette():
-    coordinateur = membre(Role.COORDINATEUR)
-    menage = MenageFactory(dispositif=coordinateur.dispositif)
-    LogementFactory(menage=menage, commune="Aurillac")
-    OrientationFactory(menage=menage, date_orientation=date(2025, 1, 6), statut=S.REFUSEE)
-    OrientationFactory(
-        menage=menage,
-        date_orientation=date(2026, 3, 2),
-        parcours=Parcours.MAINTIEN,
-        avec_dette=True,
-    )
-    DetteLocativeFactory(menage=menage, date=date(2026, 3, 2), montant=Decimal("2450"))
-    DetteLocativeFactory(menage=menage, date=date(2026, 6, 1), montant=Decimal("1900"))
-
-    [ligne] = selectors.file_active(coordinateur.user)
-
-    assert ligne.date_orientation == date(2026, 3, 2)
-    assert ligne.statut == S.RECUE
-    assert ligne.stade_procedure == StadeProcedure.ASSIGNATION
-    assert ligne.commune == "Aurillac"
-    assert ligne.dette == Decimal("1900")
-
-
-def test_la_dette_et_la_procedure_sont_effacees_pour_qui_ne_les_voit_pas():
-    """Une ligne venue d'un dispositif où la personne est infirmière perd sa dette."""
-    coordinateur = membre(Role.COORDINATEUR)
-    infirmiere = membre(Role.INFIRMIER, dispositif=coordinateur.dispositif)
-    menage = MenageFactory(dispositif=coordinateur.dispositif)
-    OrientationFactory(menage=menage, avec_dette=True)
-    DetteLocativeFactory(menage=menage)
-
-    lignes = list(selectors.file_active(coordinateur.user))
-    vues_par_la_coordination = selectors.preparer_lignes(coordinateur.user, lignes)
-    assert vues_par_la_coordination[0].dette == Decimal("1200")
-
-    lignes = list(selectors.file_active(coordinateur.user))
-    vues_par_l_infirmiere = selectors.avec_problematiques(
-        selectors.preparer_lignes(infirmiere.user, lignes)
-    )
-    [ligne] = vues_par_l_infirmiere
-    assert ligne.dette_visible is False
-    assert ligne.dette is None
-    assert ligne.stade_procedure is None
-    entetes, [cellules] = exports.file_active(vues_par_l_infirmiere)
-    export = dict(zip(entetes, cellules, strict=True))
-    assert export["Dette locative (€)"] is None
-    assert export["Procédure d'expulsion"] == ""
 
 
 def test_peut_voir_dette_par_role():

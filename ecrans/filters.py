@@ -1,0 +1,127 @@
+"""Filtres, recherche et tri de la file active."""
+
+import django_filters
+from django.db.models import Q
+
+from accompagnement.models import Accompagnement
+from core import permissions
+from core.enums import Parcours
+from core.models import Territoire, User
+from core.permissions import Donnee
+from menages.enums import Problematique, StadeProcedure, StatutOrientation
+
+from . import selectors
+
+ECHEANCES = [
+    ("a_examiner", "Orientation à examiner"),
+    ("en_retard", "Examen en retard (plus de 30 jours)"),
+    ("bilan_a_venir", "Bilan à faire sous 15 jours"),
+    ("bilan_en_retard", "Bilan en retard"),
+]
+
+
+class FiltresFileActive(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="rechercher", label="Nom ou référence locataire")
+    dispositif = django_filters.ModelChoiceFilter(
+        queryset=None, field_name="dispositif", label="Dispositif", empty_label="Tous"
+    )
+    territoire = django_filters.ModelChoiceFilter(
+        queryset=None, method="filtrer_territoire", label="Territoire", empty_label="Tous"
+    )
+    referent = django_filters.ModelChoiceFilter(
+        queryset=None, method="filtrer_referent", label="Référent·e", empty_label="Tous"
+    )
+    parcours = django_filters.ChoiceFilter(
+        choices=Parcours.choices, field_name="parcours", label="Parcours", empty_label="Tous"
+    )
+    statut = django_filters.ChoiceFilter(
+        choices=StatutOrientation.choices,
+        field_name="statut",
+        label="Statut de l'orientation",
+        empty_label="Tous",
+    )
+    problematique = django_filters.ChoiceFilter(
+        choices=Problematique.choices,
+        method="filtrer_problematique",
+        label="Problématique",
+        empty_label="Toutes",
+    )
+    procedure = django_filters.ChoiceFilter(
+        choices=StadeProcedure.choices,
+        method="filtrer_procedure",
+        label="Procédure d'expulsion",
+        empty_label="Toutes",
+    )
+    echeance = django_filters.ChoiceFilter(
+        choices=ECHEANCES, method="filtrer_echeance", label="Échéance", empty_label="Toutes"
+    )
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        empty_label="Nom",
+        fields=[
+            ("nom", "nom"),
+            ("date_orientation", "date"),
+            ("statut", "statut"),
+            ("territoire_nom", "territoire"),
+            ("dette", "dette"),
+        ],
+        field_labels={
+            "nom": "Nom",
+            "date": "Date d'orientation",
+            "statut": "Statut",
+            "territoire": "Territoire",
+            "dette": "Dette",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        dispositifs = permissions.dispositifs_ou(user, Donnee.IDENTITE)
+        self.filters["dispositif"].queryset = dispositifs
+        self.filters["territoire"].queryset = Territoire.objects.filter(
+            dispositif__in=dispositifs
+        ).select_related("dispositif")
+        self.filters["referent"].queryset = User.objects.filter(
+            pk__in=Accompagnement.objects.filter(dispositif__in=dispositifs).values("referent_id")
+        ).order_by("last_name", "first_name")
+        self.filters["referent"].field.label_from_instance = lambda user: user.get_full_name()
+        if dispositifs.count() < 2:
+            del self.filters["dispositif"]
+        self.dispositifs_dette = permissions.dispositifs_ou(user, Donnee.DETTE)
+        if not self.dispositifs_dette.exists():
+            # Qui ne voit pas la procédure ne peut pas non plus filtrer ni trier dessus.
+            del self.filters["procedure"]
+            self.filters["tri"].param_map.pop("dette", None)
+            self.filters["tri"].extra["choices"] = [
+                choix for choix in self.filters["tri"].extra["choices"] if "dette" not in choix[0]
+            ]
+
+        for nom, champ in self.form.fields.items():
+            classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
+            champ.widget.attrs["class"] = classe
+
+    def rechercher(self, queryset, name, value):
+        mots = value.split()
+        for mot in mots:
+            queryset = queryset.filter(
+                Q(nom__icontains=mot)
+                | Q(prenom__icontains=mot)
+                | Q(reference_locataire__icontains=mot)
+            )
+        return queryset
+
+    def filtrer_territoire(self, queryset, name, value):
+        return queryset.filter(territoire_id=value.pk)
+
+    def filtrer_referent(self, queryset, name, value):
+        return selectors.filtrer_par_referent(queryset, value)
+
+    def filtrer_problematique(self, queryset, name, value):
+        return selectors.filtrer_par_problematique(queryset, value)
+
+    def filtrer_procedure(self, queryset, name, value):
+        return queryset.filter(stade_procedure=value, dispositif__in=self.dispositifs_dette)
+
+    def filtrer_echeance(self, queryset, name, value):
+        return selectors.filtrer_echeances(queryset, value)

@@ -1,0 +1,231 @@
+"""Lectures des écrans qui croisent les parties du suivi : la file active et la chronologie.
+
+Chaque morceau vient de l'app qui en a la règle (ménages, accompagnement, comités), toujours au
+travers de `core.permissions` ; ici on l'assemble pour une page.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accompagnement import expressions as accompagnement
+from accompagnement import selectors as selectors_accompagnement
+from comites import selectors as selectors_comites
+from core import permissions
+from core.permissions import Chemins, Donnee
+from menages.enums import STATUTS_EN_COURS_D_EXAMEN
+from menages.models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
+from menages.selectors import ORDRE_DU_JOUR
+
+# --- La file active -------------------------------------------------------------------------
+
+# La file active est la liste de travail des équipes et des comités : l'agent du bailleur suit
+# ses propres orientations ailleurs (« Mes orientations »).
+CHEMINS_FILE_ACTIVE = Chemins(
+    dispositif="dispositif",
+    equipe="accompagnements__equipe__user",
+    ordre_du_jour=ORDRE_DU_JOUR,
+)
+
+DELAI_EXAMEN = timedelta(days=30)
+
+
+def _derniere_orientation(champ):
+    return Subquery(
+        Orientation.objects.filter(menage=OuterRef("pk"))
+        .order_by("-date_orientation", "-cree_le")
+        .values(champ)[:1]
+    )
+
+
+def _logement_actuel(champ):
+    return Subquery(Logement.objects.filter(menage=OuterRef("pk"), actuel=True).values(champ)[:1])
+
+
+def file_active(user):
+    """Les ménages de la file active que la personne peut voir, avec leur situation du jour.
+
+    Chaque ligne porte sa dernière orientation (date, parcours, statut, procédure), son
+    territoire et sa dernière dette connue. Le nombre de requêtes ne dépend pas du nombre de
+    ménages.
+    """
+    menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_FILE_ACTIVE)
+    return menages.select_related("dispositif").annotate(
+        date_orientation=_derniere_orientation("date_orientation"),
+        parcours=_derniere_orientation("parcours"),
+        statut=_derniere_orientation("statut"),
+        stade_procedure=_derniere_orientation("stade_procedure"),
+        territoire_id=_logement_actuel("territoire_id"),
+        territoire_nom=_logement_actuel("territoire__nom"),
+        commune=_logement_actuel("commune"),
+        dette=Subquery(
+            DetteLocative.objects.filter(menage=OuterRef("pk"))
+            .order_by("-date", "-pk")
+            .values("montant")[:1]
+        ),
+    )
+
+
+def filtrer_par_problematique(menages, code):
+    problematiques = ProblematiqueOrientation.objects.filter(
+        orientation__menage=OuterRef("pk"), code=code
+    )
+    return menages.filter(Exists(problematiques))
+
+
+def filtrer_par_referent(menages, referent):
+    """Les ménages dont un accompagnement ouvert a ce ou cette référent·e."""
+    return menages.filter(accompagnement.suivi_par(referent))
+
+
+def filtrer_echeances(menages, echeance):
+    """Ce qui est dû ou en retard.
+
+    - « à examiner » : la dernière orientation attend l'examen du comité ; « en retard » : depuis
+      plus de 30 jours ;
+    - « bilan à venir » : un bilan non fait prévu d'ici 15 jours ; « bilan en retard » : un
+      bilan non fait dont la date est passée (accompagnements ouverts ou en suivi post-clôture).
+    """
+    en_examen = Q(statut__in=STATUTS_EN_COURS_D_EXAMEN)
+    if echeance == "a_examiner":
+        return menages.filter(en_examen)
+    if echeance == "en_retard":
+        return menages.filter(en_examen, date_orientation__lt=timezone.localdate() - DELAI_EXAMEN)
+    if echeance == "bilan_a_venir":
+        return menages.filter(accompagnement.bilan_a_venir(jours=15))
+    if echeance == "bilan_en_retard":
+        return menages.filter(accompagnement.bilan_en_retard())
+    return menages
+
+
+def preparer_lignes(user, menages):
+    """Efface de chaque ligne ce que la personne ne peut pas voir dans son dispositif.
+
+    Un champ masqué vaut None : le gabarit ne peut pas le montrer par erreur.
+    """
+    dette_par_dispositif = {}
+    for menage in menages:
+        if menage.dispositif_id not in dette_par_dispositif:
+            dette_par_dispositif[menage.dispositif_id] = permissions.peut_voir(
+                user, Donnee.DETTE, menage.dispositif_id
+            )
+        menage.dette_visible = dette_par_dispositif[menage.dispositif_id]
+        if not menage.dette_visible:
+            menage.dette = None
+            menage.stade_procedure = None
+    return menages
+
+
+def avec_problematiques(menages):
+    """Ajoute à chaque ménage les problématiques de ses orientations (une requête)."""
+    ids = [menage.pk for menage in menages]
+    codes = {}
+    for menage_id, code in ProblematiqueOrientation.objects.filter(
+        orientation__menage_id__in=ids
+    ).values_list("orientation__menage_id", "code"):
+        codes.setdefault(menage_id, set()).add(code)
+    for menage in menages:
+        menage.codes_problematiques = sorted(codes.get(menage.pk, ()))
+    return menages
+
+
+# --- La chronologie du ménage ---------------------------------------------------------------
+
+
+@dataclass
+class Evenement:
+    """Un élément de la chronologie d'un ménage."""
+
+    date: date
+    moment: datetime
+    nature: str
+    titre: str
+    detail: str = ""
+    objet: object = None
+
+
+def _moment(jour):
+    return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
+
+
+def chronologie(user, menage, *, orientations, dettes):
+    """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
+
+    `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
+    interventions, bilans, décisions de comité et clôtures viennent des sélecteurs de leur app,
+    filtrés pour la personne. Les notes « soignants » montrées se journalisent par
+    `accompagnement.services.journaliser_lectures`.
+    """
+    evenements = [
+        Evenement(
+            o.date_orientation,
+            _moment(o.date_orientation),
+            "orientation",
+            f"Orientation ({o.get_parcours_display().lower()}) : {o.get_statut_display().lower()}",
+            o.get_source_display(),
+            o,
+        )
+        for o in orientations
+    ]
+    evenements += [
+        Evenement(d.date, _moment(d.date), "dette", "Dette locative", "", d) for d in dettes or []
+    ]
+    evenements += [
+        Evenement(
+            timezone.localtime(i.date_heure).date(),
+            i.date_heure,
+            "intervention",
+            i.get_type_display(),
+            i.note,
+            i,
+        )
+        for i in selectors_accompagnement.interventions_du_menage(user, menage)
+    ]
+    evenements += [
+        Evenement(
+            b.date_realisation,
+            _moment(b.date_realisation),
+            "bilan",
+            b.get_type_display(),
+            b.synthese,
+            b,
+        )
+        for b in selectors_accompagnement.bilans_faits_du_menage(user, menage)
+    ]
+    evenements += [
+        Evenement(
+            timezone.localtime(d.seance.date).date(),
+            d.seance.date,
+            "decision",
+            d.get_type_display(),
+            d.motifs,
+            d,
+        )
+        for d in selectors_comites.decisions_du_menage(user, menage)
+    ]
+    for episode in selectors_accompagnement.episodes_du_menage(user, menage):
+        evenements.append(
+            Evenement(
+                episode.date_debut,
+                _moment(episode.date_debut),
+                "accompagnement",
+                "Début de l'accompagnement",
+                "",
+                episode,
+            )
+        )
+        cloture = getattr(episode, "cloture", None)
+        if cloture is not None:
+            evenements.append(
+                Evenement(
+                    cloture.date,
+                    _moment(cloture.date),
+                    "cloture",
+                    "Clôture : " + cloture.get_motif_display().lower(),
+                    cloture.commentaire,
+                    cloture,
+                )
+            )
+    return sorted(evenements, key=lambda e: e.moment, reverse=True)

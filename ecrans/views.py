@@ -1,0 +1,145 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from accompagnement import selectors as selectors_accompagnement
+from accompagnement.services import journaliser_lectures
+from core import permissions
+from core import selectors as selectors_core
+from core.exports import nom_horodate, reponse_csv, reponse_xlsx
+from core.models import JournalAudit
+from core.permissions import Action, Donnee
+from core.services import journaliser
+from menages import selectors as selectors_menages
+from menages.forms import PlanApurementForm, ReleveDetteForm, StatutOrientationForm
+from menages.models import Menage
+from menages.services import TRANSITIONS
+
+from . import exports, selectors
+from .filters import FiltresFileActive
+
+PAR_PAGE = 25
+
+
+def accueil(request):
+    user = request.user
+    return render(
+        request,
+        "ecrans/accueil.html",
+        {
+            "mes_dispositifs": selectors_core.mes_dispositifs(user),
+            "echeances": list(selectors_accompagnement.echeances(user)[:30]),
+            "mes_accompagnements": list(selectors_accompagnement.mes_accompagnements(user)),
+            "aujourd_hui": timezone.localdate(),
+        },
+    )
+
+
+def _filtres(request):
+    filtres = FiltresFileActive(
+        request.GET or None, queryset=selectors.file_active(request.user), user=request.user
+    )
+    return filtres, filtres.qs.order_by(*(filtres.qs.query.order_by or ["nom", "prenom"]), "pk")
+
+
+def file_active(request):
+    if not permissions.dispositifs_ou(request.user, Donnee.IDENTITE).exists():
+        raise PermissionDenied
+    filtres, menages = _filtres(request)
+    page = Paginator(menages, PAR_PAGE).get_page(request.GET.get("page"))
+    selectors.preparer_lignes(request.user, page.object_list)
+    selectors.avec_problematiques(page.object_list)
+    contexte = {
+        "filtres": filtres,
+        "page": page,
+        "parametres": _parametres_sans_page(request),
+        "peut_exporter": permissions.peut_quelque_part(request.user, Action.EXPORTER),
+    }
+    gabarit = "ecrans/_resultats.html" if request.htmx else "ecrans/file_active.html"
+    return render(request, gabarit, contexte)
+
+
+def export_file_active(request, format):
+    if not permissions.peut_quelque_part(request.user, Action.EXPORTER):
+        raise PermissionDenied
+    _, menages = _filtres(request)
+    menages = menages.filter(
+        dispositif__in=permissions.dispositifs_pour(request.user, Action.EXPORTER)
+    )
+    menages = selectors.avec_problematiques(selectors.preparer_lignes(request.user, list(menages)))
+    entetes, lignes = exports.file_active(menages)
+    for dispositif in {menage.dispositif for menage in menages} or [None]:
+        journaliser(
+            request.user,
+            JournalAudit.Action.EXPORT,
+            dispositif=dispositif,
+            detail=f"file active {format.upper()}, {len(lignes)} lignes, filtres : "
+            f"{_filtres_pour_le_journal(request)}",
+            request=request,
+        )
+    nom = nom_horodate("file-active")
+    if format == "xlsx":
+        return reponse_xlsx(nom, "File active", entetes, lignes)
+    return reponse_csv(nom, entetes, lignes)
+
+
+def menage(request, public_id):
+    try:
+        menage = selectors_menages.menage_pour(request.user, public_id)
+    except Menage.DoesNotExist:
+        raise Http404("Ménage introuvable.") from None
+    user = request.user
+    orientations = list(selectors_menages.orientations_du_menage(user, menage))
+    peut_gerer = permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
+    dettes = selectors_menages.dettes_du_menage(user, menage)
+    logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
+    accompagnements = list(selectors_accompagnement.accompagnements_du_menage(user, menage))
+    chronologie = selectors.chronologie(user, menage, orientations=orientations, dettes=dettes)
+    journaliser_lectures(
+        user, [e.objet for e in chronologie if e.nature == "intervention"], request
+    )
+    return render(
+        request,
+        "ecrans/menage.html",
+        {
+            "menage": menage,
+            "logement": logement,
+            "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
+            "orientations": [
+                (orientation, _form_statut(orientation) if peut_gerer else None)
+                for orientation in orientations
+            ],
+            "dettes": dettes,
+            "form_dette": ReleveDetteForm() if dettes is not None else None,
+            "plans_apurement": list(menage.plans_apurement.all()) if dettes is not None else None,
+            "form_plan_apurement": PlanApurementForm() if dettes is not None else None,
+            "accompagnements": accompagnements,
+            "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
+            and not any(a.est_ouvert for a in accompagnements),
+            "chronologie": chronologie,
+        },
+    )
+
+
+def _form_statut(orientation):
+    possibles = TRANSITIONS[orientation.statut]
+    return StatutOrientationForm(statuts_possibles=possibles) if possibles else None
+
+
+def _parametres_sans_page(request):
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
+
+
+def _filtres_pour_le_journal(request):
+    """Les filtres d'un export, sans le texte cherché : c'est souvent un nom ou une référence."""
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    recherche = any(valeur.strip() for valeur in parametres.pop("q", []))
+    filtres = [parametres.urlencode()] if parametres else []
+    if recherche:
+        filtres.append("recherche par nom ou référence")
+    return ", ".join(filtres) or "aucun"

@@ -1,0 +1,142 @@
+"""Les chiffres du rapport d'activité semestriel d'un dispositif (DESIGN.md §4).
+
+Fonctions de lecture sur la base, pour UN dispositif et UNE période [debut, fin] (dates
+incluses ; un semestre : S1 = 1er janvier – 30 juin, S2 = 1er juillet – 31 décembre).
+
+`calculer(dispositif, annee, semestre)` rend un dictionnaire sérialisable en JSON : entiers,
+décimaux arrondis à 1 chiffre (taux en pourcentage, jours, heures), montants arrondis au
+centime, chaînes, listes et dictionnaires, dates au format « JJ/MM/AAAA ». Le même jeu de
+données donne toujours le même dictionnaire : clés et listes dans un ordre fixe (catégories dans
+l'ordre de leur énumération, territoires par ordre alphabétique puis « non renseigné »). Seuls
+les bilans d'une période pas encore terminée dépendent du jour du calcul
+(`bilans.date_reference`) ; le territoire est celui du logement actuel du ménage.
+
+Aucun chiffre ne porte sur un ménage nommé : le dictionnaire ne contient ni nom, ni référence,
+ni adresse, ni texte libre saisi ; les seuls libellés venus des données sont les noms de
+territoires du dispositif. Le croisement problématique × territoire (catégorie sensible) affiche
+« < 5 » dans toute case de 1 à 4 (`masquage`).
+
+Le nombre de requêtes SQL est fixe (`NOMBRE_DE_REQUETES`), quel que soit le nombre de ménages :
+agrégats en base ou quelques chargements `values_list` (`chargements`), jamais une requête par
+ménage.
+
+Une section du rapport, un module (`file_active`, `orientations`, … `gouvernance`) : son titre,
+ses définitions et son calcul. Chaque chiffre est défini, en une phrase, dans `DEFINITIONS`
+(clé « section.chiffre »), que le rapport imprime sur sa page de définitions.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from core.models import Territoire
+
+from . import (
+    adhesion,
+    bilans,
+    chargements,
+    cout,
+    croisement,
+    dette_et_expulsions,
+    file_active,
+    gouvernance,
+    interventions,
+    objectifs,
+    orientations,
+    periode,
+    sorties,
+)
+from .masquage import MASQUE, SEUIL_SECRET
+from .mise_en_forme import date_fr
+from .periode import bornes_semestre, parse_semestre, semestre_ecoule, semestres_proposes
+
+__all__ = [
+    "DEFINITIONS",
+    "MASQUE",
+    "NOMBRE_DE_REQUETES",
+    "SEUIL_SECRET",
+    "TITRES_SECTIONS",
+    "bornes_semestre",
+    "calculer",
+    "calculer_periode",
+    "parse_semestre",
+    "semestre_ecoule",
+    "semestres_proposes",
+]
+
+# Requêtes SQL d'un calcul complet, quelle que soit la taille du dispositif (vérifié en test).
+NOMBRE_DE_REQUETES = 16
+
+# Les sections dans l'ordre du rapport : clé du dictionnaire des chiffres → module.
+SECTIONS = {
+    "periode": periode,
+    "file_active": file_active,
+    "orientations": orientations,
+    "adhesion": adhesion,
+    "interventions": interventions,
+    "objectifs": objectifs,
+    "bilans": bilans,
+    "dette_et_expulsions": dette_et_expulsions,
+    "sorties": sorties,
+    "cout": cout,
+    "gouvernance": gouvernance,
+    "croisement_problematique_territoire": croisement,
+}
+
+TITRES_SECTIONS = {cle: module.TITRE for cle, module in SECTIONS.items()}
+
+DEFINITIONS = {
+    cle: texte for module in SECTIONS.values() for cle, texte in module.DEFINITIONS.items()
+}
+
+
+def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
+    """Tous les chiffres de §4 pour [debut, fin] ; le coût porte sur l'année de `debut`."""
+    if debut > fin:
+        raise ValueError("La période commence après sa fin.")
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    annee = debut.year
+    territoires = list(
+        Territoire.objects.filter(dispositif=dispositif).values_list("nom", flat=True)
+    )
+    # Un seul chargement sert la période et l'année civile (coût par ménage).
+    episodes = chargements.charger_episodes(
+        dispositif, min(debut, date(annee, 1, 1)), max(fin, date(annee, 12, 31)), fin
+    )
+    clotures = chargements.charger_clotures(dispositif, debut, fin)
+    section_orientations, section_croisement = orientations.calculer(
+        dispositif, episodes, debut, fin, territoires
+    )
+    return {
+        "periode": {"debut": date_fr(debut), "fin": date_fr(fin)},
+        "file_active": file_active.calculer(episodes, debut, fin, territoires),
+        "orientations": section_orientations,
+        "adhesion": adhesion.calculer(episodes, debut, fin),
+        "interventions": interventions.calculer(dispositif, debut, fin),
+        "objectifs": objectifs.calculer(dispositif, debut, fin),
+        "bilans": bilans.calculer(dispositif, debut, fin, aujourd_hui),
+        "dette_et_expulsions": dette_et_expulsions.calculer(
+            dispositif, episodes, clotures, debut, fin
+        ),
+        "sorties": sorties.calculer(episodes, clotures, debut, fin),
+        "cout": cout.calculer(dispositif, episodes, annee),
+        "gouvernance": gouvernance.calculer(dispositif, debut, fin),
+        "croisement_problematique_territoire": section_croisement,
+    }
+
+
+def calculer(dispositif, annee, semestre, *, aujourd_hui=None):
+    """Les chiffres du rapport semestriel de `dispositif` (voir `DEFINITIONS`).
+
+    `aujourd_hui` (par défaut la date du jour, heure de Paris) ne compte que pour les bilans
+    d'un semestre pas encore terminé.
+    """
+    debut, fin = bornes_semestre(annee, semestre)
+    chiffres = calculer_periode(dispositif, debut, fin, aujourd_hui=aujourd_hui)
+    chiffres["periode"] = {
+        "annee": annee,
+        "semestre": semestre,
+        "libelle": f"{annee}-S{semestre}",
+        **chiffres["periode"],
+    }
+    return chiffres

@@ -1,0 +1,22 @@
+"""Les tâches du rapport semestriel.
+
+Elles gardent le nom qu'elles avaient quand le rapport vivait dans `comites` : le planning de
+Celery beat (`CELERY_BEAT_SCHEDULE`, copié en base par django-celery-beat) et les messages déjà
+en file les appellent par ce nom.
+"""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="comites.tasks.produire_rapport_semestriel")
+def produire_rapport_semestriel(rapport_id):
+    """Produit un rapport semestriel ; reçoit l'identifiant seul et revérifie les droits."""
+    return services.produire_rapport(rapport_id)
+
+
+@shared_task(name="comites.tasks.rapports_du_semestre_ecoule")
+def rapports_du_semestre_ecoule():
+    """Planifiée le 1er janvier et le 1er juillet : le rapport de chaque dispositif."""
+    return [rapport.pk for rapport in services.demander_semestre_ecoule()]

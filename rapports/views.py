@@ -1,0 +1,114 @@
+"""Rapports semestriels et tableau de bord : listes, production, téléchargement, chiffres."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.models import Dispositif, JournalAudit
+from core.permissions import Action, Donnee
+from core.services import journaliser
+
+from . import documents, graphiques, indicateurs, services
+from .enums import StatutRapport
+from .selectors import rapports_visibles
+
+
+def liste(request):
+    dispositifs = permissions.dispositifs_ou(request.user, Donnee.RAPPORT).order_by("nom")
+    if not dispositifs.exists():
+        raise PermissionDenied
+    tous = (
+        rapports_visibles(request.user)
+        .select_related("dispositif")
+        .order_by("dispositif__nom", "-annee", "-semestre")
+    )
+    en_cours = any(r.statut in (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS) for r in tous)
+    contexte = {
+        "lignes": [
+            (
+                dispositif,
+                [r for r in tous if r.dispositif_id == dispositif.pk],
+                permissions.peut(request.user, Action.DEMANDER_RAPPORT, dispositif),
+                permissions.peut_voir(request.user, Donnee.TABLEAU_DE_BORD, dispositif),
+            )
+            for dispositif in dispositifs
+        ],
+        "semestres": indicateurs.semestres_proposes(),
+        "en_cours": en_cours,
+    }
+    gabarit = "rapports/_rapports.html" if request.htmx else "rapports/rapports.html"
+    return render(request, gabarit, contexte)
+
+
+@require_POST
+def demander(request, slug):
+    dispositif = get_object_or_404(
+        permissions.dispositifs_pour(request.user, Action.DEMANDER_RAPPORT), slug=slug
+    )
+    try:
+        annee, semestre = indicateurs.parse_semestre(request.POST.get("semestre", ""))
+        _, lance = services.demander_rapport(request.user, dispositif, annee, semestre)
+    except ValueError as erreur:
+        messages.error(request, str(erreur))
+    else:
+        if lance:
+            messages.success(request, "Production du rapport lancée.")
+        else:
+            messages.info(request, "Ce rapport est déjà en cours de production.")
+    return redirect("rapports:liste")
+
+
+def telecharger(request, public_id, format):
+    rapport = get_object_or_404(
+        rapports_visibles(request.user).select_related("dispositif"), public_id=public_id
+    )
+    nom = rapport.fichier_pdf if format == "pdf" else rapport.fichier_xlsx
+    if rapport.statut != StatutRapport.PRET or not nom:
+        raise Http404("Ce rapport n'est pas prêt.")
+    fichier = documents.chemin(nom)
+    if not fichier.exists():
+        raise Http404("Le fichier du rapport est introuvable : relancez sa production.")
+    journaliser(
+        request.user,
+        JournalAudit.Action.TELECHARGEMENT_RAPPORT,
+        dispositif=rapport.dispositif,
+        objet=rapport,
+        detail=f"rapport {rapport.libelle_semestre} ({format.upper()})",
+        request=request,
+    )
+    # FileResponse ferme le fichier une fois la réponse envoyée.
+    flux = open(fichier, "rb")  # noqa: SIM115
+    reponse = FileResponse(flux, as_attachment=format != "pdf", filename=nom)
+    reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
+def tableau_de_bord(request, slug):
+    try:
+        dispositif = permissions.dispositifs_ou(request.user, Donnee.TABLEAU_DE_BORD).get(slug=slug)
+    except Dispositif.DoesNotExist:
+        raise Http404("Tableau de bord introuvable.") from None
+    semestres = indicateurs.semestres_proposes()
+    choisi = request.GET.get("semestre") or semestres[0]
+    try:
+        annee, semestre = indicateurs.parse_semestre(choisi)
+    except ValueError as erreur:
+        messages.error(request, str(erreur))
+        choisi = semestres[0]
+        annee, semestre = indicateurs.parse_semestre(choisi)
+    chiffres = indicateurs.calculer(dispositif, annee, semestre)
+    return render(
+        request,
+        "rapports/tableau_de_bord.html",
+        {
+            "dispositif": dispositif,
+            "chiffres": chiffres,
+            "graphiques": graphiques.graphiques_du_rapport(chiffres),
+            "semestres": semestres,
+            "choisi": choisi,
+            "definitions": indicateurs.DEFINITIONS,
+        },
+    )

@@ -1,0 +1,77 @@
+"""Les lectures de la file active : la situation du jour de chaque ménage, et ce qu'une ligne
+perd pour qui ne voit pas la dette (dans la page comme dans l'export)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.enums import Parcours, Role
+from core.factories import MembreFactory
+from ecrans import exports, selectors
+from menages.enums import StadeProcedure, StatutOrientation
+from menages.factories import (
+    DetteLocativeFactory,
+    LogementFactory,
+    MenageFactory,
+    OrientationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = StatutOrientation
+
+
+def membre(role, dispositif=None, **kwargs):
+    if dispositif is not None:
+        kwargs["dispositif"] = dispositif
+    return MembreFactory(role=role, **kwargs)
+
+
+def test_la_file_active_porte_la_derniere_orientation_et_la_derniere_dette():
+    coordinateur = membre(Role.COORDINATEUR)
+    menage = MenageFactory(dispositif=coordinateur.dispositif)
+    LogementFactory(menage=menage, commune="Aurillac")
+    OrientationFactory(menage=menage, date_orientation=date(2025, 1, 6), statut=S.REFUSEE)
+    OrientationFactory(
+        menage=menage,
+        date_orientation=date(2026, 3, 2),
+        parcours=Parcours.MAINTIEN,
+        avec_dette=True,
+    )
+    DetteLocativeFactory(menage=menage, date=date(2026, 3, 2), montant=Decimal("2450"))
+    DetteLocativeFactory(menage=menage, date=date(2026, 6, 1), montant=Decimal("1900"))
+
+    [ligne] = selectors.file_active(coordinateur.user)
+
+    assert ligne.date_orientation == date(2026, 3, 2)
+    assert ligne.statut == S.RECUE
+    assert ligne.stade_procedure == StadeProcedure.ASSIGNATION
+    assert ligne.commune == "Aurillac"
+    assert ligne.dette == Decimal("1900")
+
+
+def test_la_dette_et_la_procedure_sont_effacees_pour_qui_ne_les_voit_pas():
+    """Une ligne venue d'un dispositif où la personne est infirmière perd sa dette."""
+    coordinateur = membre(Role.COORDINATEUR)
+    infirmiere = membre(Role.INFIRMIER, dispositif=coordinateur.dispositif)
+    menage = MenageFactory(dispositif=coordinateur.dispositif)
+    OrientationFactory(menage=menage, avec_dette=True)
+    DetteLocativeFactory(menage=menage)
+
+    lignes = list(selectors.file_active(coordinateur.user))
+    vues_par_la_coordination = selectors.preparer_lignes(coordinateur.user, lignes)
+    assert vues_par_la_coordination[0].dette == Decimal("1200")
+
+    lignes = list(selectors.file_active(coordinateur.user))
+    vues_par_l_infirmiere = selectors.avec_problematiques(
+        selectors.preparer_lignes(infirmiere.user, lignes)
+    )
+    [ligne] = vues_par_l_infirmiere
+    assert ligne.dette_visible is False
+    assert ligne.dette is None
+    assert ligne.stade_procedure is None
+    entetes, [cellules] = exports.file_active(vues_par_l_infirmiere)
+    export = dict(zip(entetes, cellules, strict=True))
+    assert export["Dette locative (€)"] is None
+    assert export["Procédure d'expulsion"] == ""
