@@ -8,10 +8,8 @@ from accompagnement import selectors as selectors_accompagnement
 from accompagnement.services import journaliser_lectures
 from core import permissions
 from core import selectors as selectors_core
-from core.exports import nom_horodate, reponse_csv, reponse_xlsx
-from core.models import JournalAudit
+from core.exports import exporter
 from core.permissions import Action, Donnee
-from core.services import journaliser
 from menages import selectors as selectors_menages
 from menages.forms import PlanApurementForm, ReleveDetteForm, StatutOrientationForm
 from menages.models import Menage
@@ -70,19 +68,17 @@ def export_file_active(request, format):
     )
     menages = selectors.avec_problematiques(selectors.preparer_lignes(request.user, list(menages)))
     entetes, lignes = exports.file_active(menages)
-    for dispositif in {menage.dispositif for menage in menages} or [None]:
-        journaliser(
-            request.user,
-            JournalAudit.Action.EXPORT,
-            dispositif=dispositif,
-            detail=f"file active {format.upper()}, {len(lignes)} lignes, filtres : "
-            f"{_filtres_pour_le_journal(request)}",
-            request=request,
-        )
-    nom = nom_horodate("file-active")
-    if format == "xlsx":
-        return reponse_xlsx(nom, "File active", entetes, lignes)
-    return reponse_csv(nom, entetes, lignes)
+    return exporter(
+        request,
+        format,
+        entetes,
+        lignes,
+        nom="file-active",
+        titre="File active",
+        quoi="file active",
+        dispositifs={menage.dispositif for menage in menages},
+        precisions=f"filtres : {_filtres_pour_le_journal(request)}",
+    )
 
 
 def menage(request, public_id):
