@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "menages",
     "accompagnement",
     "comites",
+    "demo",
 ]
 
 MIDDLEWARE = [
