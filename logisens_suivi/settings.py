@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comites",
     "rapports",
     "ecrans",
+    "demo",
 ]
 
 MIDDLEWARE = [

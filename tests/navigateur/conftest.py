@@ -24,6 +24,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.navigateur)
 
 
+@pytest.fixture
+def demo(demo_chargee, transactional_db):
+    """La démonstration en base pour un parcours (mot de passe : demo-logisens).
+
+    Chargée une fois par session (tests/conftest.py), rechargée ici depuis son export : le
+    serveur de test lit une base réelle, vidée après chaque parcours.
+    """
+    demo_chargee.recharger()
+
+
 @pytest.fixture(scope="session")
 def navigateur():
     with sync_playwright() as playwright:

@@ -1,16 +1,8 @@
 """Parcours : un travailleur social du Cantal se connecte et voit son accueil."""
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .conftest import capture, se_connecter
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO_PASSWORD = "demo-logisens"
-    call_command("seed_demo", "--force")
 
 
 def test_ts_cantal_se_connecte_et_voit_son_accueil(demo, page, live_server):

@@ -3,20 +3,12 @@ page de ménage."""
 
 import io
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from menages.models import Menage
 
 from .conftest import capture, se_connecter
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO_PASSWORD = "demo-logisens"
-    call_command("seed_demo", "--force")
 
 
 def test_copil_telecharge_le_rapport_et_ne_voit_aucun_menage(demo, page, live_server):

@@ -1,8 +1,6 @@
 """Parcours : le membre du COTECH ouvre la séance du mois, admet un ménage et en refuse un
 autre ; le ménage admis apparaît dans la file active avec son équipe."""
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -10,12 +8,6 @@ from comites.models import Seance
 from menages.models import Orientation
 
 from .conftest import capture, se_connecter
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO_PASSWORD = "demo-logisens"
-    call_command("seed_demo", "--force")
 
 
 def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):

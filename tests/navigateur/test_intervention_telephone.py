@@ -3,8 +3,6 @@ l'infirmière écrit une note « soignants » que le travailleur social ne retro
 
 import io
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -15,12 +13,6 @@ from .conftest import capture, se_connecter
 
 NOTE_SOIGNANTS = "Observance du traitement à revoir avec le Dr Vialatte, tension élevée"
 NOTE_VISITE = "VAD : courrier ouvert avec Mme, dossier FSL à compléter avant vendredi."
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO_PASSWORD = "demo-logisens"
-    call_command("seed_demo", "--force")
 
 
 def accompagnement_partage():

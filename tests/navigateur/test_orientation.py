@@ -1,18 +1,10 @@
 """Parcours : l'agent du bailleur oriente un ménage, la coordination le retrouve en file active."""
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from menages.models import Orientation
 
 from .conftest import capture, se_connecter
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEMO_PASSWORD = "demo-logisens"
-    call_command("seed_demo", "--force")
 
 
 def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_server):

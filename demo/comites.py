@@ -5,7 +5,7 @@ L'historique reprend ce que les données disent déjà (orientations admises, re
 réorientées, bilans dus ou en retard, accompagnements clos) : les décisions passées sont
 écrites telles qu'elles ont été prises, sans rejouer leurs effets. La séance du mois est
 construite par le service, comme en vrai, pour que la démonstration montre un ordre du jour à
-décider.
+décider. Noms, lieux et motifs : `donnees/comites.toml`.
 """
 
 import random
@@ -18,16 +18,26 @@ from django.utils import timezone
 
 from accompagnement.enums import TypeBilan
 from accompagnement.models import Accompagnement, Bilan, Cloture
-from core.demo import email_demo
-from core.demo_donnees import DISPOSITIFS
+from comites import services
+from comites.enums import NaturePoint, TypeComite, TypeDecision
+from comites.models import Comite, Decision, PointOrdreDuJour, Seance
 from core.enums import Role
 from core.models import Dispositif, Organisation, User
 from menages.enums import StatutOrientation
 from menages.models import Orientation
+from rapports import documents
+from rapports import services as services_rapports
+from rapports.enums import StatutRapport
+from rapports.models import RapportSemestriel
 
-from . import services
-from .enums import NaturePoint, TypeComite, TypeDecision
-from .models import Comite, Decision, PointOrdreDuJour, Seance
+from .comptes import email_demo
+from .lecture import lire
+from .programmes import DISPOSITIFS
+
+DONNEES = lire("comites")
+NOMS = DONNEES["noms"]
+LIEUX = DONNEES["lieux"]
+MOTIFS_BILAN = DONNEES["motifs_bilan"]
 
 DECISION_PAR_STATUT = {
     StatutOrientation.ADMISE: TypeDecision.ADMISSION,
@@ -35,16 +45,6 @@ DECISION_PAR_STATUT = {
     StatutOrientation.REORIENTEE: TypeDecision.REORIENTATION,
 }
 BILANS_EXAMINES = [TypeBilan.DIAGNOSTIC, TypeBilan.TROIS_MOIS, TypeBilan.SIX_MOIS]
-MOTIF_PAR_NATURE = {
-    NaturePoint.BILAN_A_VENIR: "points d'attention transmis à l'équipe pour le préparer.",
-    NaturePoint.BILAN_EN_RETARD: "l'équipe le fixe avec le ménage avant la prochaine séance.",
-}
-LIEUX = {
-    "cantal": "Siège de LOGISENS, Aurillac",
-    "nord": "Partenord Habitat, Lille",
-    "savoie": "Haute-Savoie HABITAT, Annecy",
-    "declic": "Les Chalets, Toulouse",
-}
 
 
 @transaction.atomic
@@ -72,7 +72,7 @@ def _charger(dispositif, donnees):
     technique = Comite.objects.create(
         dispositif=dispositif,
         type=TypeComite.TECHNIQUE,
-        nom=f"Comité technique – {dispositif.nom}",
+        nom=NOMS["technique"].format(nom=dispositif.nom),
         lieu_habituel=lieu,
     )
     technique.membres.set([coordinateur, cotech, bailleur])
@@ -80,7 +80,7 @@ def _charger(dispositif, donnees):
     pilotage = Comite.objects.create(
         dispositif=dispositif,
         type=TypeComite.PILOTAGE,
-        nom=f"Comité de pilotage – {dispositif.nom}",
+        nom=NOMS["pilotage"].format(nom=dispositif.nom),
         lieu_habituel=lieu,
     )
     pilotage.membres.set([coordinateur, copil])
@@ -88,7 +88,7 @@ def _charger(dispositif, donnees):
     equipe = Comite.objects.create(
         dispositif=dispositif,
         type=TypeComite.EQUIPE,
-        nom=f"Réunion d'équipe – {dispositif.nom}",
+        nom=NOMS["equipe"].format(nom=dispositif.nom),
         lieu_habituel=lieu,
     )
     terrain = User.objects.filter(
@@ -176,8 +176,7 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
             point=point,
             menage=orientation.menage,
             type=type_decision,
-            motifs=orientation.motif_statut
-            or "Situation correspondant aux critères du dispositif ; équipe désignée.",
+            motifs=orientation.motif_statut or DONNEES["motif_admission"],
             accompagnement=suivi,
             auteur=auteur,
             cree_le=seance.date,
@@ -217,7 +216,7 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
             point=point,
             menage=suivi.menage,
             type=TypeDecision.STRATEGIE,
-            motifs=f"{bilan.get_type_display()} : {MOTIF_PAR_NATURE[nature]}",
+            motifs=f"{bilan.get_type_display()} : {MOTIFS_BILAN[nature]}",
             accompagnement=suivi,
             auteur=auteur,
             cree_le=seance.date,
@@ -240,7 +239,7 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
             point=point,
             menage=suivi.menage,
             type=TypeDecision.CLOTURE_VALIDEE,
-            motifs=f"Clôture validée : {cloture.get_motif_display().lower()}.",
+            motifs=DONNEES["motif_cloture"].format(motif=cloture.get_motif_display().lower()),
             accompagnement=suivi,
             auteur=auteur,
             cree_le=seance.date,
@@ -249,10 +248,6 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
 
 def charger_rapport():
     """Le rapport du dernier semestre terminé du Cantal, produit comme en vrai."""
-    from rapports import documents, services
-    from rapports.enums import StatutRapport
-    from rapports.models import RapportSemestriel
-
     dispositif = Dispositif.objects.filter(slug="cantal").first()
     if dispositif is None:
         return
@@ -263,5 +258,5 @@ def charger_rapport():
     ).first()
     if existant is not None and documents.chemin(existant.fichier_pdf).exists():
         return
-    rapport = services.preparer(dispositif, annee, semestre)
-    services.produire_rapport(rapport.pk)
+    rapport = services_rapports.preparer(dispositif, annee, semestre)
+    services_rapports.produire_rapport(rapport.pk)

@@ -4,7 +4,8 @@ Les situations suivent les dossiers des programmes : maintien avec impayés, sou
 et incurie dans le Cantal, accès depuis l'hébergement en Haute-Savoie, locataires injoignables
 au contentieux à Toulouse, les deux parcours dans le Nord. Le hasard est tiré d'une graine fixe
 par programme ; un programme qui a déjà ses ménages de démonstration n'est pas rechargé, ce qui
-rend le chargement idempotent d'un jour à l'autre.
+rend le chargement idempotent d'un jour à l'autre. Profils, phrases et tables de tirage :
+`donnees/menages.toml`.
 """
 
 import random
@@ -15,136 +16,31 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from core.demo import email_demo
 from core.enums import Parcours
 from core.models import Dispositif, Organisation, User
-
-from . import services
-from .enums import (
+from menages import services
+from menages.enums import (
     Composition,
     LienPersonne,
-    MesureProtection,
     NatureRessource,
     OrigineDette,
     Problematique,
-    Source,
     StadeProcedure,
     StatutOccupation,
     StatutOrientation,
 )
-from .models import DetteLocative, Menage, Orientation, Personne, Ressource
+from menages.models import DetteLocative, Menage, Orientation, Personne, Ressource
 
-P = Problematique
+from .comptes import email_demo
+from .lecture import lire
 
-PROFILS = {
-    "cantal": {
-        "nombre": 36,
-        "prefixe": "CAN",
-        "acces": 0.0,
-        "problematiques": [
-            (P.IMPAYES, 6),
-            (P.SOUFFRANCE_PSYCHIQUE, 6),
-            (P.HYGIENE_INCURIE, 4),
-            (P.ISOLEMENT_RUPTURE, 4),
-            (P.ADDICTIONS, 3),
-            (P.TROUBLES_VOISINAGE, 4),
-            (P.ANIMAUX, 1),
-            (P.DEGRADATION_LOGEMENT, 2),
-            (P.HANDICAP, 1),
-        ],
-        "sources": [Source.GESTION_LOCATIVE, Source.PROXIMITE, Source.RECOUVREMENT, Source.CESF],
-        "lien_rompu": 0.25,
-    },
-    "nord": {
-        "nombre": 60,
-        "prefixe": "PNH",
-        "acces": 0.3,
-        "problematiques": [
-            (P.IMPAYES, 6),
-            (P.TROUBLES_VOISINAGE, 3),
-            (P.SOUFFRANCE_PSYCHIQUE, 3),
-            (P.DEGRADATION_LOGEMENT, 2),
-            (P.ISOLEMENT_RUPTURE, 2),
-            (P.ADDICTIONS, 2),
-            (P.VIOLENCES_CONJUGALES, 1),
-        ],
-        "problematiques_acces": [
-            (P.SORTIE_HEBERGEMENT, 5),
-            (P.SORTIE_DETENTION, 2),
-            (P.SORTIE_HOSPITALISATION, 2),
-            (P.VIOLENCES_CONJUGALES, 2),
-            (P.SOUFFRANCE_PSYCHIQUE, 1),
-        ],
-        "sources": [Source.GESTION_LOCATIVE, Source.RECOUVREMENT, Source.PROXIMITE],
-        "sources_acces": [Source.SIAO, Source.ASSOCIATION, Source.SPIP, Source.SANTE],
-        "lien_rompu": 0.15,
-    },
-    "savoie": {
-        "nombre": 30,
-        "prefixe": "HSH",
-        "acces": 1.0,
-        "problematiques_acces": [
-            (P.SORTIE_HEBERGEMENT, 6),
-            (P.VIOLENCES_CONJUGALES, 2),
-            (P.SORTIE_DETENTION, 2),
-            (P.SORTIE_HOSPITALISATION, 1),
-            (P.HANDICAP, 1),
-            (P.ISOLEMENT_RUPTURE, 2),
-        ],
-        "sources_acces": [Source.SIAO, Source.ASSOCIATION, Source.CCAS, Source.SPIP],
-        "lien_rompu": 0.0,
-    },
-    "declic": {
-        "nombre": 24,
-        "prefixe": "CHT",
-        "acces": 0.0,
-        "problematiques": [
-            (P.IMPAYES, 8),
-            (P.ISOLEMENT_RUPTURE, 3),
-            (P.SOUFFRANCE_PSYCHIQUE, 2),
-            (P.TROUBLES_VOISINAGE, 2),
-            (P.HYGIENE_INCURIE, 1),
-            (P.ADDICTIONS, 1),
-        ],
-        "sources": [Source.CONTENTIEUX, Source.PROXIMITE, Source.RECOUVREMENT],
-        "lien_rompu": 0.6,
-    },
-}
-
-PHRASES = {
-    P.IMPAYES: (
-        "Impayés depuis {mois} mois, plan amiable non tenu ; courriers du "
-        "bailleur restés sans réponse."
-    ),
-    P.TROUBLES_VOISINAGE: (
-        "Plaintes répétées du voisinage (bruit la nuit, altercations dans la cage d'escalier)."
-    ),
-    P.SOUFFRANCE_PSYCHIQUE: (
-        "Repli, propos inquiétants rapportés par le gardien ; pas de suivi médical connu."
-    ),
-    P.ADDICTIONS: "Consommation d'alcool signalée, passages aux urgences l'an dernier.",
-    P.HYGIENE_INCURIE: (
-        "Logement très encombré, odeurs signalées ; intervention de désinsectisation impossible."
-    ),
-    P.VIOLENCES_CONJUGALES: (
-        "Violences conjugales évoquées par la locataire auprès de l'assistante sociale de secteur."
-    ),
-    P.SORTIE_DETENTION: (
-        "Sortie de détention prévue, accompagnement SPIP en cours ; pas de solution de logement."
-    ),
-    P.SORTIE_HOSPITALISATION: "Hospitalisation longue en psychiatrie, sortie préparée avec le CMP.",
-    P.ISOLEMENT_RUPTURE: "Vit seul·e, aucun lien familial, ne répond plus aux sollicitations.",
-    P.HANDICAP: "Handicap moteur, logement actuel inadapté (étage sans ascenseur).",
-    P.ANIMAUX: (
-        "Nombreux animaux dans le logement, signalement d'une association de protection animale."
-    ),
-    P.DEGRADATION_LOGEMENT: "Dégradations constatées lors de la dernière visite technique.",
-    P.SORTIE_HEBERGEMENT: (
-        "En CHRS depuis {mois} mois, prêt·e à accéder à un logement autonome selon le SIAO."
-    ),
-}
-
-LOYER_PAR_TYPOLOGIE = {"T1": 290, "T2": 360, "T3": 430, "T4": 510, "T5": 580}
+DONNEES = lire("menages")
+PROFILS = DONNEES["profils"]
+PHRASES = DONNEES["phrases"]
+LOYERS = DONNEES["loyers"]
+TIRAGES = DONNEES["tirages"]
+RESSOURCES = DONNEES["ressources"]
+MOTIFS_STATUT = DONNEES["motifs_statut"]
 
 
 @transaction.atomic
@@ -194,7 +90,7 @@ def _charger_dispositif(dispositif, profil, aujourd_hui):
 def _fiche(hasard, faux, profil, acces, date_orientation, communes, partenaires, rang):
     cle = "_acces" if acces else ""
     problematiques = _tirer(hasard, profil[f"problematiques{cle}"], hasard.choice([1, 1, 2, 2, 3]))
-    composition = hasard.choices([c.value for c in Composition], weights=[45, 12, 25, 15, 3])[0]
+    composition = _tirage(hasard, TIRAGES["composition"])
     adultes = 2 if composition in (Composition.COUPLE, Composition.COUPLE_AVEC_ENFANTS) else 1
     enfants = (
         hasard.randint(1, 4)
@@ -207,12 +103,12 @@ def _fiche(hasard, faux, profil, acces, date_orientation, communes, partenaires,
         else f"T{min(5, 1 + adultes + enfants // 2)}"
     )
     commune = hasard.choice(communes)
-    loyer = Decimal(LOYER_PAR_TYPOLOGIE[typologie] + hasard.randint(-30, 40))
+    loyer = Decimal(LOYERS[typologie] + hasard.randint(-30, 40))
     dette = None
     procedure = StadeProcedure.AUCUNE
-    if P.IMPAYES in problematiques or (not acces and hasard.random() < 0.4):
+    if Problematique.IMPAYES in problematiques or (not acces and hasard.random() < 0.4):
         dette = Decimal(hasard.randint(3, 60) * 100 + hasard.choice([0, 50]))
-        procedure = hasard.choices(list(StadeProcedure), weights=[25, 25, 18, 14, 8, 6, 4])[0]
+        procedure = _tirage(hasard, TIRAGES["stade_procedure"])
     mois = hasard.randint(3, 18)
     description = " ".join(PHRASES[p].format(mois=mois) for p in problematiques)
     source = hasard.choice(profil[f"sources{cle}"])
@@ -229,7 +125,7 @@ def _fiche(hasard, faux, profil, acces, date_orientation, communes, partenaires,
         nb_adultes=adultes,
         nb_enfants=enfants,
         telephone=faux.phone_number() if hasard.random() < 0.8 else "",
-        mesure_protection=hasard.choices(list(MesureProtection), weights=[78, 3, 10, 6, 3])[0],
+        mesure_protection=_tirage(hasard, TIRAGES["mesure_protection"]),
         adresse=faux.street_address(),
         code_postal=commune.code_postal,
         commune=commune.nom,
@@ -258,10 +154,16 @@ def _fiche(hasard, faux, profil, acces, date_orientation, communes, partenaires,
     )
 
 
-def _tirer(hasard, ponderees, nombre):
+def _tirage(hasard, ponderes):
+    """Un code tiré selon les poids de la table {code: poids}."""
+    return hasard.choices(list(ponderes), weights=list(ponderes.values()))[0]
+
+
+def _tirer(hasard, ponderes, nombre):
+    """`nombre` codes distincts tirés selon les poids de la table {code: poids}."""
     choisies = []
-    codes = [code for code, _ in ponderees]
-    poids = [poids for _, poids in ponderees]
+    codes = list(ponderes)
+    poids = list(ponderes.values())
     while len(choisies) < min(nombre, len(codes)):
         code = hasard.choices(codes, weights=poids)[0]
         if code not in choisies:
@@ -302,26 +204,8 @@ def _composer(hasard, faux, menage, fiche):
         for _ in range(fiche.nb_enfants or 0)
     ]
     Personne.objects.bulk_create(personnes)
-    nature = hasard.choices(
-        [
-            NatureRessource.RSA,
-            NatureRessource.AAH,
-            NatureRessource.SALAIRE,
-            NatureRessource.RETRAITE,
-            NatureRessource.CHOMAGE,
-            NatureRessource.INVALIDITE,
-        ],
-        weights=[35, 20, 18, 12, 10, 5],
-    )[0]
-    montants = {
-        NatureRessource.RSA: (607, 1100),
-        NatureRessource.AAH: (1016, 1100),
-        NatureRessource.SALAIRE: (900, 1900),
-        NatureRessource.RETRAITE: (750, 1400),
-        NatureRessource.CHOMAGE: (700, 1300),
-        NatureRessource.INVALIDITE: (600, 1000),
-    }
-    bas, haut = montants[nature]
+    nature = _tirage(hasard, {code: r["poids"] for code, r in RESSOURCES.items()})
+    bas, haut = RESSOURCES[nature]["montant"]
     ressources = [
         Ressource(menage=menage, nature=nature, montant_mensuel=Decimal(hasard.randint(bas, haut)))
     ]
@@ -355,11 +239,6 @@ def _avancer(hasard, orientation, anciennete, aujourd_hui):
             ],
             weights=[76, 9, 10, 5],
         )[0]
-    motifs = {
-        StatutOrientation.REFUSEE: "Situation relevant du droit commun (suivi CCAS en place).",
-        StatutOrientation.REORIENTEE: "Réorientée vers l'accompagnement FSL / ASLL du Département.",
-        StatutOrientation.EN_ATTENTE: "Éléments complémentaires demandés au bailleur.",
-    }
     Orientation.objects.filter(pk=orientation.pk).update(
         statut=statut,
         date_statut=min(
@@ -367,7 +246,7 @@ def _avancer(hasard, orientation, anciennete, aujourd_hui):
         )
         if statut != StatutOrientation.RECUE
         else orientation.date_orientation,
-        motif_statut=motifs.get(statut, ""),
+        motif_statut=MOTIFS_STATUT.get(statut, ""),
     )
 
 

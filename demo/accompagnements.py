@@ -5,7 +5,8 @@ d'admission, puis deux ans d'histoire rejouée dans l'ordre des dates au travers
 (`accompagnement.services`), qui appliquent leurs règles : visites et entretiens, notes
 « soignants » de l'infirmière et de la psychologue, objectifs qui avancent, bilans faits ou en
 retard, clôtures et bilans après la fin, plans d'apurement. Le hasard est tiré d'une graine fixe
-par programme ; un programme qui a déjà des accompagnements n'est pas rechargé.
+par programme ; un programme qui a déjà des accompagnements n'est pas rechargé. Profils,
+objectifs, notes et phrases : `donnees/accompagnements.toml` et `donnees/notes.toml`.
 """
 
 import random
@@ -20,8 +21,18 @@ from django.utils import timezone
 from faker import Faker
 from faker.providers.person.fr_FR import Provider as PrenomsFr
 
-from core.demo import _compte, email_demo
-from core.demo_donnees import DISPOSITIFS
+from accompagnement import services
+from accompagnement.enums import (
+    Adhesion,
+    Axe,
+    Confidentialite,
+    DecisionBilan,
+    MotifCloture,
+    StatutObjectif,
+    TypeBilan,
+    TypeIntervention,
+)
+from accompagnement.models import Accompagnement
 from core.enums import Parcours, Profession, Role
 from core.models import Dispositif, Membre, Organisation, User
 from menages import services as services_menages
@@ -34,18 +45,9 @@ from menages.enums import (
 )
 from menages.models import Menage, PlanApurement
 
-from . import services
-from .enums import (
-    Adhesion,
-    Axe,
-    Confidentialite,
-    DecisionBilan,
-    MotifCloture,
-    StatutObjectif,
-    TypeBilan,
-    TypeIntervention,
-)
-from .models import Accompagnement
+from .comptes import compte, email_demo
+from .lecture import lire
+from .programmes import DISPOSITIFS
 
 P = Problematique
 T = TypeIntervention
@@ -53,993 +55,52 @@ S = StatutObjectif
 M = MotifCloture
 A = Adhesion
 
-MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
-# Les intervenants que chaque programme ajoute aux comptes de démonstration : (rôle, profession).
-RENFORTS = {
-    "cantal": [
-        (Role.TRAVAILLEUR_SOCIAL, Profession.CESF),
-        (Role.INFIRMIER, Profession.INFIRMIER),
-        (Role.PSYCHOLOGUE, Profession.PSYCHOLOGUE),
-    ],
-    "nord": [
-        (Role.TRAVAILLEUR_SOCIAL, Profession.TRAVAILLEUR_SOCIAL),
-        (Role.TRAVAILLEUR_SOCIAL, Profession.CESF),
-        (Role.INFIRMIER, Profession.INFIRMIER),
-    ],
-    "savoie": [
-        (Role.TRAVAILLEUR_SOCIAL, Profession.TRAVAILLEUR_SOCIAL),
-        (Role.TRAVAILLEUR_SOCIAL, Profession.CESF),
-    ],
-    "declic": [
-        (Role.TRAVAILLEUR_SOCIAL, Profession.TRAVAILLEUR_SOCIAL),
-        (Role.TRAVAILLEUR_SOCIAL, Profession.CESF),
-    ],
-}
+def _objectif(objectif):
+    """(axe, objectif, indicateur de progression) d'un objectif de plan d'action."""
+    return (objectif["axe"], objectif["libelle"], objectif["indicateur"])
 
+
+DONNEES = lire("accompagnements")
+MOIS = DONNEES["mois"]
+JOURS = DONNEES["jours"]
+FERIES = {tuple(jour) for jour in DONNEES["feries"]}
+AUTRES_PARTICIPANTS = DONNEES["autres_participants"]
+# Les intervenants que chaque programme ajoute aux comptes de démonstration.
+RENFORTS = DONNEES["renforts"]
 # Ce que chaque programme a de propre : partenaires nommés, rythme, adhésion attendue.
-PROFILS = {
-    "cantal": {
-        "bailleur": ("à LOGISENS", "de LOGISENS"),
-        "cmp": "CMP d'Aurillac",
-        "autour": [
-            "CMP d'Aurillac (Dr {dr})",
-            "médecin traitant (Dr {dr2})",
-            "CCAS {de_ville}",
-            "UDAF du Cantal (curatelle)",
-            "assistante sociale de secteur du Conseil départemental",
-            "SSIAD du bassin",
-            "agent de proximité LOGISENS",
-        ],
-        "rythme": ((6, 12), (10, 21)),
-        "adhesion": {A.ACCEPTEE: 68, A.DE_PRINCIPE: 13, A.REFUSEE: 8, A.INJOIGNABLE: 11},
-        "injoignable_d_abord": 0.25,
-        "duree_plan": [6, 9, 12],
-        "soignants_partout": True,
-    },
-    "nord": {
-        "bailleur": ("à Partenord", "de Partenord"),
-        "cmp": "CMP de l'EPSM",
-        "autour": [
-            "CMP de l'EPSM (Dr {dr})",
-            "médecin traitant (Dr {dr2})",
-            "CCAS {de_ville}",
-            "UTPAS du Département du Nord",
-            "CAF du Nord",
-            "France Travail {ville}",
-            "chargée de clientèle Partenord",
-            "centre social du quartier",
-        ],
-        "rythme": ((8, 14), (12, 28)),
-        "adhesion": {A.ACCEPTEE: 68, A.DE_PRINCIPE: 12, A.REFUSEE: 9, A.INJOIGNABLE: 11},
-        "injoignable_d_abord": 0.2,
-        "duree_plan": [6, 12, 18],
-        "soignants_partout": False,
-    },
-    "savoie": {
-        "bailleur": ("à Haute-Savoie HABITAT", "de Haute-Savoie HABITAT"),
-        "cmp": "CMP d'Annecy",
-        "autour": [
-            "SIAO de la Haute-Savoie",
-            "référent bailleur Haute-Savoie HABITAT",
-            "CHRS d'origine (éducatrice référente)",
-            "CCAS {de_ville}",
-            "médecin traitant (Dr {dr2})",
-            "SPIP de la Haute-Savoie",
-            "Pôle médico-social du Département",
-        ],
-        "rythme": ((7, 14), (14, 30)),
-        "adhesion": {A.ACCEPTEE: 80, A.DE_PRINCIPE: 11, A.REFUSEE: 3, A.INJOIGNABLE: 6},
-        "injoignable_d_abord": 0.0,
-        "duree_plan": [12, 12, 18],
-        "soignants_partout": False,
-    },
-    "declic": {
-        "bailleur": ("aux Chalets", "des Chalets"),
-        "cmp": "CMP de secteur",
-        "autour": [
-            "service contentieux des Chalets",
-            "gestionnaire de proximité des Chalets",
-            "Maison des solidarités du Département",
-            "CCAS de Toulouse",
-            "CAF de la Haute-Garonne",
-            "médecin traitant (Dr {dr2})",
-            "point d'accès au droit",
-        ],
-        "rythme": ((8, 16), (14, 28)),
-        "adhesion": {A.ACCEPTEE: 68, A.DE_PRINCIPE: 13, A.REFUSEE: 8, A.INJOIGNABLE: 11},
-        "injoignable_d_abord": 0.65,
-        "duree_plan": [6, 6, 9],
-        "soignants_partout": False,
-    },
-}
-
-# Objectifs du plan d'action, par problématique : (axe, objectif, indicateur de progression).
+PROFILS = DONNEES["profils"]
 OBJECTIFS = {
-    P.IMPAYES: [
-        (Axe.BUDGET, "Reprendre le paiement du loyer résiduel", "3 loyers payés consécutifs"),
-        (
-            Axe.BUDGET,
-            "Constituer et déposer le dossier FSL maintien",
-            "Dossier déposé et décision de la commission",
-        ),
-        (
-            Axe.BUDGET,
-            "Négocier et tenir un plan d'apurement avec le bailleur",
-            "Mensualités honorées 6 mois de suite",
-        ),
-        (Axe.DROITS, "Faire rétablir les APL", "Versement des APL au bailleur rétabli"),
-    ],
-    P.TROUBLES_VOISINAGE: [
-        (Axe.LOGEMENT, "Apaiser les relations avec le voisinage", "Aucune plainte pendant 3 mois"),
-        (
-            Axe.LOGEMENT,
-            "Accepter une rencontre de médiation avec les voisins",
-            "Rencontre de médiation tenue",
-        ),
-    ],
-    P.SOUFFRANCE_PSYCHIQUE: [
-        (Axe.SANTE, "Obtenir un rendez-vous au CMP", "Premier rendez-vous honoré"),
-        (
-            Axe.SANTE,
-            "Reprendre un suivi avec un médecin traitant",
-            "Médecin traitant déclaré et consulté",
-        ),
-        (Axe.SANTE, "Stabiliser la prise du traitement", "Pilulier tenu 4 semaines de suite"),
-    ],
-    P.ADDICTIONS: [
-        (Axe.SANTE, "Engager un suivi en addictologie (CSAPA)", "Premier rendez-vous honoré"),
-        (
-            Axe.SANTE,
-            "Réduire la consommation d'alcool",
-            "Baisse constatée avec l'infirmière du CSAPA",
-        ),
-    ],
-    P.HYGIENE_INCURIE: [
-        (
-            Axe.LOGEMENT,
-            "Désencombrer la cuisine et la chambre",
-            "Pièces accessibles et utilisables à la visite",
-        ),
-        (Axe.LOGEMENT, "Permettre l'intervention de désinsectisation", "Intervention réalisée"),
-        (
-            Axe.LOGEMENT,
-            "Maintenir un entretien régulier du logement",
-            "Logement entretenu à 3 visites consécutives",
-        ),
-    ],
-    P.VIOLENCES_CONJUGALES: [
-        (
-            Axe.DROITS,
-            "Être accompagnée dans le dépôt de plainte et la demande d'ordonnance de protection",
-            "Démarche engagée auprès du tribunal",
-        ),
-        (Axe.LOGEMENT, "Sécuriser le logement au nom de Madame", "Bail à son seul nom"),
-    ],
-    P.SORTIE_DETENTION: [
-        (
-            Axe.INSERTION,
-            "Respecter les obligations du SPIP et entrer en formation",
-            "Entrée en formation qualifiante",
-        ),
-        (Axe.DROITS, "Ouvrir les droits à la sortie (RSA, CSS)", "Droits notifiés"),
-    ],
-    P.SORTIE_HOSPITALISATION: [
-        (
-            Axe.SANTE,
-            "Assurer la continuité des soins après la sortie",
-            "Rendez-vous au CMP honorés 3 mois de suite",
-        ),
-    ],
-    P.ISOLEMENT_RUPTURE: [
-        (Axe.LIEN_SOCIAL, "Renouer avec la fille aînée", "Premier contact établi"),
-        (
-            Axe.LIEN_SOCIAL,
-            "Participer à une activité collective du centre social",
-            "Présence à 3 ateliers",
-        ),
-        (
-            Axe.LIEN_SOCIAL,
-            "Rétablir le lien avec le bailleur",
-            "Rendez-vous honoré avec le chargé de clientèle",
-        ),
-    ],
-    P.HANDICAP: [
-        (Axe.DROITS, "Ouvrir les droits AAH", "Notification de la MDPH reçue"),
-        (
-            Axe.LOGEMENT,
-            "Obtenir une mutation vers un logement adapté",
-            "Demande de mutation examinée en commission",
-        ),
-    ],
-    P.ANIMAUX: [
-        (
-            Axe.LOGEMENT,
-            "Réduire le nombre d'animaux et faire soigner ceux qui restent",
-            "Animaux confiés à l'association, vaccins à jour",
-        ),
-    ],
-    P.DEGRADATION_LOGEMENT: [
-        (
-            Axe.LOGEMENT,
-            "Permettre les travaux de remise en état",
-            "Visite technique faite et travaux planifiés",
-        ),
-    ],
-    P.SORTIE_HEBERGEMENT: [
-        (
-            Axe.LOGEMENT,
-            "Réussir l'installation dans le logement",
-            "Logement meublé, compteurs et assurance en place",
-        ),
-        (Axe.BUDGET, "Payer régulièrement le loyer dès l'entrée", "6 premiers loyers payés"),
-        (Axe.LOGEMENT, "Préparer le glissement du bail", "Bail glissé au nom du ménage"),
-        (
-            Axe.LIEN_SOCIAL,
-            "S'approprier le quartier et ses services",
-            "Médecin, école et transports repérés",
-        ),
-    ],
+    code: [_objectif(objectif) for objectif in objectifs]
+    for code, objectifs in DONNEES["objectifs"].items()
 }
-OBJECTIFS_COMMUNS = [
-    (
-        Axe.DROITS,
-        "Mettre à jour le dossier CAF et la complémentaire santé",
-        "Droits ouverts et à jour",
-    ),
-    (Axe.INSERTION, "Reprendre contact avec France Travail", "Inscription et premier rendez-vous"),
-    (Axe.BUDGET, "Tenir un budget mensuel", "Tableau de budget tenu 3 mois de suite"),
-    (
-        Axe.DROITS,
-        "Mettre en place une mesure de protection adaptée (MASP)",
-        "Mesure signée avec le Département",
-    ),
-]
-OBJECTIF_ENFANTS = (
-    Axe.PARENTALITE,
-    "Soutenir la scolarité des enfants",
-    "Assiduité scolaire rétablie selon le collège",
-)
-OBJECTIF_CONTACT = (Axe.LIEN_SOCIAL, "Rétablir le contact avec le ménage", "Un rendez-vous honoré")
-OBJECTIF_DETTE = (
-    Axe.BUDGET,
-    "Éviter l'aggravation de la dette en attendant le contact",
-    "Aucune nouvelle échéance impayée",
-)
+OBJECTIFS_COMMUNS = [_objectif(objectif) for objectif in DONNEES["objectifs_communs"]]
+OBJECTIF_ENFANTS = _objectif(DONNEES["objectif_enfants"])
+OBJECTIF_CONTACT = _objectif(DONNEES["objectif_contact"])
+OBJECTIF_DETTE = _objectif(DONNEES["objectif_dette"])
+ISSUES = DONNEES["issues"]
+TYPES_D_INTERVENTION = DONNEES["types_d_intervention"]
+DUREES = DONNEES["durees"]
+PREMIER_CONTACT = DONNEES["premier_contact"]
+PHRASES_PROGRESSION = DONNEES["phrases_progression"]
+SYNTHESE = DONNEES["synthese"]
+APRES_LA_FIN = DONNEES["apres_la_fin"]
+MOTIFS_APRES_ADHESION = DONNEES["clotures"]["motifs_apres_adhesion"]
+STADES_GRAVES = DONNEES["clotures"]["stades_graves"]
+COMMENTAIRES_CLOTURE = DONNEES["clotures"]["commentaires"]
+MAINTIEN = DONNEES["clotures"]["maintien"]
+AUTRES_AIDES = DONNEES["plans_apurement"]["autres_aides"]
 
-# Notes des fiches de suivi. Une note sociale : (axe travaillé ou None, texte, orientations vers
-# des partenaires, condition). Une note soignante commence par les types d'intervention qu'elle
-# peut décrire. La condition dit à quel ménage la note convient : None (tous), un code de
-# problématique, ou « dette », « procedure », « enfants », « acces », « acces_debut » (les
-# premiers mois dans le logement), « acces_suite » (après six mois), « maintien »,
-# « protection », « soignants » (l'équipe en compte) ; un tuple vaut « l'une d'elles ».
-# Les accolades sont remplies avec le ménage et le programme.
-NOTES_SOCIALES = {
-    T.VISITE_DOMICILE: [
-        (
-            Axe.LOGEMENT,
-            "VAD : logement rangé depuis la dernière fois, {civ} {nom} a ouvert le courrier avec "
-            "moi, dossier FSL à compléter.",
-            ("fsl",),
-            "maintien",
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD avec l'agent de proximité {de_bailleur} : la cuisine est désencombrée, il reste "
-            "la chambre. {civ} {nom} accepte l'intervention d'une entreprise de nettoyage "
-            "financée par le CCAS.",
-            ("ccas",),
-            P.HYGIENE_INCURIE,
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD : porte ouverte après deux coups de sonnette. Logement encore encombré mais "
-            "circulation possible, odeurs moins fortes. Six sacs sortis depuis la dernière fois.",
-            (),
-            (P.HYGIENE_INCURIE, P.ANIMAUX),
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD : nouvelle plainte du voisin du dessus (bruit après 22 h). Échange avec {civ} "
-            "{nom} sur les horaires ; accepte une rencontre avec le gardien.",
-            (),
-            P.TROUBLES_VOISINAGE,
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD : humidité dans la salle de bain, moisissures au plafond. Photos transmises "
-            "{a_bailleur} pour une visite technique.",
-            (),
-            None,
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD : détecteur de fumée absent, ampoules grillées dans l'entrée. Signalé "
-            "{a_bailleur}, intervention technique programmée.",
-            (),
-            None,
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD : chauffage coupé par peur de la facture. Explication du chèque énergie, "
-            "radiateurs remis en marche avec {civ} {nom}.",
-            (),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "VAD : tri des papiers, trois factures d'électricité en retard. Appel au fournisseur "
-            "avec {civ} {nom}, échéancier obtenu.",
-            (),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "VAD : lettre de relance du bailleur lue ensemble (dette de {dette} €). {civ} {nom} "
-            "accepte de reprendre le loyer résiduel par prélèvement dès le mois prochain.",
-            (),
-            "dette",
-        ),
-        (
-            Axe.BUDGET,
-            "VAD : budget revu ensemble, reste à vivre de {reste} € par mois. Demande de colis "
-            "alimentaire au CCAS {de_ville}.",
-            ("ccas",),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "VAD : {civ} {nom} a reçu l'assignation et s'en inquiète beaucoup. Explication de la "
-            "procédure, rendez-vous pris au point d'accès au droit.",
-            ("juridique",),
-            "procedure",
-        ),
-        (
-            Axe.DROITS,
-            "VAD : dossier de renouvellement de la complémentaire santé solidaire rempli "
-            "ensemble, justificatifs photocopiés. À déposer à la CPAM.",
-            (),
-            None,
-        ),
-        (
-            Axe.DROITS,
-            "VAD : la déclaration trimestrielle RSA n'était plus faite depuis deux trimestres. "
-            "Faite en ligne avec {civ} {nom}, régularisation attendue.",
-            ("caf",),
-            None,
-        ),
-        (
-            Axe.DROITS,
-            "VAD : courrier de la MDPH reçu, dossier AAH incomplet (certificat médical manquant). "
-            "Rendez-vous à prendre chez le médecin traitant.",
-            ("medecin",),
-            (P.HANDICAP, P.SOUFFRANCE_PSYCHIQUE),
-        ),
-        (
-            None,
-            "VAD : {civ} {nom} a préparé les papiers demandés ; courriers de la CAF et avis "
-            "d'échéance rangés dans le classeur remis le mois dernier.",
-            (),
-            None,
-        ),
-        (
-            None,
-            "VAD courte : {civ} {nom} attendait un appel de la CAF. Pas d'élément nouveau, "
-            "prochain passage dans quinze jours.",
-            (),
-            None,
-        ),
-        (
-            Axe.LIEN_SOCIAL,
-            "VAD : {civ} {nom} parle de sa fille aînée, sans nouvelles depuis deux ans. "
-            "Souhaite reprendre contact ; nous préparons un courrier ensemble.",
-            (),
-            P.ISOLEMENT_RUPTURE,
-        ),
-        (
-            Axe.SANTE,
-            "VAD : {civ} {nom} dit ne plus sortir depuis quinze jours, grande fatigue. Passage "
-            "conjoint avec l'infirmière proposé pour la semaine prochaine, accepté.",
-            (),
-            "soignants",
-        ),
-        (
-            Axe.PARENTALITE,
-            "VAD : enfants présents. Point sur la scolarité de l'aîné, absences signalées par le "
-            "collège. Lien à faire avec l'assistante sociale scolaire.",
-            (),
-            "enfants",
-        ),
-        (
-            Axe.INSERTION,
-            "VAD : {civ} {nom} souhaite reprendre une activité. Inscription France Travail à "
-            "actualiser, rendez-vous pris avec la conseillère.",
-            ("emploi",),
-            None,
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD dans le nouveau logement : compteurs ouverts, assurance habitation souscrite, il "
-            "manque encore un lit. Demande d'aide à l'équipement déposée au FSL.",
-            ("fsl",),
-            "acces_debut",
-        ),
-        (
-            Axe.LIEN_SOCIAL,
-            "VAD : installation en cours, cartons encore dans le séjour. {civ} {nom} a repéré la "
-            "pharmacie et l'arrêt de bus, se présente au gardien avec moi.",
-            (),
-            "acces_debut",
-        ),
-        (
-            Axe.BUDGET,
-            "VAD : premier avis d'échéance reçu. Vérification des droits APL, demande faite en "
-            "ligne avec {civ} {nom}.",
-            ("caf",),
-            "acces_debut",
-        ),
-        (
-            Axe.LOGEMENT,
-            "VAD conjointe avec le référent bailleur : point sur le glissement du bail, loyers "
-            "réglés depuis six mois, avis favorable à présenter en commission.",
-            (),
-            "acces_suite",
-        ),
-    ],
-    T.ENTRETIEN_TELEPHONIQUE: [
-        (
-            Axe.DROITS,
-            "Appel de {civ} {nom} : courrier de la CAF annonçant un indu, incompris. Rendez-vous "
-            "fixé au bureau {jour}.",
-            (),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "Appel au gestionnaire {de_bailleur} : le loyer {de_mois} a bien été réglé. "
-            "Information transmise à {civ} {nom}, encouragements.",
-            (),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "Échange avec le mandataire : accord pour augmenter le virement mensuel destiné au "
-            "loyer.",
-            ("masp",),
-            "protection",
-        ),
-        (
-            Axe.DROITS,
-            "Point téléphonique : le rendez-vous au CCAS s'est bien passé, aide alimentaire "
-            "accordée pour un mois.",
-            ("ccas",),
-            None,
-        ),
-        (
-            None,
-            "{civ} {nom} appelle pour décaler la visite (rendez-vous médical). Reportée à la "
-            "semaine prochaine.",
-            (),
-            None,
-        ),
-        (
-            Axe.LOGEMENT,
-            "Appel de {civ} {nom} : fuite sous l'évier. Bon d'intervention demandé au service "
-            "technique {de_bailleur}.",
-            (),
-            None,
-        ),
-        (
-            None,
-            "Appel de suivi : {civ} {nom} va bien, a honoré ses rendez-vous de la semaine.",
-            (),
-            None,
-        ),
-    ],
-    T.ENTRETIEN_BUREAU: [
-        (
-            Axe.BUDGET,
-            "Entretien au bureau : constitution du dossier FSL maintien (dette de {dette} €). "
-            "Pièces réunies sauf l'avis d'imposition.",
-            ("fsl",),
-            "dette",
-        ),
-        (
-            Axe.BUDGET,
-            "Entretien au bureau : budget du mois passé en revue, forfait téléphonique trop cher, "
-            "changement d'offre fait ensemble.",
-            (),
-            None,
-        ),
-        (
-            None,
-            "Entretien : {civ} {nom} venu{e} avec son fils. Démarches à jour sauf la mutuelle, "
-            "devis à comparer pour la prochaine fois.",
-            (),
-            None,
-        ),
-        (
-            Axe.DROITS,
-            "Entretien au bureau : préparation de l'audience au tribunal judiciaire. Mise en lien "
-            "avec un avocat au titre de l'aide juridictionnelle.",
-            ("juridique",),
-            "procedure",
-        ),
-        (
-            Axe.INSERTION,
-            "Entretien : CV refait ensemble, deux candidatures envoyées (agent d'entretien, "
-            "préparation de commandes).",
-            ("emploi",),
-            None,
-        ),
-    ],
-    T.ACCOMPAGNEMENT_PHYSIQUE: [
-        (
-            Axe.DROITS,
-            "Accompagnement à la CAF pour régulariser le dossier APL. Droit rétabli, rappel "
-            "attendu le mois prochain.",
-            ("caf",),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "Accompagnement au CCAS {de_ville} : demande d'aide à l'énergie déposée.",
-            ("ccas",),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "Accompagnement à la banque : ouverture d'un compte avec prélèvement automatique du "
-            "loyer.",
-            (),
-            None,
-        ),
-        (
-            Axe.SANTE,
-            "Accompagnement au premier rendez-vous au {cmp} ; {civ} {nom} a accepté d'y aller à "
-            "condition que je reste dans la salle d'attente.",
-            ("cmp",),
-            (P.SOUFFRANCE_PSYCHIQUE, P.SORTIE_HOSPITALISATION),
-        ),
-        (
-            Axe.LOGEMENT,
-            "Accompagnement en déchetterie avec le véhicule de service : encombrants de la cave "
-            "évacués.",
-            (),
-            (P.HYGIENE_INCURIE, P.DEGRADATION_LOGEMENT),
-        ),
-        (
-            Axe.INSERTION,
-            "Accompagnement à France Travail pour l'inscription et le premier entretien.",
-            ("emploi",),
-            None,
-        ),
-        (
-            Axe.LOGEMENT,
-            "Accompagnement à la ressourcerie : table, chaises et lit d'appoint choisis, "
-            "livraison jeudi.",
-            (),
-            "acces_debut",
-        ),
-    ],
-    T.REUNION_PARTENAIRE: [
-        (
-            Axe.SANTE,
-            "Synthèse avec l'assistante sociale de secteur et le {cmp} : l'AS garde le suivi "
-            "RSA, l'équipe le logement et le lien aux soins.",
-            ("cmp",),
-            (P.SOUFFRANCE_PSYCHIQUE, P.SORTIE_HOSPITALISATION),
-        ),
-        (
-            Axe.BUDGET,
-            "Réunion avec le service contentieux {de_bailleur} : suspension de la procédure "
-            "demandée le temps de l'instruction du dossier FSL.",
-            ("fsl",),
-            "procedure",
-        ),
-        (
-            Axe.LOGEMENT,
-            "Point avec le gardien et l'agent de proximité : plus de plainte de voisinage depuis "
-            "un mois.",
-            (),
-            P.TROUBLES_VOISINAGE,
-        ),
-        (
-            Axe.INSERTION,
-            "Synthèse avec le SPIP : obligations respectées, rendez-vous mensuels honorés.",
-            ("spip",),
-            P.SORTIE_DETENTION,
-        ),
-        (
-            Axe.DROITS,
-            "Réunion avec le Département : MASP proposée à {civ} {nom}, qui prend le temps de "
-            "réfléchir.",
-            ("masp",),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "Commission FSL : dossier présenté, aide accordée en partie sous forme de subvention.",
-            ("fsl",),
-            "dette",
-        ),
-        (
-            None,
-            "Point avec la chargée de clientèle {de_bailleur} : situation locative à jour, pas "
-            "d'élément nouveau.",
-            (),
-            None,
-        ),
-    ],
-    T.COURRIER_SMS: [
-        (None, "SMS de rappel du rendez-vous de {jour} 10 h.", (), None),
-        (
-            None,
-            "Courrier laissé dans la boîte aux lettres avec mes coordonnées et une proposition de "
-            "rendez-vous.",
-            (),
-            None,
-        ),
-        (
-            Axe.BUDGET,
-            "Courrier au bailleur pour proposer un échéancier de {mensualite} € par mois.",
-            (),
-            "dette",
-        ),
-    ],
-    T.GROUPE_DE_PAROLE: [
-        (
-            Axe.LIEN_SOCIAL,
-            "Atelier collectif « budget et énergie » au centre social : {civ} {nom} présent{e}, "
-            "a pris la parole.",
-            (),
-            None,
-        ),
-        (
-            Axe.LIEN_SOCIAL,
-            "Groupe « habiter son logement » : présence, échanges avec deux locataires du "
-            "quartier.",
-            (),
-            None,
-        ),
-        (
-            Axe.LIEN_SOCIAL,
-            "Groupe de parole des locataires accompagnés : {civ} {nom} a écouté sans intervenir, "
-            "accepte de revenir le mois prochain.",
-            (),
-            None,
-        ),
-    ],
-}
-
-VAD, TEL, BUREAU, ACCOMPAGNE = (
-    T.VISITE_DOMICILE,
-    T.ENTRETIEN_TELEPHONIQUE,
-    T.ENTRETIEN_BUREAU,
-    T.ACCOMPAGNEMENT_PHYSIQUE,
-)
-# Notes « soignants » de l'infirmier·ère : (types possibles, axe, texte, orientations, condition).
-NOTES_INFIRMIER = [
-    (
-        (VAD,),
-        Axe.SANTE,
-        "Observance du traitement à revoir, lien avec le Dr {dr} au {cmp}. Pilulier préparé "
-        "pour la semaine.",
-        ("cmp",),
-        (P.SOUFFRANCE_PSYCHIQUE, P.SORTIE_HOSPITALISATION),
-    ),
-    (
-        (VAD,),
-        Axe.SANTE,
-        "VAD infirmière : tension à 15/9, {civ} {nom} a arrêté son antihypertenseur il y a un "
-        "mois. Rendez-vous pris chez le médecin traitant.",
-        ("medecin",),
-        None,
-    ),
-    (
-        (VAD,),
-        Axe.SANTE,
-        "Plaie de jambe mal soignée ; pansement refait, passage d'une infirmière libérale "
-        "organisé trois fois par semaine.",
-        ("medecin",),
-        None,
-    ),
-    (
-        (VAD, TEL),
-        Axe.SANTE,
-        "Consommation d'alcool en baisse selon {civ} {nom} (« deux bières par jour »). "
-        "Rendez-vous au CSAPA proposé, pas prêt{e} pour l'instant.",
-        ("addictologie",),
-        P.ADDICTIONS,
-    ),
-    (
-        (ACCOMPAGNE,),
-        Axe.SANTE,
-        "Accompagnement au CSAPA : premier entretien avec l'infirmière d'addictologie, sevrage "
-        "ambulatoire envisagé.",
-        ("addictologie",),
-        P.ADDICTIONS,
-    ),
-    (
-        (VAD,),
-        Axe.SANTE,
-        "Passage aux urgences la semaine dernière : ordonnance non retirée à la pharmacie. "
-        "Fait ensemble ce jour.",
-        (),
-        None,
-    ),
-    (
-        (VAD, TEL),
-        Axe.SANTE,
-        "Troubles du sommeil, perte de poids visible. Lien avec le Dr {dr}, consultation "
-        "avancée à vendredi.",
-        ("medecin",),
-        None,
-    ),
-    (
-        (ACCOMPAGNE,),
-        Axe.SANTE,
-        "Accompagnement au {cmp} : injection retard faite, bonne tolérance. Prochaine dans "
-        "quatre semaines.",
-        (),
-        (P.SOUFFRANCE_PSYCHIQUE, P.SORTIE_HOSPITALISATION),
-    ),
-    (
-        (TEL,),
-        Axe.SANTE,
-        "Appel du centre de santé : rendez-vous dentaire fixé, prise en charge par la "
-        "complémentaire santé solidaire confirmée.",
-        (),
-        None,
-    ),
-    (
-        (VAD,),
-        Axe.SANTE,
-        "Diabète mal équilibré (glycémie à 2,4 g/l ce matin). Rappel du régime, lien avec le "
-        "médecin traitant pour adapter le traitement.",
-        ("medecin",),
-        None,
-    ),
-    (
-        (TEL,),
-        Axe.SANTE,
-        "Appel au Dr {dr2}, médecin traitant : ordonnance renouvelée, passages de l'infirmière "
-        "libérale maintenus.",
-        (),
-        None,
-    ),
-]
-# Notes « soignants » du ou de la psychologue.
-NOTES_PSYCHOLOGUE = [
-    (
-        (VAD, BUREAU),
-        Axe.SANTE,
-        "Entretien : discours plus construit, idées noires moins présentes selon {civ} {nom}. "
-        "Pas de risque suicidaire immédiat évalué. Rythme hebdomadaire maintenu.",
-        (),
-        P.SOUFFRANCE_PSYCHIQUE,
-    ),
-    (
-        (VAD,),
-        Axe.LOGEMENT,
-        "Évoque un deuil non fait (décès de sa mère il y a trois ans), en lien avec "
-        "l'accumulation d'objets. Travail à poursuivre.",
-        (),
-        P.HYGIENE_INCURIE,
-    ),
-    (
-        (VAD, BUREAU),
-        Axe.SANTE,
-        "Anxiété massive à l'approche de l'audience. Travail sur la respiration ; orientation "
-        "vers le {cmp} pour un avis psychiatrique.",
-        ("cmp",),
-        "procedure",
-    ),
-    (
-        (VAD, BUREAU),
-        Axe.SANTE,
-        "Vécu de persécution envers les voisins toujours présent mais moins envahissant. Lien "
-        "fait avec le Dr {dr} ({cmp}).",
-        (),
-        P.TROUBLES_VOISINAGE,
-    ),
-    (
-        (VAD, BUREAU),
-        Axe.LIEN_SOCIAL,
-        "Séance centrée sur la relation avec la fille aînée ; {civ} {nom} envisage de lui écrire.",
-        (),
-        P.ISOLEMENT_RUPTURE,
-    ),
-    (
-        (BUREAU,),
-        Axe.SANTE,
-        "Violences conjugales passées évoquées pour la première fois. Information sur l'aide "
-        "aux victimes, rendez-vous proposé avec l'association spécialisée.",
-        ("juridique",),
-        P.VIOLENCES_CONJUGALES,
-    ),
-    (
-        (VAD, BUREAU),
-        Axe.SANTE,
-        "Consommation décrite comme une façon de « tenir » ; travail sur les moments à risque. "
-        "Orientation vers le CSAPA proposée.",
-        ("addictologie",),
-        P.ADDICTIONS,
-    ),
-    (
-        (VAD, BUREAU, TEL),
-        Axe.SANTE,
-        "Humeur plus stable, sommeil meilleur depuis l'ajustement du traitement par le Dr {dr}.",
-        (),
-        None,
-    ),
-    (
-        (TEL,),
-        Axe.SANTE,
-        "Appel de {civ} {nom}, angoissé{e} après une dispute dans l'immeuble ; vingt minutes "
-        "d'échange, apaisement. Rendez-vous maintenu jeudi.",
-        (),
-        None,
-    ),
-    (
-        (VAD, BUREAU),
-        Axe.SANTE,
-        "Entretien : {civ} {nom} parle de la peur de « tout perdre », en lien avec la "
-        "difficulté à ouvrir le courrier. Travail à poursuivre.",
-        (),
-        None,
-    ),
-]
-# Ce que l'infirmier·ère ou le ou la psychologue partage avec toute l'équipe.
-NOTES_SOIGNANT_EQUIPE = [
-    (
-        (VAD,),
-        None,
-        "Passage au domicile : {civ} {nom} plus disponible, logement aéré. Rien à signaler qui "
-        "appelle une action de l'équipe.",
-        (),
-        None,
-    ),
-    (
-        (VAD,),
-        Axe.SANTE,
-        "Passage conjoint avec la TS : {civ} {nom} accepte de reprendre les soins, je repasse "
-        "la semaine prochaine.",
-        (),
-        None,
-    ),
-    (
-        (VAD, TEL),
-        None,
-        "{civ} {nom} supporte mal les visites trop rapprochées : espacer à quinze jours.",
-        (),
-        None,
-    ),
-    (
-        (TEL,),
-        Axe.SANTE,
-        "Rendez-vous au {cmp} honoré, {civ} {nom} y est allé{e} seul{e}. À souligner lors de la "
-        "prochaine visite.",
-        (),
-        (P.SOUFFRANCE_PSYCHIQUE, P.SORTIE_HOSPITALISATION),
-    ),
-    (
-        (TEL,),
-        None,
-        "Appel de suivi : rendez-vous médicaux de la semaine tenus, rien à signaler à l'équipe.",
-        (),
-        None,
-    ),
-]
-NOTES_PERSONNELLES = [
-    "Pour moi : reprendre la chronologie du dossier avant la prochaine synthèse.",
-    "Décalage entre le discours et l'état du logement, à vérifier la prochaine fois.",
-    "Appréhension lors de la visite (chien non attaché) ; demander à venir en binôme.",
-    "Ne pas aborder la question du fils avant que {civ} {nom} le fasse.",
-]
-NOTES_TENTATIVE = [
-    "Courrier déposé avec une proposition de rendez-vous, pas de retour.",
-    "Appel au numéro connu : messagerie pleine. SMS envoyé.",
-    "SMS envoyé pour proposer une visite {jour} matin, sans réponse.",
-    "Courrier recommandé du bailleur non retiré ; nouveau courrier de l'association déposé.",
-]
-NOTES_TENTATIVE_PARTENAIRE = [
-    "Point avec le service contentieux {de_bailleur} : aucune nouvelle du locataire, loyers "
-    "toujours impayés.",
-    "Échange avec le gardien : {civ} {nom} est vu{e} dans l'immeuble, volets fermés en journée.",
-    "Synthèse avec l'assistante sociale de secteur : ménage inconnu de ses services.",
-]
-
-AUTRES_PARTICIPANTS = [
-    "Assistante sociale de secteur",
-    "Agent de proximité du bailleur",
-    "Conseillère CAF",
-    "Mandataire UDAF",
-    "Infirmière du CMP",
-    "Chargée de clientèle du bailleur",
-    "Conseiller SPIP",
-]
-
-PHRASES_PROGRESSION = {
-    S.A_ENGAGER: ["Pas encore engagé.", "À engager après le prochain rendez-vous."],
-    S.EN_COURS: [
-        "Démarche engagée, à poursuivre.",
-        "Avance doucement, à reprendre en visite.",
-        "En bonne voie.",
-    ],
-    S.ATTEINT: ["Indicateur atteint.", "Atteint, à consolider.", "Objectif tenu, vérifié en VAD."],
-    S.PARTIELLEMENT_ATTEINT: [
-        "En partie : démarche engagée mais pas terminée.",
-        "Progrès réels, indicateur non atteint.",
-    ],
-    S.ABANDONNE: [
-        "Abandonné : le ménage n'y adhère pas pour l'instant.",
-        "Abandonné au profit d'un objectif plus urgent.",
-    ],
-}
-MOTIFS_APRES_ADHESION = [
-    M.STABILISEE,
-    M.STABILISEE,
-    M.RELOGEMENT,
-    M.STABILISEE,
-    M.DEMANDE_MENAGE,
-    M.STABILISEE,
-    M.STABILISEE,
-    M.REORIENTATION,
-    M.STABILISEE,
-    M.RELOGEMENT,
-    M.STABILISEE,
-    M.DEPART_VOLONTAIRE,
-]
-COMMENTAIRES_CLOTURE = {
-    M.STABILISEE: "Loyer payé régulièrement, relais pris par le droit commun.",
-    M.DEMANDE_MENAGE: "Le ménage souhaite arrêter, estime pouvoir continuer seul.",
-    M.RELOGEMENT: "Mutation vers un logement plus adapté, relais à l'AS de secteur.",
-    M.REORIENTATION: "Réorientation vers un accompagnement plus soutenu (pension de famille).",
-    M.DEPART_VOLONTAIRE: "Départ du logement pour rejoindre de la famille hors du département.",
-    M.EXPULSION: "Expulsion réalisée avec le concours de la force publique ; hébergement 115.",
-    M.DECES: "Décès du locataire. Lien fait avec la famille pour la restitution du logement.",
-    M.NON_ADHESION: "Le ménage refuse l'accompagnement malgré plusieurs propositions.",
-    M.PERTE_DE_CONTACT: "Plus aucun contact depuis plusieurs mois malgré les passages.",
-}
-MAINTIEN = {
-    M.STABILISEE: True,
-    M.DEMANDE_MENAGE: True,
-    M.RELOGEMENT: False,
-    M.REORIENTATION: False,
-    M.DEPART_VOLONTAIRE: False,
-    M.EXPULSION: False,
-    M.DECES: False,
-    M.NON_ADHESION: True,
-}
-STADES_GRAVES = (
-    StadeProcedure.RESILIATION_DU_BAIL,
-    StadeProcedure.COMMANDEMENT_DE_QUITTER,
-    StadeProcedure.DEMANDE_CONCOURS,
-    StadeProcedure.CONCOURS_ACCORDE,
-)
-DUREES = {
-    T.VISITE_DOMICILE: (40, 90),
-    T.ENTRETIEN_TELEPHONIQUE: (10, 30),
-    T.ENTRETIEN_BUREAU: (45, 75),
-    T.ACCOMPAGNEMENT_PHYSIQUE: (90, 180),
-    T.REUNION_PARTENAIRE: (60, 120),
-    T.COURRIER_SMS: (5, 15),
-    T.GROUPE_DE_PAROLE: (90, 120),
-}
+# Les notes des fiches de suivi, et la condition qui dit à quel ménage chacune convient : voir
+# l'en-tête de donnees/notes.toml.
+NOTES = lire("notes")
+NOTES_SOCIALES = NOTES["sociales"]
+NOTES_INFIRMIER = NOTES["infirmier"]
+NOTES_PSYCHOLOGUE = NOTES["psychologue"]
+NOTES_SOIGNANT_EQUIPE = NOTES["soignant_equipe"]
+NOTES_PERSONNELLES = NOTES["personnelles"]
+NOTES_TENTATIVE = NOTES["tentatives"]
+NOTES_TENTATIVE_PARTENAIRE = NOTES["tentatives_partenaire"]
 
 
 @transaction.atomic
@@ -1107,12 +168,13 @@ class _Programme:
         faux.seed_instance(f"equipe-{self.slug}")
         structure = Organisation.objects.get(nom=self.donnees["structure_equipe"])
         renforts = []
-        for role, profession in RENFORTS[self.slug]:
+        for renfort in RENFORTS[self.slug]:
+            role, profession = renfort["role"], renfort["profession"]
             feminin = profession != Profession.PSYCHOLOGUE or faux.boolean()
             prenom = faux.first_name_female() if feminin else faux.first_name_male()
             nom = faux.last_name()
             email = f"{_ascii(prenom)}.{_ascii(nom)}@{self.slug}.demo.test"
-            user = _compte(email, prenom, nom)
+            user = compte(email, prenom, nom)
             Membre.objects.get_or_create(
                 user=user,
                 dispositif=self.dispositif,
@@ -1365,11 +427,7 @@ class _Programme:
             commune=logement.commune if logement else "",
             dette_locative=dette,
             stade_procedure=StadeProcedure.AUCUNE,
-            description=(
-                "Nouvelle dette depuis la fin de l'accompagnement : arrêt du traitement signalé "
-                "par la famille, loyers impayés depuis trois mois. Le ménage demande lui-même à "
-                "retrouver l'équipe."
-            ),
+            description=DONNEES["reouverture"]["description"],
         )
         orientation = services_menages.orienter_menage(self.agent, self.dispositif, fiche)
         nouveau = _Cas(
@@ -1442,14 +500,14 @@ class _Recit:
             "dr2": hasard.choice(self.p.medecins[3:]),
             "ville": ville,
             "de_ville": _de(ville),
-            "a_bailleur": self.p.profil["bailleur"][0],
-            "de_bailleur": self.p.profil["bailleur"][1],
+            "a_bailleur": self.p.profil["a_bailleur"],
+            "de_bailleur": self.p.profil["de_bailleur"],
             "cmp": self.p.profil["cmp"],
             "dette": _euros(dette or 0),
             "mensualite": hasard.choice([30, 40, 50, 60, 80, 100]),
             "reste": hasard.randint(12, 40) * 10,
             "de_mois": _de(MOIS[(jour.month - 2) % 12]),
-            "jour": hasard.choice(["lundi", "mardi", "mercredi", "jeudi", "vendredi"]),
+            "jour": hasard.choice(JOURS),
         }
 
     def _conditions(self, jour):
@@ -1474,7 +532,7 @@ class _Recit:
         return conditions
 
     def _convient(self, condition, conditions):
-        if isinstance(condition, tuple):
+        if isinstance(condition, list):
             return any(c in conditions for c in condition)
         return condition in conditions
 
@@ -1587,7 +645,8 @@ class _Recit:
 
     def _suivi(self, contact):
         cas, hasard = self.cas, self.hasard
-        (court_min, court_max), (long_min, long_max) = self.p.profil["rythme"]
+        court_min, court_max = self.p.profil["rythme_premiers_mois"]
+        long_min, long_max = self.p.profil["rythme_ensuite"]
         if contact is None:
             jour = cas.date_debut + timedelta(days=hasard.randint(20, 40))
             while jour <= self.fin:
@@ -1661,32 +720,15 @@ class _Recit:
         cas, hasard = self.cas, self.hasard
         contexte = self._contexte(jour)
         if self.reouverture:
-            note = (
-                "Reprise de contact à la demande de {civ} {nom}, qui nous connaît déjà. Dette "
-                "de {dette} € ; accord pour reprendre les visites tous les quinze jours."
-            )
+            note = PREMIER_CONTACT["reouverture"]
         elif cas.adhesion == A.REFUSEE:
-            note = (
-                "Première visite : {civ} {nom} nous reçoit sur le palier, ne souhaite pas d'aide "
-                "(« je m'en sors seul{e} »). Carte laissée, nous restons joignables."
-            )
+            note = PREMIER_CONTACT["refus"]
         elif cas.injoignable_d_abord:
-            note = (
-                "Premier contact après plusieurs passages : {civ} {nom} a ouvert la porte. "
-                "Méfiant{e} au départ, accepte que nous revenions avec le référent "
-                "{de_bailleur}."
-            )
+            note = PREMIER_CONTACT["injoignable"]
         elif self.acces:
-            note = (
-                "Rencontre avec {civ} {nom} à l'hébergement, avec l'éducatrice référente. "
-                "Présentation de l'accompagnement et du logement proposé à {ville}."
-            )
+            note = PREMIER_CONTACT["acces"]
         else:
-            note = (
-                "Première visite à domicile : présentation du dispositif, {civ} {nom} accepte "
-                "l'accompagnement. Situation décrite par le bailleur confirmée, courrier en "
-                "attente depuis plusieurs semaines."
-            )
+            note = PREMIER_CONTACT["maintien"]
         participants = (
             [hasard.choice(self.soignants)] if self.soignants and hasard.random() < 0.4 else []
         )
@@ -1715,20 +757,7 @@ class _Recit:
             retenus = [OBJECTIF_CONTACT, OBJECTIF_DETTE if dette else candidats[0]]
         else:
             retenus = list(dict.fromkeys(candidats))[: hasard.randint(2, 5)]
-        issues = {
-            A.ACCEPTEE: {
-                S.ATTEINT: 45,
-                S.PARTIELLEMENT_ATTEINT: 25,
-                S.EN_COURS: 15,
-                S.ABANDONNE: 15,
-            },
-            A.DE_PRINCIPE: {
-                S.ATTEINT: 10,
-                S.PARTIELLEMENT_ATTEINT: 25,
-                S.EN_COURS: 25,
-                S.ABANDONNE: 40,
-            },
-        }.get(cas.adhesion, {S.A_ENGAGER: 40, S.ABANDONNE: 60})
+        issues = ISSUES.get(cas.adhesion, ISSUES["sans_adhesion"])
         for axe, libelle, indicateur in retenus:
             echeance = jour + timedelta(days=hasard.choice([60, 90, 120, 180, 270, 365]))
             objet = services.ajouter_objectif(
@@ -1783,8 +812,8 @@ class _Recit:
             else:
                 notes = NOTES_SOIGNANT_EQUIPE
             conditions = self._conditions(jour)
-            types, axe, texte, destinations, _ = self._choisir(
-                [n for n in notes if self._convient(n[4], conditions)], texte=2
+            axe, texte, destinations, types = self._choisir(
+                [n for n in notes if self._convient(n.get("condition"), conditions)]
             )
             type_ = hasard.choice(types)
             if tirage > 0.96:
@@ -1796,14 +825,10 @@ class _Recit:
             type_ = hasard.choice([T.REUNION_PARTENAIRE, T.ENTRETIEN_TELEPHONIQUE])
             axe, texte, destinations = self._note_sociale(type_, jour)
         else:
+            groupes = self.p.profil["groupes_de_parole"]
             types = {
-                T.VISITE_DOMICILE: 38,
-                T.ENTRETIEN_TELEPHONIQUE: 20,
-                T.ENTRETIEN_BUREAU: 10,
-                T.ACCOMPAGNEMENT_PHYSIQUE: 11,
-                T.REUNION_PARTENAIRE: 8,
-                T.COURRIER_SMS: 6,
-                T.GROUPE_DE_PAROLE: 2 if self.p.slug in ("cantal", "nord") else 0,
+                type_: poids if groupes or type_ != T.GROUPE_DE_PAROLE else 0
+                for type_, poids in TYPES_D_INTERVENTION.items()
             }
             type_ = hasard.choices(list(types), weights=list(types.values()))[0]
             axe, texte, destinations = self._note_sociale(type_, jour)
@@ -1831,16 +856,17 @@ class _Recit:
 
     def _note_sociale(self, type_, jour):
         conditions = self._conditions(jour)
-        notes = [n for n in NOTES_SOCIALES[type_] if self._convient(n[3], conditions)]
-        axe, texte, destinations, _ = self._choisir(notes, texte=1)
+        notes = [n for n in NOTES_SOCIALES[type_] if self._convient(n.get("condition"), conditions)]
+        axe, texte, destinations, _ = self._choisir(notes)
         return axe, texte, destinations
 
-    def _choisir(self, notes, texte):
-        """Une note pas encore écrite dans ce dossier, tant qu'il en reste."""
-        nouvelles = [n for n in notes if n[texte] not in self.deja_ecrit] or notes
+    def _choisir(self, notes):
+        """Une note pas encore écrite dans ce dossier, tant qu'il en reste : (axe, texte,
+        orientations, types d'intervention)."""
+        nouvelles = [n for n in notes if n["texte"] not in self.deja_ecrit] or notes
         note = self.hasard.choice(nouvelles)
-        self.deja_ecrit.add(note[texte])
-        return note
+        self.deja_ecrit.add(note["texte"])
+        return note.get("axe"), note["texte"], note.get("orientations", []), note.get("types")
 
     def _etat(self, objectif, jour, final):
         """Statut et avancement d'un objectif à une date, selon l'issue qui lui est promise."""
@@ -1923,98 +949,51 @@ class _Recit:
             entree = self.dettes[0][2]
         phrases = []
         if type_bilan == TypeBilan.DIAGNOSTIC:
-            libelles = [Problematique(code).label for code in self.problematiques]
-            phrases.append(f"Diagnostic partagé avec {qui} : {', '.join(libelles)}.")
+            libelles = ", ".join(Problematique(code).label for code in self.problematiques)
+            phrases.append(SYNTHESE["diagnostic"].format(qui=qui, problematiques=libelles))
             if cas.adhesion in (A.INJOIGNABLE,) or (
                 cas.injoignable_d_abord and self.accompagnement.date_premier_contact is None
             ):
-                phrases.append("Ménage toujours injoignable malgré les passages et courriers.")
+                phrases.append(SYNTHESE["toujours_injoignable"])
             else:
                 priorites = "; ".join(_minuscule(o.objet.libelle) for o in self.objectifs[:3])
                 if priorites:
-                    phrases.append(f"Priorités retenues : {priorites}.")
-                phrases.append(
-                    "Rythme proposé : une visite par semaine puis tous les quinze jours."
-                )
+                    phrases.append(SYNTHESE["priorites"].format(priorites=priorites))
+                phrases.append(SYNTHESE["rythme"])
         elif type_bilan == TypeBilan.POST_CLOTURE:
             phrases.append(self._apres_la_fin(qui, dette, contexte))
         else:
-            adhesion = {
-                A.ACCEPTEE: "Adhésion réelle, rendez-vous tenus.",
-                A.DE_PRINCIPE: "Adhésion de principe : rendez-vous souvent manqués.",
-                A.REFUSEE: "Le ménage refuse l'accompagnement.",
-                A.INJOIGNABLE: "Ménage injoignable sur la période.",
-                A.NON_RENSEIGNEE: "Premier contact pas encore établi.",
-            }[self.accompagnement.adhesion]
-            phrases.append(adhesion)
+            phrases.append(SYNTHESE["adhesion"][self.accompagnement.adhesion])
             if progressions:
                 phrases.append(
-                    f"Objectifs : {_pluriel(atteints, 'atteint', 'atteints')} et "
-                    f"{en_cours} en cours ou en partie atteints sur {len(progressions)}."
+                    SYNTHESE["objectifs"].format(
+                        atteints=_pluriel(atteints, "atteint", "atteints"),
+                        en_cours=en_cours,
+                        total=len(progressions),
+                    )
                 )
             if type_bilan == TypeBilan.CLOTURE:
                 phrases.append(COMMENTAIRES_CLOTURE[cas.motif])
         if dette is not None and entree is not None and type_bilan != TypeBilan.POST_CLOTURE:
+            montants = {"entree": _euros(entree), "dette": _euros(dette)}
             if dette < entree:
-                phrases.append(
-                    f"Dette locative en baisse : {_euros(entree)} € à l'entrée, "
-                    f"{_euros(dette)} € ce jour."
-                )
+                phrases.append(SYNTHESE["dette_en_baisse"].format(**montants))
             elif dette > entree:
-                phrases.append(
-                    f"Dette locative en hausse : {_euros(entree)} € à l'entrée, "
-                    f"{_euros(dette)} € ce jour."
-                )
+                phrases.append(SYNTHESE["dette_en_hausse"].format(**montants))
             else:
-                phrases.append(f"Dette locative stable ({_euros(dette)} €).")
+                phrases.append(SYNTHESE["dette_stable"].format(**montants))
         return " ".join(phrases)
 
     def _apres_la_fin(self, qui, dette, contexte):
-        motif = self.cas.motif
-        if motif == M.DECES:
-            return (
-                "Bilan sans objet : décès du locataire, logement restitué à "
-                f"{contexte['a_bailleur']}."
-            )
-        if motif == M.EXPULSION:
-            return (
-                f"Trois mois après la fin : {qui} hébergé{contexte['e']} par le 115 puis en CHRS ; "
-                "solde de la dette transmis au contentieux."
-            )
-        if motif == M.RELOGEMENT:
-            return (
-                "Trois mois après la fin : installation réussie dans le nouveau logement, loyers "
-                "payés selon le bailleur. Pas de nouvelle orientation nécessaire."
-            )
-        if motif == M.REORIENTATION:
-            return (
-                f"Trois mois après la fin : {qui} accueilli{contexte['e']} en pension de famille, "
-                "suivi assuré par l'équipe de la structure."
-            )
-        if motif == M.DEPART_VOLONTAIRE:
-            return (
-                "Trois mois après la fin : état des lieux de sortie fait, solde éventuel transmis "
-                "au service recouvrement."
-            )
-        if motif in (M.NON_ADHESION, M.PERTE_DE_CONTACT):
-            return (
-                "Trois mois après la fin : pas de nouvelle du ménage. Le bailleur est invité à "
-                "réorienter si la situation se dégrade."
-            )
+        valeurs = {**contexte, "qui": qui}
+        par_motif = APRES_LA_FIN["par_motif"]
+        if self.cas.motif in par_motif:
+            return par_motif[self.cas.motif].format(**valeurs)
         if dette:
-            suivi = (
-                "plan d'apurement suivi par le bailleur"
-                if self.debut_plan_apurement
-                else "échéancier à confirmer avec le bailleur"
-            )
-            return (
-                f"Trois mois après la fin : {qui} toujours dans les lieux, dette de "
-                f"{_euros(dette)} €, {suivi}. Pas de nouvelle orientation nécessaire."
-            )
-        return (
-            f"Trois mois après la fin : {qui} se maintient, loyers payés, pas de nouvelle "
-            "difficulté signalée par le bailleur. Pas de nouvelle orientation nécessaire."
-        )
+            suivi = APRES_LA_FIN["suivi_plan" if self.debut_plan_apurement else "suivi_echeancier"]
+            valeurs.update(dette=_euros(dette), suivi=suivi)
+            return APRES_LA_FIN["avec_dette"].format(**valeurs)
+        return APRES_LA_FIN["sans_dette"].format(**valeurs)
 
     def _cloturer(self, jour):
         cas = self.cas
@@ -2053,22 +1032,10 @@ class _Recit:
             respecte=respecte,
             date_constat=constat,
             aide_fsl=Decimal(hasard.randint(3, 15) * 100) if hasard.random() < 0.35 else None,
-            autres_aides=hasard.choice(
-                [
-                    "",
-                    "",
-                    "",
-                    "Secours exceptionnel du CCAS (200 €)",
-                    "Aide de l'action sociale de la caisse de retraite",
-                    "Fonds de solidarité du bailleur",
-                ]
-            ),
+            autres_aides=hasard.choice(AUTRES_AIDES),
             actif=not fin and (respecte is not False or hasard.random() < 0.5),
             saisi_par=hasard.choice([cas.referent, self.p.agent]),
         )
-
-
-FERIES = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
 
 
 def _est_ouvre(jour):

@@ -2,7 +2,6 @@
 décidés, des COPIL passés, la séance du mois à décider et les séances à venir ; idempotente."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -18,26 +17,13 @@ PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
 MODELES = [Comite, Seance, PointOrdreDuJour, Decision]
 
 
-def comptes():
-    return {modele.__name__: modele.objects.count() for modele in MODELES}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """La démonstration chargée deux fois, et ce que chacun des deux passages a laissé."""
-    with django_db_blocker.unblock():
-        call_command("seed_demo", "--force")
-        premier = comptes()
-        call_command("seed_demo", "--force")
-        second = comptes()
-    yield premier, second
-    with django_db_blocker.unblock():
-        # Chargée hors des transactions des tests : on rend une base vide aux suivants.
-        call_command("flush", "--no-input")
+def comptes(demo, passage):
+    """Ce que le premier ou le second passage de seed_demo a laissé."""
+    return {modele.__name__: demo.nombre(modele, passage) for modele in MODELES}
 
 
 def test_un_second_passage_ne_change_rien(demo):
-    premier, second = demo
+    premier, second = comptes(demo, "premier"), comptes(demo, "second")
     assert second == premier
     assert premier["Comite"] == 3 * len(PROGRAMMES)
     assert premier["Decision"] > 0

@@ -3,8 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core.enums import Role
@@ -24,34 +22,13 @@ PREFIXES = {
 PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
 
 
-def instantane():
-    """Toutes les lignes de toutes les tables du produit, pour comparer deux passages."""
-    lignes = {}
-    for modele in apps.get_models():
-        if modele._meta.app_label in {"core", "menages", "accompagnement", "comites"}:
-            champs = [f.attname for f in modele._meta.concrete_fields if f.attname != "last_login"]
-            lignes[modele._meta.label] = sorted(
-                map(repr, modele.objects.order_by("pk").values_list(*champs))
-            )
-    return lignes
+def test_deux_passages_ne_changent_rien(demo_chargee):
+    assert demo_chargee.second == demo_chargee.premier
 
 
-def test_refuse_de_tourner_hors_mode_developpement():
-    with pytest.raises(CommandError, match="DEBUG est désactivé"):
-        call_command("seed_demo")
-    assert not Dispositif.objects.exists()
-
-
-def test_deux_passages_ne_changent_rien():
-    call_command("seed_demo", "--force")
-    avant = instantane()
-    call_command("seed_demo", "--force")
-    assert instantane() == avant
-
-
-def test_les_quatre_programmes_et_un_compte_par_role(settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_les_quatre_programmes_et_un_compte_par_role(demo):
+    # Premier passage en mode développement (DEBUG), sans --force.
+    assert demo.sortie.startswith("Démonstration chargée.")
     assert sorted(Dispositif.objects.values_list("slug", flat=True)) == sorted(PROGRAMMES)
     for programme in PROGRAMMES:
         for prefixe, role in PREFIXES.items():
@@ -61,8 +38,7 @@ def test_les_quatre_programmes_et_un_compte_par_role(settings):
     assert admin.is_staff and not admin.adhesions.exists()
 
 
-def test_budget_du_cantal_tire_du_dossier():
-    call_command("seed_demo", "--force")
+def test_budget_du_cantal_tire_du_dossier(demo):
     cantal = Dispositif.objects.get(slug="cantal")
     montants = sorted(cantal.lignes_budgetaires.values_list("montant_annuel", flat=True))
     attendus = [8000, 12000, 14000, 16000, 30000, 35000, 40000]
@@ -80,9 +56,8 @@ def test_budget_du_cantal_tire_du_dossier():
     ]
 
 
-def test_les_comptes_de_demonstration_se_connectent(client, settings):
-    settings.DEMO_PASSWORD = "demo-logisens"
-    call_command("seed_demo", "--force")
+def test_les_comptes_de_demonstration_se_connectent(demo, client):
+    # La démonstration de la session est chargée avec DEMO_PASSWORD = "demo-logisens".
     reponse = client.post(
         reverse("login"), {"username": "ts.cantal@demo.test", "password": "demo-logisens"}
     )

@@ -1,16 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
-from core.demo import comptes_de_demo
+from demo import accompagnements, comites, menages, programmes
+from demo.comptes import comptes_de_demo
 
-# Étapes du chargement, dans l'ordre : chaque partie du produit ajoute la sienne.
+# Étapes du chargement, dans l'ordre : chacune s'appuie sur ce que les précédentes ont créé.
 ETAPES = [
-    "core.demo.charger_socle",
-    "menages.demo.charger_menages",
-    "accompagnement.demo.charger_accompagnements",
-    "comites.demo.charger_comites",
-    "comites.demo.charger_rapport",
+    programmes.charger_programmes,
+    menages.charger_menages,
+    accompagnements.charger_accompagnements,
+    comites.charger_comites,
+    comites.charger_rapport,
 ]
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 "Relancez avec --force si c'est bien une base de démonstration."
             )
         for etape in ETAPES:
-            import_string(etape)()
+            etape()
         self.stdout.write(self.style.SUCCESS("Démonstration chargée."))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {settings.DEMO_PASSWORD}) :")
         for email, role, slug in comptes_de_demo():

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -25,26 +24,13 @@ PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
 MODELES = [Accompagnement, Intervention, Bilan, Cloture, Objectif, PlanApurement]
 
 
-def comptes():
-    return {modele.__name__: modele.objects.count() for modele in MODELES}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """La démonstration chargée deux fois, et ce que chacun des deux passages a laissé."""
-    with django_db_blocker.unblock():
-        call_command("seed_demo", "--force")
-        premier = comptes()
-        call_command("seed_demo", "--force")
-        second = comptes()
-    yield premier, second
-    with django_db_blocker.unblock():
-        # Chargée hors des transactions des tests : on rend une base vide aux suivants.
-        call_command("flush", "--no-input")
+def comptes(demo, passage):
+    """Ce que le premier ou le second passage de seed_demo a laissé."""
+    return {modele.__name__: demo.nombre(modele, passage) for modele in MODELES}
 
 
 def test_un_second_passage_ne_change_rien(demo):
-    premier, second = demo
+    premier, second = comptes(demo, "premier"), comptes(demo, "second")
     assert second == premier
     assert premier["Accompagnement"] >= 80
     assert premier["Intervention"] >= 1000

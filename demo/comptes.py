@@ -1,0 +1,83 @@
+"""Les comptes de démonstration : un par rôle et par programme, et l'administration technique.
+
+Un compte est retrouvé par son adresse et n'est créé que s'il manque ; son mot de passe
+(réglage `DEMO_PASSWORD`) n'est posé qu'à la création.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from faker import Faker
+
+from core.models import Membre, User
+
+from .lecture import lire
+
+DONNEES = lire("comptes")
+COMPTES = DONNEES["comptes"]
+ADMINISTRATEUR = DONNEES["administrateur"]
+
+
+def email_demo(prefixe, slug):
+    return f"{prefixe}.{slug}@demo.test"
+
+
+def compte(email, prenom, nom, superuser=False):
+    """Le compte d'adresse `email`, créé s'il manque avec le mot de passe de démonstration."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(
+            email=email,
+            first_name=prenom,
+            last_name=nom,
+            password=_empreinte_demo(settings.DEMO_PASSWORD),
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+    return user
+
+
+def creer_comptes(dispositif, donnees, organisations):
+    """Un compte par rôle dans le programme, membre de la structure que le rôle désigne."""
+    for prefixe, role in COMPTES.items():
+        faux = Faker("fr_FR")
+        email = email_demo(prefixe, dispositif.slug)
+        faux.seed_instance(email)
+        user = compte(email, faux.first_name(), faux.last_name())
+        structure = role["structure"]
+        nom_structure = donnees["porteur"] if structure == "porteur" else donnees[structure]
+        Membre.objects.get_or_create(
+            user=user,
+            dispositif=dispositif,
+            role=role["role"],
+            defaults={
+                "profession": role["profession"],
+                "organisation": organisations[nom_structure],
+                "date_debut": dispositif.date_debut,
+            },
+        )
+
+
+def creer_administrateur():
+    compte(ADMINISTRATEUR["email"], ADMINISTRATEUR["prenom"], ADMINISTRATEUR["nom"], superuser=True)
+
+
+def comptes_de_demo():
+    """(adresse, rôle, dispositif) de chaque compte de démonstration, dans l'ordre des rôles."""
+    ordre = {prefixe: rang for rang, prefixe in enumerate(COMPTES)}
+    membres = Membre.objects.filter(user__email__endswith="@demo.test").select_related(
+        "user", "dispositif"
+    )
+    comptes = sorted(
+        ((m.user.email, m.get_role_display(), m.dispositif.slug) for m in membres),
+        key=lambda compte: (compte[2], ordre.get(compte[0].split(".")[0], 99)),
+    )
+    comptes.append((ADMINISTRATEUR["email"], ADMINISTRATEUR["role"], "—"))
+    return comptes
+
+
+@cache
+def _empreinte_demo(mot_de_passe):
+    # Une seule empreinte pour tous les comptes de démonstration : le hachage est lent à dessein.
+    return make_password(mot_de_passe)
