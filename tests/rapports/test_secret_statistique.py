@@ -31,7 +31,7 @@ from core.factories import DispositifFactory, MembreFactory, TerritoireFactory
 from menages.enums import Problematique
 from menages.factories import LogementFactory, MenageFactory, OrientationFactory
 from rapports import documents, indicateurs
-from rapports.indicateurs import MASQUE, MASQUE_COMPLEMENTAIRE, bornes_semestre, calculer
+from rapports.indicateurs import MASQUE, MASQUE_COMPLEMENTAIRE, bornes_semestre, calculer, masquage
 from rapports.indicateurs.masquage import masquer, proteger
 from rapports.models import RapportSemestriel
 
@@ -574,3 +574,61 @@ def test_des_tableaux_tires_au_hasard_resistent_a_l_attaque():
             if interieure(case):
                 assert (valeur == MASQUE) == (0 < vraies[case] < 5), (tableau, case)
         assert percees(publication) == {}, tableau
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "voit"),
+    [
+        (Role.COORDINATEUR, True),
+        (Role.MEMBRE_COTECH, True),
+        (Role.MEMBRE_COPIL, True),
+        (Role.TRAVAILLEUR_SOCIAL, False),
+        (Role.INFIRMIER, False),
+        (Role.PSYCHOLOGUE, False),
+        (Role.AGENT_BAILLEUR, False),
+    ],
+)
+def test_le_croisement_masque_du_tableau_de_bord_pour_qui_le_voit(client, role, voit):
+    dispositif = construire({Problematique.ADDICTIONS: {"Lille": 1, "Bassin Sud": 7}})
+    client.force_login(MembreFactory(dispositif=dispositif, role=role).user)
+
+    page = client.get(
+        reverse("rapports:tableau_de_bord", args=[dispositif.slug]), {"semestre": "2026-S1"}
+    )
+
+    if not voit:
+        assert page.status_code == 404
+        return
+    publication = publication_du_tableau_de_bord(page.content.decode())
+    addictions = publication["libelles"].index("addictions")
+    # Lille 1 → « < 5 » ; Bassin Sud 7 (sinon 8 − 7) et le total de la ligne, qui est aussi
+    # celui du graphique, masqués en complément.
+    assert publication["cellules"][addictions] == [0, MASQUE_COMPLEMENTAIRE, MASQUE, 0]
+    assert publication["totaux_repris"][addictions] == publication["totaux_lignes"][addictions]
+    assert percees(publication) == {}
+
+
+@pytest.mark.django_db
+def test_un_autre_dispositif_ne_voit_pas_le_tableau_de_bord(client):
+    dispositif = construire({Problematique.ADDICTIONS: {"Lille": 1}})
+    client.force_login(MembreFactory(role=Role.COORDINATEUR).user)
+
+    page = client.get(reverse("rapports:tableau_de_bord", args=[dispositif.slug]))
+
+    assert page.status_code == 404
+
+
+def test_des_totaux_repris_qui_ne_sont_pas_ceux_du_croisement_sont_refuses():
+    chiffres = {
+        "orientations": {"par_problematique": [{"code": "impayes", "nombre": 3}]},
+        "croisement_problematique_territoire": {
+            "colonnes": ["Lille"],
+            "lignes": [{"code": "impayes", "libelle": "impayés", "cellules": [2]}],
+        },
+    }
+
+    with pytest.raises(ValueError, match="totaux de ligne du croisement"):
+        masquage.appliquer(chiffres)
+    chiffres["orientations"]["par_problematique"][0]["nombre"] = 2
+    assert masquage.appliquer(chiffres)["orientations"]["par_problematique"][0]["nombre"] == "s"
