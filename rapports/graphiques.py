@@ -5,7 +5,9 @@ Chaque fonction prend le dictionnaire de `rapports.indicateurs.calculer` et rend
 (160 mm, attributs `width`/`height` en millimètres), aux couleurs du produit, sans script ni
 ressource externe, pour le navigateur comme pour WeasyPrint. Les libellés sont échappés ; les
 nombres sont écrits à la française (espace insécable des milliers, virgule décimale). Sans donnée
-sur la période, le graphique laisse la place à une courte phrase.
+sur la période, le graphique laisse la place à une courte phrase. Un chiffre masqué par le
+secret statistique (« < 5 », « s ») s'écrit tel quel au bout d'une barre vide, après les autres :
+ni la longueur d'une barre ni son rang ne trahissent sa valeur.
 """
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -180,8 +182,16 @@ def courbe_file_active(chiffres):
     return _svg(titre, hauteur, contenu)
 
 
+def _masque(nombre):
+    """Vrai pour un chiffre masqué par le secret statistique (une chaîne : « < 5 », « s »)."""
+    return isinstance(nombre, str)
+
+
 def _barres_horizontales(titre, lignes, couleur):
-    """Une barre par ligne (libellé, nombre), libellés à gauche coupés au besoin, valeur au bout."""
+    """Une barre par ligne (libellé, nombre), libellés à gauche coupés au besoin, valeur au bout.
+
+    Un chiffre masqué n'a pas de barre : seule sa marque est écrite.
+    """
     lignes = [(libelle, nombre) for libelle, nombre in lignes if nombre]
     if not lignes:
         return _vide(titre)
@@ -189,7 +199,7 @@ def _barres_horizontales(titre, lignes, couleur):
     colonne_libelles, droite, haut, interligne, epaisseur = 222, 56, 10, 14, 16
     debut_barres = colonne_libelles + 10
     longueur_max = LARGEUR - debut_barres - droite
-    maximum = max(nombre for _, nombre in lignes)
+    maximum = max((nombre for _, nombre in lignes if not _masque(nombre)), default=1)
     contenu, y = [], haut
     for libelle, nombre in lignes:
         morceaux = _couper(libelle)
@@ -202,16 +212,15 @@ def _barres_horizontales(titre, lignes, couleur):
                     colonne_libelles, premiere + interligne * rang, morceau, ancre="end", taille=12
                 )
             )
-        longueur = nombre / maximum * longueur_max
-        contenu.append(_rect(debut_barres, milieu - epaisseur / 2, longueur, epaisseur, couleur))
-        contenu.append(
-            _texte(
-                debut_barres + longueur + 6,
-                milieu + 4,
-                nombre_fr(nombre),
-                couleur=couleur,
-                gras=True,
+        if _masque(nombre):
+            longueur, texte = 0, nombre
+        else:
+            longueur, texte = nombre / maximum * longueur_max, nombre_fr(nombre)
+            contenu.append(
+                _rect(debut_barres, milieu - epaisseur / 2, longueur, epaisseur, couleur)
             )
+        contenu.append(
+            _texte(debut_barres + longueur + 6, milieu + 4, texte, couleur=couleur, gras=True)
         )
         y += hauteur_ligne
     contenu.append(_ligne(debut_barres, haut - 4, debut_barres, y + 2, TEXTE, 1.5))
@@ -219,8 +228,16 @@ def _barres_horizontales(titre, lignes, couleur):
 
 
 def _par_nombre_decroissant(repartition):
-    """(libellé, nombre) du plus fréquent au moins fréquent ; à égalité, l'ordre d'origine."""
-    rangees = sorted(enumerate(repartition or []), key=lambda rang: (-rang[1]["nombre"], rang[0]))
+    """(libellé, nombre) du plus fréquent au moins fréquent ; à égalité, l'ordre d'origine.
+
+    Les chiffres masqués viennent après tous les autres, dans l'ordre d'origine.
+    """
+
+    def cle(rang):
+        nombre = rang[1]["nombre"]
+        return (1, 0, rang[0]) if _masque(nombre) else (0, -nombre, rang[0])
+
+    rangees = sorted(enumerate(repartition or []), key=cle)
     return [(ligne["libelle"], ligne["nombre"]) for _, ligne in rangees]
 
 

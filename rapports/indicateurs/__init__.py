@@ -14,7 +14,9 @@ les bilans d'une période pas encore terminée dépendent du jour du calcul
 Aucun chiffre ne porte sur un ménage nommé : le dictionnaire ne contient ni nom, ni référence,
 ni adresse, ni texte libre saisi ; les seuls libellés venus des données sont les noms de
 territoires du dispositif. Le croisement problématique × territoire (catégorie sensible) affiche
-« < 5 » dans toute case de 1 à 4 (`masquage`).
+« < 5 » dans toute case de 1 à 4, et « s » dans les cases masquées en complément pour qu'aucune
+ne se retrouve par différence : `masquage.appliquer`, appelée une fois par calcul sur les
+chiffres bruts ; le PDF, le classeur et le tableau de bord rendent ces chiffres-là.
 
 Le nombre de requêtes SQL est fixe (`NOMBRE_DE_REQUETES`), quel que soit le nombre de ménages :
 agrégats en base ou quelques chargements `values_list` (`chargements`), jamais une requête par
@@ -41,18 +43,20 @@ from . import (
     file_active,
     gouvernance,
     interventions,
+    masquage,
     objectifs,
     orientations,
     periode,
     sorties,
 )
-from .masquage import MASQUE, SEUIL_SECRET
+from .masquage import MASQUE, MASQUE_COMPLEMENTAIRE, SEUIL_SECRET
 from .mise_en_forme import date_fr
 from .periode import bornes_semestre, parse_semestre, semestre_ecoule, semestres_proposes
 
 __all__ = [
     "DEFINITIONS",
     "MASQUE",
+    "MASQUE_COMPLEMENTAIRE",
     "NOMBRE_DE_REQUETES",
     "SEUIL_SECRET",
     "TITRES_SECTIONS",
@@ -91,7 +95,11 @@ DEFINITIONS = {
 
 
 def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
-    """Tous les chiffres de §4 pour [debut, fin] ; le coût porte sur l'année de `debut`."""
+    """Tous les chiffres de §4 pour [debut, fin] ; le coût porte sur l'année de `debut`.
+
+    Les chiffres rendus sont déjà masqués (secret statistique) : rien d'autre ne doit être
+    publié que ce dictionnaire.
+    """
     if debut > fin:
         raise ValueError("La période commence après sa fin.")
     aujourd_hui = aujourd_hui or timezone.localdate()
@@ -107,7 +115,7 @@ def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
     section_orientations, section_croisement = orientations.calculer(
         dispositif, episodes, debut, fin, territoires
     )
-    return {
+    bruts = {
         "periode": {"debut": date_fr(debut), "fin": date_fr(fin)},
         "file_active": file_active.calculer(episodes, debut, fin, territoires),
         "orientations": section_orientations,
@@ -123,6 +131,7 @@ def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
         "gouvernance": gouvernance.calculer(dispositif, debut, fin),
         "croisement_problematique_territoire": section_croisement,
     }
+    return masquage.appliquer(bruts)
 
 
 def calculer(dispositif, annee, semestre, *, aujourd_hui=None):

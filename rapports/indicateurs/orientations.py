@@ -23,7 +23,8 @@ DEFINITIONS = {
     "qui oriente.",
     "orientations.par_problematique": "Orientations reçues dans la période portant chaque "
     "problématique ; une orientation à plusieurs problématiques compte dans chacune, le total "
-    "dépasse donc le nombre d'orientations.",
+    "dépasse donc le nombre d'orientations. Ce sont les totaux de ligne du croisement "
+    "problématique × territoire : masqués (« s ») quand ils redonneraient une case « < 5 ».",
     "orientations.decisions": "Orientations du dispositif dont le statut est « admise », "
     "« refusée » ou « réorientée » et dont la date de ce statut est dans la période, quelle que "
     "soit leur date d'orientation.",

@@ -19,7 +19,7 @@ from rapports.graphiques import (
     euros_fr,
     nombre_fr,
 )
-from rapports.indicateurs import calculer
+from rapports.indicateurs import MASQUE, MASQUE_COMPLEMENTAIRE, calculer
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -140,6 +140,28 @@ def test_barres_des_problematiques_de_la_plus_frequente_sans_les_zeros():
     assert largeurs[0] == pytest.approx(2 * largeurs[1])
 
 
+def test_un_chiffre_masque_n_a_ni_barre_ni_rang():
+    chiffres = {
+        "orientations": {
+            "par_problematique": repartition(
+                ("impayés", MASQUE_COMPLEMENTAIRE),
+                ("addictions", 12),
+                ("animaux", MASQUE),
+                ("handicap", 6),
+            )
+        }
+    }
+
+    racine = analyse(barres_problematiques(chiffres))
+
+    # Les chiffres d'abord, du plus grand au plus petit ; les masqués ensuite, dans l'ordre
+    # d'origine : ni la longueur d'une barre ni son rang ne disent ce que vaut un masqué.
+    assert textes(racine) == ["addictions", "12", "handicap", "6", "impayés", "s", "animaux", "< 5"]
+    largeurs = [float(barre.get("width")) for barre in barres(racine)]
+    assert len(largeurs) == 2
+    assert largeurs[0] == pytest.approx(2 * largeurs[1])
+
+
 def test_barres_des_sorties_coupe_les_libelles_longs():
     chiffres = {
         "sorties": {
@@ -237,8 +259,13 @@ def test_les_graphiques_lisent_le_dictionnaire_des_indicateurs():
 
     assert list(du_rapport) == ["file_active", "problematiques", "sorties", "dette"]
     problematiques = textes(analyse(du_rapport["problematiques"]))
-    # Chaque barre : son libellé puis sa valeur ; impayés (2) avant animaux (1).
-    assert problematiques == ["impayés", "2", "animaux", "1"]
+    # Chaque barre : son libellé puis sa valeur, telle que le dictionnaire la publie. Sans
+    # territoire, impayés (2) et animaux (1) sont chacun la seule case (« non renseigné ») de
+    # leur ligne du croisement : le total par problématique vaudrait cette case « < 5 », il est
+    # donc masqué (« s ») ici comme dans le tableau, sans barre, dans l'ordre d'origine.
+    assert chiffres["orientations"]["par_problematique"][0]["nombre"] == MASQUE_COMPLEMENTAIRE
+    assert problematiques == ["impayés", "s", "animaux", "s"]
+    assert barres(analyse(du_rapport["problematiques"])) == []
     # Pas d'accompagnement : file active, sorties et dette sont vides, sans erreur.
     for nom in ("file_active", "sorties", "dette"):
         assert textes(analyse(du_rapport[nom])) == [AUCUNE_DONNEE]

@@ -48,6 +48,7 @@ from rapports import indicateurs
 from rapports.indicateurs import (
     DEFINITIONS,
     MASQUE,
+    MASQUE_COMPLEMENTAIRE,
     NOMBRE_DE_REQUETES,
     bornes_semestre,
     calculer,
@@ -323,12 +324,23 @@ def test_orientations_recues_par_source_et_par_problematique():
     assert orientations["recues"] == 3
     assert [ligne["code"] for ligne in orientations["par_source"]] == Source.values
     assert nombres(orientations["par_source"]) == {"recouvrement": 2, "siao": 1}
-    # impayés : 01/01 et 15/03 = 2 ; troubles : 01/01 ; souffrance : 30/06.
-    assert [ligne["code"] for ligne in orientations["par_problematique"]] == Problematique.values
-    assert nombres(orientations["par_problematique"]) == {
+    # Les effectifs bruts de la section, avant le secret statistique : impayés : 01/01 et
+    # 15/03 = 2 ; troubles : 01/01 ; souffrance : 30/06.
+    brute, _ = indicateurs.orientations.calculer(dispositif, [], *bornes_semestre(2026, 1), [])
+    assert [ligne["code"] for ligne in brute["par_problematique"]] == Problematique.values
+    assert nombres(brute["par_problematique"]) == {
         "impayes": 2,
         "troubles_voisinage": 1,
         "souffrance_psychique": 1,
+    }
+    # Publiés : ce sont les totaux de ligne du croisement problématique × territoire. Sans
+    # territoire, chaque problématique n'y a qu'une case (« non renseigné »), de 1 à 4 : son
+    # total la redonnerait, il est masqué (« s »).
+    assert [ligne["code"] for ligne in orientations["par_problematique"]] == Problematique.values
+    assert nombres(orientations["par_problematique"]) == {
+        "impayes": MASQUE_COMPLEMENTAIRE,
+        "troubles_voisinage": MASQUE_COMPLEMENTAIRE,
+        "souffrance_psychique": MASQUE_COMPLEMENTAIRE,
     }
 
 
@@ -889,13 +901,31 @@ def test_croisement_problematique_territoire_masque_les_cases_de_1_a_4():
 
     assert croisement["colonnes"] == ["Bassin Sud", "Lille", "non renseigné"]
     lignes = {ligne["code"]: ligne["cellules"] for ligne in croisement["lignes"]}
+    totaux = {ligne["code"]: ligne["total"] for ligne in croisement["lignes"]}
     assert [ligne["code"] for ligne in croisement["lignes"]] == Problematique.values
-    # Impayés : Bassin Sud 5 → 5 ; Lille 4 → « < 5 » ; non renseigné 0 → 0.
-    assert lignes["impayes"] == [5, MASQUE, 0]
-    assert MASQUE == "< 5"
-    # Addictions : 1 dans le Bassin Sud → « < 5 ».
+    assert (MASQUE, MASQUE_COMPLEMENTAIRE) == ("< 5", "s")
+    # Effectifs : impayés Bassin Sud 5, Lille 4 (total 9) ; addictions Bassin Sud 1 (total 1) ;
+    # colonnes Bassin Sud 6, Lille 4, non renseigné 0 ; total 10.
+    # Masquage primaire : Lille 4 et addictions 1 → « < 5 ». Il ne suffit plus : 9 − 5 redonnait
+    # Lille 4, et le total d'addictions (1, aussi dans la section Orientations) redonnait sa
+    # seule case. En complément (« s ») : Bassin Sud 5 (seule autre case non nulle de la ligne
+    # impayés), le total d'addictions (aucune autre case non nulle), puis les totaux des
+    # colonnes Bassin Sud et Lille (Lille 4 est la seule case de sa colonne) et le total
+    # général (sinon total − total impayés redonnait le total d'addictions).
+    assert lignes["impayes"] == [MASQUE_COMPLEMENTAIRE, MASQUE, 0]
+    assert totaux["impayes"] == 9
     assert lignes["addictions"] == [MASQUE, 0, 0]
+    assert totaux["addictions"] == MASQUE_COMPLEMENTAIRE
     assert lignes["handicap"] == [0, 0, 0]
+    assert totaux["handicap"] == 0
+    assert croisement["totaux_colonnes"] == [MASQUE_COMPLEMENTAIRE, MASQUE_COMPLEMENTAIRE, 0]
+    assert croisement["total"] == MASQUE_COMPLEMENTAIRE
+    # Les totaux par problématique de la section Orientations sont les mêmes, masqués de même.
+    orientations = chiffres_s1(dispositif)["orientations"]
+    assert nombres(orientations["par_problematique"]) == {
+        "impayes": 9,
+        "addictions": MASQUE_COMPLEMENTAIRE,
+    }
 
 
 # --- Reproductibilité, anonymat, requêtes ---------------------------------------------------
