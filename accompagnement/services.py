@@ -454,12 +454,19 @@ def cloturer_accompagnement(
     return cloture
 
 
-def journaliser_lectures(user, interventions, request=None):
-    """Écrit au journal chaque note « soignants » affichée ou imprimée (jamais son contenu)."""
+def journaliser_lectures(user, interventions, request=None, menage=None):
+    """Écrit au journal chaque note « soignants » affichée ou imprimée (jamais son contenu),
+    avec son ménage (`menage` : celui de la page, déjà chargé, s'il est connu)."""
     lues = [
         (intervention.accompagnement.dispositif_id, intervention)
         for intervention in interventions
         if intervention.confidentialite == Confidentialite.SOIGNANTS
     ]
     if lues:
-        journaliser_en_lot(user, JournalAudit.Action.LECTURE_NOTE_SOIGNANTS, lues, request)
+        journaliser_en_lot(
+            user,
+            JournalAudit.Action.LECTURE_NOTE_SOIGNANTS,
+            lues,
+            request,
+            menages_connus=[menage] if menage is not None else (),
+        )

@@ -1,6 +1,7 @@
 import uuid
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -341,3 +342,17 @@ class JournalAudit(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y %H:%M} {self.email} {self.get_action_display()}"
+
+    @property
+    def libelles_roles(self):
+        return [Role(role).label for role in self.roles.split(",") if role in Role.values]
+
+    @property
+    def libelle_objet(self):
+        """Ce qu'est l'objet journalisé (« intervention », « accompagnement »…), sans lui."""
+        if not self.objet_type:
+            return ""
+        try:
+            return apps.get_model(self.objet_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.objet_type

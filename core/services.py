@@ -26,10 +26,14 @@ def journaliser(user, action, *, dispositif=None, objet=None, detail="", request
     return ligne
 
 
-def journaliser_en_lot(user, action, objets_par_dispositif, request=None):
-    """Une ligne par couple (dispositif, objet), en une seule écriture."""
+def journaliser_en_lot(user, action, objets_par_dispositif, request=None, menages_connus=()):
+    """Une ligne par couple (dispositif, objet), en une seule écriture.
+
+    `menages_connus` : des ménages déjà chargés par l'appelant (la page d'un ménage, d'un
+    accompagnement) ; un objet qui mène à l'un d'eux n'a pas à le relire.
+    """
     couples = list(objets_par_dispositif)
-    menages = _menages_rattaches([objet for _, objet in couples])
+    menages = _menages_rattaches([objet for _, objet in couples], menages_connus)
     return JournalAudit.objects.bulk_create(
         _ligne(user, action, dispositif, objet, menage, "", request)
         for (dispositif, objet), menage in zip(couples, menages, strict=True)
@@ -52,16 +56,19 @@ def _ligne(user, action, dispositif, objet, menage_public_id, detail, request):
     )
 
 
-def _menages_rattaches(objets):
+def _menages_rattaches(objets, menages_connus=()):
     """L'identifiant public du ménage de chaque objet (ou None), dans l'ordre des objets.
 
     Ce qui est déjà chargé est lu sans requête ; le reste est lu en une requête par modèle
     (les accompagnements d'un lot de notes, par exemple).
     """
+    connus = {menage.pk: menage.public_id for menage in menages_connus}
     reponses = [None] * len(objets)
     a_lire = {}  # modèle lié -> {clé: [rangs]}
     for rang, objet in enumerate(objets):
         connu, modele, cle = _vers_le_menage(objet)
+        if connu is None and modele is not None and modele._meta.label == MENAGE:
+            connu = connus.get(cle)
         if connu is not None:
             reponses[rang] = connu
         elif modele is not None:
