@@ -349,3 +349,27 @@ def test_un_lot_de_lectures_trouve_ses_menages_en_une_requete(django_assert_num_
     assert [ligne.menage_public_id for ligne in lignes] == [
         suivi.menage.public_id for suivi in suivis for _ in range(2)
     ]
+
+
+def test_une_note_lue_sur_la_page_du_menage_garde_son_menage(client, equipe):
+    client.force_login(equipe.infirmier)
+
+    assert client.get(reverse("ecrans:menage", args=[equipe.menage.public_id])).status_code == 200
+
+    lecture = JournalAudit.objects.get(action=JournalAudit.Action.LECTURE_NOTE_SOIGNANTS)
+    assert lecture.menage_public_id == equipe.menage.public_id
+    assert lecture.user == equipe.infirmier
+    assert lecture.dispositif == equipe.dispositif
+
+
+def test_une_fiche_editee_garde_son_menage(client, equipe):
+    client.force_login(equipe.coordinateur)
+
+    reponse = client.get(
+        reverse("accompagnement:fiche_suivi", args=[equipe.accompagnement.public_id])
+    )
+
+    assert reponse.status_code == 200
+    export = JournalAudit.objects.get(action=JournalAudit.Action.EXPORT)
+    assert export.menage_public_id == equipe.menage.public_id
+    assert export.objet_type == "accompagnement.Accompagnement"
