@@ -47,7 +47,7 @@ def fiche_suivi(request, public_id):
     interventions = list(
         selectors.interventions_de(request.user, accompagnement).order_by("date_heure")
     )
-    services.journaliser_lectures(request.user, interventions, request)
+    services.journaliser_lectures(request.user, interventions, request, accompagnement.menage)
     contexte["interventions"] = interventions
     contexte["dettes"] = selectors_menages.dettes_du_menage(request.user, accompagnement.menage)
     return exporter_pdf(

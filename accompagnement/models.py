@@ -73,6 +73,15 @@ class Accompagnement(models.Model):
         "procédure à l'entrée", max_length=30, choices=StadeProcedure.choices, blank=True
     )
     cree_le = models.DateTimeField(default=timezone.now)
+    ouvert_par = models.ForeignKey(
+        UTILISATEUR,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ouvert par",
+        help_text="La coordination, ou le membre du comité dont la décision d'admission l'ouvre.",
+    )
 
     objects = AccompagnementQuerySet.as_manager()
 
@@ -102,6 +111,14 @@ class MembreEquipe(models.Model):
     user = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="equipes")
     profession = models.CharField(max_length=30, choices=Profession.choices)
     depuis = models.DateField(default=timezone.localdate)
+    ajoute_par = models.ForeignKey(
+        UTILISATEUR,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté·e par",
+    )
 
     class Meta:
         verbose_name = "membre de l'équipe"

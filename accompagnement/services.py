@@ -65,6 +65,19 @@ def peut_organiser(user, dispositif):
     return user is None or permissions.peut(user, Action.ORGANISER, dispositif)
 
 
+def _exiger_le_droit_de_decider(user, dispositif):
+    """Ce qu'applique une décision de comité : qui peut y décider (`Action.DECIDER` : la
+    coordination et les membres du COTECH du dispositif).
+
+    `comites.services.decider` vérifie en plus que la personne siège à ce comité-là ; ici on
+    revérifie, sur le dispositif de l'accompagnement, le droit que la décision suppose.
+    """
+    _exiger(
+        user is None or permissions.peut(user, Action.DECIDER, dispositif),
+        "Seuls les membres du comité et la coordination décident.",
+    )
+
+
 def est_dans_l_equipe(user, accompagnement):
     return accompagnement.equipe.filter(user=user).exists()
 
@@ -110,16 +123,32 @@ def _membres_de_l_equipe(dispositif, referent, equipe):
 
 
 @transaction.atomic
-def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None, orientation=None):
+def ouvrir_accompagnement(
+    user,
+    menage,
+    *,
+    referent,
+    equipe=(),
+    date_debut=None,
+    orientation=None,
+    sur_decision=False,
+):
     """Ouvre un épisode d'accompagnement avec son équipe, son plan et son calendrier de bilans.
 
     Promesses : le référent est dans l'équipe ; les bilans de diagnostic, 3 et 6 mois sont
-    planifiés ; la procédure en cours à l'entrée est retenue (pour « expulsion évitée »).
-    Refus : `PermissionDenied` hors coordination (ou décision de comité) ; `ValidationError`
-    si un accompagnement est déjà ouvert pour ce ménage ou si l'équipe sort du dispositif.
+    planifiés ; la procédure en cours à l'entrée est retenue (pour « expulsion évitée ») ;
+    `user` est enregistré comme celui qui ouvre l'épisode, ajoute l'équipe et fait passer
+    l'orientation « admise ». `sur_decision` : l'ouverture applique une décision d'admission
+    d'un comité, et `user` est le membre du comité qui l'enregistre.
+    Refus : `PermissionDenied` hors coordination (ou, sur décision, hors des personnes qui
+    décident dans le dispositif) ; `ValidationError` si un accompagnement est déjà ouvert pour
+    ce ménage ou si l'équipe sort du dispositif.
     """
     dispositif = menage.dispositif
-    _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
+    if sur_decision:
+        _exiger_le_droit_de_decider(user, dispositif)
+    else:
+        _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
     if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
     date_debut = date_debut or timezone.localdate()
@@ -132,6 +161,7 @@ def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None,
         date_debut=date_debut,
         referent=referent,
         stade_procedure_entree=_stade_procedure_actuel(menage),
+        ouvert_par=user,
     )
     MembreEquipe.objects.bulk_create(
         MembreEquipe(
@@ -139,6 +169,7 @@ def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None,
             user=personne,
             profession=adhesions[pk].profession,
             depuis=date_debut,
+            ajoute_par=user,
         )
         for pk, personne in personnes.items()
     )
@@ -150,7 +181,8 @@ def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None,
     if orientation is not None and orientation.statut != StatutOrientation.ADMISE:
         orientation.statut = StatutOrientation.ADMISE
         orientation.date_statut = date_debut
-        orientation.save(update_fields=["statut", "date_statut"])
+        orientation.statut_modifie_par = user
+        orientation.save(update_fields=["statut", "date_statut", "statut_modifie_par"])
     return accompagnement
 
 
@@ -163,19 +195,26 @@ def _stade_procedure_actuel(menage):
 
 
 @transaction.atomic
-def modifier_equipe(user, accompagnement, *, referent, equipe):
-    """Remplace l'équipe (le référent en fait toujours partie)."""
-    _exiger(
-        peut_organiser(user, accompagnement.dispositif),
-        "Seule la coordination compose l'équipe.",
-    )
+def modifier_equipe(user, accompagnement, *, referent, equipe, sur_decision=False):
+    """Remplace l'équipe (le référent en fait toujours partie) ; chaque personne ajoutée garde
+    qui l'a ajoutée (`user`, membre du comité `sur_decision`)."""
+    if sur_decision:
+        _exiger_le_droit_de_decider(user, accompagnement.dispositif)
+    else:
+        _exiger(
+            peut_organiser(user, accompagnement.dispositif),
+            "Seule la coordination compose l'équipe.",
+        )
     _exiger_ouvert(accompagnement)
     personnes, adhesions = _membres_de_l_equipe(accompagnement.dispositif, referent, equipe)
     accompagnement.equipe.exclude(user_id__in=personnes).delete()
     deja = set(accompagnement.equipe.values_list("user_id", flat=True))
     MembreEquipe.objects.bulk_create(
         MembreEquipe(
-            accompagnement=accompagnement, user=personne, profession=adhesions[pk].profession
+            accompagnement=accompagnement,
+            user=personne,
+            profession=adhesions[pk].profession,
+            ajoute_par=user,
         )
         for pk, personne in personnes.items()
         if pk not in deja
@@ -401,18 +440,25 @@ def cloturer_accompagnement(
     dette=None,
     plan_apurement_en_place=False,
     commentaire="",
+    sur_decision=False,
 ):
     """Clôt l'accompagnement par sa fiche de clôture.
 
     Promesses : « expulsion évitée » vaut vrai si une procédure était engagée à l'entrée et que
     le ménage est resté dans son logement ; le bilan de clôture et celui de 3 mois après la fin
     sont planifiés ; l'accompagnement passe en suivi post-clôture jusqu'à ce dernier bilan ; la
-    dette à la clôture devient un relevé daté (`menages.services.relever_dette`).
+    dette à la clôture devient un relevé daté (`menages.services.relever_dette`) ; `user` est
+    l'auteur de la fiche de clôture (le membre du comité, `sur_decision` d'une clôture validée).
+    Refus : `PermissionDenied` hors coordination et référent (ou, sur décision, hors des
+    personnes qui décident dans le dispositif).
     """
-    _exiger(
-        peut_clore(user, accompagnement),
-        "Seuls la coordination et le référent clôturent un accompagnement.",
-    )
+    if sur_decision:
+        _exiger_le_droit_de_decider(user, accompagnement.dispositif)
+    else:
+        _exiger(
+            peut_clore(user, accompagnement),
+            "Seuls la coordination et le référent clôturent un accompagnement.",
+        )
     if not accompagnement.est_ouvert:
         raise ValidationError("Cet accompagnement est déjà clos.")
     if date > timezone.localdate():
@@ -454,12 +500,19 @@ def cloturer_accompagnement(
     return cloture
 
 
-def journaliser_lectures(user, interventions, request=None):
-    """Écrit au journal chaque note « soignants » affichée ou imprimée (jamais son contenu)."""
+def journaliser_lectures(user, interventions, request=None, menage=None):
+    """Écrit au journal chaque note « soignants » affichée ou imprimée (jamais son contenu),
+    avec son ménage (`menage` : celui de la page, déjà chargé, s'il est connu)."""
     lues = [
         (intervention.accompagnement.dispositif_id, intervention)
         for intervention in interventions
         if intervention.confidentialite == Confidentialite.SOIGNANTS
     ]
     if lues:
-        journaliser_en_lot(user, JournalAudit.Action.LECTURE_NOTE_SOIGNANTS, lues, request)
+        journaliser_en_lot(
+            user,
+            JournalAudit.Action.LECTURE_NOTE_SOIGNANTS,
+            lues,
+            request,
+            menages_connus=[menage] if menage is not None else (),
+        )

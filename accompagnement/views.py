@@ -74,7 +74,7 @@ def detail(request, public_id):
     user = request.user
     voit_plan = permissions.peut_voir(user, Donnee.PLAN, accompagnement.dispositif)
     interventions = list(selectors.interventions_de(user, accompagnement)[:50])
-    services.journaliser_lectures(user, interventions, request)
+    services.journaliser_lectures(user, interventions, request, accompagnement.menage)
     peut_ecrire = services.peut_accompagner(user, accompagnement)
     # Qui ne voit que le résumé du plan (l'agent du bailleur) lit l'axe, le statut et
     # l'avancement des objectifs, et l'état des bilans ; jamais leur libellé ni les synthèses.

@@ -2,7 +2,9 @@
 
 Une décision change ce qu'elle décide : une admission ouvre l'accompagnement avec son équipe,
 un refus ou une réorientation clôt l'orientation avec son motif, une désignation d'équipe
-recompose l'équipe, une clôture validée clôt l'accompagnement.
+recompose l'équipe, une clôture validée clôt l'accompagnement. Chacun de ces changements a pour
+auteur la personne qui enregistre la décision : les services appliqués la reçoivent
+(`sur_decision=True`) et revérifient qu'elle décide dans ce dispositif.
 """
 
 from datetime import timedelta
@@ -76,7 +78,9 @@ def construire_ordre_du_jour(user, seance):
     for orientation in orientations:
         points.append((orientation.menage_id, NaturePoint.NOUVELLE_ORIENTATION, orientation, None))
     orientations.filter(statut=StatutOrientation.RECUE).update(
-        statut=StatutOrientation.A_EXAMINER, date_statut=timezone.localdate()
+        statut=StatutOrientation.A_EXAMINER,
+        date_statut=timezone.localdate(),
+        statut_modifie_par=user,
     )
     ouverts = Accompagnement.objects.ouverts().filter(dispositif=dispositif)
     bilans = (
@@ -166,12 +170,13 @@ def decider(
         if referent is None:
             raise ValidationError("Pour une admission, désignez le ou la référent·e.")
         suivi = accompagnement.ouvrir_accompagnement(
-            None,
+            user,
             point.menage,
             referent=referent,
             equipe=equipe,
             date_debut=jour,
             orientation=point.orientation,
+            sur_decision=True,
         )
     elif type in (TypeDecision.REFUS, TypeDecision.REORIENTATION):
         if not motifs:
@@ -181,21 +186,26 @@ def decider(
             if type == TypeDecision.REFUS
             else StatutOrientation.REORIENTEE
         )
-        menages.changer_statut_orientation(None, point.orientation, statut, motifs)
+        menages.changer_statut_orientation(
+            user, point.orientation, statut, motifs, sur_decision=True
+        )
     elif type == TypeDecision.EQUIPE:
         if referent is None:
             raise ValidationError("Désignez le ou la référent·e de l'équipe.")
-        accompagnement.modifier_equipe(None, suivi, referent=referent, equipe=equipe)
+        accompagnement.modifier_equipe(
+            user, suivi, referent=referent, equipe=equipe, sur_decision=True
+        )
     elif type == TypeDecision.CLOTURE_VALIDEE:
         if not motif_cloture:
             raise ValidationError("Indiquez le motif de clôture.")
         accompagnement.cloturer_accompagnement(
-            None,
+            user,
             suivi,
             date=jour,
             motif=motif_cloture,
             maintien_dans_logement=maintien_dans_logement,
             commentaire=motifs,
+            sur_decision=True,
         )
     elif not motifs:
         raise ValidationError(f"Décrivez la décision : « {type.label} » sans contenu ne dit rien.")

@@ -1,6 +1,7 @@
 import uuid
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -295,8 +296,10 @@ class Membre(models.Model):
 class JournalAudit(models.Model):
     """Trace d'une lecture sensible ou d'un export : qui, avec quel rôle, quoi, quand, d'où.
 
-    Ne contient jamais le contenu lu. Aucune vue de l'application ne modifie ni ne supprime
-    une ligne (l'administration la montre en lecture seule).
+    Ne contient jamais le contenu lu. Le journal ne fait que s'allonger : sur PostgreSQL, la
+    base elle-même refuse toute modification et toute suppression d'une ligne (un trigger, voir
+    la migration `0003_journal_inalterable`) ; la seule sortie est la purge de rétention
+    (`core.retention.purger_journal`). L'administration le montre en lecture seule.
     """
 
     class Action(models.TextChoices):
@@ -306,6 +309,7 @@ class JournalAudit(models.Model):
         EXPORT = "export", "Export"
         TELECHARGEMENT_RAPPORT = "telechargement_rapport", "Téléchargement d'un rapport"
         IMPORT = "import", "Import"
+        PURGE = "purge_journal", "Purge de rétention du journal"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
@@ -317,6 +321,13 @@ class JournalAudit(models.Model):
     action = models.CharField(max_length=40, choices=Action.choices)
     objet_type = models.CharField(max_length=60, blank=True)
     objet_id = models.CharField(max_length=60, blank=True)
+    menage_public_id = models.UUIDField(
+        "ménage concerné",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Le ménage auquel l'objet se rattache (l'objet lui-même, son accompagnement…).",
+    )
     detail = models.CharField(max_length=255, blank=True)
     adresse_ip = models.GenericIPAddressField(null=True, blank=True)
 
@@ -324,6 +335,24 @@ class JournalAudit(models.Model):
         verbose_name = "entrée du journal d'audit"
         verbose_name_plural = "journal d'audit"
         ordering = ["-date"]
+        indexes = [
+            # La page « Journal d'accès » de la coordination : un dispositif, du plus récent.
+            models.Index(fields=["dispositif", "-date"], name="journal_dispositif_date"),
+        ]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y %H:%M} {self.email} {self.get_action_display()}"
+
+    @property
+    def libelles_roles(self):
+        return [Role(role).label for role in self.roles.split(",") if role in Role.values]
+
+    @property
+    def libelle_objet(self):
+        """Ce qu'est l'objet journalisé (« intervention », « accompagnement »…), sans lui."""
+        if not self.objet_type:
+            return ""
+        try:
+            return apps.get_model(self.objet_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.objet_type

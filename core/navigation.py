@@ -48,6 +48,10 @@ def liens_de_navigation(user):
         Role.MEMBRE_COPIL,
     ):
         liens.append(Lien("Rapports", reverse("rapports:liste"), "file-earmark-bar-graph"))
+    if permissions.peut_quelque_part(user, Action.CONSULTER_JOURNAL):
+        liens.append(
+            Lien("Journal d'accès", reverse("ecrans:journaux"), "journal-text", secondaire=True)
+        )
     if permissions.roles_par_dispositif(user):
         liens.append(
             Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3", secondaire=True)

@@ -213,6 +213,7 @@ class Action(StrEnum):
     ANIMER_COMITE = "animer_comite"  # planifier les séances, construire l'ordre du jour
     DECIDER = "decider"  # enregistrer une décision de comité (membre du comité)
     DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
+    CONSULTER_JOURNAL = "consulter_journal"  # lire le journal d'accès du dispositif
 
 
 ACTIONS = {
@@ -223,6 +224,7 @@ ACTIONS = {
     Action.ANIMER_COMITE: {Role.COORDINATEUR},
     Action.DECIDER: {Role.COORDINATEUR, Role.MEMBRE_COTECH},
     Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
+    Action.CONSULTER_JOURNAL: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

@@ -14,7 +14,8 @@ def journaliser_connexion(sender, request, user, **kwargs):
 def journaliser_echec(sender, credentials, request=None, **kwargs):
     # On garde l'adresse tentée, jamais le mot de passe.
     JournalAudit.objects.create(
-        email=str(credentials.get("username", ""))[:254],
+        # En minuscules, comme les adresses des comptes : la coordination les retrouve.
+        email=str(credentials.get("username", "")).strip().lower()[:254],
         action=JournalAudit.Action.CONNEXION_ECHOUEE,
         adresse_ip=(request.META.get("REMOTE_ADDR") or None) if request else None,
     )

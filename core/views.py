@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import permissions, selectors
 from .models import Dispositif
+from .permissions import Action
 
 
 def dispositifs(request):
@@ -29,6 +30,9 @@ def dispositif(request, slug):
             "dispositif": dispositif,
             "budget": selectors.budget_du_dispositif(request.user, dispositif),
             "equipe": selectors.equipe_du_dispositif(request.user, dispositif),
+            "peut_consulter_journal": permissions.peut(
+                request.user, Action.CONSULTER_JOURNAL, dispositif
+            ),
         },
     )
 

@@ -1,12 +1,15 @@
-"""Filtres, recherche et tri de la file active."""
+"""Filtres, recherche et tri de la file active ; filtres du journal d'accès."""
+
+from datetime import datetime, time, timedelta
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from accompagnement.models import Accompagnement
 from core import permissions
 from core.enums import Parcours
-from core.models import Territoire, User
+from core.models import JournalAudit, Territoire, User
 from core.permissions import Donnee
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
@@ -125,3 +128,64 @@ class FiltresFileActive(django_filters.FilterSet):
 
     def filtrer_echeance(self, queryset, name, value):
         return selectors.filtrer_echeances(queryset, value)
+
+
+class FiltresJournal(django_filters.FilterSet):
+    """Le journal d'accès d'un dispositif : par personne, par ménage, par action, par période."""
+
+    personne = django_filters.ModelChoiceFilter(
+        queryset=None,
+        to_field_name="public_id",
+        method="filtrer_personne",
+        label="Personne",
+        empty_label="Toutes",
+    )
+    menage = django_filters.CharFilter(
+        method="filtrer_menage", label="Ménage (nom ou référence locataire)"
+    )
+    action = django_filters.ChoiceFilter(
+        choices=[
+            (valeur, libelle)
+            for valeur, libelle in JournalAudit.Action.choices
+            if valeur != JournalAudit.Action.PURGE
+        ],
+        field_name="action",
+        label="Action",
+        empty_label="Toutes",
+    )
+    du = django_filters.DateFilter(method="filtrer_du", label="Du")
+    au = django_filters.DateFilter(method="filtrer_au", label="Au")
+
+    def __init__(self, *args, user, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.dispositif = dispositif
+        self.filters["personne"].queryset = selectors.personnes_du_journal(dispositif)
+        self.filters["personne"].field.label_from_instance = lambda personne: (
+            f"{personne.get_full_name() or personne.email} ({personne.email})"
+        )
+        for nom, champ in self.form.fields.items():
+            if nom in ("du", "au"):
+                champ.widget.input_type = "date"
+            classe = "form-select form-select-sm" if nom in ("personne", "action") else None
+            champ.widget.attrs["class"] = classe or "form-control form-control-sm"
+
+    def filtrer_personne(self, queryset, name, value):
+        # Une connexion refusée n'a pas de compte : on la retrouve par l'adresse tentée.
+        return queryset.filter(Q(user=value) | Q(user__isnull=True, email=value.email))
+
+    def filtrer_menage(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        menages = selectors.menages_cherches(self.user, self.dispositif, value)
+        return queryset.filter(menage_public_id__in=menages.values("public_id"))
+
+    def filtrer_du(self, queryset, name, value):
+        return queryset.filter(date__gte=_debut_du_jour(value))
+
+    def filtrer_au(self, queryset, name, value):
+        return queryset.filter(date__lt=_debut_du_jour(value + timedelta(days=1)))
+
+
+def _debut_du_jour(jour):
+    return timezone.make_aware(datetime.combine(jour, time.min))

@@ -1,9 +1,11 @@
-"""Lectures des écrans qui croisent les parties du suivi : la file active et la chronologie.
+"""Lectures des écrans qui croisent les parties du suivi : la file active, la chronologie et le
+journal d'accès.
 
 Chaque morceau vient de l'app qui en a la règle (ménages, accompagnement, comités), toujours au
 travers de `core.permissions` ; ici on l'assemble pour une page.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +16,9 @@ from accompagnement import expressions as accompagnement
 from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
-from core.permissions import Chemins, Donnee
+from core.models import JournalAudit, Membre, User
+from core.permissions import Action, Chemins, Donnee
+from menages import selectors as selectors_menages
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN
 from menages.models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
 from menages.selectors import ORDRE_DU_JOUR
@@ -229,3 +233,72 @@ def chronologie(user, menage, *, orientations, dettes):
                 )
             )
     return sorted(evenements, key=lambda e: e.moment, reverse=True)
+
+
+# --- Le journal d'accès ---------------------------------------------------------------------
+
+# Une connexion n'appartient à aucun dispositif : la coordination voit celles de ses membres.
+CONNEXIONS = (JournalAudit.Action.CONNEXION, JournalAudit.Action.CONNEXION_ECHOUEE)
+
+
+def journal_du_dispositif(user, dispositif):
+    """Le journal d'audit d'un dispositif, pour sa coordination ; rien pour les autres rôles.
+
+    Ce qui s'est fait dans le dispositif (lectures de notes « soignants », exports,
+    téléchargements de rapports, imports) et les connexions de ses membres, du plus récent au
+    plus ancien. Le journal ne garde jamais le contenu lu : une note n'y paraît que par son
+    type, son identifiant et son ménage.
+    """
+    if not permissions.peut(user, Action.CONSULTER_JOURNAL, dispositif):
+        return JournalAudit.objects.none()
+    membres = Membre.objects.filter(dispositif=dispositif).values("user__email")
+    return (
+        JournalAudit.objects.filter(
+            Q(dispositif=dispositif)
+            | Q(dispositif__isnull=True, action__in=CONNEXIONS, email__in=membres)
+        )
+        .select_related("user")
+        .order_by("-date", "-pk")
+    )
+
+
+def personnes_du_journal(dispositif):
+    """Les personnes qu'on peut chercher dans le journal : les membres, d'hier et d'aujourd'hui."""
+    return User.objects.filter(
+        pk__in=Membre.objects.filter(dispositif=dispositif).values("user_id")
+    ).order_by("last_name", "first_name", "email")
+
+
+def menages_cherches(user, dispositif, texte):
+    """Les ménages visibles du dispositif dont le nom, le prénom, la référence locataire ou
+    l'identifiant public répondent à `texte`."""
+    menages = selectors_menages.menages_visibles(user).filter(dispositif=dispositif)
+    texte = texte.strip()
+    try:
+        return menages.filter(public_id=uuid.UUID(texte))
+    except ValueError:
+        pass
+    for mot in texte.split():
+        menages = menages.filter(
+            Q(nom__icontains=mot) | Q(prenom__icontains=mot) | Q(reference_locataire__icontains=mot)
+        )
+    return menages
+
+
+def nommer_les_menages(user, lignes):
+    """Pose sur chaque ligne `menage` : le ménage si la personne peut le voir, sinon None.
+
+    Une requête pour toute la page, quel que soit le nombre de lignes.
+    """
+    public_ids = {ligne.menage_public_id for ligne in lignes if ligne.menage_public_id}
+    menages = (
+        {
+            menage.public_id: menage
+            for menage in selectors_menages.menages_visibles(user).filter(public_id__in=public_ids)
+        }
+        if public_ids
+        else {}
+    )
+    for ligne in lignes:
+        ligne.menage = menages.get(ligne.menage_public_id)
+    return lignes

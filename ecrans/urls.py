@@ -10,4 +10,6 @@ urlpatterns = [
     path("menages/export.csv", views.export_file_active, {"format": "csv"}, name="export_csv"),
     path("menages/export.xlsx", views.export_file_active, {"format": "xlsx"}, name="export_xlsx"),
     path("menages/<uuid:public_id>/", views.menage, name="menage"),
+    path("journal/", views.journaux, name="journaux"),
+    path("dispositifs/<slug:slug>/journal/", views.journal, name="journal"),
 ]

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accompagnement import selectors as selectors_accompagnement
@@ -9,6 +9,7 @@ from accompagnement.services import journaliser_lectures
 from core import permissions
 from core import selectors as selectors_core
 from core.exports import exporter
+from core.models import Dispositif
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
 from menages.forms import PlanApurementForm, ReleveDetteForm, StatutOrientationForm
@@ -16,9 +17,10 @@ from menages.models import Menage
 from menages.services import TRANSITIONS
 
 from . import exports, selectors
-from .filters import FiltresFileActive
+from .filters import FiltresFileActive, FiltresJournal
 
 PAR_PAGE = 25
+LIGNES_DU_JOURNAL_PAR_PAGE = 50
 
 
 def accueil(request):
@@ -94,7 +96,7 @@ def menage(request, public_id):
     accompagnements = list(selectors_accompagnement.accompagnements_du_menage(user, menage))
     chronologie = selectors.chronologie(user, menage, orientations=orientations, dettes=dettes)
     journaliser_lectures(
-        user, [e.objet for e in chronologie if e.nature == "intervention"], request
+        user, [e.objet for e in chronologie if e.nature == "intervention"], request, menage
     )
     return render(
         request,
@@ -115,6 +117,46 @@ def menage(request, public_id):
             "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
             and not any(a.est_ouvert for a in accompagnements),
             "chronologie": chronologie,
+        },
+    )
+
+
+def journaux(request):
+    """L'entrée « Journal d'accès » du menu : le journal du dispositif, ou le choix du dispositif
+    quand la personne en coordonne plusieurs."""
+    dispositifs = list(permissions.dispositifs_pour(request.user, Action.CONSULTER_JOURNAL))
+    if not dispositifs:
+        raise PermissionDenied
+    if len(dispositifs) == 1:
+        return redirect("ecrans:journal", slug=dispositifs[0].slug)
+    return render(request, "ecrans/journaux.html", {"dispositifs": dispositifs})
+
+
+def journal(request, slug):
+    """Le journal d'accès d'un dispositif, pour sa coordination : qui a lu, exporté, téléchargé,
+    importé, et quand ; jamais ce qui a été lu."""
+    try:
+        dispositif = permissions.dispositifs_visibles(request.user).get(slug=slug)
+    except Dispositif.DoesNotExist:
+        raise Http404("Dispositif introuvable.") from None
+    if not permissions.peut(request.user, Action.CONSULTER_JOURNAL, dispositif):
+        raise PermissionDenied
+    filtres = FiltresJournal(
+        request.GET or None,
+        queryset=selectors.journal_du_dispositif(request.user, dispositif),
+        user=request.user,
+        dispositif=dispositif,
+    )
+    page = Paginator(filtres.qs, LIGNES_DU_JOURNAL_PAR_PAGE).get_page(request.GET.get("page"))
+    selectors.nommer_les_menages(request.user, page.object_list)
+    return render(
+        request,
+        "ecrans/journal.html",
+        {
+            "dispositif": dispositif,
+            "filtres": filtres,
+            "page": page,
+            "parametres": _parametres_sans_page(request),
         },
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from .environnement import env_bool, env_int, env_liste, env_str
 
@@ -197,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompagnement.tasks.rappeler_bilans_en_retard",
         "schedule": crontab(hour=7, minute=30),
     },
+    "purge-du-journal-d-audit": {
+        "task": "core.tasks.purger_le_journal",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "rapports-du-semestre-ecoule": {
         "task": "comites.tasks.rapports_du_semestre_ecoule",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,7"),
@@ -227,6 +232,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Journal d'audit : durée de conservation de ses lignes, en jours ; une tâche quotidienne
+# (Celery beat) supprime les plus anciennes, seule suppression que la base accepte.
+DUREE_CONSERVATION_JOURNAL_JOURS = env_int("DUREE_CONSERVATION_JOURNAL_JOURS", 365)
+if DUREE_CONSERVATION_JOURNAL_JOURS < 1:
+    raise ImproperlyConfigured("DUREE_CONSERVATION_JOURNAL_JOURS doit valoir au moins 1 jour.")
 
 # Adresse publique du site, pour les liens des courriels (rappels, mots de passe).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -209,6 +209,15 @@ class Orientation(models.Model):
     )
     date_statut = models.DateField("date du statut", default=timezone.localdate)
     motif_statut = models.CharField("motif", max_length=500, blank=True)
+    statut_modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="statut changé par",
+        help_text="La coordination, ou le membre du comité dont la décision a changé le statut.",
+    )
     orientee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -207,14 +207,21 @@ def _menage(user, dispositif, fiche):
 
 
 @transaction.atomic
-def changer_statut_orientation(user, orientation, statut, motif=""):
+def changer_statut_orientation(user, orientation, statut, motif="", *, sur_decision=False):
     """Fait avancer une orientation (reçue → à examiner en COTECH → admise | refusée | …).
 
-    Refus : `PermissionDenied` hors coordination du dispositif ; `ValidationError` pour un
-    passage que le circuit ne prévoit pas, ou un refus / une réorientation sans motif.
+    Promesses : le statut garde sa date et qui l'a changé (`user` ; sur décision d'un comité,
+    le membre du comité qui l'enregistre).
+    Refus : `PermissionDenied` hors coordination du dispositif (ou, `sur_decision`, hors des
+    personnes qui décident dans le dispositif : coordination et membres du COTECH) ;
+    `ValidationError` pour un passage que le circuit ne prévoit pas, ou un refus / une
+    réorientation sans motif.
     """
     dispositif = orientation.menage.dispositif
-    if user is not None and not permissions.peut(user, Action.GERER_ORIENTATIONS, dispositif):
+    if sur_decision:
+        if user is not None and not permissions.peut(user, Action.DECIDER, dispositif):
+            raise PermissionDenied("Seuls les membres du comité et la coordination décident.")
+    elif user is not None and not permissions.peut(user, Action.GERER_ORIENTATIONS, dispositif):
         raise PermissionDenied("Seule la coordination fait avancer une orientation.")
     statut = StatutOrientation(statut)
     if statut not in TRANSITIONS[StatutOrientation(orientation.statut)]:
@@ -227,7 +234,8 @@ def changer_statut_orientation(user, orientation, statut, motif=""):
     orientation.statut = statut
     orientation.date_statut = timezone.localdate()
     orientation.motif_statut = motif.strip()
-    orientation.save(update_fields=["statut", "date_statut", "motif_statut"])
+    orientation.statut_modifie_par = user
+    orientation.save(update_fields=["statut", "date_statut", "motif_statut", "statut_modifie_par"])
     return orientation
 
 
