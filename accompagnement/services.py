@@ -116,10 +116,16 @@ def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None,
     Promesses : le référent est dans l'équipe ; les bilans de diagnostic, 3 et 6 mois sont
     planifiés ; la procédure en cours à l'entrée est retenue (pour « expulsion évitée »).
     Refus : `PermissionDenied` hors coordination (ou décision de comité) ; `ValidationError`
-    si un accompagnement est déjà ouvert pour ce ménage ou si l'équipe sort du dispositif.
+    si un accompagnement est déjà ouvert pour ce ménage, si le ménage est provisoire (une
+    orientation « à rattacher ») ou si l'équipe sort du dispositif.
     """
     dispositif = menage.dispositif
     _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
+    if menage.provisoire:
+        raise ValidationError(
+            "Ce ménage est provisoire : rattachez son orientation au ménage déjà connu ou "
+            "gardez-la à part avant d'ouvrir un accompagnement."
+        )
     if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
     date_debut = date_debut or timezone.localdate()

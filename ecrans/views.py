@@ -113,8 +113,10 @@ def menage(request, public_id):
             "form_plan_apurement": PlanApurementForm() if dettes is not None else None,
             "accompagnements": accompagnements,
             "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
+            and not menage.provisoire
             and not any(a.est_ouvert for a in accompagnements),
             "chronologie": chronologie,
+            "a_rattacher": menage.provisoire and peut_gerer,
         },
     )
 

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from core import permissions
 from core.permissions import Chemins, Donnee
 
+from .enums import StatutOrientation
 from .models import DetteLocative, Logement, Menage, Orientation
 
 # Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès :
@@ -70,7 +71,7 @@ def orientations_du_menage(user, menage):
     return (
         orientations_visibles(user)
         .filter(menage=menage)
-        .select_related("prescripteur", "orientee_par")
+        .select_related("prescripteur", "orientee_par", "rattachement_par")
         .prefetch_related("problematiques")
     )
 
@@ -91,3 +92,35 @@ def mes_orientations(user):
         .prefetch_related("problematiques")
         .order_by("-date_orientation", "-cree_le")
     )
+
+
+def orientations_a_rattacher(user):
+    """Les orientations « à rattacher » que la coordination peut traiter, les plus anciennes
+    d'abord, avec le ménage provisoire et le ménage connu (qu'elle doit voir l'un et l'autre)."""
+    return (
+        orientations_visibles(user)
+        .filter(
+            statut=StatutOrientation.A_RATTACHER,
+            menage__provisoire=True,
+            menage__dispositif__in=permissions.dispositifs_pour(
+                user, permissions.Action.GERER_ORIENTATIONS
+            ),
+            menage__doublon_possible_de__in=menages_visibles(user).values("pk"),
+        )
+        .select_related(
+            "menage__dispositif", "menage__doublon_possible_de", "orientee_par", "prescripteur"
+        )
+        .prefetch_related("problematiques")
+        .order_by("date_orientation", "cree_le")
+    )
+
+
+def comparaison_pour(user, public_id):
+    """L'orientation à rattacher, le ménage provisoire et le ménage connu, côte à côte.
+
+    Lève `ObjectDoesNotExist` si la personne ne peut pas traiter cette orientation.
+    """
+    orientation = orientations_a_rattacher(user).get(public_id=public_id)
+    provisoire = menage_pour(user, orientation.menage.public_id)
+    connu = menage_pour(user, orientation.menage.doublon_possible_de.public_id)
+    return orientation, provisoire, connu
