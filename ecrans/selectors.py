@@ -15,6 +15,7 @@ from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
 from core.permissions import Chemins, Donnee
+from menages import selectors as selectors_menages
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN
 from menages.models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
 from menages.selectors import ORDRE_DU_JOUR
@@ -171,6 +172,19 @@ def chronologie(user, menage, *, orientations, dettes):
     ]
     evenements += [
         Evenement(d.date, _moment(d.date), "dette", "Dette locative", "", d) for d in dettes or []
+    ]
+    evenements += [
+        Evenement(
+            i.date_information,
+            _moment(i.date_information),
+            "information",
+            "Ménage informé du partage de ses informations",
+            "S'oppose au partage : les notes restent dans la profession de leur auteur."
+            if i.opposition
+            else "Ne s'oppose pas au partage.",
+            i,
+        )
+        for i in selectors_menages.informations_du_menage(user, menage)
     ]
     evenements += [
         Evenement(

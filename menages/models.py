@@ -79,6 +79,14 @@ class Menage(models.Model):
     date_information_partage = models.DateField(
         "date d'information sur le partage", null=True, blank=True
     )
+    informe_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="informé par",
+    )
     doublon_possible_de = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -345,3 +353,33 @@ class PlanApurement(models.Model):
     def __str__(self):
         return f"{self.montant_mensuel} €/mois depuis le {self.date_debut:%d/%m/%Y}"
 
+
+class InformationPartage(models.Model):
+    """L'historique daté de l'information du ménage sur le partage de ses informations.
+
+    Chaque enregistrement ajoute une ligne (jamais modifiée) : qui l'a enregistré, quand, et ce
+    que le ménage a dit (informé à telle date, s'oppose ou non au partage). Le ménage porte l'état
+    du jour (`date_information_partage`, `informe_par`, `opposition_partage`).
+    """
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="informations")
+    date_information = models.DateField("informé le")
+    opposition = models.BooleanField("s'oppose au partage")
+    enregistree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
+    enregistree_le = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "information sur le partage"
+        verbose_name_plural = "informations sur le partage"
+        ordering = ["-enregistree_le", "-pk"]
+
+    def __str__(self):
+        opposition = "s'oppose au partage" if self.opposition else "ne s'oppose pas au partage"
+        return f"Informé le {self.date_information:%d/%m/%Y}, {opposition}"

@@ -6,7 +6,7 @@ from core import permissions
 from core.permissions import Chemins, Donnee
 
 from .enums import StatutOrientation
-from .models import DetteLocative, Logement, Menage, Orientation
+from .models import DetteLocative, InformationPartage, Logement, Menage, Orientation
 
 # Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès :
 # l'équipe de l'accompagnement, l'auteur de l'orientation, les membres du comité dont la séance a
@@ -31,6 +31,9 @@ CHEMINS_DETTE = Chemins(
     ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
 )
 
+# L'historique de l'information du ménage se lit comme son identité, par les mêmes chemins.
+CHEMINS_INFORMATION = CHEMINS_DETTE
+
 
 def menages_visibles(user, donnee=Donnee.IDENTITE):
     return permissions.filtrer(user, Menage.objects.all(), donnee, CHEMINS_MENAGE)
@@ -54,7 +57,7 @@ def menage_pour(user, public_id):
     """Le ménage s'il est visible, avec ce que la page montre ; sinon `Menage.DoesNotExist`."""
     return (
         menages_visibles(user)
-        .select_related("dispositif", "cree_par")
+        .select_related("dispositif", "cree_par", "informe_par")
         .prefetch_related(
             "personnes",
             "ressources",
@@ -124,3 +127,13 @@ def comparaison_pour(user, public_id):
     provisoire = menage_pour(user, orientation.menage.public_id)
     connu = menage_pour(user, orientation.menage.doublon_possible_de.public_id)
     return orientation, provisoire, connu
+
+
+def informations_du_menage(user, menage):
+    """L'historique daté de l'information du ménage (plus récent d'abord), pour qui le voit."""
+    return permissions.filtrer(
+        user,
+        InformationPartage.objects.filter(menage=menage),
+        Donnee.IDENTITE,
+        CHEMINS_INFORMATION,
+    ).select_related("enregistree_par")
