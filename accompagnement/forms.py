@@ -239,3 +239,12 @@ class ClotureForm(forms.Form):
     commentaire = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class InformationPartageForm(forms.Form):
+    date_information = forms.DateField(label="Informé le", initial=timezone.localdate, widget=DATE)
+    opposition = forms.BooleanField(
+        label="Le ménage s'oppose au partage de ses informations",
+        required=False,
+        help_text="Les notes restent alors dans la profession de leur auteur.",
+    )

@@ -18,6 +18,7 @@ from core.permissions import Action
 from core.services import journaliser_en_lot
 from menages import services as menages
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
+from menages.models import InformationPartage
 
 from .enums import (
     TYPES_CONTACT,
@@ -142,13 +143,19 @@ def ouvrir_accompagnement(
     d'un comité, et `user` est le membre du comité qui l'enregistre.
     Refus : `PermissionDenied` hors coordination (ou, sur décision, hors des personnes qui
     décident dans le dispositif) ; `ValidationError` si un accompagnement est déjà ouvert pour
-    ce ménage ou si l'équipe sort du dispositif.
+    ce ménage, si le ménage est provisoire (une orientation « à rattacher ») ou si l'équipe
+    sort du dispositif.
     """
     dispositif = menage.dispositif
     if sur_decision:
         _exiger_le_droit_de_decider(user, dispositif)
     else:
         _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
+    if menage.provisoire:
+        raise ValidationError(
+            "Ce ménage est provisoire : rattachez son orientation au ménage déjà connu ou "
+            "gardez-la à part avant d'ouvrir un accompagnement."
+        )
     if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
     date_debut = date_debut or timezone.localdate()
@@ -498,6 +505,48 @@ def cloturer_accompagnement(
         type__in=list(CALENDRIER_BILANS),
     ).delete()
     return cloture
+
+
+def peut_enregistrer_information(user, menage):
+    """Enregistrer l'information du ménage et son opposition au partage : la coordination du
+    dispositif, ou le ou la référent·e d'un accompagnement du ménage qui n'est pas clos (et qui
+    est toujours membre du dispositif)."""
+    if user is None or peut_organiser(user, menage.dispositif):
+        return True
+    return bool(permissions.roles(user, menage.dispositif_id)) and (
+        Accompagnement.objects.filter(menage=menage, referent=user)
+        .exclude(statut=StatutAccompagnement.CLOS)
+        .exists()
+    )
+
+
+@transaction.atomic
+def enregistrer_information(user, menage, date_information, opposition):
+    """Enregistre que le ménage a été informé du partage de ses informations, et s'il s'y oppose.
+
+    Promesses : le ménage porte l'état du jour (date, qui l'a informé, opposition) ; chaque
+    enregistrement ajoute une ligne datée à son historique (`InformationPartage` : qui, quand,
+    quoi), qui ne se modifie jamais. L'opposition garde les notes dans la profession de leur
+    auteur (`accompagnement.selectors`).
+    Refus : `PermissionDenied` hors coordination et référent·e ; `ValidationError` pour une date
+    dans le futur.
+    """
+    _exiger(
+        peut_enregistrer_information(user, menage),
+        "Seuls la coordination et le ou la référent·e enregistrent l'information du ménage.",
+    )
+    if date_information > timezone.localdate():
+        raise ValidationError("La date d'information ne peut pas être dans le futur.")
+    menage.date_information_partage = date_information
+    menage.informe_par = user
+    menage.opposition_partage = opposition
+    menage.save(update_fields=["date_information_partage", "informe_par", "opposition_partage"])
+    return InformationPartage.objects.create(
+        menage=menage,
+        date_information=date_information,
+        opposition=opposition,
+        enregistree_par=user,
+    )
 
 
 def journaliser_lectures(user, interventions, request=None, menage=None):

@@ -16,6 +16,7 @@ from .forms import (
     AdhesionForm,
     BilanForm,
     ClotureForm,
+    InformationPartageForm,
     InterventionForm,
     ObjectifForm,
     OuvrirAccompagnementForm,
@@ -281,4 +282,24 @@ def cloturer(request, public_id):
         request,
         "accompagnement/cloture.html",
         {"form": form, "accompagnement": accompagnement, "menage": accompagnement.menage},
+    )
+
+
+@require_POST
+def information(request, public_id):
+    menage = get_object_or_404(
+        selectors_menages.menages_visibles(request.user), public_id=public_id
+    )
+    form = InformationPartageForm(request.POST)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.enregistrer_information(
+            request.user,
+            menage,
+            form.cleaned_data["date_information"],
+            form.cleaned_data["opposition"],
+        ),
+        succes="Information du ménage enregistrée.",
+        retour=reverse("ecrans:menage", args=[menage.public_id]) + "#information",
     )

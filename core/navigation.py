@@ -34,6 +34,8 @@ def liens_de_navigation(user):
         liens.append(
             Lien("Orienter un ménage", reverse("menages:nouvelle_orientation"), "plus-circle")
         )
+    if permissions.peut_quelque_part(user, Action.GERER_ORIENTATIONS):
+        liens.append(Lien("À rattacher", reverse("menages:a_rattacher"), "link-45deg"))
     if permissions.peut_quelque_part(user, Action.IMPORTER):
         liens.append(Lien("Importer", reverse("menages:importer"), "upload"))
     if permissions.a_le_role(user, Role.COORDINATEUR, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL):

@@ -7,4 +7,14 @@ app_name = "core"
 urlpatterns = [
     path("dispositifs/", views.dispositifs, name="dispositifs"),
     path("dispositifs/<slug:slug>/", views.dispositif, name="dispositif"),
+    path(
+        "dispositifs/<slug:slug>/notice-information/",
+        views.notice,
+        name="notice_information",
+    ),
+    path(
+        "dispositifs/<slug:slug>/notice-information.pdf",
+        views.notice_pdf,
+        name="notice_information_pdf",
+    ),
 ]

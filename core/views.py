@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from . import permissions, selectors
 from .models import Dispositif
+from .notice import notice_information
+from .pdf import rendre_pdf, reponse_pdf
 from .permissions import Action
 
 
@@ -35,6 +37,24 @@ def dispositif(request, slug):
             ),
         },
     )
+
+
+def _notice(request, slug):
+    try:
+        return notice_information(selectors.dispositif_pour(request.user, slug))
+    except Dispositif.DoesNotExist:
+        raise Http404("Dispositif introuvable.") from None
+
+
+def notice(request, slug):
+    """La notice d'information du ménage, à lire ou à imprimer (aucune donnée nominative)."""
+    return render(request, "core/notice_information.html", {"notice": _notice(request, slug)})
+
+
+def notice_pdf(request, slug):
+    notice = _notice(request, slug)
+    contenu = rendre_pdf("pdf/notice_information.html", {"notice": notice})
+    return reponse_pdf(contenu, f"notice-information-{notice.dispositif.slug}.pdf")
 
 
 @login_not_required

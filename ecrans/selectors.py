@@ -178,6 +178,19 @@ def chronologie(user, menage, *, orientations, dettes):
     ]
     evenements += [
         Evenement(
+            i.date_information,
+            _moment(i.date_information),
+            "information",
+            "Ménage informé du partage de ses informations",
+            "S'oppose au partage : les notes restent dans la profession de leur auteur."
+            if i.opposition
+            else "Ne s'oppose pas au partage.",
+            i,
+        )
+        for i in selectors_menages.informations_du_menage(user, menage)
+    ]
+    evenements += [
+        Evenement(
             timezone.localtime(i.date_heure).date(),
             i.date_heure,
             "intervention",

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accompagnement import selectors as selectors_accompagnement
-from accompagnement.services import journaliser_lectures
+from accompagnement.forms import InformationPartageForm
+from accompagnement.services import journaliser_lectures, peut_enregistrer_information
 from core import permissions
 from core import selectors as selectors_core
 from core.exports import exporter
@@ -115,8 +116,13 @@ def menage(request, public_id):
             "form_plan_apurement": PlanApurementForm() if dettes is not None else None,
             "accompagnements": accompagnements,
             "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
+            and not menage.provisoire
             and not any(a.est_ouvert for a in accompagnements),
             "chronologie": chronologie,
+            "a_rattacher": menage.provisoire and peut_gerer,
+            "form_information": InformationPartageForm()
+            if peut_enregistrer_information(user, menage)
+            else None,
         },
     )
 

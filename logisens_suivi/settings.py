@@ -244,3 +244,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
+
+# Durée de conservation des informations d'un ménage après son dernier contact (CNIL), annoncée
+# au ménage par la notice d'information.
+CONSERVATION_MENAGES_ANS = env_int("CONSERVATION_MENAGES_ANS", 2)

@@ -111,6 +111,9 @@ class StadeProcedure(models.TextChoices):
 
 
 class StatutOrientation(models.TextChoices):
+    # Une orientation d'un ménage que d'autres ont déjà orienté attend que la coordination la
+    # rattache au ménage connu ou la garde à part : orienter n'ouvre jamais un dossier existant.
+    A_RATTACHER = "a_rattacher", "À rattacher"
     RECUE = "recue", "Reçue"
     A_EXAMINER = "a_examiner", "À examiner en COTECH"
     ADMISE = "admise", "Admise"
@@ -124,6 +127,13 @@ STATUTS_EN_COURS_D_EXAMEN = (
     StatutOrientation.A_EXAMINER,
     StatutOrientation.EN_ATTENTE,
 )
+
+
+class Rattachement(models.TextChoices):
+    """Ce que la coordination a décidé d'une orientation « à rattacher »."""
+
+    RATTACHEE = "rattachee", "Rattachée au ménage déjà connu"
+    GARDEE_A_PART = "gardee_a_part", "Gardée à part"
 
 
 class OrigineDette(models.TextChoices):

@@ -16,6 +16,7 @@ from .enums import (
     NatureRessource,
     OrigineDette,
     Problematique,
+    Rattachement,
     Source,
     StadeProcedure,
     StatutOccupation,
@@ -33,11 +34,20 @@ def montant(verbose_name, **kwargs):
     )
 
 
+class MenageQuerySet(models.QuerySet):
+    def provisoires(self):
+        """Les ménages provisoires : une orientation « à rattacher » attend la coordination."""
+        return self.filter(provisoire=True)
+
+
 class Menage(models.Model):
     """Un ménage suivi dans un dispositif.
 
-    Le numéro de locataire du bailleur identifie le ménage dans son dispositif : deux
-    orientations du même locataire concernent le même ménage.
+    Le numéro de locataire du bailleur identifie le ménage dans son dispositif. Quand une
+    personne oriente une référence que d'autres ont déjà orientée, son orientation ne s'ajoute
+    pas au ménage connu : elle porte sur un ménage *provisoire* (ce que la personne a saisi),
+    relié au ménage connu par `doublon_possible_de`, jusqu'à ce que la coordination le rattache
+    (il disparaît) ou le garde à part (il devient un ménage à part entière et garde le lien).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -69,20 +79,50 @@ class Menage(models.Model):
     date_information_partage = models.DateField(
         "date d'information sur le partage", null=True, blank=True
     )
+    informe_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="informé par",
+    )
+    doublon_possible_de = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="doublons_possibles",
+        verbose_name="même référence que",
+        help_text="Le ménage déjà connu sous la même référence locataire.",
+    )
+    provisoire = models.BooleanField(
+        default=False,
+        help_text="Porte une orientation « à rattacher » ; la coordination n'a pas encore décidé.",
+    )
     cree_le = models.DateTimeField("créé le", default=timezone.now)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = MenageQuerySet.as_manager()
+
     class Meta:
         verbose_name = "ménage"
         ordering = ["nom", "prenom"]
         constraints = [
+            # Une référence, un ménage ; sauf les ménages reliés à celui qui la porte déjà
+            # (provisoires, ou gardés à part par la coordination : homonyme, référence en double).
             models.UniqueConstraint(
                 fields=["dispositif", "reference_locataire"],
-                condition=~models.Q(reference_locataire=""),
+                condition=~models.Q(reference_locataire="")
+                & models.Q(doublon_possible_de__isnull=True),
                 name="menage_reference_unique",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(provisoire=False) | models.Q(doublon_possible_de__isnull=False),
+                name="menage_provisoire_relie",
+            ),
         ]
 
     def __str__(self):
@@ -228,12 +268,27 @@ class Orientation(models.Model):
     )
     cree_le = models.DateTimeField(default=timezone.now)
     importee = models.BooleanField("importée d'un fichier", default=False)
+    rattachement = models.CharField(
+        "décision de rattachement", max_length=20, choices=Rattachement.choices, blank=True
+    )
+    rattachement_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rattachement décidé par",
+    )
+    rattachement_le = models.DateTimeField("rattachement décidé le", null=True, blank=True)
 
     class Meta:
         ordering = ["-date_orientation", "-cree_le"]
         constraints = [
+            # Deux personnes peuvent orienter le même ménage le même jour (le recouvrement et la
+            # proximité) : rattacher la seconde orientation ne doit pas la fondre dans la première.
             models.UniqueConstraint(
-                fields=["menage", "date_orientation", "parcours"], name="orientation_unique"
+                fields=["menage", "date_orientation", "parcours", "orientee_par"],
+                name="orientation_unique_par_auteur",
             )
         ]
 
@@ -306,3 +361,34 @@ class PlanApurement(models.Model):
 
     def __str__(self):
         return f"{self.montant_mensuel} €/mois depuis le {self.date_debut:%d/%m/%Y}"
+
+
+class InformationPartage(models.Model):
+    """L'historique daté de l'information du ménage sur le partage de ses informations.
+
+    Chaque enregistrement ajoute une ligne (jamais modifiée) : qui l'a enregistré, quand, et ce
+    que le ménage a dit (informé à telle date, s'oppose ou non au partage). Le ménage porte l'état
+    du jour (`date_information_partage`, `informe_par`, `opposition_partage`).
+    """
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="informations")
+    date_information = models.DateField("informé le")
+    opposition = models.BooleanField("s'oppose au partage")
+    enregistree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
+    enregistree_le = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "information sur le partage"
+        verbose_name_plural = "informations sur le partage"
+        ordering = ["-enregistree_le", "-pk"]
+
+    def __str__(self):
+        opposition = "s'oppose au partage" if self.opposition else "ne s'oppose pas au partage"
+        return f"Informé le {self.date_information:%d/%m/%Y}, {opposition}"

@@ -5,7 +5,8 @@ from django.db.models import Prefetch
 from core import permissions
 from core.permissions import Chemins, Donnee
 
-from .models import DetteLocative, Logement, Menage, Orientation
+from .enums import StatutOrientation
+from .models import DetteLocative, InformationPartage, Logement, Menage, Orientation
 
 # Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès :
 # l'équipe de l'accompagnement, l'auteur de l'orientation, les membres du comité dont la séance a
@@ -30,6 +31,9 @@ CHEMINS_DETTE = Chemins(
     ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
 )
 
+# L'historique de l'information du ménage se lit comme son identité, par les mêmes chemins.
+CHEMINS_INFORMATION = CHEMINS_DETTE
+
 
 def menages_visibles(user, donnee=Donnee.IDENTITE):
     return permissions.filtrer(user, Menage.objects.all(), donnee, CHEMINS_MENAGE)
@@ -53,7 +57,7 @@ def menage_pour(user, public_id):
     """Le ménage s'il est visible, avec ce que la page montre ; sinon `Menage.DoesNotExist`."""
     return (
         menages_visibles(user)
-        .select_related("dispositif", "cree_par")
+        .select_related("dispositif", "cree_par", "informe_par")
         .prefetch_related(
             "personnes",
             "ressources",
@@ -70,7 +74,7 @@ def orientations_du_menage(user, menage):
     return (
         orientations_visibles(user)
         .filter(menage=menage)
-        .select_related("prescripteur", "orientee_par")
+        .select_related("prescripteur", "orientee_par", "rattachement_par")
         .prefetch_related("problematiques")
     )
 
@@ -91,3 +95,45 @@ def mes_orientations(user):
         .prefetch_related("problematiques")
         .order_by("-date_orientation", "-cree_le")
     )
+
+
+def orientations_a_rattacher(user):
+    """Les orientations « à rattacher » que la coordination peut traiter, les plus anciennes
+    d'abord, avec le ménage provisoire et le ménage connu (qu'elle doit voir l'un et l'autre)."""
+    return (
+        orientations_visibles(user)
+        .filter(
+            statut=StatutOrientation.A_RATTACHER,
+            menage__provisoire=True,
+            menage__dispositif__in=permissions.dispositifs_pour(
+                user, permissions.Action.GERER_ORIENTATIONS
+            ),
+            menage__doublon_possible_de__in=menages_visibles(user).values("pk"),
+        )
+        .select_related(
+            "menage__dispositif", "menage__doublon_possible_de", "orientee_par", "prescripteur"
+        )
+        .prefetch_related("problematiques")
+        .order_by("date_orientation", "cree_le")
+    )
+
+
+def comparaison_pour(user, public_id):
+    """L'orientation à rattacher, le ménage provisoire et le ménage connu, côte à côte.
+
+    Lève `ObjectDoesNotExist` si la personne ne peut pas traiter cette orientation.
+    """
+    orientation = orientations_a_rattacher(user).get(public_id=public_id)
+    provisoire = menage_pour(user, orientation.menage.public_id)
+    connu = menage_pour(user, orientation.menage.doublon_possible_de.public_id)
+    return orientation, provisoire, connu
+
+
+def informations_du_menage(user, menage):
+    """L'historique daté de l'information du ménage (plus récent d'abord), pour qui le voit."""
+    return permissions.filtrer(
+        user,
+        InformationPartage.objects.filter(menage=menage),
+        Donnee.IDENTITE,
+        CHEMINS_INFORMATION,
+    ).select_related("enregistree_par")

@@ -11,13 +11,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.utils import timezone
 
 from core import permissions
+from core.models import Membre
 from core.permissions import Action
 
 from . import selectors
-from .enums import NatureRessource, OrigineDette, StatutOrientation
+from .enums import NatureRessource, OrigineDette, Rattachement, StatutOrientation
 from .models import (
     MONTANT_MAXIMUM,
     DetteLocative,
@@ -31,6 +33,8 @@ from .models import (
 
 # Les statuts qu'une orientation peut prendre depuis chaque statut (DESIGN.md §2).
 TRANSITIONS = {
+    # Une orientation « à rattacher » n'en sort que par `rattacher_orientation` ou `garder_a_part`.
+    StatutOrientation.A_RATTACHER: set(),
     StatutOrientation.RECUE: {
         StatutOrientation.A_EXAMINER,
         StatutOrientation.EN_ATTENTE,
@@ -107,24 +111,37 @@ def orienter_menage(user, dispositif, fiche):
     """Enregistre une fiche d'orientation dans un dispositif.
 
     Promesses :
-    - le ménage est retrouvé par sa référence locataire dans le dispositif, sinon créé (avec son
-      logement et ses ressources) ; un ménage existant n'est pas modifié ;
-    - une orientation du même ménage, à la même date et pour le même parcours existe déjà :
-      rien n'est créé (réimporter un fichier ne duplique rien) ;
+    - une orientation n'ouvre jamais un dossier existant. La référence locataire est cherchée
+      dans le dispositif : un ménage que la même personne a déjà orienté (pour un import : la
+      même structure, `Membre.organisation`, à défaut la même personne) est repris sans être
+      modifié ; un ménage connu par l'orientation de quelqu'un d'autre ne l'est pas : l'orientation
+      « à rattacher » porte sur un ménage provisoire fait de ce que la personne a saisi, relié au
+      ménage connu, et attend la coordination (`rattacher_orientation`, `garder_a_part`). La
+      réponse est alors celle d'un nouveau ménage : rien ne dit que la référence existait ;
+    - une orientation de la même personne (ou structure) pour ce ménage, à la même date et pour
+      le même parcours existe déjà : rien n'est créé (réimporter un fichier ne duplique rien) ;
     - la dette déclarée devient le premier relevé daté de la dette locative.
 
-    Refus : `PermissionDenied` si la personne ne peut pas orienter dans ce dispositif (une
-    commande d'exploitation passe `user=None`).
+    La coordination qui voit déjà le ménage connu y ajoute directement son orientation (c'est
+    elle qui rattache). Une commande d'exploitation (`user=None`) reprend le ménage connu : elle
+    n'ouvre de droits à personne.
+
+    Refus : `PermissionDenied` si la personne ne peut pas orienter dans ce dispositif.
     """
     if user is not None and not permissions.peut(user, Action.ORIENTER, dispositif):
         raise PermissionDenied("Vous ne pouvez pas orienter de ménage dans ce dispositif.")
     if fiche.date_orientation > timezone.localdate():
         raise ValidationError("La date d'orientation ne peut pas être dans le futur.")
 
-    menage, menage_cree = _menage(user, dispositif, fiche)
-    existante = Orientation.objects.filter(
-        menage=menage, date_orientation=fiche.date_orientation, parcours=fiche.parcours
-    ).first()
+    auteurs = _memes_auteurs(user, dispositif, par_structure=fiche.importee)
+    menage, menage_cree = _menage(user, dispositif, fiche, auteurs)
+    existante = (
+        Orientation.objects.filter(
+            menage=menage, date_orientation=fiche.date_orientation, parcours=fiche.parcours
+        )
+        .filter(auteurs)
+        .first()
+    )
     if existante is not None:
         return ResultatOrientation(existante, menage_cree, False)
 
@@ -139,7 +156,7 @@ def orienter_menage(user, dispositif, fiche):
         dette_locative=fiche.dette_locative,
         stade_procedure=fiche.stade_procedure or Orientation.stade_procedure.field.default,
         lien_rompu=fiche.lien_rompu,
-        statut=StatutOrientation.RECUE,
+        statut=StatutOrientation.A_RATTACHER if menage.provisoire else StatutOrientation.RECUE,
         date_statut=fiche.date_orientation,
         orientee_par=user,
         importee=fiche.importee,
@@ -160,13 +177,59 @@ def orienter_menage(user, dispositif, fiche):
     return ResultatOrientation(orientation, menage_cree, True)
 
 
-def _menage(user, dispositif, fiche):
+def _memes_auteurs(user, dispositif, *, par_structure):
+    """La condition « orientée par la même personne » sur les orientations.
+
+    Pour un import, la même structure : toute personne que son adhésion au dispositif rattache
+    à l'une des structures de `user` dans ce dispositif. Sans structure, la même personne. Pour
+    une commande d'exploitation (`user=None`), les orientations sans auteur.
+    """
+    if user is None:
+        return Q(orientee_par__isnull=True)
+    meme_personne = Q(orientee_par=user)
+    if not par_structure:
+        return meme_personne
+    structures = Membre.objects.filter(
+        user=user, dispositif=dispositif, organisation__isnull=False
+    ).values("organisation")
+    collegues = Membre.objects.filter(dispositif=dispositif, organisation__in=structures).values(
+        "user"
+    )
+    return meme_personne | Q(orientee_par__in=collegues)
+
+
+def _menage(user, dispositif, fiche, auteurs):
+    """Le ménage de la fiche et s'il vient d'être créé (un ménage provisoire compte comme créé)."""
     if fiche.reference_locataire:
-        existant = Menage.objects.filter(
+        connus = Menage.objects.filter(
             dispositif=dispositif, reference_locataire=fiche.reference_locataire
-        ).first()
-        if existant is not None:
-            return existant, False
+        )
+        # Les siens d'abord (y compris son ménage provisoire ou gardé à part), un ménage à part
+        # entière avant un provisoire.
+        deja_orientes = Orientation.objects.filter(menage=OuterRef("pk")).filter(auteurs)
+        sien = connus.filter(Exists(deja_orientes)).order_by("provisoire", "pk").first()
+        if sien is not None:
+            return sien, False
+        connu = (
+            connus.filter(provisoire=False)
+            .order_by(F("doublon_possible_de").asc(nulls_first=True), "pk")
+            .first()
+        )
+        if connu is not None:
+            if user is None or _coordination_qui_voit(user, connu):
+                return connu, False
+            return _creer_menage(user, dispositif, fiche, doublon_possible_de=connu), True
+    return _creer_menage(user, dispositif, fiche), True
+
+
+def _coordination_qui_voit(user, menage):
+    return (
+        permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
+        and selectors.menages_visibles(user).filter(pk=menage.pk).exists()
+    )
+
+
+def _creer_menage(user, dispositif, fiche, doublon_possible_de=None):
     menage = Menage.objects.create(
         dispositif=dispositif,
         reference_locataire=fiche.reference_locataire,
@@ -178,6 +241,8 @@ def _menage(user, dispositif, fiche):
         telephone=fiche.telephone,
         mesure_protection=fiche.mesure_protection or Menage.mesure_protection.field.default,
         cree_par=user,
+        doublon_possible_de=doublon_possible_de,
+        provisoire=doublon_possible_de is not None,
         **fiche.champs_menage,
     )
     if fiche.adresse or fiche.commune or fiche.loyer is not None:
@@ -203,7 +268,7 @@ def _menage(user, dispositif, fiche):
             else NatureRessource.NON_PRECISEE,
             montant_mensuel=fiche.ressources_mensuelles,
         )
-    return menage, True
+    return menage
 
 
 @transaction.atomic
@@ -236,6 +301,94 @@ def changer_statut_orientation(user, orientation, statut, motif="", *, sur_decis
     orientation.motif_statut = motif.strip()
     orientation.statut_modifie_par = user
     orientation.save(update_fields=["statut", "date_statut", "motif_statut", "statut_modifie_par"])
+    return orientation
+
+
+def _verifier_rattachement(user, orientation):
+    if user is not None and not permissions.peut(
+        user, Action.GERER_ORIENTATIONS, orientation.menage.dispositif
+    ):
+        raise PermissionDenied("Seule la coordination rattache une orientation ou la garde à part.")
+    if orientation.statut != StatutOrientation.A_RATTACHER or not orientation.menage.provisoire:
+        raise ValidationError("Cette orientation a déjà été traitée.")
+
+
+def _orientations_a_rattacher(menage_provisoire):
+    return list(
+        Orientation.objects.select_for_update().filter(
+            menage=menage_provisoire, statut=StatutOrientation.A_RATTACHER
+        )
+    )
+
+
+def _decider(orientations, user, decision, **champs):
+    maintenant = timezone.now()
+    for orientation in orientations:
+        for nom, valeur in champs.items():
+            setattr(orientation, nom, valeur)
+        orientation.statut = StatutOrientation.RECUE
+        orientation.date_statut = timezone.localdate(maintenant)
+        orientation.rattachement = decision
+        orientation.rattachement_par = user
+        orientation.rattachement_le = maintenant
+        orientation.save(
+            update_fields=[
+                *champs,
+                "statut",
+                "date_statut",
+                "rattachement",
+                "rattachement_par",
+                "rattachement_le",
+            ]
+        )
+
+
+@transaction.atomic
+def rattacher_orientation(user, orientation):
+    """La coordination confirme qu'une orientation « à rattacher » concerne le ménage connu.
+
+    Promesses : les orientations du ménage provisoire passent sur le ménage connu, « reçues »,
+    avec qui a décidé et quand ; les relevés de dette saisis avec elles les suivent ; le ménage
+    provisoire (identité, logement, ressources saisis) disparaît, le ménage connu n'est pas
+    modifié. C'est seulement alors que la personne qui a orienté voit le ménage connu (les
+    ménages qu'elle a orientés).
+    Refus : `PermissionDenied` hors coordination du dispositif ; `ValidationError` pour une
+    orientation déjà traitée, ou un ménage provisoire qui porte déjà un accompagnement ou une
+    décision de comité.
+    """
+    _verifier_rattachement(user, orientation)
+    provisoire = orientation.menage
+    connu = provisoire.doublon_possible_de
+    orientations = _orientations_a_rattacher(provisoire)
+    _decider(orientations, user, Rattachement.RATTACHEE, menage=connu)
+    provisoire.dettes.update(menage=connu)
+    provisoire.plans_apurement.update(menage=connu)
+    try:
+        provisoire.delete()
+    except ProtectedError:
+        raise ValidationError(
+            "Ce ménage porte déjà un accompagnement ou une décision de comité : gardez-le à part."
+        ) from None
+    orientation.refresh_from_db()
+    return orientation
+
+
+@transaction.atomic
+def garder_a_part(user, orientation):
+    """La coordination garde à part une orientation « à rattacher » (homonyme, référence en double).
+
+    Promesses : le ménage provisoire devient un ménage à part entière (il garde le lien vers le
+    ménage de même référence, ce qui permet aux deux de porter la même référence) ; ses
+    orientations sont « reçues », avec qui a décidé et quand. La personne qui a orienté ne voit
+    toujours que ce ménage-là.
+    Refus : ceux de `rattacher_orientation` (coordination seule, orientation déjà traitée).
+    """
+    _verifier_rattachement(user, orientation)
+    provisoire = orientation.menage
+    _decider(_orientations_a_rattacher(provisoire), user, Rattachement.GARDEE_A_PART)
+    provisoire.provisoire = False
+    provisoire.save(update_fields=["provisoire"])
+    orientation.refresh_from_db()
     return orientation
 
 

@@ -15,6 +15,10 @@ urlpatterns = [
     ),
     path("orientations/mes-orientations/", views.mes_orientations, name="mes_orientations"),
     path("orientations/<uuid:public_id>/statut/", views.changer_statut, name="changer_statut"),
+    path("orientations/a-rattacher/", views.a_rattacher, name="a_rattacher"),
+    path("orientations/<uuid:public_id>/rattachement/", views.rattachement, name="rattachement"),
+    path("orientations/<uuid:public_id>/rattacher/", views.rattacher, name="rattacher"),
+    path("orientations/<uuid:public_id>/garder-a-part/", views.garder_a_part, name="garder_a_part"),
     path(
         "orientations/<uuid:public_id>/fiche.pdf",
         fiches.fiche_orientation,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +37,69 @@ def changer_statut(request, public_id):
         succes=lambda modifiee: f"Orientation passée à « {modifiee.get_statut_display()} ».",
         retour=reverse("ecrans:menage", args=[orientation.menage.public_id]),
         invalide="Choisissez un statut proposé.",
+    )
+
+
+def a_rattacher(request):
+    if not permissions.peut_quelque_part(request.user, Action.GERER_ORIENTATIONS):
+        raise PermissionDenied
+    return render(
+        request,
+        "menages/a_rattacher.html",
+        {"orientations": selectors.orientations_a_rattacher(request.user)},
+    )
+
+
+def rattachement(request, public_id):
+    try:
+        orientation, provisoire, connu = selectors.comparaison_pour(request.user, public_id)
+    except ObjectDoesNotExist:
+        raise Http404("Orientation introuvable ou déjà traitée.") from None
+    return render(
+        request,
+        "menages/rattachement.html",
+        {
+            "orientation": orientation,
+            "fiches": [
+                ("Saisi avec l'orientation (ménage provisoire)", provisoire, [orientation]),
+                (
+                    "Ménage déjà connu",
+                    connu,
+                    list(selectors.orientations_du_menage(request.user, connu)),
+                ),
+            ],
+        },
+    )
+
+
+def _geste_de_rattachement(request, public_id, service, succes):
+    orientation = get_object_or_404(
+        selectors.orientations_a_rattacher(request.user), public_id=public_id
+    )
+    return traiter_formulaire_integre(
+        request,
+        None,
+        lambda: service(request.user, orientation),
+        succes=succes,
+        retour=reverse("menages:rattachement", args=[orientation.public_id]),
+        redirection=lambda traitee: reverse("ecrans:menage", args=[traitee.menage.public_id]),
+    )
+
+
+@require_POST
+def rattacher(request, public_id):
+    return _geste_de_rattachement(
+        request,
+        public_id,
+        services.rattacher_orientation,
+        "Orientation rattachée au ménage déjà connu.",
+    )
+
+
+@require_POST
+def garder_a_part(request, public_id):
+    return _geste_de_rattachement(
+        request, public_id, services.garder_a_part, "Orientation gardée à part : nouveau ménage."
     )
 
 

@@ -102,9 +102,10 @@ def test_orienter_sans_dette_ni_logement_ne_cree_ni_releve_ni_logement():
     assert not Ressource.objects.exists()
 
 
-def test_orienter_reprend_le_menage_connu_sans_le_modifier():
+def test_orienter_reprend_le_menage_que_la_personne_a_deja_oriente_sans_le_modifier():
     agent = membre(Role.AGENT_BAILLEUR)
     connu = MenageFactory(dispositif=agent.dispositif, reference_locataire="AUR-1", nom="Martin")
+    OrientationFactory(menage=connu, orientee_par=agent.user, date_orientation=date(2025, 1, 6))
 
     resultat = services.orienter_menage(
         agent.user, agent.dispositif, une_fiche(nom="Martin-Durand")
