@@ -14,10 +14,11 @@ from django.utils import timezone
 from core import permissions
 from core.enums import ROLES_TERRAIN, Profession, Role
 from core.models import JournalAudit, Membre
-from core.permissions import Action
+from core.permissions import Ecriture
 from core.services import journaliser_en_lot
 from menages import services as menages
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
+from menages.selectors import CHEMINS_MENAGE
 
 from .enums import (
     TYPES_CONTACT,
@@ -39,6 +40,7 @@ from .models import (
     PlanAction,
     ProgressionObjectif,
 )
+from .selectors import CHEMINS_ACCOMPAGNEMENT
 
 # Calendrier des bilans, compté depuis le début de l'accompagnement.
 CALENDRIER_BILANS = {
@@ -61,24 +63,24 @@ def _exiger_ouvert(accompagnement):
         raise ValidationError("Cet accompagnement est clos : il ne se modifie plus.")
 
 
-def peut_organiser(user, dispositif):
-    return user is None or permissions.peut(user, Action.ORGANISER, dispositif)
+def peut_ecrire(user, ecriture, accompagnement):
+    """Écrire `ecriture` dans cet accompagnement-ci (`core.permissions.ECRITURE`) : son équipe et
+    la coordination pour le plan, les bilans et les interventions ; la coordination pour
+    l'équipe ; la coordination et le ou la référent·e pour la clôture. Une commande ou une tâche
+    d'exploitation passe `user=None`."""
+    return user is None or permissions.peut_ecrire(
+        user, ecriture, accompagnement, CHEMINS_ACCOMPAGNEMENT
+    )
 
 
-def est_dans_l_equipe(user, accompagnement):
-    return accompagnement.equipe.filter(user=user).exists()
+def peut_ouvrir(user, menage):
+    """Ouvrir un accompagnement pour ce ménage-ci : la coordination (de son territoire)."""
+    return user is None or permissions.peut_ecrire(user, Ecriture.EQUIPE, menage, CHEMINS_MENAGE)
 
 
 def peut_accompagner(user, accompagnement):
-    """Écrire dans un accompagnement : son équipe et la coordination du dispositif."""
-    return (
-        user is None
-        or Role.COORDINATEUR in permissions.roles(user, accompagnement.dispositif_id)
-        or (
-            permissions.roles(user, accompagnement.dispositif_id) & set(ROLES_TERRAIN)
-            and est_dans_l_equipe(user, accompagnement)
-        )
-    )
+    """Noter une intervention dans cet accompagnement : son équipe et la coordination."""
+    return peut_ecrire(user, Ecriture.INTERVENTIONS, accompagnement)
 
 
 def peut_clore(user, accompagnement):
@@ -87,9 +89,7 @@ def peut_clore(user, accompagnement):
     C'est le droit seul ; qu'il soit encore ouvert se vérifie à part (`est_ouvert`). La vue, la
     page de l'accompagnement (le bouton) et `cloturer_accompagnement` lisent cette règle-ci.
     """
-    return peut_organiser(user, accompagnement.dispositif) or (
-        user is not None and accompagnement.referent_id == user.pk
-    )
+    return peut_ecrire(user, Ecriture.CLOTURE, accompagnement)
 
 
 def _membres_de_l_equipe(dispositif, referent, equipe):
@@ -119,7 +119,7 @@ def ouvrir_accompagnement(user, menage, *, referent, equipe=(), date_debut=None,
     si un accompagnement est déjà ouvert pour ce ménage ou si l'équipe sort du dispositif.
     """
     dispositif = menage.dispositif
-    _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
+    _exiger(peut_ouvrir(user, menage), "Seule la coordination ouvre un accompagnement.")
     if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
     date_debut = date_debut or timezone.localdate()
@@ -166,7 +166,7 @@ def _stade_procedure_actuel(menage):
 def modifier_equipe(user, accompagnement, *, referent, equipe):
     """Remplace l'équipe (le référent en fait toujours partie)."""
     _exiger(
-        peut_organiser(user, accompagnement.dispositif),
+        peut_ecrire(user, Ecriture.EQUIPE, accompagnement),
         "Seule la coordination compose l'équipe.",
     )
     _exiger_ouvert(accompagnement)
@@ -271,7 +271,10 @@ def noter_visite_sans_reponse(user, accompagnement, date_heure=None):
 
 @transaction.atomic
 def definir_adhesion(user, accompagnement, adhesion):
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.PLAN, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     _exiger_ouvert(accompagnement)
     accompagnement.adhesion = Adhesion(adhesion)
     if accompagnement.statut == StatutAccompagnement.DIAGNOSTIC and adhesion == Adhesion.ACCEPTEE:
@@ -282,7 +285,10 @@ def definir_adhesion(user, accompagnement, adhesion):
 
 @transaction.atomic
 def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echeance=None):
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.PLAN, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     _exiger_ouvert(accompagnement)
     if not libelle.strip():
         raise ValidationError("Décrivez l'objectif.")
@@ -298,7 +304,7 @@ def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echea
 @transaction.atomic
 def suivre_objectif(user, objectif, *, statut, avancement):
     _exiger(
-        peut_accompagner(user, objectif.accompagnement),
+        peut_ecrire(user, Ecriture.PLAN, objectif.accompagnement),
         "Vous n'êtes pas dans l'équipe de ce ménage.",
     )
     _exiger_ouvert(objectif.accompagnement)
@@ -315,7 +321,10 @@ def valider_plan(
     user, accompagnement, date_validation, duree_prevue_mois=None, structures_autour=""
 ):
     """Date la validation du plan d'action avec le ménage."""
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.PLAN, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     _exiger_ouvert(accompagnement)
     if date_validation > timezone.localdate():
         raise ValidationError("La validation ne peut pas être datée dans le futur.")
@@ -347,7 +356,10 @@ def realiser_bilan(
     avec les contrôles et les droits de `menages.services.relever_dette`.
     """
     accompagnement = bilan.accompagnement
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.BILANS, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     if bilan.date_realisation is not None:
         raise ValidationError("Ce bilan est déjà réalisé : il ne se réécrit pas.")
     if date_realisation > timezone.localdate():
