@@ -89,6 +89,8 @@ def menage(request, public_id):
     orientations = list(selectors_menages.orientations_du_menage(user, menage))
     peut_gerer = permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
     dettes = selectors_menages.dettes_du_menage(user, menage)
+    if dettes is None:
+        selectors_menages.sans_dette(orientations)
     logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
     accompagnements = [
         (accompagnement, selectors_accompagnement.equipe_vue(accompagnement))

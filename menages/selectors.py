@@ -74,6 +74,15 @@ def peut_voir_dette(user, menage):
     return permissions.peut_voir_ligne(user, Donnee.DETTE, menage, CHEMINS_MENAGE)
 
 
+def sans_dette(orientations):
+    """Efface des orientations la dette et la procédure déclarées, pour qui ne voit pas la dette
+    du ménage : le gabarit ne reçoit pas ce qu'il ne doit pas montrer."""
+    for orientation in orientations:
+        orientation.dette_locative = None
+        orientation.stade_procedure = ""
+    return orientations
+
+
 def menage_pour(user, public_id):
     """Le ménage s'il est visible, avec ce que la page montre ; sinon `Menage.DoesNotExist`."""
     return (

@@ -187,3 +187,23 @@ def test_la_migration_remplit_le_territoire_depuis_le_logement_actuel_et_se_defa
     migration.vider(apps, None)
     menage.refresh_from_db()
     assert menage.territoire is None
+
+
+def test_le_coordinateur_territorial_referent_hors_territoire_ecrit_sur_ce_menage(client, nord):
+    """Coordinateur et référent : sur ce ménage du Bassin Sud, ses droits d'équipe s'ajoutent."""
+    suivi = nord.menage("Suivi-Au-Sud", nord.sud, dette=Decimal("800"))
+    autre = nord.menage("Sudiste", nord.sud, dette=Decimal("900"))
+    accompagnement.ouvrir_accompagnement(nord.coordinateur, suivi, referent=nord.coordinateur_lille)
+    client.force_login(nord.coordinateur_lille)
+    for menage, attendu in ((suivi, 302), (autre, 404)):
+        reponse = client.post(
+            reverse("menages:relever_dette", args=[menage.public_id]),
+            {
+                "date": timezone.localdate().strftime("%d/%m/%Y"),
+                "montant": "5",
+                "stade_procedure": "",
+            },
+        )
+        assert reponse.status_code == attendu
+    assert suivi.dettes.filter(montant=Decimal("5")).exists()
+    assert not autre.dettes.filter(montant=Decimal("5")).exists()
