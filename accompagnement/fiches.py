@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core import permissions
 from core.exports import exporter_pdf
 from core.permissions import Donnee
 from menages import selectors as selectors_menages
@@ -19,6 +18,8 @@ from .models import Accompagnement
 
 
 def _contexte(request, accompagnement):
+    """Ce que toutes les fiches montrent, déjà réduit à ce que cette ligne-ci permet : le plan
+    complet, son résumé ou rien ; l'équipe avec ses professions, ou le seul référent."""
     menage = accompagnement.menage
     logement = menage.logements.filter(actuel=True).select_related("territoire").first()
     return {
@@ -26,17 +27,17 @@ def _contexte(request, accompagnement):
         "accompagnement": accompagnement,
         "logement": logement,
         "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
-        "voit_plan": permissions.peut_voir(request.user, Donnee.PLAN, accompagnement.dispositif),
-        "voit_dette": selectors_menages.peut_voir_dette(request.user, menage),
-        "objectifs": accompagnement.objectifs.all(),
+        **selectors.plan_ou_resume(accompagnement),
+        "equipe": selectors.equipe_vue(accompagnement),
+        "voit_dette": accompagnement.voit_dette,
         "edition": timezone.localtime(),
         "editeur": request.user,
     }
 
 
-def _accompagnement(request, public_id):
+def _accompagnement(request, public_id, donnee=Donnee.IDENTITE):
     try:
-        return selectors.accompagnement_pour(request.user, public_id)
+        return selectors.accompagnement_pour(request.user, public_id, donnee)
     except Accompagnement.DoesNotExist:
         raise Http404("Accompagnement introuvable.") from None
 
@@ -66,7 +67,7 @@ def fiche_bilan(request, public_id):
         selectors.bilans_visibles(request.user).select_related("accompagnement"),
         public_id=public_id,
     )
-    accompagnement = _accompagnement(request, bilan.accompagnement.public_id)
+    accompagnement = _accompagnement(request, bilan.accompagnement.public_id, Donnee.PLAN)
     contexte = _contexte(request, accompagnement)
     contexte["bilan"] = bilan
     contexte["progressions"] = bilan.progressions.select_related("objectif")
@@ -82,10 +83,11 @@ def fiche_bilan(request, public_id):
 
 
 def fiche_cloture(request, public_id):
-    accompagnement = _accompagnement(request, public_id)
-    if not permissions.peut_voir(request.user, Donnee.PLAN, accompagnement.dispositif):
-        raise Http404("Fiche introuvable.")
-    cloture = getattr(accompagnement, "cloture", None)
+    try:
+        accompagnement = selectors.accompagnement_pour(request.user, public_id, Donnee.PLAN)
+    except Accompagnement.DoesNotExist:
+        raise Http404("Fiche introuvable.") from None
+    cloture = selectors.cloture_vue(accompagnement)
     if cloture is None:
         raise Http404("Cet accompagnement n'est pas clos.")
     contexte = _contexte(request, accompagnement)

@@ -6,30 +6,36 @@ psychologue de l'équipe, « personnelle » pour son auteur seul. Quand le ména
 partage, une note ne sort pas de la profession de son auteur.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from core import permissions
 from core.models import Membre
-from core.permissions import Chemins, Donnee
-from menages.selectors import ORDRE_DU_JOUR
+from core.permissions import Chemins, Donnee, Ecriture, Lien
+from menages.selectors import chemins_vers_menage, ordre_du_jour_du_menage, orientes_du_menage
 
 from .enums import Confidentialite
 from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
 
+# L'équipe ouvre l'épisode dont elle est l'équipe (pas les autres épisodes du même ménage) ;
+# l'orientation et l'ordre du jour ouvrent tous les épisodes du ménage.
 CHEMINS_ACCOMPAGNEMENT = Chemins(
     dispositif="dispositif",
-    equipe="equipe__user",
-    orientes="menage__orientations__orientee_par",
-    ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
+    territoire="menage__territoire",
+    equipe=Lien(MembreEquipe, "accompagnement"),
+    orientes=orientes_du_menage("menage"),
+    ordre_du_jour=ordre_du_jour_du_menage("menage"),
+    referent="referent",
 )
 CHEMINS_PAR_ACCOMPAGNEMENT = Chemins(
     dispositif="accompagnement__dispositif",
-    equipe="accompagnement__equipe__user",
-    orientes="accompagnement__menage__orientations__orientee_par",
-    ordre_du_jour=f"accompagnement__menage__{ORDRE_DU_JOUR}",
+    territoire="accompagnement__menage__territoire",
+    equipe=Lien(MembreEquipe, "accompagnement", cle="accompagnement"),
+    orientes=orientes_du_menage("accompagnement__menage"),
+    ordre_du_jour=ordre_du_jour_du_menage("accompagnement__menage"),
     auteur="auteur",
 )
 
@@ -55,13 +61,9 @@ def interventions_visibles(user):
     }
     condition = Q(pk__in=[])
     for niveau, donnee in par_niveau.items():
-        visibles = permissions.filtrer(
-            user,
-            Intervention.objects.filter(confidentialite=niveau),
-            donnee,
-            CHEMINS_PAR_ACCOMPAGNEMENT,
+        condition |= Q(confidentialite=niveau) & permissions.condition(
+            user, donnee, CHEMINS_PAR_ACCOMPAGNEMENT, Intervention
         )
-        condition |= Q(pk__in=visibles.values("pk"))
     return Intervention.objects.filter(condition).exclude(_hors_de_ma_profession(user))
 
 
@@ -84,11 +86,27 @@ def _professions_par_dispositif(user):
     return professions
 
 
-def accompagnement_pour(user, public_id):
-    """L'accompagnement s'il est visible (identité), sinon `Accompagnement.DoesNotExist`."""
+def structure_du_referent():
+    """Le nom de la structure du ou de la référent·e dans le dispositif (annotation)."""
+    return Subquery(
+        Membre.objects.filter(
+            user=OuterRef("referent"), dispositif=OuterRef("dispositif"), organisation__isnull=False
+        )
+        .order_by("role")
+        .values("organisation__nom")[:1]
+    )
+
+
+def accompagnement_pour(user, public_id, donnee=Donnee.IDENTITE):
+    """L'accompagnement si `donnee` y est visible, sinon `Accompagnement.DoesNotExist`.
+
+    Chaque ligne sait ce que la personne y lit (`voit_plan`, `voit_resume`, `voit_dette`) et y
+    écrit (`ecrit_*`), décidé sur cette ligne-ci, dans la même requête.
+    """
     return (
-        accompagnements_visibles(user)
+        _avec_droits(user, accompagnements_visibles(user, donnee))
         .select_related("menage", "dispositif", "referent", "plan", "cloture")
+        .annotate(structure_referent=structure_du_referent())
         .prefetch_related(
             Prefetch("equipe", queryset=MembreEquipe.objects.select_related("user")),
         )
@@ -96,12 +114,75 @@ def accompagnement_pour(user, public_id):
     )
 
 
+def _avec_droits(user, accompagnements):
+    accompagnements = permissions.annoter(
+        user,
+        accompagnements,
+        CHEMINS_ACCOMPAGNEMENT,
+        voit_plan=Donnee.PLAN,
+        voit_resume=Donnee.PLAN_RESUME,
+        ecrit_plan=Ecriture.PLAN,
+        ecrit_interventions=Ecriture.INTERVENTIONS,
+        ecrit_bilans=Ecriture.BILANS,
+        ecrit_equipe=Ecriture.EQUIPE,
+        ecrit_cloture=Ecriture.CLOTURE,
+    )
+    # La dette appartient au ménage : elle se décide sur le ménage de l'épisode.
+    return permissions.annoter(
+        user,
+        accompagnements,
+        chemins_vers_menage("menage"),
+        voit_dette=Donnee.DETTE,
+        ecrit_dette=Ecriture.DETTE,
+    )
+
+
 def accompagnements_du_menage(user, menage):
+    """Les épisodes du ménage que la personne voit, chacun avec ce qu'elle voit de son équipe."""
     return (
-        accompagnements_visibles(user)
-        .filter(menage=menage)
+        permissions.annoter(
+            user,
+            accompagnements_visibles(user).filter(menage=menage),
+            CHEMINS_ACCOMPAGNEMENT,
+            voit_plan=Donnee.PLAN,
+        )
         .select_related("referent")
+        .annotate(structure_referent=structure_du_referent())
         .prefetch_related(Prefetch("equipe", queryset=MembreEquipe.objects.select_related("user")))
+    )
+
+
+@dataclass(frozen=True)
+class EquipeVue:
+    """Ce qu'une personne lit de l'équipe d'un épisode.
+
+    `membres` (noms et professions) seulement pour qui voit le plan sur cette ligne ; les autres
+    (l'agent du bailleur) lisent le nom et la structure du ou de la référent·e : la profession
+    d'une infirmière ou d'une psychologue dirait déjà qu'il y a un problème de santé.
+    """
+
+    referent: str
+    structure: str
+    membres: tuple = ()  # (nom, profession, est_referent)
+
+
+def equipe_vue(accompagnement):
+    """L'équipe réduite à ce que la ligne permet (`accompagnement` vient des sélecteurs
+    ci-dessus, annoté de `voit_plan` et de `structure_referent`)."""
+    membres = ()
+    if accompagnement.voit_plan:
+        membres = tuple(
+            (
+                membre.user.get_full_name(),
+                membre.get_profession_display(),
+                membre.user_id == accompagnement.referent_id,
+            )
+            for membre in accompagnement.equipe.all()
+        )
+    return EquipeVue(
+        referent=accompagnement.referent.get_full_name(),
+        structure=accompagnement.structure_referent or "",
+        membres=membres,
     )
 
 
@@ -133,9 +214,9 @@ def echeances(user, limite_jours=15):
 def mes_accompagnements(user):
     """Les accompagnements ouverts dont la personne est dans l'équipe."""
     return (
-        Accompagnement.objects.ouverts()
-        .filter(equipe__user=user)
-        .filter(pk__in=accompagnements_visibles(user).values("pk"))
+        accompagnements_visibles(user)
+        .ouverts()
+        .filter(Lien(MembreEquipe, "accompagnement").existe(user))
         .select_related("menage", "referent")
         .order_by("menage__nom")
     )
@@ -162,4 +243,111 @@ def episodes_du_menage(user, menage):
     """Les accompagnements du ménage pour qui voit le plan, avec leur clôture s'il y en a une."""
     return (
         accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")
+    )
+
+
+# --- Ce que les pages et les fiches reçoivent : déjà réduit à ce que la ligne permet ----------
+
+
+@dataclass(frozen=True)
+class PlanComplet:
+    """Le plan d'action entier : pour qui voit le plan sur cette ligne."""
+
+    date_validation: object
+    duree_prevue_mois: object
+    structures_autour: str
+    objectifs: list
+    bilans: list
+
+
+@dataclass(frozen=True)
+class ObjectifResume:
+    axe: str
+    statut: str
+    avancement: int
+
+
+@dataclass(frozen=True)
+class BilanResume:
+    type: str
+    fait: bool
+    en_retard: bool
+    date_prevue: object
+
+
+@dataclass(frozen=True)
+class PlanResume:
+    """Le plan en résumé (DESIGN.md §3) : pour chaque objectif son axe, son statut et son
+    avancement, et l'état des bilans ; jamais un libellé, une synthèse ni une note."""
+
+    objectifs: list
+    bilans: list
+
+
+def plan_vu(accompagnement):
+    """Le plan complet si le plan est ouvert sur cette ligne, sinon son résumé, sinon None."""
+    if accompagnement.voit_plan:
+        plan = getattr(accompagnement, "plan", None)
+        return PlanComplet(
+            date_validation=plan.date_validation if plan else None,
+            duree_prevue_mois=plan.duree_prevue_mois if plan else None,
+            structures_autour=plan.structures_autour if plan else "",
+            objectifs=list(accompagnement.objectifs.all()),
+            bilans=list(accompagnement.bilans.all()),
+        )
+    if accompagnement.voit_resume:
+        return PlanResume(
+            objectifs=[
+                ObjectifResume(o.get_axe_display(), o.get_statut_display(), o.avancement)
+                for o in accompagnement.objectifs.all()
+            ],
+            bilans=[
+                BilanResume(
+                    b.get_type_display(), b.date_realisation is not None, b.en_retard, b.date_prevue
+                )
+                for b in accompagnement.bilans.all()
+            ],
+        )
+    return None
+
+
+def plan_ou_resume(accompagnement):
+    """{"plan": PlanComplet | None, "resume": PlanResume | None}, pour un gabarit."""
+    vu = plan_vu(accompagnement)
+    return {
+        "plan": vu if isinstance(vu, PlanComplet) else None,
+        "resume": vu if isinstance(vu, PlanResume) else None,
+    }
+
+
+@dataclass(frozen=True)
+class ClotureVue:
+    """La clôture telle qu'une personne la lit : « expulsion évitée », la dette et le plan
+    d'apurement (qui disent la procédure à l'entrée) seulement pour qui voit la dette ; le
+    commentaire et la fiche seulement pour qui voit le plan."""
+
+    date: object
+    motif: str
+    maintien_dans_logement: bool
+    expulsion_evitee: bool | None
+    procedure_entree: str | None
+    dette: object
+    plan_apurement_en_place: bool | None
+    commentaire: str | None
+
+
+def cloture_vue(accompagnement):
+    cloture = getattr(accompagnement, "cloture", None)
+    if cloture is None:
+        return None
+    dette = accompagnement.voit_dette
+    return ClotureVue(
+        date=cloture.date,
+        motif=cloture.get_motif_display(),
+        maintien_dans_logement=cloture.maintien_dans_logement,
+        expulsion_evitee=cloture.expulsion_evitee if dette else None,
+        procedure_entree=accompagnement.get_stade_procedure_entree_display() if dette else None,
+        dette=cloture.dette if dette else None,
+        plan_apurement_en_place=cloture.plan_apurement_en_place if dette else None,
+        commentaire=cloture.commentaire if accompagnement.voit_plan else None,
     )

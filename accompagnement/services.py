@@ -14,11 +14,12 @@ from django.utils import timezone
 from core import permissions
 from core.enums import ROLES_TERRAIN, Profession, Role
 from core.models import JournalAudit, Membre
-from core.permissions import Action
+from core.permissions import Action, Ecriture
 from core.services import journaliser_en_lot
 from menages import services as menages
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
 from menages.models import InformationPartage
+from menages.selectors import CHEMINS_MENAGE
 
 from .enums import (
     TYPES_CONTACT,
@@ -40,6 +41,7 @@ from .models import (
     PlanAction,
     ProgressionObjectif,
 )
+from .selectors import CHEMINS_ACCOMPAGNEMENT
 
 # Calendrier des bilans, compté depuis le début de l'accompagnement.
 CALENDRIER_BILANS = {
@@ -62,8 +64,14 @@ def _exiger_ouvert(accompagnement):
         raise ValidationError("Cet accompagnement est clos : il ne se modifie plus.")
 
 
-def peut_organiser(user, dispositif):
-    return user is None or permissions.peut(user, Action.ORGANISER, dispositif)
+def peut_ecrire(user, ecriture, accompagnement):
+    """Écrire `ecriture` dans cet accompagnement-ci (`core.permissions.ECRITURE`) : son équipe et
+    la coordination pour le plan, les bilans et les interventions ; la coordination pour
+    l'équipe ; la coordination et le ou la référent·e pour la clôture. Une commande ou une tâche
+    d'exploitation passe `user=None`."""
+    return user is None or permissions.peut_ecrire(
+        user, ecriture, accompagnement, CHEMINS_ACCOMPAGNEMENT
+    )
 
 
 def _exiger_le_droit_de_decider(user, dispositif):
@@ -79,20 +87,14 @@ def _exiger_le_droit_de_decider(user, dispositif):
     )
 
 
-def est_dans_l_equipe(user, accompagnement):
-    return accompagnement.equipe.filter(user=user).exists()
+def peut_ouvrir(user, menage):
+    """Ouvrir un accompagnement pour ce ménage-ci : la coordination (de son territoire)."""
+    return user is None or permissions.peut_ecrire(user, Ecriture.EQUIPE, menage, CHEMINS_MENAGE)
 
 
 def peut_accompagner(user, accompagnement):
-    """Écrire dans un accompagnement : son équipe et la coordination du dispositif."""
-    return (
-        user is None
-        or Role.COORDINATEUR in permissions.roles(user, accompagnement.dispositif_id)
-        or (
-            permissions.roles(user, accompagnement.dispositif_id) & set(ROLES_TERRAIN)
-            and est_dans_l_equipe(user, accompagnement)
-        )
-    )
+    """Noter une intervention dans cet accompagnement : son équipe et la coordination."""
+    return peut_ecrire(user, Ecriture.INTERVENTIONS, accompagnement)
 
 
 def peut_clore(user, accompagnement):
@@ -101,9 +103,7 @@ def peut_clore(user, accompagnement):
     C'est le droit seul ; qu'il soit encore ouvert se vérifie à part (`est_ouvert`). La vue, la
     page de l'accompagnement (le bouton) et `cloturer_accompagnement` lisent cette règle-ci.
     """
-    return peut_organiser(user, accompagnement.dispositif) or (
-        user is not None and accompagnement.referent_id == user.pk
-    )
+    return peut_ecrire(user, Ecriture.CLOTURE, accompagnement)
 
 
 def _membres_de_l_equipe(dispositif, referent, equipe):
@@ -150,7 +150,7 @@ def ouvrir_accompagnement(
     if sur_decision:
         _exiger_le_droit_de_decider(user, dispositif)
     else:
-        _exiger(peut_organiser(user, dispositif), "Seule la coordination ouvre un accompagnement.")
+        _exiger(peut_ouvrir(user, menage), "Seule la coordination ouvre un accompagnement.")
     if menage.provisoire:
         raise ValidationError(
             "Ce ménage est provisoire : rattachez son orientation au ménage déjà connu ou "
@@ -209,7 +209,7 @@ def modifier_equipe(user, accompagnement, *, referent, equipe, sur_decision=Fals
         _exiger_le_droit_de_decider(user, accompagnement.dispositif)
     else:
         _exiger(
-            peut_organiser(user, accompagnement.dispositif),
+            peut_ecrire(user, Ecriture.EQUIPE, accompagnement),
             "Seule la coordination compose l'équipe.",
         )
     _exiger_ouvert(accompagnement)
@@ -317,7 +317,10 @@ def noter_visite_sans_reponse(user, accompagnement, date_heure=None):
 
 @transaction.atomic
 def definir_adhesion(user, accompagnement, adhesion):
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.PLAN, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     _exiger_ouvert(accompagnement)
     accompagnement.adhesion = Adhesion(adhesion)
     if accompagnement.statut == StatutAccompagnement.DIAGNOSTIC and adhesion == Adhesion.ACCEPTEE:
@@ -328,7 +331,10 @@ def definir_adhesion(user, accompagnement, adhesion):
 
 @transaction.atomic
 def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echeance=None):
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.PLAN, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     _exiger_ouvert(accompagnement)
     if not libelle.strip():
         raise ValidationError("Décrivez l'objectif.")
@@ -344,7 +350,7 @@ def ajouter_objectif(user, accompagnement, *, axe, libelle, indicateur="", echea
 @transaction.atomic
 def suivre_objectif(user, objectif, *, statut, avancement):
     _exiger(
-        peut_accompagner(user, objectif.accompagnement),
+        peut_ecrire(user, Ecriture.PLAN, objectif.accompagnement),
         "Vous n'êtes pas dans l'équipe de ce ménage.",
     )
     _exiger_ouvert(objectif.accompagnement)
@@ -361,7 +367,10 @@ def valider_plan(
     user, accompagnement, date_validation, duree_prevue_mois=None, structures_autour=""
 ):
     """Date la validation du plan d'action avec le ménage."""
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.PLAN, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     _exiger_ouvert(accompagnement)
     if date_validation > timezone.localdate():
         raise ValidationError("La validation ne peut pas être datée dans le futur.")
@@ -393,7 +402,10 @@ def realiser_bilan(
     avec les contrôles et les droits de `menages.services.relever_dette`.
     """
     accompagnement = bilan.accompagnement
-    _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    _exiger(
+        peut_ecrire(user, Ecriture.BILANS, accompagnement),
+        "Vous n'êtes pas dans l'équipe de ce ménage.",
+    )
     if bilan.date_realisation is not None:
         raise ValidationError("Ce bilan est déjà réalisé : il ne se réécrit pas.")
     if date_realisation > timezone.localdate():
@@ -511,7 +523,7 @@ def peut_enregistrer_information(user, menage):
     """Enregistrer l'information du ménage et son opposition au partage : la coordination du
     dispositif, ou le ou la référent·e d'un accompagnement du ménage qui n'est pas clos (et qui
     est toujours membre du dispositif)."""
-    if user is None or peut_organiser(user, menage.dispositif):
+    if user is None or peut_ouvrir(user, menage):
         return True
     return bool(permissions.roles(user, menage.dispositif_id)) and (
         Accompagnement.objects.filter(menage=menage, referent=user)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.enums import ROLES_SOIGNANTS
-from core.permissions import Action, Donnee
+from core.permissions import Donnee, Ecriture
 from core.vues import traiter_formulaire, traiter_formulaire_integre
 from menages import selectors as selectors_menages
 
@@ -27,17 +27,16 @@ from .models import Accompagnement
 
 
 def _accompagnement(request, public_id, donnee=Donnee.IDENTITE):
+    """L'accompagnement si `donnee` est visible sur cette ligne-ci ; sinon 404."""
     try:
-        accompagnement = selectors.accompagnement_pour(request.user, public_id)
+        return selectors.accompagnement_pour(request.user, public_id, donnee)
     except Accompagnement.DoesNotExist:
         raise Http404("Accompagnement introuvable.") from None
-    if not permissions.peut_voir(request.user, donnee, accompagnement.dispositif):
-        raise Http404("Accompagnement introuvable.")
-    return accompagnement
 
 
-def _exiger_equipe(request, accompagnement):
-    if not services.peut_accompagner(request.user, accompagnement):
+def _exiger(droit):
+    """Refuse (403) l'écriture d'une ligne que la personne lit sans pouvoir l'écrire."""
+    if not droit:
         raise PermissionDenied("Vous n'êtes pas dans l'équipe de ce ménage.")
 
 
@@ -49,7 +48,7 @@ def ouvrir(request, public_id):
     menage = get_object_or_404(
         selectors_menages.menages_visibles(request.user), public_id=public_id
     )
-    if not permissions.peut(request.user, Action.ORGANISER, menage.dispositif):
+    if not services.peut_ouvrir(request.user, menage):
         raise PermissionDenied
     form = OuvrirAccompagnementForm(request.POST or None, dispositif=menage.dispositif)
     reponse = traiter_formulaire(
@@ -73,22 +72,11 @@ def ouvrir(request, public_id):
 def detail(request, public_id):
     accompagnement = _accompagnement(request, public_id)
     user = request.user
-    voit_plan = permissions.peut_voir(user, Donnee.PLAN, accompagnement.dispositif)
     interventions = list(selectors.interventions_de(user, accompagnement)[:50])
     services.journaliser_lectures(user, interventions, request, accompagnement.menage)
-    peut_ecrire = services.peut_accompagner(user, accompagnement)
-    # Qui ne voit que le résumé du plan (l'agent du bailleur) lit l'axe, le statut et
-    # l'avancement des objectifs, et l'état des bilans ; jamais leur libellé ni les synthèses.
-    voit_resume = voit_plan or permissions.peut_voir(
-        user, Donnee.PLAN_RESUME, accompagnement.dispositif
-    )
-    bilans = list(accompagnement.bilans.all()) if voit_resume else []
-    objectifs = list(accompagnement.objectifs.all()) if voit_resume else []
-    # « Expulsion évitée » révèle la procédure à l'entrée : une donnée de la dette.
-    cloture = getattr(accompagnement, "cloture", None)
-    voit_dette = cloture is not None and selectors_menages.peut_voir_dette(
-        user, accompagnement.menage
-    )
+    ouvert = accompagnement.est_ouvert
+    ecrit_plan = accompagnement.ecrit_plan and ouvert
+    cloture = selectors.cloture_vue(accompagnement)
     return render(
         request,
         "accompagnement/detail.html",
@@ -96,25 +84,35 @@ def detail(request, public_id):
             "accompagnement": accompagnement,
             "menage": accompagnement.menage,
             "interventions": interventions,
-            "bilans": bilans,
-            "objectifs": objectifs,
-            "voit_plan": voit_plan,
-            "voit_resume": voit_resume,
-            "voit_dette": voit_dette,
-            "peut_ecrire": peut_ecrire and accompagnement.est_ouvert,
-            "peut_clore": accompagnement.est_ouvert and services.peut_clore(user, accompagnement),
+            # Rien de plus que ce que la ligne permet : le plan entier, son résumé, ou rien ;
+            # l'équipe avec ses professions, ou le seul référent et sa structure.
+            **selectors.plan_ou_resume(accompagnement),
+            "equipe": selectors.equipe_vue(accompagnement),
+            "cloture": cloture,
+            # La fiche de clôture reprend le plan : pour qui le voit sur cette ligne.
+            "fiche_cloture": cloture is not None and accompagnement.voit_plan,
+            "peut_noter": accompagnement.ecrit_interventions and ouvert,
+            "peut_ecrire_plan": ecrit_plan,
+            "peut_clore": ouvert and accompagnement.ecrit_cloture,
             "statuts_objectif": StatutObjectif.choices,
-            "form_adhesion": AdhesionForm(initial={"adhesion": accompagnement.adhesion}),
-            "form_objectif": ObjectifForm(),
-            "form_plan": ValidationPlanForm(
-                initial={
-                    "duree_prevue_mois": accompagnement.plan.duree_prevue_mois,
-                    "structures_autour": accompagnement.plan.structures_autour,
-                }
-            )
-            if hasattr(accompagnement, "plan")
-            else ValidationPlanForm(),
+            "form_adhesion": AdhesionForm(initial={"adhesion": accompagnement.adhesion})
+            if ecrit_plan
+            else None,
+            "form_objectif": ObjectifForm() if ecrit_plan else None,
+            "form_plan": _form_plan(accompagnement) if ecrit_plan else None,
         },
+    )
+
+
+def _form_plan(accompagnement):
+    plan = getattr(accompagnement, "plan", None)
+    if plan is None:
+        return ValidationPlanForm()
+    return ValidationPlanForm(
+        initial={
+            "duree_prevue_mois": plan.duree_prevue_mois,
+            "structures_autour": plan.structures_autour,
+        }
     )
 
 
@@ -124,7 +122,7 @@ def _est_soignant(user, accompagnement):
 
 def nouvelle_intervention(request, public_id):
     accompagnement = _accompagnement(request, public_id)
-    _exiger_equipe(request, accompagnement)
+    _exiger(accompagnement.ecrit_interventions)
     soignant = _est_soignant(request.user, accompagnement)
     form = InterventionForm(request.POST or None, accompagnement=accompagnement, soignant=soignant)
     reponse = traiter_formulaire(
@@ -146,7 +144,7 @@ def nouvelle_intervention(request, public_id):
 @require_POST
 def visite_sans_reponse(request, public_id):
     accompagnement = _accompagnement(request, public_id)
-    _exiger_equipe(request, accompagnement)
+    _exiger(accompagnement.ecrit_interventions)
     return traiter_formulaire_integre(
         request,
         None,
@@ -159,7 +157,7 @@ def visite_sans_reponse(request, public_id):
 @require_POST
 def adhesion(request, public_id):
     accompagnement = _accompagnement(request, public_id)
-    _exiger_equipe(request, accompagnement)
+    _exiger(accompagnement.ecrit_plan)
     form = AdhesionForm(request.POST)
     return traiter_formulaire_integre(
         request,
@@ -175,7 +173,7 @@ def adhesion(request, public_id):
 @require_POST
 def ajouter_objectif(request, public_id):
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
-    _exiger_equipe(request, accompagnement)
+    _exiger(accompagnement.ecrit_plan)
     form = ObjectifForm(request.POST)
     return traiter_formulaire_integre(
         request,
@@ -190,7 +188,7 @@ def ajouter_objectif(request, public_id):
 @require_POST
 def suivre_objectif(request, public_id):
     objectif = get_object_or_404(selectors.objectifs_visibles(request.user), public_id=public_id)
-    _exiger_equipe(request, objectif.accompagnement)
+    _exiger(services.peut_ecrire(request.user, Ecriture.PLAN, objectif.accompagnement))
     form = SuiviObjectifForm(request.POST)
     return traiter_formulaire_integre(
         request,
@@ -205,7 +203,7 @@ def suivre_objectif(request, public_id):
 @require_POST
 def valider_plan(request, public_id):
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
-    _exiger_equipe(request, accompagnement)
+    _exiger(accompagnement.ecrit_plan)
     form = ValidationPlanForm(request.POST)
     return traiter_formulaire_integre(
         request,
@@ -222,13 +220,14 @@ def bilan(request, public_id):
         selectors.bilans_visibles(request.user).select_related("accompagnement__menage"),
         public_id=public_id,
     )
-    accompagnement = bilan.accompagnement
-    voit_dette = selectors_menages.peut_voir_dette(request.user, accompagnement.menage)
+    accompagnement = _accompagnement(request, bilan.accompagnement.public_id, Donnee.PLAN)
+    voit_dette = accompagnement.voit_dette
     objectifs = accompagnement.objectifs.all()
-    peut_ecrire = services.peut_accompagner(request.user, accompagnement) and (
-        bilan.date_realisation is None
+    peut_ecrire = accompagnement.ecrit_bilans and bilan.date_realisation is None
+    # La dette à la date du bilan devient un relevé : seulement pour qui peut l'écrire.
+    form = BilanForm(
+        request.POST or None, objectifs=objectifs, voit_dette=accompagnement.ecrit_dette
     )
-    form = BilanForm(request.POST or None, objectifs=objectifs, voit_dette=voit_dette)
     if request.method == "POST" and not peut_ecrire:
         raise PermissionDenied
     reponse = traiter_formulaire(
@@ -264,11 +263,10 @@ def bilan(request, public_id):
 
 def cloturer(request, public_id):
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
-    if not services.peut_clore(request.user, accompagnement):
+    if not accompagnement.ecrit_cloture:
         raise PermissionDenied
-    voit_dette = selectors_menages.peut_voir_dette(request.user, accompagnement.menage)
     form = ClotureForm(request.POST or None)
-    if not voit_dette:
+    if not accompagnement.ecrit_dette:
         del form.fields["dette"]
         del form.fields["plan_apurement_en_place"]
     reponse = traiter_formulaire(

@@ -1,11 +1,15 @@
 """Lectures des comités pour une personne, toujours au travers de `core.permissions`.
 
 La coordination voit toutes les séances de son dispositif ; un membre d'un comité voit les
-séances de ce comité. L'ordre du jour ne montre que ce que le comité peut voir : identité,
-orientation et problématiques, dette et procédure, plan et bilans en résumé, jamais une note.
+séances de ce comité. L'ordre du jour ne montre, ligne par ligne, que ce que la personne voit
+du ménage inscrit : identité, orientation et problématiques, dette et procédure là où elle voit
+la dette, objectifs et dernier bilan là où elle voit le plan (sinon leur résumé), jamais une
+note. Un ménage n'est visible du comité que pendant la fenêtre de l'ordre du jour (jusqu'à
+`DELAI_ORDRE_DU_JOUR_JOURS` jours après la séance) ; ensuite, les décisions de la séance restent
+lisibles comme archives du comité (type, date, motifs), sans le nom du ménage.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db.models import Prefetch, Q
@@ -13,17 +17,18 @@ from django.utils import timezone
 
 from core import permissions
 from core.enums import Role
-from core.permissions import Chemins, Donnee
-from menages.selectors import menages_visibles
+from core.permissions import Donnee, Lien
+from menages.selectors import chemins_vers_menage
 
 from .models import Comite, Decision, PointOrdreDuJour, Seance
 
-CHEMINS_DECISION = Chemins(
-    dispositif="menage__dispositif",
-    equipe="menage__accompagnements__equipe__user",
-    orientes="menage__orientations__orientee_par",
-    ordre_du_jour="seance__comite__membres",
+# Une décision est lisible par les membres du comité qui l'a prise, pour toujours (archives du
+# comité) ; son ménage, lui, ne l'est que tant que la personne le voit.
+CHEMINS_DECISION = replace(
+    chemins_vers_menage("menage"),
+    ordre_du_jour=Lien(Seance, "pk", cle="seance", personne="comite__membres"),
 )
+CHEMINS_POINT = chemins_vers_menage("menage")
 
 
 def comites_visibles(user):
@@ -80,6 +85,37 @@ def decisions_visibles(user):
     return permissions.filtrer(user, Decision.objects.all(), Donnee.DECISIONS, CHEMINS_DECISION)
 
 
+@dataclass(frozen=True)
+class DecisionArchivee:
+    """Une décision de séance telle que la personne la lit : le ménage nommé seulement s'il lui
+    est encore visible."""
+
+    type: str
+    date: object
+    motifs: str
+    menage: object  # None quand le ménage n'est plus visible
+
+
+def decisions_de_la_seance(user, seance):
+    """Les décisions de la séance que la personne peut lire, dans l'ordre où elles ont été prises,
+    avec le ménage seulement là où son identité est encore visible (une requête)."""
+    decisions = permissions.annoter(
+        user,
+        decisions_visibles(user).filter(seance=seance).select_related("menage"),
+        CHEMINS_POINT,
+        voit_menage=Donnee.IDENTITE,
+    ).order_by("pk")
+    return [
+        DecisionArchivee(
+            type=decision.get_type_display(),
+            date=seance.date,
+            motifs=decision.motifs,
+            menage=decision.menage if decision.voit_menage else None,
+        )
+        for decision in decisions
+    ]
+
+
 def decisions_du_menage(user, menage):
     """Les décisions de comité sur le ménage que la personne peut lire, avec leur séance."""
     return (
@@ -88,6 +124,16 @@ def decisions_du_menage(user, menage):
         .select_related("seance", "seance__comite")
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class ObjectifVu:
+    """Un objectif tel que le comité le lit : son libellé seulement pour qui voit le plan sur
+    cette ligne, sinon son axe (le résumé)."""
+
+    titre: str
+    statut: str
+    avancement: int
 
 
 @dataclass
@@ -105,13 +151,25 @@ class Resume:
     decisions: list
 
 
+def points_visibles(user):
+    """Les points d'ordre du jour dont la personne voit le ménage, chacun annoté de ce qu'elle
+    en voit sur cette ligne (`voit_dette`, `voit_plan`, `voit_resume`)."""
+    return permissions.annoter(
+        user,
+        permissions.filtrer(user, PointOrdreDuJour.objects.all(), Donnee.IDENTITE, CHEMINS_POINT),
+        CHEMINS_POINT,
+        voit_dette=Donnee.DETTE,
+        voit_plan=Donnee.PLAN,
+        voit_resume=Donnee.PLAN_RESUME,
+    )
+
+
 def ordre_du_jour(user, seance):
-    """Les points de la séance avec leur résumé ; vide pour qui ne voit pas les ménages."""
-    if not permissions.peut_voir(user, Donnee.IDENTITE, seance.comite.dispositif_id):
-        return []
+    """Les points de la séance avec leur résumé, réduit ligne par ligne à ce que la personne en
+    voit ; vide pour qui ne voit aucun de ces ménages."""
     points = (
-        PointOrdreDuJour.objects.filter(seance=seance)
-        .filter(menage__in=menages_lisibles(user))
+        points_visibles(user)
+        .filter(seance=seance)
         .select_related("menage", "orientation", "accompagnement", "accompagnement__referent")
         .prefetch_related(
             "orientation__problematiques",
@@ -122,35 +180,41 @@ def ordre_du_jour(user, seance):
         )
         .order_by("rang", "pk")
     )
-    voit_dette = permissions.peut_voir(user, Donnee.DETTE, seance.comite.dispositif_id)
     resumes = []
     for point in points:
         point.seance = seance  # déjà lue, avec son comité et son dispositif
-        resumes.append(_resumer(point, voit_dette))
+        resumes.append(_resumer(point))
     return resumes
 
 
-def menages_lisibles(user):
-    return menages_visibles(user).values("pk")
-
-
-def _resumer(point, voit_dette):
-    dettes = sorted(point.menage.dettes.all(), key=lambda d: (d.date, d.pk))
+def _resumer(point):
+    voit_dette = point.voit_dette
+    dettes = sorted(point.menage.dettes.all(), key=lambda d: (d.date, d.pk)) if voit_dette else []
     derniere = dettes[-1] if dettes else None
     suivi = point.accompagnement
     bilans_faits = (
         sorted(
             (b for b in suivi.bilans.all() if b.date_realisation), key=lambda b: b.date_realisation
         )
-        if suivi
+        if suivi and point.voit_plan
         else []
     )
+    objectifs = []
+    if suivi and (point.voit_plan or point.voit_resume):
+        objectifs = [
+            ObjectifVu(
+                o.libelle if point.voit_plan else o.get_axe_display(),
+                o.get_statut_display(),
+                o.avancement,
+            )
+            for o in suivi.objectifs.all()
+        ]
     return Resume(
         point=point,
         problematiques=[p.get_code_display() for p in point.orientation.problematiques.all()]
         if point.orientation
         else [],
-        dette=derniere.montant if voit_dette and derniere else None,
+        dette=derniere.montant if derniere else None,
         stade_procedure=(
             derniere.get_stade_procedure_display()
             if derniere and derniere.stade_procedure
@@ -160,7 +224,7 @@ def _resumer(point, voit_dette):
         else "",
         statut_accompagnement=suivi.get_statut_display() if suivi else "",
         adhesion=suivi.get_adhesion_display() if suivi else "",
-        objectifs=list(suivi.objectifs.all()) if suivi else [],
+        objectifs=objectifs,
         dernier_bilan=bilans_faits[-1] if bilans_faits else None,
         decisions=list(point.decisions.all()),
     )

@@ -16,7 +16,7 @@ from core.vues import appliquer, traiter_formulaire_integre
 from . import selectors, services
 from .enums import TypeComite
 from .forms import DecisionForm, PresencesForm, SeanceForm
-from .models import PointOrdreDuJour, Seance
+from .models import Seance
 
 
 def _page(seance):
@@ -95,14 +95,21 @@ def seance(request, public_id):
             else None,
             "peut_exporter": bool(resumes),
             "technique": seance.comite.type == TypeComite.TECHNIQUE,
-            # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage.
-            "decisions": selectors.decisions_visibles(request.user)
-            .filter(seance=seance)
-            .order_by("pk")
-            if seance.comite.type != TypeComite.TECHNIQUE
-            else [],
+            # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage. Les
+            # décisions sur un ménage que la personne ne voit plus (la fenêtre de l'ordre du
+            # jour est passée) restent lisibles comme archives du comité, sans son nom.
+            "decisions": _archives(request.user, seance, resumes),
+            "delai_ordre_du_jour": permissions.delai_ordre_du_jour().days,
         },
     )
+
+
+def _archives(user, seance, resumes):
+    decisions = selectors.decisions_de_la_seance(user, seance)
+    if seance.comite.type != TypeComite.TECHNIQUE:
+        return decisions
+    montrees = {resume.point.menage_id for resume in resumes}
+    return [d for d in decisions if d.menage is None or d.menage.pk not in montrees]
 
 
 @require_POST
@@ -143,8 +150,8 @@ def construire(request, public_id):
 @require_POST
 def decider(request, public_id):
     point = get_object_or_404(
-        PointOrdreDuJour.objects.filter(seance__in=selectors.seances_visibles(request.user))
-        .filter(menage__in=selectors.menages_lisibles(request.user))
+        selectors.points_visibles(request.user)
+        .filter(seance__in=selectors.seances_visibles(request.user))
         .select_related("seance__comite__dispositif", "menage", "orientation", "accompagnement"),
         public_id=public_id,
     )
@@ -241,12 +248,7 @@ def compte_rendu(request, public_id):
             )
         )
     )
-    decisions = list(
-        selectors.decisions_visibles(request.user)
-        .filter(seance=seance)
-        .select_related("menage")
-        .order_by("pk")
-    )
+    decisions = selectors.decisions_de_la_seance(request.user, seance)
     prochaine = (
         Seance.objects.filter(comite=seance.comite, date__gt=seance.date).order_by("date").first()
     )

@@ -1,21 +1,56 @@
-"""Qui peut voir quoi : le seul endroit du produit qui en décide (DESIGN.md §3).
+"""Qui peut voir quoi, et qui peut écrire quoi : le seul endroit du produit qui en décide.
 
-Le principe est le refus par défaut. Une personne ne voit rien d'un dispositif dont elle n'est
-pas membre ; dans un dispositif, chacun de ses rôles lui ouvre certaines données avec une
-*portée* : tout le dispositif, les ménages de son équipe, ceux qu'elle a orientés, ceux inscrits à
-l'ordre du jour de son comité, ou ses propres écrits. Une donnée absente de la matrice est
-refusée. L'administrateur technique (`is_staff`) n'a aucune portée.
+DESIGN.md §3 est la règle. Le principe est le refus par défaut. Une personne ne voit rien d'un
+dispositif dont elle n'est pas membre ; dans un dispositif, chacun de ses rôles lui ouvre
+certaines données avec une *portée* : tout le dispositif, les ménages de son équipe, ceux qu'elle
+a orientés, ceux inscrits à l'ordre du jour de son comité, ou ses propres écrits. Une donnée
+absente de la matrice est refusée. L'administrateur technique (`is_staff`) n'a aucune portée.
 
-Les vues et les sélecteurs passent toujours par ce module :
-- `filtrer(user, queryset, donnee, chemins)` restreint une requête aux lignes visibles ;
-- `peut_voir(user, donnee, dispositif)` répond pour un dispositif entier ;
-- `dispositifs_visibles(user)` donne les dispositifs dont la personne est membre.
+**La décision se prend par ligne.** Une personne peut tenir plusieurs rôles dans un même
+dispositif (l'infirmière qui siège au COTECH, l'agent du bailleur membre du COTECH) : sur chaque
+ligne, elle voit l'union de ce que chacun de ses rôles ouvre *sur cette ligne*, rien de plus. Un
+droit sur certaines lignes d'un dispositif n'ouvre jamais les autres. D'où :
+
+- `condition(user, donnee, chemins)` : l'expression (un `Q` qui combine des `Exists` corrélés
+  pour l'équipe, les orientations, l'ordre du jour, et des comparaisons simples pour le
+  dispositif, le territoire, l'auteur) vraie sur les lignes où `donnee` est ouverte ;
+- `filtrer(user, queryset, donnee, chemins)` : les lignes visibles (`queryset.filter(condition)`) ;
+- `annoter(user, queryset, chemins, voit_dette=Donnee.DETTE, …)` : un booléen par ligne, pour
+  une liste qui montre certaines colonnes sur certaines lignes seulement (la file active masque
+  la dette ligne par ligne, dans la requête, et trie ou filtre sur la valeur masquée) ;
+- `peut_voir_ligne(user, donnee, objet, chemins)` : la même décision pour un objet.
+
+**L'écriture est une permission à part** (`ECRITURE`, `Ecriture`) : lire une ligne n'implique
+jamais de l'écrire (un membre du COTECH lit la dette d'un ménage inscrit, il ne la relève pas).
+`peut_ecrire(user, ecriture, objet, chemins)` et `filtrer_ecriture(...)` prennent la même
+décision par ligne ; les services refusent, les vues n'affichent pas le formulaire.
+
+**Le territoire.** Un coordinateur dont l'adhésion nomme un territoire voit « tout le dispositif »
+réduit à ce territoire (le territoire du ménage : celui de son logement actuel, ou celui de son
+orientation s'il n'a pas encore de logement), plus les ménages dont il est dans l'équipe.
+
+**L'ordre du jour est une fenêtre** : un membre d'un comité voit un ménage depuis son
+inscription à un ordre du jour de ce comité jusqu'à `DELAI_ORDRE_DU_JOUR_JOURS` jours après la
+séance (réglage, 45 par défaut) ; les décisions du comité restent lisibles comme archives.
+
+**Les réponses par dispositif** — `peut_voir(user, donnee, dispositif)`, `dispositifs_ou(user,
+donnee)`, `a_le_role`, `peut`, `peut_quelque_part`, `dispositifs_pour` — ne servent qu'aux
+données agrégées (rapport, tableau de bord), aux actions qui ne portent pas sur une ligne
+existante (orienter, importer, planifier une séance) et à la navigation (quel menu, quel filtre
+proposer). Elles ne décident jamais de ce qu'une ligne montre.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
+from functools import cache, reduce
+from operator import or_
 
-from django.db.models import Q
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.utils import timezone
 
 from .enums import Role
 from .models import Dispositif, Membre
@@ -43,6 +78,10 @@ class Portee(StrEnum):
     ORIENTES = "orientes"  # les ménages qu'elle a orientés
     ORDRE_DU_JOUR = "ordre_du_jour"  # les ménages à l'ordre du jour d'un de ses comités
     AUTEUR = "auteur"  # ce qu'elle a écrit elle-même
+    REFERENT = "referent"  # les accompagnements dont elle est référent·e
+    # Jamais écrite dans une matrice : une portée « dispositif » d'un coordinateur dont
+    # l'adhésion nomme un territoire devient « son territoire » (plus ses équipes).
+    TERRITOIRE = "territoire"
 
 
 D, P = Donnee, Portee
@@ -117,89 +156,316 @@ MATRICE = {
 }
 
 
+class Ecriture(StrEnum):
+    """Ce qu'on écrit sur une ligne : chaque catégorie a sa portée, distincte de la lecture."""
+
+    DETTE = "dette"  # relevés de la dette locative et de la procédure
+    PLAN_APUREMENT = "plan_apurement"  # enregistrer (remplacer) le plan d'apurement
+    PLAN = "plan"  # plan d'action : objectifs, validation avec le ménage, adhésion
+    BILANS = "bilans"  # réaliser un bilan
+    INTERVENTIONS = "interventions"  # noter une intervention, une visite sans réponse
+    EQUIPE = "equipe"  # ouvrir un accompagnement, composer son équipe
+    CLOTURE = "cloture"  # clore un accompagnement
+
+
+E = Ecriture
+
+# Qui écrit quoi, et sur quelles lignes. Plus étroit que la lecture : aucun rôle n'écrit ce
+# qu'il ne lit pas, et le comité technique, qui lit les ménages de son ordre du jour, n'écrit
+# rien sur eux (ses décisions passent par `comites.services.decider`).
+ECRITURE = {
+    Role.COORDINATEUR: {
+        E.DETTE: P.DISPOSITIF,
+        E.PLAN_APUREMENT: P.DISPOSITIF,
+        E.PLAN: P.DISPOSITIF,
+        E.BILANS: P.DISPOSITIF,
+        E.INTERVENTIONS: P.DISPOSITIF,
+        E.EQUIPE: P.DISPOSITIF,
+        E.CLOTURE: P.DISPOSITIF,
+    },
+    Role.TRAVAILLEUR_SOCIAL: {
+        E.DETTE: P.EQUIPE,
+        E.PLAN_APUREMENT: P.EQUIPE,
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.CLOTURE: P.REFERENT,
+    },
+    Role.INFIRMIER: {
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.CLOTURE: P.REFERENT,
+    },
+    Role.PSYCHOLOGUE: {
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.CLOTURE: P.REFERENT,
+    },
+    Role.AGENT_BAILLEUR: {
+        E.DETTE: P.ORIENTES,
+        E.PLAN_APUREMENT: P.ORIENTES,
+    },
+    Role.MEMBRE_COTECH: {},
+    Role.MEMBRE_COPIL: {},
+}
+
+# Les rôles dont une adhésion qui nomme un territoire réduit la portée « dispositif ».
+ROLES_TERRITORIAUX = frozenset({Role.COORDINATEUR})
+
+
+def delai_ordre_du_jour():
+    """Combien de temps après sa séance un ménage inscrit reste visible du comité."""
+    return timedelta(days=settings.DELAI_ORDRE_DU_JOUR_JOURS)
+
+
+@dataclass(frozen=True)
+class Lien:
+    """Une portée qui passe par les lignes d'une autre table : l'équipe, les orientations,
+    l'ordre du jour.
+
+    Se traduit par `Exists(<modele>.filter(<vers>=OuterRef(<cle>), <personne>=user))` : une
+    sous-requête corrélée sur la clé étrangère, que PostgreSQL sert par ses index, et qui ne
+    duplique jamais une ligne. `modele` peut être un nom « app.Modele » : une app du bas nomme
+    ainsi une table d'une app du haut sans l'importer (comme une clé étrangère Django).
+    `fenetre` : le chemin de la date d'une séance ; la ligne reste ouverte jusqu'à
+    `DELAI_ORDRE_DU_JOUR_JOURS` jours après elle.
+    """
+
+    modele: object
+    vers: str
+    cle: str = "pk"
+    personne: str = "user"
+    fenetre: str | None = None
+
+    def existe(self, user):
+        modele = apps.get_model(self.modele) if isinstance(self.modele, str) else self.modele
+        filtres = {self.vers: OuterRef(self.cle), self.personne: user}
+        if self.fenetre:
+            filtres[f"{self.fenetre}__gte"] = timezone.now() - delai_ordre_du_jour()
+        return Exists(modele._default_manager.filter(**filtres))
+
+
 @dataclass(frozen=True)
 class Chemins:
-    """Comment atteindre, depuis un modèle, son dispositif et les personnes qui ouvrent une portée.
+    """Comment atteindre, depuis un modèle, son dispositif, son territoire et les personnes qui
+    ouvrent une portée.
 
-    Chaque chemin est un lookup Django qui mène à un `User` (ou au dispositif). Une portée sans
-    chemin ne donne rien sur ce modèle : c'est encore un refus par défaut.
+    Un chemin texte est un lookup Django qui mène, par des clés étrangères seulement (une valeur
+    par ligne), à un `User`, au dispositif ou au territoire : une comparaison simple. Ce qui passe
+    par plusieurs lignes (l'équipe, les orientations, l'ordre du jour) est un `Lien`. Une portée
+    sans chemin ne donne rien sur ce modèle : c'est encore un refus par défaut.
     """
 
     dispositif: str = "dispositif"
-    equipe: str | None = None
-    orientes: str | None = None
-    ordre_du_jour: str | None = None
+    territoire: str | None = None
+    equipe: "str | Lien | None" = None
+    orientes: "str | Lien | None" = None
+    ordre_du_jour: "str | Lien | None" = None
     auteur: str | None = None
+    referent: str | None = None
+
+
+def _adhesions(user):
+    """{id du dispositif: {rôle: id du territoire ou None}} des adhésions actives (en cache)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cache_ = getattr(user, "_adhesions_actives", None)
+    if cache_ is None:
+        cache_ = {}
+        adhesions = (
+            Membre.objects.actifs()
+            .filter(user=user)
+            .values_list("dispositif_id", "role", "territoire_id")
+        )
+        for dispositif_id, role, territoire_id in adhesions:
+            cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
+        user._adhesions_actives = cache_
+    return cache_
 
 
 def roles_par_dispositif(user):
-    """{id du dispositif: frozenset des rôles} des adhésions actives, mis en cache sur l'objet."""
-    if not user.is_authenticated or not user.is_active:
-        return {}
-    cache = getattr(user, "_roles_par_dispositif", None)
-    if cache is None:
-        roles = {}
-        adhesions = Membre.objects.actifs().filter(user=user).values_list("dispositif_id", "role")
-        for dispositif_id, role in adhesions:
-            roles.setdefault(dispositif_id, set()).add(Role(role))
-        cache = {dispositif_id: frozenset(r) for dispositif_id, r in roles.items()}
-        user._roles_par_dispositif = cache
-    return cache
+    """{id du dispositif: frozenset des rôles} des adhésions actives."""
+    return {dispositif_id: frozenset(r) for dispositif_id, r in _adhesions(user).items()}
 
 
 def roles(user, dispositif):
-    return roles_par_dispositif(user).get(_id(dispositif), frozenset())
+    return frozenset(_adhesions(user).get(_id(dispositif), {}))
+
+
+def _matrice(cle):
+    return ECRITURE if isinstance(cle, Ecriture) else MATRICE
 
 
 def portees(user, donnee, dispositif):
-    """Les portées que les rôles de la personne lui ouvrent sur `donnee` dans ce dispositif."""
-    return {MATRICE[role][donnee] for role in roles(user, dispositif) if donnee in MATRICE[role]}
+    """Les portées que les rôles de la personne lui ouvrent sur `donnee` dans ce dispositif,
+    telles que la matrice les écrit (sans la réduction au territoire)."""
+    matrice = _matrice(donnee)
+    return {matrice[role][donnee] for role in roles(user, dispositif) if donnee in matrice[role]}
 
 
 def peut_voir(user, donnee, dispositif):
-    """Vrai si la personne voit au moins une partie de `donnee` dans ce dispositif."""
+    """Vrai si la personne voit au moins une partie de `donnee` dans ce dispositif.
+
+    Pour l'agrégé et la navigation seulement : ce qu'une ligne montre se décide par ligne.
+    """
     return bool(portees(user, donnee, dispositif))
 
 
 def dispositifs_visibles(user):
     """Les dispositifs dont la personne est membre active."""
-    return Dispositif.objects.filter(pk__in=list(roles_par_dispositif(user)))
+    return Dispositif.objects.filter(pk__in=list(_adhesions(user)))
 
 
 def dispositifs_ou(user, donnee):
-    """Les dispositifs où la personne voit au moins une partie de `donnee`."""
+    """Les dispositifs où la personne voit au moins une partie de `donnee` (agrégé, navigation)."""
     return Dispositif.objects.filter(
         pk__in=[
             dispositif_id
-            for dispositif_id in roles_par_dispositif(user)
+            for dispositif_id in _adhesions(user)
             if peut_voir(user, donnee, dispositif_id)
         ]
     )
 
 
 def a_le_role(user, *roles_voulus):
-    """Vrai si la personne tient l'un de ces rôles dans au moins un dispositif."""
-    return any(set(r) & set(roles_voulus) for r in roles_par_dispositif(user).values())
+    """Vrai si la personne tient l'un de ces rôles dans au moins un dispositif (navigation)."""
+    return any(set(r) & set(roles_voulus) for r in _adhesions(user).values())
+
+
+# --- La décision par ligne ------------------------------------------------------------------
+
+
+def _portees_sur_les_lignes(user, cle, dispositif_id):
+    """Les couples (portée, territoire) que chaque rôle ouvre sur `cle` dans ce dispositif."""
+    matrice = _matrice(cle)
+    ouvertes = set()
+    for role, territoire_id in _adhesions(user).get(dispositif_id, {}).items():
+        portee = matrice[role].get(cle)
+        if portee is None:
+            continue
+        if portee == P.DISPOSITIF and territoire_id is not None and role in ROLES_TERRITORIAUX:
+            ouvertes |= {(P.TERRITOIRE, territoire_id), (P.EQUIPE, None)}
+        else:
+            ouvertes.add((portee, None))
+    return ouvertes
+
+
+@cache
+def _plusieurs_valeurs(modele, chemin):
+    """Vrai si `chemin` passe, depuis `modele`, par une relation à plusieurs lignes."""
+    for nom in chemin.split("__"):
+        try:
+            champ = modele._meta.get_field(nom)
+        except FieldDoesNotExist:
+            return False  # un lookup final (`date__gte`…) : plus de relation après lui
+        if champ.many_to_many or champ.one_to_many:
+            return True
+        if not champ.is_relation:
+            return False
+        modele = champ.related_model
+    return False
+
+
+def _sur_la_ligne(user, portee, territoire_id, chemins, modele):
+    """Ce que vaut une portée sur une ligne ; None si ce modèle n'a pas de chemin pour elle."""
+    if portee == P.DISPOSITIF:
+        return Q()
+    if portee == P.TERRITOIRE:
+        return Q(**{chemins.territoire: territoire_id}) if chemins.territoire else None
+    chemin = getattr(chemins, portee.value)
+    if chemin is None:
+        return None
+    if isinstance(chemin, Lien):
+        return Q(chemin.existe(user))
+    if modele is not None and _plusieurs_valeurs(modele, chemin):
+        raise ImproperlyConfigured(
+            f"Le chemin « {chemin} » de {modele.__name__} passe par plusieurs lignes : "
+            "décrivez-le par un `Lien`."
+        )
+    return Q(**{chemin: user})
+
+
+def _termes(user, cle, chemins, modele=None):
+    """La condition par ligne, ou None quand rien n'est ouvert (refus par défaut)."""
+    par_portee = {}
+    for dispositif_id in _adhesions(user):
+        for portee in _portees_sur_les_lignes(user, cle, dispositif_id):
+            par_portee.setdefault(portee, []).append(dispositif_id)
+    termes = []
+    # Une seule sous-requête par portée, quel que soit le nombre de dispositifs.
+    for (portee, territoire_id), dispositifs in sorted(par_portee.items(), key=str):
+        sur_la_ligne = _sur_la_ligne(user, portee, territoire_id, chemins, modele)
+        if sur_la_ligne is None:
+            continue
+        dans = (
+            Q(**{chemins.dispositif: dispositifs[0]})
+            if len(dispositifs) == 1
+            else Q(**{f"{chemins.dispositif}__in": sorted(dispositifs)})
+        )
+        termes.append(dans & sur_la_ligne)
+    return reduce(or_, termes) if termes else None
+
+
+def condition(user, donnee, chemins, modele=None):
+    """L'expression vraie sur les lignes où l'union des rôles de la personne ouvre `donnee`.
+
+    `donnee` est une `Donnee` (lire) ou une `Ecriture` (écrire). Sans rien d'ouvert, une
+    condition toujours fausse. `modele`, s'il est donné, fait vérifier que les chemins texte ne
+    passent que par des clés étrangères.
+    """
+    termes = _termes(user, donnee, chemins, modele)
+    return Q(pk__in=[]) if termes is None else termes
 
 
 def filtrer(user, queryset, donnee, chemins):
-    """Restreint `queryset` aux lignes dont `user` peut voir `donnee`.
+    """Restreint `queryset` aux lignes dont `user` peut voir `donnee` (ou écrire, pour une
+    `Ecriture`). Sans adhésion, ou sans chemin pour une portée, la requête ne rend rien."""
+    termes = _termes(user, donnee, chemins, queryset.model)
+    return queryset.none() if termes is None else queryset.filter(termes)
 
-    Sans adhésion, ou sans chemin pour une portée, la requête ne rend rien. Le filtre passe par
-    une sous-requête sur la clé primaire pour ne jamais dupliquer de ligne.
-    """
-    condition = Q(pk__in=[])
-    for dispositif_id in roles_par_dispositif(user):
-        for portee in portees(user, donnee, dispositif_id):
-            dans_le_dispositif = Q(**{chemins.dispositif: dispositif_id})
-            if portee == Portee.DISPOSITIF:
-                condition |= dans_le_dispositif
-                continue
-            chemin = getattr(chemins, portee.value)
-            if chemin is not None:
-                condition |= dans_le_dispositif & Q(**{chemin: user})
-    visibles = queryset.model._default_manager.filter(condition).values("pk")
-    return queryset.filter(pk__in=visibles)
+
+def filtrer_ecriture(user, queryset, ecriture, chemins):
+    """Les lignes de `queryset` où la personne peut écrire `ecriture`."""
+    return filtrer(user, queryset, Ecriture(ecriture), chemins)
+
+
+def expression(user, donnee, chemins, modele=None):
+    """La condition comme booléen, à poser dans un `annotate` ou un `Case(When(...))`."""
+    termes = _termes(user, donnee, chemins, modele)
+    if termes is None:
+        return Value(False)
+    return ExpressionWrapper(termes, output_field=BooleanField())
+
+
+def annoter(user, queryset, chemins, **drapeaux):
+    """Ajoute à chaque ligne un booléen par drapeau : `voit_dette=Donnee.DETTE`,
+    `ecrit_plan=Ecriture.PLAN`… Une liste sait ainsi, ligne par ligne, ce qu'elle peut montrer."""
+    return queryset.annotate(
+        **{
+            nom: expression(user, donnee, chemins, queryset.model)
+            for nom, donnee in drapeaux.items()
+        }
+    )
+
+
+def peut_voir_ligne(user, donnee, objet, chemins):
+    """Vrai si la personne voit `donnee` sur cette ligne-ci (une requête)."""
+    if objet is None or objet.pk is None:
+        return False
+    termes = _termes(user, donnee, chemins, type(objet))
+    if termes is None:
+        return False
+    return type(objet)._default_manager.filter(termes, pk=objet.pk).exists()
+
+
+def peut_ecrire(user, ecriture, objet, chemins):
+    """Vrai si la personne peut écrire `ecriture` sur cette ligne-ci (une requête)."""
+    return peut_voir_ligne(user, Ecriture(ecriture), objet, chemins)
+
+
+# --- Les actions, par dispositif ------------------------------------------------------------
 
 
 class Action(StrEnum):
@@ -242,7 +508,7 @@ def peut(user, action, dispositif):
 
 def peut_quelque_part(user, action):
     """Vrai si la personne peut faire `action` dans au moins un dispositif (sans requête)."""
-    return any(r & ACTIONS[action] for r in roles_par_dispositif(user).values())
+    return any(set(r) & ACTIONS[action] for r in _adhesions(user).values())
 
 
 def dispositifs_pour(user, action):
@@ -250,8 +516,8 @@ def dispositifs_pour(user, action):
     return Dispositif.objects.filter(
         pk__in=[
             dispositif_id
-            for dispositif_id, roles_du_dispositif in roles_par_dispositif(user).items()
-            if roles_du_dispositif & ACTIONS[action]
+            for dispositif_id, roles_du_dispositif in _adhesions(user).items()
+            if set(roles_du_dispositif) & ACTIONS[action]
         ]
     )
 

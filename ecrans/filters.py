@@ -91,9 +91,10 @@ class FiltresFileActive(django_filters.FilterSet):
         self.filters["referent"].field.label_from_instance = lambda user: user.get_full_name()
         if dispositifs.count() < 2:
             del self.filters["dispositif"]
-        self.dispositifs_dette = permissions.dispositifs_ou(user, Donnee.DETTE)
-        if not self.dispositifs_dette.exists():
-            # Qui ne voit pas la procédure ne peut pas non plus filtrer ni trier dessus.
+        # Navigation : le filtre et le tri sur la dette ne sont proposés qu'à qui la voit
+        # quelque part ; sur chaque ligne, ils portent sur la valeur déjà masquée par la
+        # requête (`selectors.file_active`), et ne révèlent donc rien d'une ligne masquée.
+        if not permissions.dispositifs_ou(user, Donnee.DETTE).exists():
             del self.filters["procedure"]
             self.filters["tri"].param_map.pop("dette", None)
             self.filters["tri"].extra["choices"] = [
@@ -115,7 +116,8 @@ class FiltresFileActive(django_filters.FilterSet):
         return queryset
 
     def filtrer_territoire(self, queryset, name, value):
-        return queryset.filter(territoire_id=value.pk)
+        # Le territoire du ménage : celui de son logement actuel, ou de son orientation.
+        return queryset.filter(territoire=value.pk)
 
     def filtrer_referent(self, queryset, name, value):
         return selectors.filtrer_par_referent(queryset, value)
@@ -124,7 +126,9 @@ class FiltresFileActive(django_filters.FilterSet):
         return selectors.filtrer_par_problematique(queryset, value)
 
     def filtrer_procedure(self, queryset, name, value):
-        return queryset.filter(stade_procedure=value, dispositif__in=self.dispositifs_dette)
+        # `stade_procedure` vaut NULL sur les lignes où la dette est masquée : elles ne sortent
+        # jamais, quel que soit le stade demandé.
+        return queryset.filter(stade_procedure=value)
 
     def filtrer_echeance(self, queryset, name, value):
         return selectors.filtrer_echeances(queryset, value)

@@ -6,10 +6,10 @@ travers de `core.permissions` ; ici on l'assemble pour une page.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from accompagnement import expressions as accompagnement
@@ -17,21 +17,19 @@ from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
 from core.models import JournalAudit, Membre, User
-from core.permissions import Action, Chemins, Donnee
+from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN
 from menages.models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
-from menages.selectors import ORDRE_DU_JOUR
+from menages.selectors import CHEMINS_MENAGE
 
 # --- La file active -------------------------------------------------------------------------
 
 # La file active est la liste de travail des équipes et des comités : l'agent du bailleur suit
-# ses propres orientations ailleurs (« Mes orientations »).
-CHEMINS_FILE_ACTIVE = Chemins(
-    dispositif="dispositif",
-    equipe="accompagnements__equipe__user",
-    ordre_du_jour=ORDRE_DU_JOUR,
-)
+# ses propres orientations ailleurs (« Mes orientations »). Ses orientations ne font donc pas
+# entrer une ligne dans la liste ; mais sur une ligne qui y est (par son équipe, son comité),
+# tous ses rôles comptent pour ce qu'elle en voit (`CHEMINS_MENAGE`).
+CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None)
 
 DELAI_EXAMEN = timedelta(days=30)
 
@@ -48,26 +46,36 @@ def _logement_actuel(champ):
     return Subquery(Logement.objects.filter(menage=OuterRef("pk"), actuel=True).values(champ)[:1])
 
 
+def _si_visible(valeur):
+    """La valeur sur les lignes où la personne voit la dette ; ailleurs NULL, dans la requête
+    même : trier ou filtrer dessus ne révèle rien (une ligne masquée trie comme une valeur
+    inconnue, et aucun filtre sur la procédure ne la retient)."""
+    return Case(When(voit_dette=True, then=valeur), default=None)
+
+
 def file_active(user):
     """Les ménages de la file active que la personne peut voir, avec leur situation du jour.
 
-    Chaque ligne porte sa dernière orientation (date, parcours, statut, procédure), son
-    territoire et sa dernière dette connue. Le nombre de requêtes ne dépend pas du nombre de
-    ménages.
+    Chaque ligne porte sa dernière orientation (date, parcours, statut), son territoire, et,
+    là où la personne voit la dette *sur cette ligne* (`voit_dette`), sa procédure et sa
+    dernière dette connue ; ailleurs elles valent None. Le nombre de requêtes ne dépend pas du
+    nombre de ménages.
     """
     menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_FILE_ACTIVE)
+    menages = permissions.annoter(user, menages, CHEMINS_MENAGE, voit_dette=Donnee.DETTE)
     return menages.select_related("dispositif").annotate(
         date_orientation=_derniere_orientation("date_orientation"),
         parcours=_derniere_orientation("parcours"),
         statut=_derniere_orientation("statut"),
-        stade_procedure=_derniere_orientation("stade_procedure"),
-        territoire_id=_logement_actuel("territoire_id"),
-        territoire_nom=_logement_actuel("territoire__nom"),
+        stade_procedure=_si_visible(_derniere_orientation("stade_procedure")),
+        territoire_nom=F("territoire__nom"),
         commune=_logement_actuel("commune"),
-        dette=Subquery(
-            DetteLocative.objects.filter(menage=OuterRef("pk"))
-            .order_by("-date", "-pk")
-            .values("montant")[:1]
+        dette=_si_visible(
+            Subquery(
+                DetteLocative.objects.filter(menage=OuterRef("pk"))
+                .order_by("-date", "-pk")
+                .values("montant")[:1]
+            )
         ),
     )
 
@@ -101,24 +109,6 @@ def filtrer_echeances(menages, echeance):
         return menages.filter(accompagnement.bilan_a_venir(jours=15))
     if echeance == "bilan_en_retard":
         return menages.filter(accompagnement.bilan_en_retard())
-    return menages
-
-
-def preparer_lignes(user, menages):
-    """Efface de chaque ligne ce que la personne ne peut pas voir dans son dispositif.
-
-    Un champ masqué vaut None : le gabarit ne peut pas le montrer par erreur.
-    """
-    dette_par_dispositif = {}
-    for menage in menages:
-        if menage.dispositif_id not in dette_par_dispositif:
-            dette_par_dispositif[menage.dispositif_id] = permissions.peut_voir(
-                user, Donnee.DETTE, menage.dispositif_id
-            )
-        menage.dette_visible = dette_par_dispositif[menage.dispositif_id]
-        if not menage.dette_visible:
-            menage.dette = None
-            menage.stade_procedure = None
     return menages
 
 

@@ -6,16 +6,20 @@ from django.utils import timezone
 
 from accompagnement import selectors as selectors_accompagnement
 from accompagnement.forms import InformationPartageForm
-from accompagnement.services import journaliser_lectures, peut_enregistrer_information
+from accompagnement.services import (
+    journaliser_lectures,
+    peut_enregistrer_information,
+    peut_ouvrir,
+)
 from core import permissions
 from core import selectors as selectors_core
 from core.exports import exporter
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
+from menages import services as menage_services
 from menages.forms import PlanApurementForm, ReleveDetteForm, StatutOrientationForm
 from menages.models import Menage
-from menages.services import TRANSITIONS
 
 from . import exports, selectors
 from .filters import FiltresFileActive, FiltresJournal
@@ -50,7 +54,6 @@ def file_active(request):
         raise PermissionDenied
     filtres, menages = _filtres(request)
     page = Paginator(menages, PAR_PAGE).get_page(request.GET.get("page"))
-    selectors.preparer_lignes(request.user, page.object_list)
     selectors.avec_problematiques(page.object_list)
     contexte = {
         "filtres": filtres,
@@ -69,7 +72,7 @@ def export_file_active(request, format):
     menages = menages.filter(
         dispositif__in=permissions.dispositifs_pour(request.user, Action.EXPORTER)
     )
-    menages = selectors.avec_problematiques(selectors.preparer_lignes(request.user, list(menages)))
+    menages = selectors.avec_problematiques(list(menages))
     entetes, lignes = exports.file_active(menages)
     return exporter(
         request,
@@ -93,8 +96,13 @@ def menage(request, public_id):
     orientations = list(selectors_menages.orientations_du_menage(user, menage))
     peut_gerer = permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
     dettes = selectors_menages.dettes_du_menage(user, menage)
+    if dettes is None:
+        selectors_menages.sans_dette(orientations)
     logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
-    accompagnements = list(selectors_accompagnement.accompagnements_du_menage(user, menage))
+    accompagnements = [
+        (accompagnement, selectors_accompagnement.equipe_vue(accompagnement))
+        for accompagnement in selectors_accompagnement.accompagnements_du_menage(user, menage)
+    ]
     chronologie = selectors.chronologie(user, menage, orientations=orientations, dettes=dettes)
     journaliser_lectures(
         user, [e.objet for e in chronologie if e.nature == "intervention"], request, menage
@@ -111,13 +119,18 @@ def menage(request, public_id):
                 for orientation in orientations
             ],
             "dettes": dettes,
-            "form_dette": ReleveDetteForm() if dettes is not None else None,
+            # Lire la dette ne donne pas le droit de l'écrire (un membre du COTECH la lit).
+            "form_dette": ReleveDetteForm()
+            if dettes is not None and menage_services.peut_saisir_dette(user, menage)
+            else None,
             "plans_apurement": list(menage.plans_apurement.all()) if dettes is not None else None,
-            "form_plan_apurement": PlanApurementForm() if dettes is not None else None,
+            "form_plan_apurement": PlanApurementForm()
+            if dettes is not None and menage_services.peut_saisir_plan_apurement(user, menage)
+            else None,
             "accompagnements": accompagnements,
-            "peut_ouvrir": permissions.peut(user, Action.ORGANISER, menage.dispositif)
-            and not menage.provisoire
-            and not any(a.est_ouvert for a in accompagnements),
+            "peut_ouvrir": not menage.provisoire
+            and not any(a.est_ouvert for a, _ in accompagnements)
+            and peut_ouvrir(user, menage),
             "chronologie": chronologie,
             "a_rattacher": menage.provisoire and peut_gerer,
             "form_information": InformationPartageForm()
@@ -168,7 +181,7 @@ def journal(request, slug):
 
 
 def _form_statut(orientation):
-    possibles = TRANSITIONS[orientation.statut]
+    possibles = menage_services.TRANSITIONS[orientation.statut]
     return StatutOrientationForm(statuts_possibles=possibles) if possibles else None
 
 

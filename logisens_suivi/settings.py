@@ -242,6 +242,10 @@ if DUREE_CONSERVATION_JOURNAL_JOURS < 1:
 # Adresse publique du site, pour les liens des courriels (rappels, mots de passe).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Un membre d'un comité voit un ménage inscrit à l'ordre du jour de ce comité jusqu'à ce nombre
+# de jours après la séance (DESIGN.md §3) ; ensuite, seules les décisions restent, comme archives.
+DELAI_ORDRE_DU_JOUR_JOURS = env_int("DELAI_ORDRE_DU_JOUR_JOURS", 45)
+
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 

@@ -24,6 +24,7 @@ from .models import (
     ProblematiqueOrientation,
     Ressource,
 )
+from .services import actualiser_territoire
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
@@ -49,6 +50,7 @@ class RessourceFactory(factory.django.DjangoModelFactory):
 class LogementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Logement
+        skip_postgeneration_save = True
 
     menage = factory.SubFactory(MenageFactory)
     adresse = factory.Faker("street_address", locale="fr_FR")
@@ -58,6 +60,12 @@ class LogementFactory(factory.django.DjangoModelFactory):
     loyer = Decimal("420.00")
     charges = Decimal("80.00")
     apl = Decimal("250.00")
+
+    @factory.post_generation
+    def territoire_du_menage(logement, create, extracted, **kwargs):
+        # Comme les services : le territoire du ménage suit son logement actuel.
+        if create:
+            actualiser_territoire(logement.menage)
 
 
 class OrientationFactory(factory.django.DjangoModelFactory):
@@ -83,6 +91,12 @@ class OrientationFactory(factory.django.DjangoModelFactory):
             return
         for code in codes or [Problematique.IMPAYES]:
             ProblematiqueOrientation.objects.create(orientation=orientation, code=code)
+
+    @factory.post_generation
+    def territoire_du_menage(orientation, create, extracted, **kwargs):
+        # Comme les services : sans logement, le ménage prend le territoire de son orientation.
+        if create and orientation.territoire_id is not None:
+            actualiser_territoire(orientation.menage)
 
 
 class DetteLocativeFactory(factory.django.DjangoModelFactory):

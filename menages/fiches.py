@@ -16,13 +16,16 @@ def fiche_orientation(request, public_id):
         public_id=public_id,
     )
     menage = orientation.menage
+    voit_dette = selectors.peut_voir_dette(request.user, menage)
+    if not voit_dette:
+        selectors.sans_dette([orientation])
     logement = menage.logements.filter(actuel=True).select_related("territoire").first()
     contexte = {
         "orientation": orientation,
         "menage": menage,
         "logement": logement,
         "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
-        "voit_dette": selectors.peut_voir_dette(request.user, menage),
+        "voit_dette": voit_dette,
         "edition": timezone.localtime(),
         "editeur": request.user,
     }

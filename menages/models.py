@@ -100,6 +100,17 @@ class Menage(models.Model):
         default=False,
         help_text="Porte une orientation « à rattacher » ; la coordination n'a pas encore décidé.",
     )
+    # Le territoire qui décide de ce que voit un coordinateur territorial : celui du logement
+    # actuel, ou, pour un ménage sans logement, celui de sa dernière orientation. Tenu à jour
+    # par `menages.services.actualiser_territoire` ; jamais saisi.
+    territoire = models.ForeignKey(
+        Territoire,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="menages",
+        editable=False,
+    )
     cree_le = models.DateTimeField("créé le", default=timezone.now)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -244,6 +255,14 @@ class Orientation(models.Model):
         default=StadeProcedure.AUCUNE,
     )
     lien_rompu = models.BooleanField("contact rompu avec le bailleur", default=False)
+    territoire = models.ForeignKey(
+        Territoire,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        help_text="Territoire du ménage à l'orientation, même sans logement (parcours accès).",
+    )
     statut = models.CharField(
         max_length=20, choices=StatutOrientation.choices, default=StatutOrientation.RECUE
     )

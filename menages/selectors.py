@@ -1,35 +1,59 @@
 """Lectures des ménages pour une personne, toujours au travers de `core.permissions`."""
 
+from dataclasses import replace
+
 from django.db.models import Prefetch
 
 from core import permissions
-from core.permissions import Chemins, Donnee
+from core.permissions import Chemins, Donnee, Lien
 
 from .enums import StatutOrientation
 from .models import DetteLocative, InformationPartage, Logement, Menage, Orientation
 
-# Comment on atteint, depuis chaque modèle, le dispositif et les personnes qui ouvrent l'accès :
-# l'équipe de l'accompagnement, l'auteur de l'orientation, les membres du comité dont la séance a
-# inscrit le ménage à son ordre du jour.
-ORDRE_DU_JOUR = "points_ordre_du_jour__seance__comite__membres"
-CHEMINS_MENAGE = Chemins(
-    dispositif="dispositif",
-    equipe="accompagnements__equipe__user",
-    orientes="orientations__orientee_par",
-    ordre_du_jour=ORDRE_DU_JOUR,
-)
-CHEMINS_ORIENTATION = Chemins(
-    dispositif="menage__dispositif",
-    equipe="menage__accompagnements__equipe__user",
-    orientes="orientee_par",
-    ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
-)
-CHEMINS_DETTE = Chemins(
-    dispositif="menage__dispositif",
-    equipe="menage__accompagnements__equipe__user",
-    orientes="menage__orientations__orientee_par",
-    ordre_du_jour=f"menage__{ORDRE_DU_JOUR}",
-)
+# Comment on atteint, depuis chaque modèle, le dispositif, le territoire et les personnes qui
+# ouvrent l'accès : l'équipe d'un accompagnement du ménage, l'auteur d'une orientation, les
+# membres d'un comité dont une séance récente a inscrit le ménage à son ordre du jour. Les
+# tables des apps du dessus sont nommées (« app.Modele ») sans être importées.
+
+
+def equipe_du_menage(cle="pk"):
+    """Les équipes de tous les accompagnements du ménage dont `cle` est la clé."""
+    return Lien("accompagnement.MembreEquipe", "accompagnement__menage", cle=cle)
+
+
+def orientes_du_menage(cle="pk"):
+    """Les personnes qui ont saisi une orientation du ménage."""
+    return Lien(Orientation, "menage", cle=cle, personne="orientee_par")
+
+
+def ordre_du_jour_du_menage(cle="pk"):
+    """Les membres d'un comité dont une séance a inscrit le ménage, pendant la fenêtre."""
+    return Lien(
+        "comites.PointOrdreDuJour",
+        "menage",
+        cle=cle,
+        personne="seance__comite__membres",
+        fenetre="seance__date",
+    )
+
+
+def chemins_vers_menage(vers=None):
+    """Les chemins d'une ligne qui appartient à un ménage par `vers` (None : le ménage même)."""
+    prefixe = f"{vers}__" if vers else ""
+    cle = vers or "pk"
+    return Chemins(
+        dispositif=f"{prefixe}dispositif",
+        territoire=f"{prefixe}territoire",
+        equipe=equipe_du_menage(cle),
+        orientes=orientes_du_menage(cle),
+        ordre_du_jour=ordre_du_jour_du_menage(cle),
+    )
+
+
+CHEMINS_MENAGE = chemins_vers_menage()
+# Une orientation ouvre à son auteur cette orientation-là, pas les autres orientations du ménage.
+CHEMINS_ORIENTATION = replace(chemins_vers_menage("menage"), orientes="orientee_par")
+CHEMINS_DETTE = chemins_vers_menage("menage")
 
 # L'historique de l'information du ménage se lit comme son identité, par les mêmes chemins.
 CHEMINS_INFORMATION = CHEMINS_DETTE
@@ -50,7 +74,17 @@ def dettes_visibles(user):
 
 
 def peut_voir_dette(user, menage):
-    return menages_visibles(user, Donnee.DETTE).filter(pk=menage.pk).exists()
+    """Vrai si la personne voit la dette de ce ménage-ci (une requête)."""
+    return permissions.peut_voir_ligne(user, Donnee.DETTE, menage, CHEMINS_MENAGE)
+
+
+def sans_dette(orientations):
+    """Efface des orientations la dette et la procédure déclarées, pour qui ne voit pas la dette
+    du ménage : le gabarit ne reçoit pas ce qu'il ne doit pas montrer."""
+    for orientation in orientations:
+        orientation.dette_locative = None
+        orientation.stade_procedure = ""
+    return orientations
 
 
 def menage_pour(user, public_id):
@@ -80,10 +114,11 @@ def orientations_du_menage(user, menage):
 
 
 def dettes_du_menage(user, menage):
-    """Les relevés de dette, du plus ancien au plus récent ; None si la personne ne les voit pas."""
+    """Les relevés de dette, du plus ancien au plus récent ; None si la personne ne voit pas la
+    dette de ce ménage."""
     if not peut_voir_dette(user, menage):
         return None
-    return list(dettes_visibles(user).filter(menage=menage).order_by("date", "pk"))
+    return list(DetteLocative.objects.filter(menage=menage).order_by("date", "pk"))
 
 
 def mes_orientations(user):

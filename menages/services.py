@@ -1,8 +1,9 @@
 """Écritures sur les ménages et les orientations : chaque règle à un seul endroit.
 
 La fiche d'orientation (formulaire), l'import CSV et la démonstration passent tous par
-`orienter_menage` ; chaque relevé de la dette locative (fiche du ménage, orientation, bilan,
-clôture) passe par `relever_dette`.
+`orienter_menage` ; chaque relevé de la dette locative (fiche du ménage, bilan, clôture) passe
+par `relever_dette`, qui vérifie le droit d'écrire la dette ; celui d'une orientation, couvert
+par le droit d'orienter, passe par les mêmes contrôles (`_relever`).
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from core import permissions
 from core.models import Membre
-from core.permissions import Action
+from core.permissions import Action, Ecriture
 
 from . import selectors
 from .enums import NatureRessource, OrigineDette, Rattachement, StatutOrientation
@@ -156,6 +157,7 @@ def orienter_menage(user, dispositif, fiche):
         dette_locative=fiche.dette_locative,
         stade_procedure=fiche.stade_procedure or Orientation.stade_procedure.field.default,
         lien_rompu=fiche.lien_rompu,
+        territoire=_territoire_de_la_fiche(fiche),
         statut=StatutOrientation.A_RATTACHER if menage.provisoire else StatutOrientation.RECUE,
         date_statut=fiche.date_orientation,
         orientee_par=user,
@@ -165,8 +167,11 @@ def orienter_menage(user, dispositif, fiche):
         ProblematiqueOrientation(orientation=orientation, code=code)
         for code in dict.fromkeys(fiche.problematiques)
     )
+    actualiser_territoire(menage)
     if fiche.dette_locative is not None:
-        relever_dette(
+        # La dette déclarée fait partie de l'orientation : le droit d'orienter suffit (un
+        # coordinateur territorial oriente aussi un ménage d'un autre territoire).
+        _relever(
             user,
             menage,
             fiche.date_orientation,
@@ -196,6 +201,36 @@ def _memes_auteurs(user, dispositif, *, par_structure):
         "user"
     )
     return meme_personne | Q(orientee_par__in=collegues)
+
+
+def _territoire_de_la_fiche(fiche):
+    """Le territoire choisi sur la fiche, sinon celui de la commune du dispositif."""
+    if fiche.territoire is not None:
+        return fiche.territoire
+    return fiche.commune_du_dispositif.territoire if fiche.commune_du_dispositif else None
+
+
+def actualiser_territoire(menage):
+    """Recalcule `Menage.territoire` : le territoire du logement actuel ; sans logement actuel
+    (ou sans territoire connu pour lui), celui de la dernière orientation qui en nomme un.
+
+    C'est sur ce champ que se règle ce que voit un coordinateur territorial ; tout service qui
+    crée ou change le logement actuel ou une orientation l'appelle.
+    """
+    logement = menage.logements.filter(actuel=True).exclude(territoire=None).first()
+    if logement is not None:
+        territoire_id = logement.territoire_id
+    else:
+        territoire_id = (
+            menage.orientations.exclude(territoire=None)
+            .order_by("-date_orientation", "-cree_le")
+            .values_list("territoire_id", flat=True)
+            .first()
+        )
+    if menage.territoire_id != territoire_id:
+        menage.territoire_id = territoire_id
+        menage.save(update_fields=["territoire"])
+    return menage
 
 
 def _menage(user, dispositif, fiche, auteurs):
@@ -252,8 +287,7 @@ def _creer_menage(user, dispositif, fiche, doublon_possible_de=None):
             code_postal=fiche.code_postal,
             commune=fiche.commune,
             commune_du_dispositif=fiche.commune_du_dispositif,
-            territoire=fiche.territoire
-            or (fiche.commune_du_dispositif.territoire if fiche.commune_du_dispositif else None),
+            territoire=_territoire_de_la_fiche(fiche),
             typologie=fiche.typologie,
             statut_occupation=fiche.statut_occupation or Logement.statut_occupation.field.default,
             loyer=fiche.loyer,
@@ -393,9 +427,19 @@ def garder_a_part(user, orientation):
 
 
 def peut_saisir_dette(user, menage):
-    """Saisir la dette d'un ménage (relevé, plan d'apurement) : qui voit sa dette ; une commande
-    ou une tâche d'exploitation passe `user=None`."""
-    return user is None or selectors.peut_voir_dette(user, menage)
+    """Relever la dette d'un ménage : la coordination, le TS de l'équipe, l'agent du bailleur
+    sur ses orientations (`core.permissions.ECRITURE`) ; jamais le seul fait de la lire (un
+    membre du COTECH la lit sans la relever). Une commande ou une tâche passe `user=None`."""
+    return user is None or permissions.peut_ecrire(
+        user, Ecriture.DETTE, menage, selectors.CHEMINS_MENAGE
+    )
+
+
+def peut_saisir_plan_apurement(user, menage):
+    """Enregistrer (remplacer) le plan d'apurement : mêmes personnes que pour la dette."""
+    return user is None or permissions.peut_ecrire(
+        user, Ecriture.PLAN_APUREMENT, menage, selectors.CHEMINS_MENAGE
+    )
 
 
 @transaction.atomic
@@ -404,14 +448,19 @@ def relever_dette(
 ):
     """Ajoute un relevé daté de la dette locative ; un relevé passé ne se modifie jamais.
 
-    Le seul chemin d'un relevé : la fiche du ménage (`origine` « relevé »), l'orientation saisie
-    ou importée, le bilan et la clôture passent tous ici, avec les mêmes contrôles.
-    Refus : `PermissionDenied` si la personne ne voit pas la dette de ce ménage ;
-    `ValidationError` pour un montant négatif ou plus grand que ce que la fiche garde, une date
-    dans le futur ou d'avant 2000.
+    La fiche du ménage (`origine` « relevé »), le bilan et la clôture passent tous ici ;
+    l'orientation saisie ou importée passe par les mêmes contrôles (`_relever`).
+    Refus : `PermissionDenied` si la personne ne peut pas écrire la dette de ce ménage (la lire
+    ne suffit pas) ; `ValidationError` pour un montant négatif ou plus grand que ce que la fiche
+    garde, une date dans le futur ou d'avant 2000.
     """
     if not peut_saisir_dette(user, menage):
         raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
+    return _relever(user, menage, date_releve, montant, stade_procedure, origine)
+
+
+def _relever(user, menage, date_releve, montant, stade_procedure, origine):
+    """Les contrôles d'un relevé et son écriture, une fois le droit vérifié par l'appelant."""
     if date_releve > timezone.localdate():
         raise ValidationError("La date du relevé ne peut pas être dans le futur.")
     if date_releve < PREMIER_RELEVE_POSSIBLE:
@@ -436,9 +485,13 @@ def relever_dette(
 def enregistrer_plan_apurement(
     user, menage, *, date_debut, montant_mensuel, respecte=None, aide_fsl=None, autres_aides=""
 ):
-    """Enregistre un plan d'apurement ; le plan précédent du ménage cesse d'être le plan actif."""
-    if not peut_saisir_dette(user, menage):
-        raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
+    """Enregistre un plan d'apurement ; le plan précédent du ménage cesse d'être le plan actif.
+
+    Refus : `PermissionDenied` si la personne ne peut pas écrire le plan d'apurement de ce
+    ménage (la coordination, le TS de l'équipe, l'agent du bailleur sur ses orientations).
+    """
+    if not peut_saisir_plan_apurement(user, menage):
+        raise PermissionDenied("Vous ne pouvez pas enregistrer le plan d'apurement de ce ménage.")
     if montant_mensuel <= 0:
         raise ValidationError("La mensualité doit être positive.")
     menage.plans_apurement.filter(actif=True).update(actif=False)

@@ -706,8 +706,9 @@ def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_que
     client.force_login(programme.cotech)
     # session, utilisateur, adhésions, séance, présents, structures, membres du comité, points
     # et leurs ménages, problématiques, objectifs, bilans, dettes, décisions, siège au comité
-    # (droit de décider), personnes des équipes (lues une fois pour tous les formulaires)
-    with django_assert_num_queries(15):
+    # (droit de décider), personnes des équipes (lues une fois pour tous les formulaires),
+    # décisions de la séance (les archives du comité, chaque ménage annoté de sa visibilité)
+    with django_assert_num_queries(16):
         reponse = client.get(url("seance", seance))
     assert texte(reponse).count("Enregistrer la décision") == nombre
 

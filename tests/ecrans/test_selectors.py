@@ -16,6 +16,7 @@ from menages.factories import (
     MenageFactory,
     OrientationFactory,
 )
+from tests.accompagnement.situations import equipe_ouverte
 
 pytestmark = pytest.mark.django_db
 
@@ -52,23 +53,20 @@ def test_la_file_active_porte_la_derniere_orientation_et_la_derniere_dette():
 
 
 def test_la_dette_et_la_procedure_sont_effacees_pour_qui_ne_les_voit_pas():
-    """Une ligne venue d'un dispositif où la personne est infirmière perd sa dette."""
-    coordinateur = membre(Role.COORDINATEUR)
-    infirmiere = membre(Role.INFIRMIER, dispositif=coordinateur.dispositif)
-    menage = MenageFactory(dispositif=coordinateur.dispositif)
-    OrientationFactory(menage=menage, avec_dette=True)
-    DetteLocativeFactory(menage=menage)
+    """L'infirmière de l'équipe voit la ligne, sans sa dette ni sa procédure : la requête même
+    les rend vides, ligne par ligne."""
+    equipe = equipe_ouverte(avec_dette=True)
+    DetteLocativeFactory(menage=equipe.menage)
 
-    lignes = list(selectors.file_active(coordinateur.user))
-    vues_par_la_coordination = selectors.preparer_lignes(coordinateur.user, lignes)
-    assert vues_par_la_coordination[0].dette == Decimal("1200")
+    [vue_par_la_coordination] = selectors.file_active(equipe.coordinateur)
+    assert vue_par_la_coordination.voit_dette is True
+    assert vue_par_la_coordination.dette == Decimal("1200")
 
-    lignes = list(selectors.file_active(coordinateur.user))
     vues_par_l_infirmiere = selectors.avec_problematiques(
-        selectors.preparer_lignes(infirmiere.user, lignes)
+        list(selectors.file_active(equipe.infirmier))
     )
     [ligne] = vues_par_l_infirmiere
-    assert ligne.dette_visible is False
+    assert ligne.voit_dette is False
     assert ligne.dette is None
     assert ligne.stade_procedure is None
     entetes, [cellules] = exports.file_active(vues_par_l_infirmiere)

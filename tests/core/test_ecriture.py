@@ -1,0 +1,145 @@
+"""L'écriture est une permission à part, et la décision par ligne garde sa forme : une condition
+posée sur la requête elle-même (des `Exists` corrélés), jamais une liste de clés."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from core import permissions
+from core.enums import Role
+from core.factories import MembreFactory
+from core.models import Membre
+from core.permissions import ECRITURE, Chemins, Donnee, Ecriture, Portee
+from menages.factories import MenageFactory
+from menages.models import Menage
+from menages.selectors import CHEMINS_MENAGE, menages_visibles
+
+pytestmark = pytest.mark.django_db
+
+E, P = Ecriture, Portee
+
+# Ce que DESIGN.md §3 laisse écrire à chaque rôle ; tout le reste est refusé.
+ATTENDU = {
+    Role.COORDINATEUR: dict.fromkeys(Ecriture, P.DISPOSITIF),
+    Role.TRAVAILLEUR_SOCIAL: {
+        E.DETTE: P.EQUIPE,
+        E.PLAN_APUREMENT: P.EQUIPE,
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.CLOTURE: P.REFERENT,
+    },
+    Role.INFIRMIER: {
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.CLOTURE: P.REFERENT,
+    },
+    Role.PSYCHOLOGUE: {
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.CLOTURE: P.REFERENT,
+    },
+    Role.AGENT_BAILLEUR: {E.DETTE: P.ORIENTES, E.PLAN_APUREMENT: P.ORIENTES},
+    Role.MEMBRE_COTECH: {},
+    Role.MEMBRE_COPIL: {},
+}
+
+# Ce qu'il faut lire pour écrire chaque catégorie.
+LU_POUR_ECRIRE = {
+    E.DETTE: Donnee.DETTE,
+    E.PLAN_APUREMENT: Donnee.DETTE,
+    E.PLAN: Donnee.PLAN,
+    E.BILANS: Donnee.PLAN,
+    E.INTERVENTIONS: Donnee.NOTE_EQUIPE,
+    E.EQUIPE: Donnee.IDENTITE,
+    E.CLOTURE: Donnee.PLAN,
+}
+
+CAS = [(role, ecriture) for role in Role for ecriture in Ecriture]
+
+
+@pytest.mark.parametrize(("role", "ecriture"), CAS, ids=[f"{r.value}-{e.value}" for r, e in CAS])
+def test_portee_d_ecriture_de_chaque_role(role, ecriture):
+    membre = MembreFactory(role=role)
+    attendu = ATTENDU[role].get(ecriture)
+    assert permissions.portees(membre.user, ecriture, membre.dispositif) == (
+        {attendu} if attendu else set()
+    )
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_aucun_role_n_ecrit_ce_qu_il_ne_lit_pas(role):
+    for ecriture in ECRITURE[role]:
+        assert LU_POUR_ECRIRE[ecriture] in permissions.MATRICE[role], (role, ecriture)
+
+
+def test_lire_la_dette_d_un_menage_inscrit_ne_donne_pas_le_droit_de_l_ecrire():
+    cotech = MembreFactory(role=Role.MEMBRE_COTECH)
+    menage = MenageFactory(dispositif=cotech.dispositif)
+    from comites.factories import ComiteFactory, PointOrdreDuJourFactory, SeanceFactory
+
+    comite = ComiteFactory(dispositif=cotech.dispositif, membres=[cotech.user])
+    PointOrdreDuJourFactory(seance=SeanceFactory(comite=comite), menage=menage)
+
+    assert permissions.peut_voir_ligne(cotech.user, Donnee.DETTE, menage, CHEMINS_MENAGE)
+    for ecriture in Ecriture:
+        assert not permissions.peut_ecrire(cotech.user, ecriture, menage, CHEMINS_MENAGE)
+    assert not permissions.filtrer_ecriture(
+        cotech.user, Menage.objects.all(), Ecriture.DETTE, CHEMINS_MENAGE
+    ).exists()
+
+
+def test_la_condition_est_posee_sur_la_requete_sans_liste_de_cles():
+    """Des Exists corrélés, et pas de « pk IN (SELECT …) » : PostgreSQL sert la condition par
+    ses index, sans matérialiser la liste des ménages visibles."""
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    MembreFactory(user=ts.user, dispositif=ts.dispositif, role=Role.MEMBRE_COTECH)
+    MembreFactory(user=ts.user, dispositif=ts.dispositif, role=Role.AGENT_BAILLEUR)
+    sql = str(menages_visibles(ts.user).query).upper()
+    assert sql.count("EXISTS") == 3  # équipe, orientations, ordre du jour : une fois chacune
+    assert '"ID" IN (SELECT' not in sql.replace("U0.", "")
+    assert "DISTINCT" not in sql
+
+
+def test_un_chemin_texte_qui_passe_par_plusieurs_lignes_est_refuse():
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    with pytest.raises(ImproperlyConfigured):
+        permissions.filtrer(
+            ts.user,
+            Menage.objects.all(),
+            Donnee.IDENTITE,
+            Chemins(equipe="accompagnements__equipe__user"),
+        )
+
+
+def test_sans_aucune_portee_la_requete_ne_rend_rien_et_l_annotation_vaut_faux():
+    copil = MembreFactory(role=Role.MEMBRE_COPIL)
+    MenageFactory(dispositif=copil.dispositif)
+    assert not permissions.filtrer(
+        copil.user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_MENAGE
+    ).exists()
+    [menage] = permissions.annoter(
+        copil.user, Menage.objects.all(), CHEMINS_MENAGE, voit_dette=Donnee.DETTE
+    )
+    assert menage.voit_dette is False
+
+
+def test_annoter_decide_ligne_par_ligne():
+    coordinateur = MembreFactory(role=Role.COORDINATEUR)
+    ici = MenageFactory(dispositif=coordinateur.dispositif)
+    ailleurs = MenageFactory()
+    lignes = {
+        m.pk: m.voit_dette
+        for m in permissions.annoter(
+            coordinateur.user, Menage.objects.all(), CHEMINS_MENAGE, voit_dette=Donnee.DETTE
+        )
+    }
+    assert lignes == {ici.pk: True, ailleurs.pk: False}
+
+
+def test_la_portee_equipe_par_un_chemin_simple():
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    assert list(
+        permissions.filtrer(ts.user, Membre.objects.all(), Donnee.IDENTITE, Chemins(equipe="user"))
+    ) == [ts]
