@@ -2,7 +2,6 @@
 visite sans réponse, le plan d'action, les bilans, la clôture, l'ouverture ; l'accueil et la file
 active des équipes ; et chaque refus."""
 
-import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -25,20 +24,13 @@ from accompagnement.enums import (
 from accompagnement.factories import ObjectifFactory
 from accompagnement.models import Accompagnement, Bilan, Cloture, Intervention, Objectif
 from core.enums import Role
-from core.factories import DispositifFactory, MembreFactory, UserFactory
+from core.factories import DispositifFactory, UserFactory
 from menages.enums import OrigineDette, StatutOrientation
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.models import DetteLocative
+from tests.outils import membre, noms_affiches, texte
 
 pytestmark = pytest.mark.django_db
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
-
-
-def membre(dispositif, role):
-    return MembreFactory(dispositif=dispositif, role=role).user
 
 
 class Equipe:
@@ -869,11 +861,6 @@ def test_l_accueil_du_ts_fait_un_nombre_fixe_de_requetes(client, django_assert_n
 
 
 # --- File active ---------------------------------------------------------------------------
-
-
-def noms_affiches(reponse):
-    contenu = reponse.content.decode()
-    return [nom.strip() for nom in re.findall(r'class="fw-semibold">([^<]*)</a>', contenu)]
 
 
 def test_le_ts_voit_dans_la_file_active_exactement_les_menages_de_ses_equipes(client):

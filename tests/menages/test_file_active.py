@@ -21,16 +21,11 @@ from menages.factories import (
     MenageFactory,
     OrientationFactory,
 )
+from tests.outils import connecte, noms_affiches
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("menages:file_active")
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
 
 
 def oriente(dispositif, nom, prenom="", **orientation):
@@ -38,12 +33,6 @@ def oriente(dispositif, nom, prenom="", **orientation):
     menage = MenageFactory(dispositif=dispositif, nom=nom, prenom=prenom)
     OrientationFactory(menage=menage, **orientation)
     return menage
-
-
-def noms_affiches(reponse):
-    """Les ménages de la liste, dans l'ordre de la page (« Nom Prénom »)."""
-    contenu = reponse.content.decode()
-    return [nom.strip() for nom in re.findall(r'class="fw-semibold">([^<]*)</a>', contenu)]
 
 
 def resume(reponse):

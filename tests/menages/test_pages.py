@@ -2,7 +2,6 @@
 suivi de l'agent bailleur, statut, dette, import, navigation ; et chaque refus."""
 
 import csv
-import html
 import io
 import re
 from datetime import date, timedelta
@@ -45,19 +44,9 @@ from menages.models import (
     ProblematiqueOrientation,
     Ressource,
 )
+from tests.outils import connecte, texte
 
 pytestmark = pytest.mark.django_db
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
-
-
-def texte(reponse):
-    """Le contenu de la page tel qu'on le lit (entités HTML décodées)."""
-    return html.unescape(reponse.content.decode())
 
 
 def menage_complet(dispositif, orientee_par=None):
