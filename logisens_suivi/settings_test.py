@@ -10,8 +10,11 @@ from django.template.base import FilterExpression, Node
 from django.template.defaultfilters import default
 
 os.environ.setdefault("SECRET_KEY", "tests-uniquement-" + "x" * 40)
-# Les fichiers privés des tests (rapports) vont dans un dossier jetable, pas dans var/.
+# Les fichiers privés des tests (rapports) vont dans un dossier jetable, pas dans var/ ; chaque
+# processus de pytest-xdist a le sien, pour qu'aucun test ne voie les fichiers d'un autre.
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="logisens-tests-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["VAR_DIR"] = str(Path(os.environ["VAR_DIR"]) / os.environ["PYTEST_XDIST_WORKER"])
 os.environ.setdefault("STATIC_SANS_MANIFESTE", "1")
 
 from .settings import *  # noqa: F403

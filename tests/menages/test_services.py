@@ -200,7 +200,10 @@ def test_le_territoire_vient_de_la_commune_du_dispositif():
 
 # --- changer_statut_orientation --------------------------------------------------------------
 
-PASSAGES_PREVUS = [(depuis, vers) for depuis, suivants in TRANSITIONS.items() for vers in suivants]
+# Triés : chaque processus de pytest-xdist doit collecter les mêmes tests dans le même ordre.
+PASSAGES_PREVUS = [
+    (depuis, vers) for depuis, suivants in TRANSITIONS.items() for vers in sorted(suivants)
+]
 PASSAGES_IMPOSSIBLES = [
     (depuis, vers) for depuis, vers in product(S, S) if vers not in TRANSITIONS[depuis]
 ]
