@@ -9,13 +9,10 @@ from accompagnement import services
 from accompagnement.enums import Confidentialite, TypeIntervention
 from accompagnement.factories import ObjectifFactory
 from core.enums import Role
-from core.factories import DispositifFactory, MembreFactory
+from core.factories import DispositifFactory
 from menages.enums import StatutOrientation
 from menages.factories import MenageFactory, OrientationFactory
-
-
-def membre(dispositif, role):
-    return MembreFactory(dispositif=dispositif, role=role).user
+from tests.outils import membre
 
 
 class Equipe:

@@ -2,17 +2,16 @@
 confidentialité : sur la page de l'accompagnement, dans la chronologie du ménage et au travers du
 sélecteur ; l'opposition du ménage au partage ; le journal des lectures de notes « soignants »."""
 
-import html
-
 import pytest
 from django.urls import reverse
 
 from accompagnement import selectors, services
 from accompagnement.enums import Confidentialite, TypeIntervention
 from core.enums import Role
-from core.factories import DispositifFactory, MembreFactory, UserFactory
+from core.factories import DispositifFactory, UserFactory
 from core.models import JournalAudit
 from menages.factories import MenageFactory, OrientationFactory
+from tests.outils import membre, texte
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +59,6 @@ CAS = [
     for niveau in Confidentialite
     for qui in PERSONNES
 ]
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
-
-
-def membre(dispositif, role):
-    return MembreFactory(dispositif=dispositif, role=role).user
 
 
 def situation():

@@ -3,7 +3,6 @@
 référent·e l'enregistrent, personne d'autre ; l'historique est daté et se lit dans la
 chronologie et les fiches PDF."""
 
-import html
 import io
 import re
 from datetime import date, timedelta
@@ -21,16 +20,13 @@ from core.factories import DispositifFactory, MembreFactory, OrganisationFactory
 from core.models import Partenariat
 from menages.factories import OrientationFactory
 from menages.models import InformationPartage
+from tests.outils import texte
 
 from .situations import equipe_ouverte
 
 pytestmark = pytest.mark.django_db
 
 HIER = timezone.localdate() - timedelta(days=1)
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
 
 
 def texte_lu(reponse):

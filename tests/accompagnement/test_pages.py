@@ -1,7 +1,6 @@
 """Les pages de l'accompagnement comme les utilise chaque rôle : noter une intervention, la
 visite sans réponse, le plan d'action, les bilans, la clôture, l'ouverture ; et chaque refus."""
 
-import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -26,14 +25,11 @@ from core.enums import Role
 from core.factories import DispositifFactory, UserFactory
 from menages.enums import OrigineDette, StatutOrientation
 from menages.models import DetteLocative
+from tests.outils import texte
 
 from .situations import Equipe, equipe_avec_interventions, equipe_ouverte, membre
 
 pytestmark = pytest.mark.django_db
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
 
 
 def valeur_du_champ(contenu, nom):

@@ -35,14 +35,11 @@ from core.factories import DispositifFactory, MembreFactory, UserFactory
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
 from menages.factories import MenageFactory, OrientationFactory
 from menages.models import DetteLocative
+from tests.outils import membre
 
 pytestmark = pytest.mark.django_db
 
 DEBUT = date(2026, 1, 15)
-
-
-def membre(dispositif, role):
-    return MembreFactory(dispositif=dispositif, role=role).user
 
 
 class Equipe:

@@ -1,7 +1,6 @@
 """Ce que les tests des comités construisent : un dispositif, les personnes de chaque rôle, son
 comité technique et son comité de pilotage, et des ménages à inscrire à l'ordre du jour."""
 
-import html
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
@@ -10,21 +9,14 @@ from accompagnement import services as accompagnement
 from accompagnement.factories import BilanFactory
 from comites.factories import ComiteFactory, SeanceFactory
 from core.enums import Role
-from core.factories import DispositifFactory, MembreFactory
+from core.factories import DispositifFactory
 from menages.enums import StatutOrientation
 from menages.factories import MenageFactory, OrientationFactory
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
+from tests.outils import membre
 
 
 def a_14h(jour):
     return timezone.make_aware(datetime.combine(jour, time(14, 0)))
-
-
-def membre(dispositif, role):
-    return MembreFactory(dispositif=dispositif, role=role).user
 
 
 class Programme:

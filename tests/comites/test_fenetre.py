@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from comites.factories import DecisionFactory, PointOrdreDuJourFactory
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.selectors import menages_visibles
+from tests.outils import texte
 
-from .situations import Programme, texte
+from .situations import Programme
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,9 @@ from core.enums import Role
 from core.models import JournalAudit
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.factories import DetteLocativeFactory
+from tests.outils import membre, texte
 
-from .situations import Programme, membre, texte
+from .situations import Programme
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,9 @@ from comites.models import Decision, PointOrdreDuJour, Seance
 from core.enums import Role
 from menages.enums import StatutOrientation
 from menages.models import Orientation
+from tests.outils import membre
 
-from .situations import Programme, a_14h, membre
+from .situations import Programme, a_14h
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,9 @@ from core.enums import Role
 from core.factories import UserFactory
 from menages.enums import StadeProcedure
 from menages.factories import DetteLocativeFactory, OrientationFactory
+from tests.outils import membre, texte
 
-from .situations import Programme, membre, texte
+from .situations import Programme
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,9 @@ from django.urls import reverse
 
 from core.enums import Role
 from core.factories import DispositifFactory, LigneBudgetaireFactory, MembreFactory
+from tests.outils import connecte
 
 pytestmark = pytest.mark.django_db
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
 
 
 def test_une_page_privee_renvoie_vers_la_connexion(client):

@@ -18,7 +18,7 @@ from accompagnement.models import (
 from core.models import User
 from menages.models import PlanApurement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
 MODELES = [Accompagnement, Intervention, Bilan, Cloture, Objectif, PlanApurement]

@@ -11,7 +11,7 @@ from comites.models import Comite, Decision, PointOrdreDuJour, Seance
 from core.models import User
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
 MODELES = [Comite, Seance, PointOrdreDuJour, Decision]

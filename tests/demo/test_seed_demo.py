@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.enums import Role
 from core.models import Dispositif, Membre, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 PREFIXES = {
     "ts": Role.TRAVAILLEUR_SOCIAL,

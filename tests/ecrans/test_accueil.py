@@ -1,8 +1,6 @@
 """L'accueil de chaque rôle : ses dispositifs et leurs chiffres, les bilans à faire et les ménages
 de ses équipes ; et ce qu'il ne montre pas."""
 
-import html
-
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
@@ -14,18 +12,9 @@ from core.enums import Role
 from core.factories import DispositifFactory, LigneBudgetaireFactory, MembreFactory, UserFactory
 from menages.factories import MenageFactory, OrientationFactory
 from tests.accompagnement.situations import Equipe, equipe_ouverte, membre
+from tests.outils import connecte, texte
 
 pytestmark = pytest.mark.django_db
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
 
 
 # --- Les dispositifs de chacun ----------------------------------------------------------------

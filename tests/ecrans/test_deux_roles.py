@@ -4,7 +4,6 @@ du bailleur membre du COTECH. Dans la file active (affichage, tri, filtre, expor
 ménage, la page de l'accompagnement et ses fiches PDF."""
 
 import csv
-import html
 import io
 import re
 from datetime import timedelta
@@ -27,14 +26,11 @@ from menages.enums import StadeProcedure
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.models import DetteLocative, PlanApurement
 from menages.selectors import CHEMINS_MENAGE
+from tests.outils import noms_affiches, texte
 
 pytestmark = pytest.mark.django_db
 
 FILE_ACTIVE = reverse("ecrans:file_active")
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
 
 
 def texte_pdf(reponse):
@@ -45,11 +41,6 @@ def texte_pdf(reponse):
 def bloc_equipe(reponse):
     """L'équipe telle que la page de l'accompagnement la montre."""
     return re.search(r'<ul[^>]*id="equipe">(.*?)</ul>', texte(reponse), re.S).group(1)
-
-
-def noms_affiches(reponse):
-    contenu = reponse.content.decode()
-    return [nom.strip() for nom in re.findall(r'class="fw-semibold">([^<]*)</a>', contenu)]
 
 
 class Programme:

@@ -2,7 +2,6 @@
 qu'y voient les équipes d'accompagnement."""
 
 import csv
-import html
 import io
 import re
 from datetime import timedelta
@@ -25,16 +24,11 @@ from menages.factories import (
     OrientationFactory,
 )
 from tests.accompagnement.situations import Equipe, equipe_ouverte
+from tests.outils import connecte, noms_affiches, texte
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("ecrans:file_active")
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
 
 
 def oriente(dispositif, nom, prenom="", **orientation):
@@ -42,16 +36,6 @@ def oriente(dispositif, nom, prenom="", **orientation):
     menage = MenageFactory(dispositif=dispositif, nom=nom, prenom=prenom)
     OrientationFactory(menage=menage, **orientation)
     return menage
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
-
-
-def noms_affiches(reponse):
-    """Les ménages de la liste, dans l'ordre de la page (« Nom Prénom »)."""
-    contenu = reponse.content.decode()
-    return [nom.strip() for nom in re.findall(r'class="fw-semibold">([^<]*)</a>', contenu)]
 
 
 def resume(reponse):

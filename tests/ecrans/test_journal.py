@@ -2,7 +2,6 @@
 « soignants » de quel ménage, les exports, les téléchargements, les connexions ; par personne,
 par ménage, par action et par période ; jamais le texte d'une note ; refusé aux autres rôles."""
 
-import html
 import re
 from datetime import datetime, timedelta
 
@@ -19,16 +18,13 @@ from core.models import JournalAudit
 from core.services import journaliser, journaliser_en_lot
 from menages.factories import MenageFactory, OrientationFactory
 from tests.accompagnement.situations import equipe_avec_interventions
+from tests.outils import texte
 
 pytestmark = pytest.mark.django_db
 
 
 def url(dispositif):
     return reverse("ecrans:journal", args=[dispositif.slug])
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
 
 
 def lignes_affichees(reponse):

@@ -2,7 +2,6 @@
 chronologie ; et chaque refus. Ce que la chronologie montre de chaque note ou décision est éprouvé
 avec les règles de confidentialité de l'accompagnement et des comités."""
 
-import html
 import re
 from datetime import date
 
@@ -17,19 +16,9 @@ from core.factories import DispositifFactory, MembreFactory, UserFactory
 from menages.factories import LogementFactory, MenageFactory, OrientationFactory
 from tests.accompagnement.situations import equipe_avec_interventions, equipe_ouverte
 from tests.menages.situations import menage_complet
+from tests.outils import connecte, texte
 
 pytestmark = pytest.mark.django_db
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
-
-
-def texte(reponse):
-    """Le contenu de la page tel qu'on le lit (entités HTML décodées)."""
-    return html.unescape(reponse.content.decode())
 
 
 def url_menage(menage):

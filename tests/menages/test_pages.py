@@ -2,7 +2,6 @@
 suivi de l'agent bailleur, statut, dette, import, navigation ; et chaque refus."""
 
 import csv
-import html
 import io
 import re
 from datetime import date, timedelta
@@ -42,21 +41,11 @@ from menages.models import (
     ProblematiqueOrientation,
     Ressource,
 )
+from tests.outils import connecte, texte
 
 from .situations import menage_complet
 
 pytestmark = pytest.mark.django_db
-
-
-def connecte(client, role, **kwargs):
-    membre = MembreFactory(role=role, **kwargs)
-    client.force_login(membre.user)
-    return membre
-
-
-def texte(reponse):
-    """Le contenu de la page tel qu'on le lit (entités HTML décodées)."""
-    return html.unescape(reponse.content.decode())
 
 
 def url_menage(menage):

@@ -7,7 +7,6 @@ part. Par la fiche, par la page d'import et par la commande.
 """
 
 import csv
-import html
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -27,15 +26,12 @@ from menages.enums import Problematique, Rattachement, Source, StatutOrientation
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.models import Menage, Orientation
 from menages.services import FicheOrientation
+from tests.outils import texte
 
 pytestmark = pytest.mark.django_db
 
 S = StatutOrientation
 HIER = timezone.localdate() - timedelta(days=1)
-
-
-def texte(reponse):
-    return html.unescape(reponse.content.decode())
 
 
 def url_menage(menage):

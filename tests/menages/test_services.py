@@ -201,6 +201,7 @@ def test_le_territoire_vient_de_la_commune_du_dispositif():
 
 # --- changer_statut_orientation --------------------------------------------------------------
 
+# Triés : chaque processus de pytest-xdist doit collecter les mêmes tests dans le même ordre.
 PASSAGES_PREVUS = [
     (depuis, vers) for depuis, suivants in TRANSITIONS.items() for vers in sorted(suivants)
 ]
