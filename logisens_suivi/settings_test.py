@@ -18,3 +18,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Les tests unitaires exécutent les tâches sur place ; le test du worker réel (Redis) configure
 # lui-même son application Celery.
 CELERY_TASK_ALWAYS_EAGER = True
+# La double authentification est exigée en production ; les tests qui la vérifient l'activent
+# eux-mêmes (override_settings), les autres se connectent avec le mot de passe seul.
+OTP_OBLIGATOIRE = False
