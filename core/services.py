@@ -123,6 +123,7 @@ ROLES_NOMINATIFS = frozenset(role for role, droits in MATRICE.items() if Donnee.
 
 # Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne.
 CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role"})
+CHAMPS_DE_CONFIRMATION = ("a_confirmer", "demandee_par_id", "confirmee_par_id", "confirmee_le")
 
 
 def _est_administrateur(user):
@@ -146,6 +147,12 @@ def enregistrer_adhesion(acteur, membre, *, champs_modifies=None, request=None):
             "Un compte d'administration technique ne tient aucun rôle dans un dispositif : "
             "créez un compte distinct pour cette personne."
         )
+    if not creation:
+        # L'état de confirmation est celui de la base, pas celui d'un formulaire ouvert avant
+        # qu'un autre geste (un mot de passe changé) ne remette l'adhésion à confirmer.
+        enregistree = Membre.objects.select_for_update().get(pk=membre.pk)
+        for champ in CHAMPS_DE_CONFIRMATION:
+            setattr(membre, champ, getattr(enregistree, champ))
     ouvre = creation or bool(champs & CHAMPS_QUI_OUVRENT) or ("actif" in champs and membre.actif)
     if membre.role in ROLES_NOMINATIFS and ouvre:
         membre.a_confirmer = True
