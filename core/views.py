@@ -205,7 +205,9 @@ def facteur_verifier(request):
         else:
             form.add_error("code", "Ce code est incorrect ou a déjà servi.")
     return render(
-        request, "registration/double_facteur_verifier.html", {"form": form, "next": suite}
+        request,
+        "registration/double_facteur_verifier.html",
+        {"form": form, "next": suite, "sans_menu": True},
     )
 
 
@@ -240,6 +242,8 @@ def facteur_activer(request):
             "qr_code": double_facteur.qr_code_svg(appareil),
             "cle": double_facteur.cle_en_clair(appareil),
             "exige": double_facteur.facteur_exige(user),
+            # Pendant la connexion, le menu ne mène nulle part : on ne l'affiche pas.
+            "sans_menu": not user.is_verified(),
         },
     )
 
