@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import double_facteur, services
 from .models import (
     Commune,
     Dispositif,
@@ -13,12 +17,29 @@ from .models import (
     User,
 )
 
+# Les clés des applications d'authentification ne se lisent ni ne se créent dans
+# l'administration : qui les verrait pourrait produire les codes d'une autre personne. Un facteur
+# perdu se réinitialise (action « Réinitialiser la double authentification » des utilisateurs).
+for modele in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(modele):
+        admin.site.unregister(modele)
+
+CHAMPS_DE_CONFIRMATION = ["a_confirmer", "demandee_par", "confirmee_par", "confirmee_le"]
+
+
+def _refus(request, objet, refus):
+    message = " ".join(refus.messages) if isinstance(refus, ValidationError) else str(refus)
+    messages.error(request, f"{objet} : {message}")
+
 
 class MembreInline(admin.TabularInline):
     model = Membre
     extra = 0
     autocomplete_fields = ["organisation"]
     fk_name = "user"
+    fields = ["dispositif", "role", "profession", "organisation", "territoire", "actif"]
+    fields += ["date_debut", "a_confirmer"]
+    readonly_fields = ["a_confirmer"]
 
 
 @admin.register(User)
@@ -43,6 +64,42 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     inlines = [MembreInline]
+    actions = ["reinitialiser_double_facteur"]
+
+    def save_formset(self, request, form, formset, change):
+        """Les adhésions passent par le service : confirmation exigée, journal écrit."""
+        if formset.model is not Membre:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # prépare les lignes et les suppressions, sans écrire
+        for membre in formset.deleted_objects:
+            services.supprimer_adhesion(request.user, membre, request=request)
+        for formulaire in formset.forms:
+            if formulaire in formset.deleted_forms or not formulaire.has_changed():
+                continue
+            membre = formulaire.instance
+            services.enregistrer_adhesion(
+                request.user,
+                membre,
+                champs_modifies=None if membre._state.adding else formulaire.changed_data,
+                request=request,
+            )
+
+    @admin.action(description="Réinitialiser la double authentification")
+    def reinitialiser_double_facteur(self, request, queryset):
+        faits = 0
+        for user in queryset:
+            try:
+                double_facteur.reinitialiser_facteur(request.user, user, request=request)
+            except (PermissionDenied, ValidationError) as refus:
+                _refus(request, user, refus)
+            else:
+                faits += 1
+        if faits:
+            messages.success(
+                request,
+                f"Double authentification réinitialisée pour {faits} compte(s) ; leurs rôles "
+                "qui lisent des ménages attendent de nouveau la confirmation d'un coordinateur.",
+            )
 
 
 @admin.register(Organisation)
@@ -91,10 +148,45 @@ class TerritoireAdmin(admin.ModelAdmin):
 
 @admin.register(Membre)
 class MembreAdmin(admin.ModelAdmin):
+    """Une adhésion à un rôle qui lit des ménages, posée ici, attend la confirmation d'un
+    coordinateur du dispositif (page « Accès et comptes ») ou d'un autre administrateur (action
+    « Confirmer »)."""
+
     list_display = ["user", "dispositif", "role", "profession", "organisation", "actif"]
-    list_filter = ["dispositif", "role", "actif"]
+    list_display += ["a_confirmer"]
+    list_filter = ["dispositif", "role", "actif", "a_confirmer"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user", "organisation"]
+    readonly_fields = CHAMPS_DE_CONFIRMATION
+    actions = ["confirmer"]
+
+    def save_model(self, request, obj, form, change):
+        services.enregistrer_adhesion(
+            request.user,
+            obj,
+            champs_modifies=form.changed_data if change else None,
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        services.supprimer_adhesion(request.user, obj, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for membre in queryset.select_related("user"):
+            services.supprimer_adhesion(request.user, membre, request=request)
+
+    @admin.action(description="Confirmer les adhésions sélectionnées")
+    def confirmer(self, request, queryset):
+        faits = 0
+        for membre in queryset.select_related("user"):
+            try:
+                services.confirmer_adhesion(request.user, membre, request=request)
+            except (PermissionDenied, ValidationError) as refus:
+                _refus(request, membre, refus)
+            else:
+                faits += 1
+        if faits:
+            messages.success(request, f"{faits} adhésion(s) confirmée(s).")
 
 
 @admin.register(JournalAudit)

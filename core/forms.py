@@ -12,3 +12,32 @@ class ConnexionForm(AuthenticationForm):
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+
+class CodeForm(forms.Form):
+    """Le code de l'application d'authentification, ou un code de secours."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="Les 6 chiffres affichés par l'application, ou l'un de vos codes de secours.",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class ActivationForm(forms.Form):
+    code = forms.CharField(
+        label="Code affiché par l'application",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )

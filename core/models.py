@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
@@ -71,9 +72,31 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    # Ce que le journal d'audit suit d'un compte : un changement de l'un d'eux y est écrit
+    # (core.signals, core.comptes).
+    CHAMPS_SUIVIS = ("email", "is_active", "is_staff", "is_superuser")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        # Les valeurs lues, pour reconnaître ce qu'un enregistrement change (sans relire).
+        user._valeurs_lues = {
+            champ: getattr(user, champ) for champ in cls.CHAMPS_SUIVIS if champ in field_names
+        }
+        return user
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._mot_de_passe_change = True
+
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if (self.is_staff or self.is_superuser) and self.pk and self.adhesions.exists():
+            raise ValidationError(
+                "Un compte d'administration technique ne tient aucun rôle dans un dispositif : "
+                "retirez d'abord ses adhésions, ou créez un compte distinct pour l'administration."
+            )
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -253,7 +276,18 @@ class Partenariat(models.Model):
 
 class MembreQuerySet(models.QuerySet):
     def actifs(self):
-        return self.filter(actif=True, user__is_active=True)
+        """Les adhésions qui ouvrent des droits : actives, confirmées, d'un compte actif qui
+        n'est pas un compte d'administration technique."""
+        return self.filter(
+            actif=True,
+            a_confirmer=False,
+            user__is_active=True,
+            user__is_staff=False,
+            user__is_superuser=False,
+        )
+
+    def a_confirmer(self):
+        return self.filter(actif=True, a_confirmer=True, user__is_active=True)
 
 
 class Membre(models.Model):
@@ -279,6 +313,27 @@ class Membre(models.Model):
     )
     actif = models.BooleanField(default=True)
     date_debut = models.DateField("depuis", default=timezone.localdate)
+    # Une adhésion à un rôle qui lit des ménages, posée par l'administration technique, n'ouvre
+    # rien tant qu'un coordinateur du dispositif (ou un second administrateur) ne l'a pas
+    # confirmée (core.comptes).
+    a_confirmer = models.BooleanField("en attente de confirmation", default=False)
+    demandee_par = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    confirmee_par = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="confirmée par",
+    )
+    confirmee_le = models.DateTimeField("confirmée le", null=True, blank=True)
 
     objects = MembreQuerySet.as_manager()
 
@@ -291,6 +346,20 @@ class Membre(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.dispositif.slug})"
+
+    def clean(self):
+        super().clean()
+        try:
+            user = self.user
+        except User.DoesNotExist:
+            return
+        if user.is_staff or user.is_superuser:
+            raise ValidationError(
+                {
+                    "user": "Un compte d'administration technique ne tient aucun rôle dans un "
+                    "dispositif : créez un compte distinct pour cette personne."
+                }
+            )
 
 
 class JournalAudit(models.Model):
@@ -310,6 +379,19 @@ class JournalAudit(models.Model):
         TELECHARGEMENT_RAPPORT = "telechargement_rapport", "Téléchargement d'un rapport"
         IMPORT = "import", "Import"
         PURGE = "purge_journal", "Purge de rétention du journal"
+        FACTEUR_ACTIVE = "facteur_active", "Double authentification activée"
+        FACTEUR_REFUSE = "facteur_refuse", "Code de double authentification refusé"
+        CODE_SECOURS = "code_secours", "Code de secours utilisé"
+        CODES_SECOURS_RENOUVELES = "codes_secours_renouveles", "Codes de secours renouvelés"
+        FACTEUR_REINITIALISE = "facteur_reinitialise", "Double authentification réinitialisée"
+        ADHESION_CREEE = "adhesion_creee", "Adhésion créée"
+        ADHESION_MODIFIEE = "adhesion_modifiee", "Adhésion modifiée"
+        ADHESION_CONFIRMEE = "adhesion_confirmee", "Adhésion confirmée"
+        ADHESION_SUPPRIMEE = "adhesion_supprimee", "Adhésion supprimée"
+        COMPTE_CREE = "compte_cree", "Compte créé"
+        COMPTE_MODIFIE = "compte_modifie", "Compte modifié (adresse, activation)"
+        DROITS_ADMINISTRATION = "droits_administration", "Droits d'administration modifiés"
+        MOT_DE_PASSE_CHANGE = "mot_de_passe_change", "Mot de passe changé"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions
 from .enums import Role
@@ -110,3 +111,56 @@ def equipe_du_dispositif(user, dispositif):
         .select_related("user", "organisation", "territoire")
         .order_by("role", "user__last_name")
     )
+
+
+def coordonne(user, dispositif):
+    """Vrai si la personne coordonne ce dispositif (sans requête : droits en cache)."""
+    return Role.COORDINATEUR in permissions.roles(user, dispositif)
+
+
+def dispositif_coordonne(user, slug):
+    """Le dispositif de ce slug si la personne le coordonne, sinon `Dispositif.DoesNotExist`."""
+    dispositif = permissions.dispositifs_visibles(user).get(slug=slug)
+    if not coordonne(user, dispositif):
+        raise Dispositif.DoesNotExist
+    return dispositif
+
+
+@dataclass
+class PersonneDuDispositif:
+    user: object
+    adhesions: list
+    double_facteur: bool
+
+
+def acces_du_dispositif(user, dispositif):
+    """Pour la coordination : les adhésions à confirmer et les personnes du dispositif, avec
+    l'état de leur double authentification. Rien (None) pour qui ne coordonne pas.
+
+    Trois requêtes, quel que soit le nombre de personnes.
+    """
+    if not coordonne(user, dispositif):
+        return None
+    a_confirmer = list(
+        Membre.objects.a_confirmer()
+        .filter(dispositif=dispositif)
+        .select_related("user", "demandee_par", "organisation")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    adhesions = (
+        Membre.objects.actifs()
+        .filter(dispositif=dispositif)
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "user_id", "role")
+    )
+    personnes = {}
+    for membre in adhesions:
+        personne = personnes.setdefault(
+            membre.user_id, PersonneDuDispositif(membre.user, [], double_facteur=False)
+        )
+        personne.adhesions.append(membre)
+    for user_id in TOTPDevice.objects.filter(
+        user_id__in=list(personnes), confirmed=True
+    ).values_list("user_id", flat=True):
+        personnes[user_id].double_facteur = True
+    return {"a_confirmer": a_confirmer, "personnes": list(personnes.values())}

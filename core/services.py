@@ -1,9 +1,12 @@
-"""Écritures du socle : journal d'audit."""
+"""Écritures du socle : journal d'audit, adhésions et comptes."""
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
 
-from .models import JournalAudit
-from .permissions import roles
+from .enums import Role
+from .models import JournalAudit, Membre
+from .permissions import MATRICE, Donnee, roles
 
 # Le ménage est le modèle d'une couche au-dessus : on le reconnaît par son étiquette, sans
 # l'importer, et on suit jusqu'à lui les champs qui portent ces noms.
@@ -109,3 +112,222 @@ def _adresse_ip(request):
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+# --- Adhésions et comptes ---------------------------------------------------------------------
+
+# Les rôles qui lisent des ménages nominatifs (identité, logement, statut) : une adhésion à l'un
+# d'eux attend la confirmation de la coordination quand l'administration technique la pose, et
+# ses titulaires doivent avoir un second facteur (core.double_facteur).
+ROLES_NOMINATIFS = frozenset(role for role, droits in MATRICE.items() if Donnee.IDENTITE in droits)
+
+# Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne.
+CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role"})
+CHAMPS_DE_CONFIRMATION = ("a_confirmer", "demandee_par_id", "confirmee_par_id", "confirmee_le")
+
+
+def _est_administrateur(user):
+    return user is not None and user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
+@transaction.atomic
+def enregistrer_adhesion(acteur, membre, *, champs_modifies=None, request=None):
+    """Crée (`champs_modifies` à None) ou modifie une adhésion, depuis l'administration technique.
+
+    Refus (`ValidationError`) : une adhésion pour un compte d'administration technique (il ne
+    tient aucun rôle de données). Une adhésion à un rôle qui lit des ménages, que ce geste ouvre
+    (création, autre personne, autre dispositif, autre rôle, réactivation), est enregistrée « à
+    confirmer » : elle n'ouvre rien tant qu'un coordinateur actif du dispositif ou un second
+    administrateur ne l'a pas confirmée (`confirmer_adhesion`). Écrit au journal.
+    """
+    creation = membre._state.adding or champs_modifies is None
+    champs = set(champs_modifies or ())
+    if _est_administrateur(membre.user):
+        raise ValidationError(
+            "Un compte d'administration technique ne tient aucun rôle dans un dispositif : "
+            "créez un compte distinct pour cette personne."
+        )
+    if not creation:
+        # L'état de confirmation est celui de la base, pas celui d'un formulaire ouvert avant
+        # qu'un autre geste (un mot de passe changé) ne remette l'adhésion à confirmer.
+        enregistree = Membre.objects.select_for_update().get(pk=membre.pk)
+        for champ in CHAMPS_DE_CONFIRMATION:
+            setattr(membre, champ, getattr(enregistree, champ))
+    ouvre = creation or bool(champs & CHAMPS_QUI_OUVRENT) or ("actif" in champs and membre.actif)
+    if membre.role in ROLES_NOMINATIFS and ouvre:
+        membre.a_confirmer = True
+        membre.demandee_par = acteur if acteur is not None and acteur.is_authenticated else None
+        membre.confirmee_par = None
+        membre.confirmee_le = None
+    membre.save()
+    details = [membre.user.email, membre.get_role_display()]
+    if not creation:
+        details.append("modifié : " + ", ".join(sorted(champs)))
+    if membre.a_confirmer:
+        details.append("à confirmer")
+    journaliser(
+        acteur,
+        JournalAudit.Action.ADHESION_CREEE if creation else JournalAudit.Action.ADHESION_MODIFIEE,
+        dispositif=membre.dispositif_id,
+        objet=membre,
+        detail=" · ".join(details),
+        request=request,
+    )
+    return membre
+
+
+@transaction.atomic
+def supprimer_adhesion(acteur, membre, *, request=None):
+    """Supprime une adhésion, et l'écrit au journal."""
+    journaliser(
+        acteur,
+        JournalAudit.Action.ADHESION_SUPPRIMEE,
+        dispositif=membre.dispositif_id,
+        objet=membre,
+        detail=f"{membre.user.email} · {membre.get_role_display()}",
+        request=request,
+    )
+    membre.delete()
+
+
+def peut_confirmer(acteur, membre):
+    """Vrai si `acteur` peut confirmer cette adhésion : un coordinateur actif de son dispositif ou
+    un administrateur, qui n'est ni la personne qui l'a demandée ni son titulaire."""
+    if acteur.pk in (membre.demandee_par_id, membre.user_id):
+        return False
+    if _est_administrateur(acteur) and acteur.is_active:
+        return True
+    return Role.COORDINATEUR in roles(acteur, membre.dispositif_id)
+
+
+@transaction.atomic
+def confirmer_adhesion(acteur, membre, *, request=None):
+    """Confirme une adhésion en attente : elle ouvre alors les droits de son rôle.
+
+    Refus : `PermissionDenied` à qui ne peut pas confirmer (`peut_confirmer`), en particulier à
+    l'auteur de la demande ; `ValidationError` si l'adhésion n'attend rien ou désigne un compte
+    d'administration technique.
+    """
+    membre = (
+        Membre.objects.select_for_update().select_related("user", "dispositif").get(pk=membre.pk)
+    )
+    if not peut_confirmer(acteur, membre):
+        raise PermissionDenied(
+            "Cette adhésion se confirme par un coordinateur du dispositif ou un autre "
+            "administrateur que celui qui l'a demandée."
+        )
+    if not membre.a_confirmer:
+        raise ValidationError("Cette adhésion n'attend pas de confirmation.")
+    if _est_administrateur(membre.user):
+        raise ValidationError("Un compte d'administration technique ne tient aucun rôle.")
+    membre.a_confirmer = False
+    membre.confirmee_par = acteur
+    membre.confirmee_le = timezone.now()
+    membre.save(update_fields=["a_confirmer", "confirmee_par", "confirmee_le"])
+    journaliser(
+        acteur,
+        JournalAudit.Action.ADHESION_CONFIRMEE,
+        dispositif=membre.dispositif_id,
+        objet=membre,
+        detail=f"{membre.user.email} · {membre.get_role_display()}",
+        request=request,
+    )
+    return membre
+
+
+def remettre_a_confirmer(acteur, user, *, raison, request=None):
+    """Remet « à confirmer » les adhésions de `user` qui lisent des ménages.
+
+    Appelé quand l'administration technique touche à ce qui permet d'entrer dans le compte d'une
+    autre personne (mot de passe, adresse, second facteur) : qui pourrait alors s'y connecter ne
+    lit aucun ménage sans qu'un coordinateur (ou un second administrateur) le confirme.
+    """
+    adhesions = list(Membre.objects.filter(user=user, role__in=ROLES_NOMINATIFS, a_confirmer=False))
+    for membre in adhesions:
+        membre.a_confirmer = True
+        membre.demandee_par = acteur
+        membre.confirmee_par = None
+        membre.confirmee_le = None
+        membre.save(update_fields=["a_confirmer", "demandee_par", "confirmee_par", "confirmee_le"])
+        journaliser(
+            acteur,
+            JournalAudit.Action.ADHESION_MODIFIEE,
+            dispositif=membre.dispositif_id,
+            objet=membre,
+            detail=f"{user.email} · {membre.get_role_display()} · à confirmer ({raison})",
+            request=request,
+        )
+    return adhesions
+
+
+def journaliser_changements_du_compte(
+    acteur, user, *, creation, changements, mot_de_passe, request=None
+):
+    """Écrit au journal ce qu'un enregistrement change d'un compte (core.signals).
+
+    `changements` : {champ suivi: (avant, après)} ; `mot_de_passe` : vrai si le mot de passe a
+    été changé. Quand l'administration technique change le mot de passe ou l'adresse d'une autre
+    personne, ses adhésions qui lisent des ménages repassent « à confirmer ».
+    """
+    Action = JournalAudit.Action
+    lignes = []
+    if creation:
+        if acteur is not None or user.is_staff or user.is_superuser:
+            lignes.append((Action.COMPTE_CREE, _drapeaux(user)))
+    else:
+        droits = {c: v for c, v in changements.items() if c in ("is_staff", "is_superuser")}
+        if droits:
+            lignes.append((Action.DROITS_ADMINISTRATION, _changements(droits)))
+        autres = {c: v for c, v in changements.items() if c in ("email", "is_active")}
+        if autres:
+            lignes.append((Action.COMPTE_MODIFIE, _changements(autres)))
+        if mot_de_passe:
+            lignes.append((Action.MOT_DE_PASSE_CHANGE, ""))
+    for action, detail in lignes:
+        journaliser(
+            acteur,
+            action,
+            objet=user,
+            detail=f"{user.email} · {detail}" if detail else user.email,
+            request=request,
+        )
+    autre_personne = acteur is not None and acteur.pk != user.pk
+    if (
+        not creation
+        and autre_personne
+        and _est_administrateur(acteur)
+        and (mot_de_passe or "email" in changements)
+    ):
+        remettre_a_confirmer(
+            acteur,
+            user,
+            raison="mot de passe changé" if mot_de_passe else "adresse changée",
+            request=request,
+        )
+
+
+LIBELLES_CHAMPS = {
+    "email": "adresse",
+    "is_active": "actif",
+    "is_staff": "administrateur technique",
+    "is_superuser": "superutilisateur",
+}
+
+
+def _changements(changements):
+    return ", ".join(
+        f"{LIBELLES_CHAMPS[c]} : {_valeur(avant)} → {_valeur(apres)}"
+        for c, (avant, apres) in sorted(changements.items())
+    )
+
+
+def _drapeaux(user):
+    return ", ".join(
+        f"{LIBELLES_CHAMPS[c]} : {_valeur(getattr(user, c))}" for c in ("is_staff", "is_superuser")
+    )
+
+
+def _valeur(valeur):
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    return str(valeur)

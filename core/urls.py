@@ -17,4 +17,15 @@ urlpatterns = [
         views.notice_pdf,
         name="notice_information_pdf",
     ),
+    path("dispositifs/<slug:slug>/acces/", views.acces, name="acces"),
+    path(
+        "dispositifs/<slug:slug>/acces/adhesions/<uuid:public_id>/confirmer/",
+        views.confirmer_adhesion,
+        name="confirmer_adhesion",
+    ),
+    path(
+        "dispositifs/<slug:slug>/acces/personnes/<uuid:public_id>/reinitialiser-facteur/",
+        views.reinitialiser_facteur,
+        name="reinitialiser_facteur",
+    ),
 ]

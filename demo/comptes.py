@@ -4,10 +4,13 @@ Un compte est retrouvé par son adresse et n'est créé que s'il manque ; son mo
 (réglage `DEMO_PASSWORD`) n'est posé qu'à la création.
 """
 
+import hashlib
+from base64 import b32encode
 from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from core.models import Membre, User
@@ -81,3 +84,34 @@ def comptes_de_demo():
 def _empreinte_demo(mot_de_passe):
     # Une seule empreinte pour tous les comptes de démonstration : le hachage est lent à dessein.
     return make_password(mot_de_passe)
+
+
+# --- Double authentification d'une démonstration en mode production ----------------------------
+
+NOM_FACTEUR_DEMO = "Démonstration (secret connu)"
+
+
+def secret_totp_de_demo(email):
+    """Le secret TOTP d'un compte de démonstration : 20 octets tirés de son adresse, connus de
+    quiconque lit ce code. Jamais pour un vrai compte."""
+    return hashlib.sha256(f"logisens-demo-totp:{email}".encode()).digest()[:20]
+
+
+def secret_en_base32(email):
+    """Le secret tel qu'une application d'authentification (ou `oathtool -b`) le demande."""
+    return b32encode(secret_totp_de_demo(email)).decode()
+
+
+def donner_facteurs_de_demo():
+    """Donne à chaque compte de démonstration un second facteur au secret connu.
+
+    Pour essayer la démonstration de bout en bout en mode production, où la double
+    authentification est exigée : `seed_demo --force` imprime ce secret à côté du compte.
+    Idempotent ; ne touche qu'aux comptes en @demo.test.
+    """
+    for user in User.objects.filter(email__endswith="@demo.test"):
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            name=NOM_FACTEUR_DEMO,
+            defaults={"key": secret_totp_de_demo(user.email).hex(), "confirmed": True},
+        )

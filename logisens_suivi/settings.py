@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env_liste("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_liste("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # L'administration technique exige la double authentification (core.admin_site).
+    "core.apps.AdminTechniqueConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "menages",
     "accompagnement",
@@ -63,7 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.RequeteCouranteMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.middleware.DoubleFacteurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,6 +139,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+
+# Double authentification (django-otp, codes TOTP et codes de secours) : exigée, hors mode
+# développement, de tout compte qui lit des ménages nominatifs et de l'administration technique
+# (core.double_facteur). En développement, avec la démonstration, proposée sans être exigée.
+OTP_OBLIGATOIRE = env_bool("OTP_OBLIGATOIRE", not DEBUG)
+OTP_TOTP_ISSUER = "Suivi des situations complexes"
+# Après chaque code faux, l'essai suivant attend 1, 2, 4, 8… secondes (par appareil).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -99,3 +99,6 @@ TEMPLATES = [
         "OPTIONS": {**TEMPLATES[0]["OPTIONS"], "string_if_invalid": VariableInconnue()},  # noqa: F405
     }
 ]
+# La double authentification est exigée en production ; les tests qui la vérifient l'activent
+# eux-mêmes (override_settings), les autres se connectent avec le mot de passe seul.
+OTP_OBLIGATOIRE = False

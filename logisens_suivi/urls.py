@@ -2,12 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import views as core_views
 from core.forms import ConnexionForm
 from core.views import sante
-
-admin.site.site_header = "Suivi des situations complexes – administration technique"
-admin.site.site_title = "Administration technique"
-admin.site.index_title = "Paramétrage"
 
 compte = [
     path(
@@ -16,6 +13,22 @@ compte = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("double-authentification/", core_views.facteur_etat, name="double_facteur"),
+    path(
+        "double-authentification/code/",
+        core_views.facteur_verifier,
+        name="double_facteur_verifier",
+    ),
+    path(
+        "double-authentification/activer/",
+        core_views.facteur_activer,
+        name="double_facteur_activer",
+    ),
+    path(
+        "double-authentification/codes-de-secours/",
+        core_views.facteur_codes,
+        name="double_facteur_codes",
+    ),
     path(
         "mot-de-passe/",
         auth_views.PasswordChangeView.as_view(),

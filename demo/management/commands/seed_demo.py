@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import accompagnements, comites, menages, programmes
-from demo.comptes import comptes_de_demo
+from demo.comptes import comptes_de_demo, donner_facteurs_de_demo, secret_en_base32
 
 # Étapes du chargement, dans l'ordre : chacune s'appuie sur ce que les précédentes ont créé.
 ETAPES = [
@@ -36,7 +36,19 @@ class Command(BaseCommand):
             )
         for etape in ETAPES:
             etape()
+        # Là où la double authentification est exigée (mode production), chaque compte reçoit
+        # un secret connu, imprimé ici : la démonstration s'essaie alors de bout en bout.
+        facteurs = settings.OTP_OBLIGATOIRE
+        if facteurs:
+            donner_facteurs_de_demo()
         self.stdout.write(self.style.SUCCESS("Démonstration chargée."))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {settings.DEMO_PASSWORD}) :")
+        if facteurs:
+            self.stdout.write(
+                "Double authentification exigée : le secret TOTP de chaque compte suit son "
+                "programme (à saisir dans une application d'authentification, ou "
+                "« oathtool --totp -b SECRET »). Secrets publics : démonstration seulement."
+            )
         for email, role, slug in comptes_de_demo():
-            self.stdout.write(f"  {email:<36} {role:<32} {slug}")
+            secret = f" {secret_en_base32(email)}" if facteurs else ""
+            self.stdout.write(f"  {email:<36} {role:<32} {slug:<8}{secret}".rstrip())
