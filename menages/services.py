@@ -134,6 +134,9 @@ def orienter_menage(user, dispositif, fiche):
     if fiche.date_orientation > timezone.localdate():
         raise ValidationError("La date d'orientation ne peut pas être dans le futur.")
 
+    if fiche.dette_locative is not None:
+        # Contrôlée avant toute écriture : l'orientation garde aussi le montant déclaré.
+        _verifier_releve(fiche.date_orientation, fiche.dette_locative)
     auteurs = _memes_auteurs(user, dispositif, par_structure=fiche.importee)
     menage, menage_cree = _menage(user, dispositif, fiche, auteurs)
     existante = (
@@ -461,6 +464,19 @@ def relever_dette(
 
 def _relever(user, menage, date_releve, montant, stade_procedure, origine):
     """Les contrôles d'un relevé et son écriture, une fois le droit vérifié par l'appelant."""
+    _verifier_releve(date_releve, montant)
+    return DetteLocative.objects.create(
+        menage=menage,
+        date=date_releve,
+        montant=montant,
+        stade_procedure=stade_procedure,
+        origine=origine,
+        saisie_par=user,
+    )
+
+
+def _verifier_releve(date_releve, montant):
+    """Les contrôles d'un relevé de dette, avant toute écriture (le seul jeu de contrôles)."""
     if date_releve > timezone.localdate():
         raise ValidationError("La date du relevé ne peut pas être dans le futur.")
     if date_releve < PREMIER_RELEVE_POSSIBLE:
@@ -471,14 +487,6 @@ def _relever(user, menage, date_releve, montant, stade_procedure, origine):
         raise ValidationError("La dette ne peut pas être négative.")
     if montant > MONTANT_MAXIMUM:
         raise ValidationError("La dette ne peut pas dépasser 99 999 999,99 €.")
-    return DetteLocative.objects.create(
-        menage=menage,
-        date=date_releve,
-        montant=montant,
-        stade_procedure=stade_procedure,
-        origine=origine,
-        saisie_par=user,
-    )
 
 
 @transaction.atomic
