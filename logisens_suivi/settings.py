@@ -117,6 +117,14 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Règles de la CNIL (délibération 2022-100) : liste française des mots de passe courants,
+    # complexité ou entropie (zxcvbn), mot de passe de démonstration refusé hors DEBUG.
+    {"NAME": "core.mots_de_passe.MotsDePasseCourantsValidator"},
+    {
+        "NAME": "core.mots_de_passe.RobustesseValidator",
+        "OPTIONS": {"essais_avec_complexite": 10, "essais_sans_complexite": 12},
+    },
+    {"NAME": "core.mots_de_passe.MotDePasseDemoValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ecrans:accueil"
