@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Dispositifs, structures et personnes"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import sessions, signals  # noqa: F401
