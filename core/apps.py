@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Dispositifs, structures et personnes"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import sessions, signals  # noqa: F401
 
 
 class AdminTechniqueConfig(admin_apps.AdminConfig):

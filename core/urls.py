@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import sessions, views
 
 app_name = "core"
 
 urlpatterns = [
+    path("compte/session/", sessions.etat, name="session_etat"),
+    path("compte/session/prolonger/", sessions.prolonger, name="session_prolonger"),
     path("dispositifs/", views.dispositifs, name="dispositifs"),
     path("dispositifs/<slug:slug>/", views.dispositif, name="dispositif"),
     path(

@@ -124,6 +124,14 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Règles de la CNIL (délibération 2022-100) : liste française des mots de passe courants,
+    # complexité ou entropie (zxcvbn), mot de passe de démonstration refusé hors DEBUG.
+    {"NAME": "core.mots_de_passe.MotsDePasseCourantsValidator"},
+    {
+        "NAME": "core.mots_de_passe.RobustesseValidator",
+        "OPTIONS": {"essais_avec_complexite": 10, "essais_sans_complexite": 12},
+    },
+    {"NAME": "core.mots_de_passe.MotDePasseDemoValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ecrans:accueil"
@@ -148,8 +156,6 @@ OTP_TOTP_ISSUER = "Suivi des situations complexes"
 # Après chaque code faux, l'essai suivant attend 1, 2, 4, 8… secondes (par appareil).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
-
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -236,6 +242,59 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# --- En-têtes de sécurité et durée des sessions (core/securite_http.py, core/sessions.py) ---
+# Content-Security-Policy stricte (django-csp) : aucun script ni style en ligne, rien d'extérieur.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store pour une personne connectée, Permissions-Policy.
+    "core.securite_http.EntetesDeSecuriteMiddleware",
+    # Fin de session après inactivité ou durée maximale ; après MessageMiddleware et htmx.
+    "core.sessions.DureeDeSessionMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Fonctions du navigateur refusées à toutes les pages (en-tête Permissions-Policy).
+PERMISSIONS_POLICY_INTERDITES = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+# Une session se termine après SESSION_INACTIVITE_MINUTES sans activité, et dans tous les cas
+# SESSION_DUREE_MAX_HEURES après la connexion ; le cookie ne vit pas plus longtemps.
+SESSION_INACTIVITE_MINUTES = env_int("SESSION_INACTIVITE_MINUTES", 30)
+SESSION_DUREE_MAX_HEURES = env_int("SESSION_DUREE_MAX_HEURES", 12)
+if SESSION_INACTIVITE_MINUTES < 3 or SESSION_DUREE_MAX_HEURES < 1:
+    raise ImproperlyConfigured(
+        "SESSION_INACTIVITE_MINUTES doit valoir au moins 3 et SESSION_DUREE_MAX_HEURES au moins 1."
+    )
+SESSION_COOKIE_AGE = SESSION_DUREE_MAX_HEURES * 3600
 
 LOGGING = {
     "version": 1,

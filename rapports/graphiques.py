@@ -57,8 +57,7 @@ def _svg(titre, hauteur, contenu):
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LARGEUR} {_n(hauteur)}" '
         f'width="{LARGEUR // UNITES_PAR_MM}mm" height="{hauteur_mm}mm" '
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label={quoteattr(titre)} '
-        f'font-family="{POLICE}" font-size="12" class="graphique" '
-        'style="max-width:100%">'
+        f'font-family="{POLICE}" font-size="12" class="graphique">'
         f"<title>{escape(titre)}</title>{''.join(contenu)}</svg>"
     )
 
