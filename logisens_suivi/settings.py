@@ -28,6 +28,11 @@ SECRET_KEY = env_str("SECRET_KEY", "") or (
     "dev-seulement-ne-pas-utiliser-en-production-logisens-suivi" if DEBUG else ""
 )
 
+# Clés Fernet du chiffrement des notes (core.chiffrement), séparées par des virgules : la
+# première chiffre, toutes déchiffrent. Obligatoires hors développement (logisens_suivi.demarrage)
+# ; en développement sans clé, une clé est dérivée de SECRET_KEY.
+CLES_CHIFFREMENT = env_liste("CLES_CHIFFREMENT", "")
+
 ALLOWED_HOSTS = env_liste("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_liste("CSRF_TRUSTED_ORIGINS", "")
 

@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-uniquement-" + "x" * 40)
+# Une clé de chiffrement fixe, propre aux tests (jamais utilisée ailleurs).
+os.environ.setdefault("CLES_CHIFFREMENT", "dGVzdHMtdW5pcXVlbWVudC1jbGUtZGUtY2hpZmZyZW0=")
 # Les fichiers privés des tests (rapports) vont dans un dossier jetable, pas dans var/.
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="logisens-tests-"))
 os.environ.setdefault("STATIC_SANS_MANIFESTE", "1")
