@@ -196,6 +196,11 @@ STORAGES = {
     },
 }
 
+# Fichiers privés enregistrés par le stockage : lisibles par le seul compte du service
+# (VAR_DIR en 0700, ses fichiers en 0600 : core.fichiers).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
