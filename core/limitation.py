@@ -92,8 +92,10 @@ def delai_du_compte(echecs):
 
 def enregistrer_echec(request, identifiant):
     """Compte un échec (mot de passe vérifié et faux) pour le compte, l'adresse et l'instance."""
-    if getattr(request, "limitation_refus", None) is not None:
-        return  # refusé sans vérification : ce n'est pas un essai de plus
+    if getattr(request, "limitation_refus", None) is not None or getattr(
+        request, "axes_locked_out", False
+    ):
+        return  # refusé sans vérification (ici ou par axes) : ce n'est pas un essai de plus
     instant = maintenant()
     fenetre = _fenetre()
     _incrementer(_cle("instance", int(instant // 60)), 120)

@@ -203,6 +203,14 @@ def test_un_inconnu_ne_prolonge_pas_le_delai_ni_ne_verrouille_le_titulaire(
     assert connecte(connexion(client, "ts@demo.test", MOT_DE_PASSE, adresse="198.51.100.20"))
 
 
+def test_un_attaquant_deja_verrouille_par_axes_ne_ralentit_pas_le_titulaire(client, settings):
+    UserFactory(email="ts@demo.test")
+    for _ in range(settings.LIMITATION_ECHECS_PAR_COMPTE + 10):
+        connexion(client, "ts@demo.test", adresse="203.0.113.66")
+    assert connexion(client, "ts@demo.test", adresse="203.0.113.66").status_code == 429
+    assert connecte(connexion(client, "ts@demo.test", MOT_DE_PASSE, adresse="198.51.100.20"))
+
+
 def test_une_connexion_reussie_efface_les_echecs_du_compte(client, settings, horloge):
     UserFactory(email="ts@demo.test")
     echouer_depuis_des_adresses(client, "ts@demo.test", settings.LIMITATION_ECHECS_PAR_COMPTE)
