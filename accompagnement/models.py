@@ -141,8 +141,9 @@ class Objectif(models.Model):
         Accompagnement, on_delete=models.CASCADE, related_name="objectifs"
     )
     axe = models.CharField(max_length=20, choices=Axe.choices)
-    libelle = models.CharField("objectif", max_length=250)
-    indicateur = models.CharField(
+    # Chiffrés : « Obtenir un rendez-vous au CMP » dit la santé du ménage.
+    libelle = TexteChiffre("objectif", max_length=250)
+    indicateur = TexteChiffre(
         "indicateur de progression",
         max_length=250,
         blank=True,

@@ -1,7 +1,8 @@
 """Chiffrement au niveau du champ des textes libres qui peuvent décrire la santé.
 
 Les notes d'intervention, les synthèses de bilan, les structures autour du ménage, les
-commentaires de progression et de clôture sont chiffrés avant d'entrer en base (Fernet :
+objectifs du plan, les commentaires de progression et de clôture, la description et le motif
+d'une orientation, les motifs d'une décision de comité sont chiffrés avant d'entrer en base (Fernet :
 AES-128-CBC et HMAC-SHA256, `cryptography`) et déchiffrés à la lecture : une copie de la base,
 une sauvegarde `pg_dump` ou un `dumpdata` ne les montrent jamais en clair.
 
@@ -158,6 +159,62 @@ class TexteChiffre(models.TextField):
         return RechercheImpossible
 
 
+# --- Migrations : chiffrer l'existant --------------------------------------------------------
+
+
+def chiffrement_de_l_existant(app_label, champs, lot=500):
+    """L'opération de migration (réversible) qui chiffre les lignes existantes de `champs`.
+
+    `champs` : [(nom du modèle, nom du champ)]. À placer après les `AlterField` qui posent
+    `TexteChiffre`. En SQL brut, par lots : les modèles historiques portent déjà le champ
+    chiffré et déchiffreraient à la lecture. Une valeur déjà chiffrée est laissée telle (une
+    migration relancée) ; le retour arrière déchiffre. Il faut les clés dès qu'une ligne a du
+    texte.
+    """
+    from django.db import migrations
+
+    def transformer(apps, schema_editor, transformation):
+        connection = schema_editor.connection
+        for modele, champ in champs:
+            meta = apps.get_model(app_label, modele)._meta
+            _transformer_colonne(connection, meta, meta.get_field(champ), transformation, lot)
+
+    def chiffrer_l_existant(apps, schema_editor):
+        transformer(apps, schema_editor, lambda v: v if est_un_jeton(v) else chiffrer(v))
+
+    def dechiffrer_l_existant(apps, schema_editor):
+        transformer(apps, schema_editor, lambda v: dechiffrer(v) if est_un_jeton(v) else v)
+
+    return migrations.RunPython(chiffrer_l_existant, dechiffrer_l_existant, elidable=False)
+
+
+def _transformer_colonne(connection, meta, champ, transformation, lot):
+    """Applique `transformation` à chaque valeur non vide de la colonne ; rend le nombre vu."""
+    nom = connection.ops.quote_name
+    table, colonne, cle = nom(meta.db_table), nom(champ.column), nom(meta.pk.column)
+    nombre, dernier = 0, None
+    with connection.cursor() as cursor:
+        while True:
+            apres = "" if dernier is None else f" AND {cle} > %s"
+            cursor.execute(
+                f"SELECT {cle}, {colonne} FROM {table} WHERE {colonne} <> ''{apres} "
+                f"ORDER BY {cle} LIMIT {int(lot)}",
+                [] if dernier is None else [dernier],
+            )
+            lignes = cursor.fetchall()
+            if not lignes:
+                return nombre
+            dernier = lignes[-1][0]
+            changees = [
+                (nouvelle, pk)
+                for pk, valeur in lignes
+                if (nouvelle := transformation(valeur)) != valeur
+            ]
+            if changees:
+                cursor.executemany(f"UPDATE {table} SET {colonne} = %s WHERE {cle} = %s", changees)
+            nombre += len(lignes)
+
+
 # --- Rotation des clés --------------------------------------------------------------------------
 
 
@@ -186,30 +243,8 @@ def rechiffrer_tout(lot=500):
 
     with transaction.atomic():
         return {
-            f"{modele._meta.label}.{champ.name}": _rechiffrer_champ(connection, modele, champ, lot)
+            f"{modele._meta.label}.{champ.name}": _transformer_colonne(
+                connection, modele._meta, champ, rechiffrer_jeton, lot
+            )
             for modele, champ in champs_chiffres()
         }
-
-
-def _rechiffrer_champ(connection, modele, champ, lot):
-    nom = connection.ops.quote_name
-    table, colonne = nom(modele._meta.db_table), nom(champ.column)
-    cle = nom(modele._meta.pk.column)
-    nombre, dernier = 0, None
-    with connection.cursor() as cursor:
-        while True:
-            apres = "" if dernier is None else f" AND {cle} > %s"
-            cursor.execute(
-                f"SELECT {cle}, {colonne} FROM {table} WHERE {colonne} <> ''{apres} "
-                f"ORDER BY {cle} LIMIT {int(lot)}",
-                [] if dernier is None else [dernier],
-            )
-            lignes = cursor.fetchall()
-            if not lignes:
-                return nombre
-            dernier = lignes[-1][0]
-            cursor.executemany(
-                f"UPDATE {table} SET {colonne} = %s WHERE {cle} = %s",
-                [(rechiffrer_jeton(valeur), pk) for pk, valeur in lignes],
-            )
-            nombre += len(lignes)

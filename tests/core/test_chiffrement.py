@@ -24,8 +24,19 @@ from accompagnement.factories import (
     InterventionFactory,
     ObjectifFactory,
 )
-from accompagnement.models import Bilan, Cloture, Intervention, PlanAction, ProgressionObjectif
+from accompagnement.models import (
+    Bilan,
+    Cloture,
+    Intervention,
+    Objectif,
+    PlanAction,
+    ProgressionObjectif,
+)
+from comites.factories import DecisionFactory
+from comites.models import Decision
 from core import chiffrement
+from menages.factories import OrientationFactory
+from menages.models import Orientation
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +77,11 @@ def test_les_champs_chiffres_sont_ceux_qui_peuvent_decrire_la_sante():
         "accompagnement.PlanAction.structures_autour",
         "accompagnement.ProgressionObjectif.commentaire",
         "accompagnement.Cloture.commentaire",
+        "accompagnement.Objectif.libelle",
+        "accompagnement.Objectif.indicateur",
+        "menages.Orientation.description",
+        "menages.Orientation.motif_statut",
+        "comites.Decision.motifs",
     }
 
 
@@ -111,6 +127,20 @@ def test_les_autres_textes_de_sante_sont_chiffres():
     assert Cloture.objects.get(pk=cloture.pk).commentaire == MARQUEUR
 
 
+def test_objectifs_orientations_et_decisions_sont_chiffres():
+    objectif = ObjectifFactory(libelle=MARQUEUR, indicateur=MARQUEUR)
+    orientation = OrientationFactory(description=MARQUEUR, motif_statut=MARQUEUR)
+    decision = DecisionFactory(motifs=MARQUEUR)
+    for modele in (Objectif, Orientation, Decision):
+        assert "MARQUEUR" not in toutes_les_lignes(modele), modele
+    objectif.refresh_from_db()
+    orientation.refresh_from_db()
+    decision.refresh_from_db()
+    assert (objectif.libelle, objectif.indicateur) == (MARQUEUR, MARQUEUR)
+    assert (orientation.description, orientation.motif_statut) == (MARQUEUR, MARQUEUR)
+    assert decision.motifs == MARQUEUR
+
+
 def test_bulk_update_chiffre_aussi():
     note = note_soignants("avant")
     note.note = MARQUEUR
@@ -135,7 +165,8 @@ def test_le_texte_chiffre_ne_se_recherche_pas_en_sql(recherche):
 def test_dumpdata_ne_montre_pas_le_texte_et_loaddata_le_retrouve(tmp_path):
     note = note_soignants()
     sortie = io.StringIO()
-    call_command("dumpdata", "accompagnement", stdout=sortie)
+    OrientationFactory(description=MARQUEUR)
+    call_command("dumpdata", "accompagnement", "menages", "comites", stdout=sortie)
     assert "MARQUEUR" not in sortie.getvalue()
 
     fichier = tmp_path / "accompagnement.json"
@@ -240,18 +271,25 @@ def test_une_cle_mal_formee_est_refusee_clairement(settings):
 def test_la_migration_chiffre_l_existant_et_se_defait():
     note = note_soignants()
     bilan = BilanFactory(accompagnement=note.accompagnement, synthese=MARQUEUR)
+    orientation = OrientationFactory(description=MARQUEUR)
 
-    def migrer(cible):
+    def migrer(*cibles):
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate([("accompagnement", cible)])
+        executor.migrate(list(cibles))
 
-    migrer("0002_auteurs_ouverture_et_equipe")
+    migrer(
+        ("accompagnement", "0002_auteurs_ouverture_et_equipe"),
+        ("menages", "0005_information_partage"),
+    )
     assert texte_brut(Intervention, "note", note.pk) == MARQUEUR
     assert texte_brut(Bilan, "synthese", bilan.pk) == MARQUEUR
+    assert texte_brut(Orientation, "description", orientation.pk) == MARQUEUR
 
-    migrer("0003_textes_chiffres")
+    migrer(("accompagnement", "0003_textes_chiffres"), ("menages", "0006_textes_chiffres"))
     assert "MARQUEUR" not in texte_brut(Intervention, "note", note.pk)
     assert "MARQUEUR" not in texte_brut(Bilan, "synthese", bilan.pk)
+    assert "MARQUEUR" not in texte_brut(Orientation, "description", orientation.pk)
     assert Intervention.objects.get(pk=note.pk).note == MARQUEUR
     assert Bilan.objects.get(pk=bilan.pk).synthese == MARQUEUR
+    assert Orientation.objects.get(pk=orientation.pk).description == MARQUEUR
