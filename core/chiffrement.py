@@ -2,9 +2,9 @@
 
 Les notes d'intervention, les synthèses de bilan, les structures autour du ménage, les
 objectifs du plan, les commentaires de progression et de clôture, la description et le motif
-d'une orientation, les motifs d'une décision de comité sont chiffrés avant d'entrer en base (Fernet :
-AES-128-CBC et HMAC-SHA256, `cryptography`) et déchiffrés à la lecture : une copie de la base,
-une sauvegarde `pg_dump` ou un `dumpdata` ne les montrent jamais en clair.
+d'une orientation, les motifs d'une décision de comité sont chiffrés avant d'entrer en base
+(Fernet : AES-128-CBC et HMAC-SHA256, `cryptography`) et déchiffrés à la lecture : une copie de
+la base, une sauvegarde `pg_dump` ou un `dumpdata` ne les montrent jamais en clair.
 
 Les clés viennent de l'environnement : `CLES_CHIFFREMENT`, des clés Fernet séparées par des
 virgules. La première chiffre, toutes déchiffrent (`MultiFernet`) ; la rotation met une
