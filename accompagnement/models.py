@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.chiffrement import TexteChiffre
 from core.enums import Profession
 from core.models import Dispositif
 from menages.enums import StadeProcedure
@@ -140,8 +141,9 @@ class Objectif(models.Model):
         Accompagnement, on_delete=models.CASCADE, related_name="objectifs"
     )
     axe = models.CharField(max_length=20, choices=Axe.choices)
-    libelle = models.CharField("objectif", max_length=250)
-    indicateur = models.CharField(
+    # Chiffrés : « Obtenir un rendez-vous au CMP » dit la santé du ménage.
+    libelle = TexteChiffre("objectif", max_length=250)
+    indicateur = TexteChiffre(
         "indicateur de progression",
         max_length=250,
         blank=True,
@@ -173,7 +175,8 @@ class PlanAction(models.Model):
     duree_prevue_mois = models.PositiveSmallIntegerField(
         "durée prévue (mois)", null=True, blank=True
     )
-    structures_autour = models.TextField(
+    # Chiffré (core.chiffrement) : les soignants autour du ménage (CMP, médecin) disent sa santé.
+    structures_autour = TexteChiffre(
         "structures autour du ménage",
         blank=True,
         help_text="Les organismes et personnes qui interviennent déjà.",
@@ -210,7 +213,8 @@ class Intervention(models.Model):
     objectifs = models.ManyToManyField(
         Objectif, related_name="interventions", blank=True, verbose_name="objectifs travaillés"
     )
-    note = models.TextField(blank=True)
+    # Chiffrée quelle que soit sa confidentialité : une note d'équipe peut aussi parler de santé.
+    note = TexteChiffre(blank=True)
     confidentialite = models.CharField(
         "confidentialité de la note",
         max_length=20,
@@ -268,7 +272,7 @@ class Bilan(models.Model):
     type = models.CharField(max_length=20, choices=TypeBilan.choices)
     date_prevue = models.DateField("prévu le")
     date_realisation = models.DateField("réalisé le", null=True, blank=True)
-    synthese = models.TextField("synthèse", blank=True)
+    synthese = TexteChiffre("synthèse", blank=True)
     dette = models.DecimalField(
         "dette à cette date", max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -307,7 +311,7 @@ class ProgressionObjectif(models.Model):
     avancement = models.PositiveSmallIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    commentaire = models.CharField(max_length=500, blank=True)
+    commentaire = TexteChiffre(max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -336,7 +340,7 @@ class Cloture(models.Model):
         "dette à la clôture", max_digits=10, decimal_places=2, null=True, blank=True
     )
     plan_apurement_en_place = models.BooleanField("plan d'apurement en place", default=False)
-    commentaire = models.TextField(blank=True)
+    commentaire = TexteChiffre(blank=True)
     auteur = models.ForeignKey(
         UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from accompagnement.models import Accompagnement
+from core.chiffrement import TexteChiffre
 from core.models import Dispositif, Organisation
 from menages.models import Menage, Orientation
 
@@ -98,7 +99,8 @@ class Decision(models.Model):
     )
     menage = models.ForeignKey(Menage, on_delete=models.PROTECT, related_name="decisions")
     type = models.CharField(max_length=20, choices=TypeDecision.choices)
-    motifs = models.TextField(blank=True)
+    # Chiffrés (core.chiffrement) : les motifs d'une décision peuvent parler de santé.
+    motifs = TexteChiffre(blank=True)
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )

@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import sessions, signals  # noqa: F401
+        from .fichiers import proteger_var, restreindre_le_masque
+
+        # Avant toute connexion : la base SQLite, les rapports, les fichiers privés naissent
+        # lisibles par le seul compte du service.
+        restreindre_le_masque()
+        proteger_var()
 
 
 class AdminTechniqueConfig(admin_apps.AdminConfig):

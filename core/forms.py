@@ -13,6 +13,14 @@ class ConnexionForm(AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
     }
 
+    def get_invalid_login_error(self):
+        # Essai refusé avant toute vérification (core.limitation) : dire pourquoi et combien
+        # de temps attendre, plutôt que « mot de passe incorrect ».
+        refus = getattr(self.request, "limitation_refus", None)
+        if refus is not None:
+            return forms.ValidationError(refus.message, code="limitation")
+        return super().get_invalid_login_error()
+
 
 class CodeForm(forms.Form):
     """Le code de l'application d'authentification, ou un code de secours."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .enums import Role
 from .models import JournalAudit, Membre
 from .permissions import MATRICE, Donnee, roles
+from .reseau import adresse_client
 
 # Le ménage est le modèle d'une couche au-dessus : on le reconnaît par son étiquette, sans
 # l'importer, et on suit jusqu'à lui les champs qui portent ces noms.
@@ -14,7 +15,9 @@ MENAGE = "menages.Menage"
 CHAMPS_VERS_LE_MENAGE = ("menage", "accompagnement")
 
 
-def journaliser(user, action, *, dispositif=None, objet=None, detail="", request=None):
+def journaliser(
+    user, action, *, dispositif=None, objet=None, detail="", request=None, adresse=None
+):
     """Écrit une ligne du journal d'audit (jamais le contenu lu ou exporté).
 
     `objet` est un modèle dont on garde le type et l'identifiant public ; `detail` décrit
@@ -22,9 +25,12 @@ def journaliser(user, action, *, dispositif=None, objet=None, detail="", request
     se rattache à un ménage (le ménage lui-même, une orientation, un accompagnement, une note…),
     la ligne garde aussi l'identifiant public de ce ménage : la coordination retrouve ainsi qui
     a lu quoi d'un ménage.
+
+    L'adresse du client est lue dans `request` (`core.reseau.adresse_client`) ; sans requête
+    (une tâche, une commande), l'appelant peut la donner dans `adresse`.
     """
     menages = _menages_rattaches([objet])
-    ligne = _ligne(user, action, dispositif, objet, menages[0], detail, request)
+    ligne = _ligne(user, action, dispositif, objet, menages[0], detail, request, adresse)
     ligne.save()
     return ligne
 
@@ -43,7 +49,7 @@ def journaliser_en_lot(user, action, objets_par_dispositif, request=None, menage
     )
 
 
-def _ligne(user, action, dispositif, objet, menage_public_id, detail, request):
+def _ligne(user, action, dispositif, objet, menage_public_id, detail, request, adresse=None):
     dispositif_id = getattr(dispositif, "pk", dispositif)
     return JournalAudit(
         user=user if user is not None and user.is_authenticated else None,
@@ -55,7 +61,7 @@ def _ligne(user, action, dispositif, objet, menage_public_id, detail, request):
         objet_id=str(getattr(objet, "public_id", getattr(objet, "pk", ""))) if objet else "",
         menage_public_id=menage_public_id,
         detail=detail[:255],
-        adresse_ip=_adresse_ip(request),
+        adresse_ip=_adresse_ip(request) if request is not None else adresse,
     )
 
 
@@ -109,9 +115,8 @@ def _vers_le_menage(objet):
 
 
 def _adresse_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """L'adresse réelle du client, derrière les proxys de confiance (`NOMBRE_DE_PROXYS`)."""
+    return adresse_client(request)
 
 
 # --- Adhésions et comptes ---------------------------------------------------------------------

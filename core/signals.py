@@ -2,9 +2,10 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from . import double_facteur
+from . import double_facteur, limitation
 from .middleware import requete_courante
 from .models import JournalAudit, User
+from .reseau import adresse_client
 from .services import journaliser, journaliser_changements_du_compte
 
 
@@ -13,17 +14,21 @@ def journaliser_connexion(sender, request, user, **kwargs):
     journaliser(user, JournalAudit.Action.CONNEXION, request=request)
     if request is not None and hasattr(request, "session"):
         double_facteur.noter_la_connexion(request, user)
+    limitation.enregistrer_succes(user.get_username())
 
 
 @receiver(user_login_failed)
 def journaliser_echec(sender, credentials, request=None, **kwargs):
+    identifiant = credentials.get("username", "")
     # On garde l'adresse tentée, jamais le mot de passe.
     JournalAudit.objects.create(
         # En minuscules, comme les adresses des comptes : la coordination les retrouve.
-        email=str(credentials.get("username", "")).strip().lower()[:254],
+        email=str(identifiant).strip().lower()[:254],
         action=JournalAudit.Action.CONNEXION_ECHOUEE,
-        adresse_ip=(request.META.get("REMOTE_ADDR") or None) if request else None,
+        adresse_ip=adresse_client(request),
     )
+    if request is not None:
+        limitation.enregistrer_echec(request, identifiant)
 
 
 @receiver(post_save, sender=User)

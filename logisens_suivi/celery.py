@@ -13,6 +13,7 @@ app.autodiscover_tasks()
 
 @signals.worker_init.connect
 def verifier_la_configuration(**kwargs):
-    from .demarrage import exiger_une_cle_secrete
+    from .demarrage import exiger_des_cles_de_chiffrement, exiger_une_cle_secrete
 
     exiger_une_cle_secrete()
+    exiger_des_cles_de_chiffrement()

@@ -28,6 +28,11 @@ SECRET_KEY = env_str("SECRET_KEY", "") or (
     "dev-seulement-ne-pas-utiliser-en-production-logisens-suivi" if DEBUG else ""
 )
 
+# Clés Fernet du chiffrement des notes (core.chiffrement), séparées par des virgules : la
+# première chiffre, toutes déchiffrent. Obligatoires hors développement (logisens_suivi.demarrage)
+# ; en développement sans clé, une clé est dérivée de SECRET_KEY.
+CLES_CHIFFREMENT = env_liste("CLES_CHIFFREMENT", "")
+
 ALLOWED_HOSTS = env_liste("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_liste("CSRF_TRUSTED_ORIGINS", "")
 
@@ -114,6 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "core.limitation.LimitationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,8 +143,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ecrans:accueil"
 LOGOUT_REDIRECT_URL = "login"
 
-# Limitation des tentatives de connexion (django-axes) : 5 échecs pour un même compte depuis
-# une même adresse bloquent ce couple 15 minutes.
+# Proxys de confiance devant le serveur (nginx : 1). L'adresse réelle du client est lue dans
+# X-Forwarded-For, la n-ième en partant de la droite ; à 0, l'en-tête n'est jamais lu
+# (core.reseau.adresse_client, qui sert à la limitation et au journal d'audit).
+NOMBRE_DE_PROXYS = env_int("NOMBRE_DE_PROXYS", 0)
+if NOMBRE_DE_PROXYS < 0:
+    raise ImproperlyConfigured("NOMBRE_DE_PROXYS doit valoir 0 ou plus.")
+
+# Limitation des tentatives de connexion. django-axes : 5 échecs pour un même compte depuis une
+# même adresse bloquent ce couple 15 minutes (jamais le compte pour tout le monde).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -146,7 +159,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.reseau.adresse_client"
+AXES_WHITELIST_CALLABLE = "core.limitation.refusee_sans_verification"
+# En plus (core.limitation) : délais croissants par compte toutes adresses confondues, verrou
+# d'une adresse qui essaie beaucoup de comptes, plafond d'échecs par minute pour l'instance.
+LIMITATION_ACTIVE = env_bool("LIMITATION_ACTIVE", AXES_ENABLED)
+LIMITATION_ECHECS_PAR_COMPTE = env_int("LIMITATION_ECHECS_PAR_COMPTE", 10)
+LIMITATION_DELAI_MAX_SECONDES = env_int("LIMITATION_DELAI_MAX_SECONDES", 60)
+LIMITATION_COMPTES_PAR_ADRESSE = env_int("LIMITATION_COMPTES_PAR_ADRESSE", 10)
+LIMITATION_ECHECS_PAR_MINUTE = env_int("LIMITATION_ECHECS_PAR_MINUTE", 100)
+
+# Cache partagé (compteurs de la limitation) : Redis en production, la mémoire du processus
+# sinon (chaque processus gunicorn aurait alors ses propres compteurs).
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Double authentification (django-otp, codes TOTP et codes de secours) : exigée, hors mode
 # développement, de tout compte qui lit des ménages nominatifs et de l'administration technique
@@ -185,6 +217,11 @@ STORAGES = {
         )
     },
 }
+
+# Fichiers privés enregistrés par le stockage : lisibles par le seul compte du service
+# (VAR_DIR en 0700, ses fichiers en 0600 : core.fichiers).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -10,6 +10,8 @@ from django.template.base import FilterExpression, Node
 from django.template.defaultfilters import default
 
 os.environ.setdefault("SECRET_KEY", "tests-uniquement-" + "x" * 40)
+# Une clé de chiffrement fixe, propre aux tests (jamais utilisée ailleurs).
+os.environ.setdefault("CLES_CHIFFREMENT", "dGVzdHMtdW5pcXVlbWVudC1jbGUtZGUtY2hpZmZyZW0=")
 # Les fichiers privés des tests (rapports) vont dans un dossier jetable, pas dans var/ ; chaque
 # processus de pytest-xdist a le sien, pour qu'aucun test ne voie les fichiers d'un autre.
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="logisens-tests-"))

@@ -4,7 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "logisens_suivi.settings")
 
-from .demarrage import exiger_une_cle_secrete
+from .demarrage import exiger_des_cles_de_chiffrement, exiger_une_cle_secrete
 
 exiger_une_cle_secrete()
+exiger_des_cles_de_chiffrement()
 application = get_wsgi_application()

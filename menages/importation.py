@@ -469,7 +469,7 @@ def _situer(fiche, referentiel):
 # --- Enregistrement ---------------------------------------------------------------------------
 
 
-def importer_orientations(contenu: bytes, dispositif, user=None):
+def importer_orientations(contenu: bytes, dispositif, user=None, *, adresse=None):
     """Importe un fichier d'orientations dans `dispositif`, tout ou rien.
 
     Promesses :
@@ -477,7 +477,8 @@ def importer_orientations(contenu: bytes, dispositif, user=None):
       est repris, une orientation déjà présente (même référence, date et parcours) n'est pas
       recréée ; réimporter le même fichier ne crée donc rien ;
     - une ligne fausse, à la lecture ou à l'enregistrement, et rien n'est écrit ;
-    - l'import d'une personne est tracé dans le journal d'audit (sans les données).
+    - l'import est tracé dans le journal d'audit (sans les données), avec l'adresse du client
+      (`adresse` : celle de la page d'import, ou l'adresse locale pour la commande).
 
     Refus : `PermissionDenied` si `user` ne peut pas importer dans ce dispositif (une commande
     d'exploitation passe `user=None`) ; `ImportRefuse` portant toutes les erreurs du fichier.
@@ -489,14 +490,14 @@ def importer_orientations(contenu: bytes, dispositif, user=None):
         raise ImportRefuse(erreurs)
     with transaction.atomic():
         rapport = _enregistrer(user, dispositif, lignes)
-        if user is not None:
-            journaliser(
-                user,
-                JournalAudit.Action.IMPORT,
-                dispositif=dispositif,
-                detail=f"import de {rapport.lignes} lignes, {rapport.menages_crees} ménages, "
-                f"{rapport.orientations_creees} orientations",
-            )
+        journaliser(
+            user,
+            JournalAudit.Action.IMPORT,
+            dispositif=dispositif,
+            detail=f"import de {rapport.lignes} lignes, {rapport.menages_crees} ménages, "
+            f"{rapport.orientations_creees} orientations",
+            adresse=adresse,
+        )
     return rapport
 
 

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from core.chiffrement import TexteChiffre
 from core.enums import Parcours
 from core.models import Commune, Dispositif, Organisation, Territoire
 
@@ -246,7 +247,9 @@ class Orientation(models.Model):
     contact_prescripteur = models.CharField(
         "personne à contacter chez le prescripteur", max_length=200, blank=True
     )
-    description = models.TextField("description de la situation", blank=True)
+    # Chiffrés (core.chiffrement) : la situation décrite par le prescripteur et le motif d'un
+    # refus parlent souvent de santé (« hospitalisation en psychiatrie »).
+    description = TexteChiffre("description de la situation", blank=True)
     dette_locative = montant("dette locative à l'orientation", null=True, blank=True)
     stade_procedure = models.CharField(
         "procédure d'expulsion",
@@ -267,7 +270,7 @@ class Orientation(models.Model):
         max_length=20, choices=StatutOrientation.choices, default=StatutOrientation.RECUE
     )
     date_statut = models.DateField("date du statut", default=timezone.localdate)
-    motif_statut = models.CharField("motif", max_length=500, blank=True)
+    motif_statut = TexteChiffre("motif", max_length=500, blank=True)
     statut_modifie_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.models import Dispositif
 from core.permissions import Action, Donnee
+from core.reseau import adresse_client
 from core.vues import traiter_formulaire, traiter_formulaire_integre
 
 from . import selectors, services
@@ -216,7 +217,10 @@ def importer(request, slug=None):
     if request.method == "POST" and form.is_valid():
         try:
             rapport = importer_orientations(
-                form.cleaned_data["fichier"].read(), dispositif, request.user
+                form.cleaned_data["fichier"].read(),
+                dispositif,
+                request.user,
+                adresse=adresse_client(request),
             )
         except ImportRefuse as refus:
             erreurs = refus.erreurs

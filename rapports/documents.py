@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.exports import classeur_xlsx
+from core.fichiers import dossier_prive
 from core.pdf import rendre_pdf
 
 from . import graphiques, indicateurs
@@ -21,9 +22,7 @@ GABARIT_PDF = "pdf/rapport_semestriel.html"
 
 
 def dossier_rapports():
-    dossier = Path(settings.VAR_DIR) / "prive" / "rapports"
-    dossier.mkdir(parents=True, exist_ok=True)
-    return dossier
+    return dossier_prive(Path(settings.VAR_DIR) / "prive" / "rapports")
 
 
 def chemin(nom):

@@ -113,3 +113,13 @@ def demo_chargee(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         transaction.set_rollback(True)
     return Demo(sortie=sortie.getvalue(), premier=premier, second=second, fichier=fichier)
+
+
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    """Chaque test part d'un cache vide : les compteurs de la limitation des connexions y sont."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

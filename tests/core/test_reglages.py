@@ -24,6 +24,9 @@ VARIABLES = [
     "DJANGO_SETTINGS_MODULE",
     "STATIC_SANS_MANIFESTE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CLES_CHIFFREMENT",
+    "NOMBRE_DE_PROXYS",
+    "CACHE_URL",
 ]
 LECTURE = """
 import json, django
@@ -118,6 +121,48 @@ def test_production_sans_cle_secrete_le_serveur_refuse_de_demarrer():
     resultat = lancer("import logisens_suivi.wsgi")
     assert resultat.returncode != 0
     assert "SECRET_KEY doit être définie" in resultat.stderr
+
+
+def test_production_sans_cles_de_chiffrement_le_serveur_refuse_de_demarrer():
+    for module in ("logisens_suivi.wsgi", "logisens_suivi.asgi"):
+        resultat = lancer(f"import {module}", SECRET_KEY="k" * 50)
+        assert resultat.returncode != 0
+        assert "CLES_CHIFFREMENT doit être définie" in resultat.stderr
+
+
+def test_production_avec_une_cle_de_chiffrement_mal_formee_le_serveur_refuse_de_demarrer():
+    resultat = lancer(
+        "import logisens_suivi.wsgi", SECRET_KEY="k" * 50, CLES_CHIFFREMENT="trop-courte"
+    )
+    assert resultat.returncode != 0
+    assert "la clé n° 1 n'est pas une clé Fernet" in resultat.stderr
+
+
+def test_production_avec_ses_secrets_le_serveur_demarre():
+    from cryptography.fernet import Fernet
+
+    cles = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
+    resultat = lancer("import logisens_suivi.wsgi", SECRET_KEY="k" * 50, CLES_CHIFFREMENT=cles)
+    assert resultat.returncode == 0, resultat.stderr
+
+
+def test_en_developpement_le_serveur_demarre_sans_cle_de_chiffrement():
+    resultat = lancer("import logisens_suivi.wsgi", DEBUG="1")
+    assert resultat.returncode == 0, resultat.stderr
+
+
+def test_nombre_de_proxys_negatif_refuse():
+    resultat = lancer(LECTURE, DEBUG="1", NOMBRE_DE_PROXYS="-1")
+    assert resultat.returncode != 0
+    assert "NOMBRE_DE_PROXYS doit valoir 0 ou plus" in resultat.stderr
+
+
+def test_cache_partage_redis_si_cache_url_est_donnee():
+    code = "import django; from django.conf import settings; django.setup(); "
+    code += "print(settings.CACHES['default']['BACKEND'])"
+    assert lancer(code, DEBUG="1").stdout.strip().endswith("LocMemCache")
+    lu = lancer(code, DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/9").stdout.strip()
+    assert lu == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_production_sans_cle_secrete_aucune_cle_par_defaut():

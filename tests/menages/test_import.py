@@ -679,6 +679,22 @@ def test_commande_avec_utilisateur(tmp_path):
     assert Orientation.objects.get().orientee_par == membre.user
 
 
+def test_la_commande_est_journalisee_avec_l_adresse_locale(tmp_path):
+    membre = MembreFactory(role=Role.AGENT_BAILLEUR, user__email="agent@bailleur.test")
+    chemin = tmp_path / "orientations.csv"
+    chemin.write_bytes(fichier(ligne(reference_locataire="L-1")))
+    lancer(str(chemin), "--dispositif", membre.dispositif.slug)
+    chemin.write_bytes(fichier(ligne(reference_locataire="L-2")))
+    lancer(str(chemin), "--dispositif", membre.dispositif.slug, "--utilisateur", membre.user.email)
+
+    lignes = JournalAudit.objects.filter(action=JournalAudit.Action.IMPORT).order_by("pk")
+    assert [(ligne.user, ligne.adresse_ip) for ligne in lignes] == [
+        (None, "127.0.0.1"),
+        (membre.user, "127.0.0.1"),
+    ]
+    assert {ligne.dispositif for ligne in lignes} == {membre.dispositif}
+
+
 def test_commande_refuse_le_fichier_et_liste_chaque_erreur(tmp_path):
     DispositifFactory(slug="cantal")
     chemin = tmp_path / "orientations.csv"

@@ -9,6 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from core.models import Dispositif
 from menages.importation import ImportRefuse, importer_orientations
 
+# Le journal d'audit garde une adresse IP : une commande lancée sur le serveur y est inscrite
+# avec l'adresse locale.
+ADRESSE_LOCALE = "127.0.0.1"
+
 
 class Command(BaseCommand):
     help = (
@@ -35,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier illisible : {fichier} ({erreur.strerror}).") from None
 
         try:
-            rapport = importer_orientations(contenu, cible, user=user)
+            rapport = importer_orientations(contenu, cible, user=user, adresse=ADRESSE_LOCALE)
         except PermissionDenied as refus:
             raise CommandError(str(refus)) from None
         except ImportRefuse as refus:
