@@ -62,7 +62,9 @@ def test_visites_sur_telephone_et_note_soignants_introuvable(demo, telephone, li
     expect(telephone.get_by_text("Visite sans réponse enregistrée.")).to_be_visible()
     capture(telephone, "accompagnement-telephone")
     auteur = {"auteur__email": "ts.cantal@demo.test", "accompagnement": accompagnement}
-    assert Intervention.objects.filter(**auteur, note=NOTE_VISITE).count() == 1
+    # La note est chiffrée en base : on la compare après lecture, pas dans la requête.
+    notes = [i.note for i in Intervention.objects.filter(**auteur)]
+    assert notes.count(NOTE_VISITE) == 1
     assert Intervention.objects.filter(**auteur, type="visite_sans_reponse").exists()
 
     # La note soignants n'apparaît nulle part pour lui : accompagnement, ménage, fiche PDF,
