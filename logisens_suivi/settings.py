@@ -101,6 +101,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Une connexion persistante SQLite n'apporte rien et gêne les tests multi-fils.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Plusieurs écritures à la fois (deux workers web, le worker Celery) attendent leur tour au
+    # lieu d'échouer sur « database is locked » : chaque transaction prend le verrou d'écriture
+    # dès son début (IMMEDIATE, sans quoi deux lectures qui veulent écrire se bloquent l'une
+    # l'autre sans attendre), attend jusqu'à SQLITE_ATTENTE_SECONDES, et le journal WAL laisse
+    # lire pendant qu'une écriture a lieu.
+    _attente = env_int("SQLITE_ATTENTE_SECONDES", 20)
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": _attente,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={_attente * 1000};"
+        ),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.utils import timezone
 
-from core import permissions
+from core import bornes, permissions
 from core.models import Membre
 from core.permissions import Action
 
@@ -59,7 +59,7 @@ TRANSITIONS = {
 }
 STATUTS_AVEC_MOTIF = {StatutOrientation.REFUSEE, StatutOrientation.REORIENTEE}
 # Un relevé daté d'avant est une erreur de saisie : les dispositifs suivis sont bien plus récents.
-PREMIER_RELEVE_POSSIBLE = date(2000, 1, 1)
+PREMIER_RELEVE_POSSIBLE = bornes.DATE_MINIMUM
 
 
 @dataclass
@@ -132,6 +132,7 @@ def orienter_menage(user, dispositif, fiche):
         raise PermissionDenied("Vous ne pouvez pas orienter de ménage dans ce dispositif.")
     if fiche.date_orientation > timezone.localdate():
         raise ValidationError("La date d'orientation ne peut pas être dans le futur.")
+    bornes.verifier_date(fiche.date_orientation, quoi="La date d'orientation")
 
     auteurs = _memes_auteurs(user, dispositif, par_structure=fiche.importee)
     menage, menage_cree = _menage(user, dispositif, fiche, auteurs)
@@ -441,6 +442,7 @@ def enregistrer_plan_apurement(
         raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
     if montant_mensuel <= 0:
         raise ValidationError("La mensualité doit être positive.")
+    bornes.verifier_date(date_debut, quoi="La date de début du plan")
     menage.plans_apurement.filter(actif=True).update(actif=False)
     return PlanApurement.objects.create(
         menage=menage,
