@@ -262,3 +262,12 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 # Durée de conservation des informations d'un ménage après son dernier contact (CNIL), annoncée
 # au ménage par la notice d'information.
 CONSERVATION_MENAGES_ANS = env_int("CONSERVATION_MENAGES_ANS", 2)
+
+# Import CSV des orientations (page et commande) : plafonds vérifiés avant qu'aucune ligne ne
+# soit analysée, nombre d'erreurs rapportées (le total est toujours donné) et durée au-delà de
+# laquelle l'import s'arrête sans rien écrire.
+IMPORT_TAILLE_MAX_OCTETS = env_int("IMPORT_TAILLE_MAX_OCTETS", 5 * 1024 * 1024)
+IMPORT_COLONNES_MAX = env_int("IMPORT_COLONNES_MAX", 100)
+IMPORT_LIGNES_MAX = env_int("IMPORT_LIGNES_MAX", 20_000)
+IMPORT_ERREURS_RAPPORTEES = env_int("IMPORT_ERREURS_RAPPORTEES", 100)
+IMPORT_DUREE_MAX_SECONDES = env_int("IMPORT_DUREE_MAX_SECONDES", 600)

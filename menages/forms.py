@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
@@ -268,12 +269,13 @@ class ImportOrientationsForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    TAILLE_MAX = 5 * 1024 * 1024
-
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
-        if fichier.size > self.TAILLE_MAX:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le.")
+        plafond = settings.IMPORT_TAILLE_MAX_OCTETS
+        if fichier.size > plafond:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {plafond // (1024 * 1024) or 1} Mo : découpez-le."
+            )
         return fichier
 
 
