@@ -484,3 +484,19 @@ def test_la_page_d_import_liste_les_derniers_imports_en_une_requete(
 
 # Session, personne, rôles, dispositif, derniers imports.
 REQUETES_DE_LA_PAGE_D_IMPORT = 5
+
+
+def test_la_page_rapporte_un_nb_adultes_de_5000_chiffres_comme_une_erreur(
+    client, django_capture_on_commit_callbacks
+):
+    membre = connecte(client)
+    contenu = csv_envoye(fichier(ligne(nb_adultes="9" * 5000)))
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url_import(membre.dispositif), {"fichier": contenu})
+
+    page = client.get(reponse.url)
+
+    assert page.status_code == 200
+    assert Import.objects.get().etat == EtatImport.REFUSE
+    assert "<td><code>nb_adultes</code></td><td>99 au plus</td>" in page.content.decode()
+    assert rien_n_est_ecrit()
