@@ -47,6 +47,8 @@ HOSTILES_EN_BLOC = [
     "0001-01-01T00:00",
     "31/12/9999",
     "NaN",
+    "9999-S2",  # un semestre au bout du calendrier
+    "0001-S1",
 ]
 # Un identifiant, un nombre ou une date : ce que les valeurs hostiles visent.
 FORME_VISEE = re.compile(r"[\d.,-]+|[0-9a-f]{32}|[0-9a-f-]{36}|[\dT:-]+")
