@@ -754,7 +754,7 @@ def executer_import(import_id):
     exception qui se perd.
     """
     pris = Import.objects.filter(pk=import_id, etat=EtatImport.EN_ATTENTE).update(
-        etat=EtatImport.VERIFICATION
+        etat=EtatImport.VERIFICATION, commence_le=timezone.now()
     )
     if not pris:  # un autre worker l'a pris, ou il n'est plus attendu
         return Import.objects.get(pk=import_id).etat

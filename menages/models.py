@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -396,6 +397,9 @@ class InformationPartage(models.Model):
         return f"Informé le {self.date_information:%d/%m/%Y}, {opposition}"
 
 
+MARGE_D_ABANDON = timedelta(minutes=5)
+
+
 def _chemin_du_fichier_importe(_import, _nom):
     # Le nom d'origine (souvent celui d'un bailleur, parfois d'une personne) ne va jamais sur le
     # disque : un nom aléatoire dans le stockage privé (VAR_DIR/prive/imports/).
@@ -426,6 +430,7 @@ class Import(models.Model):
     erreurs = models.JSONField(default=list, blank=True)
     nombre_erreurs = models.PositiveIntegerField(default=0)
     demande_le = models.DateTimeField(default=timezone.now)
+    commence_le = models.DateTimeField(null=True, blank=True)
     termine_le = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -437,8 +442,19 @@ class Import(models.Model):
         return f"Import {self.nom_du_fichier} – {self.get_etat_display()}"
 
     @property
+    def abandonne(self):
+        """Commencé depuis plus longtemps que sa durée maximale (et une marge) : le worker ou le
+        serveur s'est arrêté en route ; la transaction annulée, rien n'a été écrit."""
+        limite = timedelta(seconds=settings.IMPORT_DUREE_MAX_SECONDES) + MARGE_D_ABANDON
+        return (
+            self.etat in (EtatImport.VERIFICATION, EtatImport.ENREGISTREMENT)
+            and self.commence_le is not None
+            and self.commence_le < timezone.now() - limite
+        )
+
+    @property
     def en_cours(self):
-        return self.etat in IMPORTS_EN_COURS
+        return self.etat in IMPORTS_EN_COURS and not self.abandonne
 
     @property
     def suite_des_erreurs(self):

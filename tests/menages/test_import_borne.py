@@ -8,6 +8,7 @@ rapporté en 100 erreurs et leur nombre, sans rien écrire.
 
 import io
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory
@@ -500,3 +502,23 @@ def test_la_page_rapporte_un_nb_adultes_de_5000_chiffres_comme_une_erreur(
     assert Import.objects.get().etat == EtatImport.REFUSE
     assert "<td><code>nb_adultes</code></td><td>99 au plus</td>" in page.content.decode()
     assert rien_n_est_ecrit()
+
+
+def test_un_import_arrete_en_route_ne_tourne_pas_sans_fin(client):
+    """Un worker arrêté (ou un serveur qui coupe la requête d'une tâche sur place) laisse
+    l'import « en cours » : passé sa durée maximale et une marge, la page le dit interrompu."""
+    membre = connecte(client)
+    demande = Import.objects.create(
+        dispositif=membre.dispositif,
+        demande_par=membre.user,
+        etat=EtatImport.ENREGISTREMENT,
+        commence_le=timezone.now() - timedelta(seconds=600) - timedelta(minutes=6),
+    )
+    page = client.get(reverse("menages:import_etat", args=[demande.public_id])).content.decode()
+
+    assert "Import interrompu : son traitement s'est arrêté en route." in page
+    assert "hx-get" not in page
+    demande.commence_le = timezone.now() - timedelta(minutes=14)
+    demande.save()
+    page = client.get(reverse("menages:import_etat", args=[demande.public_id])).content.decode()
+    assert "hx-get" in page
