@@ -1,9 +1,19 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
+from core import bornes
 from core.enums import Role
+from core.forms import (
+    ChoixModele,
+    ChoixModeles,
+    DateBornee,
+    DateHeureBornee,
+    EntierBorne,
+    champ_montant,
+)
 from core.models import Membre, User
 from menages.enums import StadeProcedure
 
@@ -19,8 +29,8 @@ from .enums import (
 )
 from .services import ROLES_EQUIPE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 VIDE = [("", "—")]
+ECHEANCE_MAXIMUM = relativedelta(years=5)
 
 
 def personnes_de_l_equipe(dispositif):
@@ -32,18 +42,18 @@ def personnes_de_l_equipe(dispositif):
     ).order_by("last_name", "first_name")
 
 
-class ChoixPersonne(forms.ModelChoiceField):
+class ChoixPersonne(ChoixModele):
     def label_from_instance(self, user):
         return user.get_full_name() or user.email
 
 
-class ChoixPersonnes(forms.ModelMultipleChoiceField):
+class ChoixPersonnes(ChoixModeles):
     def label_from_instance(self, user):
         return user.get_full_name() or user.email
 
 
 class OuvrirAccompagnementForm(forms.Form):
-    date_debut = forms.DateField(label="Début", initial=timezone.localdate, widget=DATE)
+    date_debut = DateBornee(label="Début", initial=timezone.localdate, futur=bornes.UN_AN)
     referent = ChoixPersonne(label="Référent·e", queryset=User.objects.none())
     equipe = ChoixPersonnes(
         label="Équipe",
@@ -70,10 +80,9 @@ class InterventionForm(forms.Form):
     type = forms.ChoiceField(
         label="Type", choices=TypeIntervention.choices, initial=TypeIntervention.VISITE_DOMICILE
     )
-    date_heure = forms.DateTimeField(
+    date_heure = DateHeureBornee(
         label="Date et heure",
         initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     duree_minutes = forms.TypedChoiceField(
         label="Durée",
@@ -98,7 +107,7 @@ class InterventionForm(forms.Form):
     autres_participants = forms.CharField(
         label="Autres personnes présentes", max_length=250, required=False
     )
-    objectifs = forms.ModelMultipleChoiceField(
+    objectifs = ChoixModeles(
         label="Objectifs travaillés",
         queryset=None,
         required=False,
@@ -146,19 +155,18 @@ class ObjectifForm(forms.Form):
     axe = forms.ChoiceField(label="Axe", choices=Axe.choices)
     libelle = forms.CharField(label="Objectif", max_length=250)
     indicateur = forms.CharField(label="Indicateur de progression", max_length=250, required=False)
-    echeance = forms.DateField(label="Échéance", required=False, widget=DATE)
+    # Une échéance peut tomber au terme d'un plan (60 mois au plus).
+    echeance = DateBornee(label="Échéance", required=False, futur=ECHEANCE_MAXIMUM)
 
 
 class SuiviObjectifForm(forms.Form):
     statut = forms.ChoiceField(label="Statut", choices=StatutObjectif.choices)
-    avancement = forms.IntegerField(label="Avancement (%)", min_value=0, max_value=100)
+    avancement = EntierBorne(label="Avancement (%)", min_value=0, max_value=100)
 
 
 class ValidationPlanForm(forms.Form):
-    date_validation = forms.DateField(
-        label="Validé avec le ménage le", initial=timezone.localdate, widget=DATE
-    )
-    duree_prevue_mois = forms.IntegerField(
+    date_validation = DateBornee(label="Validé avec le ménage le", initial=timezone.localdate)
+    duree_prevue_mois = EntierBorne(
         label="Durée prévue (mois)", min_value=1, max_value=60, required=False
     )
     structures_autour = forms.CharField(
@@ -169,17 +177,10 @@ class ValidationPlanForm(forms.Form):
 
 
 class BilanForm(forms.Form):
-    date_realisation = forms.DateField(label="Réalisé le", initial=timezone.localdate, widget=DATE)
+    date_realisation = DateBornee(label="Réalisé le", initial=timezone.localdate)
     synthese = forms.CharField(label="Synthèse", widget=forms.Textarea(attrs={"rows": 5}))
     decision = forms.ChoiceField(label="Décision", choices=DecisionBilan.choices)
-    dette = forms.DecimalField(
-        label="Dette locative à cette date (€)",
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    dette = champ_montant("Dette locative à cette date (€)")
     stade_procedure = forms.ChoiceField(
         label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
     )
@@ -191,7 +192,7 @@ class BilanForm(forms.Form):
             self.fields[f"statut_{objectif.pk}"] = forms.ChoiceField(
                 label=objectif.libelle, choices=StatutObjectif.choices, initial=objectif.statut
             )
-            self.fields[f"avancement_{objectif.pk}"] = forms.IntegerField(
+            self.fields[f"avancement_{objectif.pk}"] = EntierBorne(
                 label="Avancement (%)", min_value=0, max_value=100, initial=objectif.avancement
             )
         if not voit_dette:
@@ -217,7 +218,7 @@ class BilanForm(forms.Form):
 
 
 class ClotureForm(forms.Form):
-    date = forms.DateField(label="Date de clôture", initial=timezone.localdate, widget=DATE)
+    date = DateBornee(label="Date de clôture", initial=timezone.localdate)
     motif = forms.ChoiceField(label="Motif", choices=MotifCloture.choices)
     maintien_dans_logement = forms.TypedChoiceField(
         label="Le ménage est-il resté dans son logement ?",
@@ -225,14 +226,7 @@ class ClotureForm(forms.Form):
         coerce=lambda valeur: valeur == "oui",
         widget=forms.RadioSelect,
     )
-    dette = forms.DecimalField(
-        label="Dette à la clôture (€)",
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    dette = champ_montant("Dette à la clôture (€)")
     plan_apurement_en_place = forms.BooleanField(
         label="Un plan d'apurement est en place", required=False
     )
@@ -242,7 +236,7 @@ class ClotureForm(forms.Form):
 
 
 class InformationPartageForm(forms.Form):
-    date_information = forms.DateField(label="Informé le", initial=timezone.localdate, widget=DATE)
+    date_information = DateBornee(label="Informé le", initial=timezone.localdate)
     opposition = forms.BooleanField(
         label="Le ménage s'oppose au partage de ses informations",
         required=False,

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import permissions
+from core import bornes, permissions
 from core.enums import ROLES_TERRAIN, Profession, Role
 from core.models import JournalAudit, Membre
 from core.permissions import Action, Ecriture
@@ -143,8 +143,8 @@ def ouvrir_accompagnement(
     d'un comité, et `user` est le membre du comité qui l'enregistre.
     Refus : `PermissionDenied` hors coordination (ou, sur décision, hors des personnes qui
     décident dans le dispositif) ; `ValidationError` si un accompagnement est déjà ouvert pour
-    ce ménage, si le ménage est provisoire (une orientation « à rattacher ») ou si l'équipe
-    sort du dispositif.
+    ce ménage, si le ménage est provisoire (une orientation « à rattacher »), si l'équipe
+    sort du dispositif ou si le début est avant 2000 ou à plus d'un an.
     """
     dispositif = menage.dispositif
     if sur_decision:
@@ -159,6 +159,7 @@ def ouvrir_accompagnement(
     if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
     date_debut = date_debut or timezone.localdate()
+    bornes.verifier_date(date_debut, quoi="La date de début")
     personnes, adhesions = _membres_de_l_equipe(dispositif, referent, equipe)
     orientation = orientation or menage.orientations.order_by("-date_orientation").first()
     accompagnement = Accompagnement.objects.create(
@@ -259,7 +260,8 @@ def enregistrer_intervention(
     Promesses : l'auteur est présent ; le premier contact avec le ménage est daté par la
     première intervention qui en est un ; la note garde la confidentialité choisie.
     Refus : hors de l'équipe et de la coordination ; note « soignants » par un non-soignant ;
-    date dans le futur ; objectif d'un autre accompagnement ; accompagnement clos.
+    date dans le futur ou d'avant 2000 ; objectif d'un autre accompagnement ; accompagnement
+    clos.
     """
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
     if not accompagnement.est_ouvert:
@@ -269,6 +271,8 @@ def enregistrer_intervention(
     date_heure = date_heure or timezone.now()
     if date_heure > timezone.now() + timedelta(minutes=5):
         raise ValidationError("Une intervention ne peut pas être datée dans le futur.")
+    if date_heure.year < bornes.DATE_MINIMUM.year:
+        raise ValidationError("Une intervention ne peut pas être datée d'avant 2000.")
     profession = profession_de(user, accompagnement.dispositif) if user else Profession.PARTENAIRE
     if confidentialite == Confidentialite.SOIGNANTS and profession not in PROFESSIONS_SOIGNANTES:
         raise ValidationError(

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accompagnement.enums import MotifCloture
 from accompagnement.forms import ChoixPersonne, ChoixPersonnes, personnes_de_l_equipe
+from core.forms import ChoixModeles, DateHeureBornee
 from core.models import User
 
 from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeDecision
@@ -53,10 +54,9 @@ class DecisionForm(forms.Form):
 
 
 class SeanceForm(forms.Form):
-    date = forms.DateTimeField(
+    date = DateHeureBornee(
         label="Date et heure",
         initial=lambda: timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     lieu = forms.CharField(label="Lieu", max_length=200, required=False)
 
@@ -68,7 +68,7 @@ class PresencesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ChoixModeles(
         label="Structures représentées",
         queryset=None,
         required=False,

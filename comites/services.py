@@ -16,7 +16,7 @@ from django.utils import timezone
 from accompagnement import services as accompagnement
 from accompagnement.enums import DecisionBilan
 from accompagnement.models import Accompagnement, Bilan
-from core import permissions
+from core import bornes, permissions
 from core.permissions import Action
 from menages import services as menages
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN, StatutOrientation
@@ -48,6 +48,9 @@ def peut_decider(user, comite):
 def planifier_seance(user, comite, *, date, lieu=""):
     if not peut_animer(user, comite):
         raise PermissionDenied("Seule la coordination planifie les séances.")
+    if not bornes.DATE_MINIMUM.year <= date.year <= bornes.date_maximum().year:
+        raise ValidationError("Une séance se planifie entre 2000 et l'an prochain.")
+    bornes.verifier_date(timezone.localtime(date).date(), quoi="La date de la séance")
     seance = Seance.objects.create(comite=comite, date=date, lieu=lieu or comite.lieu_habituel)
     if comite.type == TypeComite.TECHNIQUE:
         construire_ordre_du_jour(user, seance)

@@ -1,5 +1,10 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from . import bornes
 
 
 class ConnexionForm(AuthenticationForm):
@@ -49,3 +54,135 @@ class ActivationForm(forms.Form):
             attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}
         ),
     )
+
+
+# --- Champs bornés --------------------------------------------------------------------------
+#
+# Tous les formulaires du produit passent par ces champs pour les dates, les identifiants et les
+# nombres : une saisie hors bornes (un identifiant de vingt chiffres, une date de l'an 9999, un
+# nombre de 5 000 chiffres) devient une erreur de formulaire en français, jamais une exception de
+# la base ni une erreur 500.
+
+CHAMP_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CHAMP_DATE_HEURE = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _trop_longue(valeur):
+    return isinstance(valeur, str) and len(valeur) > bornes.LONGUEUR_MAXIMUM_D_UNE_VALEUR
+
+
+class _DateBorneeMixin:
+    """Une date entre le 1er janvier 2000 et `futur` après aujourd'hui (un an par défaut ;
+    `bornes.AUCUN_FUTUR` pour ce qui a déjà eu lieu)."""
+
+    def __init__(self, *args, futur=bornes.UN_AN, **kwargs):
+        self.futur = futur
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if _trop_longue(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value not in self.empty_values:
+            message = bornes.erreur_de_date(self.jour(value), self.futur)
+            if message:
+                raise forms.ValidationError(message, code="date_hors_bornes")
+
+
+class DateBornee(_DateBorneeMixin, forms.DateField):
+    widget = CHAMP_DATE
+
+    def jour(self, value):
+        return value
+
+
+class DateHeureBornee(_DateBorneeMixin, forms.DateTimeField):
+    widget = CHAMP_DATE_HEURE
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        # L'année est vérifiée avant toute conversion de fuseau : l'an 1 passé en UTC sort du
+        # calendrier, et l'an 9999 aussi dès qu'on lui ajoute un jour.
+        if moment is not None and not (
+            bornes.DATE_MINIMUM.year <= moment.year <= bornes.date_maximum(self.futur).year
+        ):
+            message = bornes.erreur_de_date(moment.date(), self.futur)
+            raise forms.ValidationError(message, code="date_hors_bornes")
+        return moment
+
+    def jour(self, value):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
+class EntierBorne(forms.IntegerField):
+    """Un entier entre `min_value` et `max_value` (obligatoires), sa longueur vérifiée avant la
+    conversion."""
+
+    def __init__(self, *args, min_value, max_value, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        if _trop_longue(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class MontantField(forms.DecimalField):
+    """Euros saisis à la française : « 1 234,56 », « 1234.56 », « 12 € » ; dix chiffres dont
+    deux décimales au plus, jamais négatif."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f€]", "", value)
+            if _trop_longue(value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def champ_montant(label, **kwargs):
+    return MontantField(label=label, required=False, **kwargs)
+
+
+CHOIX_INVALIDE = "Ce choix n'est pas proposé : rechargez la page et choisissez dans la liste."
+
+
+def _champ_de_cle(champ):
+    modele = champ.queryset.model
+    return modele._meta.get_field(champ.to_field_name) if champ.to_field_name else modele._meta.pk
+
+
+class ChoixModele(forms.ModelChoiceField):
+    """Un `ModelChoiceField` qui vérifie la forme et l'intervalle de l'identifiant reçu avant de
+    le chercher en base."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not bornes.cle_valide(_champ_de_cle(self), value):
+            raise forms.ValidationError(CHOIX_INVALIDE, code="invalid_choice")
+        return super().to_python(value)
+
+
+class ChoixModeles(forms.ModelMultipleChoiceField):
+    """Un `ModelMultipleChoiceField` qui vérifie chaque identifiant reçu (forme, intervalle,
+    nombre) avant de les chercher en base : un entier hors des 64 bits fait échouer SQLite."""
+
+    NOMBRE_MAXIMUM = 1000
+
+    def _check_values(self, value):
+        valeurs = list(value)
+        cle = _champ_de_cle(self)
+        if len(valeurs) > self.NOMBRE_MAXIMUM or not all(
+            bornes.cle_valide(cle, valeur) for valeur in valeurs
+        ):
+            raise forms.ValidationError(CHOIX_INVALIDE, code="invalid_choice")
+        return super()._check_values(valeurs)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accompagnement.models import Accompagnement
 from core import permissions
+from core.bornes import verifier_date
 from core.enums import Parcours
 from core.models import JournalAudit, Territoire, User
 from core.permissions import Donnee
@@ -157,8 +158,8 @@ class FiltresJournal(django_filters.FilterSet):
         label="Action",
         empty_label="Toutes",
     )
-    du = django_filters.DateFilter(method="filtrer_du", label="Du")
-    au = django_filters.DateFilter(method="filtrer_au", label="Au")
+    du = django_filters.DateFilter(method="filtrer_du", label="Du", validators=[verifier_date])
+    au = django_filters.DateFilter(method="filtrer_au", label="Au", validators=[verifier_date])
 
     def __init__(self, *args, user, dispositif, **kwargs):
         super().__init__(*args, **kwargs)

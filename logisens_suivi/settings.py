@@ -113,6 +113,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Une connexion persistante SQLite n'apporte rien et gêne les tests multi-fils.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Plusieurs écritures à la fois (deux workers web, le worker Celery) attendent leur tour au
+    # lieu d'échouer sur « database is locked » : chaque transaction prend le verrou d'écriture
+    # dès son début (IMMEDIATE, sans quoi deux lectures qui veulent écrire se bloquent l'une
+    # l'autre sans attendre), attend jusqu'à SQLITE_ATTENTE_SECONDES, et le journal WAL laisse
+    # lire pendant qu'une écriture a lieu.
+    _attente = env_int("SQLITE_ATTENTE_SECONDES", 20)
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": _attente,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={_attente * 1000};"
+        ),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -364,3 +378,12 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 # Durée de conservation des informations d'un ménage après son dernier contact (CNIL), annoncée
 # au ménage par la notice d'information.
 CONSERVATION_MENAGES_ANS = env_int("CONSERVATION_MENAGES_ANS", 2)
+
+# Import CSV des orientations (page et commande) : plafonds vérifiés avant qu'aucune ligne ne
+# soit analysée, nombre d'erreurs rapportées (le total est toujours donné) et durée au-delà de
+# laquelle l'import s'arrête sans rien écrire.
+IMPORT_TAILLE_MAX_OCTETS = env_int("IMPORT_TAILLE_MAX_OCTETS", 5 * 1024 * 1024)
+IMPORT_COLONNES_MAX = env_int("IMPORT_COLONNES_MAX", 100)
+IMPORT_LIGNES_MAX = env_int("IMPORT_LIGNES_MAX", 20_000)
+IMPORT_ERREURS_RAPPORTEES = env_int("IMPORT_ERREURS_RAPPORTEES", 100)
+IMPORT_DUREE_MAX_SECONDES = env_int("IMPORT_DUREE_MAX_SECONDES", 600)

@@ -141,3 +141,17 @@ class OrigineDette(models.TextChoices):
     RELEVE = "releve", "Relevé du bailleur"
     BILAN = "bilan", "Bilan"
     CLOTURE = "cloture", "Clôture"
+
+
+class EtatImport(models.TextChoices):
+    """Où en est un import CSV lancé depuis la page d'import."""
+
+    EN_ATTENTE = "en_attente", "En attente"
+    VERIFICATION = "verification", "Vérification du fichier"
+    ENREGISTREMENT = "enregistrement", "Enregistrement"
+    TERMINE = "termine", "Terminé"
+    REFUSE = "refuse", "Refusé"
+    ECHEC = "echec", "Échec"
+
+
+IMPORTS_EN_COURS = (EtatImport.EN_ATTENTE, EtatImport.VERIFICATION, EtatImport.ENREGISTREMENT)

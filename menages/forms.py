@@ -1,12 +1,13 @@
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from core import bornes
 from core.enums import Parcours
+from core.forms import ChoixModele, DateBornee, EntierBorne, champ_montant
 from core.models import Organisation, Territoire
 
 from .enums import (
@@ -26,39 +27,13 @@ from .services import FicheOrientation
 VIDE = [("", "—")]
 
 
-class MontantField(forms.DecimalField):
-    """Euros saisis à la française : « 1 234,56 », « 1234.56 », « 12 € »."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f€]", "", value)
-        return super().to_python(value)
-
-
-def champ_montant(label, **kwargs):
-    return MontantField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        **kwargs,
-    )
-
-
 class FicheOrientationForm(forms.Form):
     """La fiche d'orientation : le ménage, son logement et la situation qui motive l'orientation."""
 
-    date_orientation = forms.DateField(
-        label="Date de l'orientation",
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_orientation = DateBornee(label="Date de l'orientation", initial=timezone.localdate)
     parcours = forms.ChoiceField(label="Parcours", choices=Parcours.choices)
     source = forms.ChoiceField(label="Qui oriente", choices=Source.choices)
-    prescripteur = forms.ModelChoiceField(
+    prescripteur = ChoixModele(
         label="Structure qui oriente",
         queryset=Organisation.objects.none(),
         required=False,
@@ -79,8 +54,8 @@ class FicheOrientationForm(forms.Form):
     composition = forms.ChoiceField(
         label="Composition", choices=VIDE + Composition.choices, required=False
     )
-    nb_adultes = forms.IntegerField(label="Adultes", min_value=0, max_value=20, required=False)
-    nb_enfants = forms.IntegerField(label="Enfants", min_value=0, max_value=20, required=False)
+    nb_adultes = EntierBorne(label="Adultes", min_value=0, max_value=20, required=False)
+    nb_enfants = EntierBorne(label="Enfants", min_value=0, max_value=20, required=False)
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
     mesure_protection = forms.ChoiceField(
         label="Mesure de protection",
@@ -97,7 +72,7 @@ class FicheOrientationForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     commune = forms.CharField(label="Commune", max_length=120, required=False)
-    territoire = forms.ModelChoiceField(
+    territoire = ChoixModele(
         label="Territoire",
         queryset=Territoire.objects.none(),
         required=False,
@@ -268,11 +243,7 @@ class StatutOrientationForm(forms.Form):
 
 
 class ReleveDetteForm(forms.Form):
-    date = forms.DateField(
-        label="Date du relevé",
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = DateBornee(label="Date du relevé", initial=timezone.localdate)
     montant = champ_montant("Dette (€)")
     stade_procedure = forms.ChoiceField(
         label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
@@ -298,21 +269,18 @@ class ImportOrientationsForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    TAILLE_MAX = 5 * 1024 * 1024
-
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
-        if fichier.size > self.TAILLE_MAX:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le.")
+        plafond = settings.IMPORT_TAILLE_MAX_OCTETS
+        if fichier.size > plafond:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {plafond // (1024 * 1024) or 1} Mo : découpez-le."
+            )
         return fichier
 
 
 class PlanApurementForm(forms.Form):
-    date_debut = forms.DateField(
-        label="Début",
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_debut = DateBornee(label="Début", initial=timezone.localdate, futur=bornes.UN_AN)
     montant_mensuel = champ_montant("Mensualité (€)")
     respecte = forms.NullBooleanField(
         label="Respecté",

@@ -7,32 +7,94 @@ Deux temps :
   `orienter_menage` (la même règle que la fiche saisie à la main) dans une seule transaction.
 
 Chaque erreur désigne la ligne du fichier (l'en-tête est la ligne 1) et la colonne :
-« ligne 4, colonne code_postal : 5 chiffres attendus ».
+« ligne 4, colonne code_postal : 5 chiffres attendus ». Seules les premières sont gardées
+(`IMPORT_ERREURS_RAPPORTEES`, 100 par défaut), avec leur nombre total.
+
+Plafonds (réglages `IMPORT_*`) : taille du fichier, nombre de colonnes et de lignes, vérifiés
+avant qu'aucune ligne ne soit analysée ; tout se fait en temps linéaire (un en-tête de
+40 000 colonnes se refuse aussitôt) ; et une échéance que l'import vérifie lui-même entre deux
+lignes, si bien qu'elle tient aussi quand la tâche s'exécute sur place : au-delà, il s'arrête,
+n'écrit rien et le dit.
+
+`demander_import` et `executer_import` font la même chose en arrière-plan pour la page
+d'import : le fichier attend dans le stockage privé, une tâche Celery l'importe en tenant à
+jour l'état et la progression d'un `Import`.
 """
 
 import csv
 import io
+import logging
 import re
+import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import bornes
 from core.enums import Parcours
 from core.models import Commune, JournalAudit
 from core.permissions import Action, peut
 from core.services import journaliser
 
-from .enums import Composition, Problematique, Source, StadeProcedure, Typologie
-from .models import MONTANT_MAXIMUM
+# `tasks` importe ce module : l'import de module (et non de ses noms) garde le cycle sans danger.
+from . import tasks
+from .enums import Composition, EtatImport, Problematique, Source, StadeProcedure, Typologie
+from .models import MONTANT_MAXIMUM, Import
 from .services import FicheOrientation, orienter_menage
 
+logger = logging.getLogger(__name__)
+
 ENTIER_MAXIMUM = 99
+# Une valeur citée dans un message d'erreur est coupée au-delà : le rapport reste lisible.
+LONGUEUR_CITEE = 60
+# La progression d'un import en arrière-plan est notée toutes les N lignes.
+PAS_DE_PROGRESSION = 200
+
+
+# --- Plafonds ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plafonds:
+    """Ce qu'un import accepte au plus ; `du_reglage()` lit les réglages `IMPORT_*`."""
+
+    taille_octets: int
+    colonnes: int
+    lignes: int
+    erreurs_rapportees: int
+    duree_secondes: float
+
+    @classmethod
+    def du_reglage(cls):
+        return cls(
+            taille_octets=settings.IMPORT_TAILLE_MAX_OCTETS,
+            colonnes=settings.IMPORT_COLONNES_MAX,
+            lignes=settings.IMPORT_LIGNES_MAX,
+            erreurs_rapportees=settings.IMPORT_ERREURS_RAPPORTEES,
+            duree_secondes=settings.IMPORT_DUREE_MAX_SECONDES,
+        )
+
+
+def _milliers(nombre):
+    """« 79 900 » : les milliers séparés par une espace, comme on les écrit en français."""
+    return f"{nombre:,}".replace(",", " ")
+
+
+def _taille(octets):
+    return f"{octets / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0") + " Mo"
+
+
+def _cite(valeur):
+    return valeur if len(valeur) <= LONGUEUR_CITEE else valeur[: LONGUEUR_CITEE - 1] + "…"
 
 
 # --- Erreurs et résultat ---------------------------------------------------------------------
@@ -52,13 +114,83 @@ class ErreurImport:
         return f"ligne {self.ligne}, colonne {self.colonne} : {self.message}"
 
 
-class ImportRefuse(Exception):
-    """Le fichier compte au moins une erreur : rien n'a été enregistré."""
+class ErreursDuFichier(list):
+    """Les erreurs d'un fichier : les `plafond` premières (la liste) et leur nombre `total`."""
 
-    def __init__(self, erreurs):
+    def __init__(self, plafond):
+        super().__init__()
+        self.plafond = plafond
+        self.total = 0
+
+    def ajouter(self, erreur):
+        self.total += 1
+        if len(self) < self.plafond:
+            self.append(erreur)
+
+    def etendre(self, erreurs):
+        for erreur in erreurs:
+            self.ajouter(erreur)
+
+
+class ImportRefuse(Exception):
+    """Le fichier compte au moins une erreur : rien n'a été enregistré.
+
+    `erreurs` : les premières erreurs (au plus `IMPORT_ERREURS_RAPPORTEES`) ; `total` : leur
+    nombre total ; `autres` : celles qui ne sont pas rapportées.
+    """
+
+    def __init__(self, erreurs, total=None):
         self.erreurs = list(erreurs)
-        nombre = _nombre(len(self.erreurs), "erreur", "erreurs")
-        super().__init__(f"Import refusé : {nombre}, rien n'a été enregistré.")
+        self.total = max(getattr(erreurs, "total", 0), total or 0, len(self.erreurs))
+        self.autres = self.total - len(self.erreurs)
+        super().__init__(self.titre())
+
+    def titre(self):
+        nombre = _milliers(self.total) + (" erreur" if self.total == 1 else " erreurs")
+        return f"Import refusé : {nombre}, rien n'a été enregistré."
+
+    @property
+    def suite(self):
+        """« … et 79 900 autres erreurs », ou rien quand toutes sont rapportées."""
+        if not self.autres:
+            return ""
+        autres = "autre erreur" if self.autres == 1 else "autres erreurs"
+        return f"… et {_milliers(self.autres)} {autres}"
+
+
+class ImportTropLong(ImportRefuse):
+    """L'import a dépassé sa durée maximale : il s'est arrêté, rien n'a été enregistré."""
+
+    def __init__(self, ligne, secondes):
+        self.secondes = secondes
+        message = (
+            f"import interrompu : il dépassait {_milliers(int(secondes))} secondes ; "
+            "découpez le fichier en plusieurs"
+        )
+        super().__init__([ErreurImport(ligne, "", message)])
+
+    def titre(self):
+        return (
+            f"Import interrompu au bout de {_milliers(int(self.secondes))} secondes : rien n'a "
+            "été enregistré. Découpez le fichier en plusieurs."
+        )
+
+
+class Echeance:
+    """L'heure à laquelle l'import doit avoir fini ; `verifier` l'arrête au-delà.
+
+    Vérifiée par l'import lui-même entre deux lignes : elle tient sans l'aide du worker Celery
+    (ses limites de temps ne jouent pas quand la tâche s'exécute sur place).
+    """
+
+    def __init__(self, secondes, horloge=time.monotonic):
+        self.secondes = secondes
+        self.horloge = horloge
+        self.fin = horloge() + secondes
+
+    def verifier(self, ligne):
+        if self.horloge() > self.fin:
+            raise ImportTropLong(ligne, self.secondes)
 
 
 @dataclass
@@ -154,6 +286,8 @@ def _date(valeur, _referentiel):
         raise ValeurInvalide("date invalide, attendu JJ/MM/AAAA ou AAAA-MM-JJ") from None
     if lue > timezone.localdate():
         raise ValeurInvalide("date dans le futur")
+    if lue < bornes.DATE_MINIMUM:
+        raise ValeurInvalide(f"date antérieure au {bornes.DATE_MINIMUM:%d/%m/%Y}")
     return lue
 
 
@@ -166,17 +300,21 @@ def _code_postal(valeur, _referentiel):
 def _entier(valeur, _referentiel):
     if not re.fullmatch(r"[+-]?\d+", valeur):
         raise ValeurInvalide("nombre entier attendu")
-    nombre = int(valeur)
-    if nombre < 0:
+    negatif = valeur.startswith("-")
+    chiffres = valeur.lstrip("+-").lstrip("0") or "0"
+    # La longueur est vérifiée avant la conversion : 5 000 chiffres ne se convertissent pas.
+    if negatif and chiffres != "0":
         raise ValeurInvalide("doit être positif ou nul")
-    if nombre > ENTIER_MAXIMUM:
+    if len(chiffres) > len(str(ENTIER_MAXIMUM)) or int(chiffres) > ENTIER_MAXIMUM:
         raise ValeurInvalide(f"{ENTIER_MAXIMUM} au plus")
-    return nombre
+    return int(chiffres)
 
 
 def _montant(valeur, _referentiel):
     """Euros : « 1234,56 », « 1234.56 », « 1 234,56 » (espaces de milliers), « 12 € »."""
     chiffres = re.sub(r"[\s\u00a0\u202f]", "", valeur.removesuffix("€"))
+    if len(chiffres) > bornes.LONGUEUR_MAXIMUM_D_UNE_VALEUR:
+        raise ValeurInvalide("montant trop élevé" if chiffres[:1].isdigit() else "montant invalide")
     if not re.fullmatch(r"[+-]?\d+([.,]\d+)?", chiffres):
         raise ValeurInvalide("montant invalide")
     lu = Decimal(chiffres.replace(",", "."))  # la forme vient d'être vérifiée
@@ -203,7 +341,9 @@ def _choix(valeurs, alias=None):
         try:
             return table[normaliser(valeur)]
         except KeyError:
-            raise ValeurInvalide(f"valeur inconnue : {valeur} (attendu : {attendus})") from None
+            raise ValeurInvalide(
+                f"valeur inconnue : {_cite(valeur)} (attendu : {attendus})"
+            ) from None
 
     return analyser
 
@@ -223,7 +363,7 @@ def _problematiques(valeur, _referentiel):
     if inconnues:
         debut = "valeurs inconnues" if len(inconnues) > 1 else "valeur inconnue"
         attendus = ", ".join(Problematique.labels)
-        raise ValeurInvalide(f"{debut} : {', '.join(inconnues)} (attendu : {attendus})")
+        raise ValeurInvalide(f"{debut} : {_cite(', '.join(inconnues))} (attendu : {attendus})")
     return list(dict.fromkeys(PROBLEMATIQUES[normaliser(libelle)] for libelle in libelles))
 
 
@@ -231,7 +371,7 @@ def _territoire(valeur, referentiel):
     territoire = referentiel.territoire(valeur)
     if territoire is None:
         attendus = referentiel.noms_des_territoires or "aucun territoire dans ce dispositif"
-        raise ValeurInvalide(f"valeur inconnue : {valeur} (attendu : {attendus})")
+        raise ValeurInvalide(f"valeur inconnue : {_cite(valeur)} (attendu : {attendus})")
     return territoire
 
 
@@ -323,34 +463,58 @@ COLONNES_PAR_NOM = {colonne.nom: colonne for colonne in COLONNES}
 # --- Lecture du fichier ----------------------------------------------------------------------
 
 
-def lire_orientations(contenu: bytes, dispositif):
+def lire_orientations(contenu: bytes, dispositif, *, plafonds=None, echeance=None):
     """Lit un fichier d'orientations sans rien écrire.
 
     Rend `(fiches, erreurs)` : une `FicheOrientation` par ligne juste, dans l'ordre du fichier,
-    et toutes les `ErreurImport` de toutes les lignes (jamais seulement la première).
+    et les `ErreurImport` de toutes les lignes (jamais seulement la première), les premières
+    gardées dans la liste et leur nombre dans `erreurs.total`.
     """
-    lignes, erreurs = _lire(contenu, dispositif)
+    lignes, erreurs = _lire(contenu, dispositif, plafonds or Plafonds.du_reglage(), echeance)
     return [fiche for _numero, fiche in lignes], erreurs
 
 
-def _lire(contenu, dispositif):
+def _lire(contenu, dispositif, plafonds, echeance=None, progression=None):
     """Comme `lire_orientations`, chaque fiche accompagnée du numéro de sa ligne."""
+    erreurs = ErreursDuFichier(plafonds.erreurs_rapportees)
     try:
+        if len(contenu) > plafonds.taille_octets:
+            raise _FichierIllisible(
+                1,
+                f"fichier trop volumineux ({_taille(len(contenu))}) : "
+                f"{_taille(plafonds.taille_octets)} au plus, découpez-le",
+            )
         texte = _decoder(contenu)
         lignes = _lignes_non_vides(texte, _separateur(texte))
         numero_entete, entete = next(lignes, (1, None))
         if entete is None:
-            return [], [ErreurImport(1, "", "fichier vide : la ligne d'en-tête est attendue")]
-        noms, erreurs = _lire_entete(numero_entete, entete)
+            raise _FichierIllisible(1, "fichier vide : la ligne d'en-tête est attendue")
+        if len(entete) > plafonds.colonnes:
+            raise _FichierIllisible(
+                numero_entete,
+                f"{_milliers(len(entete))} colonnes : {plafonds.colonnes} au plus "
+                f"(le format en compte {len(COLONNES)})",
+            )
+        noms = _lire_entete(numero_entete, entete, erreurs)
         if erreurs:
             return [], erreurs
-        fiches, erreurs = _lire_lignes(lignes, noms, Referentiel(dispositif))
+        # Toutes les lignes sont découpées (en temps linéaire) et comptées avant qu'aucune ne
+        # soit analysée : un fichier trop long est refusé aussitôt.
+        lignes = list(lignes)
+        if len(lignes) > plafonds.lignes:
+            raise _FichierIllisible(
+                numero_entete + 1,
+                f"{_milliers(len(lignes))} lignes : {_milliers(plafonds.lignes)} au plus, "
+                "découpez le fichier",
+            )
+        fiches = _lire_lignes(lignes, noms, Referentiel(dispositif), erreurs, echeance, progression)
         if not fiches and not erreurs:
             message = "aucune orientation : le fichier n'a que l'en-tête"
-            erreurs = [ErreurImport(numero_entete + 1, "", message)]
+            erreurs.ajouter(ErreurImport(numero_entete + 1, "", message))
         return fiches, erreurs
     except _FichierIllisible as illisible:
-        return [], [illisible.erreur]
+        erreurs.ajouter(illisible.erreur)
+        return [], erreurs
 
 
 class _FichierIllisible(Exception):
@@ -386,8 +550,10 @@ def _lignes_non_vides(texte, separateur):
     while True:
         try:
             cellules = next(lecteur, None)
-        except csv.Error:
-            raise _FichierIllisible(debut, "ligne CSV mal formée (guillemet non fermé ?)") from None
+        except csv.Error as erreur:
+            trop_longue = "field larger than field limit" in str(erreur)
+            message = "cellule trop longue" if trop_longue else "guillemet non fermé ?"
+            raise _FichierIllisible(debut, f"ligne CSV mal formée ({message})") from None
         if cellules is None:
             return
         cellules = [cellule.strip() for cellule in cellules]
@@ -400,29 +566,35 @@ def _nom_de_colonne(cellule):
     return normaliser(cellule).replace(" ", "_")
 
 
-def _lire_entete(numero, entete):
-    """Les noms de colonne dans l'ordre du fichier ("" pour une colonne sans nom) et les erreurs."""
+def _lire_entete(numero, entete, erreurs):
+    """Les noms de colonne dans l'ordre du fichier ("" pour une colonne sans nom) ; les erreurs
+    de l'en-tête s'ajoutent à `erreurs`. En temps linéaire : chaque nom est compté une fois."""
     noms = [_nom_de_colonne(cellule) for cellule in entete]
-    erreurs = []
     for cellule, nom in zip(entete, noms, strict=True):
         if nom and nom not in COLONNES_PAR_NOM:
-            erreurs.append(ErreurImport(numero, cellule, "colonne inconnue"))
-    for nom in dict.fromkeys(n for n in noms if n and noms.count(n) > 1):
-        erreurs.append(ErreurImport(numero, nom, "colonne en double"))
+            erreurs.ajouter(ErreurImport(numero, _cite(cellule), "colonne inconnue"))
+    occurrences = Counter(nom for nom in noms if nom)
+    for nom, nombre in occurrences.items():
+        if nombre > 1:
+            erreurs.ajouter(ErreurImport(numero, _cite(nom), "colonne en double"))
     for colonne in COLONNES:
-        if colonne.obligatoire and colonne.nom not in noms:
-            erreurs.append(ErreurImport(numero, colonne.nom, "colonne obligatoire absente"))
-    return noms, erreurs
+        if colonne.obligatoire and colonne.nom not in occurrences:
+            erreurs.ajouter(ErreurImport(numero, colonne.nom, "colonne obligatoire absente"))
+    return noms
 
 
-def _lire_lignes(lignes, noms, referentiel):
-    fiches, erreurs = [], []
-    for numero, cellules in lignes:
+def _lire_lignes(lignes, noms, referentiel, erreurs, echeance=None, progression=None):
+    fiches = []
+    for rang, (numero, cellules) in enumerate(lignes):
+        if echeance is not None:
+            echeance.verifier(numero)
+        if progression is not None and rang % PAS_DE_PROGRESSION == 0:
+            progression(EtatImport.VERIFICATION, rang, len(lignes))
         fiche, erreurs_de_la_ligne = _lire_ligne(numero, cellules, noms, referentiel)
-        erreurs += erreurs_de_la_ligne
+        erreurs.etendre(erreurs_de_la_ligne)
         if fiche is not None:
             fiches.append((numero, fiche))
-    return fiches, erreurs
+    return fiches
 
 
 def _lire_ligne(numero, cellules, noms, referentiel):
@@ -447,15 +619,21 @@ def _lire_ligne(numero, cellules, noms, referentiel):
 
 
 def _cellules_par_colonne(numero, cellules, noms):
-    """{nom de colonne: valeur} ; une valeur sous une colonne sans nom est une erreur."""
-    valeurs, erreurs = {}, []
+    """{nom de colonne: valeur} ; des valeurs sous des colonnes sans nom sont une erreur."""
+    valeurs, sans_nom = {}, []
     for position, valeur in enumerate(cellules):
         nom = noms[position] if position < len(noms) else ""
         if nom:
             valeurs[nom] = valeur
         elif valeur:
-            erreurs.append(ErreurImport(numero, f"n° {position + 1}", "valeur sans nom de colonne"))
-    return valeurs, erreurs
+            sans_nom.append(position + 1)
+    if not sans_nom:
+        return valeurs, []
+    # Une seule erreur par ligne, même pour des milliers de cellules en trop.
+    message = "valeur sans nom de colonne"
+    if len(sans_nom) > 1:
+        message += f" (et {_milliers(len(sans_nom) - 1)} autres)"
+    return valeurs, [ErreurImport(numero, f"n° {sans_nom[0]}", message)]
 
 
 def _situer(fiche, referentiel):
@@ -469,7 +647,16 @@ def _situer(fiche, referentiel):
 # --- Enregistrement ---------------------------------------------------------------------------
 
 
-def importer_orientations(contenu: bytes, dispositif, user=None, *, adresse=None):
+def importer_orientations(
+    contenu: bytes,
+    dispositif,
+    user=None,
+    *,
+    plafonds=None,
+    horloge=time.monotonic,
+    progression=None,
+    adresse=None,
+):
     """Importe un fichier d'orientations dans `dispositif`, tout ou rien.
 
     Promesses :
@@ -477,19 +664,29 @@ def importer_orientations(contenu: bytes, dispositif, user=None, *, adresse=None
       est repris, une orientation déjà présente (même référence, date et parcours) n'est pas
       recréée ; réimporter le même fichier ne crée donc rien ;
     - une ligne fausse, à la lecture ou à l'enregistrement, et rien n'est écrit ;
+    - les plafonds (`Plafonds`, par défaut les réglages `IMPORT_*`) sont vérifiés avant
+      qu'aucune ligne ne soit analysée, et l'échéance entre deux lignes : au-delà, l'import
+      s'arrête sans rien écrire ;
+    - `progression(étape, lignes faites, lignes en tout)` est appelée de temps en temps pendant
+      la vérification, puis une fois avant l'enregistrement (qui se fait d'un bloc) ;
     - l'import est tracé dans le journal d'audit (sans les données), avec l'adresse du client
       (`adresse` : celle de la page d'import, ou l'adresse locale pour la commande).
 
     Refus : `PermissionDenied` si `user` ne peut pas importer dans ce dispositif (une commande
-    d'exploitation passe `user=None`) ; `ImportRefuse` portant toutes les erreurs du fichier.
+    d'exploitation passe `user=None`) ; `ImportRefuse` portant les premières erreurs du fichier
+    et leur nombre ; `ImportTropLong` (un `ImportRefuse`) au-delà de l'échéance.
     """
     if user is not None and not peut(user, Action.IMPORTER, dispositif):
         raise PermissionDenied("Vous ne pouvez pas importer d'orientations dans ce dispositif.")
-    lignes, erreurs = _lire(contenu, dispositif)
+    plafonds = plafonds or Plafonds.du_reglage()
+    echeance = Echeance(plafonds.duree_secondes, horloge)
+    lignes, erreurs = _lire(contenu, dispositif, plafonds, echeance, progression)
     if erreurs:
         raise ImportRefuse(erreurs)
+    if progression is not None:
+        progression(EtatImport.ENREGISTREMENT, 0, len(lignes))
     with transaction.atomic():
-        rapport = _enregistrer(user, dispositif, lignes)
+        rapport = _enregistrer(user, dispositif, lignes, plafonds, echeance)
         journaliser(
             user,
             JournalAudit.Action.IMPORT,
@@ -501,14 +698,16 @@ def importer_orientations(contenu: bytes, dispositif, user=None, *, adresse=None
     return rapport
 
 
-def _enregistrer(user, dispositif, lignes):
+def _enregistrer(user, dispositif, lignes, plafonds, echeance):
     """Enregistre les fiches dans l'ordre du fichier ; `ImportRefuse` annule la transaction."""
-    rapport, erreurs = RapportImport(lignes=len(lignes)), []
+    rapport = RapportImport(lignes=len(lignes))
+    erreurs = ErreursDuFichier(plafonds.erreurs_rapportees)
     for numero, fiche in lignes:
+        echeance.verifier(numero)
         try:
             resultat = orienter_menage(user, dispositif, fiche)
         except ValidationError as refus:
-            erreurs += [ErreurImport(numero, "", message) for message in refus.messages]
+            erreurs.etendre(ErreurImport(numero, "", message) for message in refus.messages)
             continue
         rapport.menages_crees += resultat.menage_cree
         rapport.orientations_creees += resultat.orientation_creee
@@ -516,3 +715,98 @@ def _enregistrer(user, dispositif, lignes):
     if erreurs:
         raise ImportRefuse(erreurs)
     return rapport
+
+
+# --- En arrière-plan, pour la page d'import ---------------------------------------------------
+
+
+def demander_import(user, dispositif, fichier, adresse=None):
+    """Garde le fichier envoyé dans le stockage privé et met son import en file ; rend l'`Import`.
+
+    La tâche part une fois la demande enregistrée (après la transaction) ; elle ne reçoit que
+    l'identifiant de l'import. Refus : `PermissionDenied` pour qui ne peut pas importer dans ce
+    dispositif ; `ValidationError` pour un fichier plus gros que `IMPORT_TAILLE_MAX_OCTETS`.
+    """
+    if not peut(user, Action.IMPORTER, dispositif):
+        raise PermissionDenied("Vous ne pouvez pas importer d'orientations dans ce dispositif.")
+    plafond = Plafonds.du_reglage().taille_octets
+    if fichier.size > plafond:
+        raise ValidationError(
+            f"Le fichier dépasse {_taille(plafond)} ({_taille(fichier.size)}) : découpez-le."
+        )
+    with transaction.atomic():
+        demande = Import(
+            dispositif=dispositif,
+            demande_par=user,
+            adresse_ip=adresse,
+            nom_du_fichier=_cite(PurePath(fichier.name or "").name)[:100],
+        )
+        demande.fichier.save("import.csv", fichier, save=False)
+        demande.save()
+        transaction.on_commit(lambda: tasks.importer_en_arriere_plan.delay(demande.pk))
+    return demande
+
+
+def executer_import(import_id):
+    """Fait l'import demandé ; rend son état final. Appelé par la tâche, avec l'identifiant seul.
+
+    Promesses : un seul worker le prend (mise à jour conditionnelle) ; les droits de la personne
+    qui l'a demandé sont revérifiés ; l'état et la progression sont tenus à jour pendant la
+    vérification ; tout ou rien, comme `importer_orientations` ; le fichier est effacé à la fin,
+    quelle qu'elle soit ; une erreur inattendue devient un « échec » visible, jamais une
+    exception qui se perd.
+    """
+    pris = Import.objects.filter(pk=import_id, etat=EtatImport.EN_ATTENTE).update(
+        etat=EtatImport.VERIFICATION, commence_le=timezone.now()
+    )
+    if not pris:  # un autre worker l'a pris, ou il n'est plus attendu
+        return Import.objects.get(pk=import_id).etat
+    demande = Import.objects.select_related("dispositif", "demande_par").get(pk=import_id)
+
+    def noter(etape, faites, total):
+        Import.objects.filter(pk=import_id).update(
+            etat=etape, lignes_faites=faites, lignes_total=total
+        )
+
+    champs = ["etat", "resume", "termine_le", "fichier"]
+    try:
+        if demande.demande_par is None:
+            raise PermissionDenied("La personne qui a demandé cet import n'a plus de compte.")
+        with demande.fichier.open("rb") as fichier:
+            contenu = fichier.read()
+        rapport = importer_orientations(
+            contenu,
+            demande.dispositif,
+            demande.demande_par,
+            progression=noter,
+            adresse=demande.adresse_ip,
+        )
+    except ImportRefuse as refus:
+        demande.etat = EtatImport.REFUSE
+        demande.resume = str(refus)
+        demande.erreurs = [
+            {"ligne": e.ligne, "colonne": e.colonne, "message": e.message} for e in refus.erreurs
+        ]
+        demande.nombre_erreurs = refus.total
+        champs += ["erreurs", "nombre_erreurs"]
+    except PermissionDenied as refus:
+        demande.etat = EtatImport.REFUSE
+        demande.resume = str(refus)
+    except Exception:
+        logger.exception("Import %s en échec", import_id)
+        demande.etat = EtatImport.ECHEC
+        demande.resume = (
+            "L'import a échoué sur une erreur inattendue ; rien n'a été enregistré. "
+            "Vous pouvez réessayer ; si l'échec se répète, prévenez l'administration technique."
+        )
+    else:
+        demande.etat = EtatImport.TERMINE
+        demande.resume = f"Import terminé. {rapport}"
+        demande.lignes_faites = demande.lignes_total = rapport.lignes
+        champs += ["lignes_faites", "lignes_total"]
+    finally:
+        # Le fichier n'est gardé que le temps de l'import.
+        demande.fichier.delete(save=False)
+    demande.termine_le = timezone.now()
+    demande.save(update_fields=champs)
+    return demande.etat

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +12,9 @@ from core.enums import Parcours
 from core.models import Commune, Dispositif, Organisation, Territoire
 
 from .enums import (
+    IMPORTS_EN_COURS,
     Composition,
+    EtatImport,
     LienPersonne,
     MesureProtection,
     NatureRessource,
@@ -414,3 +417,74 @@ class InformationPartage(models.Model):
     def __str__(self):
         opposition = "s'oppose au partage" if self.opposition else "ne s'oppose pas au partage"
         return f"Informé le {self.date_information:%d/%m/%Y}, {opposition}"
+
+
+MARGE_D_ABANDON = timedelta(minutes=5)
+
+
+def _chemin_du_fichier_importe(_import, _nom):
+    # Le nom d'origine (souvent celui d'un bailleur, parfois d'une personne) ne va jamais sur le
+    # disque : un nom aléatoire dans le stockage privé (VAR_DIR/prive/imports/).
+    return f"imports/{uuid.uuid4().hex}.csv"
+
+
+class Import(models.Model):
+    """Un import CSV d'orientations demandé depuis la page d'import, exécuté par une tâche.
+
+    Le fichier n'est gardé que le temps de l'import, dans le stockage privé ; restent l'état,
+    la progression, le résumé et les premières erreurs, que seule la personne qui a importé lit.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, related_name="imports")
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    fichier = models.FileField(upload_to=_chemin_du_fichier_importe, blank=True)
+    nom_du_fichier = models.CharField(max_length=100, blank=True)
+    # L'adresse du client qui l'a envoyé, pour le journal d'audit écrit par la tâche.
+    adresse_ip = models.GenericIPAddressField(null=True, blank=True)
+    etat = models.CharField(
+        max_length=20, choices=EtatImport.choices, default=EtatImport.EN_ATTENTE
+    )
+    lignes_faites = models.PositiveIntegerField(default=0)
+    lignes_total = models.PositiveIntegerField(default=0)
+    resume = models.TextField(blank=True)
+    # Les premières erreurs : [{"ligne": 4, "colonne": "code_postal", "message": "…"}, …]
+    erreurs = models.JSONField(default=list, blank=True)
+    nombre_erreurs = models.PositiveIntegerField(default=0)
+    demande_le = models.DateTimeField(default=timezone.now)
+    commence_le = models.DateTimeField(null=True, blank=True)
+    termine_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import d'orientations"
+        verbose_name_plural = "imports d'orientations"
+        ordering = ["-demande_le"]
+
+    def __str__(self):
+        return f"Import {self.nom_du_fichier} – {self.get_etat_display()}"
+
+    @property
+    def abandonne(self):
+        """Commencé depuis plus longtemps que sa durée maximale (et une marge) : le worker ou le
+        serveur s'est arrêté en route ; la transaction annulée, rien n'a été écrit."""
+        limite = timedelta(seconds=settings.IMPORT_DUREE_MAX_SECONDES) + MARGE_D_ABANDON
+        return (
+            self.etat in (EtatImport.VERIFICATION, EtatImport.ENREGISTREMENT)
+            and self.commence_le is not None
+            and self.commence_le < timezone.now() - limite
+        )
+
+    @property
+    def en_cours(self):
+        return self.etat in IMPORTS_EN_COURS and not self.abandonne
+
+    @property
+    def suite_des_erreurs(self):
+        """« … et 79 900 autres erreurs » : celles qui ne sont pas gardées."""
+        autres = self.nombre_erreurs - len(self.erreurs)
+        if autres <= 0:
+            return ""
+        nombre = f"{autres:,}".replace(",", " ")
+        return f"… et {nombre} {'autre erreur' if autres == 1 else 'autres erreurs'}"

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.utils import timezone
 
-from core import permissions
+from core import bornes, permissions
 from core.models import Membre
 from core.permissions import Action, Ecriture
 
@@ -60,7 +60,7 @@ TRANSITIONS = {
 }
 STATUTS_AVEC_MOTIF = {StatutOrientation.REFUSEE, StatutOrientation.REORIENTEE}
 # Un relevé daté d'avant est une erreur de saisie : les dispositifs suivis sont bien plus récents.
-PREMIER_RELEVE_POSSIBLE = date(2000, 1, 1)
+PREMIER_RELEVE_POSSIBLE = bornes.DATE_MINIMUM
 
 
 @dataclass
@@ -133,6 +133,7 @@ def orienter_menage(user, dispositif, fiche):
         raise PermissionDenied("Vous ne pouvez pas orienter de ménage dans ce dispositif.")
     if fiche.date_orientation > timezone.localdate():
         raise ValidationError("La date d'orientation ne peut pas être dans le futur.")
+    bornes.verifier_date(fiche.date_orientation, quoi="La date d'orientation")
 
     if fiche.dette_locative is not None:
         # Contrôlée avant toute écriture : l'orientation garde aussi le montant déclaré.
@@ -502,6 +503,7 @@ def enregistrer_plan_apurement(
         raise PermissionDenied("Vous ne pouvez pas enregistrer le plan d'apurement de ce ménage.")
     if montant_mensuel <= 0:
         raise ValidationError("La mensualité doit être positive.")
+    bornes.verifier_date(date_debut, quoi="La date de début du plan")
     menage.plans_apurement.filter(actif=True).update(actif=False)
     return PlanApurement.objects.create(
         menage=menage,

@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("orientations/importer/", views.importer, name="importer"),
     path("orientations/importer/<slug:slug>/", views.importer, name="importer_dans"),
+    path("orientations/imports/<uuid:public_id>/", views.import_etat, name="import_etat"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -11,7 +11,7 @@ from core.permissions import Action, Donnee
 from core.reseau import adresse_client
 from core.vues import traiter_formulaire, traiter_formulaire_integre
 
-from . import selectors, services
+from . import importation, selectors, services
 from .forms import (
     FicheOrientationForm,
     ImportOrientationsForm,
@@ -19,7 +19,7 @@ from .forms import (
     ReleveDetteForm,
     StatutOrientationForm,
 )
-from .importation import ImportRefuse, importer_orientations
+from .models import Import
 
 
 @require_POST
@@ -213,22 +213,33 @@ def importer(request, slug=None):
             {"dispositifs": choix, "url_name": "menages:importer_dans"},
         )
     form = ImportOrientationsForm(request.POST or None, request.FILES or None)
-    erreurs = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            rapport = importer_orientations(
-                form.cleaned_data["fichier"].read(),
-                dispositif,
-                request.user,
-                adresse=adresse_client(request),
-            )
-        except ImportRefuse as refus:
-            erreurs = refus.erreurs
-        else:
-            messages.success(request, f"Import terminé. {rapport}")
-            return redirect("menages:importer_dans", slug=dispositif.slug)
-    return render(
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: importation.demander_import(
+            request.user, dispositif, form.cleaned_data["fichier"], adresse_client(request)
+        ),
+        succes="",
+        redirection=lambda demande: reverse("menages:import_etat", args=[demande.public_id]),
+    )
+    return reponse or render(
         request,
         "menages/importer.html",
-        {"form": form, "dispositif": dispositif, "erreurs": erreurs},
+        {
+            "form": form,
+            "dispositif": dispositif,
+            "imports": Import.objects.filter(demande_par=request.user, dispositif=dispositif)[:5],
+            "plafonds": importation.Plafonds.du_reglage(),
+        },
     )
+
+
+def import_etat(request, public_id):
+    """L'état d'un import : la page entière, ou (htmx) le bloc qui se met à jour seul tant que
+    l'import est en cours. Seule la personne qui a importé le voit."""
+    demande = get_object_or_404(
+        Import.objects.filter(demande_par=request.user).select_related("dispositif"),
+        public_id=public_id,
+    )
+    gabarit = "menages/_etat_import.html" if request.htmx else "menages/import_etat.html"
+    return render(request, gabarit, {"demande": demande})

@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from core.bornes import DATE_MINIMUM
+
 TITRE = "Période"
 
 DEFINITIONS = {
@@ -33,15 +35,21 @@ def parse_semestre(texte):
             f"Semestre invalide : « {texte} ». Écrivez l'année puis S1 ou S2, par exemple "
             "2026-S1 (janvier à juin) ou 2026-S2 (juillet à décembre)."
         )
-    return int(correspondance.group(1)), int(correspondance.group(2))
+    annee, semestre = int(correspondance.group(1)), int(correspondance.group(2))
+    bornes_semestre(annee, semestre)  # refuse une année hors bornes, avec son message
+    return annee, semestre
 
 
 def bornes_semestre(annee, semestre):
     """(premier jour, dernier jour) du semestre, inclus : S1 1/1–30/6, S2 1/7–31/12."""
     if semestre not in (1, 2):
         raise ValueError(f"Semestre invalide : {semestre}. Un semestre vaut 1 ou 2.")
-    if not isinstance(annee, int) or not 1 <= annee <= 9999:
-        raise ValueError(f"Année invalide : {annee}.")
+    # Aucune donnée n'est antérieure à 2000 ; l'an 9999 déborderait du calendrier aux bornes.
+    if (
+        not isinstance(annee, int)
+        or not DATE_MINIMUM.year <= annee <= timezone.localdate().year + 1
+    ):
+        raise ValueError(f"Année invalide : {annee} (de {DATE_MINIMUM.year} à l'an prochain).")
     if semestre == 1:
         return date(annee, 1, 1), date(annee, 6, 30)
     return date(annee, 7, 1), date(annee, 12, 31)

@@ -401,22 +401,23 @@ def fichier_csv(reference):
     return tampon.getvalue().encode()
 
 
-def test_par_la_page_d_import_la_meme_reponse_et_aucun_acces(client, situation):
+def test_par_la_page_d_import_la_meme_reponse_et_aucun_acces(
+    client, situation, django_capture_on_commit_callbacks
+):
     dispositif, connu, _a, agent_b, _c = situation
     client.force_login(agent_b.user)
     url = reverse("menages:importer_dans", args=[dispositif.slug])
 
-    reponses = [
-        client.post(
-            url,
-            {"fichier": SimpleUploadedFile("o.csv", fichier_csv(reference), "text/csv")},
-            follow=True,
-        )
-        for reference in ("REF-NOUVELLE", "REF-1")
-    ]
+    reponses = []
+    for reference in ("REF-NOUVELLE", "REF-1"):
+        with django_capture_on_commit_callbacks(execute=True):
+            envoi = client.post(
+                url, {"fichier": SimpleUploadedFile("o.csv", fichier_csv(reference), "text/csv")}
+            )
+        reponses.append(client.get(envoi.url))
 
     attendu = "Import terminé. 1 ligne lue : 1 ménage créé, 1 orientation créée, 0 déjà présentes."
-    assert [[str(m) for m in r.context["messages"]] for r in reponses] == [[attendu], [attendu]]
+    assert [r.context["demande"].resume for r in reponses] == [attendu, attendu]
     assert client.get(url_menage(connu)).status_code == 404
     assert Orientation.objects.get(menage__provisoire=True).statut == S.A_RATTACHER
 

@@ -1064,3 +1064,9 @@ def test_un_dispositif_sans_donnees_donne_des_zeros_serialisables():
     assert chiffres["interventions"]["total"] == 0
     assert chiffres["croisement_problematique_territoire"]["colonnes"] == ["non renseigné"]
     assert indicateurs.TITRES_SECTIONS.keys() == chiffres.keys()
+
+
+@pytest.mark.parametrize("texte", ["0001-S1", "1999-S2", "9999-S2"])
+def test_un_semestre_hors_des_annees_possibles_est_refuse(texte):
+    with pytest.raises(ValueError, match="Année invalide"):
+        parse_semestre(texte)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Dispositif
-from menages.importation import ImportRefuse, importer_orientations
+from menages.importation import ImportRefuse, Plafonds, importer_orientations
 
 # Le journal d'audit garde une adresse IP : une commande lancée sur le serveur y est inscrite
 # avec l'adresse locale.
@@ -17,7 +17,9 @@ ADRESSE_LOCALE = "127.0.0.1"
 class Command(BaseCommand):
     help = (
         "Importe un fichier CSV d'orientations dans un dispositif, tout ou rien : au moindre "
-        "défaut, chaque ligne fausse est signalée et rien n'est enregistré."
+        "défaut, les lignes fausses sont signalées (les premières, et leur nombre) et rien n'est "
+        "enregistré. L'import se fait au premier plan, avec les plafonds et la durée maximale "
+        "des réglages IMPORT_*."
     )
 
     def add_arguments(self, parser):
@@ -33,18 +35,30 @@ class Command(BaseCommand):
         if cible is None:
             raise CommandError(f"Dispositif inconnu : {dispositif}.")
         user = self._utilisateur(utilisateur)
+        plafonds = Plafonds.du_reglage()
         try:
+            # La taille est vérifiée avant la lecture : un fichier énorme n'est jamais chargé.
+            taille = Path(fichier).stat().st_size
+            if taille > plafonds.taille_octets:
+                raise CommandError(
+                    f"Fichier trop volumineux : {taille} octets, "
+                    f"{plafonds.taille_octets} au plus (IMPORT_TAILLE_MAX_OCTETS). Découpez-le."
+                )
             contenu = Path(fichier).read_bytes()
         except OSError as erreur:
             raise CommandError(f"Fichier illisible : {fichier} ({erreur.strerror}).") from None
 
         try:
-            rapport = importer_orientations(contenu, cible, user=user, adresse=ADRESSE_LOCALE)
+            rapport = importer_orientations(
+                contenu, cible, user=user, plafonds=plafonds, adresse=ADRESSE_LOCALE
+            )
         except PermissionDenied as refus:
             raise CommandError(str(refus)) from None
         except ImportRefuse as refus:
             for erreur in refus.erreurs:
                 self.stderr.write(str(erreur))
+            if refus.suite:
+                self.stderr.write(refus.suite)
             raise CommandError(str(refus)) from None
 
         self.stdout.write(self.style.SUCCESS(str(rapport)))
