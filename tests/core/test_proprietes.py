@@ -34,8 +34,10 @@ from accompagnement.forms import (
 from comites.forms import DecisionForm, PresencesForm, SeanceForm
 from core import bornes
 from core.forms import (
+    ActivationForm,
     ChoixModele,
     ChoixModeles,
+    CodeForm,
     ConnexionForm,
     DateBornee,
     DateHeureBornee,
@@ -150,6 +152,8 @@ def fabriques(donnees):
         DecisionForm: lambda data: DecisionForm(data, point=point),
         SeanceForm: SeanceForm,
         PresencesForm: lambda data: PresencesForm(data, seance=donnees.seance),
+        CodeForm: CodeForm,
+        ActivationForm: ActivationForm,
     }
 
 

@@ -772,17 +772,21 @@ def test_le_coordinateur_importe_un_fichier_juste(client, django_capture_on_comm
     assert JournalAudit.objects.filter(action=JournalAudit.Action.IMPORT).count() == 1
 
 
-def test_l_import_par_la_page_garde_l_adresse_du_client_derriere_le_proxy(client, settings):
+def test_l_import_par_la_page_garde_l_adresse_du_client_derriere_le_proxy(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.NOMBRE_DE_PROXYS = 1
     coordinateur = connecte(client, Role.COORDINATEUR)
     contenu = fichier_csv({"reference_locataire": "L-1", "nom": "Martin"})
 
-    client.post(
-        url_import(coordinateur.dispositif),
-        {"fichier": contenu},
-        REMOTE_ADDR="10.0.0.2",
-        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.66",
-    )
+    # L'import de la page part en tâche une fois la demande enregistrée.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url_import(coordinateur.dispositif),
+            {"fichier": contenu},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.66",
+        )
 
     journal = JournalAudit.objects.get(action=JournalAudit.Action.IMPORT)
     assert (journal.user, journal.adresse_ip) == (coordinateur.user, "203.0.113.66")
