@@ -14,17 +14,20 @@ essayées de A y ont les mêmes liens, quel que soit leur rôle : c'est la matri
 données, qui dit ce qu'un lien ouvre) :
 
 - « equipe » : la personne est dans l'équipe de ses accompagnements (l'ouvert et le clos) ;
-- « oriente » : la personne a saisi une orientation de ce ménage ;
+- « oriente » : la personne a saisi une orientation de ce ménage (un tiers aussi : l'orientation
+  du tiers ne lui est pas ouverte) ;
 - « agenda » : inscrit à l'ordre du jour d'une séance récente (3 jours) du comité dont la
   personne est membre ;
 - « ancien » : inscrit à une séance de ce comité d'il y a 60 jours (la fenêtre est passée) ;
+- « ancienne_equipe » : la personne était dans l'équipe de l'épisode clos, pas dans celle de
+  l'épisode en cours (elle voit le ménage, pas l'épisode en cours, ni son plan, ni ses notes) ;
 - « aucun » : rien de cela ; il est aussi le seul ménage du territoire du coordinateur
   territorial (les autres sont dans un autre territoire) ;
 - « autre » (dispositif B) : la personne est dans son équipe, l'a orienté, siège au comité qui
   l'a inscrit, sans être membre de B : rien ne doit s'ouvrir.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from itertools import combinations
@@ -46,8 +49,10 @@ from core.factories import (
     TerritoireFactory,
     UserFactory,
 )
+from core.models import JournalAudit
 from core.permissions import ACTIONS, ECRITURE, MATRICE, ROLES_TERRITORIAUX, Ecriture
 from core.permissions import Portee as P
+from core.services import journaliser
 from menages.enums import StadeProcedure, StatutOrientation
 from menages.factories import (
     DetteLocativeFactory,
@@ -132,9 +137,25 @@ class Ligne:
     liens: frozenset = frozenset()  # les portées que la ligne ouvre aux personnes de A
     siege: bool = False  # (séance, comité) les personnes de A siègent à ce comité
     menage: str | None = None  # (séance, point) le ménage inscrit à son ordre du jour
+    # (ménage) les portées que l'épisode en cours ouvre aux personnes de A, quand elles
+    # diffèrent de celles du ménage : l'équipe ouvre l'épisode dont elle est l'équipe
+    episode_en_cours: frozenset | None = None
 
     def __str__(self):
         return self.cle
+
+    @property
+    def en_cours(self):
+        """La ligne telle que la voit l'épisode en cours (et ses objectifs, bilans, notes)."""
+        if self.episode_en_cours is None:
+            return self
+        return replace(self, liens=self.episode_en_cours, episode_en_cours=None)
+
+    @property
+    def sans_orientes(self):
+        """La ligne vue par une orientation d'un tiers : elle n'ouvre rien à qui a orienté le
+        ménage par une autre orientation."""
+        return replace(self, liens=self.liens - {P.ORIENTES})
 
 
 TOUS_LES_LIENS = frozenset({P.EQUIPE, P.ORIENTES, P.ORDRE_DU_JOUR})
@@ -144,11 +165,16 @@ MENAGES = {
     "oriente": Ligne("oriente", "A", "T1", frozenset({P.ORIENTES})),
     "agenda": Ligne("agenda", "A", "T1", frozenset({P.ORDRE_DU_JOUR})),
     "ancien": Ligne("ancien", "A", "T1"),
+    "ancienne_equipe": Ligne(
+        "ancienne_equipe", "A", "T1", frozenset({P.EQUIPE}), episode_en_cours=frozenset()
+    ),
     "aucun": Ligne("aucun", "A", "T2"),
     "autre": Ligne("autre", "B", "TB", TOUS_LES_LIENS),
 }
 # Les ménages provisoires d'une orientation « à rattacher » (saisie par un tiers) : doublons
 # possibles de « aucun » (A) et de « autre » (B).
+# L'orientation qu'un tiers a saisie pour le ménage « oriente ».
+ORIENTATION_D_UN_TIERS = replace(MENAGES["oriente"].sans_orientes, cle="orientation_d_un_tiers")
 PROVISOIRES = {
     "provisoire": Ligne("provisoire", "A", "T2", menage="aucun"),
     "provisoire_autre": Ligne("provisoire_autre", "B", "TB", menage="autre"),
@@ -169,6 +195,7 @@ NOMS = {
     "oriente": "Bergamote",
     "agenda": "Camomille",
     "ancien": "Digitale",
+    "ancienne_equipe": "Iris",
     "aucun": "Eglantine",
     "autre": "Fougeraie",
     "provisoire": "Gentiane",
@@ -179,6 +206,7 @@ DETTES = {  # (relevé du bailleur, dette déclarée à l'orientation)
     "oriente": (Decimal("6143.87"), Decimal("2971.59")),
     "agenda": (Decimal("5388.26"), Decimal("1654.92")),
     "ancien": (Decimal("7236.18"), Decimal("8412.74")),
+    "ancienne_equipe": (Decimal("1947.53"), Decimal("6380.14")),
     "aucun": (Decimal("9075.31"), Decimal("3168.45")),
     "autre": (Decimal("2583.97"), Decimal("6721.09")),
     "provisoire": (None, Decimal("4392.86")),
@@ -193,23 +221,28 @@ def _montant(valeur):
 
 
 def marqueurs(cle):
-    """{donnée: [textes]} : ce qui, d'un ménage, ne doit apparaître que pour qui voit la donnée."""
+    """[(donnée, ligne, textes)] : ce qui, d'un ménage, ne doit apparaître que pour qui voit la
+    donnée sur cette ligne (le ménage, son épisode en cours, l'orientation d'un tiers)."""
     from core.permissions import Donnee as D
 
     nom = NOMS[cle]
     releve, declaree = DETTES[cle]
     if cle in PROVISOIRES:
-        return {D.IDENTITE: [nom], D.DETTE: _montant(declaree)}
-    resultat = {
-        D.IDENTITE: [nom, f"REF-{nom.upper()}"],
-        D.DETTE: [*_montant(releve), *_montant(declaree)],
-        D.PLAN: [f"Objectif secret {nom}"],
-        D.NOTE_EQUIPE: [f"Note équipe {nom}"],
-        D.NOTE_SOIGNANTS: [f"Note soignants {nom}"],
-        D.NOTE_PERSONNELLE: [f"Note personnelle {nom}"],
-    }
-    if cle == "agenda":
-        resultat[D.DECISIONS] = [f"Motif du comité {nom}"]
+        ligne = PROVISOIRES[cle]
+        return [(D.IDENTITE, ligne, [nom]), (D.DETTE, ligne, _montant(declaree))]
+    ligne = MENAGES[cle]
+    resultat = [
+        (D.IDENTITE, ligne, [nom, f"REF-{nom.upper()}"]),
+        (D.DETTE, ligne, [*_montant(releve), *_montant(declaree)]),
+        (D.ORIENTATION, ligne.sans_orientes, [f"Signalement du tiers {nom}"]),
+        (D.PLAN, ligne, [f"Objectif clos {nom}"]),
+        (D.PLAN, ligne.en_cours, [f"Objectif secret {nom}"]),
+        (D.NOTE_EQUIPE, ligne.en_cours, [f"Note équipe {nom}"]),
+        (D.NOTE_SOIGNANTS, ligne.en_cours, [f"Note soignants {nom}"]),
+        (D.NOTE_PERSONNELLE, ligne.en_cours, [f"Note personnelle {nom}"]),
+    ]
+    if cle in ("agenda", "equipe"):
+        resultat.append((D.DECISIONS, ligne, [f"Motif du comité {nom}"]))
     return resultat
 
 
@@ -351,6 +384,9 @@ def construire():
         "seance_autre": SeanceFactory(comite=comite_b, date=maintenant - timedelta(days=3)),
     }
     ancienne = SeanceFactory(comite=comite, date=maintenant - timedelta(days=60))
+    ancienne_d_un_autre_comite = SeanceFactory(
+        comite=autre_comite, date=maintenant - timedelta(days=60)
+    )
     for cle, seance in seances.items():
         monde.objets["seance", cle] = seance
         monde.objets["comite", cle] = seance.comite
@@ -374,6 +410,7 @@ def construire():
             date_orientation=aujourd_hui - timedelta(days=400),
             dette_locative=declaree,
             stade_procedure=StadeProcedure.ASSIGNATION,
+            description=f"Signalement du tiers {nom}",
         )
         if P.ORIENTES in ligne.liens:
             for personne in PERSONNES_DE_A:
@@ -391,6 +428,7 @@ def construire():
             stade_procedure=StadeProcedure.ASSIGNATION,
         )
         dans_l_equipe = essayes_de_a if P.EQUIPE in ligne.liens else []
+        dans_l_equipe_en_cours = essayes_de_a if P.EQUIPE in ligne.en_cours.liens else []
 
         # Un épisode clos (pour sa fiche de clôture), puis l'épisode en cours.
         clos = accompagnement.ouvrir_accompagnement(
@@ -400,7 +438,7 @@ def construire():
             date_debut=aujourd_hui - relativedelta(months=14),
             orientation=orientation,
         )
-        ObjectifFactory(accompagnement=clos, libelle=f"Objectif secret {nom}")
+        ObjectifFactory(accompagnement=clos, libelle=f"Objectif clos {nom}")
         _dans_l_equipe(clos, dans_l_equipe)
         accompagnement.cloturer_accompagnement(
             tiers_[Role.COORDINATEUR],
@@ -408,7 +446,7 @@ def construire():
             date=aujourd_hui - relativedelta(months=8),
             motif="stabilisee",
             maintien_dans_logement=True,
-            commentaire=f"Objectif secret {nom} atteint",
+            commentaire=f"Objectif clos {nom} atteint",
         )
         suivi = accompagnement.ouvrir_accompagnement(
             tiers_[Role.COORDINATEUR],
@@ -417,7 +455,7 @@ def construire():
             equipe=[tiers_[Role.INFIRMIER]],
             date_debut=aujourd_hui - relativedelta(months=2),
         )
-        _dans_l_equipe(suivi, dans_l_equipe)
+        _dans_l_equipe(suivi, dans_l_equipe_en_cours)
         objectif = ObjectifFactory(accompagnement=suivi, libelle=f"Objectif secret {nom}")
         for auteur, profession, confidentialite, note in (
             (
@@ -441,8 +479,19 @@ def construire():
                 confidentialite=confidentialite,
                 note=f"Note {note} {nom}",
             )
+        # Une ligne du journal par ménage : la coordination y lit qui a fait quoi, et de quel
+        # ménage, seulement s'il le voit.
+        journaliser(
+            tiers_[Role.COORDINATEUR],
+            JournalAudit.Action.EXPORT,
+            dispositif=menage.dispositif,
+            objet=menage,
+            detail="fiche de suivi social (PDF)",
+        )
         monde.objets["menage", cle] = menage
         monde.objets["orientation", cle] = orientation
+        if cle == "oriente":
+            monde.objets["orientation", ORIENTATION_D_UN_TIERS.cle] = orientation
         monde.objets["accompagnement", cle] = suivi
         monde.objets["accompagnement_clos", cle] = clos
         monde.objets["objectif", cle] = objectif
@@ -450,6 +499,7 @@ def construire():
 
     # Les ordres du jour
     for cle, seance in (
+        ("equipe", ancienne_d_un_autre_comite),
         ("agenda", seances["seance"]),
         ("ancien", ancienne),
         ("aucun", seances["seance_autre_comite"]),
@@ -461,7 +511,7 @@ def construire():
             accompagnement=monde.objets["accompagnement", cle],
             nature=NaturePoint.BILAN_A_VENIR,
         )
-        if cle == "agenda":
+        if cle in ("agenda", "equipe"):
             DecisionFactory(point=point, motifs=f"Motif du comité {NOMS[cle]}")
         seance_cle = next((s for s, ligne in SEANCES.items() if ligne.menage == cle), None)
         if seance_cle:

@@ -27,6 +27,7 @@ from .situations import (
     DISPOSITIFS,
     MENAGES,
     NOMS,
+    ORIENTATION_D_UN_TIERS,
     PERSONNES,
     PROVISOIRES,
     SEANCES,
@@ -63,7 +64,7 @@ LIGNES_PAR_SORTE = {
     "dispositif": list(DISPOSITIFS.values()),
     "rapport": list(DISPOSITIFS.values()),
     "menage": list(MENAGES.values()),
-    "orientation": list(MENAGES.values()),
+    "orientation": [*MENAGES.values(), ORIENTATION_D_UN_TIERS],
     "accompagnement": list(MENAGES.values()),
     "accompagnement_clos": list(MENAGES.values()),
     "objectif": list(MENAGES.values()),
@@ -469,7 +470,14 @@ def _exigence_tenue(condition, personne, ligne):
     return condition(personne, ligne)
 
 
+# Les sortes qui appartiennent à l'épisode en cours : l'équipe d'un épisode clos n'ouvre pas
+# l'épisode en cours.
+SORTES_DE_L_EPISODE_EN_COURS = {"accompagnement", "objectif", "bilan"}
+
+
 def ouvert(entree, methode, personne, ligne):
+    if entree.sorte in SORTES_DE_L_EPISODE_EN_COURS:
+        ligne = ligne.en_cours
     conditions = entree.exige
     if methode == "POST":
         conditions += entree.exige_en_plus_pour_ecrire
@@ -496,8 +504,7 @@ def fuites(texte, personne):
     """Ce que la réponse montre d'un ménage que la personne ne voit pas (donnée par donnée)."""
     trouvees = []
     for cle in [*MENAGES, *PROVISOIRES]:
-        ligne = MENAGES.get(cle) or PROVISOIRES[cle]
-        for donnee, textes in marqueurs(cle).items():
+        for donnee, ligne, textes in marqueurs(cle):
             if ouvre(personne, donnee, ligne):
                 continue
             trouvees += [f"{cle}/{donnee.value} : « {t} »" for t in textes if t in texte]
