@@ -388,8 +388,8 @@ def rattacher_orientation(user, orientation):
     Promesses : les orientations du ménage provisoire passent sur le ménage connu, « reçues »,
     avec qui a décidé et quand ; les relevés de dette saisis avec elles les suivent ; le ménage
     provisoire (identité, logement, ressources saisis) disparaît, le ménage connu n'est pas
-    modifié. C'est seulement alors que la personne qui a orienté voit le ménage connu (les
-    ménages qu'elle a orientés).
+    modifié, sauf son territoire, recalculé (`actualiser_territoire`). C'est seulement alors que
+    la personne qui a orienté voit le ménage connu (les ménages qu'elle a orientés).
     Refus : `PermissionDenied` hors coordination du dispositif ; `ValidationError` pour une
     orientation déjà traitée, ou un ménage provisoire qui porte déjà un accompagnement ou une
     décision de comité.
@@ -407,6 +407,8 @@ def rattacher_orientation(user, orientation):
         raise ValidationError(
             "Ce ménage porte déjà un accompagnement ou une décision de comité : gardez-le à part."
         ) from None
+    # Sans logement actuel, le ménage connu prend le territoire de l'orientation rattachée.
+    actualiser_territoire(connu)
     orientation.refresh_from_db()
     return orientation
 
@@ -417,8 +419,8 @@ def garder_a_part(user, orientation):
 
     Promesses : le ménage provisoire devient un ménage à part entière (il garde le lien vers le
     ménage de même référence, ce qui permet aux deux de porter la même référence) ; ses
-    orientations sont « reçues », avec qui a décidé et quand. La personne qui a orienté ne voit
-    toujours que ce ménage-là.
+    orientations sont « reçues », avec qui a décidé et quand ; son territoire est recalculé. La
+    personne qui a orienté ne voit toujours que ce ménage-là.
     Refus : ceux de `rattacher_orientation` (coordination seule, orientation déjà traitée).
     """
     _verifier_rattachement(user, orientation)
@@ -426,6 +428,7 @@ def garder_a_part(user, orientation):
     _decider(_orientations_a_rattacher(provisoire), user, Rattachement.GARDEE_A_PART)
     provisoire.provisoire = False
     provisoire.save(update_fields=["provisoire"])
+    actualiser_territoire(provisoire)
     orientation.refresh_from_db()
     return orientation
 

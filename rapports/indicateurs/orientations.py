@@ -18,7 +18,8 @@ TITRE = "Orientations"
 
 DEFINITIONS = {
     "orientations.recues": "Orientations des ménages du dispositif dont la date d'orientation "
-    "est dans la période.",
+    "est dans la période. Une orientation « à rattacher » (sur un ménage provisoire) n'y compte "
+    "qu'une fois rattachée au ménage déjà connu ou gardée à part par la coordination.",
     "orientations.par_source": "Orientations reçues dans la période, par service ou structure "
     "qui oriente.",
     "orientations.par_problematique": "Orientations reçues dans la période portant chaque "
@@ -59,9 +60,12 @@ def calculer(dispositif, episodes, debut, fin, territoires):
     Rend (section orientations, section croisement) : les deux lisent les mêmes orientations,
     chargées une fois.
     """
-    recues_qs = Orientation.objects.filter(
-        menage__dispositif=dispositif, date_orientation__range=(debut, fin)
+    # Les orientations « à rattacher » attendent la coordination sur un ménage provisoire : elles
+    # ne comptent qu'une fois rattachées au ménage connu ou gardées à part.
+    du_dispositif = Orientation.objects.filter(
+        menage__dispositif=dispositif, menage__provisoire=False
     )
+    recues_qs = du_dispositif.filter(date_orientation__range=(debut, fin))
     recues = list(
         recues_qs.annotate(territoire_nom=territoire_actuel("menage_id"))
         .order_by("pk")
@@ -74,8 +78,7 @@ def calculer(dispositif, episodes, debut, fin, territoires):
         .values_list("orientation_id", "code")
     )
     decisions = dict(
-        Orientation.objects.filter(
-            menage__dispositif=dispositif,
+        du_dispositif.filter(
             statut__in=STATUTS_DECIDES,
             date_statut__range=(debut, fin),
         )

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accompagnement import services as services_accompagnement
 from core.enums import Parcours, Role
-from core.factories import MembreFactory, OrganisationFactory
+from core.factories import MembreFactory, OrganisationFactory, TerritoireFactory
 from menages import selectors, services
 from menages.enums import Problematique, Rattachement, Source, StatutOrientation
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
@@ -267,6 +267,48 @@ def test_garder_a_part_fait_un_menage_a_part_entiere(situation):
         agent_b.user, connu.dispositif, une_fiche(date_orientation=timezone.localdate())
     )
     assert (suite.orientation.menage, suite.orientation.statut) == (menage, S.RECUE)
+
+
+def coordination_du_territoire(dispositif, nom="Bassin Sud"):
+    territoire = TerritoireFactory(dispositif=dispositif, nom=nom)
+    coordinateur = MembreFactory(
+        role=Role.COORDINATEUR, dispositif=dispositif, territoire=territoire
+    ).user
+    return territoire, coordinateur
+
+
+def test_rattacher_recalcule_le_territoire_du_menage_connu(situation):
+    """Le ménage connu, sans logement, prend le territoire de l'orientation rattachée (la plus
+    récente qui en nomme un) : la coordination de ce territoire le voit alors."""
+    dispositif, connu, _a, _b, coordinateur = situation
+    territoire, coordination_territoriale = coordination_du_territoire(dispositif)
+    orientation = orienter_a_rattacher(situation, territoire=territoire, adresse="", commune="")
+    connu.refresh_from_db()
+    assert connu.territoire is None
+    assert not selectors.menages_visibles(coordination_territoriale).filter(pk=connu.pk).exists()
+
+    services.rattacher_orientation(coordinateur.user, orientation)
+
+    connu.refresh_from_db()
+    assert connu.territoire == territoire
+    assert selectors.menages_visibles(coordination_territoriale).filter(pk=connu.pk).exists()
+
+
+def test_garder_a_part_recalcule_le_territoire_du_menage(situation):
+    """Un ménage provisoire dont le territoire n'était pas encore calculé (saisi avant que le
+    territoire ne décide de ce que voit sa coordination) le prend en devenant un ménage à part
+    entière."""
+    dispositif, _connu, _a, _b, coordinateur = situation
+    territoire, coordination_territoriale = coordination_du_territoire(dispositif)
+    orientation = orienter_a_rattacher(situation, territoire=territoire, adresse="", commune="")
+    Menage.objects.filter(pk=orientation.menage_id).update(territoire=None)
+    orientation = Orientation.objects.get(pk=orientation.pk)
+
+    gardee = services.garder_a_part(coordinateur.user, orientation)
+
+    gardee.menage.refresh_from_db()
+    assert gardee.menage.territoire == territoire
+    assert list(selectors.menages_visibles(coordination_territoriale)) == [gardee.menage]
 
 
 @pytest.mark.parametrize("geste", [services.rattacher_orientation, services.garder_a_part])

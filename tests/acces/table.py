@@ -1,0 +1,624 @@
+"""La table du test d'accès généré : pour chaque motif d'URL, sur quelle sorte d'objet il porte,
+ce qu'il exige et comment on l'appelle ; et l'essai d'un motif par une personne, ligne par ligne,
+comparé à ce que la matrice ouvre (voir `test_matrice_urls.py`)."""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accompagnement.models import Accompagnement
+from core.enums import Role
+from core.permissions import Action, Donnee, Ecriture
+from core.permissions import Portee as P
+from rapports import indicateurs
+from tests.conftest import apps_du_produit
+
+from .situations import (
+    DISPOSITIFS,
+    MENAGES,
+    NOMS,
+    ORIENTATION_D_UN_TIERS,
+    PERSONNES,
+    PROVISOIRES,
+    SEANCES,
+    decide,
+    marqueurs,
+    ouvre,
+    ouvre_dans,
+    peut,
+    voit_seance,
+)
+
+D, E, A = Donnee, Ecriture, Action
+
+# Les seuls motifs hors du test : l'administration technique, les pages de compte et de mot de
+# passe (avant la connexion, ou sur son propre compte), la sonde de supervision.
+EXCLUS = {
+    "admin:*",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "sante",
+}
+
+
+# --- Les sortes d'objets : les lignes où chaque motif est essayé -----------------------------
+
+LIGNES_PAR_SORTE = {
+    None: [None],  # un motif sans objet : une seule « ligne »
+    "dispositif": list(DISPOSITIFS.values()),
+    "rapport": list(DISPOSITIFS.values()),
+    "menage": list(MENAGES.values()),
+    "orientation": [*MENAGES.values(), ORIENTATION_D_UN_TIERS],
+    "accompagnement": list(MENAGES.values()),
+    "accompagnement_clos": list(MENAGES.values()),
+    "objectif": list(MENAGES.values()),
+    "bilan": list(MENAGES.values()),
+    "a_rattacher": list(PROVISOIRES.values()),
+    "comite": list(SEANCES.values()),
+    "seance": list(SEANCES.values()),
+    "point": list(SEANCES.values()),
+}
+
+
+def slug(objet):
+    return [objet.slug]
+
+
+def public_id(objet):
+    return [objet.public_id]
+
+
+# --- Ce que chaque motif exige, quand la matrice ne suffit pas à le dire -----------------------
+
+
+def tout_le_monde(personne, ligne):
+    return True
+
+
+def membre(personne, ligne):
+    return personne.dispositif == ligne.dispositif
+
+
+def accueil_des_comites(personne, ligne):
+    """La coordination, et qui siège à un comité avec un rôle de comité (les personnes de A
+    siègent toutes au comité technique de A)."""
+    return peut(personne, A.ANIMER_COMITE) or bool(
+        personne.roles & {Role.MEMBRE_COTECH, Role.MEMBRE_COPIL}
+    )
+
+
+def seance_visible(personne, seance):
+    return voit_seance(personne, seance)
+
+
+def export_de_seance(personne, seance):
+    """La séance, et au moins un ménage de son ordre du jour (sinon rien à exporter)."""
+    return voit_seance(personne, seance) and ouvre(personne, D.IDENTITE, MENAGES[seance.menage])
+
+
+def point_decidable(personne, seance):
+    return (
+        voit_seance(personne, seance)
+        and ouvre(personne, D.IDENTITE, MENAGES[seance.menage])
+        and decide(personne, seance)
+    )
+
+
+def animer(personne, seance):
+    return peut(personne, A.ANIMER_COMITE, seance.dispositif)
+
+
+def orientation_a_rattacher(personne, provisoire):
+    """La coordination qui voit l'orientation et le ménage déjà connu."""
+    return (
+        peut(personne, A.GERER_ORIENTATIONS, provisoire.dispositif)
+        and ouvre(personne, D.ORIENTATION, provisoire)
+        and ouvre(personne, D.IDENTITE, MENAGES[provisoire.menage])
+    )
+
+
+def information(personne, ligne):
+    """La coordination (qui compose l'équipe) ; le ou la référent·e aussi, mais aucune personne
+    essayée n'est référente."""
+    return ouvre(personne, D.IDENTITE, ligne) and ouvre(personne, E.EQUIPE, ligne)
+
+
+# --- Les données envoyées ----------------------------------------------------------------------
+
+
+def hier():
+    return (timezone.localdate() - timedelta(days=1)).isoformat()
+
+
+def maintenant():
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def fiche_orientation(monde, objet):
+    return {
+        "date_orientation": hier(),
+        "parcours": "maintien",
+        "source": "recouvrement",
+        "reference_locataire": "REF-NOUVELLE-FICHE",
+        "nom": "Nouvellefiche",
+        "composition": "monoparentale",
+        "nb_adultes": "1",
+        "nb_enfants": "2",
+        "mesure_protection": "curatelle",
+        "ressources_mensuelles": "1000",
+        "adresse": "3 rue des Lilas",
+        "code_postal": "15000",
+        "commune": "Aurillac",
+        "typologie": "T3",
+        "statut_occupation": "locataire_en_titre",
+        "loyer": "420",
+        "problematiques": ["impayes"],
+        "description": "Courriers sans réponse.",
+        "stade_procedure": "aucune",
+    }
+
+
+def fichier_d_orientations(monde, objet):
+    contenu = (
+        "reference_locataire;date_orientation;parcours;nom;adresse;code_postal;commune;"
+        "problematiques;source;dette_locative\n"
+        "REF-IMPORT-1;15/03/2026;maintien;Importe;3 rue des Lilas;15000;Aurillac;impayés;"
+        "recouvrement;\n"
+    )
+    return {"fichier": SimpleUploadedFile("orientations.csv", contenu.encode(), "text/csv")}
+
+
+def bilan_realise(monde, bilan):
+    donnees = {"date_realisation": hier(), "synthese": "Synthèse.", "decision": "poursuite"}
+    for objectif in bilan.accompagnement.objectifs.all():
+        donnees[f"statut_{objectif.pk}"] = "en_cours"
+        donnees[f"avancement_{objectif.pk}"] = "50"
+    return donnees
+
+
+def decision(monde, point):
+    prefixe = f"p{point.public_id.hex[:8]}"
+    return {f"{prefixe}-type": "strategie", f"{prefixe}-motifs": "Renforcer les visites."}
+
+
+def ouverture(monde, menage):
+    referent = menage.dispositif.membres.filter(role="travailleur_social").first().user_id
+    return {"date_debut": hier(), "referent": referent}
+
+
+def fermer_l_episode_en_cours(monde, menage):
+    """Pour essayer d'ouvrir un accompagnement : le ménage n'en a plus d'ouvert."""
+    Accompagnement.objects.filter(menage=menage).update(statut="clos")
+
+
+def file_active(personne):
+    """La file active : les ménages que la personne voit par son équipe, son comité, son
+    dispositif ou son territoire ; ses propres orientations n'y font pas entrer une ligne (elle
+    les suit dans « Mes orientations »)."""
+    return [
+        NOMS[cle]
+        for cle, ligne in MENAGES.items()
+        if ouvre(personne, D.IDENTITE, replace(ligne, liens=ligne.liens - {P.ORIENTES}))
+    ]
+
+
+# --- La table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entree:
+    """Ce qu'un motif d'URL exige et comment on l'appelle.
+
+    `exige` : ce qui doit être ouvert, toutes les conditions à la fois — une `Donnee` (lire) ou une
+    `Ecriture` (écrire), décidée sur la ligne de l'objet (pour un motif sans objet ou sur un
+    dispositif : quelque part dans le dispositif) ; une `Action` (dans le dispositif de l'objet,
+    ou dans l'un de ceux de la personne) ; ou une fonction (personne, ligne) -> bool.
+    `exige_en_plus_pour_ecrire` : ce qu'un envoi exige en plus d'un GET (la page d'un bilan se
+    lit avec le plan, le bilan s'écrit avec le droit d'écrire les bilans).
+    `donnees` : ce qu'un envoi poste (fonction du monde et de l'objet). `succes` : le code d'un
+    GET réussi. `change` : un envoi réussi change une ligne au moins. `preparer` : ce qu'il faut
+    avant l'appel (dans la transaction du cas, annulée ensuite).
+    """
+
+    sorte: str | None
+    exige: tuple
+    methodes: tuple = ("GET",)
+    exige_en_plus_pour_ecrire: tuple = ()
+    arguments: Callable = public_id
+    donnees: Callable = lambda monde, objet: {}
+    succes: int = 200
+    change: bool = True
+    preparer: Callable | None = None
+    htmx: bool = False
+    montre: Callable | None = None  # personne -> les ménages qu'une réponse réussie nomme
+
+
+def entree(sorte, *exige, **options):
+    return Entree(sorte, exige, **options)
+
+
+GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
+
+TABLE = {
+    # core
+    "core:dispositifs": entree(None, tout_le_monde, arguments=lambda objet: []),
+    "core:dispositif": entree("dispositif", membre, arguments=slug),
+    "core:notice_information": entree("dispositif", membre, arguments=slug),
+    "core:notice_information_pdf": entree("dispositif", membre, arguments=slug),
+    # ménages et orientations
+    "menages:relever_dette": entree(
+        "menage",
+        D.DETTE,
+        E.DETTE,
+        methodes=POST,
+        donnees=lambda m, o: {"date": hier(), "montant": "1 000,00", "stade_procedure": ""},
+    ),
+    "menages:plan_apurement": entree(
+        "menage",
+        D.DETTE,
+        E.PLAN_APUREMENT,
+        methodes=POST,
+        donnees=lambda m, o: {"date_debut": hier(), "montant_mensuel": "50", "respecte": "unknown"},
+    ),
+    "menages:nouvelle_orientation": entree(
+        None, A.ORIENTER, methodes=GET_POST, arguments=lambda objet: [], donnees=fiche_orientation
+    ),
+    "menages:nouvelle_orientation_dans": entree(
+        "dispositif", A.ORIENTER, methodes=GET_POST, arguments=slug, donnees=fiche_orientation
+    ),
+    "menages:mes_orientations": entree(None, tout_le_monde, arguments=lambda objet: []),
+    "menages:changer_statut": entree(
+        "orientation",
+        D.ORIENTATION,
+        A.GERER_ORIENTATIONS,
+        methodes=POST,
+        donnees=lambda m, o: {"statut": "a_examiner"},
+    ),
+    "menages:a_rattacher": entree(None, A.GERER_ORIENTATIONS, arguments=lambda objet: []),
+    "menages:rattachement": entree("a_rattacher", orientation_a_rattacher),
+    "menages:rattacher": entree("a_rattacher", orientation_a_rattacher, methodes=POST),
+    "menages:garder_a_part": entree("a_rattacher", orientation_a_rattacher, methodes=POST),
+    "menages:fiche_orientation": entree("orientation", D.ORIENTATION),
+    "menages:importer": entree(
+        None, A.IMPORTER, methodes=GET_POST, arguments=lambda o: [], donnees=fichier_d_orientations
+    ),
+    "menages:importer_dans": entree(
+        "dispositif", A.IMPORTER, methodes=GET_POST, arguments=slug, donnees=fichier_d_orientations
+    ),
+    # accompagnement
+    "accompagnement:ouvrir": entree(
+        "menage",
+        D.IDENTITE,
+        E.EQUIPE,
+        methodes=GET_POST,
+        donnees=ouverture,
+        preparer=fermer_l_episode_en_cours,
+    ),
+    "accompagnement:information": entree(
+        "menage",
+        information,
+        methodes=POST,
+        donnees=lambda m, o: {"date_information": hier()},
+    ),
+    "accompagnement:detail": entree("accompagnement", D.IDENTITE),
+    "accompagnement:intervention": entree(
+        "accompagnement",
+        D.IDENTITE,
+        E.INTERVENTIONS,
+        methodes=GET_POST,
+        donnees=lambda m, o: {
+            "type": "entretien_bureau",
+            "date_heure": maintenant(),
+            "duree_minutes": "30",
+            "note": "Entretien.",
+            "confidentialite": "equipe",
+        },
+    ),
+    "accompagnement:sans_reponse": entree(
+        "accompagnement", D.IDENTITE, E.INTERVENTIONS, methodes=POST
+    ),
+    "accompagnement:adhesion": entree(
+        "accompagnement",
+        D.IDENTITE,
+        E.PLAN,
+        methodes=POST,
+        donnees=lambda m, o: {"adhesion": "acceptee"},
+    ),
+    "accompagnement:objectif": entree(
+        "accompagnement",
+        D.PLAN,
+        E.PLAN,
+        methodes=POST,
+        donnees=lambda m, o: {"axe": "budget", "libelle": "Un objectif de plus"},
+    ),
+    "accompagnement:valider_plan": entree(
+        "accompagnement",
+        D.PLAN,
+        E.PLAN,
+        methodes=POST,
+        donnees=lambda m, o: {"date_validation": hier(), "duree_prevue_mois": "12"},
+    ),
+    "accompagnement:cloture": entree(
+        "accompagnement",
+        D.PLAN,
+        E.CLOTURE,
+        methodes=GET_POST,
+        donnees=lambda m, o: {
+            "date": hier(),
+            "motif": "stabilisee",
+            "maintien_dans_logement": "oui",
+        },
+    ),
+    "accompagnement:suivre_objectif": entree(
+        "objectif",
+        D.PLAN,
+        E.PLAN,
+        methodes=POST,
+        donnees=lambda m, o: {"statut": "atteint", "avancement": "100"},
+    ),
+    "accompagnement:bilan": entree(
+        "bilan",
+        D.PLAN,
+        methodes=GET_POST,
+        exige_en_plus_pour_ecrire=(E.BILANS,),
+        donnees=bilan_realise,
+    ),
+    "accompagnement:fiche_suivi": entree("accompagnement", D.IDENTITE),
+    "accompagnement:fiche_cloture": entree("accompagnement_clos", D.PLAN),
+    "accompagnement:fiche_bilan": entree("bilan", D.PLAN),
+    # comités
+    "comites:accueil": entree(None, accueil_des_comites, arguments=lambda objet: []),
+    "comites:planifier": entree(
+        "comite",
+        animer,
+        methodes=POST,
+        donnees=lambda m, o: {
+            "date": f"{timezone.localdate() + timedelta(days=20):%Y-%m-%d}T09:30",
+            "lieu": "Mairie",
+        },
+    ),
+    "comites:seance": entree("seance", seance_visible),
+    "comites:construire": entree("seance", animer, methodes=POST, change=False),
+    "comites:presences": entree(
+        "seance",
+        animer,
+        methodes=POST,
+        donnees=lambda m, seance: {
+            "presents": [
+                next(pk for cle, pk in m.siegeants.items() if m.objets["seance", cle] == seance)
+            ]
+        },
+    ),
+    "comites:export_csv": entree("seance", export_de_seance),
+    "comites:export_xlsx": entree("seance", export_de_seance),
+    "comites:compte_rendu": entree("seance", seance_visible),
+    "comites:decider": entree("point", point_decidable, methodes=POST, donnees=decision, htmx=True),
+    # rapports et tableaux de bord
+    "rapports:liste": entree(None, D.RAPPORT, arguments=lambda objet: [], htmx=True),
+    "rapports:demander": entree(
+        "dispositif",
+        A.DEMANDER_RAPPORT,
+        methodes=POST,
+        arguments=slug,
+        donnees=lambda m, o: {"semestre": indicateurs.semestres_proposes()[0]},
+    ),
+    "rapports:pdf": entree("rapport", D.RAPPORT),
+    "rapports:xlsx": entree("rapport", D.RAPPORT),
+    "rapports:tableau_de_bord": entree("dispositif", D.TABLEAU_DE_BORD, arguments=slug),
+    # écrans
+    "ecrans:accueil": entree(None, tout_le_monde, arguments=lambda objet: []),
+    "ecrans:file_active": entree(
+        None, D.IDENTITE, arguments=lambda objet: [], htmx=True, montre=file_active
+    ),
+    "ecrans:export_csv": entree(None, A.EXPORTER, arguments=lambda objet: [], montre=file_active),
+    "ecrans:export_xlsx": entree(None, A.EXPORTER, arguments=lambda objet: [], montre=file_active),
+    "ecrans:menage": entree("menage", D.IDENTITE),
+    "ecrans:journaux": entree(None, A.CONSULTER_JOURNAL, arguments=lambda o: [], succes=302),
+    "ecrans:journal": entree("dispositif", A.CONSULTER_JOURNAL, arguments=slug),
+}
+
+
+def motifs_du_produit():
+    """Les noms de tous les motifs d'URL (« espace:nom »), parcourus récursivement."""
+    noms = set()
+
+    def parcourir(motifs, espace):
+        for motif in motifs:
+            if isinstance(motif, URLResolver):
+                sous_espace = motif.namespace or espace
+                if sous_espace and f"{sous_espace}:*" in EXCLUS:
+                    continue
+                parcourir(motif.url_patterns, sous_espace)
+            elif isinstance(motif, URLPattern):
+                nom = f"{espace}:{motif.name}" if espace else motif.name
+                if motif.name is None:
+                    noms.add(f"<sans nom : {motif.pattern}>")
+                elif nom not in EXCLUS:
+                    noms.add(nom)
+
+    parcourir(get_resolver().url_patterns, None)
+    return noms
+
+
+# --- L'attendu ---------------------------------------------------------------------------------
+
+
+def _exigence_tenue(condition, personne, ligne):
+    dispositif = ligne.dispositif if ligne is not None else None
+    if isinstance(condition, Action):
+        return peut(personne, condition, dispositif)
+    if isinstance(condition, Donnee | Ecriture):
+        if ligne is None or ligne.cle in DISPOSITIFS:
+            return ouvre_dans(personne, condition, dispositif)
+        return ouvre(personne, condition, ligne)
+    return condition(personne, ligne)
+
+
+# Les sortes qui appartiennent à l'épisode en cours : l'équipe d'un épisode clos n'ouvre pas
+# l'épisode en cours.
+SORTES_DE_L_EPISODE_EN_COURS = {"accompagnement", "objectif", "bilan"}
+
+
+def ouvert(entree, methode, personne, ligne):
+    if entree.sorte in SORTES_DE_L_EPISODE_EN_COURS:
+        ligne = ligne.en_cours
+    conditions = entree.exige
+    if methode == "POST":
+        conditions += entree.exige_en_plus_pour_ecrire
+    return all(_exigence_tenue(condition, personne, ligne) for condition in conditions)
+
+
+def texte_de(reponse):
+    if reponse.streaming:
+        return ""  # les fichiers d'un rapport (agrégés) : rien de nominatif
+    type_ = reponse.get("Content-Type", "")
+    if "spreadsheetml" in type_:
+        classeur = load_workbook(io.BytesIO(reponse.content), read_only=True)
+        return "\n".join(
+            ";".join("" if v is None else str(v) for v in ligne)
+            for feuille in classeur.worksheets
+            for ligne in feuille.iter_rows(values_only=True)
+        )
+    import html
+
+    return html.unescape(reponse.content.decode("utf-8-sig"))
+
+
+def fuites(texte, personne):
+    """Ce que la réponse montre d'un ménage que la personne ne voit pas (donnée par donnée)."""
+    trouvees = []
+    for cle in [*MENAGES, *PROVISOIRES]:
+        for donnee, ligne, textes in marqueurs(cle):
+            if ouvre(personne, donnee, ligne):
+                continue
+            trouvees += [f"{cle}/{donnee.value} : « {t} »" for t in textes if t in texte]
+    return trouvees
+
+
+def messages_de(reponse):
+    """Les messages que cette réponse-ci a ajoutés (pas ceux d'avant, encore en attente)."""
+    return list(getattr(get_messages(reponse.wsgi_request), "_queued_messages", []))
+
+
+def instantane():
+    """Toutes les lignes de toutes les tables du produit, tables de liaison comprises."""
+    lignes = {}
+    for config in apps_du_produit():
+        for modele in config.get_models(include_auto_created=True):
+            champs = [f.attname for f in modele._meta.concrete_fields if f.attname != "last_login"]
+            lignes[modele._meta.label] = sorted(
+                map(repr, modele._base_manager.order_by("pk").values_list(*champs))
+            )
+    return lignes
+
+
+# --- Les essais ----------------------------------------------------------------------------------
+
+
+def cas(*espaces, sauf=()):
+    """Les cas (motif, personne) des motifs de ces espaces de noms (tous, sans espace donné),
+    hors ceux de `sauf`."""
+    return [
+        pytest.param(nom, personne, id=f"{nom}-{personne}")
+        for nom in sorted(TABLE)
+        if (not espaces or nom.split(":")[0] in espaces) and nom.split(":")[0] not in sauf
+        for personne in PERSONNES
+    ]
+
+
+def essayer_tout(client, monde, nom, personne):
+    """Chaque méthode (et sa variante htmx) sur chaque ligne de sa sorte, chaque essai dans sa
+    transaction, annulée ensuite ; rend ce qui ne va pas."""
+    entree = TABLE[nom]
+    if not personne.anonyme:
+        client.force_login(monde.users[personne.cle])
+    erreurs = []
+    variantes = [(methode, False) for methode in entree.methodes]
+    if entree.htmx:
+        variantes += [(methode, True) for methode in entree.methodes]
+    for methode, htmx in variantes:
+        for ligne in LIGNES_PAR_SORTE[entree.sorte]:
+            with transaction.atomic():
+                erreur = essayer(client, monde, nom, entree, methode, htmx, personne, ligne)
+                transaction.set_rollback(True)
+            if erreur:
+                erreurs.append(f"{methode}{' htmx' if htmx else ''} {ligne} : {erreur}")
+    return erreurs
+
+
+def essayer(client, monde, nom, entree, methode, htmx, personne, ligne):
+    """Un appel ; rend ce qui ne va pas (ou None)."""
+    objet = monde.objet(entree.sorte, ligne, personne) if ligne is not None else None
+    if entree.preparer is not None:
+        entree.preparer(monde, objet)
+    url = reverse(
+        nom, args=entree.arguments(objet) if objet is not None else entree.arguments(None)
+    )
+    avant = instantane() if methode == "POST" else None
+    entetes = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    if methode == "POST":
+        reponse = client.post(url, entree.donnees(monde, objet), **entetes)
+    else:
+        reponse = client.get(url, **entetes)
+    apres = instantane() if methode == "POST" else None
+    statut = reponse.status_code
+
+    if personne.anonyme:
+        if statut != 302 or not reponse.url.startswith(reverse("login")):
+            return f"anonyme : {statut}, attendu une redirection vers la connexion"
+        return None if avant == apres else "anonyme : des lignes ont changé"
+
+    if not ouvert(entree, methode, personne, ligne):
+        if statut not in (403, 404):
+            return f"{statut}, attendu un refus (403 ou 404)"
+        if avant != apres:
+            return "refusé, mais des lignes ont changé : " + ", ".join(
+                table for table in avant if avant[table] != apres[table]
+            )
+        return None
+
+    if methode == "POST" and htmx:
+        # Un envoi htmx réussi rend le fragment à sa place.
+        if statut != 200:
+            return f"{statut}, attendu le fragment d'un envoi réussi"
+        if entree.change and avant == apres:
+            return "envoi réussi, mais rien n'a changé"
+        trouvees = fuites(texte_de(reponse), personne)
+        return ("fuite : " + " ; ".join(trouvees)) if trouvees else None
+    if methode == "POST":
+        if statut != 302:
+            return f"{statut}, attendu la redirection d'un envoi réussi"
+        erreurs = [str(m) for m in messages_de(reponse) if m.level == messages.ERROR]
+        if erreurs:
+            return "envoi refusé par un message d'erreur : " + " ".join(erreurs)
+        if entree.change and avant == apres:
+            return "envoi réussi, mais rien n'a changé"
+        return None
+    if statut != entree.succes:
+        return f"{statut}, attendu {entree.succes}"
+    if statut != 200:
+        return None
+    texte = texte_de(reponse)
+    trouvees = fuites(texte, personne)
+    if trouvees:
+        return "fuite : " + " ; ".join(trouvees)
+    absents = [
+        nom for nom in (entree.montre(personne) if entree.montre else []) if nom not in texte
+    ]
+    return ("absent de la liste : " + ", ".join(absents)) if absents else None

@@ -1,0 +1,12 @@
+"""Le test d'accès généré (`test_matrice_urls.py`) pour les motifs « comites »."""
+
+import pytest
+
+from .table import cas, essayer_tout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("nom", "personne"), cas("comites"))
+def test_acces(client, monde, html_au_lieu_du_pdf, nom, personne):
+    erreurs = essayer_tout(client, monde, nom, personne)
+    assert not erreurs, "\n".join(erreurs)
