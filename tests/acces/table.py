@@ -54,6 +54,19 @@ EXCLUS = {
     "password_reset_confirm",
     "password_reset_complete",
     "sante",
+    # Son propre compte, comme le mot de passe : la double authentification et la session.
+    "double_facteur",
+    "double_facteur_activer",
+    "double_facteur_codes",
+    "double_facteur_verifier",
+    "core:session_etat",
+    "core:session_prolonger",
+    # Des objets qui ne sont pas des lignes de ménage (une adhésion, un compte, un import) :
+    # leurs refus ont leurs propres tests (tests/core/test_double_facteur.py,
+    # tests/core/test_adhesions.py, tests/menages/test_import_borne.py).
+    "core:confirmer_adhesion",
+    "core:reinitialiser_facteur",
+    "menages:import_etat",
 }
 
 
@@ -93,6 +106,10 @@ def tout_le_monde(personne, ligne):
 
 def membre(personne, ligne):
     return personne.dispositif == ligne.dispositif
+
+
+def coordination_du_dispositif(personne, ligne):
+    return personne.dispositif == ligne.dispositif and Role.COORDINATEUR in personne.roles
 
 
 def accueil_des_comites(personne, ligne):
@@ -260,6 +277,7 @@ TABLE = {
     "core:dispositifs": entree(None, tout_le_monde, arguments=lambda objet: []),
     "core:dispositif": entree("dispositif", membre, arguments=slug),
     "core:notice_information": entree("dispositif", membre, arguments=slug),
+    "core:acces": entree("dispositif", coordination_du_dispositif, arguments=slug),
     "core:notice_information_pdf": entree("dispositif", membre, arguments=slug),
     # ménages et orientations
     "menages:relever_dette": entree(
