@@ -1,4 +1,5 @@
-"""Réglages des tests : ceux de production, moins HTTPS et le hachage lent des mots de passe."""
+"""Réglages des tests : ceux de production, moins HTTPS et le hachage lent des mots de passe ;
+plus stricts sur les variables des gabarits."""
 
 import copy
 import os
