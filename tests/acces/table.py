@@ -4,7 +4,7 @@ comparé à ce que la matrice ouvre (voir `test_matrice_urls.py`)."""
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from accompagnement.models import Accompagnement
 from core.enums import Role
 from core.permissions import Action, Donnee, Ecriture
-from core.permissions import Portee as P
 from rapports import indicateurs
 from tests.conftest import apps_du_produit
 
@@ -231,7 +230,7 @@ def file_active(personne):
     return [
         NOMS[cle]
         for cle, ligne in MENAGES.items()
-        if ouvre(personne, D.IDENTITE, replace(ligne, liens=ligne.liens - {P.ORIENTES}))
+        if ouvre(personne, D.IDENTITE, ligne.sans_orientes)
     ]
 
 
@@ -246,6 +245,8 @@ class Entree:
     `Ecriture` (écrire), décidée sur la ligne de l'objet (pour un motif sans objet ou sur un
     dispositif : quelque part dans le dispositif) ; une `Action` (dans le dispositif de l'objet,
     ou dans l'un de ceux de la personne) ; ou une fonction (personne, ligne) -> bool.
+    `arguments` : les arguments de l'URL, à partir de l'objet de la ligne (`Monde.objet`) : son
+    identifiant public ; le slug d'un dispositif ; rien pour un motif sans objet.
     `exige_en_plus_pour_ecrire` : ce qu'un envoi exige en plus d'un GET (la page d'un bilan se
     lit avec le plan, le bilan s'écrit avec le droit d'écrire les bilans).
     `donnees` : ce qu'un envoi poste (fonction du monde et de l'objet). `succes` : le code d'un
@@ -266,7 +267,15 @@ class Entree:
     montre: Callable | None = None  # personne -> les ménages qu'une réponse réussie nomme
 
 
+def sans_argument(objet):
+    return []
+
+
 def entree(sorte, *exige, **options):
+    if sorte is None:
+        options.setdefault("arguments", sans_argument)
+    elif sorte == "dispositif":
+        options.setdefault("arguments", slug)
     return Entree(sorte, exige, **options)
 
 
@@ -274,11 +283,11 @@ GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
 
 TABLE = {
     # core
-    "core:dispositifs": entree(None, tout_le_monde, arguments=lambda objet: []),
-    "core:dispositif": entree("dispositif", membre, arguments=slug),
-    "core:notice_information": entree("dispositif", membre, arguments=slug),
-    "core:acces": entree("dispositif", coordination_du_dispositif, arguments=slug),
-    "core:notice_information_pdf": entree("dispositif", membre, arguments=slug),
+    "core:dispositifs": entree(None, tout_le_monde),
+    "core:dispositif": entree("dispositif", membre),
+    "core:notice_information": entree("dispositif", membre),
+    "core:notice_information_pdf": entree("dispositif", membre),
+    "core:acces": entree("dispositif", coordination_du_dispositif),
     # ménages et orientations
     "menages:relever_dette": entree(
         "menage",
@@ -295,12 +304,12 @@ TABLE = {
         donnees=lambda m, o: {"date_debut": hier(), "montant_mensuel": "50", "respecte": "unknown"},
     ),
     "menages:nouvelle_orientation": entree(
-        None, A.ORIENTER, methodes=GET_POST, arguments=lambda objet: [], donnees=fiche_orientation
+        None, A.ORIENTER, methodes=GET_POST, donnees=fiche_orientation
     ),
     "menages:nouvelle_orientation_dans": entree(
-        "dispositif", A.ORIENTER, methodes=GET_POST, arguments=slug, donnees=fiche_orientation
+        "dispositif", A.ORIENTER, methodes=GET_POST, donnees=fiche_orientation
     ),
-    "menages:mes_orientations": entree(None, tout_le_monde, arguments=lambda objet: []),
+    "menages:mes_orientations": entree(None, tout_le_monde),
     "menages:changer_statut": entree(
         "orientation",
         D.ORIENTATION,
@@ -308,16 +317,14 @@ TABLE = {
         methodes=POST,
         donnees=lambda m, o: {"statut": "a_examiner"},
     ),
-    "menages:a_rattacher": entree(None, A.GERER_ORIENTATIONS, arguments=lambda objet: []),
+    "menages:a_rattacher": entree(None, A.GERER_ORIENTATIONS),
     "menages:rattachement": entree("a_rattacher", orientation_a_rattacher),
     "menages:rattacher": entree("a_rattacher", orientation_a_rattacher, methodes=POST),
     "menages:garder_a_part": entree("a_rattacher", orientation_a_rattacher, methodes=POST),
     "menages:fiche_orientation": entree("orientation", D.ORIENTATION),
-    "menages:importer": entree(
-        None, A.IMPORTER, methodes=GET_POST, arguments=lambda o: [], donnees=fichier_d_orientations
-    ),
+    "menages:importer": entree(None, A.IMPORTER, methodes=GET_POST, donnees=fichier_d_orientations),
     "menages:importer_dans": entree(
-        "dispositif", A.IMPORTER, methodes=GET_POST, arguments=slug, donnees=fichier_d_orientations
+        "dispositif", A.IMPORTER, methodes=GET_POST, donnees=fichier_d_orientations
     ),
     # accompagnement
     "accompagnement:ouvrir": entree(
@@ -401,7 +408,7 @@ TABLE = {
     "accompagnement:fiche_cloture": entree("accompagnement_clos", D.PLAN),
     "accompagnement:fiche_bilan": entree("bilan", D.PLAN),
     # comités
-    "comites:accueil": entree(None, accueil_des_comites, arguments=lambda objet: []),
+    "comites:accueil": entree(None, accueil_des_comites),
     "comites:planifier": entree(
         "comite",
         animer,
@@ -428,27 +435,24 @@ TABLE = {
     "comites:compte_rendu": entree("seance", seance_visible),
     "comites:decider": entree("point", point_decidable, methodes=POST, donnees=decision, htmx=True),
     # rapports et tableaux de bord
-    "rapports:liste": entree(None, D.RAPPORT, arguments=lambda objet: [], htmx=True),
+    "rapports:liste": entree(None, D.RAPPORT, htmx=True),
     "rapports:demander": entree(
         "dispositif",
         A.DEMANDER_RAPPORT,
         methodes=POST,
-        arguments=slug,
         donnees=lambda m, o: {"semestre": indicateurs.semestres_proposes()[0]},
     ),
     "rapports:pdf": entree("rapport", D.RAPPORT),
     "rapports:xlsx": entree("rapport", D.RAPPORT),
-    "rapports:tableau_de_bord": entree("dispositif", D.TABLEAU_DE_BORD, arguments=slug),
+    "rapports:tableau_de_bord": entree("dispositif", D.TABLEAU_DE_BORD),
     # écrans
-    "ecrans:accueil": entree(None, tout_le_monde, arguments=lambda objet: []),
-    "ecrans:file_active": entree(
-        None, D.IDENTITE, arguments=lambda objet: [], htmx=True, montre=file_active
-    ),
-    "ecrans:export_csv": entree(None, A.EXPORTER, arguments=lambda objet: [], montre=file_active),
-    "ecrans:export_xlsx": entree(None, A.EXPORTER, arguments=lambda objet: [], montre=file_active),
+    "ecrans:accueil": entree(None, tout_le_monde),
+    "ecrans:file_active": entree(None, D.IDENTITE, htmx=True, montre=file_active),
+    "ecrans:export_csv": entree(None, A.EXPORTER, montre=file_active),
+    "ecrans:export_xlsx": entree(None, A.EXPORTER, montre=file_active),
     "ecrans:menage": entree("menage", D.IDENTITE),
-    "ecrans:journaux": entree(None, A.CONSULTER_JOURNAL, arguments=lambda o: [], succes=302),
-    "ecrans:journal": entree("dispositif", A.CONSULTER_JOURNAL, arguments=slug),
+    "ecrans:journaux": entree(None, A.CONSULTER_JOURNAL, succes=302),
+    "ecrans:journal": entree("dispositif", A.CONSULTER_JOURNAL),
 }
 
 
@@ -585,9 +589,7 @@ def essayer(client, monde, nom, entree, methode, htmx, personne, ligne):
     objet = monde.objet(entree.sorte, ligne, personne) if ligne is not None else None
     if entree.preparer is not None:
         entree.preparer(monde, objet)
-    url = reverse(
-        nom, args=entree.arguments(objet) if objet is not None else entree.arguments(None)
-    )
+    url = reverse(nom, args=entree.arguments(objet))
     avant = instantane() if methode == "POST" else None
     entetes = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     if methode == "POST":
