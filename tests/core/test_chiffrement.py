@@ -286,10 +286,16 @@ def test_la_migration_chiffre_l_existant_et_se_defait():
     assert texte_brut(Bilan, "synthese", bilan.pk) == MARQUEUR
     assert texte_brut(Orientation, "description", orientation.pk) == MARQUEUR
 
-    migrer(("accompagnement", "0003_textes_chiffres"), ("menages", "0008_textes_chiffres"))
-    assert "MARQUEUR" not in texte_brut(Intervention, "note", note.pk)
-    assert "MARQUEUR" not in texte_brut(Bilan, "synthese", bilan.pk)
-    assert "MARQUEUR" not in texte_brut(Orientation, "description", orientation.pk)
-    assert Intervention.objects.get(pk=note.pk).note == MARQUEUR
-    assert Bilan.objects.get(pk=bilan.pk).synthese == MARQUEUR
-    assert Orientation.objects.get(pk=orientation.pk).description == MARQUEUR
+    try:
+        migrer(("accompagnement", "0003_textes_chiffres"), ("menages", "0008_textes_chiffres"))
+        assert "MARQUEUR" not in texte_brut(Intervention, "note", note.pk)
+        assert "MARQUEUR" not in texte_brut(Bilan, "synthese", bilan.pk)
+        assert "MARQUEUR" not in texte_brut(Orientation, "description", orientation.pk)
+        assert Intervention.objects.get(pk=note.pk).note == MARQUEUR
+        assert Bilan.objects.get(pk=bilan.pk).synthese == MARQUEUR
+        assert Orientation.objects.get(pk=orientation.pk).description == MARQUEUR
+    finally:
+        # Les tests suivants de ce processus retrouvent le schéma complet (migrations d'après
+        # comprises : revenir en arrière avait retiré leurs tables).
+        executor = MigrationExecutor(connection)
+        migrer(*executor.loader.graph.leaf_nodes())
