@@ -19,6 +19,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.safestring import mark_safe
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,7 +106,10 @@ def cle_en_clair(appareil):
 
 def qr_code_svg(appareil):
     """Le QR code de la clé, dessiné ici en SVG (aucun service extérieur)."""
-    return segno.make(appareil.config_url, error="m").svg_inline(scale=5, border=4, light="#fff")
+    svg = segno.make(appareil.config_url, error="m").svg_inline(scale=5, border=4, light="#fff")
+    # Sûr tel quel : segno n'écrit que la géométrie du code (<svg>, <path d="…">) ; ni l'adresse
+    # de la personne ni la clé n'y figurent en texte, rien de saisi n'atteint ce balisage.
+    return mark_safe(svg)
 
 
 @transaction.atomic
