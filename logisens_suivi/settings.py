@@ -216,13 +216,36 @@ FORMAT_MODULE_PATH = ["logisens_suivi.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {
+# Fichiers privés (rapports, imports) : servis uniquement par des vues qui vérifient les droits ;
+# il n'existe pas d'URL publique de média (core.stockage). Sur une machine : le disque, sous
+# VAR_DIR/prive. À plusieurs machines : un stockage objet compatible S3 (django-storages), dès que
+# STOCKAGE_S3_BUCKET est défini ; les identifiants viennent de l'environnement (AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY) ou du rôle de la machine.
+STOCKAGE_S3_BUCKET = env_str("STOCKAGE_S3_BUCKET", "")
+STOCKAGE_PRIVE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STOCKAGE_S3_BUCKET,
+            "endpoint_url": env_str("STOCKAGE_S3_ENDPOINT", "") or None,
+            "region_name": env_str("STOCKAGE_S3_REGION", "") or None,
+            "location": env_str("STOCKAGE_S3_PREFIXE", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": True,
+            # Chiffrement côté serveur du stockage objet (en plus du disque chiffré de l'hébergeur).
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+    if STOCKAGE_S3_BUCKET
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Fichiers privés (rapports, exports) : servis uniquement par des vues qui vérifient
-        # les droits ; il n'existe pas d'URL publique de média.
         "OPTIONS": {"location": VAR_DIR / "prive", "base_url": None},
-    },
+    }
+)
+STORAGES = {
+    "default": STOCKAGE_PRIVE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

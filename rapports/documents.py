@@ -1,19 +1,14 @@
 """Les fichiers d'un rapport semestriel : le PDF, le classeur des chiffres, et leur rangement.
 
-Les fichiers sont rangés sous `VAR_DIR/prive/rapports/`, jamais sous une URL publique. Un
-fichier s'écrit d'abord à côté, en « .partiel », puis `services.produire_rapport` le renomme :
-un échec ne laisse jamais de fichier à moitié écrit.
+Les fichiers sont rangés dans le stockage privé (`core.stockage` : `VAR_DIR/prive/rapports/` sur
+le disque, ou le stockage objet), jamais sous une URL publique. Les deux documents sont produits
+en mémoire avant d'être écrits : un échec de production n'écrit rien.
 """
 
-import os
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
 from django.utils import timezone
 
+from core import stockage
 from core.exports import classeur_xlsx
-from core.fichiers import dossier_prive
 from core.pdf import rendre_pdf
 
 from . import graphiques, indicateurs
@@ -21,12 +16,12 @@ from . import graphiques, indicateurs
 GABARIT_PDF = "pdf/rapport_semestriel.html"
 
 
-def dossier_rapports():
-    return dossier_prive(Path(settings.VAR_DIR) / "prive" / "rapports")
+DOSSIER = "rapports"
 
 
-def chemin(nom):
-    return dossier_rapports() / nom
+def cle(nom):
+    """La clé d'un fichier de rapport dans le stockage privé."""
+    return f"{DOSSIER}/{nom}"
 
 
 def noms_des_fichiers(rapport):
@@ -35,12 +30,24 @@ def noms_des_fichiers(rapport):
     return {"pdf": f"rapport-{base}.pdf", "xlsx": f"chiffres-{base}.xlsx"}
 
 
-def ecrire_temporaire(contenu, extension):
-    """Écrit `contenu` dans un fichier « .partiel » du dossier des rapports ; rend son nom."""
-    descripteur, nom = tempfile.mkstemp(suffix=f".{extension}.partiel", dir=dossier_rapports())
-    with os.fdopen(descripteur, "wb") as fichier:
-        fichier.write(contenu)
-    return nom
+def enregistrer(nom, contenu):
+    stockage.enregistrer(cle(nom), contenu)
+
+
+def existe(nom):
+    return stockage.existe(cle(nom))
+
+
+def ouvrir(nom):
+    return stockage.ouvrir(cle(nom))
+
+
+def lire(nom):
+    return stockage.lire(cle(nom))
+
+
+def emplacement(nom):
+    return stockage.emplacement(cle(nom))
 
 
 def pdf(rapport, chiffres):

@@ -5,15 +5,14 @@
   un second.
 - `produire_rapport` (appelé par la tâche Celery avec l'identifiant seul) revérifie les droits,
   prend le rapport par une mise à jour conditionnelle (un seul worker le produit), calcule les
-  chiffres, rend le PDF et le classeur dans des fichiers temporaires puis les renomme : un échec
-  ne laisse jamais de fichier à moitié écrit, et l'erreur est gardée pour être montrée.
-- Les fichiers sont rangés par `documents` sous `VAR_DIR/prive/rapports/`, jamais sous une URL
-  publique : seule la vue de téléchargement, qui vérifie le rôle et journalise, les délivre.
+  chiffres, rend le PDF et le classeur en mémoire puis les écrit (chacun d'un bloc) : un échec
+  n'écrit rien, et l'erreur est gardée pour être montrée.
+- Les fichiers sont rangés par `documents` dans le stockage privé (`core.stockage` : le disque ou
+  un stockage objet), jamais sous une URL publique : seule la vue de téléchargement, qui vérifie
+  le rôle et journalise, les délivre ; n'importe quelle instance sert ce qu'un worker a écrit.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -88,7 +87,6 @@ def produire_rapport(rapport_id):
     rapport = RapportSemestriel.objects.select_related("dispositif", "demande_par").get(
         pk=rapport_id
     )
-    temporaires = []
     try:
         demandeur = rapport.demande_par
         if demandeur is not None and not permissions.peut(
@@ -101,11 +99,8 @@ def produire_rapport(rapport_id):
         pdf = documents.pdf(rapport, chiffres)
         xlsx = documents.classeur(rapport, chiffres)
         noms = documents.noms_des_fichiers(rapport)
-        for extension, contenu in (("pdf", pdf), ("xlsx", xlsx)):
-            temporaires.append(documents.ecrire_temporaire(contenu, extension))
-        for nom, temporaire in zip(noms.values(), temporaires, strict=True):
-            os.replace(temporaire, documents.chemin(nom))
-        temporaires = []
+        documents.enregistrer(noms["pdf"], pdf)
+        documents.enregistrer(noms["xlsx"], xlsx)
         rapport.fichier_pdf = noms["pdf"]
         rapport.fichier_xlsx = noms["xlsx"]
         rapport.chiffres = chiffres
@@ -114,9 +109,6 @@ def produire_rapport(rapport_id):
     except Exception as erreur:  # toute erreur devient un échec visible, avec son message
         rapport.statut = StatutRapport.ECHEC
         rapport.erreur = _expliquer(erreur)
-    finally:
-        for temporaire in temporaires:
-            Path(temporaire).unlink(missing_ok=True)
     rapport.termine_le = timezone.now()
     rapport.save()
     return rapport.statut

@@ -68,8 +68,7 @@ def telecharger(request, public_id, format):
     nom = rapport.fichier_pdf if format == "pdf" else rapport.fichier_xlsx
     if rapport.statut != StatutRapport.PRET or not nom:
         raise Http404("Ce rapport n'est pas prêt.")
-    fichier = documents.chemin(nom)
-    if not fichier.exists():
+    if not documents.existe(nom):
         raise Http404("Le fichier du rapport est introuvable : relancez sa production.")
     journaliser(
         request.user,
@@ -80,7 +79,7 @@ def telecharger(request, public_id, format):
         request=request,
     )
     # FileResponse ferme le fichier une fois la réponse envoyée.
-    flux = open(fichier, "rb")  # noqa: SIM115
+    flux = documents.ouvrir(nom)
     reponse = FileResponse(flux, as_attachment=format != "pdf", filename=nom)
     reponse["Cache-Control"] = "no-store"
     return reponse

@@ -553,7 +553,7 @@ def construire():
         )
         noms = documents.noms_des_fichiers(rapport)
         for format, nom in noms.items():
-            documents.chemin(nom).write_bytes(f"rapport {format}".encode())
+            documents.enregistrer(nom, f"rapport {format}".encode())
         rapport.fichier_pdf, rapport.fichier_xlsx = noms["pdf"], noms["xlsx"]
         rapport.save(update_fields=["fichier_pdf", "fichier_xlsx"])
         monde.objets["rapport", cle] = rapport

@@ -70,9 +70,17 @@ def var_neuf(settings, tmp_path):
     return settings.VAR_DIR
 
 
-def test_les_rapports_sont_ecrits_en_0600_dans_des_dossiers_0700(var_neuf):
-    nom = documents.ecrire_temporaire(b"%PDF", "pdf")
-    assert mode(nom) == 0o600
+def test_les_rapports_sont_ecrits_en_0600_dans_des_dossiers_0700(settings, var_neuf):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": var_neuf / "prive", "base_url": None},
+        },
+    }
+    documents.enregistrer("essai.pdf", b"%PDF")
+    assert mode(documents.emplacement("essai.pdf")) == 0o600
+    assert documents.lire("essai.pdf") == b"%PDF"
     for dossier in (var_neuf, var_neuf / "prive", var_neuf / "prive" / "rapports"):
         assert mode(dossier) == 0o700
 

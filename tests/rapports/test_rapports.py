@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
@@ -50,12 +51,15 @@ def coordinateur(dispositif):
     return MembreFactory(dispositif=dispositif, role=Role.COORDINATEUR).user
 
 
-def texte_pdf(chemin):
-    return "\n".join(page.extract_text() for page in PdfReader(chemin).pages)
+def texte_pdf(source):
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    return "\n".join(page.extract_text() for page in PdfReader(source).pages)
 
 
 def fichiers_du_dossier():
-    return sorted(p.name for p in documents.dossier_rapports().iterdir())
+    stockage = storages["default"]
+    return sorted(stockage.listdir("rapports")[1]) if stockage.exists("rapports") else []
 
 
 def test_la_coordination_obtient_un_rapport_pret_et_prive(dispositif, demander):
@@ -63,8 +67,8 @@ def test_la_coordination_obtient_un_rapport_pret_et_prive(dispositif, demander):
     rapport.refresh_from_db()
     assert lance
     assert rapport.statut == StatutRapport.PRET
-    pdf = documents.chemin(rapport.fichier_pdf)
-    assert pdf.exists() and documents.chemin(rapport.fichier_xlsx).exists()
+    assert documents.existe(rapport.fichier_pdf) and documents.existe(rapport.fichier_xlsx)
+    pdf = Path(documents.emplacement(rapport.fichier_pdf))
     assert Path(settings.VAR_DIR) / "prive" in pdf.parents
     assert Path(settings.STATIC_ROOT) not in pdf.parents
     assert settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
@@ -280,10 +284,10 @@ def test_les_memes_donnees_donnent_le_meme_texte(dispositif, demander):
     user = coordinateur(dispositif)
     premier, _ = demander(user, dispositif, 2026, 1)
     premier.refresh_from_db()
-    texte = texte_pdf(documents.chemin(premier.fichier_pdf))
+    texte = texte_pdf(documents.lire(premier.fichier_pdf))
     demander(user, dispositif, 2026, 1)
     premier.refresh_from_db()
-    second = texte_pdf(documents.chemin(premier.fichier_pdf))
+    second = texte_pdf(documents.lire(premier.fichier_pdf))
     # Seule la date de production peut différer (à la minute près).
     assert texte.split("Produit le")[0] == second.split("Produit le")[0]
     assert indicateurs.calculer(dispositif, 2026, 1) == premier.chiffres

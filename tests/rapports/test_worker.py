@@ -6,6 +6,7 @@ courtier (SQLite embarqué), la même demande s'exécute sur place : le parcours
 vérifications sont les mêmes.
 """
 
+import io
 import os
 import re
 import subprocess
@@ -120,7 +121,8 @@ def test_un_rapport_mis_en_file_est_produit_par_le_worker(worker):
 
     assert rapport.statut == StatutRapport.PRET, rapport.erreur
     texte = "\n".join(
-        page.extract_text() for page in PdfReader(documents.chemin(rapport.fichier_pdf)).pages
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(documents.lire(rapport.fichier_pdf))).pages
     )
     assert "Bien vivre dans mon logement" in texte
     assert re.search(r"Total reçu\s*4", texte)

@@ -10,7 +10,7 @@ from rapports.enums import StatutRapport
 class Command(BaseCommand):
     help = (
         "Produit le rapport d'activité semestriel d'un dispositif : le met en file (worker "
-        "Celery) ou, avec --sync, le produit tout de suite ; affiche le chemin du PDF."
+        "Celery) ou, avec --sync, le produit tout de suite ; affiche où est le PDF."
     )
 
     def add_arguments(self, parser):
@@ -35,15 +35,15 @@ class Command(BaseCommand):
             rapport.refresh_from_db()
             if statut != StatutRapport.PRET:
                 raise CommandError(f"Échec du rapport : {rapport.erreur}")
-            self.stdout.write(str(documents.chemin(rapport.fichier_pdf)))
+            self.stdout.write(documents.emplacement(rapport.fichier_pdf))
             return
         rapport, lance = services.demander_rapport(None, dispositif, annee, numero)
         rapport.refresh_from_db()
         if rapport.statut == StatutRapport.PRET:
-            self.stdout.write(str(documents.chemin(rapport.fichier_pdf)))
+            self.stdout.write(documents.emplacement(rapport.fichier_pdf))
         elif rapport.statut == StatutRapport.ECHEC:
             raise CommandError(f"Échec du rapport : {rapport.erreur}")
         else:
             etat = "mis en file" if lance else "déjà en cours de production"
             self.stdout.write(f"Rapport {etat} ; le PDF sera écrit ici :")
-            self.stdout.write(str(documents.chemin(documents.noms_des_fichiers(rapport)["pdf"])))
+            self.stdout.write(documents.emplacement(documents.noms_des_fichiers(rapport)["pdf"]))
