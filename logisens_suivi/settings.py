@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.replique.LectureSurRepliqueMiddleware",
 ]
 
 ROOT_URLCONF = "logisens_suivi.urls"
@@ -110,6 +111,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Réplique PostgreSQL en lecture (désactivée par défaut) : les pages de PAGES_SUR_REPLIQUE y lisent
+# les données du domaine (core.replique).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replique"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replique"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replique.RouteurReplique"]
+PAGES_SUR_REPLIQUE = env_liste(
+    "PAGES_SUR_REPLIQUE",
+    "rapports:tableau_de_bord,ecrans:export_csv,ecrans:export_xlsx",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Une connexion persistante SQLite n'apporte rien et gêne les tests multi-fils.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -214,7 +230,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["logisens_suivi.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Fichiers privés (rapports, imports) : servis uniquement par des vues qui vérifient les droits ;
 # il n'existe pas d'URL publique de média (core.stockage). Sur une machine : le disque, sous

@@ -190,6 +190,23 @@ def test_check_deploy_ne_signale_rien_en_mode_production(tmp_path):
         SECRET_KEY="prod-" + "aZ9%kL3@qW7!xC5&vB1#nM8*rT4^yU6(" * 2,
         ALLOWED_HOSTS="suivi.exemple.fr",
         VAR_DIR=str(tmp_path),
+        CACHE_URL="redis://127.0.0.1:6379/1",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "System check identified no issues" in resultat.stdout
+
+
+@pytest.mark.django_db(databases=[])
+def test_check_deploy_signale_un_etat_garde_dans_le_processus(tmp_path):
+    resultat = lancer(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY="prod-" + "aZ9%kL3@qW7!xC5&vB1#nM8*rT4^yU6(" * 2,
+        ALLOWED_HOSTS="suivi.exemple.fr",
+        VAR_DIR=str(tmp_path),
+        CACHE_URL="",
+        CELERY_BROKER_URL="",
+    )
+    assert resultat.returncode != 0
+    sortie = resultat.stdout + resultat.stderr
+    assert "suivi.W001" in sortie and "suivi.W002" in sortie
