@@ -125,7 +125,7 @@ echo "-- sauvegarde chiffrée puis restauration dans une base neuve"
 export GNUPGHOME="$travail/gnupg"
 mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
 gpg --batch --quiet --passphrase '' --quick-gen-key "Sauvegardes essai <sauvegarde@essai.test>" \
-  future-default encr 1d
+  default default 1d
 export SAUVEGARDE_DESTINATAIRE=sauvegarde@essai.test SAUVEGARDE_DOSSIER="$travail/sauvegardes"
 sauvegarde=$(deploy/sauvegarde.sh | head -1)
 if head -c 5 "$sauvegarde" | grep -q PGDMP; then echo "Sauvegarde en clair !" >&2; exit 1; fi
