@@ -10,7 +10,37 @@ function appliquerLargeurs(racine) {
   });
 }
 
+// Un tableau plus large que l'écran défile dans sa zone : la zone devient atteignable au clavier
+// et nommée (le titre de sa carte ou sa légende), comme le demande le RGAA.
+function zonesDefilantes(racine) {
+  racine.querySelectorAll(".table-responsive").forEach((zone) => {
+    const defile = zone.scrollWidth > zone.clientWidth + 1;
+    if (defile && !zone.hasAttribute("tabindex")) {
+      const carte = zone.closest("section, .card");
+      const titre =
+        zone.querySelector("caption") ||
+        (carte && carte.querySelector("h2, h3, .card-header")) ||
+        document.querySelector("h1");
+      zone.setAttribute("tabindex", "0");
+      zone.setAttribute("role", "region");
+      zone.setAttribute(
+        "aria-label",
+        `${titre ? titre.textContent.trim() : "Tableau"} (défile horizontalement)`,
+      );
+      zone.dataset.zoneDefilante = "";
+    } else if (!defile && zone.dataset.zoneDefilante !== undefined) {
+      zone.removeAttribute("tabindex");
+      zone.removeAttribute("role");
+      zone.removeAttribute("aria-label");
+      delete zone.dataset.zoneDefilante;
+    }
+  });
+}
+
+window.addEventListener("resize", () => zonesDefilantes(document));
+
 document.addEventListener("DOMContentLoaded", () => {
+  zonesDefilantes(document);
   // Empêche un double envoi d'un formulaire (réseau lent sur téléphone).
   document.querySelectorAll("form[data-envoi-unique]").forEach((formulaire) => {
     formulaire.addEventListener("submit", () => {
@@ -23,4 +53,7 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Contenu apporté par htmx.
-document.addEventListener("htmx:load", (evenement) => appliquerLargeurs(evenement.detail.elt));
+document.addEventListener("htmx:load", (evenement) => {
+  appliquerLargeurs(evenement.detail.elt);
+  zonesDefilantes(document);
+});
