@@ -72,3 +72,5 @@ assets:
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp -r node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	cp node_modules/axe-core/axe.min.js tests/navigateur/vendor/
+	cp node_modules/axe-core/LICENSE tests/navigateur/vendor/axe-core-LICENSE

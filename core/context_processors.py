@@ -1,8 +1,9 @@
-from .navigation import liens_de_navigation
+from .navigation import barre, liens_de_navigation
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
-    return {"navigation": liens_de_navigation(user)}
+        return {"navigation": [], "barre": []}
+    liens = liens_de_navigation(user)
+    return {"navigation": liens, "barre": barre(liens)}

@@ -15,6 +15,45 @@ class Lien:
     url: str
     icone: str
     secondaire: bool = False  # rangé dans le menu de la personne plutôt que dans la barre
+    groupe: str = ""  # rangé sous un menu déroulant de la barre quand le groupe a plusieurs liens
+
+
+@dataclass(frozen=True)
+class Groupe:
+    libelle: str
+    icone: str
+    liens: tuple
+
+    est_groupe = True
+
+
+# Les menus déroulants de la barre : la barre tient sur une ligne à 1 200 px quel que soit le rôle.
+GROUPES = {"orientations": ("Orientations", "send")}
+
+
+def barre(liens):
+    """Les entrées de la barre, dans l'ordre : un lien seul, ou un groupe de plusieurs liens."""
+    entrees, groupes = [], {}
+    for lien in liens:
+        if lien.secondaire:
+            continue
+        if not lien.groupe:
+            entrees.append(lien)
+            continue
+        if lien.groupe not in groupes:
+            groupes[lien.groupe] = []
+            entrees.append(lien.groupe)
+        groupes[lien.groupe].append(lien)
+    resultat = []
+    for entree in entrees:
+        if isinstance(entree, Lien):
+            resultat.append(entree)
+        elif len(groupes[entree]) == 1:
+            resultat.append(groupes[entree][0])
+        else:
+            libelle, icone = GROUPES[entree]
+            resultat.append(Groupe(libelle, icone, tuple(groupes[entree])))
+    return resultat
 
 
 def liens_de_navigation(user):
@@ -29,15 +68,29 @@ def liens_de_navigation(user):
     ):
         liens.append(Lien("File active", reverse("ecrans:file_active"), "people"))
     if permissions.a_le_role(user, Role.AGENT_BAILLEUR):
-        liens.append(Lien("Mes orientations", reverse("menages:mes_orientations"), "send"))
+        liens.append(
+            Lien(
+                "Mes orientations",
+                reverse("menages:mes_orientations"),
+                "send",
+                groupe="orientations",
+            )
+        )
     if permissions.peut_quelque_part(user, Action.ORIENTER):
         liens.append(
-            Lien("Orienter un ménage", reverse("menages:nouvelle_orientation"), "plus-circle")
+            Lien(
+                "Orienter un ménage",
+                reverse("menages:nouvelle_orientation"),
+                "plus-circle",
+                groupe="orientations",
+            )
         )
     if permissions.peut_quelque_part(user, Action.GERER_ORIENTATIONS):
-        liens.append(Lien("À rattacher", reverse("menages:a_rattacher"), "link-45deg"))
+        liens.append(
+            Lien("À rattacher", reverse("menages:a_rattacher"), "link-45deg", groupe="orientations")
+        )
     if permissions.peut_quelque_part(user, Action.IMPORTER):
-        liens.append(Lien("Importer", reverse("menages:importer"), "upload"))
+        liens.append(Lien("Importer", reverse("menages:importer"), "upload", groupe="orientations"))
     if permissions.a_le_role(user, Role.COORDINATEUR, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL):
         liens.append(Lien("Comités", reverse("comites:accueil"), "calendar-event"))
     if permissions.a_le_role(

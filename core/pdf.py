@@ -29,11 +29,16 @@ class RessourcesLocales(URLFetcher):
 
 
 def rendre_pdf(gabarit, contexte):
-    """Les octets du PDF rendu depuis `gabarit` ; mêmes données, même texte."""
+    """Les octets du PDF rendu depuis `gabarit` ; mêmes données, même texte.
+
+    Le PDF est balisé (PDF/UA-1 : arbre de structure, titre du document affiché, langue) pour
+    être lu par un lecteur d'écran ; le titre vient du `<title>` du gabarit, la langue de
+    `<html lang>`.
+    """
     html = render_to_string(gabarit, contexte)
     return HTML(
         string=html, base_url="http://localhost/", url_fetcher=RessourcesLocales()
-    ).write_pdf()
+    ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 def reponse_pdf(contenu, nom_fichier, en_ligne=True):

@@ -71,6 +71,13 @@ def notice_pdf(request, slug):
 
 @login_not_required
 @require_GET
+def accessibilite(request):
+    """La déclaration d'accessibilité (RGAA), publique comme l'exige la loi."""
+    return render(request, "core/accessibilite.html")
+
+
+@login_not_required
+@require_GET
 @never_cache
 def sante(request):
     """Sonde de supervision : répond 200 si la base répond. Ne dit rien d'autre."""

@@ -71,4 +71,5 @@ urlpatterns = [
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),
+    path("accessibilite/", core_views.accessibilite, name="accessibilite"),
 ]

@@ -10,7 +10,98 @@ function appliquerLargeurs(racine) {
   });
 }
 
+// Un tableau plus large que l'écran défile dans sa zone : la zone devient atteignable au clavier
+// et nommée (le titre de sa carte ou sa légende), comme le demande le RGAA.
+function zonesDefilantes(racine) {
+  racine.querySelectorAll(".table-responsive").forEach((zone) => {
+    const defile = zone.scrollWidth > zone.clientWidth + 1;
+    if (defile && !zone.hasAttribute("tabindex")) {
+      const carte = zone.closest("section, .card");
+      const titre =
+        zone.querySelector("caption") ||
+        (carte && carte.querySelector("h2, h3, .card-header")) ||
+        document.querySelector("h1");
+      zone.setAttribute("tabindex", "0");
+      zone.setAttribute("role", "region");
+      zone.setAttribute(
+        "aria-label",
+        `${titre ? titre.textContent.trim() : "Tableau"} (défile horizontalement)`,
+      );
+      zone.dataset.zoneDefilante = "";
+    } else if (!defile && zone.dataset.zoneDefilante !== undefined) {
+      zone.removeAttribute("tabindex");
+      zone.removeAttribute("role");
+      zone.removeAttribute("aria-label");
+      delete zone.dataset.zoneDefilante;
+    }
+  });
+}
+
+window.addEventListener("resize", () => zonesDefilantes(document));
+
+// Un formulaire refusé : un résumé des erreurs en tête, chaque erreur liée à son champ, et le
+// focus posé sur le résumé (le lecteur d'écran l'annonce, le clavier repart de là). Vaut pour
+// tous les formulaires, y compris ceux qu'htmx remplace sur place.
+function resumerErreurs(racine) {
+  let premier = null;
+  racine.querySelectorAll("form").forEach((formulaire) => {
+    if (formulaire.dataset.resumeErreurs !== undefined) return;
+    const vus = new Set();
+    const champs = [...formulaire.querySelectorAll('[aria-invalid="true"], .is-invalid')].filter(
+      (champ) => {
+        const cle = champ.name || champ.id;
+        if (!cle || vus.has(cle) || champ.type === "hidden") return false;
+        vus.add(cle);
+        return true;
+      },
+    );
+    const alerte =
+      formulaire.querySelector(".alert-danger") ||
+      (formulaire.parentElement && formulaire.parentElement.querySelector(".alert-danger"));
+    if (!champs.length && !alerte) return;
+    formulaire.dataset.resumeErreurs = "";
+    let resume = alerte;
+    if (!resume) {
+      resume = document.createElement("div");
+      resume.className = "alert alert-danger";
+      resume.textContent = "Ce formulaire n'est pas enregistré : corrigez ce qui est signalé.";
+      formulaire.prepend(resume);
+    }
+    resume.setAttribute("role", "alert");
+    resume.setAttribute("tabindex", "-1");
+    resume.classList.add("resume-erreurs");
+    if (champs.length) {
+      const liste = document.createElement("ul");
+      liste.className = "mb-0 mt-2";
+      champs.forEach((champ) => {
+        const bloc = champ.closest(".mb-3, fieldset, .form-check") || formulaire;
+        const etiquette =
+          (champ.id && formulaire.querySelector(`label[for="${champ.id}"]`)) ||
+          bloc.querySelector("legend, label");
+        const message = bloc.querySelector(".invalid-feedback, .errorlist");
+        const lien = document.createElement("a");
+        lien.href = `#${champ.id}`;
+        const nom = etiquette ? etiquette.textContent.replace(/\*/g, "").trim() : "Champ";
+        lien.textContent = message ? `${nom} : ${message.textContent.trim()}` : nom;
+        lien.addEventListener("click", (evenement) => {
+          evenement.preventDefault();
+          champ.focus();
+        });
+        const element = document.createElement("li");
+        element.append(lien);
+        liste.append(element);
+      });
+      resume.append(liste);
+    }
+    premier = premier || resume;
+  });
+  if (premier) premier.focus();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  zonesDefilantes(document);
+  resumerErreurs(document);
+  annoncer(document, true);
   // Empêche un double envoi d'un formulaire (réseau lent sur téléphone).
   document.querySelectorAll("form[data-envoi-unique]").forEach((formulaire) => {
     formulaire.addEventListener("submit", () => {
@@ -22,5 +113,34 @@ document.addEventListener("DOMContentLoaded", () => {
   appliquerLargeurs(document);
 });
 
+// Ce qu'htmx change sans recharger la page est annoncé aux lecteurs d'écran : le texte des
+// éléments [data-annonce] (ou la valeur de l'attribut) va dans une région « aria-live ».
+let derniereAnnonce = "";
+function annoncer(racine, premiereFois = false) {
+  const textes = [...racine.querySelectorAll("[data-annonce]")].map(
+    (element) => element.dataset.annonce || element.textContent.replace(/\s+/g, " ").trim(),
+  );
+  const texte = textes.join(" ; ");
+  if (texte === derniereAnnonce) return;
+  derniereAnnonce = texte;
+  let region = document.getElementById("annonces");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "annonces";
+    region.className = "visually-hidden";
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("role", "status");
+    document.body.append(region);
+  }
+  // Au chargement, la région naît vide : seuls les changements qui suivent sont annoncés.
+  if (!premiereFois) region.textContent = texte;
+}
+
+document.addEventListener("htmx:afterSettle", () => annoncer(document));
+
 // Contenu apporté par htmx.
-document.addEventListener("htmx:load", (evenement) => appliquerLargeurs(evenement.detail.elt));
+document.addEventListener("htmx:load", (evenement) => {
+  appliquerLargeurs(evenement.detail.elt);
+  zonesDefilantes(document);
+  resumerErreurs(evenement.detail.elt);
+});

@@ -53,6 +53,8 @@ EXCLUS = {
     "password_reset_confirm",
     "password_reset_complete",
     "sante",
+    # Publique par la loi (RGAA) ; testée dans tests/core/test_accessibilite.py.
+    "accessibilite",
     # Son propre compte, comme le mot de passe : la double authentification et la session.
     "double_facteur",
     "double_facteur_activer",

@@ -818,3 +818,21 @@ def test_l_agent_qui_a_oriente_lit_le_resume_du_plan_sans_libelles_ni_syntheses(
     assert "Budget et dette : à engager (40 %)" in contenu
     assert "Renouer avec la fille aînée" not in contenu
     assert "Synthèse confidentielle" not in contenu
+
+
+@pytest.mark.parametrize(
+    ("page", "etape"),
+    [
+        ("detail", "Accompagnement"),
+        ("intervention", "Noter une intervention"),
+        ("cloture", "Clore"),
+    ],
+)
+def test_le_titre_de_l_onglet_nomme_l_etape_et_le_menage(client, page, etape):
+    """Plusieurs onglets ouverts se distinguent : l'étape et le ménage sont dans le titre."""
+    equipe = equipe_ouverte()
+    client.force_login(equipe.coordinateur)
+    titre = re.search(r"<title>(.*?)</title>", texte(client.get(equipe.url(page))), re.S).group(1)
+    menage = equipe.menage
+    assert titre.startswith(etape)
+    assert f"{menage.nom} {menage.prenom}" in titre

@@ -883,8 +883,11 @@ def test_importer_dans_un_dispositif_dont_on_n_est_pas_membre_est_introuvable(cl
 
 def menu(client):
     contenu = texte(client.get(reverse("ecrans:accueil")))
-    barre = re.search(r'<ul class="navbar-nav me-auto">(.*?)</ul>', contenu, re.S).group(1)
-    return [" ".join(lien.split()) for lien in re.findall(r"</i>([^<]+)</a>", barre)]
+    barre = re.search(r'<nav class="navbar.*?</nav>', contenu, re.S).group(0)
+    return [
+        " ".join(lien.split())
+        for lien in re.findall(r"data-entree[^>]*>\s*<i[^>]*></i>([^<]+)</a>", barre)
+    ]
 
 
 def test_le_menu_du_coordinateur(client):
