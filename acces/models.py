@@ -87,6 +87,18 @@ class BesoinsLogement(models.Model):
     def __str__(self):
         return f"Besoins du {self.date:%d/%m/%Y}"
 
+    @property
+    def exigences(self):
+        """Les besoins cochés, en clair : « accessible PMR », « proche des transports »…"""
+        libelles = (
+            (self.accessibilite_pmr, "accessible PMR"),
+            (self.proximite_transports, "proche des transports"),
+            (self.proximite_soins, "proche des soins"),
+            (self.proximite_reseau, "proche du réseau du ménage"),
+            (self.animaux, "animaux"),
+        )
+        return [libelle for coche, libelle in libelles if coche]
+
 
 class LogementVacant(models.Model):
     """Un logement libre que le bailleur propose au dispositif."""

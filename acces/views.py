@@ -172,6 +172,7 @@ def proposition(request, public_id):
     if ecrit:
         if decision is None and proposition.reponse_menage != ReponseMenage.REFUSEE:
             formulaires["informer"] = DateForm(prefix="informer")
+            formulaires["informer"].fields["date"].label = "Prescripteur informé le"
             formulaires["reponse"] = ReponseForm()
             formulaires["decision"] = DecisionCALForm(dispositif=dispositif)
         if decision is not None and decision.issue in ISSUES_FAVORABLES and bail is None:
@@ -180,6 +181,7 @@ def proposition(request, public_id):
             formulaires["aide"] = AideForm()
             if bail.glissement_fait_le is None:
                 formulaires["glissement"] = DateForm(prefix="glissement")
+                formulaires["glissement"].fields["date"].label = "Glissement au ménage fait le"
         if (
             bail is not None
             and not menage.accompagnements.filter(
