@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accompagnement import services as accompagnement_services
 from core import permissions
 from core.models import Dispositif
 from core.permissions import Action, Donnee
@@ -184,9 +185,8 @@ def proposition(request, public_id):
                 formulaires["glissement"].fields["date"].label = "Glissement au ménage fait le"
         if (
             bail is not None
-            and not menage.accompagnements.filter(
-                statut__in=["diagnostic", "en_cours", "suspendu"]
-            ).exists()
+            and not menage.accompagnements.ouverts().exists()
+            and accompagnement_services.peut_ouvrir(request.user, menage)
         ):
             formulaires["suivi"] = OuvrirSuiviForm(dispositif=dispositif)
     aides = {}

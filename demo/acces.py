@@ -17,7 +17,7 @@ from acces import services
 from acces.enums import IssueCAL, ReponseMenage, TypeBail
 from acces.models import LogementVacant
 from acces.selectors import classement_pour
-from core.enums import NatureDepense, Parcours, Profession, TypeOrganisation
+from core.enums import Parcours, TypeOrganisation
 from core.models import Dispositif, LigneBudgetaire, Organisation, User
 from menages.models import Menage
 
@@ -53,13 +53,10 @@ class _Programme:
             nom=programme["association_preneuse"],
             defaults={"type": TypeOrganisation.ASSOCIATION},
         )
-        self.ligne, _ = LigneBudgetaire.objects.get_or_create(
-            dispositif=dispositif,
-            poste=Profession.AGENT_BAILLEUR,
-            nature=NatureDepense.AUTRE,
-            libelle=programme["ligne_aide"],
-            defaults={"montant_annuel": Decimal(programme["montant_ligne_aide"])},
-        )
+        # La ligne du budget du programme (demo/donnees/programmes.toml) où l'aide est suivie.
+        self.ligne = LigneBudgetaire.objects.filter(
+            dispositif=dispositif, libelle=programme["ligne_aide"]
+        ).first()
         self.communes = [
             commune
             for territoire in dispositif.territoires.prefetch_related("communes")
