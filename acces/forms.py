@@ -266,13 +266,38 @@ class OuvrirSuiviForm(forms.Form):
 
 class MutationForm(forms.Form):
     logement = ChoixModele(
-        label="Nouveau logement", queryset=LogementVacant.objects.none(), to_field_name="public_id"
+        label="Nouveau logement",
+        queryset=LogementVacant.objects.none(),
+        to_field_name="public_id",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    nouvelle_reference = forms.CharField(label="Nouvelle référence locataire", max_length=30)
-    date_mutation = DateBornee(label="Date", initial=timezone.localdate, futur=bornes.AUCUN_FUTUR)
+    nouvelle_reference = forms.CharField(
+        label="Nouvelle référence locataire",
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    date_mutation = DateBornee(
+        label="Date",
+        initial=timezone.localdate,
+        futur=bornes.AUCUN_FUTUR,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["logement"].queryset = LogementVacant.objects.filter(
             dispositif=dispositif, etat="disponible"
         ).select_related("territoire")
+
+
+class OrganisationAutourForm(forms.Form):
+    organisation = _ChoixOrganisation(
+        label="Structure",
+        queryset=Organisation.objects.all(),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    role = forms.CharField(
+        label="Ce qu'elle fait auprès du ménage",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

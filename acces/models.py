@@ -378,3 +378,30 @@ class Mutation(models.Model):
 
     def __str__(self):
         return f"Mutation du {self.date:%d/%m/%Y}"
+
+
+class OrganisationAutour(models.Model):
+    """Une structure autour du ménage (CCAS, CMP, SPIP, association…) et ce qu'elle y fait."""
+
+    menage = models.ForeignKey(
+        Menage, on_delete=models.CASCADE, related_name="organisations_autour"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("ce qu'elle fait auprès du ménage", max_length=200)
+    depuis = models.DateField(default=timezone.localdate)
+    ajoutee_par = models.ForeignKey(
+        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "structure autour du ménage"
+        verbose_name_plural = "structures autour du ménage"
+        ordering = ["organisation__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["menage", "organisation"], name="organisation_autour_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} : {self.role}"

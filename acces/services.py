@@ -39,6 +39,7 @@ from .models import (
     EtapeRelais,
     LogementVacant,
     Mutation,
+    OrganisationAutour,
     PieceDossier,
     Proposition,
     SeanceCAL,
@@ -558,4 +559,20 @@ def muter(user, menage, *, logement_vacant, nouvelle_reference, date_mutation):
         nouvelle_reference=nouvelle_reference,
         logement_vacant=vacant,
         saisie_par=user,
+    )
+
+
+@transaction.atomic
+def ajouter_organisation(user, menage, *, organisation, role):
+    """Ajoute une structure à la liste des organisations autour du ménage.
+
+    Refus : `ValidationError` si elle y est déjà ou si son rôle n'est pas dit.
+    """
+    _exiger_ecriture(user, menage)
+    if not role.strip():
+        raise ValidationError("Dites ce que fait cette structure auprès du ménage.")
+    if OrganisationAutour.objects.filter(menage=menage, organisation=organisation).exists():
+        raise ValidationError(f"{organisation} est déjà dans la liste.")
+    return OrganisationAutour.objects.create(
+        menage=menage, organisation=organisation, role=role.strip(), ajoutee_par=user
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("acces/menages/<uuid:public_id>/besoins/", views.besoins, name="besoins"),
     path("acces/menages/<uuid:public_id>/proposer/", views.proposer, name="proposer"),
     path("acces/menages/<uuid:public_id>/mutation/", views.mutation, name="mutation"),
+    path("acces/menages/<uuid:public_id>/organisations/", views.organisation, name="organisation"),
     path("acces/propositions/<uuid:public_id>/", views.proposition, name="proposition"),
     path(
         "acces/propositions/<uuid:public_id>/prescripteur/",

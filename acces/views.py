@@ -28,6 +28,7 @@ from .forms import (
     ImportLogementsForm,
     LogementVacantForm,
     MutationForm,
+    OrganisationAutourForm,
     OuvrirSuiviForm,
     PieceForm,
     ProposerForm,
@@ -96,6 +97,8 @@ def menage(request, public_id):
             "aujourd_hui": timezone.localdate(),
             "mutation": MutationForm(dispositif=menage.dispositif) if ecrit else None,
             "gere_logements": permissions.peut(user, Action.GERER_LOGEMENTS, menage.dispositif),
+            "organisations": list(menage.organisations_autour.select_related("organisation")),
+            "form_organisation": OrganisationAutourForm() if ecrit else None,
         },
     )
 
@@ -155,6 +158,25 @@ def mutation(request, public_id):
             date_mutation=form.cleaned_data["date_mutation"],
         ),
         succes="Mutation enregistrée : l'ancien logement reste dans l'historique.",
+        retour=_page_menage(menage),
+    )
+
+
+@require_POST
+def organisation(request, public_id):
+    menage = _menage(request, public_id)
+    _exiger_ecriture(request, menage)
+    form = OrganisationAutourForm(request.POST)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.ajouter_organisation(
+            request.user,
+            menage,
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+        ),
+        succes="Structure ajoutée autour du ménage.",
         retour=_page_menage(menage),
     )
 

@@ -602,6 +602,16 @@ TABLE = {
             "date_mutation": hier(),
         },
     ),
+    "acces:organisation": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        donnees=lambda m, menage: {
+            "organisation": menage.dispositif.porteur_id,
+            "role": "Bailleur : référent de proximité",
+        },
+    ),
     "acces:proposition": entree(
         "menage", D.ACCES, preparer=parcours_jusqu_a("proposee"), arguments=proposition_de
     ),

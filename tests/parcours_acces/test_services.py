@@ -317,3 +317,23 @@ def test_saisir_un_logement_hors_gestion_refuse(parcours):
             loyer=Decimal(300),
             disponible_le=il_y_a(0),
         )
+
+
+def test_les_structures_autour_du_menage(parcours):
+    services.ajouter_organisation(
+        parcours.coordinateur, parcours.menage, organisation=parcours.siao, role="Orientation"
+    )
+    with pytest.raises(ValidationError, match="déjà dans la liste"):
+        services.ajouter_organisation(
+            parcours.coordinateur, parcours.menage, organisation=parcours.siao, role="Autre"
+        )
+    with pytest.raises(PermissionDenied):
+        services.ajouter_organisation(
+            membre(parcours.dispositif, Role.MEMBRE_COPIL),
+            parcours.menage,
+            organisation=parcours.association,
+            role="Bail glissant",
+        )
+    assert [str(o) for o in parcours.menage.organisations_autour.all()] == [
+        f"{parcours.siao} : Orientation"
+    ]
