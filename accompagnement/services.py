@@ -50,7 +50,9 @@ CALENDRIER_BILANS = {
     TypeBilan.SIX_MOIS: relativedelta(months=6),
 }
 DELAI_POST_CLOTURE = relativedelta(months=3)
-ROLES_EQUIPE = (Role.COORDINATEUR, *ROLES_TERRAIN)
+# L'agent du bailleur entre dans l'équipe comme référent du bailleur (parcours accès, après le
+# bail) ; ce que l'équipe lui ouvre se décide dans `core.permissions`.
+ROLES_EQUIPE = (Role.COORDINATEUR, *ROLES_TERRAIN, Role.AGENT_BAILLEUR)
 PROFESSIONS_SOIGNANTES = (Profession.INFIRMIER, Profession.PSYCHOLOGUE)
 
 

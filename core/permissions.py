@@ -68,6 +68,7 @@ class Donnee(StrEnum):
     NOTE_SOIGNANTS = "note_soignants"
     NOTE_PERSONNELLE = "note_personnelle"
     DECISIONS = "decisions"  # décisions de comité
+    ACCES = "acces"  # besoins en logement, propositions, décision CAL (parcours accès)
     RAPPORT = "rapport"  # rapport semestriel agrégé, sans nom
     TABLEAU_DE_BORD = "tableau_de_bord"  # chiffres du dispositif (agrégés)
 
@@ -96,6 +97,7 @@ MATRICE = {
         D.NOTE_EQUIPE: P.DISPOSITIF,
         D.NOTE_PERSONNELLE: P.AUTEUR,
         D.DECISIONS: P.DISPOSITIF,
+        D.ACCES: P.DISPOSITIF,
         D.RAPPORT: P.DISPOSITIF,
         D.TABLEAU_DE_BORD: P.DISPOSITIF,
     },
@@ -108,6 +110,7 @@ MATRICE = {
         D.NOTE_EQUIPE: P.EQUIPE,
         D.NOTE_PERSONNELLE: P.AUTEUR,
         D.DECISIONS: P.EQUIPE,
+        D.ACCES: P.EQUIPE,
         D.RAPPORT: P.DISPOSITIF,
     },
     Role.INFIRMIER: {
@@ -119,6 +122,7 @@ MATRICE = {
         D.NOTE_SOIGNANTS: P.EQUIPE,
         D.NOTE_PERSONNELLE: P.AUTEUR,
         D.DECISIONS: P.EQUIPE,
+        D.ACCES: P.EQUIPE,
         D.RAPPORT: P.DISPOSITIF,
     },
     Role.PSYCHOLOGUE: {
@@ -130,6 +134,7 @@ MATRICE = {
         D.NOTE_SOIGNANTS: P.EQUIPE,
         D.NOTE_PERSONNELLE: P.AUTEUR,
         D.DECISIONS: P.EQUIPE,
+        D.ACCES: P.EQUIPE,
         D.RAPPORT: P.DISPOSITIF,
     },
     Role.AGENT_BAILLEUR: {
@@ -138,6 +143,7 @@ MATRICE = {
         D.DETTE: P.ORIENTES,
         D.PLAN_RESUME: P.ORIENTES,
         D.DECISIONS: P.ORIENTES,
+        D.ACCES: P.ORIENTES,
     },
     Role.MEMBRE_COTECH: {
         D.IDENTITE: P.ORDRE_DU_JOUR,
@@ -146,6 +152,7 @@ MATRICE = {
         D.PLAN: P.ORDRE_DU_JOUR,
         D.PLAN_RESUME: P.ORDRE_DU_JOUR,
         D.DECISIONS: P.ORDRE_DU_JOUR,
+        D.ACCES: P.ORDRE_DU_JOUR,
         D.RAPPORT: P.DISPOSITIF,
         D.TABLEAU_DE_BORD: P.DISPOSITIF,
     },
@@ -166,6 +173,7 @@ class Ecriture(StrEnum):
     INTERVENTIONS = "interventions"  # noter une intervention, une visite sans réponse
     EQUIPE = "equipe"  # ouvrir un accompagnement, composer son équipe
     CLOTURE = "cloture"  # clore un accompagnement
+    ACCES = "acces"  # besoins, propositions, dossier et décision CAL, bail (parcours accès)
 
 
 E = Ecriture
@@ -182,6 +190,7 @@ ECRITURE = {
         E.INTERVENTIONS: P.DISPOSITIF,
         E.EQUIPE: P.DISPOSITIF,
         E.CLOTURE: P.DISPOSITIF,
+        E.ACCES: P.DISPOSITIF,
     },
     Role.TRAVAILLEUR_SOCIAL: {
         E.DETTE: P.EQUIPE,
@@ -190,6 +199,7 @@ ECRITURE = {
         E.BILANS: P.EQUIPE,
         E.INTERVENTIONS: P.EQUIPE,
         E.CLOTURE: P.REFERENT,
+        E.ACCES: P.EQUIPE,
     },
     Role.INFIRMIER: {
         E.PLAN: P.EQUIPE,
@@ -206,6 +216,7 @@ ECRITURE = {
     Role.AGENT_BAILLEUR: {
         E.DETTE: P.ORIENTES,
         E.PLAN_APUREMENT: P.ORIENTES,
+        E.ACCES: P.ORIENTES,
     },
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
@@ -480,6 +491,7 @@ class Action(StrEnum):
     DECIDER = "decider"  # enregistrer une décision de comité (membre du comité)
     DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
     CONSULTER_JOURNAL = "consulter_journal"  # lire le journal d'accès du dispositif
+    GERER_LOGEMENTS = "gerer_logements"  # saisir et importer les logements vacants (accès)
 
 
 ACTIONS = {
@@ -491,6 +503,7 @@ ACTIONS = {
     Action.DECIDER: {Role.COORDINATEUR, Role.MEMBRE_COTECH},
     Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
     Action.CONSULTER_JOURNAL: {Role.COORDINATEUR},
+    Action.GERER_LOGEMENTS: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

@@ -133,6 +133,10 @@ def menage(request, public_id):
             and peut_ouvrir(user, menage),
             "chronologie": chronologie,
             "a_rattacher": menage.provisoire and peut_gerer,
+            # Sans requête : l'identité et le parcours accès ont les mêmes portées par rôle, la
+            # page du parcours revérifie la ligne.
+            "voit_acces": menage.dispositif.parcours_acces
+            and permissions.peut_voir(user, Donnee.ACCES, menage.dispositif),
             "form_information": InformationPartageForm()
             if peut_enregistrer_information(user, menage)
             else None,

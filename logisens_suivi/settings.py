@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "menages",
     "accompagnement",
     "comites",
+    "acces",
     "rapports",
     "ecrans",
     "demo",

@@ -66,6 +66,7 @@ urlpatterns = [
     path("", include("menages.urls")),
     path("", include("accompagnement.urls")),
     path("", include("comites.urls")),
+    path("", include("acces.urls")),
     path("", include("rapports.urls")),
     path("", include("ecrans.urls")),
     path("compte/", include(compte)),

@@ -271,7 +271,7 @@ def _texte(longueur_maximum=None):
     return analyser
 
 
-def _date(valeur, _referentiel):
+def _lire_date(valeur):
     francaise = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", valeur)
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", valeur)
     try:
@@ -284,11 +284,31 @@ def _date(valeur, _referentiel):
         lue = date(annee, mois, jour)
     except ValueError:
         raise ValeurInvalide("date invalide, attendu JJ/MM/AAAA ou AAAA-MM-JJ") from None
-    if lue > timezone.localdate():
-        raise ValeurInvalide("date dans le futur")
     if lue < bornes.DATE_MINIMUM:
         raise ValeurInvalide(f"date antérieure au {bornes.DATE_MINIMUM:%d/%m/%Y}")
     return lue
+
+
+def _date(valeur, _referentiel):
+    lue = _lire_date(valeur)
+    if lue > timezone.localdate():
+        raise ValeurInvalide("date dans le futur")
+    return lue
+
+
+def date_jusqu_a(futur):
+    """Une date qui peut être dans le futur, jusqu'à `futur` (un `relativedelta`) après
+    aujourd'hui : la disponibilité d'un logement, par exemple."""
+
+    def analyser(valeur, _referentiel):
+        lue = _lire_date(valeur)
+        if lue > bornes.date_maximum(futur):
+            raise ValeurInvalide(
+                f"date trop lointaine (après le {bornes.date_maximum(futur):%d/%m/%Y})"
+            )
+        return lue
+
+    return analyser
 
 
 def _code_postal(valeur, _referentiel):
@@ -460,6 +480,33 @@ COLONNES = (
 COLONNES_PAR_NOM = {colonne.nom: colonne for colonne in COLONNES}
 
 
+@dataclass(frozen=True)
+class Format:
+    """Un format de fichier importé tout ou rien : ses colonnes, l'objet que rend une ligne
+    juste (`fabriquer(champs, referentiel)`) et ce qu'on dit d'un fichier sans ligne.
+
+    Les orientations en sont un ; les logements vacants (`acces.importation`) un autre : la
+    lecture, les plafonds, l'échéance et les erreurs (ligne, colonne) sont les mêmes.
+    """
+
+    colonnes: tuple
+    fabriquer: Callable
+    aucune_ligne: str
+
+    @property
+    def par_nom(self):
+        return {colonne.nom: colonne for colonne in self.colonnes}
+
+
+def _fiche_orientation(champs, referentiel):
+    fiche = FicheOrientation(**champs, importee=True)
+    _situer(fiche, referentiel)
+    return fiche
+
+
+FORMAT_ORIENTATIONS = Format(COLONNES, _fiche_orientation, "aucune orientation")
+
+
 # --- Lecture du fichier ----------------------------------------------------------------------
 
 
@@ -474,8 +521,15 @@ def lire_orientations(contenu: bytes, dispositif, *, plafonds=None, echeance=Non
     return [fiche for _numero, fiche in lignes], erreurs
 
 
-def _lire(contenu, dispositif, plafonds, echeance=None, progression=None):
+def lire_fichier(contenu, dispositif, format_, *, plafonds=None, echeance=None):
+    """Lit un fichier de `format_` sans rien écrire ; rend `(lignes, erreurs)`, chaque objet
+    accompagné du numéro de sa ligne."""
+    return _lire(contenu, dispositif, plafonds or Plafonds.du_reglage(), echeance, format_=format_)
+
+
+def _lire(contenu, dispositif, plafonds, echeance=None, progression=None, format_=None):
     """Comme `lire_orientations`, chaque fiche accompagnée du numéro de sa ligne."""
+    format_ = format_ or FORMAT_ORIENTATIONS
     erreurs = ErreursDuFichier(plafonds.erreurs_rapportees)
     try:
         if len(contenu) > plafonds.taille_octets:
@@ -493,9 +547,9 @@ def _lire(contenu, dispositif, plafonds, echeance=None, progression=None):
             raise _FichierIllisible(
                 numero_entete,
                 f"{_milliers(len(entete))} colonnes : {plafonds.colonnes} au plus "
-                f"(le format en compte {len(COLONNES)})",
+                f"(le format en compte {len(format_.colonnes)})",
             )
-        noms = _lire_entete(numero_entete, entete, erreurs)
+        noms = _lire_entete(numero_entete, entete, erreurs, format_)
         if erreurs:
             return [], erreurs
         # Toutes les lignes sont découpées (en temps linéaire) et comptées avant qu'aucune ne
@@ -507,9 +561,11 @@ def _lire(contenu, dispositif, plafonds, echeance=None, progression=None):
                 f"{_milliers(len(lignes))} lignes : {_milliers(plafonds.lignes)} au plus, "
                 "découpez le fichier",
             )
-        fiches = _lire_lignes(lignes, noms, Referentiel(dispositif), erreurs, echeance, progression)
+        fiches = _lire_lignes(
+            lignes, noms, Referentiel(dispositif), erreurs, echeance, progression, format_
+        )
         if not fiches and not erreurs:
-            message = "aucune orientation : le fichier n'a que l'en-tête"
+            message = f"{format_.aucune_ligne} : le fichier n'a que l'en-tête"
             erreurs.ajouter(ErreurImport(numero_entete + 1, "", message))
         return fiches, erreurs
     except _FichierIllisible as illisible:
@@ -566,42 +622,45 @@ def _nom_de_colonne(cellule):
     return normaliser(cellule).replace(" ", "_")
 
 
-def _lire_entete(numero, entete, erreurs):
+def _lire_entete(numero, entete, erreurs, format_=None):
     """Les noms de colonne dans l'ordre du fichier ("" pour une colonne sans nom) ; les erreurs
     de l'en-tête s'ajoutent à `erreurs`. En temps linéaire : chaque nom est compté une fois."""
+    format_ = format_ or FORMAT_ORIENTATIONS
+    par_nom = format_.par_nom
     noms = [_nom_de_colonne(cellule) for cellule in entete]
     for cellule, nom in zip(entete, noms, strict=True):
-        if nom and nom not in COLONNES_PAR_NOM:
+        if nom and nom not in par_nom:
             erreurs.ajouter(ErreurImport(numero, _cite(cellule), "colonne inconnue"))
     occurrences = Counter(nom for nom in noms if nom)
     for nom, nombre in occurrences.items():
         if nombre > 1:
             erreurs.ajouter(ErreurImport(numero, _cite(nom), "colonne en double"))
-    for colonne in COLONNES:
+    for colonne in format_.colonnes:
         if colonne.obligatoire and colonne.nom not in occurrences:
             erreurs.ajouter(ErreurImport(numero, colonne.nom, "colonne obligatoire absente"))
     return noms
 
 
-def _lire_lignes(lignes, noms, referentiel, erreurs, echeance=None, progression=None):
+def _lire_lignes(lignes, noms, referentiel, erreurs, echeance=None, progression=None, format_=None):
     fiches = []
     for rang, (numero, cellules) in enumerate(lignes):
         if echeance is not None:
             echeance.verifier(numero)
         if progression is not None and rang % PAS_DE_PROGRESSION == 0:
             progression(EtatImport.VERIFICATION, rang, len(lignes))
-        fiche, erreurs_de_la_ligne = _lire_ligne(numero, cellules, noms, referentiel)
+        fiche, erreurs_de_la_ligne = _lire_ligne(numero, cellules, noms, referentiel, format_)
         erreurs.etendre(erreurs_de_la_ligne)
         if fiche is not None:
             fiches.append((numero, fiche))
     return fiches
 
 
-def _lire_ligne(numero, cellules, noms, referentiel):
+def _lire_ligne(numero, cellules, noms, referentiel, format_=None):
     """La fiche d'une ligne (None si elle a une erreur) et les erreurs de la ligne."""
+    format_ = format_ or FORMAT_ORIENTATIONS
     valeurs, erreurs = _cellules_par_colonne(numero, cellules, noms)
     champs = {}
-    for colonne in COLONNES:
+    for colonne in format_.colonnes:
         valeur = valeurs.get(colonne.nom, "")
         if not valeur:
             if colonne.obligatoire:
@@ -613,9 +672,7 @@ def _lire_ligne(numero, cellules, noms, referentiel):
             erreurs.append(ErreurImport(numero, colonne.nom, str(invalide)))
     if erreurs:
         return None, erreurs
-    fiche = FicheOrientation(**champs, importee=True)
-    _situer(fiche, referentiel)
-    return fiche, []
+    return format_.fabriquer(champs, referentiel), []
 
 
 def _cellules_par_colonne(numero, cellules, noms):

@@ -46,6 +46,7 @@ from . import (
     masquage,
     objectifs,
     orientations,
+    parcours_acces,
     periode,
     sorties,
 )
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 # Requêtes SQL d'un calcul complet, quelle que soit la taille du dispositif (vérifié en test).
-NOMBRE_DE_REQUETES = 16
+NOMBRE_DE_REQUETES = 21
 
 # Les sections dans l'ordre du rapport : clé du dictionnaire des chiffres → module.
 SECTIONS = {
@@ -82,6 +83,7 @@ SECTIONS = {
     "bilans": bilans,
     "dette_et_expulsions": dette_et_expulsions,
     "sorties": sorties,
+    "parcours_acces": parcours_acces,
     "cout": cout,
     "gouvernance": gouvernance,
     "croisement_problematique_territoire": croisement,
@@ -127,6 +129,7 @@ def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
             dispositif, episodes, clotures, debut, fin
         ),
         "sorties": sorties.calculer(episodes, clotures, debut, fin),
+        "parcours_acces": parcours_acces.calculer(dispositif, debut, fin),
         "cout": cout.calculer(dispositif, episodes, annee),
         "gouvernance": gouvernance.calculer(dispositif, debut, fin),
         "croisement_problematique_territoire": section_croisement,

@@ -16,8 +16,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from acces.enums import EtatVacant, IssueCAL, ReponseMenage, TypeBail
+from acces.models import (
+    Bail,
+    DecisionCAL,
+    EtapeRelais,
+    LogementVacant,
+    PieceDossier,
+    Proposition,
+    SeanceCAL,
+)
 from accompagnement.models import Accompagnement
 from core.enums import Role
+from core.factories import OrganisationFactory, TerritoireFactory
 from core.permissions import Action, Donnee, Ecriture
 from rapports import indicateurs
 from tests.conftest import apps_du_produit
@@ -223,6 +234,134 @@ def ouverture(monde, menage):
 def fermer_l_episode_en_cours(monde, menage):
     """Pour essayer d'ouvrir un accompagnement : le ménage n'en a plus d'ouvert."""
     Accompagnement.objects.filter(menage=menage).update(statut="clos")
+
+
+# --- Le parcours accès : l'état que chaque geste suppose, construit sans passer par les droits --
+
+
+def _secteur(dispositif):
+    return dispositif.territoires.first() or TerritoireFactory(dispositif=dispositif)
+
+
+def _vacant(dispositif, reference="VAC-TABLE"):
+    return LogementVacant.objects.create(
+        dispositif=dispositif,
+        reference=reference,
+        adresse="4 rue des Aravis",
+        code_postal="74000",
+        commune="Annecy",
+        territoire=_secteur(dispositif),
+        typologie="T2",
+        loyer=400,
+        disponible_le=timezone.localdate(),
+    )
+
+
+ETAPES_ACCES = ("proposee", "informee", "acceptee", "attribuee", "bail", "glissant")
+
+
+def parcours_jusqu_a(etape):
+    """Un `preparer` : le ménage a une proposition avancée jusqu'à `etape`."""
+
+    def preparer(monde, menage):
+        rang = ETAPES_ACCES.index(etape)
+        aujourd_hui = timezone.localdate()
+        proposition = Proposition.objects.create(
+            menage=menage,
+            logement=_vacant(menage.dispositif, reference=f"VAC-{menage.pk}"),
+            date_proposition=aujourd_hui - timedelta(days=20),
+            prescripteur_informe_le=aujourd_hui - timedelta(days=19) if rang >= 1 else None,
+        )
+        PieceDossier.objects.create(
+            proposition=proposition,
+            ordre=0,
+            libelle="Avis d'imposition",
+            recue_le=aujourd_hui - timedelta(days=15) if rang >= 2 else None,
+        )
+        if rang >= 2:
+            proposition.reponse_menage = ReponseMenage.ACCEPTEE
+            proposition.date_reponse = aujourd_hui - timedelta(days=18)
+            proposition.save()
+        if rang >= 3:
+            seance = SeanceCAL.objects.create(
+                dispositif=menage.dispositif,
+                date=aujourd_hui - timedelta(days=10),
+                bailleur=menage.dispositif.porteur,
+            )
+            DecisionCAL.objects.create(
+                proposition=proposition, seance=seance, issue=IssueCAL.ATTRIBUTION
+            )
+            LogementVacant.objects.filter(pk=proposition.logement_id).update(
+                etat=EtatVacant.ATTRIBUE
+            )
+        if rang >= 4:
+            glissant = rang >= 5
+            bail = Bail.objects.create(
+                proposition=proposition,
+                menage=menage,
+                date_signature=aujourd_hui - timedelta(days=5),
+                type=TypeBail.GLISSANT if glissant else TypeBail.DIRECT,
+                association_preneuse=OrganisationFactory() if glissant else None,
+            )
+            EtapeRelais.objects.create(
+                bail=bail, libelle="Présentation", date_prevue=aujourd_hui + timedelta(days=20)
+            )
+        if etape == "bail":
+            fermer_l_episode_en_cours(monde, menage)
+
+    return preparer
+
+
+def proposition_de(menage):
+    return [Proposition.objects.filter(menage=menage).latest("pk").public_id]
+
+
+def etape_de(menage):
+    return [EtapeRelais.objects.filter(bail__menage=menage).latest("pk").public_id]
+
+
+def vacant_prepare(monde, objet):
+    dispositif = objet if hasattr(objet, "slug") else objet.dispositif
+    _vacant(dispositif)
+
+
+def vacant_a_proposer(monde, menage):
+    return {
+        "logement": LogementVacant.objects.get(
+            dispositif=menage.dispositif, reference="VAC-TABLE"
+        ).public_id,
+        "date_proposition": hier(),
+    }
+
+
+def logement_saisi(monde, dispositif):
+    return {
+        "reference": "SAISI-1",
+        "adresse": "1 place de l'Hôtel de ville",
+        "code_postal": "74000",
+        "commune": "Annecy",
+        "territoire": _secteur(dispositif).pk,
+        "typologie": "T3",
+        "etage": "2",
+        "loyer": "450",
+        "charges": "80",
+        "apl_estimee": "200",
+        "disponible_le": hier(),
+    }
+
+
+def fichier_de_logements(monde, dispositif):
+    secteur = _secteur(dispositif)
+    contenu = (
+        "reference;adresse;code_postal;commune;secteur;typologie;loyer;disponible_le\n"
+        f"IMP-1;2 rue du Lac;74000;Annecy;{secteur.nom};T2;380,50;{hier()}\n"
+    )
+    return {"fichier": SimpleUploadedFile("logements.csv", contenu.encode(), "text/csv")}
+
+
+def suivi_apres_bail(monde, menage):
+    ts = menage.dispositif.membres.filter(role="travailleur_social").first().user_id
+    return {"travailleur_social": ts, "date_debut": hier()}
 
 
 def file_active(personne):
@@ -436,6 +575,143 @@ TABLE = {
     "comites:export_xlsx": entree("seance", export_de_seance),
     "comites:compte_rendu": entree("seance", seance_visible),
     "comites:decider": entree("point", point_decidable, methodes=POST, donnees=decision, htmx=True),
+    # parcours accès
+    "acces:menage": entree("menage", D.ACCES),
+    "acces:besoins": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=GET_POST,
+        donnees=lambda m, o: {"date_besoins": hier(), "typologie_min": "T2"},
+    ),
+    "acces:proposer": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=vacant_prepare,
+        donnees=vacant_a_proposer,
+    ),
+    "acces:mutation": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=vacant_prepare,
+        donnees=lambda m, o: {
+            "logement": vacant_a_proposer(m, o)["logement"],
+            "nouvelle_reference": "MUT-TABLE",
+            "date_mutation": hier(),
+        },
+    ),
+    "acces:organisation": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        donnees=lambda m, menage: {
+            "organisation": menage.dispositif.porteur_id,
+            "role": "Bailleur : référent de proximité",
+        },
+    ),
+    "acces:proposition": entree(
+        "menage", D.ACCES, preparer=parcours_jusqu_a("proposee"), arguments=proposition_de
+    ),
+    "acces:informer_prescripteur": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("proposee"),
+        arguments=proposition_de,
+        donnees=lambda m, o: {"informer-date": hier()},
+    ),
+    "acces:reponse": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("informee"),
+        arguments=proposition_de,
+        donnees=lambda m, o: {"reponse": "acceptee", "date_reponse": hier()},
+    ),
+    "acces:piece": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("informee"),
+        arguments=lambda menage: [*proposition_de(menage), 0],
+        donnees=lambda m, o: {"recue_le": hier()},
+    ),
+    "acces:decision": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("acceptee"),
+        arguments=proposition_de,
+        donnees=lambda m, menage: {
+            "date_seance": hier(),
+            "bailleur": menage.dispositif.porteur_id,
+            "issue": "attribution",
+            "explication": "Attribué.",
+        },
+    ),
+    "acces:bail": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("attribuee"),
+        arguments=proposition_de,
+        donnees=lambda m, o: {"date_signature": hier(), "type_bail": "direct"},
+    ),
+    "acces:glissement": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("glissant"),
+        arguments=proposition_de,
+        donnees=lambda m, o: {"glissement-date": hier()},
+    ),
+    "acces:aide": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("glissant"),
+        arguments=proposition_de,
+        donnees=lambda m, o: {"date_versement": hier(), "montant": "150"},
+    ),
+    "acces:ouvrir_suivi": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        E.EQUIPE,
+        methodes=POST,
+        preparer=parcours_jusqu_a("bail"),
+        arguments=proposition_de,
+        donnees=suivi_apres_bail,
+    ),
+    "acces:etape": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        methodes=POST,
+        preparer=parcours_jusqu_a("bail"),
+        arguments=etape_de,
+        donnees=lambda m, menage: {
+            f"etape-{EtapeRelais.objects.filter(bail__menage=menage).latest('pk').pk}-date": hier()
+        },
+    ),
+    "acces:logements": entree(
+        "dispositif", A.GERER_LOGEMENTS, methodes=GET_POST, donnees=logement_saisi
+    ),
+    "acces:importer": entree(
+        "dispositif", A.GERER_LOGEMENTS, methodes=GET_POST, donnees=fichier_de_logements
+    ),
     # rapports et tableaux de bord
     "rapports:liste": entree(None, D.RAPPORT, htmx=True),
     "rapports:demander": entree(

@@ -34,7 +34,7 @@ from .table import TABLE, cas, essayer_tout, motifs_du_produit
 # Les motifs de l'accompagnement et des comités ont leurs fichiers (pour que les processus de
 # pytest-xdist se partagent les essais) ; tous les autres, y compris ceux d'une app nouvelle,
 # sont essayés ici.
-AILLEURS = ("accompagnement", "comites")
+AILLEURS = ("accompagnement", "comites", "acces")
 
 
 def test_chaque_motif_a_son_entree():

@@ -27,6 +27,7 @@ ATTENDU = {
         E.BILANS: P.EQUIPE,
         E.INTERVENTIONS: P.EQUIPE,
         E.CLOTURE: P.REFERENT,
+        E.ACCES: P.EQUIPE,
     },
     Role.INFIRMIER: {
         E.PLAN: P.EQUIPE,
@@ -40,7 +41,11 @@ ATTENDU = {
         E.INTERVENTIONS: P.EQUIPE,
         E.CLOTURE: P.REFERENT,
     },
-    Role.AGENT_BAILLEUR: {E.DETTE: P.ORIENTES, E.PLAN_APUREMENT: P.ORIENTES},
+    Role.AGENT_BAILLEUR: {
+        E.DETTE: P.ORIENTES,
+        E.PLAN_APUREMENT: P.ORIENTES,
+        E.ACCES: P.ORIENTES,
+    },
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
 }
@@ -54,6 +59,7 @@ LU_POUR_ECRIRE = {
     E.INTERVENTIONS: Donnee.NOTE_EQUIPE,
     E.EQUIPE: Donnee.IDENTITE,
     E.CLOTURE: Donnee.PLAN,
+    E.ACCES: Donnee.ACCES,
 }
 
 CAS = [(role, ecriture) for role in Role for ecriture in Ecriture]

@@ -1,0 +1,117 @@
+"""Parcours accès : la coordination enregistre les besoins, propose un logement classé, la CAL
+l'attribue, le bail glissant est signé, l'accompagnement s'ouvre avec le travailleur social et
+le référent du bailleur ; l'agent qui a orienté le ménage lit la décision et son explication."""
+
+import pytest
+from playwright.sync_api import expect
+
+from acces.models import Bail
+from accompagnement.models import Accompagnement
+from tests.parcours_acces.situations import Parcours_
+
+from .conftest import capture, se_connecter
+
+MOT_DE_PASSE = "mot-de-passe-de-test"
+
+
+@pytest.fixture
+def parcours(transactional_db):
+    parcours = Parcours_()
+    parcours.vacant(reference="A-T3", typologie="T3", adresse="12 avenue de Genève")
+    parcours.vacant(reference="A-T5", typologie="T5", adresse="3 rue du Pâquier", loyer=720)
+    parcours.vacant(
+        reference="ARVE", territoire=parcours.arve, adresse="5 rue de Cluses", commune="Cluses"
+    )
+    return parcours
+
+
+def test_du_besoin_au_bail_glissant_et_a_l_accompagnement(parcours, page, live_server):
+    menage = parcours.menage
+    se_connecter(page, live_server, parcours.coordinateur.email, MOT_DE_PASSE)
+    page.goto(f"{live_server.url}/menages/{menage.public_id}/")
+    page.get_by_role("link", name="Parcours accès : besoins, propositions, CAL").click()
+    page.get_by_role("link", name="Enregistrer les besoins").click()
+
+    page.locator("#id_secteurs_souhaites_0").check()  # Annecy
+    page.locator("#id_secteurs_evites_1").check()  # Arve
+    page.get_by_label("Typologie au moins").select_option("T3")
+    page.get_by_label("Typologie au plus").select_option("T3")
+    page.get_by_label("Étage au plus sans ascenseur").fill("2")
+    page.get_by_label("Proche des transports").check()
+    page.get_by_label("Ressources mensuelles (€)").fill("900")
+    page.get_by_label("Précisions").fill("Sortie de CHRS, enfant scolarisé à Annecy.")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page.get_by_text("Besoins en logement enregistrés.")).to_be_visible()
+    classement = page.locator("#classement").locator("..")
+    premier = classement.locator("article").first
+    expect(premier).to_contain_text("12 avenue de Genève")
+    expect(premier).to_contain_text("T3 demandé : T3")
+    expect(premier).to_contain_text("28,9")
+    expect(classement.locator("article").last).to_contain_text("secteur évité : Arve")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    capture(page, "acces-classement-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    capture(page, "acces-classement-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    premier.get_by_role("button", name="Proposer").click()
+
+    expect(page.get_by_text("Logement proposé")).to_be_visible()
+    page.get_by_role("button", name="Prescripteur informé").click()
+    expect(page.get_by_text("Information du prescripteur notée.")).to_be_visible()
+    page.get_by_label("Réponse du ménage").select_option("acceptee")
+    page.get_by_role("button", name="Enregistrer la réponse").click()
+    expect(page.get_by_text("Réponse du ménage enregistrée.")).to_be_visible()
+    for _ in range(6):
+        page.get_by_role("button", name="Reçue").first.click()
+        expect(page.get_by_text("Pièce du dossier notée.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reçue")).to_have_count(0)
+
+    page.get_by_label("Décision").select_option("attribution")
+    page.get_by_label("Explication à transmettre au prescripteur").fill(
+        "Logement attribué ; entrée après l'état des lieux, avec ARIES."
+    )
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("Décision de la CAL enregistrée.")).to_be_visible()
+
+    page.locator("#id_type_bail").select_option("glissant")
+    page.get_by_label("Référence locataire").fill("HSH-2026-042")
+    page.get_by_label("Association preneuse (bail glissant)").select_option(
+        label=parcours.association.nom
+    )
+    page.get_by_label("Référent du bailleur").select_option(
+        label=parcours.referent_bailleur.get_full_name()
+    )
+    page.get_by_label("Ligne budgétaire de l'aide bail glissant").select_option(index=1)
+    page.get_by_role("button", name="Enregistrer le bail").click()
+    expect(page.get_by_text("Bail enregistré")).to_be_visible()
+    expect(page.get_by_role("heading", name="Relais du lien")).to_be_visible()
+    capture(page, "acces-proposition-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    capture(page, "acces-proposition-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_label("Travailleur·se social·e (référent·e)").select_option(index=1)
+    page.get_by_role("button", name="Ouvrir l'accompagnement").click()
+    expect(
+        page.get_by_text("Accompagnement ouvert avec le travailleur social et le référent")
+    ).to_be_visible()
+
+    bail = Bail.objects.get(menage=menage)
+    assert bail.type == "glissant" and bail.referent_bailleur == parcours.referent_bailleur
+    accompagnement = Accompagnement.objects.get(menage=menage)
+    assert accompagnement.referent == parcours.ts
+    assert set(accompagnement.equipe.values_list("user", flat=True)) == {
+        parcours.ts.pk,
+        parcours.referent_bailleur.pk,
+    }
+    menage.refresh_from_db()
+    assert menage.reference_locataire == "HSH-2026-042"
+
+    # L'agent du bailleur qui a orienté le ménage lit la décision et l'explication à transmettre.
+    page.context.clear_cookies()
+    se_connecter(page, live_server, parcours.agent.email, MOT_DE_PASSE)
+    page.goto(f"{live_server.url}/acces/propositions/{bail.proposition.public_id}/")
+    expect(page.get_by_text("Explication transmise au prescripteur")).to_contain_text(
+        "entrée après l'état des lieux"
+    )
