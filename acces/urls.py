@@ -24,6 +24,7 @@ urlpatterns = [
     path("acces/propositions/<uuid:public_id>/aide/", views.aide, name="aide"),
     path("acces/propositions/<uuid:public_id>/suivi/", views.ouvrir_suivi, name="ouvrir_suivi"),
     path("acces/etapes/<uuid:public_id>/", views.etape, name="etape"),
+    path("acces/logements/", views.logements_choix, name="logements_choix"),
     path("acces/logements/<slug:slug>/", views.logements, name="logements"),
     path("acces/logements/<slug:slug>/importer/", views.importer, name="importer"),
 ]

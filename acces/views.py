@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accompagnement import services as accompagnement_services
 from core import permissions
@@ -422,6 +422,21 @@ def _dispositif_des_logements(request, slug):
     if not permissions.peut(request.user, Action.GERER_LOGEMENTS, dispositif):
         raise Http404("Dispositif introuvable.")
     return dispositif
+
+
+@require_GET
+def logements_choix(request):
+    """Les logements vacants, depuis la barre : le dispositif de la personne, ou le choix."""
+    dispositifs = permissions.dispositifs_pour(request.user, Action.GERER_LOGEMENTS)
+    if not dispositifs.exists():
+        raise PermissionDenied
+    if dispositifs.count() == 1:
+        return logements(request, dispositifs.get().slug)
+    return render(
+        request,
+        "menages/choisir_dispositif.html",
+        {"dispositifs": dispositifs, "url_name": "acces:logements"},
+    )
 
 
 def logements(request, slug):

@@ -91,6 +91,8 @@ def liens_de_navigation(user):
         )
     if permissions.peut_quelque_part(user, Action.IMPORTER):
         liens.append(Lien("Importer", reverse("menages:importer"), "upload", groupe="orientations"))
+    if permissions.peut_quelque_part(user, Action.GERER_LOGEMENTS):
+        liens.append(Lien("Logements vacants", reverse("acces:logements_choix"), "building"))
     if permissions.a_le_role(user, Role.COORDINATEUR, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL):
         liens.append(Lien("Comités", reverse("comites:accueil"), "calendar-event"))
     if permissions.a_le_role(

@@ -706,6 +706,7 @@ TABLE = {
             f"etape-{EtapeRelais.objects.filter(bail__menage=menage).latest('pk').pk}-date": hier()
         },
     ),
+    "acces:logements_choix": entree(None, A.GERER_LOGEMENTS),
     "acces:logements": entree(
         "dispositif", A.GERER_LOGEMENTS, methodes=GET_POST, donnees=logement_saisi
     ),
