@@ -416,6 +416,13 @@
     if (!session || !navigator.onLine || envoiEnCours) return;
     envoiEnCours = true;
     try {
+      // Avant d'envoyer, le serveur confirme que la session de cette personne vit encore et
+      // donne un jeton CSRF à jour : après une fin de session ou un changement de personne,
+      // rien ne part (et rien ne serait pris pour un refus).
+      if (!(await mesSaisies("envoi")).length) return;
+      const confirmee = await ouvrirSession();
+      if (!confirmee || confirmee.etiquette !== session.etiquette) return;
+      session = confirmee;
       const geste = async () => {
         for (const element of await mesSaisies("envoi")) {
           // Un autre onglet a pu l'envoyer entre-temps.

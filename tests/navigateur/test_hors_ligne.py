@@ -44,6 +44,8 @@ def terrain(navigateur, live_server):
     )
     contexte.set_default_timeout(15_000)
     onglet = contexte.new_page()
+    onglet.on("console", lambda m: print("CONSOLE", m.type, m.text))
+    onglet.on("pageerror", lambda e: print("PAGEERROR", e))
     yield onglet
     contexte.close()
 
@@ -61,9 +63,12 @@ def ouvrir_la_fiche(page, live_server, accompagnement):
 
 
 def attendre_un_brouillon(page):
-    page.wait_for_function(
-        f"async () => {{\n{OUTILS}\nreturn (await nombreDeBrouillons()) > 0;\n}}"
-    )
+    """Attend que le brouillon soit écrit (la frappe est gardée après une courte pause)."""
+    for _ in range(50):
+        if js(page, "nombreDeBrouillons()"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("Aucun brouillon gardé sur l'appareil.")
 
 
 def taper_et_envoyer_sans_reseau(page, note, soignants=False):
