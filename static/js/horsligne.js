@@ -304,13 +304,18 @@
     await effacer(await idBrouillon(cheminDe(formulaire)));
     formulaire.reset();
     if (identifiant) identifiant.value = nouvelIdentifiant();
-    annoncer(
+    // Le brouillon n'est plus : son annonce non plus.
+    document.querySelectorAll("[data-hors-ligne-brouillon]").forEach((annonce) => annonce.remove());
+    const alerte = annoncer(
       pourquoi === "connexion"
         ? `${libelle} est enregistrée sur cet appareil, chiffrée : votre session a pris fin, elle sera envoyée quand vous vous reconnecterez.`
         : `${libelle} est enregistrée sur cet appareil, sera envoyée dès le retour du réseau.`,
       "warning",
       pourquoi === "connexion" ? { adresse: window.location.href, texte: "Se reconnecter" } : null,
     );
+    // Sur un téléphone, le bouton est en bas de page : on amène la personne au message.
+    alerte.tabIndex = -1;
+    alerte.focus();
     afficherLaFile();
   }
 
@@ -395,9 +400,10 @@
         : `Brouillon retrouvé sur cet appareil (saisi à ${heure}).`,
       brouillon.refus ? "danger" : "info",
     );
+    alerte.dataset.horsLigneBrouillon = "";
     const bouton = document.createElement("button");
     bouton.type = "button";
-    bouton.className = "btn btn-sm btn-outline-secondary ms-auto";
+    bouton.className = "btn btn-outline-secondary ms-auto";
     bouton.textContent = "Effacer le brouillon";
     bouton.addEventListener("click", async () => {
       await effacer(id);

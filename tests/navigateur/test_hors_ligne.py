@@ -44,8 +44,6 @@ def terrain(navigateur, live_server):
     )
     contexte.set_default_timeout(15_000)
     onglet = contexte.new_page()
-    onglet.on("console", lambda m: print("CONSOLE", m.type, m.text))
-    onglet.on("pageerror", lambda e: print("PAGEERROR", e))
     yield onglet
     contexte.close()
 
@@ -116,6 +114,9 @@ def test_visite_sans_reseau_envoyee_une_seule_fois_au_retour(demo, terrain, live
     expect(terrain.get_by_text("1 saisie attend sur cet appareil")).to_be_visible()
     expect(terrain.locator("#id_note")).to_have_value("")
     capture(terrain, "hors-ligne-en-attente-375")
+    terrain.set_viewport_size({"width": 1280, "height": 800})
+    capture(terrain, "hors-ligne-en-attente-1280")
+    terrain.set_viewport_size({"width": 375, "height": 800})
     stocke = js(terrain, "contenuStocke()")
     assert stocke["sortes"] == ["envoi"]
     assert "Escalier B" not in stocke["texte"]
@@ -246,7 +247,11 @@ def test_la_deconnexion_previent_puis_efface(demo, terrain, live_server):
     assert js(terrain, "contenuStocke()")["sortes"] == ["envoi"]
     expect(terrain.get_by_role("button", name="Enregistrer")).to_be_visible()
 
-    terrain.reload()
+    # Sur une autre page, l'envoi échoue encore ; cette fois on se déconnecte quand même.
+    terrain.goto(
+        live_server.url + reverse("accompagnement:detail", args=[accompagnement.public_id])
+    )
+    expect(terrain.get_by_text("1 saisie attend sur cet appareil")).to_be_visible()
     se_deconnecter()
     expect(terrain.get_by_label("Mot de passe")).to_be_visible()
     assert len(avertissements) == 2
