@@ -259,10 +259,13 @@
     return `brouillon|${await empreinte(`${session.etiquette}|${chemin}`)}`;
   }
 
-  async function garderBrouillon(chemin, paires, libelle, refus = false) {
+  async function garderBrouillon(chemin, paires, libelle, accord, refus = false) {
     const id = await idBrouillon(chemin);
-    await garder(id, "brouillon", { chemin, paires, libelle, refus, le: Date.now() });
+    await garder(id, "brouillon", { chemin, paires, libelle, accord, refus, le: Date.now() });
   }
+
+  // « L'intervention est enregistrée », « Le bilan est enregistré » : l'accord du libellé.
+  const accordDe = (formulaire) => (formulaire.hasAttribute("data-hors-ligne-masculin") ? "" : "e");
 
   function envoyer(cible, paires, csrf) {
     const corps = new URLSearchParams();
@@ -291,12 +294,14 @@
   }
 
   async function mettreEnFile(formulaire, paires, libelle, pourquoi) {
+    const e = accordDe(formulaire);
     const identifiant = identifiantDuFormulaire(formulaire);
     const uuid = (identifiant && identifiant.value) || nouvelIdentifiant();
     const contenu = {
       cible: cheminDe(formulaire),
       paires,
       libelle,
+      accord: e,
       page: window.location.pathname,
       titre: document.title,
     };
@@ -308,8 +313,8 @@
     document.querySelectorAll("[data-hors-ligne-brouillon]").forEach((annonce) => annonce.remove());
     const alerte = annoncer(
       pourquoi === "connexion"
-        ? `${libelle} est enregistrée sur cet appareil, chiffrée : votre session a pris fin, elle sera envoyée quand vous vous reconnecterez.`
-        : `${libelle} est enregistrée sur cet appareil, sera envoyée dès le retour du réseau.`,
+        ? `${libelle} est enregistré${e} sur cet appareil, chiffré${e} : votre session a pris fin, ${e ? "elle" : "il"} sera envoyé${e} quand vous vous reconnecterez.`
+        : `${libelle} est enregistré${e} sur cet appareil, sera envoyé${e} dès le retour du réseau.`,
       "warning",
       pourquoi === "connexion" ? { adresse: window.location.href, texte: "Se reconnecter" } : null,
     );
@@ -333,7 +338,7 @@
     const noterBrouillon = () => {
       clearTimeout(minuteur);
       minuteur = setTimeout(() => {
-        if (session) garderBrouillon(chemin, lireFormulaire(formulaire), libelle);
+        if (session) garderBrouillon(chemin, lireFormulaire(formulaire), libelle, accordDe(formulaire));
       }, 400);
     };
     formulaire.addEventListener("input", noterBrouillon);
@@ -396,7 +401,7 @@
     const heure = new Date(brouillon.le).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
     const alerte = annoncer(
       brouillon.refus
-        ? `${brouillon.libelle} n'a pas été acceptée par le serveur : la voici, à vérifier avant de l'enregistrer de nouveau.`
+        ? `${brouillon.libelle} n'a pas été accepté${brouillon.accord} par le serveur : ${brouillon.accord ? "la" : "le"} voici, à vérifier avant de l'enregistrer de nouveau.`
         : `Brouillon retrouvé sur cet appareil (saisi à ${heure}).`,
       brouillon.refus ? "danger" : "info",
     );
@@ -444,7 +449,8 @@
           const issue = await issueDe(reponse);
           if (issue.etat === "enregistre") {
             await effacer(element.id);
-            annoncer(`${contenu.libelle} saisie sur cet appareil est envoyée et enregistrée.`, "success", {
+            const e = contenu.accord;
+            annoncer(`${contenu.libelle} saisi${e} sur cet appareil est envoyé${e} et enregistré${e}.`, "success", {
               adresse: issue.redirection,
               texte: "Voir",
             });
@@ -453,9 +459,9 @@
             return;
           } else {
             // Refusée par le serveur : elle redevient un brouillon, à corriger sur sa page.
-            await garderBrouillon(contenu.cible, contenu.paires, contenu.libelle, true);
+            await garderBrouillon(contenu.cible, contenu.paires, contenu.libelle, contenu.accord, true);
             await effacer(element.id);
-            annoncer(`${contenu.libelle} saisie sur cet appareil n'a pas été acceptée.`, "danger", {
+            annoncer(`${contenu.libelle} saisi${contenu.accord} sur cet appareil n'a pas été accepté${contenu.accord}.`, "danger", {
               adresse: contenu.page,
               texte: "La reprendre",
             });

@@ -290,3 +290,31 @@ def test_le_service_worker_ne_garde_que_les_fichiers_statiques(demo, terrain, li
             live_server.url + reverse("accompagnement:detail", args=[accompagnement.public_id])
         )
     terrain.context.set_offline(False)
+
+
+def test_un_bilan_sans_reseau_part_une_fois_au_retour(demo, terrain, live_server):
+    accompagnement = accompagnement_partage()
+    bilan = accompagnement.bilans.filter(date_realisation__isnull=True).first()
+    assert bilan is not None
+    synthese = "Bilan fait sur le palier : le loyer courant est repris depuis deux mois."
+    se_connecter(terrain, live_server, TS)
+    terrain.goto(live_server.url + reverse("accompagnement:bilan", args=[bilan.public_id]))
+    expect(terrain.locator("html[data-hors-ligne-pret]")).to_have_count(1)
+    terrain.get_by_label("Synthèse").fill(synthese)
+    attendre_un_brouillon(terrain)
+    terrain.context.set_offline(True)
+    terrain.get_by_role("button", name="Enregistrer le bilan").click()
+    expect(
+        terrain.get_by_text("Le bilan est enregistré sur cet appareil, sera envoyé")
+    ).to_be_visible()
+    assert "palier" not in js(terrain, "contenuStocke()")["texte"]
+    bilan.refresh_from_db()
+    assert bilan.date_realisation is None
+
+    terrain.context.set_offline(False)
+    expect(
+        terrain.get_by_text("Le bilan saisi sur cet appareil est envoyé et enregistré")
+    ).to_be_visible()
+    bilan.refresh_from_db()
+    assert bilan.date_realisation is not None and bilan.synthese == synthese
+    assert bilan.uuid_client is not None
