@@ -246,3 +246,35 @@ def test_le_rejeu_d_un_bilan_par_quelqu_un_hors_equipe_est_refuse(client):
     )
 
     assert reponse.status_code == 404
+
+
+def test_deux_envois_simultanes_se_departagent_sur_la_contrainte(monkeypatch):
+    """Le second envoi arrive pendant que le premier s'écrit : sa première recherche ne trouve
+    rien, l'insertion bute sur l'unicité, et il rend la fiche du premier."""
+    equipe = equipe_ouverte()
+    identifiant = uuid.uuid4()
+    premiere = services.enregistrer_intervention(
+        equipe.ts,
+        equipe.accompagnement,
+        type=TypeIntervention.VISITE_DOMICILE,
+        uuid_client=identifiant,
+    )
+    recherche = services._saisie_deja_recue
+    appels = []
+
+    def premiere_recherche_trop_tot(*args):
+        appels.append(args)
+        return None if len(appels) == 1 else recherche(*args)
+
+    monkeypatch.setattr(services, "_saisie_deja_recue", premiere_recherche_trop_tot)
+
+    seconde = services.enregistrer_intervention(
+        equipe.ts,
+        equipe.accompagnement,
+        type=TypeIntervention.VISITE_DOMICILE,
+        uuid_client=identifiant,
+    )
+
+    assert seconde.pk == premiere.pk
+    assert len(appels) == 2
+    assert Intervention.objects.filter(accompagnement=equipe.accompagnement).count() == 1
