@@ -30,6 +30,14 @@ from .enums import (
 from .services import ROLES_EQUIPE
 
 VIDE = [("", "—")]
+
+
+def champ_uuid_client():
+    """L'identifiant que l'appareil tire pour une saisie (static/js/horsligne.js) : un second
+    envoi de la même saisie ramène à celle déjà enregistrée, sans doublon."""
+    return forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
 ECHEANCE_MAXIMUM = relativedelta(years=5)
 
 
@@ -126,6 +134,7 @@ class InterventionForm(forms.Form):
         initial=Confidentialite.EQUIPE,
         widget=forms.RadioSelect,
     )
+    uuid_client = champ_uuid_client()
 
     def __init__(self, *args, accompagnement, soignant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,6 +193,7 @@ class BilanForm(forms.Form):
     stade_procedure = forms.ChoiceField(
         label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
     )
+    uuid_client = champ_uuid_client()
 
     def __init__(self, *args, objectifs=(), voit_dette=True, **kwargs):
         super().__init__(*args, **kwargs)

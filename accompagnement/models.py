@@ -215,6 +215,11 @@ class Intervention(models.Model):
     )
     # Chiffrée quelle que soit sa confidentialité : une note d'équipe peut aussi parler de santé.
     note = TexteChiffre(blank=True)
+    # Identifiant tiré par l'appareil qui a saisi la fiche (static/js/horsligne.js) : une fiche
+    # envoyée deux fois (file d'attente hors réseau, réponse perdue) n'est enregistrée qu'une fois.
+    uuid_client = models.UUIDField(
+        "identifiant de la saisie", null=True, blank=True, unique=True, editable=False
+    )
     confidentialite = models.CharField(
         "confidentialité de la note",
         max_length=20,
@@ -284,6 +289,11 @@ class Bilan(models.Model):
     )
     auteur = models.ForeignKey(
         UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Identifiant tiré par l'appareil qui a saisi le bilan : un second envoi du même bilan
+    # ramène au bilan déjà réalisé au lieu d'être refusé.
+    uuid_client = models.UUIDField(
+        "identifiant de la saisie", null=True, blank=True, unique=True, editable=False
     )
 
     objects = BilanQuerySet.as_manager()

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import bornes, permissions
@@ -256,16 +256,22 @@ def enregistrer_intervention(
     destinations=(),
     note="",
     confidentialite=Confidentialite.EQUIPE,
+    uuid_client=None,
 ):
     """Enregistre une fiche de suivi (visite, entretien, démarche).
 
     Promesses : l'auteur est présent ; le premier contact avec le ménage est daté par la
-    première intervention qui en est un ; la note garde la confidentialité choisie.
+    première intervention qui en est un ; la note garde la confidentialité choisie ; une fiche
+    envoyée de nouveau avec le même `uuid_client` (file d'attente de l'appareil, réponse perdue
+    sur un réseau qui flanche) rend la fiche déjà enregistrée, sans rien écrire.
     Refus : hors de l'équipe et de la coordination ; note « soignants » par un non-soignant ;
     date dans le futur ou d'avant 2000 ; objectif d'un autre accompagnement ; accompagnement
-    clos.
+    clos ; `uuid_client` d'une fiche d'une autre personne ou d'un autre accompagnement.
     """
     _exiger(peut_accompagner(user, accompagnement), "Vous n'êtes pas dans l'équipe de ce ménage.")
+    deja_recue = _saisie_deja_recue(Intervention, uuid_client, user, accompagnement)
+    if deja_recue is not None:
+        return deja_recue
     if not accompagnement.est_ouvert:
         raise ValidationError(
             "Cet accompagnement est clos : rouvrez-le pour noter une intervention."
@@ -283,17 +289,27 @@ def enregistrer_intervention(
     objectifs = list(objectifs)
     if any(objectif.accompagnement_id != accompagnement.pk for objectif in objectifs):
         raise ValidationError("Un objectif choisi n'appartient pas à cet accompagnement.")
-    intervention = Intervention.objects.create(
-        accompagnement=accompagnement,
-        date_heure=date_heure,
-        duree_minutes=duree_minutes or 0,
-        type=type,
-        auteur=user,
-        profession_auteur=profession,
-        autres_participants=autres_participants,
-        note=note,
-        confidentialite=confidentialite,
-    )
+    try:
+        # Point de sauvegarde : deux envois simultanés de la même saisie se départagent sur la
+        # contrainte d'unicité, le second rend la fiche du premier.
+        with transaction.atomic():
+            intervention = Intervention.objects.create(
+                accompagnement=accompagnement,
+                date_heure=date_heure,
+                duree_minutes=duree_minutes or 0,
+                type=type,
+                auteur=user,
+                profession_auteur=profession,
+                autres_participants=autres_participants,
+                note=note,
+                confidentialite=confidentialite,
+                uuid_client=uuid_client,
+            )
+    except IntegrityError:
+        deja_recue = _saisie_deja_recue(Intervention, uuid_client, user, accompagnement)
+        if deja_recue is None:
+            raise
+        return deja_recue
     intervention.participants.set({*participants, user} - {None})
     intervention.objectifs.set(objectifs)
     OrientationPartenaire.objects.bulk_create(
@@ -307,6 +323,27 @@ def enregistrer_intervention(
         accompagnement.date_premier_contact = jour
         accompagnement.save(update_fields=["date_premier_contact"])
     return intervention
+
+
+def _saisie_deja_recue(modele, uuid_client, user, accompagnement):
+    """La ligne déjà enregistrée sous cet identifiant d'appareil, ou None.
+
+    L'identifiant est tiré par l'appareil : il ne doit ni révéler ni atteindre la saisie d'une
+    autre personne ou d'un autre ménage (refus, sans rien dire de ce qu'il désigne).
+    """
+    if not uuid_client:
+        return None
+    deja_recue = modele.objects.filter(uuid_client=uuid_client).first()
+    if deja_recue is None:
+        return None
+    if deja_recue.accompagnement_id != accompagnement.pk or (
+        user is not None and deja_recue.auteur_id not in (None, user.pk)
+    ):
+        raise ValidationError(
+            "Cette saisie porte l'identifiant d'une autre saisie : elle n'est pas enregistrée. "
+            "Rechargez la page et saisissez-la de nouveau."
+        )
+    return deja_recue
 
 
 def noter_visite_sans_reponse(user, accompagnement, date_heure=None):
@@ -401,17 +438,27 @@ def realiser_bilan(
     progressions=(),
     dette=None,
     stade_procedure="",
+    uuid_client=None,
 ):
     """Enregistre un bilan : synthèse, progression par objectif, dette et procédure à la date.
 
     Les objectifs prennent le statut et l'avancement donnés ; la dette devient un relevé daté,
-    avec les contrôles et les droits de `menages.services.relever_dette`.
+    avec les contrôles et les droits de `menages.services.relever_dette`. Le même bilan envoyé
+    de nouveau avec le même `uuid_client` (file d'attente de l'appareil) rend le bilan réalisé,
+    sans rien réécrire.
     """
     accompagnement = bilan.accompagnement
     _exiger(
         peut_ecrire(user, Ecriture.BILANS, accompagnement),
         "Vous n'êtes pas dans l'équipe de ce ménage.",
     )
+    deja_recu = _saisie_deja_recue(Bilan, uuid_client, user, accompagnement)
+    if deja_recu is not None:
+        if deja_recu.pk != bilan.pk:
+            raise ValidationError(
+                "Cette saisie porte l'identifiant d'un autre bilan : elle n'est pas enregistrée."
+            )
+        return deja_recu
     if bilan.date_realisation is not None:
         raise ValidationError("Ce bilan est déjà réalisé : il ne se réécrit pas.")
     if date_realisation > timezone.localdate():
@@ -433,6 +480,7 @@ def realiser_bilan(
     bilan.dette = dette
     bilan.stade_procedure = stade_procedure
     bilan.auteur = user
+    bilan.uuid_client = uuid_client or None
     bilan.save()
     for objectif, statut, avancement, commentaire in progressions:
         if objectif.accompagnement_id != accompagnement.pk:

@@ -228,7 +228,13 @@ def bilan(request, public_id):
     form = BilanForm(
         request.POST or None, objectifs=objectifs, voit_dette=accompagnement.ecrit_dette
     )
-    if request.method == "POST" and not peut_ecrire:
+    # Le même bilan renvoyé par la file d'attente d'un appareil ramène au bilan réalisé.
+    rejeu = (
+        accompagnement.ecrit_bilans
+        and bilan.uuid_client is not None
+        and request.POST.get("uuid_client") == str(bilan.uuid_client)
+    )
+    if request.method == "POST" and not (peut_ecrire or rejeu):
         raise PermissionDenied
     reponse = traiter_formulaire(
         request,
@@ -242,6 +248,7 @@ def bilan(request, public_id):
             progressions=form.progressions(),
             dette=form.cleaned_data.get("dette"),
             stade_procedure=form.cleaned_data.get("stade_procedure", ""),
+            uuid_client=form.cleaned_data["uuid_client"],
         ),
         succes=f"{bilan.get_type_display()} enregistré.",
         redirection=_page(accompagnement),

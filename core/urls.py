@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import sessions, views
+from . import hors_ligne, sessions, views
 
 app_name = "core"
 
 urlpatterns = [
     path("compte/session/", sessions.etat, name="session_etat"),
     path("compte/session/prolonger/", sessions.prolonger, name="session_prolonger"),
+    path("compte/hors-ligne/cle/", hors_ligne.cle, name="hors_ligne_cle"),
     path("dispositifs/", views.dispositifs, name="dispositifs"),
     path("dispositifs/<slug:slug>/", views.dispositif, name="dispositif"),
     path(

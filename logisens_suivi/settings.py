@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Envois de la file d'attente hors réseau : la redirection rendue en JSON (avant la
+    # connexion obligatoire et la fin de session, dont il traduit aussi les redirections).
+    "core.hors_ligne.EnvoiDiffereMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -356,6 +359,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Application installable : le service worker (/sw.js) et le manifeste viennent du site.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
     }
 }
 # Fonctions du navigateur refusées à toutes les pages (en-tête Permissions-Policy).
@@ -386,6 +392,12 @@ if SESSION_INACTIVITE_MINUTES < 3 or SESSION_DUREE_MAX_HEURES < 1:
         "SESSION_INACTIVITE_MINUTES doit valoir au moins 3 et SESSION_DUREE_MAX_HEURES au moins 1."
     )
 SESSION_COOKIE_AGE = SESSION_DUREE_MAX_HEURES * 3600
+
+# Saisies hors réseau (core/hors_ligne.py, static/js/horsligne.js) : brouillons et envois en
+# attente, chiffrés sur l'appareil, en sont effacés après ce délai même s'ils ne sont pas partis.
+HORS_LIGNE_CONSERVATION_HEURES = env_int("HORS_LIGNE_CONSERVATION_HEURES", 72)
+if HORS_LIGNE_CONSERVATION_HEURES < 1:
+    raise ImproperlyConfigured("HORS_LIGNE_CONSERVATION_HEURES doit valoir au moins 1.")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import hors_ligne
 from core import views as core_views
 from core.forms import ConnexionForm
 from core.views import sante
@@ -73,4 +74,7 @@ urlpatterns = [
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),
     path("accessibilite/", core_views.accessibilite, name="accessibilite"),
+    # Application installable : à la racine, pour veiller sur tout le site.
+    path("sw.js", hors_ligne.service_worker, name="service_worker"),
+    path("manifest.webmanifest", hors_ligne.manifeste, name="manifeste"),
 ]

@@ -73,6 +73,11 @@ EXCLUS = {
     "double_facteur_verifier",
     "core:session_etat",
     "core:session_prolonger",
+    # Le secret hors réseau de sa propre personne, le service worker et le manifeste (publics,
+    # sans donnée) : tests/core/test_hors_ligne.py.
+    "core:hors_ligne_cle",
+    "service_worker",
+    "manifeste",
     # Des objets qui ne sont pas des lignes de ménage (une adhésion, un compte, un import) :
     # leurs refus ont leurs propres tests (tests/core/test_double_facteur.py,
     # tests/core/test_adhesions.py, tests/menages/test_import_borne.py).
