@@ -480,6 +480,8 @@ class Action(StrEnum):
     DECIDER = "decider"  # enregistrer une décision de comité (membre du comité)
     DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
     CONSULTER_JOURNAL = "consulter_journal"  # lire le journal d'accès du dispositif
+    CONSULTER_HISTORIQUE = "consulter_historique"  # lire l'historique des modifications
+    DROIT_D_ACCES = "droit_d_acces"  # produire le dossier d'un ménage (RGPD art. 15)
 
 
 ACTIONS = {
@@ -491,6 +493,8 @@ ACTIONS = {
     Action.DECIDER: {Role.COORDINATEUR, Role.MEMBRE_COTECH},
     Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
     Action.CONSULTER_JOURNAL: {Role.COORDINATEUR},
+    Action.CONSULTER_HISTORIQUE: {Role.COORDINATEUR},
+    Action.DROIT_D_ACCES: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

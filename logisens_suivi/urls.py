@@ -67,6 +67,7 @@ urlpatterns = [
     path("", include("accompagnement.urls")),
     path("", include("comites.urls")),
     path("", include("rapports.urls")),
+    path("", include("rgpd.urls")),
     path("", include("ecrans.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
