@@ -137,6 +137,8 @@ def historique_du_menage(user, menage):
     À n'appeler que pour qui a le droit de lire l'historique (`Action.CONSULTER_HISTORIQUE`
     et l'identité du ménage) : la vue le vérifie. Une requête par sorte d'enregistrement, plus
     une par sorte d'objet cité (personnes, territoires…), quel que soit le nombre de versions.
+    Une modification qui ne change aucun champ (une ligne réécrite telle quelle) n'est pas
+    montrée.
     """
     lues = []
     for modele, versions in _sources(user, menage):
@@ -153,6 +155,11 @@ def historique_du_menage(user, menage):
             changements = []
             if ligne.history_type == "~" and precedente is not None:
                 changements = _changements(champs, precedente, ligne, references)
+                if not changements:
+                    # Un enregistrement sans changement (un service qui réécrit la ligne) : rien
+                    # à montrer.
+                    precedente = ligne
+                    continue
             resultat.append(
                 Version(
                     date=ligne.history_date,

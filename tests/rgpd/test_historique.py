@@ -140,7 +140,7 @@ def test_la_coordination_lit_l_historique_sans_aucun_texte_de_note(client):
     assert "Téléphone : 06 00 00 00 01 → 06 99 99 99 99" in contenu
     assert "Durée (minutes) : 45 → 50" in contenu
     assert "texte modifié (non affiché)" in contenu
-    assert "Création" in contenu
+    assert "· création" in contenu
     # Jamais un texte de note, de synthèse ou de description, ni une note « soignants ».
     for champ in ("note-equipe", "note-soignants", "note-personnelle", "synthese", "description"):
         assert marque(champ) not in contenu
@@ -231,3 +231,14 @@ def test_l_historique_se_lit_en_un_nombre_fixe_de_requetes(client, django_assert
 
     with django_assert_max_num_queries(30):
         assert client.get(url_historique(suivi.menage)).status_code == 200
+
+
+def test_une_ligne_reecrite_sans_changement_n_apparait_pas(client):
+    suivi = menage_suivi(DispositifFactory())
+    suivi.menage.save()  # aucune valeur ne change
+    client.force_login(suivi.coordinateur)
+
+    contenu = texte(client.get(url_historique(suivi.menage)))
+
+    assert suivi.menage.historique.count() == 2
+    assert "· modification" not in contenu
