@@ -250,3 +250,23 @@ def test_aucune_trace_du_marqueur_dans_la_base_apres_anonymisation(suivi):
             for table in (modele._meta.db_table, modele.historique.model._meta.db_table):
                 cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
                 assert MARQUE not in repr(cursor.fetchall()), table
+
+
+def test_la_commande_a_blanc_prevoit_une_date_future(suivi):
+    sortie = StringIO()
+    call_command("anonymiser_menages", "--dry-run", "--au", "2026-06-15", stdout=sortie)
+
+    assert "1 ménage à anonymiser" in sortie.getvalue()
+    suivi.menage.refresh_from_db()
+    assert suivi.menage.nom == marque("nom")
+
+
+def test_on_n_anonymise_pas_en_avance(suivi):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--dry-run"):
+        call_command("anonymiser_menages", "--au", "2030-01-01", stdout=StringIO())
+    with pytest.raises(CommandError, match="AAAA-MM-JJ"):
+        call_command("anonymiser_menages", "--dry-run", "--au", "demain", stdout=StringIO())
+    suivi.menage.refresh_from_db()
+    assert suivi.menage.nom == marque("nom")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from datetime import date, datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from rgpd.conservation import anonymiser_menages
@@ -23,8 +25,25 @@ class Command(BaseCommand):
             help="Lister les ménages qui seraient anonymisés, sans rien changer.",
         )
 
-    def handle(self, *args, dry_run=False, **options):
-        passe = anonymiser_menages(a_blanc=dry_run)
+        parser.add_argument(
+            "--au",
+            metavar="AAAA-MM-JJ",
+            help="Avec --dry-run seulement : ce qui partirait à cette date (pour prévoir).",
+        )
+
+    def handle(self, *args, dry_run=False, au=None, **options):
+        maintenant = None
+        if au:
+            if not dry_run:
+                raise CommandError(
+                    "--au ne s'emploie qu'avec --dry-run : on n'anonymise pas en avance."
+                )
+            try:
+                jour = date.fromisoformat(au)
+            except ValueError:
+                raise CommandError("--au attend une date AAAA-MM-JJ.") from None
+            maintenant = timezone.make_aware(datetime.combine(jour, time(12)))
+        passe = anonymiser_menages(a_blanc=dry_run, maintenant=maintenant)
         self.stdout.write(
             f"Dernier contact antérieur au {passe.limite:%d/%m/%Y} : "
             f"{_menages(len(passe.menages))} {'à anonymiser' if dry_run else 'anonymisé(s)'}."
