@@ -392,6 +392,7 @@ class JournalAudit(models.Model):
         COMPTE_MODIFIE = "compte_modifie", "Compte modifié (adresse, activation)"
         DROITS_ADMINISTRATION = "droits_administration", "Droits d'administration modifiés"
         MOT_DE_PASSE_CHANGE = "mot_de_passe_change", "Mot de passe changé"
+        ANONYMISATION = "anonymisation", "Anonymisation d'un ménage (conservation)"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

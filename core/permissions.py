@@ -492,6 +492,8 @@ class Action(StrEnum):
     DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
     CONSULTER_JOURNAL = "consulter_journal"  # lire le journal d'accès du dispositif
     GERER_LOGEMENTS = "gerer_logements"  # saisir et importer les logements vacants (accès)
+    CONSULTER_HISTORIQUE = "consulter_historique"  # lire l'historique des modifications
+    DROIT_D_ACCES = "droit_d_acces"  # produire le dossier d'un ménage (RGPD art. 15)
 
 
 ACTIONS = {
@@ -504,6 +506,8 @@ ACTIONS = {
     Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
     Action.CONSULTER_JOURNAL: {Role.COORDINATEUR},
     Action.GERER_LOGEMENTS: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
+    Action.CONSULTER_HISTORIQUE: {Role.COORDINATEUR},
+    Action.DROIT_D_ACCES: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

@@ -140,6 +140,11 @@ def menage(request, public_id):
             "form_information": InformationPartageForm()
             if peut_enregistrer_information(user, menage)
             else None,
+            # Historique des modifications et droit d'accès (rgpd) : la coordination.
+            "peut_historique": permissions.peut(
+                user, Action.CONSULTER_HISTORIQUE, menage.dispositif
+            ),
+            "peut_droit_d_acces": permissions.peut(user, Action.DROIT_D_ACCES, menage.dispositif),
         },
     )
 

@@ -55,12 +55,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "simple_history",
     "core",
     "menages",
     "accompagnement",
     "comites",
     "acces",
     "rapports",
+    "rgpd",
     "ecrans",
     "demo",
 ]
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.RequeteCouranteMiddleware",
+    # L'auteur de chaque version de l'historique (rgpd.models) : la personne connectée.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.DoubleFacteurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -318,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purger_le_journal",
         "schedule": crontab(hour=3, minute=15),
     },
+    "anonymisation-des-menages": {
+        "task": "rgpd.tasks.anonymiser_les_menages",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "rapports-du-semestre-ecoule": {
         "task": "comites.tasks.rapports_du_semestre_ecoule",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,7"),
@@ -430,6 +438,11 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 # Durée de conservation des informations d'un ménage après son dernier contact (CNIL), annoncée
 # au ménage par la notice d'information.
 CONSERVATION_MENAGES_ANS = env_int("CONSERVATION_MENAGES_ANS", 2)
+# La même durée en jours, celle qu'applique l'anonymisation quotidienne (rgpd.conservation) :
+# un ménage sans accompagnement en cours dont le dernier contact est plus ancien est anonymisé.
+CONSERVATION_MENAGES_JOURS = env_int("CONSERVATION_MENAGES_JOURS", 365 * CONSERVATION_MENAGES_ANS)
+if CONSERVATION_MENAGES_JOURS < 1:
+    raise ImproperlyConfigured("CONSERVATION_MENAGES_JOURS doit valoir au moins 1 jour.")
 
 # Import CSV des orientations (page et commande) : plafonds vérifiés avant qu'aucune ligne ne
 # soit analysée, nombre d'erreurs rapportées (le total est toujours donné) et durée au-delà de

@@ -69,6 +69,7 @@ urlpatterns = [
     path("", include("comites.urls")),
     path("", include("acces.urls")),
     path("", include("rapports.urls")),
+    path("", include("rgpd.urls")),
     path("", include("ecrans.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),

@@ -84,6 +84,11 @@ EXCLUS = {
     "core:confirmer_adhesion",
     "core:reinitialiser_facteur",
     "menages:import_etat",
+    # Le dossier du droit d'accès (RGPD art. 15) montre par construction tout ce qui est détenu
+    # sur le ménage, notes « soignants » et personnelles comprises, que la coordination ne lit
+    # pas ailleurs : la matrice ne décrit pas ce contenu. Ses refus (chaque autre rôle, l'équipe
+    # comprise, un autre dispositif, l'administration) : tests/rgpd/test_droit_d_acces.py.
+    "rgpd:droit_d_acces_pdf",
 }
 
 
@@ -737,6 +742,9 @@ TABLE = {
     "ecrans:menage": entree("menage", D.IDENTITE),
     "ecrans:journaux": entree(None, A.CONSULTER_JOURNAL, succes=302),
     "ecrans:journal": entree("dispositif", A.CONSULTER_JOURNAL),
+    # protection des données : historique et droit d'accès, pour la coordination du ménage
+    "rgpd:historique": entree("menage", D.IDENTITE, A.CONSULTER_HISTORIQUE),
+    "rgpd:droit_d_acces": entree("menage", D.IDENTITE, A.DROIT_D_ACCES),
 }
 
 

@@ -82,6 +82,13 @@ def test_les_champs_chiffres_sont_ceux_qui_peuvent_decrire_la_sante():
         "menages.Orientation.description",
         "menages.Orientation.motif_statut",
         "comites.Decision.motifs",
+        # Les tables d'historique (rgpd.models) copient les champs chiffrés, donc leur chiffrement.
+        "rgpd.HistoricalIntervention.note",
+        "rgpd.HistoricalBilan.synthese",
+        "rgpd.HistoricalObjectif.libelle",
+        "rgpd.HistoricalObjectif.indicateur",
+        "rgpd.HistoricalOrientation.description",
+        "rgpd.HistoricalOrientation.motif_statut",
     }
 
 
