@@ -53,7 +53,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from .enums import Role
-from .models import Dispositif, Membre
+from .models import Dispositif, HabilitationNationale, Membre
 
 
 class Donnee(StrEnum):
@@ -70,6 +70,9 @@ class Donnee(StrEnum):
     DECISIONS = "decisions"  # décisions de comité
     RAPPORT = "rapport"  # rapport semestriel agrégé, sans nom
     TABLEAU_DE_BORD = "tableau_de_bord"  # chiffres du dispositif (agrégés)
+    # Extraits ligne à ligne pseudonymisés pour l'évaluation : ni nom, ni contact, ni adresse,
+    # ni texte libre, montants et années en tranches (`rapports.extraits`).
+    EXTRAIT_PSEUDONYMISE = "extrait_pseudonymise"
 
 
 class Portee(StrEnum):
@@ -153,6 +156,13 @@ MATRICE = {
         D.RAPPORT: P.DISPOSITIF,
         D.TABLEAU_DE_BORD: P.DISPOSITIF,
     },
+    # L'évaluateur externe : aucune ligne nominative. Orientations, épisodes, interventions,
+    # bilans et issues ne lui parviennent que par les extraits pseudonymisés.
+    Role.EVALUATEUR: {
+        D.RAPPORT: P.DISPOSITIF,
+        D.TABLEAU_DE_BORD: P.DISPOSITIF,
+        D.EXTRAIT_PSEUDONYMISE: P.DISPOSITIF,
+    },
 }
 
 
@@ -209,6 +219,7 @@ ECRITURE = {
     },
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
+    Role.EVALUATEUR: {},
 }
 
 # Les rôles dont une adhésion qui nomme un territoire réduit la portée « dispositif ».
@@ -520,6 +531,32 @@ def dispositifs_pour(user, action):
             if set(roles_du_dispositif) & ACTIONS[action]
         ]
     )
+
+
+# --- L'habilitation nationale (financeur) ------------------------------------------------------
+
+
+def habilite_national(user):
+    """Vrai si la personne tient une habilitation nationale active et confirmée (en cache).
+
+    La seule porte de la vue nationale : chiffres agrégés de tous les dispositifs, côte à côte
+    et consolidés, rapport consolidé. Elle n'ouvre aucune ligne, ni aucune des données de
+    `MATRICE` : `filtrer`, `peut_voir`, `peut` l'ignorent.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    en_cache = getattr(user, "_habilite_national", None)
+    if en_cache is None:
+        en_cache = HabilitationNationale.objects.actives().filter(user=user).exists()
+        user._habilite_national = en_cache
+    return en_cache
+
+
+def dispositifs_nationaux(user):
+    """Tous les dispositifs de l'instance pour un financeur national, aucun pour les autres."""
+    if not habilite_national(user):
+        return Dispositif.objects.none()
+    return Dispositif.objects.all()
 
 
 def _id(dispositif):

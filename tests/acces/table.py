@@ -66,6 +66,11 @@ EXCLUS = {
     "core:confirmer_adhesion",
     "core:reinitialiser_facteur",
     "menages:import_etat",
+    # Le rapport national consolidé n'est pas une ligne d'un dispositif : ses téléchargements
+    # ne s'ouvrent qu'au financeur national, qui ne tient aucun rôle de la matrice ; leurs
+    # refus, pour chaque rôle, ont leurs propres tests (tests/rapports/test_national.py).
+    "rapports:national_pdf",
+    "rapports:national_xlsx",
 }
 
 
@@ -147,6 +152,16 @@ def orientation_a_rattacher(personne, provisoire):
         and ouvre(personne, D.ORIENTATION, provisoire)
         and ouvre(personne, D.IDENTITE, MENAGES[provisoire.menage])
     )
+
+
+def financeur_national(personne, ligne):
+    """La vue nationale : aucune des personnes essayées (rôles d'un dispositif) n'y entre ; le
+    financeur national a ses propres tests (tests/rapports/test_national.py)."""
+    return False
+
+
+def extrait_pseudonymise(objet):
+    return [objet.slug, "orientations"]
 
 
 def information(personne, ligne):
@@ -445,6 +460,20 @@ TABLE = {
     "rapports:pdf": entree("rapport", D.RAPPORT),
     "rapports:xlsx": entree("rapport", D.RAPPORT),
     "rapports:tableau_de_bord": entree("dispositif", D.TABLEAU_DE_BORD),
+    "rapports:extraits": entree(None, D.EXTRAIT_PSEUDONYMISE),
+    "rapports:extrait_csv": entree(
+        "dispositif", D.EXTRAIT_PSEUDONYMISE, arguments=extrait_pseudonymise
+    ),
+    "rapports:extrait_xlsx": entree(
+        "dispositif", D.EXTRAIT_PSEUDONYMISE, arguments=extrait_pseudonymise
+    ),
+    "rapports:national": entree(None, financeur_national),
+    "rapports:demander_national": entree(
+        None,
+        financeur_national,
+        methodes=POST,
+        donnees=lambda m, o: {"semestre": indicateurs.semestres_proposes()[0]},
+    ),
     # écrans
     "ecrans:accueil": entree(None, tout_le_monde),
     "ecrans:file_active": entree(None, D.IDENTITE, htmx=True, montre=file_active),
