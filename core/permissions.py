@@ -49,7 +49,16 @@ from operator import or_
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.utils import timezone
 
 from .enums import Role
@@ -278,6 +287,9 @@ class Chemins:
     referent: str | None = None
 
 
+_HABILITATION_NATIONALE = "habilitation_nationale"
+
+
 def _adhesions(user):
     """{id du dispositif: {rôle: id du territoire ou None}} des adhésions actives (en cache)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -288,10 +300,27 @@ def _adhesions(user):
         adhesions = (
             Membre.objects.actifs()
             .filter(user=user)
+            .order_by()
             .values_list("dispositif_id", "role", "territoire_id")
         )
-        for dispositif_id, role, territoire_id in adhesions:
-            cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
+        # L'habilitation nationale vient dans la même requête (une ligne sans dispositif) : la
+        # barre de navigation la demande à chaque page, sans requête de plus.
+        habilitation = (
+            HabilitationNationale.objects.actives()
+            .filter(user=user)
+            .order_by()
+            .values_list(
+                Value(None, output_field=IntegerField()),
+                Value(_HABILITATION_NATIONALE, output_field=CharField()),
+                Value(None, output_field=IntegerField()),
+            )
+        )
+        user._habilite_national = False
+        for dispositif_id, role, territoire_id in adhesions.union(habilitation, all=True):
+            if role == _HABILITATION_NATIONALE:
+                user._habilite_national = True
+            else:
+                cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
         user._adhesions_actives = cache_
     return cache_
 
@@ -545,11 +574,8 @@ def habilite_national(user):
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    en_cache = getattr(user, "_habilite_national", None)
-    if en_cache is None:
-        en_cache = HabilitationNationale.objects.actives().filter(user=user).exists()
-        user._habilite_national = en_cache
-    return en_cache
+    _adhesions(user)  # lit aussi l'habilitation, dans la même requête (en cache)
+    return user._habilite_national
 
 
 def dispositifs_nationaux(user):
