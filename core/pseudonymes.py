@@ -50,19 +50,22 @@ def pseudonymiseur(evaluateur):
 
 # --- Tranches ----------------------------------------------------------------------------------
 
-TRANCHES_DETTE = (0, 1, 500, 1500, 3000, 6000, 10000)
-TRANCHES_RESSOURCES = (0, 1, 500, 1000, 1500, 2000, 3000)
+# Les bornes des tranches, en euros : « moins de 500 € », « 500 à 1 499 € »… « 10 000 € ou plus ».
+TRANCHES_DETTE = (500, 1500, 3000, 6000, 10000)
+TRANCHES_RESSOURCES = (500, 1000, 1500, 2000, 3000)
 TRANCHES_ANNEES = 10  # décennies de naissance
 
 
 def tranche_montant(montant, bornes):
-    """« 0 € », « 500 à 1 499 € », « 10 000 € ou plus » ; vide si inconnu."""
+    """« 0 € », « moins de 500 € », « 500 à 1 499 € », « 10 000 € ou plus » ; vide si inconnu."""
     if montant is None:
         return ""
     montant = Decimal(montant)
     if montant <= 0:
         return "0 €"
-    for bas, haut in zip(bornes[1:], bornes[2:], strict=False):
+    if montant < bornes[0]:
+        return f"moins de {_euros(bornes[0])} €"
+    for bas, haut in zip(bornes, bornes[1:], strict=False):
         if bas <= montant < haut:
             return f"{_euros(bas)} à {_euros(haut - 1)} €"
     return f"{_euros(bornes[-1])} € ou plus"
