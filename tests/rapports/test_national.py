@@ -310,3 +310,19 @@ def test_un_rapport_consolide_mis_en_file_est_produit_par_le_worker(worker):  # 
     assert "Alpha" in pdf and "Nomcache" not in pdf
     assert rapport.chiffres["ensemble"]["orientations"]["recues"] == 6
     assert load_workbook(io.BytesIO(documents.chemin(rapport.fichier_xlsx).read_bytes()))
+
+
+def test_la_vue_nationale_compte_ses_requetes(client, monde, django_assert_num_queries):
+    """Le nombre de requêtes dépend du nombre de dispositifs, jamais du nombre de ménages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(monde["financeur"])
+    adresse = reverse("rapports:national")
+    client.get(adresse)
+    with CaptureQueriesContext(connection) as avant:
+        assert client.get(adresse).status_code == 200
+    orientations(monde["alpha"], Problematique.ANIMAUX, 9, "Nomcacheplus")
+    orientations(monde["beta"], Problematique.ISOLEMENT_RUPTURE, 7, "Nomcacheencore")
+    with django_assert_num_queries(len(avant)):
+        assert client.get(adresse).status_code == 200
