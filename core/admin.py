@@ -8,6 +8,7 @@ from . import double_facteur, services
 from .models import (
     Commune,
     Dispositif,
+    HabilitationNationale,
     JournalAudit,
     LigneBudgetaire,
     Membre,
@@ -187,6 +188,50 @@ class MembreAdmin(admin.ModelAdmin):
                 faits += 1
         if faits:
             messages.success(request, f"{faits} adhésion(s) confirmée(s).")
+
+
+@admin.register(HabilitationNationale)
+class HabilitationNationaleAdmin(admin.ModelAdmin):
+    """Le financeur national : posée ici, l'habilitation attend la confirmation d'un autre
+    administrateur (action « Confirmer »), et chaque geste est écrit au journal."""
+
+    list_display = ["user", "organisation", "actif", "a_confirmer", "confirmee_par"]
+    list_filter = ["actif", "a_confirmer"]
+    search_fields = ["user__email", "user__last_name"]
+    autocomplete_fields = ["user", "organisation"]
+    fields = ["user", "organisation", "actif", "date_debut", *CHAMPS_DE_CONFIRMATION]
+    readonly_fields = CHAMPS_DE_CONFIRMATION
+    actions = ["confirmer"]
+
+    def save_model(self, request, obj, form, change):
+        services.enregistrer_habilitation_nationale(
+            request.user,
+            obj,
+            champs_modifies=form.changed_data if change else None,
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        services.supprimer_habilitation_nationale(request.user, obj, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for habilitation in queryset.select_related("user"):
+            services.supprimer_habilitation_nationale(request.user, habilitation, request=request)
+
+    @admin.action(description="Confirmer les habilitations sélectionnées")
+    def confirmer(self, request, queryset):
+        faites = 0
+        for habilitation in queryset.select_related("user"):
+            try:
+                services.confirmer_habilitation_nationale(
+                    request.user, habilitation, request=request
+                )
+            except (PermissionDenied, ValidationError) as refus:
+                _refus(request, habilitation, refus)
+            else:
+                faites += 1
+        if faites:
+            messages.success(request, f"{faites} habilitation(s) confirmée(s).")
 
 
 @admin.register(JournalAudit)

@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     AGENT_BAILLEUR = "agent_bailleur", "Agent du bailleur"
     MEMBRE_COTECH = "membre_cotech", "Membre du comité technique"
     MEMBRE_COPIL = "membre_copil", "Membre du comité de pilotage"
+    # Chiffres agrégés et extraits pseudonymisés, jamais une ligne nominative (DESIGN.md §3).
+    EVALUATEUR = "evaluateur", "Évaluateur·rice externe"
 
 
 ROLES_TERRAIN = (Role.TRAVAILLEUR_SOCIAL, Role.INFIRMIER, Role.PSYCHOLOGUE)

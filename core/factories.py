@@ -6,7 +6,16 @@ from decimal import Decimal
 import factory
 
 from .enums import NatureDepense, Profession, Role, TypeOrganisation
-from .models import Commune, Dispositif, LigneBudgetaire, Membre, Organisation, Territoire, User
+from .models import (
+    Commune,
+    Dispositif,
+    HabilitationNationale,
+    LigneBudgetaire,
+    Membre,
+    Organisation,
+    Territoire,
+    User,
+)
 
 PROFESSION_PAR_ROLE = {
     Role.COORDINATEUR: Profession.COORDINATEUR,
@@ -16,6 +25,7 @@ PROFESSION_PAR_ROLE = {
     Role.AGENT_BAILLEUR: Profession.AGENT_BAILLEUR,
     Role.MEMBRE_COTECH: Profession.PARTENAIRE,
     Role.MEMBRE_COPIL: Profession.PARTENAIRE,
+    Role.EVALUATEUR: Profession.PARTENAIRE,
 }
 
 
@@ -91,3 +101,14 @@ class MembreFactory(factory.django.DjangoModelFactory):
     dispositif = factory.SubFactory(DispositifFactory)
     role = Role.TRAVAILLEUR_SOCIAL
     profession = factory.LazyAttribute(lambda membre: PROFESSION_PAR_ROLE[Role(membre.role)])
+
+
+class HabilitationNationaleFactory(factory.django.DjangoModelFactory):
+    """Une habilitation nationale confirmée (le financeur) ; `a_confirmer=True` pour une
+    habilitation en attente."""
+
+    class Meta:
+        model = HabilitationNationale
+
+    user = factory.SubFactory(UserFactory)
+    a_confirmer = False

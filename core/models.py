@@ -362,6 +362,82 @@ class Membre(models.Model):
             )
 
 
+class HabilitationNationaleQuerySet(models.QuerySet):
+    def actives(self):
+        """Les habilitations qui ouvrent la vue nationale : actives, confirmées, d'un compte
+        actif qui n'est pas un compte d'administration technique."""
+        return self.filter(
+            actif=True,
+            a_confirmer=False,
+            user__is_active=True,
+            user__is_staff=False,
+            user__is_superuser=False,
+        )
+
+
+class HabilitationNationale(models.Model):
+    """Le financeur national : une habilitation à l'échelle de l'instance, pas d'un dispositif.
+
+    C'est la seule exception à la règle « on ne voit que les dispositifs dont on est membre »
+    (DESIGN.md §2) : elle ouvre les chiffres agrégés de tous les dispositifs, côte à côte et
+    consolidés, et le rapport semestriel consolidé ; jamais un nom ni une ligne. Posée par
+    l'administration technique, elle n'ouvre rien tant qu'un second administrateur ne l'a pas
+    confirmée (`core.services.confirmer_habilitation_nationale`) ; chaque geste est journalisé.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="habilitation_nationale"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actif = models.BooleanField(default=True)
+    date_debut = models.DateField("depuis", default=timezone.localdate)
+    a_confirmer = models.BooleanField("en attente de confirmation", default=True)
+    demandee_par = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    confirmee_par = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="confirmée par",
+    )
+    confirmee_le = models.DateTimeField("confirmée le", null=True, blank=True)
+
+    objects = HabilitationNationaleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "habilitation nationale (financeur)"
+        verbose_name_plural = "habilitations nationales (financeurs)"
+        ordering = ["user"]
+
+    def __str__(self):
+        return f"{self.user} – financeur national"
+
+    def clean(self):
+        super().clean()
+        try:
+            user = self.user
+        except User.DoesNotExist:
+            return
+        if user.is_staff or user.is_superuser:
+            raise ValidationError(
+                {
+                    "user": "Un compte d'administration technique ne tient aucune habilitation : "
+                    "créez un compte distinct pour cette personne."
+                }
+            )
+
+
 class JournalAudit(models.Model):
     """Trace d'une lecture sensible ou d'un export : qui, avec quel rôle, quoi, quand, d'où.
 
@@ -393,6 +469,10 @@ class JournalAudit(models.Model):
         DROITS_ADMINISTRATION = "droits_administration", "Droits d'administration modifiés"
         MOT_DE_PASSE_CHANGE = "mot_de_passe_change", "Mot de passe changé"
         ANONYMISATION = "anonymisation", "Anonymisation d'un ménage (conservation)"
+        HABILITATION_CREEE = "habilitation_creee", "Habilitation nationale créée"
+        HABILITATION_MODIFIEE = "habilitation_modifiee", "Habilitation nationale modifiée"
+        HABILITATION_CONFIRMEE = "habilitation_confirmee", "Habilitation nationale confirmée"
+        HABILITATION_SUPPRIMEE = "habilitation_supprimee", "Habilitation nationale supprimée"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

@@ -103,8 +103,13 @@ def liens_de_navigation(user):
         Role.PSYCHOLOGUE,
         Role.MEMBRE_COTECH,
         Role.MEMBRE_COPIL,
+        Role.EVALUATEUR,
     ):
         liens.append(Lien("Rapports", reverse("rapports:liste"), "file-earmark-bar-graph"))
+    if permissions.a_le_role(user, Role.EVALUATEUR):
+        liens.append(Lien("Extraits pour l'évaluation", reverse("rapports:extraits"), "table"))
+    if permissions.habilite_national(user):
+        liens.append(Lien("Vue nationale", reverse("rapports:national"), "globe"))
     if permissions.peut_quelque_part(user, Action.CONSULTER_JOURNAL):
         liens.append(
             Lien("Journal d'accès", reverse("ecrans:journaux"), "journal-text", secondaire=True)

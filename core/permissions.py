@@ -49,11 +49,20 @@ from operator import or_
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.utils import timezone
 
 from .enums import Role
-from .models import Dispositif, Membre
+from .models import Dispositif, HabilitationNationale, Membre
 
 
 class Donnee(StrEnum):
@@ -71,6 +80,9 @@ class Donnee(StrEnum):
     ACCES = "acces"  # besoins en logement, propositions, décision CAL (parcours accès)
     RAPPORT = "rapport"  # rapport semestriel agrégé, sans nom
     TABLEAU_DE_BORD = "tableau_de_bord"  # chiffres du dispositif (agrégés)
+    # Extraits ligne à ligne pseudonymisés pour l'évaluation : ni nom, ni contact, ni adresse,
+    # ni texte libre, montants et années en tranches (`rapports.extraits`).
+    EXTRAIT_PSEUDONYMISE = "extrait_pseudonymise"
 
 
 class Portee(StrEnum):
@@ -160,6 +172,13 @@ MATRICE = {
         D.RAPPORT: P.DISPOSITIF,
         D.TABLEAU_DE_BORD: P.DISPOSITIF,
     },
+    # L'évaluateur externe : aucune ligne nominative. Orientations, épisodes, interventions,
+    # bilans et issues ne lui parviennent que par les extraits pseudonymisés.
+    Role.EVALUATEUR: {
+        D.RAPPORT: P.DISPOSITIF,
+        D.TABLEAU_DE_BORD: P.DISPOSITIF,
+        D.EXTRAIT_PSEUDONYMISE: P.DISPOSITIF,
+    },
 }
 
 
@@ -220,6 +239,7 @@ ECRITURE = {
     },
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
+    Role.EVALUATEUR: {},
 }
 
 # Les rôles dont une adhésion qui nomme un territoire réduit la portée « dispositif ».
@@ -278,6 +298,9 @@ class Chemins:
     referent: str | None = None
 
 
+_HABILITATION_NATIONALE = "habilitation_nationale"
+
+
 def _adhesions(user):
     """{id du dispositif: {rôle: id du territoire ou None}} des adhésions actives (en cache)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -288,10 +311,27 @@ def _adhesions(user):
         adhesions = (
             Membre.objects.actifs()
             .filter(user=user)
+            .order_by()
             .values_list("dispositif_id", "role", "territoire_id")
         )
-        for dispositif_id, role, territoire_id in adhesions:
-            cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
+        # L'habilitation nationale vient dans la même requête (une ligne sans dispositif) : la
+        # barre de navigation la demande à chaque page, sans requête de plus.
+        habilitation = (
+            HabilitationNationale.objects.actives()
+            .filter(user=user)
+            .order_by()
+            .values_list(
+                Value(None, output_field=IntegerField()),
+                Value(_HABILITATION_NATIONALE, output_field=CharField()),
+                Value(None, output_field=IntegerField()),
+            )
+        )
+        user._habilite_national = False
+        for dispositif_id, role, territoire_id in adhesions.union(habilitation, all=True):
+            if role == _HABILITATION_NATIONALE:
+                user._habilite_national = True
+            else:
+                cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
         user._adhesions_actives = cache_
     return cache_
 
@@ -537,6 +577,29 @@ def dispositifs_pour(user, action):
             if set(roles_du_dispositif) & ACTIONS[action]
         ]
     )
+
+
+# --- L'habilitation nationale (financeur) ------------------------------------------------------
+
+
+def habilite_national(user):
+    """Vrai si la personne tient une habilitation nationale active et confirmée (en cache).
+
+    La seule porte de la vue nationale : chiffres agrégés de tous les dispositifs, côte à côte
+    et consolidés, rapport consolidé. Elle n'ouvre aucune ligne, ni aucune des données de
+    `MATRICE` : `filtrer`, `peut_voir`, `peut` l'ignorent.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    _adhesions(user)  # lit aussi l'habilitation, dans la même requête (en cache)
+    return user._habilite_national
+
+
+def dispositifs_nationaux(user):
+    """Tous les dispositifs de l'instance pour un financeur national, aucun pour les autres."""
+    if not habilite_national(user):
+        return Dispositif.objects.none()
+    return Dispositif.objects.all()
 
 
 def _id(dispositif):

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .enums import Role
-from .models import JournalAudit, Membre
+from .models import HabilitationNationale, JournalAudit, Membre
 from .permissions import MATRICE, Donnee, roles
 from .reseau import adresse_client
 
@@ -124,7 +124,13 @@ def _adresse_ip(request):
 # Les rôles qui lisent des ménages nominatifs (identité, logement, statut) : une adhésion à l'un
 # d'eux attend la confirmation de la coordination quand l'administration technique la pose, et
 # ses titulaires doivent avoir un second facteur (core.double_facteur).
-ROLES_NOMINATIFS = frozenset(role for role, droits in MATRICE.items() if Donnee.IDENTITE in droits)
+# Les extraits pseudonymisés de l'évaluateur restent des données personnelles (RGPD) : son
+# adhésion se confirme et son compte a un second facteur, comme celles qui lisent des noms.
+ROLES_NOMINATIFS = frozenset(
+    role
+    for role, droits in MATRICE.items()
+    if Donnee.IDENTITE in droits or Donnee.EXTRAIT_PSEUDONYMISE in droits
+)
 
 # Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne.
 CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role"})
@@ -336,3 +342,104 @@ def _valeur(valeur):
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     return str(valeur)
+
+
+# --- Habilitations nationales (financeur) -------------------------------------------------------
+
+
+@transaction.atomic
+def enregistrer_habilitation_nationale(acteur, habilitation, *, champs_modifies=None, request=None):
+    """Crée ou modifie une habilitation nationale, depuis l'administration technique.
+
+    Refus (`ValidationError`) : une habilitation pour un compte d'administration technique.
+    Une création, un changement de personne ou une réactivation la remet « à confirmer » : elle
+    n'ouvre rien tant qu'un second administrateur ne l'a pas confirmée. Écrit au journal.
+    """
+    creation = habilitation._state.adding or champs_modifies is None
+    champs = set(champs_modifies or ())
+    if _est_administrateur(habilitation.user):
+        raise ValidationError(
+            "Un compte d'administration technique ne tient aucune habilitation : créez un "
+            "compte distinct pour cette personne."
+        )
+    if not creation:
+        enregistree = HabilitationNationale.objects.select_for_update().get(pk=habilitation.pk)
+        for champ in CHAMPS_DE_CONFIRMATION:
+            setattr(habilitation, champ, getattr(enregistree, champ))
+    if creation or "user" in champs or ("actif" in champs and habilitation.actif):
+        habilitation.a_confirmer = True
+        habilitation.demandee_par = (
+            acteur if acteur is not None and acteur.is_authenticated else None
+        )
+        habilitation.confirmee_par = None
+        habilitation.confirmee_le = None
+    habilitation.save()
+    details = [habilitation.user.email]
+    if not creation:
+        details.append("modifié : " + ", ".join(sorted(champs)))
+    if habilitation.a_confirmer:
+        details.append("à confirmer")
+    journaliser(
+        acteur,
+        JournalAudit.Action.HABILITATION_CREEE
+        if creation
+        else JournalAudit.Action.HABILITATION_MODIFIEE,
+        objet=habilitation,
+        detail=" · ".join(details),
+        request=request,
+    )
+    return habilitation
+
+
+def peut_confirmer_habilitation(acteur, habilitation):
+    """Un administrateur actif, qui n'est ni celui qui l'a demandée ni son titulaire."""
+    if acteur.pk in (habilitation.demandee_par_id, habilitation.user_id):
+        return False
+    return _est_administrateur(acteur) and acteur.is_active
+
+
+@transaction.atomic
+def confirmer_habilitation_nationale(acteur, habilitation, *, request=None):
+    """Confirme une habilitation en attente : la vue nationale s'ouvre alors.
+
+    Refus : `PermissionDenied` à qui n'est pas un second administrateur ; `ValidationError` si
+    elle n'attend rien ou désigne un compte d'administration technique.
+    """
+    habilitation = (
+        HabilitationNationale.objects.select_for_update()
+        .select_related("user")
+        .get(pk=habilitation.pk)
+    )
+    if not peut_confirmer_habilitation(acteur, habilitation):
+        raise PermissionDenied(
+            "Une habilitation nationale se confirme par un autre administrateur que celui qui "
+            "l'a demandée."
+        )
+    if not habilitation.a_confirmer:
+        raise ValidationError("Cette habilitation n'attend pas de confirmation.")
+    if _est_administrateur(habilitation.user):
+        raise ValidationError("Un compte d'administration technique ne tient aucune habilitation.")
+    habilitation.a_confirmer = False
+    habilitation.confirmee_par = acteur
+    habilitation.confirmee_le = timezone.now()
+    habilitation.save(update_fields=["a_confirmer", "confirmee_par", "confirmee_le"])
+    journaliser(
+        acteur,
+        JournalAudit.Action.HABILITATION_CONFIRMEE,
+        objet=habilitation,
+        detail=habilitation.user.email,
+        request=request,
+    )
+    return habilitation
+
+
+@transaction.atomic
+def supprimer_habilitation_nationale(acteur, habilitation, *, request=None):
+    journaliser(
+        acteur,
+        JournalAudit.Action.HABILITATION_SUPPRIMEE,
+        objet=habilitation,
+        detail=habilitation.user.email,
+        request=request,
+    )
+    habilitation.delete()

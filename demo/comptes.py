@@ -10,16 +10,18 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from core.models import Membre, User
+from core.models import HabilitationNationale, Membre, Organisation, User
 
 from .lecture import lire
 
 DONNEES = lire("comptes")
 COMPTES = DONNEES["comptes"]
 ADMINISTRATEUR = DONNEES["administrateur"]
+FINANCEUR = DONNEES["financeur"]
 
 
 def email_demo(prefixe, slug):
@@ -66,6 +68,23 @@ def creer_administrateur():
     compte(ADMINISTRATEUR["email"], ADMINISTRATEUR["prenom"], ADMINISTRATEUR["nom"], superuser=True)
 
 
+def creer_financeur():
+    """Le financeur national : son habilitation, posée et confirmée par l'administration
+    technique de la démonstration (en vrai, deux administrateurs distincts)."""
+    user = compte(FINANCEUR["email"], FINANCEUR["prenom"], FINANCEUR["nom"])
+    administrateur = User.objects.get(email=ADMINISTRATEUR["email"])
+    HabilitationNationale.objects.get_or_create(
+        user=user,
+        defaults={
+            "organisation": Organisation.objects.get(nom=FINANCEUR["structure"]),
+            "a_confirmer": False,
+            "demandee_par": administrateur,
+            "confirmee_par": administrateur,
+            "confirmee_le": timezone.now(),
+        },
+    )
+
+
 def comptes_de_demo():
     """(adresse, rôle, dispositif) de chaque compte de démonstration, dans l'ordre des rôles."""
     ordre = {prefixe: rang for rang, prefixe in enumerate(COMPTES)}
@@ -76,6 +95,8 @@ def comptes_de_demo():
         ((m.user.email, m.get_role_display(), m.dispositif.slug) for m in membres),
         key=lambda compte: (compte[2], ordre.get(compte[0].split(".")[0], 99)),
     )
+    if HabilitationNationale.objects.filter(user__email=FINANCEUR["email"]).exists():
+        comptes.append((FINANCEUR["email"], FINANCEUR["role"], "tous"))
     comptes.append((ADMINISTRATEUR["email"], ADMINISTRATEUR["role"], "—"))
     return comptes
 

@@ -43,6 +43,7 @@ def charger_programmes():
         dispositif = _dispositif(donnees, organisations)
         comptes.creer_comptes(dispositif, donnees, organisations)
     comptes.creer_administrateur()
+    comptes.creer_financeur()
 
 
 def _dispositif(donnees, organisations):

@@ -432,6 +432,12 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # de jours après la séance (DESIGN.md §3) ; ensuite, seules les décisions restent, comme archives.
 DELAI_ORDRE_DU_JOUR_JOURS = env_int("DELAI_ORDRE_DU_JOUR_JOURS", 45)
 
+# Clé des pseudonymes des extraits pour l'évaluation (core.pseudonymes) : chaque évaluateur
+# reçoit sa propre clé, dérivée de celle-ci (ou de SECRET_KEY si elle est vide) et de son
+# identifiant. La changer change tous les pseudonymes : un évaluateur ne pourrait plus relier
+# ses anciens extraits aux nouveaux.
+CLE_PSEUDONYMISATION = env_str("CLE_PSEUDONYMISATION", "")
+
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 

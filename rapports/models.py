@@ -52,3 +52,49 @@ class RapportSemestriel(models.Model):
     @property
     def libelle_semestre(self):
         return f"{self.annee}-S{self.semestre}"
+
+
+class RapportNational(models.Model):
+    """Le rapport semestriel consolidé de tous les dispositifs, pour le financeur national.
+
+    Même cycle que le rapport d'un dispositif (en attente → en cours → prêt ou échec), produit
+    par une tâche Celery. `chiffres` garde ce qui a été publié : chaque dispositif côte à côte
+    et l'ensemble recalculé puis masqué (`rapports.national`).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    annee = models.PositiveSmallIntegerField("année")
+    semestre = models.PositiveSmallIntegerField(choices=[(1, "S1"), (2, "S2")])
+    statut = models.CharField(
+        max_length=20, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE
+    )
+    erreur = models.TextField(blank=True)
+    fichier_pdf = models.CharField(max_length=300, blank=True)
+    fichier_xlsx = models.CharField(max_length=300, blank=True)
+    chiffres = models.JSONField(default=dict, blank=True)
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    demande_le = models.DateTimeField(default=timezone.now)
+    termine_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rapport national consolidé"
+        verbose_name_plural = "rapports nationaux consolidés"
+        ordering = ["-annee", "-semestre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "semestre"], name="rapport_national_unique_par_semestre"
+            )
+        ]
+
+    def __str__(self):
+        return f"Rapport national {self.libelle_semestre}"
+
+    @property
+    def libelle_semestre(self):
+        return f"{self.annee}-S{self.semestre}"

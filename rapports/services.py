@@ -23,9 +23,9 @@ from core.models import Dispositif
 from core.permissions import Action
 
 # `tasks` importe ce module : l'import de module (et non de ses noms) garde le cycle sans danger.
-from . import documents, indicateurs, tasks
+from . import documents, indicateurs, national, tasks
 from .enums import StatutRapport
-from .models import RapportSemestriel
+from .models import RapportNational, RapportSemestriel
 
 # Au-delà, un rapport resté « en cours » est tenu pour abandonné (worker arrêté) et peut être
 # relancé.
@@ -127,3 +127,65 @@ def demander_semestre_ecoule(aujourd_hui=None):
         demander_rapport(None, dispositif, annee, semestre)[0]
         for dispositif in Dispositif.objects.all()
     ]
+
+
+# --- Le rapport national consolidé (financeur) ----------------------------------------------------
+
+
+def demander_rapport_national(user, annee, semestre):
+    """Demande le rapport consolidé du semestre ; rend `(rapport, lance)`.
+
+    Refus : `PermissionDenied` à qui ne tient pas d'habilitation nationale confirmée
+    (`user=None` pour la ligne de commande). Une production déjà en attente ou en cours n'en
+    lance pas une seconde.
+    """
+    if user is not None and not permissions.habilite_national(user):
+        raise PermissionDenied("Seul le financeur national demande le rapport consolidé.")
+    indicateurs.bornes_semestre(annee, semestre)
+    with transaction.atomic():
+        rapport, cree = RapportNational.objects.select_for_update().get_or_create(
+            annee=annee, semestre=semestre
+        )
+        en_vol = rapport.statut in (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
+        if not cree and en_vol and rapport.demande_le > timezone.now() - DUREE_MAXIMALE:
+            return rapport, False
+        rapport.statut = StatutRapport.EN_ATTENTE
+        rapport.erreur = ""
+        rapport.demande_par = user
+        rapport.demande_le = timezone.now()
+        rapport.save(update_fields=["statut", "erreur", "demande_par", "demande_le"])
+        transaction.on_commit(lambda: tasks.produire_rapport_national.delay(rapport.pk))
+    return rapport, True
+
+
+def produire_rapport_national(rapport_id):
+    """Produit le rapport consolidé ; rend son statut final. Les droits du demandeur sont
+    revérifiés ici : une habilitation retirée entre la demande et la production l'arrête."""
+    pris = RapportNational.objects.filter(pk=rapport_id, statut=StatutRapport.EN_ATTENTE).update(
+        statut=StatutRapport.EN_COURS
+    )
+    if not pris:
+        return RapportNational.objects.get(pk=rapport_id).statut
+    rapport = RapportNational.objects.select_related("demande_par").get(pk=rapport_id)
+    try:
+        demandeur = rapport.demande_par
+        if demandeur is not None and not permissions.habilite_national(demandeur):
+            raise PermissionDenied(
+                "La personne qui a demandé ce rapport n'a plus d'habilitation nationale."
+            )
+        chiffres = national.calculer(rapport.annee, rapport.semestre)
+        contenus = {"pdf": national.pdf(rapport, chiffres), "xlsx": national.classeur(chiffres)}
+        noms = national.noms_des_fichiers(rapport)
+        for extension in ("pdf", "xlsx"):
+            documents.enregistrer(noms[extension], contenus[extension])
+        rapport.fichier_pdf = noms["pdf"]
+        rapport.fichier_xlsx = noms["xlsx"]
+        rapport.chiffres = chiffres
+        rapport.statut = StatutRapport.PRET
+        rapport.erreur = ""
+    except Exception as erreur:  # toute erreur devient un échec visible, avec son message
+        rapport.statut = StatutRapport.ECHEC
+        rapport.erreur = _expliquer(erreur)
+    rapport.termine_le = timezone.now()
+    rapport.save()
+    return rapport.statut

@@ -20,3 +20,10 @@ def produire_rapport_semestriel(rapport_id):
 def rapports_du_semestre_ecoule():
     """Planifiée le 1er janvier et le 1er juillet : le rapport de chaque dispositif."""
     return [rapport.pk for rapport in services.demander_semestre_ecoule()]
+
+
+@shared_task(name="rapports.tasks.produire_rapport_national")
+def produire_rapport_national(rapport_id):
+    """Produit le rapport national consolidé ; reçoit l'identifiant seul et revérifie les
+    droits du demandeur."""
+    return services.produire_rapport_national(rapport_id)

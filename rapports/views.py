@@ -7,12 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.exports import exporter
 from core.models import Dispositif, JournalAudit
 from core.permissions import Action, Donnee
 from core.services import journaliser
 
-from . import documents, graphiques, indicateurs, services
+from . import documents, graphiques, indicateurs, national, services
+from . import extraits as extraits_pseudonymises
 from .enums import StatutRapport
+from .models import RapportNational
 from .selectors import rapports_visibles
 
 
@@ -87,7 +90,11 @@ def telecharger(request, public_id, format):
 
 def tableau_de_bord(request, slug):
     try:
-        dispositif = permissions.dispositifs_ou(request.user, Donnee.TABLEAU_DE_BORD).get(slug=slug)
+        # Le financeur national voit aussi le tableau de bord de chaque dispositif (agrégé).
+        dispositif = (
+            permissions.dispositifs_ou(request.user, Donnee.TABLEAU_DE_BORD)
+            | permissions.dispositifs_nationaux(request.user)
+        ).get(slug=slug)
     except Dispositif.DoesNotExist:
         raise Http404("Tableau de bord introuvable.") from None
     semestres = indicateurs.semestres_proposes()
@@ -111,3 +118,116 @@ def tableau_de_bord(request, slug):
             "definitions": indicateurs.DEFINITIONS,
         },
     )
+
+
+# --- Extraits pseudonymisés pour l'évaluation ------------------------------------------------
+
+
+def extraits(request):
+    """La page « Extraits pour l'évaluation » : les fichiers de chaque dispositif et leur
+    dictionnaire des variables."""
+    dispositifs = permissions.dispositifs_ou(request.user, Donnee.EXTRAIT_PSEUDONYMISE).order_by(
+        "nom"
+    )
+    if not dispositifs.exists():
+        raise PermissionDenied
+    return render(
+        request,
+        "rapports/extraits.html",
+        {"dispositifs": dispositifs, "extraits": list(extraits_pseudonymises.EXTRAITS.values())},
+    )
+
+
+def extrait(request, slug, cle, format):
+    try:
+        dispositif = permissions.dispositifs_ou(request.user, Donnee.EXTRAIT_PSEUDONYMISE).get(
+            slug=slug
+        )
+    except Dispositif.DoesNotExist:
+        raise Http404("Extrait introuvable.") from None
+    definition = extraits_pseudonymises.EXTRAITS.get(cle)
+    if definition is None:
+        raise Http404("Extrait introuvable.")
+    return exporter(
+        request,
+        format,
+        definition.entetes,
+        extraits_pseudonymises.lignes(definition, request.user, dispositif),
+        nom=f"evaluation-{dispositif.slug}-{definition.cle}",
+        titre=definition.titre,
+        quoi=f"extrait pseudonymisé « {definition.titre} »",
+        dispositifs=[dispositif],
+    )
+
+
+# --- Vue nationale (financeur) ------------------------------------------------------------------
+
+
+def _exiger_habilitation_nationale(user):
+    if not permissions.habilite_national(user):
+        raise PermissionDenied
+
+
+def vue_nationale(request):
+    """Chaque dispositif côte à côte et l'ensemble consolidé, pour un semestre ; les rapports
+    consolidés produits. Aucun nom, aucune ligne."""
+    _exiger_habilitation_nationale(request.user)
+    semestres = indicateurs.semestres_proposes()
+    choisi = request.GET.get("semestre") or semestres[0]
+    try:
+        annee, semestre = indicateurs.parse_semestre(choisi)
+    except ValueError as erreur:
+        messages.error(request, str(erreur))
+        choisi = semestres[0]
+        annee, semestre = indicateurs.parse_semestre(choisi)
+    chiffres = national.calculer(annee, semestre)
+    return render(
+        request,
+        "rapports/national.html",
+        {
+            "chiffres": chiffres["ensemble"],
+            "dispositifs": chiffres["dispositifs"],
+            "cote_a_cote": national.tableau_affiche(chiffres),
+            "graphiques": graphiques.graphiques_du_rapport(chiffres["ensemble"]),
+            "semestres": semestres,
+            "choisi": choisi,
+            "rapports": RapportNational.objects.all(),
+        },
+    )
+
+
+@require_POST
+def demander_national(request):
+    _exiger_habilitation_nationale(request.user)
+    try:
+        annee, semestre = indicateurs.parse_semestre(request.POST.get("semestre", ""))
+        _, lance = services.demander_rapport_national(request.user, annee, semestre)
+    except ValueError as erreur:
+        messages.error(request, str(erreur))
+    else:
+        if lance:
+            messages.success(request, "Production du rapport consolidé lancée.")
+        else:
+            messages.info(request, "Ce rapport consolidé est déjà en cours de production.")
+    return redirect("rapports:national")
+
+
+def telecharger_national(request, public_id, format):
+    _exiger_habilitation_nationale(request.user)
+    rapport = get_object_or_404(RapportNational, public_id=public_id)
+    nom = rapport.fichier_pdf if format == "pdf" else rapport.fichier_xlsx
+    if rapport.statut != StatutRapport.PRET or not nom:
+        raise Http404("Ce rapport n'est pas prêt.")
+    if not documents.existe(nom):
+        raise Http404("Le fichier du rapport est introuvable : relancez sa production.")
+    journaliser(
+        request.user,
+        JournalAudit.Action.TELECHARGEMENT_RAPPORT,
+        objet=rapport,
+        detail=f"rapport national {rapport.libelle_semestre} ({format.upper()})",
+        request=request,
+    )
+    flux = documents.ouvrir(nom)
+    reponse = FileResponse(flux, as_attachment=format != "pdf", filename=nom)
+    reponse["Cache-Control"] = "no-store"
+    return reponse

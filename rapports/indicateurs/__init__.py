@@ -52,6 +52,7 @@ from . import (
 )
 from .masquage import MASQUE, MASQUE_COMPLEMENTAIRE, SEUIL_SECRET
 from .mise_en_forme import date_fr
+from .perimetre import Ensemble, du_perimetre
 from .periode import bornes_semestre, parse_semestre, semestre_ecoule, semestres_proposes
 
 __all__ = [
@@ -62,7 +63,9 @@ __all__ = [
     "SEUIL_SECRET",
     "TITRES_SECTIONS",
     "bornes_semestre",
+    "Ensemble",
     "calculer",
+    "calculer_ensemble",
     "calculer_periode",
     "parse_semestre",
     "semestre_ecoule",
@@ -106,8 +109,13 @@ def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
         raise ValueError("La période commence après sa fin.")
     aujourd_hui = aujourd_hui or timezone.localdate()
     annee = debut.year
-    territoires = list(
-        Territoire.objects.filter(dispositif=dispositif).values_list("nom", flat=True)
+    # Un nom de territoire porté par deux dispositifs d'un ensemble n'est qu'une colonne.
+    territoires = sorted(
+        set(
+            Territoire.objects.filter(**du_perimetre("dispositif", dispositif)).values_list(
+                "nom", flat=True
+            )
+        )
     )
     # Un seul chargement sert la période et l'année civile (coût par ménage).
     episodes = chargements.charger_episodes(
@@ -152,3 +160,12 @@ def calculer(dispositif, annee, semestre, *, aujourd_hui=None):
         **chiffres["periode"],
     }
     return chiffres
+
+
+def calculer_ensemble(dispositifs, annee, semestre, *, aujourd_hui=None):
+    """Les chiffres consolidés de plusieurs dispositifs (vue nationale).
+
+    Recalculés sur les données de l'ensemble, puis masqués une fois : jamais la somme de
+    chiffres déjà masqués. Le coût prévu par ménage, propre à chaque dispositif, est vide.
+    """
+    return calculer(Ensemble(tuple(dispositifs)), annee, semestre, aujourd_hui=aujourd_hui)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from accompagnement.models import Bilan
 
 from .mise_en_forme import date_fr, taux
+from .perimetre import du_perimetre
 
 TITRE = "Bilans"
 
@@ -33,7 +34,8 @@ def calculer(dispositif, debut, fin, aujourd_hui):
     reference = min(aujourd_hui, fin)
     prevus = list(
         Bilan.objects.filter(
-            accompagnement__dispositif=dispositif, date_prevue__range=(debut, fin)
+            **du_perimetre("accompagnement__dispositif", dispositif),
+            date_prevue__range=(debut, fin),
         ).values_list("date_prevue", "date_realisation")
     )
     a_temps = en_retard = manquants = non_echus = 0

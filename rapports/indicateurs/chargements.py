@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from accompagnement.models import Accompagnement, Cloture
 from menages.models import Logement, Orientation
 
+from .perimetre import du_perimetre
 from .periode import actif_entre
 
 
@@ -48,7 +49,9 @@ def charger_episodes(dispositif, debut, fin, fin_parcours):
         .values("parcours")[:1]
     )
     lignes = (
-        Accompagnement.objects.filter(actif_entre(debut, fin), dispositif=dispositif)
+        Accompagnement.objects.filter(
+            actif_entre(debut, fin), **du_perimetre("dispositif", dispositif)
+        )
         .annotate(
             parcours_retenu=Coalesce("orientation__parcours", Subquery(derniere_orientation)),
             territoire_nom=territoire_actuel("menage_id"),
@@ -71,12 +74,16 @@ def charger_episodes(dispositif, debut, fin, fin_parcours):
 
 
 def episodes_actifs_qs(dispositif, debut, fin):
-    return Accompagnement.objects.filter(actif_entre(debut, fin), dispositif=dispositif)
+    return Accompagnement.objects.filter(
+        actif_entre(debut, fin), **du_perimetre("dispositif", dispositif)
+    )
 
 
 def charger_clotures(dispositif, debut, fin):
     return list(
-        Cloture.objects.filter(accompagnement__dispositif=dispositif, date__range=(debut, fin))
+        Cloture.objects.filter(
+            **du_perimetre("accompagnement__dispositif", dispositif), date__range=(debut, fin)
+        )
         .order_by("pk")
         .values_list("motif", "maintien_dans_logement", "expulsion_evitee")
     )

@@ -6,6 +6,7 @@ from comites.enums import TypeComite, TypeDecision
 from comites.models import Decision, Seance
 
 from .mise_en_forme import repartition
+from .perimetre import du_perimetre
 from .periode import bornes_horaires
 
 TITRE = "Gouvernance"
@@ -23,7 +24,7 @@ def calculer(dispositif, debut, fin):
     """Séances tenues par type de comité, décisions par nature."""
     debut_h, fin_h = bornes_horaires(debut, fin)
     seances = Seance.objects.filter(
-        comite__dispositif=dispositif, date__gte=debut_h, date__lt=fin_h
+        **du_perimetre("comite__dispositif", dispositif), date__gte=debut_h, date__lt=fin_h
     )
     par_type = dict(
         seances.values("comite__type")

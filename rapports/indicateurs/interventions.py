@@ -12,6 +12,7 @@ from accompagnement.models import Intervention, OrientationPartenaire
 from core.enums import Profession
 
 from .mise_en_forme import arrondi, repartition
+from .perimetre import du_perimetre
 from .periode import bornes_horaires
 
 TITRE = "Interventions"
@@ -39,7 +40,9 @@ def calculer(dispositif, debut, fin):
     """Interventions de la période : par type, par profession, heures, orientations."""
     debut_h, fin_h = bornes_horaires(debut, fin)
     de_la_periode = Intervention.objects.filter(
-        accompagnement__dispositif=dispositif, date_heure__gte=debut_h, date_heure__lt=fin_h
+        **du_perimetre("accompagnement__dispositif", dispositif),
+        date_heure__gte=debut_h,
+        date_heure__lt=fin_h,
     )
     groupes = list(
         de_la_periode.values("type", "profession_auteur")

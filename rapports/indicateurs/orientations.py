@@ -12,6 +12,7 @@ from menages.models import Orientation, ProblematiqueOrientation
 from . import croisement
 from .chargements import territoire_actuel
 from .mise_en_forme import NON_RENSEIGNE, arrondi, mediane, repartition
+from .perimetre import du_perimetre
 from .periode import bornes_horaires, jour_local
 
 TITRE = "Orientations"
@@ -63,7 +64,7 @@ def calculer(dispositif, episodes, debut, fin, territoires):
     # Les orientations « à rattacher » attendent la coordination sur un ménage provisoire : elles
     # ne comptent qu'une fois rattachées au ménage connu ou gardées à part.
     du_dispositif = Orientation.objects.filter(
-        menage__dispositif=dispositif, menage__provisoire=False
+        **du_perimetre("menage__dispositif", dispositif), menage__provisoire=False
     )
     recues_qs = du_dispositif.filter(date_orientation__range=(debut, fin))
     recues = list(
@@ -95,7 +96,7 @@ def calculer(dispositif, episodes, debut, fin, territoires):
     ]
     debut_h, fin_h = bornes_horaires(debut, fin)
     decisions_cotech = Decision.objects.filter(
-        seance__comite__dispositif=dispositif,
+        **du_perimetre("seance__comite__dispositif", dispositif),
         seance__date__gte=debut_h,
         seance__date__lt=fin_h,
         type__in=DECISIONS_SUR_ORIENTATION,

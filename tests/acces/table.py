@@ -89,6 +89,11 @@ EXCLUS = {
     # pas ailleurs : la matrice ne décrit pas ce contenu. Ses refus (chaque autre rôle, l'équipe
     # comprise, un autre dispositif, l'administration) : tests/rgpd/test_droit_d_acces.py.
     "rgpd:droit_d_acces_pdf",
+    # Le rapport national consolidé n'est pas une ligne d'un dispositif : ses téléchargements
+    # ne s'ouvrent qu'au financeur national, qui ne tient aucun rôle de la matrice ; leurs
+    # refus, pour chaque rôle, ont leurs propres tests (tests/rapports/test_national.py).
+    "rapports:national_pdf",
+    "rapports:national_xlsx",
 }
 
 
@@ -170,6 +175,16 @@ def orientation_a_rattacher(personne, provisoire):
         and ouvre(personne, D.ORIENTATION, provisoire)
         and ouvre(personne, D.IDENTITE, MENAGES[provisoire.menage])
     )
+
+
+def financeur_national(personne, ligne):
+    """La vue nationale : aucune des personnes essayées (rôles d'un dispositif) n'y entre ; le
+    financeur national a ses propres tests (tests/rapports/test_national.py)."""
+    return False
+
+
+def extrait_pseudonymise(objet):
+    return [objet.slug, "orientations"]
 
 
 def information(personne, ligne):
@@ -734,6 +749,20 @@ TABLE = {
     "rapports:pdf": entree("rapport", D.RAPPORT),
     "rapports:xlsx": entree("rapport", D.RAPPORT),
     "rapports:tableau_de_bord": entree("dispositif", D.TABLEAU_DE_BORD),
+    "rapports:extraits": entree(None, D.EXTRAIT_PSEUDONYMISE),
+    "rapports:extrait_csv": entree(
+        "dispositif", D.EXTRAIT_PSEUDONYMISE, arguments=extrait_pseudonymise
+    ),
+    "rapports:extrait_xlsx": entree(
+        "dispositif", D.EXTRAIT_PSEUDONYMISE, arguments=extrait_pseudonymise
+    ),
+    "rapports:national": entree(None, financeur_national),
+    "rapports:demander_national": entree(
+        None,
+        financeur_national,
+        methodes=POST,
+        donnees=lambda m, o: {"semestre": indicateurs.semestres_proposes()[0]},
+    ),
     # écrans
     "ecrans:accueil": entree(None, tout_le_monde),
     "ecrans:file_active": entree(None, D.IDENTITE, htmx=True, montre=file_active),

@@ -83,6 +83,12 @@ ATTENDU = {
         D.TABLEAU_DE_BORD: P.DISPOSITIF,
     },
     Role.MEMBRE_COPIL: {D.RAPPORT: P.DISPOSITIF, D.TABLEAU_DE_BORD: P.DISPOSITIF},
+    # L'évaluateur : aucune ligne nominative, des extraits pseudonymisés (DESIGN.md §3).
+    Role.EVALUATEUR: {
+        D.RAPPORT: P.DISPOSITIF,
+        D.TABLEAU_DE_BORD: P.DISPOSITIF,
+        D.EXTRAIT_PSEUDONYMISE: P.DISPOSITIF,
+    },
 }
 
 CAS = [(role, donnee) for role in Role for donnee in Donnee]

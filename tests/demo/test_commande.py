@@ -5,7 +5,16 @@ from django.core.management import CommandError, call_command
 
 from core.models import Dispositif
 
-ROLES = ["coordinateur", "ts", "infirmier", "psychologue", "bailleur", "cotech", "copil"]
+ROLES = [
+    "coordinateur",
+    "ts",
+    "infirmier",
+    "psychologue",
+    "bailleur",
+    "cotech",
+    "copil",
+    "evaluateur",
+]
 
 
 @pytest.mark.django_db
@@ -27,5 +36,5 @@ def test_affiche_un_compte_par_role_et_par_programme_puis_l_administrateur(demo_
         for programme in ["cantal", "declic", "nord", "savoie"]
         for prefixe in ROLES
     ]
-    assert comptes == [*attendus, ("admin@demo.test", "—")]
+    assert comptes == [*attendus, ("financeur@demo.test", "tous"), ("admin@demo.test", "—")]
     assert f"  {'ts.cantal@demo.test':<36} {'Travailleur·se social·e':<32} cantal" in lignes

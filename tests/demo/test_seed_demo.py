@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core import permissions
 from core.enums import Role
 from core.models import Dispositif, Membre, User
 
@@ -18,6 +19,7 @@ PREFIXES = {
     "bailleur": Role.AGENT_BAILLEUR,
     "cotech": Role.MEMBRE_COTECH,
     "copil": Role.MEMBRE_COPIL,
+    "evaluateur": Role.EVALUATEUR,
 }
 PROGRAMMES = ["cantal", "nord", "savoie", "declic"]
 
@@ -36,6 +38,10 @@ def test_les_quatre_programmes_et_un_compte_par_role(demo):
             assert (membre.dispositif.slug, membre.role) == (programme, role)
     admin = User.objects.get(email="admin@demo.test")
     assert admin.is_staff and not admin.adhesions.exists()
+    # Le financeur national : une habilitation d'instance confirmée, aucune adhésion.
+    financeur = User.objects.get(email="financeur@demo.test")
+    assert not financeur.adhesions.exists()
+    assert permissions.habilite_national(financeur)
 
 
 def test_budget_du_cantal_tire_du_dossier(demo):
@@ -63,3 +69,24 @@ def test_les_comptes_de_demonstration_se_connectent(demo, client):
     )
     assert reponse.status_code == 302
     assert "Face à des situations complexes" in client.get(reponse.url).content.decode()
+
+
+def test_l_evaluateur_de_demo_telecharge_un_extrait_sans_nom(demo, client):
+    from menages.models import Menage
+
+    client.force_login(User.objects.get(email="evaluateur.nord@demo.test"))
+    reponse = client.get("/evaluation/nord/episodes.csv")
+    assert reponse.status_code == 200
+    lignes = [ligne.split(";") for ligne in reponse.content.decode("utf-8-sig").splitlines()]
+    assert len(lignes) > 10
+    cellules = {cellule for ligne in lignes for cellule in ligne}
+    noms = set(Menage.objects.filter(dispositif__slug="nord").values_list("nom", flat=True))
+    assert not cellules & noms
+    assert all(ligne[0].startswith("M-") for ligne in lignes[1:])
+
+
+def test_le_financeur_de_demo_a_la_vue_nationale(demo, client):
+    client.force_login(User.objects.get(email="financeur@demo.test"))
+    reponse = client.get("/national/")
+    assert reponse.status_code == 200
+    assert "Ensemble" in reponse.content.decode()
