@@ -15,6 +15,7 @@ from menages.models import Orientation
 
 from .masquage import proteger
 from .mise_en_forme import arrondi, mediane
+from .perimetre import du_perimetre
 
 TITRE = "Parcours accès"
 
@@ -70,26 +71,28 @@ def _delai(depuis, jusqu_a, debut, fin):
 def calculer(dispositif, debut, fin):
     signalements = list(
         Orientation.objects.filter(
-            menage__dispositif=dispositif, parcours=Parcours.ACCES
+            **du_perimetre("menage__dispositif", dispositif), parcours=Parcours.ACCES
         ).values_list("menage_id", "date_orientation")
     )
     propositions = list(
-        Proposition.objects.filter(menage__dispositif=dispositif).values_list(
+        Proposition.objects.filter(**du_perimetre("menage__dispositif", dispositif)).values_list(
             "menage_id", "date_proposition"
         )
     )
     decisions = list(
-        DecisionCAL.objects.filter(proposition__menage__dispositif=dispositif).values_list(
-            "proposition__menage_id", "seance__date", "issue"
-        )
+        DecisionCAL.objects.filter(
+            **du_perimetre("proposition__menage__dispositif", dispositif)
+        ).values_list("proposition__menage_id", "seance__date", "issue")
     )
     baux = list(
-        Bail.objects.filter(menage__dispositif=dispositif).values_list(
+        Bail.objects.filter(**du_perimetre("menage__dispositif", dispositif)).values_list(
             "menage_id", "date_signature", "type", "glissement_fait_le", "logement__actuel"
         )
     )
     mutes = set(
-        Mutation.objects.filter(menage__dispositif=dispositif).values_list("menage_id", flat=True)
+        Mutation.objects.filter(**du_perimetre("menage__dispositif", dispositif)).values_list(
+            "menage_id", flat=True
+        )
     )
     premier_signalement = _premieres(signalements)
     dans = [d for d in decisions if debut <= d[1] <= fin]
