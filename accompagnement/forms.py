@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from core import bornes
@@ -27,7 +28,7 @@ from .enums import (
     StatutObjectif,
     TypeIntervention,
 )
-from .services import ROLES_EQUIPE
+from .services import DUREE_VISITE_SANS_REPONSE, ROLES_EQUIPE
 
 VIDE = [("", "—")]
 ECHEANCE_MAXIMUM = relativedelta(years=5)
@@ -145,6 +146,69 @@ class InterventionForm(forms.Form):
         if moment > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("Une intervention ne peut pas être datée dans le futur.")
         return moment
+
+
+class CorrectionInterventionForm(InterventionForm):
+    """La même fiche, remplie de ce qui était enregistré, avec la raison de la correction."""
+
+    duree_minutes = EntierBorne(label="Durée (minutes)", min_value=0, max_value=24 * 60)
+    motif = forms.CharField(
+        label="Ce qui est corrigé",
+        max_length=250,
+        required=False,
+        help_text="Facultatif : « mauvaise date », « note complétée »…",
+    )
+
+    def __init__(self, *args, intervention, soignant, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "type": intervention.type,
+                "date_heure": timezone.localtime(intervention.date_heure).replace(
+                    second=0, microsecond=0
+                ),
+                "duree_minutes": intervention.duree_minutes,
+                "participants": list(intervention.participants.all()),
+                "autres_participants": intervention.autres_participants,
+                "objectifs": list(intervention.objectifs.all()),
+                "destinations": list(
+                    intervention.orientations_partenaires.values_list("destination", flat=True)
+                ),
+                "note": intervention.note,
+                "confidentialite": intervention.confidentialite,
+            },
+        )
+        super().__init__(
+            *args, accompagnement=intervention.accompagnement, soignant=soignant, **kwargs
+        )
+        # Un objectif atteint depuis reste coché s'il l'était.
+        self.fields["objectifs"].queryset = intervention.accompagnement.objectifs.filter(
+            Q(pk__in=self.fields["objectifs"].queryset.values("pk"))
+            | Q(pk__in=intervention.objectifs.values("pk"))
+        )
+
+
+class AnnulationInterventionForm(forms.Form):
+    motif = forms.CharField(
+        label="Pourquoi l'annuler ?",
+        max_length=250,
+        required=False,
+        help_text="Facultatif : « saisie en double », « mauvais ménage »…",
+    )
+
+
+class VisiteSansReponseForm(forms.Form):
+    # Facultative : un envoi sans durée (le bouton seul) compte les 15 minutes habituelles.
+    duree_minutes = EntierBorne(
+        label="Durée (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        initial=DUREE_VISITE_SANS_REPONSE,
+        required=False,
+    )
+
+    def clean_duree_minutes(self):
+        return self.cleaned_data["duree_minutes"] or DUREE_VISITE_SANS_REPONSE
 
 
 class AdhesionForm(forms.Form):

@@ -273,6 +273,7 @@ class BilanResume:
     fait: bool
     en_retard: bool
     date_prevue: object
+    annule: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,7 +304,11 @@ def plan_vu(accompagnement):
             ],
             bilans=[
                 BilanResume(
-                    b.get_type_display(), b.date_realisation is not None, b.en_retard, b.date_prevue
+                    b.get_type_display(),
+                    b.date_realisation is not None,
+                    b.en_retard,
+                    b.date_prevue,
+                    b.annule_le is not None,
                 )
                 for b in accompagnement.bilans.all()
             ],

@@ -392,6 +392,9 @@ class JournalAudit(models.Model):
         COMPTE_MODIFIE = "compte_modifie", "Compte modifié (adresse, activation)"
         DROITS_ADMINISTRATION = "droits_administration", "Droits d'administration modifiés"
         MOT_DE_PASSE_CHANGE = "mot_de_passe_change", "Mot de passe changé"
+        INTERVENTION_CORRIGEE = "intervention_corrigee", "Intervention corrigée par son auteur"
+        INTERVENTION_ANNULEE = "intervention_annulee", "Intervention annulée par son auteur"
+        DECISION_CORRIGEE = "decision_corrigee", "Décision de comité corrigée"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

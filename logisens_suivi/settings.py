@@ -372,6 +372,19 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # de jours après la séance (DESIGN.md §3) ; ensuite, seules les décisions restent, comme archives.
 DELAI_ORDRE_DU_JOUR_JOURS = env_int("DELAI_ORDRE_DU_JOUR_JOURS", 45)
 
+# L'auteur d'une intervention peut la corriger ou l'annuler pendant ce nombre de minutes après
+# l'avoir enregistrée (24 h par défaut : le lendemain matin d'une visite, on relit encore sa
+# note) ; ensuite elle ne se modifie plus. Chaque version remplacée est gardée.
+DELAI_CORRECTION_INTERVENTION_MINUTES = env_int("DELAI_CORRECTION_INTERVENTION_MINUTES", 24 * 60)
+if DELAI_CORRECTION_INTERVENTION_MINUTES < 0:
+    raise ImproperlyConfigured("DELAI_CORRECTION_INTERVENTION_MINUTES ne peut pas être négatif.")
+
+# Une orientation « en attente » depuis plus de ce nombre de jours est signalée (file active,
+# accueil de la coordination).
+DELAI_ORIENTATION_EN_ATTENTE_JOURS = env_int("DELAI_ORIENTATION_EN_ATTENTE_JOURS", 30)
+if DELAI_ORIENTATION_EN_ATTENTE_JOURS < 1:
+    raise ImproperlyConfigured("DELAI_ORIENTATION_EN_ATTENTE_JOURS doit valoir au moins 1 jour.")
+
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 

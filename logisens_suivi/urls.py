@@ -72,3 +72,7 @@ urlpatterns = [
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),
 ]
+
+# Les erreurs en français, dans la mise en page du produit (templates/403.html, 404.html,
+# 500.html, 400.html, 403_csrf.html) ; 404, 500 et 400 utilisent les vues de Django.
+handler403 = "core.views.refus"

@@ -66,6 +66,11 @@ EXCLUS = {
     "core:confirmer_adhesion",
     "core:reinitialiser_facteur",
     "menages:import_etat",
+    # L'auteur seul, dans un délai : ni un rôle ni une ligne ne l'ouvrent. Les refus (un
+    # collègue de l'équipe, la coordination, hors délai, hors équipe) sont dans
+    # tests/accompagnement/test_correction_intervention.py.
+    "accompagnement:corriger_intervention",
+    "accompagnement:annuler_intervention",
 }
 
 
