@@ -2,11 +2,11 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from core import bornes
-from core.enums import Role
+from core.enums import ROLES_TERRAIN, Profession, Role
 from core.forms import (
     ChoixModele,
     ChoixModeles,
@@ -34,23 +34,52 @@ VIDE = [("", "—")]
 ECHEANCE_MAXIMUM = relativedelta(years=5)
 
 
-def personnes_de_l_equipe(dispositif):
-    """Les personnes qui peuvent faire partie d'une équipe d'accompagnement du dispositif."""
-    return User.objects.filter(
-        pk__in=Membre.objects.actifs()
-        .filter(dispositif=dispositif, role__in=ROLES_EQUIPE)
-        .values("user_id")
-    ).order_by("last_name", "first_name")
+def personnes_de_l_equipe(dispositif, roles=ROLES_EQUIPE):
+    """Les personnes qui peuvent faire partie d'une équipe d'accompagnement du dispositif,
+    chacune avec sa profession dans ce dispositif (`profession_ici`), pour les listes de choix.
+
+    `roles=ROLES_TERRAIN` : les seuls intervenants de terrain (la coordination n'y est pas
+    proposée, sauf si la personne a aussi un rôle de terrain)."""
+    adhesions = Membre.objects.actifs().filter(dispositif=dispositif, role__in=roles)
+    de_terrain = Q(role__in=ROLES_TERRAIN)
+    return (
+        User.objects.filter(pk__in=adhesions.values("user_id"))
+        .annotate(
+            # La profession de terrain d'abord : l'infirmière qui coordonne aussi est infirmière.
+            profession_ici=Subquery(
+                adhesions.filter(user=OuterRef("pk"))
+                .annotate(rang=Case(When(de_terrain, then=0), default=1))
+                .order_by("rang", "role")
+                .values("profession")[:1]
+            ),
+            de_terrain=Exists(adhesions.filter(de_terrain, user=OuterRef("pk"))),
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+def intervenants_de_terrain(dispositif):
+    """Travailleurs sociaux, infirmiers et psychologues du dispositif, avec leur profession."""
+    return personnes_de_l_equipe(dispositif, roles=ROLES_TERRAIN)
+
+
+def nom_et_profession(user):
+    """« Camille Martin · Infirmier·ère » : le nom, et la profession quand elle est connue."""
+    nom = user.get_full_name() or user.email
+    profession = getattr(user, "profession_ici", None)
+    if profession in Profession.values:
+        return f"{nom} · {Profession(profession).label}"
+    return nom
 
 
 class ChoixPersonne(ChoixModele):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.email
+        return nom_et_profession(user)
 
 
 class ChoixPersonnes(ChoixModeles):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.email
+        return nom_et_profession(user)
 
 
 class OuvrirAccompagnementForm(forms.Form):
@@ -72,7 +101,7 @@ class OuvrirAccompagnementForm(forms.Form):
             .filter(dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR])
             .values("user_id")
         )
-        self.fields["equipe"].queryset = personnes
+        self.fields["equipe"].queryset = intervenants_de_terrain(dispositif)
 
 
 class InterventionForm(forms.Form):
@@ -130,9 +159,14 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args, accompagnement, soignant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = User.objects.filter(
-            equipes__accompagnement=accompagnement
-        ).order_by("last_name")
+        equipe = accompagnement.equipe.all()
+        self.fields["participants"].queryset = (
+            User.objects.filter(pk__in=equipe.values("user_id"))
+            .annotate(
+                profession_ici=Subquery(equipe.filter(user=OuterRef("pk")).values("profession")[:1])
+            )
+            .order_by("last_name")
+        )
         self.fields["objectifs"].queryset = accompagnement.objectifs.exclude(
             statut__in=[StatutObjectif.ATTEINT, StatutObjectif.ABANDONNE]
         )

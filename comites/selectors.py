@@ -94,6 +94,7 @@ class DecisionArchivee:
     date: object
     motifs: str
     menage: object  # None quand le ménage n'est plus visible
+    equipe: str = ""  # l'équipe nommée par une admission ou une désignation
 
 
 def decisions_de_la_seance(user, seance):
@@ -111,6 +112,7 @@ def decisions_de_la_seance(user, seance):
             date=seance.date,
             motifs=decision.motifs,
             menage=decision.menage if decision.voit_menage else None,
+            equipe=decision.equipe_nommee,
         )
         for decision in decisions
     ]
@@ -176,7 +178,12 @@ def ordre_du_jour(user, seance):
             "accompagnement__objectifs",
             "accompagnement__bilans",
             "menage__dettes",
-            Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.order_by("pk").prefetch_related(
+                    "corrections__corrigee_par", "auteur"
+                ),
+            ),
         )
         .order_by("rang", "pk")
     )
@@ -227,4 +234,15 @@ def _resumer(point):
         objectifs=objectifs,
         dernier_bilan=bilans_faits[-1] if bilans_faits else None,
         decisions=list(point.decisions.all()),
+    )
+
+
+def decision_a_corriger(user, public_id):
+    """Une décision sur un point de l'ordre du jour que la personne voit (sinon
+    `Decision.DoesNotExist`) ; qu'elle puisse la corriger se vérifie à part."""
+    return (
+        Decision.objects.filter(point__in=points_visibles(user), seance__in=seances_visibles(user))
+        .select_related("seance__comite__dispositif", "menage", "point", "auteur")
+        .prefetch_related("corrections__corrigee_par")
+        .get(public_id=public_id)
     )

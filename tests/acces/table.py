@@ -71,6 +71,9 @@ EXCLUS = {
     # tests/accompagnement/test_correction_intervention.py.
     "accompagnement:corriger_intervention",
     "accompagnement:annuler_intervention",
+    # Une décision déjà prise, vue au travers de son point : les refus (agent, équipe, COTECH
+    # d'un autre dispositif) sont dans tests/comites/test_decision_corrigee.py.
+    "comites:corriger_decision",
 }
 
 
