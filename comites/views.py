@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -74,9 +75,8 @@ def seance(request, public_id):
     seance = _seance(request, public_id)
     resumes = selectors.ordre_du_jour(request.user, seance)
     peut_decider = services.peut_decider(request.user, seance.comite)
-    personnes = (
-        list(personnes_de_l_equipe(seance.comite.dispositif)) if peut_decider and resumes else []
-    )
+    a_decider = peut_decider and any(not resume.decisions for resume in resumes)
+    personnes = list(personnes_de_l_equipe(seance.comite.dispositif)) if a_decider else []
     return render(
         request,
         "comites/seance.html",
@@ -100,6 +100,11 @@ def seance(request, public_id):
             else None,
             "peut_exporter": bool(resumes),
             "technique": seance.comite.type == TypeComite.TECHNIQUE,
+            "reunion_equipe": seance.comite.type == TypeComite.EQUIPE,
+            "a_discuter": selectors.menages_a_discuter(request.user, seance)
+            if seance.comite.type == TypeComite.EQUIPE
+            else [],
+            "jours_sans_contact": settings.REUNION_EQUIPE_JOURS_SANS_CONTACT,
             # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage. Les
             # décisions sur un ménage que la personne ne voit plus (la fenêtre de l'ordre du
             # jour est passée) restent lisibles comme archives du comité, sans son nom.

@@ -385,6 +385,9 @@ DELAI_ORIENTATION_EN_ATTENTE_JOURS = env_int("DELAI_ORIENTATION_EN_ATTENTE_JOURS
 if DELAI_ORIENTATION_EN_ATTENTE_JOURS < 1:
     raise ImproperlyConfigured("DELAI_ORIENTATION_EN_ATTENTE_JOURS doit valoir au moins 1 jour.")
 
+# La réunion d'équipe regarde les ménages sans contact depuis ce nombre de jours.
+REUNION_EQUIPE_JOURS_SANS_CONTACT = env_int("REUNION_EQUIPE_JOURS_SANS_CONTACT", 30)
+
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
 
