@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accompagnement import services as accompagnement
@@ -71,7 +72,10 @@ def _attente_ancienne(dispositif, coordinateur, aujourd_hui):
 
 
 def _intervention_corrigee(dispositif, ts):
-    """Le travailleur social complète sa dernière note d'équipe (dans le délai de correction)."""
+    """Le travailleur social complète sa dernière note d'équipe (dans le délai de correction).
+
+    Les autres interventions de l'histoire ont été écrites le jour de la visite : elles ne se
+    corrigent plus (leur date d'enregistrement est ramenée à celle de la visite)."""
     if InterventionVersion.objects.filter(accompagnement__dispositif=dispositif).exists():
         return
     derniere = (
@@ -83,6 +87,9 @@ def _intervention_corrigee(dispositif, ts):
         .order_by("-date_heure", "-pk")
         .first()
     )
+    Intervention.objects.filter(
+        accompagnement__dispositif=dispositif, date_heure__lt=F("cree_le")
+    ).exclude(pk=getattr(derniere, "pk", None)).update(cree_le=F("date_heure"))
     if derniere is None or not accompagnement.peut_corriger_intervention(ts, derniere):
         return
     accompagnement.corriger_intervention(

@@ -37,7 +37,7 @@ def test_l_agent_du_bailleur_voit_ses_orientations_et_leur_statut_qui_change(cli
     assert "Mes orientations" in contenu
     assert "Admisrecent Hortense" in contenu
     assert "Attendlongtemps Hortense" in contenu
-    assert "nouveau :" in contenu
+    assert '<span class="badge text-bg-info">nouveau</span>' in contenu
     assert f"depuis le {aujourd_hui:%d/%m/%Y}" in contenu
     assert "Admise" in contenu
     assert reverse("ecrans:menage", args=[admise.menage.public_id]) in contenu
@@ -111,8 +111,8 @@ def test_la_coordination_voit_les_orientations_en_attente_depuis_trop_longtemps(
     file_active = client.get(reverse("ecrans:file_active"), {"echeance": "attente_longue"})
     assert noms_affiches(file_active) == ["Vieilleattente Hortense"]
     tout = texte(client.get(reverse("ecrans:file_active")))
-    assert f"en attente depuis le {vieille.date_statut:%d/%m/%Y}" in tout
-    assert f"en attente depuis le {recente.date_statut:%d/%m/%Y}" not in tout
+    assert f"trop longue : depuis le {vieille.date_statut:%d/%m/%Y}" in tout
+    assert "trop longue : depuis le" in tout and tout.count("trop longue : depuis le") == 1
 
 
 def test_le_delai_d_attente_se_regle(client, settings):
