@@ -223,13 +223,13 @@ def decider(
         motifs=motifs,
         accompagnement=suivi,
         auteur=user,
-        equipe_nommee=_equipe_nommee(suivi)
+        equipe_nommee=equipe_nommee(suivi)
         if type in (TypeDecision.ADMISSION, TypeDecision.EQUIPE)
         else "",
     )
 
 
-def _equipe_nommee(suivi):
+def equipe_nommee(suivi):
     """« Camille Martin (travailleur·se social·e, référent·e), Léa Roux (psychologue) »."""
     membres = suivi.equipe.select_related("user").order_by("user__last_name", "user__first_name")
     return ", ".join(
