@@ -221,6 +221,12 @@ def decision(monde, point):
     return {f"{prefixe}-type": "strategie", f"{prefixe}-motifs": "Renforcer les visites."}
 
 
+def point_pas_encore_decide(monde, point):
+    """Pour essayer de décider : un point déjà décidé se lit et se corrige, il ne se redécide
+    pas (tests/comites/test_decision_corrigee.py)."""
+    point.decisions.all().delete()
+
+
 def ouverture(monde, menage):
     referent = menage.dispositif.membres.filter(role="travailleur_social").first().user_id
     return {"date_debut": hier(), "referent": referent}
@@ -441,7 +447,14 @@ TABLE = {
     "comites:export_csv": entree("seance", export_de_seance),
     "comites:export_xlsx": entree("seance", export_de_seance),
     "comites:compte_rendu": entree("seance", seance_visible),
-    "comites:decider": entree("point", point_decidable, methodes=POST, donnees=decision, htmx=True),
+    "comites:decider": entree(
+        "point",
+        point_decidable,
+        methodes=POST,
+        donnees=decision,
+        htmx=True,
+        preparer=point_pas_encore_decide,
+    ),
     # rapports et tableaux de bord
     "rapports:liste": entree(None, D.RAPPORT, htmx=True),
     "rapports:demander": entree(

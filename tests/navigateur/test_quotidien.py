@@ -43,7 +43,7 @@ def programme(transactional_db):
     programme.seance_equipe = programme.seance(
         jour=programme.aujourd_hui + timedelta(days=2), comite=reunion
     )
-    programme.suivi, programme.seance_decidee = suivi, seance
+    programme.suivi, programme.seance_decidee, programme.point_decide = suivi, seance, point
     attente = programme.orientation(nom="Longueattente", statut=StatutOrientation.EN_ATTENTE)
     attente.date_statut = programme.aujourd_hui - timedelta(days=50)
     attente.save()
@@ -62,7 +62,7 @@ def test_les_accrocs_du_quotidien_a_l_ecran(programme, navigateur, live_server, 
     # Le travailleur social note une visite sans réponse de 25 minutes, puis l'annule.
     se_connecter(page, live_server, programme.ts.email, MOT_DE_PASSE)
     page.goto(f"{url}/accompagnements/{programme.suivi.public_id}/")
-    page.get_by_label("Durée").fill("25")
+    page.get_by_label("Durée", exact=True).fill("25")
     page.get_by_role("button", name="Visite sans réponse").click()
     expect(page.get_by_text("Visite sans réponse enregistrée (25 min)")).to_be_visible()
     capture(page, f"quotidien-sans-reponse-{largeur}")
@@ -94,7 +94,8 @@ def test_les_accrocs_du_quotidien_a_l_ecran(programme, navigateur, live_server, 
     se_connecter(page, live_server, programme.cotech.email, MOT_DE_PASSE)
     capture(page, f"quotidien-accueil-cotech-{largeur}")
     page.goto(f"{url}/comites/seances/{programme.seance_decidee.public_id}/")
-    expect(page.get_by_text("Enregistrer une décision")).to_have_count(0)
+    point_decide = page.locator(f"#point-{programme.point_decide.public_id}")
+    expect(point_decide.get_by_text("Enregistrer une décision")).to_have_count(0)
     page.get_by_role("link", name="Corriger la décision refus").click()
     page.get_by_label("Motifs / contenu corrigés").fill("Relève du droit commun (CCAS).")
     page.get_by_label("Pourquoi corriger").fill("structure précisée")
