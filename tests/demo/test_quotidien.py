@@ -4,9 +4,10 @@ décisions d'admission avec l'équipe nommée."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accompagnement.models import Intervention, InterventionVersion
-from accompagnement.services import peut_corriger_intervention
+from accompagnement.services import delai_correction, peut_corriger_intervention
 from comites.models import Decision
 from core.models import User
 from menages.enums import StatutOrientation
@@ -30,7 +31,10 @@ def test_une_intervention_corrigee_par_la_ts_du_cantal(demo, client):
         for i in Intervention.objects.filter(auteur=ts).select_related("accompagnement")
         if peut_corriger_intervention(ts, i)
     ]
-    assert corrigeables == [corrigee]
+    # (et celles d'une visite de moins de 24 h, comme en vrai).
+    recentes = timezone.now() - delai_correction()
+    assert corrigee in corrigeables
+    assert all(i == corrigee or i.date_heure >= recentes for i in corrigeables)
     client.force_login(ts)
     page = texte(
         client.get(reverse("accompagnement:detail", args=[corrigee.accompagnement.public_id]))
