@@ -2,10 +2,11 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from core import bornes
-from core.enums import Role
+from core.enums import ROLES_TERRAIN, Profession, Role
 from core.forms import (
     ChoixModele,
     ChoixModeles,
@@ -27,7 +28,7 @@ from .enums import (
     StatutObjectif,
     TypeIntervention,
 )
-from .services import ROLES_EQUIPE
+from .services import DUREE_VISITE_SANS_REPONSE, ROLES_EQUIPE
 
 VIDE = [("", "—")]
 
@@ -41,23 +42,52 @@ def champ_uuid_client():
 ECHEANCE_MAXIMUM = relativedelta(years=5)
 
 
-def personnes_de_l_equipe(dispositif):
-    """Les personnes qui peuvent faire partie d'une équipe d'accompagnement du dispositif."""
-    return User.objects.filter(
-        pk__in=Membre.objects.actifs()
-        .filter(dispositif=dispositif, role__in=ROLES_EQUIPE)
-        .values("user_id")
-    ).order_by("last_name", "first_name")
+def personnes_de_l_equipe(dispositif, roles=ROLES_EQUIPE):
+    """Les personnes qui peuvent faire partie d'une équipe d'accompagnement du dispositif,
+    chacune avec sa profession dans ce dispositif (`profession_ici`), pour les listes de choix.
+
+    `roles=ROLES_TERRAIN` : les seuls intervenants de terrain (la coordination n'y est pas
+    proposée, sauf si la personne a aussi un rôle de terrain)."""
+    adhesions = Membre.objects.actifs().filter(dispositif=dispositif, role__in=roles)
+    de_terrain = Q(role__in=ROLES_TERRAIN)
+    return (
+        User.objects.filter(pk__in=adhesions.values("user_id"))
+        .annotate(
+            # La profession de terrain d'abord : l'infirmière qui coordonne aussi est infirmière.
+            profession_ici=Subquery(
+                adhesions.filter(user=OuterRef("pk"))
+                .annotate(rang=Case(When(de_terrain, then=0), default=1))
+                .order_by("rang", "role")
+                .values("profession")[:1]
+            ),
+            de_terrain=Exists(adhesions.filter(de_terrain, user=OuterRef("pk"))),
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+def intervenants_de_terrain(dispositif):
+    """Travailleurs sociaux, infirmiers et psychologues du dispositif, avec leur profession."""
+    return personnes_de_l_equipe(dispositif, roles=ROLES_TERRAIN)
+
+
+def nom_et_profession(user):
+    """« Camille Martin · Infirmier·ère » : le nom, et la profession quand elle est connue."""
+    nom = user.get_full_name() or user.email
+    profession = getattr(user, "profession_ici", None)
+    if profession in Profession.values:
+        return f"{nom} · {Profession(profession).label}"
+    return nom
 
 
 class ChoixPersonne(ChoixModele):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.email
+        return nom_et_profession(user)
 
 
 class ChoixPersonnes(ChoixModeles):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.email
+        return nom_et_profession(user)
 
 
 class OuvrirAccompagnementForm(forms.Form):
@@ -79,7 +109,7 @@ class OuvrirAccompagnementForm(forms.Form):
             .filter(dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR])
             .values("user_id")
         )
-        self.fields["equipe"].queryset = personnes
+        self.fields["equipe"].queryset = intervenants_de_terrain(dispositif)
 
 
 class InterventionForm(forms.Form):
@@ -138,9 +168,14 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args, accompagnement, soignant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = User.objects.filter(
-            equipes__accompagnement=accompagnement
-        ).order_by("last_name")
+        equipe = accompagnement.equipe.all()
+        self.fields["participants"].queryset = (
+            User.objects.filter(pk__in=equipe.values("user_id"))
+            .annotate(
+                profession_ici=Subquery(equipe.filter(user=OuterRef("pk")).values("profession")[:1])
+            )
+            .order_by("last_name")
+        )
         self.fields["objectifs"].queryset = accompagnement.objectifs.exclude(
             statut__in=[StatutObjectif.ATTEINT, StatutObjectif.ABANDONNE]
         )
@@ -154,6 +189,71 @@ class InterventionForm(forms.Form):
         if moment > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("Une intervention ne peut pas être datée dans le futur.")
         return moment
+
+
+class CorrectionInterventionForm(InterventionForm):
+    """La même fiche, remplie de ce qui était enregistré, avec la raison de la correction."""
+
+    # Une correction n'est pas une nouvelle saisie d'appareil : pas d'identifiant de saisie.
+    uuid_client = None
+    duree_minutes = EntierBorne(label="Durée (minutes)", min_value=0, max_value=24 * 60)
+    motif = forms.CharField(
+        label="Ce qui est corrigé",
+        max_length=250,
+        required=False,
+        help_text="Facultatif : « mauvaise date », « note complétée »…",
+    )
+
+    def __init__(self, *args, intervention, soignant, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "type": intervention.type,
+                "date_heure": timezone.localtime(intervention.date_heure).replace(
+                    second=0, microsecond=0
+                ),
+                "duree_minutes": intervention.duree_minutes,
+                "participants": list(intervention.participants.all()),
+                "autres_participants": intervention.autres_participants,
+                "objectifs": list(intervention.objectifs.all()),
+                "destinations": list(
+                    intervention.orientations_partenaires.values_list("destination", flat=True)
+                ),
+                "note": intervention.note,
+                "confidentialite": intervention.confidentialite,
+            },
+        )
+        super().__init__(
+            *args, accompagnement=intervention.accompagnement, soignant=soignant, **kwargs
+        )
+        # Un objectif atteint depuis reste coché s'il l'était.
+        self.fields["objectifs"].queryset = intervention.accompagnement.objectifs.filter(
+            Q(pk__in=self.fields["objectifs"].queryset.values("pk"))
+            | Q(pk__in=intervention.objectifs.values("pk"))
+        )
+
+
+class AnnulationInterventionForm(forms.Form):
+    motif = forms.CharField(
+        label="Pourquoi l'annuler ?",
+        max_length=250,
+        required=False,
+        help_text="Facultatif : « saisie en double », « mauvais ménage »…",
+    )
+
+
+class VisiteSansReponseForm(forms.Form):
+    # Facultative : un envoi sans durée (le bouton seul) compte les 15 minutes habituelles.
+    duree_minutes = EntierBorne(
+        label="Durée (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        initial=DUREE_VISITE_SANS_REPONSE,
+        required=False,
+    )
+
+    def clean_duree_minutes(self):
+        return self.cleaned_data["duree_minutes"] or DUREE_VISITE_SANS_REPONSE
 
 
 class AdhesionForm(forms.Form):

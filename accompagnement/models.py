@@ -227,6 +227,7 @@ class Intervention(models.Model):
         default=Confidentialite.EQUIPE,
     )
     cree_le = models.DateTimeField(default=timezone.now)
+    corrigee_le = models.DateTimeField("corrigée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-date_heure", "-pk"]
@@ -234,6 +235,51 @@ class Intervention(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {timezone.localtime(self.date_heure):%d/%m/%Y}"
+
+
+class InterventionVersion(models.Model):
+    """Une version remplacée (corrigée) ou retirée (annulée) d'une intervention, telle qu'elle
+    était juste avant le geste de son auteur.
+
+    La version ne se modifie jamais ; elle survit à l'intervention annulée (d'où
+    `intervention_public_id` plutôt qu'une clé étrangère). Sa note reste chiffrée comme
+    l'originale et garde sa confidentialité : le produit ne l'affiche pas, elle sert à
+    l'administration pour retrouver ce qui a été écrit.
+    """
+
+    class Geste(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        ANNULATION = "annulation", "Annulation"
+
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.PROTECT, related_name="versions_interventions"
+    )
+    intervention_public_id = models.UUIDField(db_index=True)
+    geste = models.CharField(max_length=20, choices=Geste.choices)
+    motif = models.CharField(max_length=250, blank=True)
+    faite_par = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="+")
+    faite_le = models.DateTimeField(default=timezone.now)
+    # L'intervention telle qu'elle était.
+    date_heure = models.DateTimeField("date et heure")
+    duree_minutes = models.PositiveSmallIntegerField("durée (minutes)")
+    type = models.CharField(max_length=30, choices=TypeIntervention.choices)
+    auteur = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="+")
+    profession_auteur = models.CharField(max_length=30, choices=Profession.choices)
+    participants = models.CharField("professionnels présents", max_length=500, blank=True)
+    autres_participants = models.CharField(max_length=250, blank=True)
+    objectifs = models.CharField("objectifs travaillés (identifiants)", max_length=500, blank=True)
+    destinations = models.CharField("orientations vers des partenaires", max_length=250, blank=True)
+    note = TexteChiffre(blank=True)
+    confidentialite = models.CharField(max_length=20, choices=Confidentialite.choices)
+    cree_le = models.DateTimeField("enregistrée le")
+
+    class Meta:
+        verbose_name = "version d'une intervention"
+        verbose_name_plural = "versions des interventions"
+        ordering = ["-faite_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_geste_display()} du {timezone.localtime(self.faite_le):%d/%m/%Y %H:%M}"
 
 
 class OrientationPartenaire(models.Model):
@@ -262,7 +308,7 @@ class BilanQuerySet(models.QuerySet):
         Un accompagnement clos n'attend plus de bilan ; celui de 3 mois après la fin reste dû
         pendant le suivi post-clôture.
         """
-        return self.filter(date_realisation__isnull=True).exclude(
+        return self.filter(date_realisation__isnull=True, annule_le__isnull=True).exclude(
             accompagnement__statut=StatutAccompagnement.CLOS
         )
 
@@ -295,6 +341,10 @@ class Bilan(models.Model):
     uuid_client = models.UUIDField(
         "identifiant de la saisie", null=True, blank=True, unique=True, editable=False
     )
+    # Un bilan qui attendait encore à la clôture n'est plus dû : il est annulé, avec la raison,
+    # plutôt que de rester « en retard » pour toujours.
+    annule_le = models.DateField("annulé le", null=True, blank=True)
+    motif_annulation = models.CharField("motif de l'annulation", max_length=250, blank=True)
 
     objects = BilanQuerySet.as_manager()
 
@@ -309,7 +359,11 @@ class Bilan(models.Model):
 
     @property
     def en_retard(self):
-        return self.date_realisation is None and self.date_prevue < timezone.localdate()
+        return (
+            self.date_realisation is None
+            and self.annule_le is None
+            and self.date_prevue < timezone.localdate()
+        )
 
 
 class ProgressionObjectif(models.Model):

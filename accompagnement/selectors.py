@@ -199,11 +199,14 @@ def echeances(user, limite_jours=15):
     """Bilans à faire (prévus d'ici `limite_jours`) et en retard, que la personne doit voir.
 
     Le référent et l'équipe voient ceux de leurs accompagnements ; la coordination, tous ceux
-    de son dispositif.
+    de son dispositif. Ce sont ceux que la personne peut faire (`Ecriture.BILANS`) : un membre
+    du comité qui lit un ménage inscrit à son ordre du jour n'y voit pas un bilan à faire.
     """
     horizon = timezone.localdate() + timedelta(days=limite_jours)
     return (
-        bilans_visibles(user)
+        permissions.filtrer_ecriture(
+            user, Bilan.objects.all(), Ecriture.BILANS, CHEMINS_PAR_ACCOMPAGNEMENT
+        )
         .a_faire()
         .filter(date_prevue__lte=horizon)
         .select_related("accompagnement__menage", "accompagnement__referent")
@@ -273,6 +276,7 @@ class BilanResume:
     fait: bool
     en_retard: bool
     date_prevue: object
+    annule: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,11 @@ def plan_vu(accompagnement):
             ],
             bilans=[
                 BilanResume(
-                    b.get_type_display(), b.date_realisation is not None, b.en_retard, b.date_prevue
+                    b.get_type_display(),
+                    b.date_realisation is not None,
+                    b.en_retard,
+                    b.date_prevue,
+                    b.annule_le is not None,
                 )
                 for b in accompagnement.bilans.all()
             ],

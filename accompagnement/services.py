@@ -7,6 +7,7 @@ Chaque fonction est une transaction, prend la personne qui agit et vérifie ses 
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from core import bornes, permissions
 from core.enums import ROLES_TERRAIN, Profession, Role
 from core.models import JournalAudit, Membre
 from core.permissions import Action, Ecriture
-from core.services import journaliser_en_lot
+from core.services import journaliser, journaliser_en_lot
 from menages import services as menages
 from menages.enums import OrigineDette, StadeProcedure, StatutOrientation
 from menages.models import InformationPartage
@@ -25,6 +26,7 @@ from .enums import (
     TYPES_CONTACT,
     Adhesion,
     Confidentialite,
+    MotifCloture,
     StatutAccompagnement,
     StatutObjectif,
     TypeBilan,
@@ -35,6 +37,7 @@ from .models import (
     Bilan,
     Cloture,
     Intervention,
+    InterventionVersion,
     MembreEquipe,
     Objectif,
     OrientationPartenaire,
@@ -54,6 +57,9 @@ DELAI_POST_CLOTURE = relativedelta(months=3)
 # bail) ; ce que l'équipe lui ouvre se décide dans `core.permissions`.
 ROLES_EQUIPE = (Role.COORDINATEUR, *ROLES_TERRAIN, Role.AGENT_BAILLEUR)
 PROFESSIONS_SOIGNANTES = (Profession.INFIRMIER, Profession.PSYCHOLOGUE)
+# Une visite sans réponse dure 15 minutes si on ne dit pas combien (le trajet compte à part).
+DUREE_VISITE_SANS_REPONSE = 15
+DUREE_MAXIMUM_MINUTES = 24 * 60
 
 
 def _exiger(condition, message):
@@ -160,6 +166,10 @@ def ouvrir_accompagnement(
         )
     if Accompagnement.objects.ouverts().filter(menage=menage).exists():
         raise ValidationError("Un accompagnement est déjà ouvert pour ce ménage.")
+    if est_decede(menage):
+        raise ValidationError(
+            "Un accompagnement de ce ménage a été clos pour décès : il ne se rouvre pas."
+        )
     date_debut = date_debut or timezone.localdate()
     bornes.verifier_date(date_debut, quoi="La date de début")
     personnes, adhesions = _membres_de_l_equipe(dispositif, referent, equipe)
@@ -242,6 +252,43 @@ def profession_de(user, dispositif):
     return membre.profession if membre else Profession.PARTENAIRE
 
 
+def _verifier_intervention(user, accompagnement, *, date_heure, confidentialite, objectifs):
+    """Les contrôles communs à l'écriture et à la correction d'une intervention ; rend la date,
+    la profession de l'auteur et la liste des objectifs."""
+    if not accompagnement.est_ouvert:
+        raise ValidationError(
+            "Cet accompagnement est clos : rouvrez-le pour noter une intervention."
+        )
+    date_heure = date_heure or timezone.now()
+    if date_heure > timezone.now() + timedelta(minutes=5):
+        raise ValidationError("Une intervention ne peut pas être datée dans le futur.")
+    if date_heure.year < bornes.DATE_MINIMUM.year:
+        raise ValidationError("Une intervention ne peut pas être datée d'avant 2000.")
+    profession = profession_de(user, accompagnement.dispositif) if user else Profession.PARTENAIRE
+    if confidentialite == Confidentialite.SOIGNANTS and profession not in PROFESSIONS_SOIGNANTES:
+        raise ValidationError(
+            "Seuls l'infirmier·ère et le ou la psychologue écrivent une note « soignants »."
+        )
+    objectifs = list(objectifs)
+    if any(objectif.accompagnement_id != accompagnement.pk for objectif in objectifs):
+        raise ValidationError("Un objectif choisi n'appartient pas à cet accompagnement.")
+    return date_heure, profession, objectifs
+
+
+def _dater_premier_contact(accompagnement):
+    """Le premier contact est la plus ancienne intervention qui en est un (ou rien)."""
+    premiere = (
+        accompagnement.interventions.filter(type__in=TYPES_CONTACT)
+        .order_by("date_heure")
+        .values_list("date_heure", flat=True)
+        .first()
+    )
+    jour = timezone.localtime(premiere).date() if premiere else None
+    if jour != accompagnement.date_premier_contact:
+        accompagnement.date_premier_contact = jour
+        accompagnement.save(update_fields=["date_premier_contact"])
+
+
 @transaction.atomic
 def enregistrer_intervention(
     user,
@@ -272,23 +319,13 @@ def enregistrer_intervention(
     deja_recue = _saisie_deja_recue(Intervention, uuid_client, user, accompagnement)
     if deja_recue is not None:
         return deja_recue
-    if not accompagnement.est_ouvert:
-        raise ValidationError(
-            "Cet accompagnement est clos : rouvrez-le pour noter une intervention."
-        )
-    date_heure = date_heure or timezone.now()
-    if date_heure > timezone.now() + timedelta(minutes=5):
-        raise ValidationError("Une intervention ne peut pas être datée dans le futur.")
-    if date_heure.year < bornes.DATE_MINIMUM.year:
-        raise ValidationError("Une intervention ne peut pas être datée d'avant 2000.")
-    profession = profession_de(user, accompagnement.dispositif) if user else Profession.PARTENAIRE
-    if confidentialite == Confidentialite.SOIGNANTS and profession not in PROFESSIONS_SOIGNANTES:
-        raise ValidationError(
-            "Seuls l'infirmier·ère et le ou la psychologue écrivent une note « soignants »."
-        )
-    objectifs = list(objectifs)
-    if any(objectif.accompagnement_id != accompagnement.pk for objectif in objectifs):
-        raise ValidationError("Un objectif choisi n'appartient pas à cet accompagnement.")
+    date_heure, profession, objectifs = _verifier_intervention(
+        user,
+        accompagnement,
+        date_heure=date_heure,
+        confidentialite=confidentialite,
+        objectifs=objectifs,
+    )
     try:
         # Point de sauvegarde : deux envois simultanés de la même saisie se départagent sur la
         # contrainte d'unicité, le second rend la fiche du premier.
@@ -346,16 +383,187 @@ def _saisie_deja_recue(modele, uuid_client, user, accompagnement):
     return deja_recue
 
 
-def noter_visite_sans_reponse(user, accompagnement, date_heure=None):
-    """La visite à domicile sans réponse, en deux gestes : rien d'autre à saisir."""
+def noter_visite_sans_reponse(
+    user, accompagnement, date_heure=None, duree_minutes=DUREE_VISITE_SANS_REPONSE
+):
+    """La visite à domicile sans réponse, en deux gestes : sa durée réelle (15 minutes si on
+    ne la change pas), rien d'autre à saisir ; elle s'annule comme toute intervention."""
+    if not 1 <= duree_minutes <= DUREE_MAXIMUM_MINUTES:
+        raise ValidationError("La durée se donne entre 1 minute et 24 heures.")
     return enregistrer_intervention(
         user,
         accompagnement,
         type=TypeIntervention.VISITE_SANS_REPONSE,
         date_heure=date_heure,
-        duree_minutes=15,
+        duree_minutes=duree_minutes,
         note="",
     )
+
+
+def delai_correction():
+    """Le temps pendant lequel l'auteur corrige ou annule son intervention (réglage
+    `DELAI_CORRECTION_INTERVENTION_MINUTES`)."""
+    return timedelta(minutes=settings.DELAI_CORRECTION_INTERVENTION_MINUTES)
+
+
+def corrigeable_jusqu_au(intervention):
+    return intervention.cree_le + delai_correction()
+
+
+def peut_corriger_intervention(user, intervention, maintenant=None):
+    """Corriger ou annuler cette intervention : son auteur seul, tant qu'il est dans l'équipe
+    (ou la coordination), que l'accompagnement est ouvert et que le délai court depuis
+    l'enregistrement. Personne d'autre, pas même la coordination : c'est la note de l'auteur."""
+    maintenant = maintenant or timezone.now()
+    return (
+        user is not None
+        and user.is_authenticated
+        and intervention.auteur_id == user.pk
+        and intervention.accompagnement.est_ouvert
+        and maintenant <= corrigeable_jusqu_au(intervention)
+        and peut_accompagner(user, intervention.accompagnement)
+    )
+
+
+def corrigeables_parmi(user, interventions, ecrit_interventions):
+    """Les clés des interventions d'une page que la personne peut encore corriger : ses
+    propres interventions dans le délai, quand elle écrit dans cet accompagnement ouvert
+    (`ecrit_interventions`, déjà calculé pour la page)."""
+    if not ecrit_interventions:
+        return set()
+    maintenant = timezone.now()
+    return {
+        intervention.pk
+        for intervention in interventions
+        if intervention.auteur_id == user.pk and maintenant <= corrigeable_jusqu_au(intervention)
+    }
+
+
+def _exiger_correction(user, intervention):
+    if intervention.auteur_id != getattr(user, "pk", None):
+        raise PermissionDenied("Seul l'auteur d'une intervention la corrige ou l'annule.")
+    if not peut_accompagner(user, intervention.accompagnement):
+        raise PermissionDenied("Vous n'êtes plus dans l'équipe de ce ménage.")
+    if not intervention.accompagnement.est_ouvert:
+        raise ValidationError("Cet accompagnement est clos : ses interventions ne changent plus.")
+    if timezone.now() > corrigeable_jusqu_au(intervention):
+        raise ValidationError(
+            "Le délai de correction est passé : cette intervention ne se modifie plus."
+        )
+
+
+def _garder_version(user, intervention, geste, motif):
+    return InterventionVersion.objects.create(
+        accompagnement=intervention.accompagnement,
+        intervention_public_id=intervention.public_id,
+        geste=geste,
+        motif=motif.strip()[:250],
+        faite_par=user,
+        date_heure=intervention.date_heure,
+        duree_minutes=intervention.duree_minutes,
+        type=intervention.type,
+        auteur_id=intervention.auteur_id,
+        profession_auteur=intervention.profession_auteur,
+        participants=",".join(
+            str(pk) for pk in sorted(intervention.participants.values_list("pk", flat=True))
+        ),
+        autres_participants=intervention.autres_participants,
+        objectifs=",".join(
+            str(public_id)
+            for public_id in intervention.objectifs.values_list("public_id", flat=True)
+        )[:500],
+        destinations=",".join(
+            intervention.orientations_partenaires.values_list("destination", flat=True)
+        ),
+        note=intervention.note,
+        confidentialite=intervention.confidentialite,
+        cree_le=intervention.cree_le,
+    )
+
+
+@transaction.atomic
+def corriger_intervention(
+    user,
+    intervention,
+    *,
+    type,
+    date_heure,
+    duree_minutes=0,
+    participants=(),
+    autres_participants="",
+    objectifs=(),
+    destinations=(),
+    note="",
+    confidentialite=Confidentialite.EQUIPE,
+    motif="",
+):
+    """Corrige une intervention : la version d'avant est gardée (`InterventionVersion`), le
+    geste est écrit au journal (sans le contenu), le premier contact est redaté.
+
+    Refus : `PermissionDenied` pour qui n'en est pas l'auteur ou a quitté l'équipe ;
+    `ValidationError` après le délai (`DELAI_CORRECTION_INTERVENTION_MINUTES`), sur un
+    accompagnement clos, et pour les mêmes saisies que `enregistrer_intervention`.
+    """
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    accompagnement = intervention.accompagnement
+    _exiger_correction(user, intervention)
+    date_heure, profession, objectifs = _verifier_intervention(
+        user,
+        accompagnement,
+        date_heure=date_heure,
+        confidentialite=confidentialite,
+        objectifs=objectifs,
+    )
+    _garder_version(user, intervention, InterventionVersion.Geste.CORRECTION, motif)
+    intervention.type = type
+    intervention.date_heure = date_heure
+    intervention.duree_minutes = duree_minutes or 0
+    intervention.autres_participants = autres_participants
+    intervention.note = note
+    intervention.confidentialite = confidentialite
+    intervention.profession_auteur = profession
+    intervention.corrigee_le = timezone.now()
+    intervention.save()
+    intervention.participants.set({*participants, user})
+    intervention.objectifs.set(objectifs)
+    intervention.orientations_partenaires.all().delete()
+    OrientationPartenaire.objects.bulk_create(
+        OrientationPartenaire(intervention=intervention, destination=destination)
+        for destination in dict.fromkeys(destinations)
+    )
+    _dater_premier_contact(accompagnement)
+    journaliser(
+        user,
+        JournalAudit.Action.INTERVENTION_CORRIGEE,
+        dispositif=accompagnement.dispositif_id,
+        objet=intervention,
+        detail=f"{intervention.get_type_display()} corrigée",
+    )
+    return intervention
+
+
+@transaction.atomic
+def annuler_intervention(user, intervention, motif=""):
+    """Annule (retire) une intervention : elle disparaît de la chronologie et des chiffres, sa
+    dernière version est gardée (`InterventionVersion`, geste « annulation »), le geste est
+    écrit au journal, le premier contact est redaté.
+
+    Refus : ceux de `corriger_intervention`.
+    """
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    accompagnement = intervention.accompagnement
+    _exiger_correction(user, intervention)
+    version = _garder_version(user, intervention, InterventionVersion.Geste.ANNULATION, motif)
+    journaliser(
+        user,
+        JournalAudit.Action.INTERVENTION_ANNULEE,
+        dispositif=accompagnement.dispositif_id,
+        objet=intervention,
+        detail=f"{intervention.get_type_display()} annulée",
+    )
+    intervention.delete()
+    _dater_premier_contact(accompagnement)
+    return version
 
 
 @transaction.atomic
@@ -461,6 +669,8 @@ def realiser_bilan(
         return deja_recu
     if bilan.date_realisation is not None:
         raise ValidationError("Ce bilan est déjà réalisé : il ne se réécrit pas.")
+    if bilan.annule_le is not None:
+        raise ValidationError(f"Ce bilan a été annulé : {bilan.motif_annulation}.")
     if date_realisation > timezone.localdate():
         raise ValidationError("Un bilan ne peut pas être daté dans le futur.")
     if not synthese.strip():
@@ -555,22 +765,38 @@ def cloturer_accompagnement(
         auteur=user,
     )
     accompagnement.date_fin = date
-    accompagnement.statut = StatutAccompagnement.SUIVI_POST_CLOTURE
+    # Après un décès, il n'y a personne à revoir trois mois plus tard : l'épisode est clos tout
+    # de suite, sans bilan après la fin.
+    deces = motif == MotifCloture.DECES
+    accompagnement.statut = (
+        StatutAccompagnement.CLOS if deces else StatutAccompagnement.SUIVI_POST_CLOTURE
+    )
     accompagnement.save(update_fields=["date_fin", "statut"])
-    for type_bilan, date_prevue in (
-        (TypeBilan.CLOTURE, date),
-        (TypeBilan.POST_CLOTURE, date + DELAI_POST_CLOTURE),
-    ):
+    calendrier = [(TypeBilan.CLOTURE, date)]
+    if not deces:
+        calendrier.append((TypeBilan.POST_CLOTURE, date + DELAI_POST_CLOTURE))
+    for type_bilan, date_prevue in calendrier:
         Bilan.objects.update_or_create(
             accompagnement=accompagnement, type=type_bilan, defaults={"date_prevue": date_prevue}
         )
-    # Les bilans intermédiaires qui tombaient après la fin n'ont plus lieu d'être.
-    accompagnement.bilans.filter(
-        date_realisation__isnull=True,
-        date_prevue__gt=date,
-        type__in=list(CALENDRIER_BILANS),
-    ).delete()
+    intermediaires = accompagnement.bilans.filter(
+        date_realisation__isnull=True, annule_le__isnull=True, type__in=list(CALENDRIER_BILANS)
+    )
+    # Ceux qui tombaient après la fin n'ont jamais été dus : ils disparaissent. Ceux qui
+    # attendaient encore ne le sont plus : ils restent, annulés, avec la raison.
+    intermediaires.filter(date_prevue__gt=date).delete()
+    intermediaires.update(
+        annule_le=date,
+        motif_annulation=(
+            f"Accompagnement clos le {date:%d/%m/%Y} ({MotifCloture(motif).label.lower()})"
+        )[:250],
+    )
     return cloture
+
+
+def est_decede(menage):
+    """Un accompagnement de ce ménage a été clos pour décès."""
+    return Cloture.objects.filter(accompagnement__menage=menage, motif=MotifCloture.DECES).exists()
 
 
 def peut_enregistrer_information(user, menage):

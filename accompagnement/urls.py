@@ -18,6 +18,16 @@ urlpatterns = [
         views.visite_sans_reponse,
         name="sans_reponse",
     ),
+    path(
+        "interventions/<uuid:public_id>/corriger/",
+        views.corriger_intervention,
+        name="corriger_intervention",
+    ),
+    path(
+        "interventions/<uuid:public_id>/annuler/",
+        views.annuler_intervention,
+        name="annuler_intervention",
+    ),
     path("accompagnements/<uuid:public_id>/adhesion/", views.adhesion, name="adhesion"),
     path("accompagnements/<uuid:public_id>/objectifs/", views.ajouter_objectif, name="objectif"),
     path("accompagnements/<uuid:public_id>/plan/", views.valider_plan, name="valider_plan"),

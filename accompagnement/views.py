@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import permissions
@@ -14,14 +15,17 @@ from . import selectors, services
 from .enums import StatutObjectif
 from .forms import (
     AdhesionForm,
+    AnnulationInterventionForm,
     BilanForm,
     ClotureForm,
+    CorrectionInterventionForm,
     InformationPartageForm,
     InterventionForm,
     ObjectifForm,
     OuvrirAccompagnementForm,
     SuiviObjectifForm,
     ValidationPlanForm,
+    VisiteSansReponseForm,
 )
 from .models import Accompagnement
 
@@ -92,6 +96,11 @@ def detail(request, public_id):
             # La fiche de clôture reprend le plan : pour qui le voit sur cette ligne.
             "fiche_cloture": cloture is not None and accompagnement.voit_plan,
             "peut_noter": accompagnement.ecrit_interventions and ouvert,
+            "form_sans_reponse": VisiteSansReponseForm(),
+            # Les interventions que la personne peut encore corriger ou annuler (les siennes).
+            "corrigeables": services.corrigeables_parmi(
+                user, interventions, accompagnement.ecrit_interventions and ouvert
+            ),
             "peut_ecrire_plan": ecrit_plan,
             "peut_clore": ouvert and accompagnement.ecrit_cloture,
             "statuts_objectif": StatutObjectif.choices,
@@ -145,12 +154,88 @@ def nouvelle_intervention(request, public_id):
 def visite_sans_reponse(request, public_id):
     accompagnement = _accompagnement(request, public_id)
     _exiger(accompagnement.ecrit_interventions)
+    form = VisiteSansReponseForm(request.POST)
     return traiter_formulaire_integre(
         request,
-        None,
-        lambda: services.noter_visite_sans_reponse(request.user, accompagnement),
-        succes="Visite sans réponse enregistrée.",
+        form,
+        lambda: services.noter_visite_sans_reponse(
+            request.user, accompagnement, duree_minutes=form.cleaned_data["duree_minutes"]
+        ),
+        succes=lambda intervention: (
+            f"Visite sans réponse enregistrée ({intervention.duree_minutes} min). Vous pouvez "
+            "la corriger ou l'annuler jusqu'au "
+            f"{timezone.localtime(services.corrigeable_jusqu_au(intervention)):%d/%m/%Y à %H:%M}."
+        ),
         retour=_page(accompagnement),
+        invalide="La visite n'est pas enregistrée : la durée se donne en minutes, de 1 à 1440.",
+    )
+
+
+def _intervention_a_corriger(request, public_id):
+    """L'intervention que la personne peut lire ; 404 sinon, 403 si elle ne peut la corriger."""
+    intervention = get_object_or_404(
+        selectors.interventions_visibles(request.user).select_related(
+            "accompagnement__menage", "accompagnement__dispositif"
+        ),
+        public_id=public_id,
+    )
+    if not services.peut_corriger_intervention(request.user, intervention):
+        raise PermissionDenied(
+            "Seul l'auteur corrige ou annule une intervention, et seulement dans le délai prévu."
+        )
+    return intervention
+
+
+def corriger_intervention(request, public_id):
+    intervention = _intervention_a_corriger(request, public_id)
+    accompagnement = intervention.accompagnement
+    form = CorrectionInterventionForm(
+        request.POST or None,
+        intervention=intervention,
+        soignant=_est_soignant(request.user, accompagnement),
+    )
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.corriger_intervention(request.user, intervention, **form.cleaned_data),
+        succes="Intervention corrigée ; la version précédente est conservée.",
+        redirection=_page(accompagnement),
+    )
+    return reponse or render(
+        request,
+        "accompagnement/intervention_corriger.html",
+        {
+            "form": form,
+            "intervention": intervention,
+            "accompagnement": accompagnement,
+            "menage": accompagnement.menage,
+            "jusqu_au": services.corrigeable_jusqu_au(intervention),
+        },
+    )
+
+
+def annuler_intervention(request, public_id):
+    intervention = _intervention_a_corriger(request, public_id)
+    accompagnement = intervention.accompagnement
+    form = AnnulationInterventionForm(request.POST or None)
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.annuler_intervention(
+            request.user, intervention, form.cleaned_data["motif"]
+        ),
+        succes="Intervention annulée ; elle reste conservée dans l'historique.",
+        redirection=_page(accompagnement),
+    )
+    return reponse or render(
+        request,
+        "accompagnement/intervention_annuler.html",
+        {
+            "form": form,
+            "intervention": intervention,
+            "accompagnement": accompagnement,
+            "menage": accompagnement.menage,
+        },
     )
 
 
@@ -223,7 +308,9 @@ def bilan(request, public_id):
     accompagnement = _accompagnement(request, bilan.accompagnement.public_id, Donnee.PLAN)
     voit_dette = accompagnement.voit_dette
     objectifs = accompagnement.objectifs.all()
-    peut_ecrire = accompagnement.ecrit_bilans and bilan.date_realisation is None
+    peut_ecrire = (
+        accompagnement.ecrit_bilans and bilan.date_realisation is None and bilan.annule_le is None
+    )
     # La dette à la date du bilan devient un relevé : seulement pour qui peut l'écrire.
     form = BilanForm(
         request.POST or None, objectifs=objectifs, voit_dette=accompagnement.ecrit_dette

@@ -2,7 +2,13 @@ from django import forms
 from django.utils import timezone
 
 from accompagnement.enums import MotifCloture
-from accompagnement.forms import ChoixPersonne, ChoixPersonnes, personnes_de_l_equipe
+from accompagnement.forms import (
+    ChoixPersonne,
+    ChoixPersonnes,
+    intervenants_de_terrain,
+    nom_et_profession,
+    personnes_de_l_equipe,
+)
 from core.forms import ChoixModeles, DateHeureBornee
 from core.models import User
 
@@ -36,15 +42,18 @@ class DecisionForm(forms.Form):
         super().__init__(*args, prefix=f"p{point.public_id.hex[:8]}", **kwargs)
         nature = NaturePoint(point.nature)
         self.fields["type"].choices = [(t.value, t.label) for t in DECISIONS_PAR_NATURE[nature]]
-        equipes = personnes_de_l_equipe(point.seance.comite.dispositif)
-        self.fields["referent"].queryset = equipes
-        self.fields["equipe"].queryset = equipes
+        dispositif = point.seance.comite.dispositif
+        self.fields["referent"].queryset = personnes_de_l_equipe(dispositif)
+        # L'équipe : des intervenants de terrain ; la coordination n'y est pas proposée.
+        self.fields["equipe"].queryset = intervenants_de_terrain(dispositif)
         if personnes is not None:
-            choix = [
-                (personne.pk, personne.get_full_name() or personne.email) for personne in personnes
-            ]
+            choix = [(personne.pk, nom_et_profession(personne)) for personne in personnes]
             self.fields["referent"].choices = [("", self.fields["referent"].empty_label), *choix]
-            self.fields["equipe"].choices = choix
+            self.fields["equipe"].choices = [
+                (personne.pk, nom_et_profession(personne))
+                for personne in personnes
+                if personne.de_terrain
+            ]
         if nature != NaturePoint.CLOTURE_PROPOSEE:
             del self.fields["motif_cloture"]
             del self.fields["maintien_dans_logement"]
@@ -81,3 +90,17 @@ class PresencesForm(forms.Form):
         self.fields["organisations"].queryset = seance.comite.organisations.order_by("nom")
         self.initial.setdefault("presents", list(seance.presents.all()))
         self.initial.setdefault("organisations", list(seance.organisations_presentes.all()))
+
+
+class CorrectionDecisionForm(forms.Form):
+    motifs = forms.CharField(
+        label="Motifs / contenu corrigés",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    motif_correction = forms.CharField(
+        label="Pourquoi corriger",
+        max_length=250,
+        help_text="Gardé dans l'historique de la décision : « faute de frappe », « motif "
+        "incomplet »…",
+    )

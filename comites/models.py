@@ -106,6 +106,10 @@ class Decision(models.Model):
     )
     auteur = models.ForeignKey(UTILISATEUR, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField(default=timezone.now)
+    corrigee_le = models.DateTimeField("corrigée le", null=True, blank=True)
+    # L'équipe telle que la décision l'a nommée (admission, désignation de l'équipe), écrite au
+    # moment de la décision : le compte rendu la redit même si l'équipe change ensuite.
+    equipe_nommee = models.CharField("équipe nommée", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "décision"
@@ -113,3 +117,21 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.menage}"
+
+
+class DecisionCorrection(models.Model):
+    """Une correction d'une décision : ce qu'elle disait avant, qui l'a corrigée, quand et
+    pourquoi. Ne se modifie jamais ; l'historique d'une décision se lit dans l'ordre."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="corrections")
+    anciens_motifs = TexteChiffre("contenu avant la correction", blank=True)
+    motif_correction = models.CharField("motif de la correction", max_length=250)
+    corrigee_par = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="+")
+    corrigee_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "correction d'une décision"
+        ordering = ["corrigee_le", "pk"]
+
+    def __str__(self):
+        return f"Correction du {timezone.localtime(self.corrigee_le):%d/%m/%Y %H:%M}"

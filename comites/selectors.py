@@ -12,14 +12,19 @@ lisibles comme archives du comité (type, date, motifs), sans le nom du ménage.
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from accompagnement import selectors as selectors_accompagnement
+from accompagnement.enums import TYPES_CONTACT
+from accompagnement.models import Bilan, Intervention
 from core import permissions
-from core.enums import Role
+from core.enums import ROLES_TERRAIN, Role
 from core.permissions import Donnee, Lien
 from menages.selectors import chemins_vers_menage
 
+from .enums import TypeComite
 from .models import Comite, Decision, PointOrdreDuJour, Seance
 
 # Une décision est lisible par les membres du comité qui l'a prise, pour toujours (archives du
@@ -43,8 +48,16 @@ def comites_visibles(user):
         for dispositif_id, roles in permissions.roles_par_dispositif(user).items()
         if roles & {Role.MEMBRE_COTECH, Role.MEMBRE_COPIL}
     ]
+    # La réunion d'équipe réunit la coordination et les intervenants de terrain qui y siègent.
+    terrain = [
+        dispositif_id
+        for dispositif_id, roles in permissions.roles_par_dispositif(user).items()
+        if roles & set(ROLES_TERRAIN)
+    ]
     return Comite.objects.filter(
-        Q(dispositif_id__in=coordonnes) | Q(dispositif_id__in=membres, membres=user)
+        Q(dispositif_id__in=coordonnes)
+        | Q(dispositif_id__in=membres, membres=user)
+        | Q(dispositif_id__in=terrain, type=TypeComite.EQUIPE, membres=user)
     ).distinct()
 
 
@@ -60,6 +73,24 @@ def calendrier(user, depuis=None):
         .filter(date__gte=depuis)
         .select_related("comite", "comite__dispositif")
         .order_by("date")
+    )
+
+
+def mes_seances_a_venir(user, limite=5):
+    """Les prochaines séances des comités où la personne siège, chacune avec les points de son
+    ordre du jour dont elle voit le ménage (`mes_points`) : ce qu'elle a à préparer."""
+    depuis = timezone.now() - timedelta(hours=12)
+    return list(
+        Seance.objects.filter(comite__membres=user, date__gte=depuis)
+        .select_related("comite", "comite__dispositif")
+        .prefetch_related(
+            Prefetch(
+                "points",
+                queryset=points_visibles(user).select_related("menage").order_by("rang", "pk"),
+                to_attr="mes_points",
+            )
+        )
+        .order_by("date")[:limite]
     )
 
 
@@ -94,6 +125,7 @@ class DecisionArchivee:
     date: object
     motifs: str
     menage: object  # None quand le ménage n'est plus visible
+    equipe: str = ""  # l'équipe nommée par une admission ou une désignation
 
 
 def decisions_de_la_seance(user, seance):
@@ -111,6 +143,7 @@ def decisions_de_la_seance(user, seance):
             date=seance.date,
             motifs=decision.motifs,
             menage=decision.menage if decision.voit_menage else None,
+            equipe=decision.equipe_nommee,
         )
         for decision in decisions
     ]
@@ -176,7 +209,12 @@ def ordre_du_jour(user, seance):
             "accompagnement__objectifs",
             "accompagnement__bilans",
             "menage__dettes",
-            Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.order_by("pk").prefetch_related(
+                    "corrections__corrigee_par"
+                ),
+            ),
         )
         .order_by("rang", "pk")
     )
@@ -228,3 +266,70 @@ def _resumer(point):
         dernier_bilan=bilans_faits[-1] if bilans_faits else None,
         decisions=list(point.decisions.all()),
     )
+
+
+def decision_a_corriger(user, public_id):
+    """Une décision sur un point de l'ordre du jour que la personne voit (sinon
+    `Decision.DoesNotExist`) ; qu'elle puisse la corriger se vérifie à part."""
+    return (
+        Decision.objects.filter(point__in=points_visibles(user), seance__in=seances_visibles(user))
+        .select_related("seance__comite__dispositif", "menage", "point", "auteur")
+        .prefetch_related("corrections__corrigee_par")
+        .get(public_id=public_id)
+    )
+
+
+@dataclass(frozen=True)
+class MenageADiscuter:
+    """Un ménage que la réunion d'équipe doit regarder, et pourquoi."""
+
+    accompagnement: object
+    raisons: list
+
+
+def menages_a_discuter(user, seance, jours_sans_contact=None):
+    """Les ménages suivis par l'équipe à regarder en réunion d'équipe : un bilan en retard ou
+    dû d'ici la semaine suivant la séance, ou aucun contact depuis `jours_sans_contact` jours
+    (réglage `REUNION_EQUIPE_JOURS_SANS_CONTACT`, 30 par défaut). Seulement les accompagnements
+    ouverts du dispositif que la personne voit ; deux requêtes quel que soit leur nombre."""
+    jours_sans_contact = jours_sans_contact or settings.REUNION_EQUIPE_JOURS_SANS_CONTACT
+    jour = timezone.localtime(seance.date).date()
+    horizon = jour + timedelta(days=7)
+    limite_contact = jour - timedelta(days=jours_sans_contact)
+    suivis = (
+        selectors_accompagnement.accompagnements_visibles(user)
+        .ouverts()
+        .filter(dispositif=seance.comite.dispositif_id)
+        .annotate(
+            prochain_bilan=Subquery(
+                Bilan.objects.a_faire()
+                .filter(accompagnement=OuterRef("pk"))
+                .order_by("date_prevue")
+                .values("date_prevue")[:1]
+            ),
+            dernier_contact=Subquery(
+                Intervention.objects.filter(accompagnement=OuterRef("pk"), type__in=TYPES_CONTACT)
+                .order_by("-date_heure")
+                .values("date_heure")[:1]
+            ),
+        )
+        .select_related("menage", "referent")
+        .order_by("menage__nom", "menage__prenom", "pk")
+    )
+    a_discuter = []
+    for suivi in suivis:
+        raisons = []
+        if suivi.prochain_bilan and suivi.prochain_bilan < jour:
+            raisons.append(f"bilan en retard (prévu le {suivi.prochain_bilan:%d/%m/%Y})")
+        elif suivi.prochain_bilan and suivi.prochain_bilan <= horizon:
+            raisons.append(f"bilan dû le {suivi.prochain_bilan:%d/%m/%Y}")
+        contact = (
+            timezone.localtime(suivi.dernier_contact).date() if suivi.dernier_contact else None
+        )
+        if contact is None:
+            raisons.append("aucun contact enregistré")
+        elif contact < limite_contact:
+            raisons.append(f"sans contact depuis le {contact:%d/%m/%Y}")
+        if raisons:
+            a_discuter.append(MenageADiscuter(suivi, raisons))
+    return a_discuter

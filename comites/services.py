@@ -17,13 +17,15 @@ from accompagnement import services as accompagnement
 from accompagnement.enums import DecisionBilan
 from accompagnement.models import Accompagnement, Bilan
 from core import bornes, permissions
+from core.models import JournalAudit
 from core.permissions import Action
+from core.services import journaliser
 from menages import services as menages
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN, StatutOrientation
 from menages.models import Orientation
 
 from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeComite, TypeDecision
-from .models import Decision, PointOrdreDuJour, Seance
+from .models import Decision, DecisionCorrection, PointOrdreDuJour, Seance
 
 HORIZON_BILANS = timedelta(days=35)
 
@@ -190,7 +192,7 @@ def decider(
             else StatutOrientation.REORIENTEE
         )
         menages.changer_statut_orientation(
-            user, point.orientation, statut, motifs, sur_decision=True
+            user, point.orientation, statut, motifs, sur_decision=True, date_statut=jour
         )
     elif type == TypeDecision.EQUIPE:
         if referent is None:
@@ -221,7 +223,79 @@ def decider(
         motifs=motifs,
         accompagnement=suivi,
         auteur=user,
+        equipe_nommee=equipe_nommee(suivi)
+        if type in (TypeDecision.ADMISSION, TypeDecision.EQUIPE)
+        else "",
     )
+
+
+def equipe_nommee(suivi):
+    """« Camille Martin (travailleur·se social·e, référent·e), Léa Roux (psychologue) »."""
+    membres = suivi.equipe.select_related("user").order_by("user__last_name", "user__first_name")
+    return ", ".join(
+        f"{membre.user.get_full_name() or membre.user.email} ("
+        f"{membre.get_profession_display().lower()}"
+        f"{', référent·e' if membre.user_id == suivi.referent_id else ''})"
+        for membre in membres
+    )[:500]
+
+
+def peut_corriger_decision(user, decision):
+    """Corriger une décision : qui décide à ce comité (la coordination, ses membres)."""
+    return user is not None and peut_decider(user, decision.seance.comite)
+
+
+@transaction.atomic
+def corriger_decision(user, decision, *, motifs, motif_correction):
+    """Corrige le contenu (les motifs) d'une décision déjà prise, sans en changer l'effet.
+
+    Promesses : la version d'avant est gardée (`DecisionCorrection` : ancien contenu, auteur,
+    date, motif de la correction) ; le motif d'un refus ou d'une réorientation est aussi
+    corrigé sur l'orientation ; le geste est écrit au journal (sans le contenu).
+    Refus : `PermissionDenied` hors des personnes qui décident à ce comité ; `ValidationError`
+    sans motif de correction, ou si la décision demande un contenu et qu'il est vide. Changer
+    l'effet d'une décision (une admission devenue refus) se fait par une nouvelle décision.
+    """
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not peut_corriger_decision(user, decision):
+        raise PermissionDenied("Seuls les membres du comité et la coordination corrigent.")
+    motifs = motifs.strip()
+    motif_correction = motif_correction.strip()
+    if not motif_correction:
+        raise ValidationError("Dites pourquoi la décision est corrigée.")
+    exige_contenu = decision.type not in (
+        TypeDecision.ADMISSION,
+        TypeDecision.EQUIPE,
+        TypeDecision.CLOTURE_VALIDEE,
+    )
+    if exige_contenu and not motifs:
+        raise ValidationError(f"« {decision.get_type_display()} » doit garder ses motifs.")
+    if motifs == decision.motifs:
+        raise ValidationError("Le contenu est inchangé : rien à corriger.")
+    DecisionCorrection.objects.create(
+        decision=decision,
+        anciens_motifs=decision.motifs,
+        motif_correction=motif_correction[:250],
+        corrigee_par=user,
+    )
+    decision.motifs = motifs
+    decision.corrigee_le = timezone.now()
+    decision.save(update_fields=["motifs", "corrigee_le"])
+    point = decision.point
+    if (
+        decision.type in (TypeDecision.REFUS, TypeDecision.REORIENTATION)
+        and point is not None
+        and point.orientation_id
+    ):
+        Orientation.objects.filter(pk=point.orientation_id).update(motif_statut=motifs)
+    journaliser(
+        user,
+        JournalAudit.Action.DECISION_CORRIGEE,
+        dispositif=decision.seance.comite.dispositif_id,
+        objet=decision,
+        detail=f"{decision.get_type_display()} corrigée",
+    )
+    return decision
 
 
 @transaction.atomic

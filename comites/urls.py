@@ -28,4 +28,9 @@ urlpatterns = [
         name="compte_rendu",
     ),
     path("comites/points/<uuid:public_id>/decision/", views.decider, name="decider"),
+    path(
+        "comites/decisions/<uuid:public_id>/corriger/",
+        views.corriger_decision,
+        name="corriger_decision",
+    ),
 ]

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,12 +12,12 @@ from core import permissions
 from core.exports import exporter, exporter_pdf
 from core.models import Membre
 from core.permissions import Action
-from core.vues import appliquer, traiter_formulaire_integre
+from core.vues import Issue, appliquer, traiter_formulaire, traiter_formulaire_integre
 
 from . import selectors, services
 from .enums import TypeComite
-from .forms import DecisionForm, PresencesForm, SeanceForm
-from .models import Seance
+from .forms import CorrectionDecisionForm, DecisionForm, PresencesForm, SeanceForm
+from .models import Decision, Seance
 
 
 def _page(seance):
@@ -74,9 +75,8 @@ def seance(request, public_id):
     seance = _seance(request, public_id)
     resumes = selectors.ordre_du_jour(request.user, seance)
     peut_decider = services.peut_decider(request.user, seance.comite)
-    personnes = (
-        list(personnes_de_l_equipe(seance.comite.dispositif)) if peut_decider and resumes else []
-    )
+    a_decider = peut_decider and any(not resume.decisions for resume in resumes)
+    personnes = list(personnes_de_l_equipe(seance.comite.dispositif)) if a_decider else []
     return render(
         request,
         "comites/seance.html",
@@ -85,16 +85,26 @@ def seance(request, public_id):
             "resumes": [
                 (
                     resume,
-                    DecisionForm(point=resume.point, personnes=personnes) if peut_decider else None,
+                    # Un point décidé se lit ; il se corrige par « Corriger », pas par une
+                    # seconde décision.
+                    DecisionForm(point=resume.point, personnes=personnes)
+                    if peut_decider and not resume.decisions
+                    else None,
                 )
                 for resume in resumes
             ],
             "peut_animer": services.peut_animer(request.user, seance.comite),
+            "peut_decider": peut_decider,
             "form_presences": PresencesForm(seance=seance)
             if services.peut_animer(request.user, seance.comite)
             else None,
             "peut_exporter": bool(resumes),
             "technique": seance.comite.type == TypeComite.TECHNIQUE,
+            "reunion_equipe": seance.comite.type == TypeComite.EQUIPE,
+            "a_discuter": selectors.menages_a_discuter(request.user, seance)
+            if seance.comite.type == TypeComite.EQUIPE
+            else [],
+            "jours_sans_contact": settings.REUNION_EQUIPE_JOURS_SANS_CONTACT,
             # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage. Les
             # décisions sur un ménage que la personne ne voit plus (la fenêtre de l'ordre du
             # jour est passée) restent lisibles comme archives du comité, sans son nom.
@@ -157,16 +167,28 @@ def decider(request, public_id):
     )
     if not services.peut_decider(request.user, point.seance.comite):
         raise PermissionDenied
-    form = DecisionForm(request.POST, point=point)
-    issue = appliquer(
-        form,
-        lambda: services.decider(
-            request.user,
-            point,
-            form.cleaned_data["type"],
-            **{k: v for k, v in form.cleaned_data.items() if k != "type"},
-        ),
-    )
+    if point.decisions.exists():
+        # Déjà décidé : la page ne propose plus le formulaire ; un second envoi est refusé.
+        form, issue = (
+            None,
+            Issue(
+                reussi=False,
+                refus=ValidationError(
+                    "Ce point est déjà décidé : utilisez « Corriger » pour rectifier la décision."
+                ),
+            ),
+        )
+    else:
+        form = DecisionForm(request.POST, point=point)
+        issue = appliquer(
+            form,
+            lambda: services.decider(
+                request.user,
+                point,
+                form.cleaned_data["type"],
+                **{k: v for k, v in form.cleaned_data.items() if k != "type"},
+            ),
+        )
     if issue.reussi:
         erreur = None
     elif issue.refus is not None:
@@ -179,9 +201,10 @@ def decider(request, public_id):
     )
     contexte = {
         "resume": resume,
-        "form": form if erreur else DecisionForm(point=point),
+        "form": form if erreur else None,
         "erreur": erreur,
         "seance": point.seance,
+        "peut_decider": True,
     }
     if request.htmx:
         return render(request, "comites/_point.html", contexte)
@@ -190,6 +213,29 @@ def decider(request, public_id):
     else:
         messages.success(request, "Décision enregistrée.")
     return redirect("comites:seance", public_id=point.seance.public_id)
+
+
+def corriger_decision(request, public_id):
+    try:
+        decision = selectors.decision_a_corriger(request.user, public_id)
+    except Decision.DoesNotExist:
+        raise Http404("Décision introuvable.") from None
+    if not services.peut_corriger_decision(request.user, decision):
+        raise PermissionDenied("Seuls les membres du comité et la coordination corrigent.")
+    form = CorrectionDecisionForm(request.POST or None, initial={"motifs": decision.motifs})
+    seance = decision.seance
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.corriger_decision(request.user, decision, **form.cleaned_data),
+        succes="Décision corrigée ; la version précédente reste dans son historique.",
+        redirection=_page(seance) + f"#point-{decision.point.public_id}",
+    )
+    return reponse or render(
+        request,
+        "comites/corriger_decision.html",
+        {"form": form, "decision": decision, "seance": seance},
+    )
 
 
 def export(request, public_id, format):

@@ -473,6 +473,9 @@ class JournalAudit(models.Model):
         HABILITATION_MODIFIEE = "habilitation_modifiee", "Habilitation nationale modifiée"
         HABILITATION_CONFIRMEE = "habilitation_confirmee", "Habilitation nationale confirmée"
         HABILITATION_SUPPRIMEE = "habilitation_supprimee", "Habilitation nationale supprimée"
+        INTERVENTION_CORRIGEE = "intervention_corrigee", "Intervention corrigée par son auteur"
+        INTERVENTION_ANNULEE = "intervention_annulee", "Intervention annulée par son auteur"
+        DECISION_CORRIGEE = "decision_corrigee", "Décision de comité corrigée"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

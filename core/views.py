@@ -272,3 +272,10 @@ def _codes_de_secours(request, codes, suite, *, activation):
         "registration/double_facteur_codes.html",
         {"codes": codes, "next": suite, "activation": activation},
     )
+
+
+def refus(request, exception=None):
+    """La page 403 du produit (`handler403`), avec la raison du refus quand le code en donne une
+    (les refus du produit sont écrits en français pour la personne qui les lit)."""
+    motif = str(exception or "").strip()
+    return render(request, "403.html", {"motif": motif}, status=403)

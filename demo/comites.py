@@ -180,6 +180,8 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
             accompagnement=suivi,
             auteur=auteur,
             cree_le=seance.date,
+            # L'équipe que la séance a nommée, comme l'écrit `services.decider`.
+            equipe_nommee=services.equipe_nommee(suivi) if suivi else "",
         )
     # Les bilans que le service aurait inscrits ce jour-là : en retard, ou à faire d'ici cinq
     # semaines, dans un accompagnement alors ouvert. Les motifs ne disent rien de la situation :

@@ -19,6 +19,7 @@ from . import selectors
 ECHEANCES = [
     ("a_examiner", "Orientation à examiner"),
     ("en_retard", "Examen en retard (plus de 30 jours)"),
+    ("attente_longue", "En attente depuis trop longtemps"),
     ("bilan_a_venir", "Bilan à faire sous 15 jours"),
     ("bilan_en_retard", "Bilan en retard"),
 ]

@@ -19,7 +19,7 @@ from core import permissions
 from core.models import JournalAudit, Membre, User
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
-from menages.enums import STATUTS_EN_COURS_D_EXAMEN
+from menages.enums import STATUTS_EN_COURS_D_EXAMEN, StatutOrientation
 from menages.models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
 from menages.selectors import CHEMINS_MENAGE
 
@@ -63,20 +63,36 @@ def file_active(user):
     """
     menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_FILE_ACTIVE)
     menages = permissions.annoter(user, menages, CHEMINS_MENAGE, voit_dette=Donnee.DETTE)
-    return menages.select_related("dispositif").annotate(
-        date_orientation=_derniere_orientation("date_orientation"),
-        parcours=_derniere_orientation("parcours"),
-        statut=_derniere_orientation("statut"),
-        stade_procedure=_si_visible(_derniere_orientation("stade_procedure")),
-        territoire_nom=F("territoire__nom"),
-        commune=_logement_actuel("commune"),
-        dette=_si_visible(
-            Subquery(
-                DetteLocative.objects.filter(menage=OuterRef("pk"))
-                .order_by("-date", "-pk")
-                .values("montant")[:1]
-            )
-        ),
+    return (
+        menages.select_related("dispositif")
+        .annotate(
+            date_orientation=_derniere_orientation("date_orientation"),
+            parcours=_derniere_orientation("parcours"),
+            statut=_derniere_orientation("statut"),
+            date_statut=_derniere_orientation("date_statut"),
+            stade_procedure=_si_visible(_derniere_orientation("stade_procedure")),
+            territoire_nom=F("territoire__nom"),
+            commune=_logement_actuel("commune"),
+            dette=_si_visible(
+                Subquery(
+                    DetteLocative.objects.filter(menage=OuterRef("pk"))
+                    .order_by("-date", "-pk")
+                    .values("montant")[:1]
+                )
+            ),
+        )
+        .annotate(
+            attente_longue=Case(When(attente_trop_longue(), then=True), default=False),
+        )
+    )
+
+
+def attente_trop_longue():
+    """La dernière orientation est « en attente » depuis plus que le délai réglé
+    (`DELAI_ORIENTATION_EN_ATTENTE_JOURS`)."""
+    return Q(
+        statut=StatutOrientation.EN_ATTENTE,
+        date_statut__lt=selectors_menages.limite_attente(),
     )
 
 
@@ -105,6 +121,8 @@ def filtrer_echeances(menages, echeance):
         return menages.filter(en_examen)
     if echeance == "en_retard":
         return menages.filter(en_examen, date_orientation__lt=timezone.localdate() - DELAI_EXAMEN)
+    if echeance == "attente_longue":
+        return menages.filter(attente_trop_longue())
     if echeance == "bilan_a_venir":
         return menages.filter(accompagnement.bilan_a_venir(jours=15))
     if echeance == "bilan_en_retard":

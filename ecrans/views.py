@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -11,8 +14,10 @@ from accompagnement.services import (
     peut_enregistrer_information,
     peut_ouvrir,
 )
+from comites import selectors as selectors_comites
 from core import permissions
 from core import selectors as selectors_core
+from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter
 from core.models import Dispositif
 from core.permissions import Action, Donnee
@@ -25,10 +30,17 @@ from . import exports, selectors
 from .filters import FiltresFileActive, FiltresJournal
 
 PAR_PAGE = 25
+ORIENTATIONS_ACCUEIL = 15
+# Un statut d'orientation changé depuis moins de ce nombre de jours est signalé à l'agent.
+STATUT_RECENT_JOURS = 15
 LIGNES_DU_JOURNAL_PAR_PAGE = 50
 
 
 def accueil(request):
+    """Ce qui est à faire pour la personne, selon ses rôles : ses bilans et ses ménages (équipes,
+    coordination), les orientations en attente depuis trop longtemps (coordination), ses
+    orientations et leurs statuts (agent du bailleur), ses prochaines séances et leur ordre du
+    jour (membre d'un comité)."""
     user = request.user
     return render(
         request,
@@ -37,7 +49,20 @@ def accueil(request):
             "mes_dispositifs": selectors_core.mes_dispositifs(user),
             "echeances": list(selectors_accompagnement.echeances(user)[:30]),
             "mes_accompagnements": list(selectors_accompagnement.mes_accompagnements(user)),
+            "attentes_longues": list(selectors_menages.orientations_en_attente_anciennes(user)[:20])
+            if permissions.a_le_role(user, Role.COORDINATEUR)
+            else [],
+            "delai_attente": settings.DELAI_ORIENTATION_EN_ATTENTE_JOURS,
+            "mes_orientations": list(
+                selectors_menages.mes_orientations(user)[:ORIENTATIONS_ACCUEIL]
+            )
+            if permissions.a_le_role(user, Role.AGENT_BAILLEUR)
+            else [],
+            "mes_seances": selectors_comites.mes_seances_a_venir(user)
+            if permissions.a_le_role(user, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL, *ROLES_TERRAIN)
+            else [],
             "aujourd_hui": timezone.localdate(),
+            "recemment": timezone.localdate() - timedelta(days=STATUT_RECENT_JOURS),
         },
     )
 

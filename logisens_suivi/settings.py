@@ -437,6 +437,21 @@ DELAI_ORDRE_DU_JOUR_JOURS = env_int("DELAI_ORDRE_DU_JOUR_JOURS", 45)
 # identifiant. La changer change tous les pseudonymes : un évaluateur ne pourrait plus relier
 # ses anciens extraits aux nouveaux.
 CLE_PSEUDONYMISATION = env_str("CLE_PSEUDONYMISATION", "")
+# L'auteur d'une intervention peut la corriger ou l'annuler pendant ce nombre de minutes après
+# l'avoir enregistrée (24 h par défaut : le lendemain matin d'une visite, on relit encore sa
+# note) ; ensuite elle ne se modifie plus. Chaque version remplacée est gardée.
+DELAI_CORRECTION_INTERVENTION_MINUTES = env_int("DELAI_CORRECTION_INTERVENTION_MINUTES", 24 * 60)
+if DELAI_CORRECTION_INTERVENTION_MINUTES < 0:
+    raise ImproperlyConfigured("DELAI_CORRECTION_INTERVENTION_MINUTES ne peut pas être négatif.")
+
+# Une orientation « en attente » depuis plus de ce nombre de jours est signalée (file active,
+# accueil de la coordination).
+DELAI_ORIENTATION_EN_ATTENTE_JOURS = env_int("DELAI_ORIENTATION_EN_ATTENTE_JOURS", 30)
+if DELAI_ORIENTATION_EN_ATTENTE_JOURS < 1:
+    raise ImproperlyConfigured("DELAI_ORIENTATION_EN_ATTENTE_JOURS doit valoir au moins 1 jour.")
+
+# La réunion d'équipe regarde les ménages sans contact depuis ce nombre de jours.
+REUNION_EQUIPE_JOURS_SANS_CONTACT = env_int("REUNION_EQUIPE_JOURS_SANS_CONTACT", 30)
 
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")

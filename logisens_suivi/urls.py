@@ -79,3 +79,7 @@ urlpatterns = [
     path("sw.js", hors_ligne.service_worker, name="service_worker"),
     path("manifest.webmanifest", hors_ligne.manifeste, name="manifeste"),
 ]
+
+# Les erreurs en français, dans la mise en page du produit (templates/403.html, 404.html,
+# 500.html, 400.html, 403_csrf.html) ; 404, 500 et 400 utilisent les vues de Django.
+handler403 = "core.views.refus"

@@ -1,8 +1,11 @@
 """Lectures des ménages pour une personne, toujours au travers de `core.permissions`."""
 
 from dataclasses import replace
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from core import permissions
 from core.permissions import Chemins, Donnee, Lien
@@ -172,3 +175,26 @@ def informations_du_menage(user, menage):
         Donnee.IDENTITE,
         CHEMINS_INFORMATION,
     ).select_related("enregistree_par")
+
+
+def limite_attente():
+    """Une orientation « en attente » dont le statut date d'avant ce jour attend depuis trop
+    longtemps (réglage `DELAI_ORIENTATION_EN_ATTENTE_JOURS`, 30 jours par défaut)."""
+    return timezone.localdate() - timedelta(days=settings.DELAI_ORIENTATION_EN_ATTENTE_JOURS)
+
+
+def orientations_en_attente_anciennes(user):
+    """Les orientations « en attente » depuis plus que le délai, que la coordination traite (la
+    plus ancienne d'abord)."""
+    return (
+        orientations_visibles(user)
+        .filter(
+            statut=StatutOrientation.EN_ATTENTE,
+            date_statut__lt=limite_attente(),
+            menage__dispositif__in=permissions.dispositifs_pour(
+                user, permissions.Action.GERER_ORIENTATIONS
+            ),
+        )
+        .select_related("menage")
+        .order_by("date_statut", "pk")
+    )

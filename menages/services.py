@@ -310,7 +310,9 @@ def _creer_menage(user, dispositif, fiche, doublon_possible_de=None):
 
 
 @transaction.atomic
-def changer_statut_orientation(user, orientation, statut, motif="", *, sur_decision=False):
+def changer_statut_orientation(
+    user, orientation, statut, motif="", *, sur_decision=False, date_statut=None
+):
     """Fait avancer une orientation (reçue → à examiner en COTECH → admise | refusée | …).
 
     Promesses : le statut garde sa date et qui l'a changé (`user` ; sur décision d'un comité,
@@ -319,6 +321,8 @@ def changer_statut_orientation(user, orientation, statut, motif="", *, sur_decis
     personnes qui décident dans le dispositif : coordination et membres du COTECH) ;
     `ValidationError` pour un passage que le circuit ne prévoit pas, ou un refus / une
     réorientation sans motif.
+    `date_statut` : le jour où le statut a été décidé (celui de la séance du comité), aujourd'hui
+    par défaut ; la décision et le statut qu'elle pose portent ainsi la même date.
     """
     dispositif = orientation.menage.dispositif
     if sur_decision:
@@ -335,7 +339,7 @@ def changer_statut_orientation(user, orientation, statut, motif="", *, sur_decis
     if statut in STATUTS_AVEC_MOTIF and not motif.strip():
         raise ValidationError(f"Indiquez le motif : « {statut.label} » doit être expliqué.")
     orientation.statut = statut
-    orientation.date_statut = timezone.localdate()
+    orientation.date_statut = date_statut or timezone.localdate()
     orientation.motif_statut = motif.strip()
     orientation.statut_modifie_par = user
     orientation.save(update_fields=["statut", "date_statut", "motif_statut", "statut_modifie_par"])

@@ -52,11 +52,12 @@ from accompagnement.models import (
     Bilan,
     Cloture,
     Intervention,
+    InterventionVersion,
     Objectif,
     PlanAction,
     ProgressionObjectif,
 )
-from comites.models import Decision, PointOrdreDuJour
+from comites.models import Decision, DecisionCorrection, PointOrdreDuJour
 from core.models import JournalAudit
 from core.services import journaliser
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN, StatutOrientation
@@ -97,6 +98,10 @@ EFFACEMENTS = {
     ProgressionObjectif: {"commentaire": ""},
     Cloture: {"commentaire": ""},
     Decision: {"motifs": ""},
+    # Les versions remplacées d'une intervention corrigée et les contenus d'avant une
+    # correction de décision : les mêmes textes que les lignes qu'elles gardent.
+    InterventionVersion: {"note": "", "autres_participants": "", "motif": ""},
+    DecisionCorrection: {"anciens_motifs": "", "motif_correction": "—"},
     # Parcours accès : les textes libres des besoins, de la réponse du ménage et de la CAL, les
     # références locataires d'une mutation (le logement proposé, non nominatif, reste).
     BesoinsLogement: {"commentaire": ""},
@@ -261,6 +266,8 @@ def anonymiser_menage(menage, *, dernier_contact, par=None, maintenant=None):
         ProgressionObjectif: {"bilan__accompagnement__in": accompagnements},
         Cloture: {"accompagnement__in": accompagnements},
         Decision: {"menage": menage},
+        InterventionVersion: {"accompagnement__in": accompagnements},
+        DecisionCorrection: {"decision__menage": menage},
         BesoinsLogement: {"menage": menage},
         Proposition: {"menage": menage},
         DecisionCAL: {"proposition__menage": menage},

@@ -33,9 +33,11 @@ def calculer(dispositif, debut, fin, aujourd_hui):
     """Bilans prévus dans la période : à temps, en retard, manquants, pas encore dus."""
     reference = min(aujourd_hui, fin)
     prevus = list(
+        # Un bilan annulé à la clôture (il attendait encore) n'était plus dû.
         Bilan.objects.filter(
             **du_perimetre("accompagnement__dispositif", dispositif),
             date_prevue__range=(debut, fin),
+            annule_le__isnull=True,
         ).values_list("date_prevue", "date_realisation")
     )
     a_temps = en_retard = manquants = non_echus = 0

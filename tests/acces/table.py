@@ -94,6 +94,14 @@ EXCLUS = {
     # refus, pour chaque rôle, ont leurs propres tests (tests/rapports/test_national.py).
     "rapports:national_pdf",
     "rapports:national_xlsx",
+    # L'auteur seul, dans un délai : ni un rôle ni une ligne ne l'ouvrent. Les refus (un
+    # collègue de l'équipe, la coordination, hors délai, hors équipe) sont dans
+    # tests/accompagnement/test_correction_intervention.py.
+    "accompagnement:corriger_intervention",
+    "accompagnement:annuler_intervention",
+    # Une décision déjà prise, vue au travers de son point : les refus (agent, équipe, COTECH
+    # d'un autre dispositif) sont dans tests/comites/test_decision_corrigee.py.
+    "comites:corriger_decision",
 }
 
 
@@ -249,6 +257,12 @@ def bilan_realise(monde, bilan):
 def decision(monde, point):
     prefixe = f"p{point.public_id.hex[:8]}"
     return {f"{prefixe}-type": "strategie", f"{prefixe}-motifs": "Renforcer les visites."}
+
+
+def point_pas_encore_decide(monde, point):
+    """Pour essayer de décider : un point déjà décidé se lit et se corrige, il ne se redécide
+    pas (tests/comites/test_decision_corrigee.py)."""
+    point.decisions.all().delete()
 
 
 def ouverture(monde, menage):
@@ -599,7 +613,14 @@ TABLE = {
     "comites:export_csv": entree("seance", export_de_seance),
     "comites:export_xlsx": entree("seance", export_de_seance),
     "comites:compte_rendu": entree("seance", seance_visible),
-    "comites:decider": entree("point", point_decidable, methodes=POST, donnees=decision, htmx=True),
+    "comites:decider": entree(
+        "point",
+        point_decidable,
+        methodes=POST,
+        donnees=decision,
+        htmx=True,
+        preparer=point_pas_encore_decide,
+    ),
     # parcours accès
     "acces:menage": entree("menage", D.ACCES),
     "acces:besoins": entree(

@@ -229,7 +229,7 @@ def test_la_visite_sans_reponse_en_un_bouton(client):
     assert intervention.type == TypeIntervention.VISITE_SANS_REPONSE
     assert intervention.auteur == equipe.ts
     assert intervention.accompagnement == equipe.accompagnement
-    assert "Visite sans réponse enregistrée." in texte(client.get(reponse.url))
+    assert "Visite sans réponse enregistrée (15 min)." in texte(client.get(reponse.url))
 
 
 def test_la_visite_sans_reponse_ne_se_fait_qu_en_post(client):

@@ -710,7 +710,7 @@ def test_cloturer_retire_les_bilans_intermediaires_non_faits_prevus_apres_la_fin
     )
 
     assert bilans(accompagnement) == {
-        TypeBilan.DIAGNOSTIC: date(2026, 2, 15),  # prévu avant la fin : il reste à faire
+        TypeBilan.DIAGNOSTIC: date(2026, 2, 15),  # prévu avant la fin : gardé, annulé
         TypeBilan.TROIS_MOIS: date(2026, 4, 15),  # déjà fait : on le garde
         TypeBilan.CLOTURE: date(2026, 3, 1),
         TypeBilan.POST_CLOTURE: date(2026, 6, 1),

@@ -252,7 +252,10 @@ def test_la_seance_montre_l_ordre_du_jour_et_ses_resumes(client, qui):
     assert "décision : réajustement" in contenu
     assert "Enregistrer une décision" in contenu
     # Le formulaire propose les personnes des équipes du dispositif, et elles seules.
-    assert f'<option value="{programme.ts.pk}">{programme.ts.get_full_name()}</option>' in contenu
+    assert (
+        f'<option value="{programme.ts.pk}">{programme.ts.get_full_name()} · '
+        "Travailleur·se social·e</option>" in contenu
+    )
     assert f'value="{programme.infirmier.pk}"' in contenu
     assert f'<option value="{programme.cotech.pk}">' not in contenu
     assert url("export_csv", seance) in contenu
@@ -320,10 +323,8 @@ def test_decider_en_htmx_rend_le_point_avec_sa_decision(client):
     assert reponse.templates[0].name == "comites/_point.html"
     contenu = texte(reponse)
     assert "<html" not in contenu
-    assert (
-        'class="alert alert-success py-1 px-2 mb-1 small decision"><strong>Admission</strong>'
-        in (contenu)
-    )
+    assert 'class="alert alert-success py-1 px-2 mb-1 small decision">' in contenu
+    assert "<strong>Admission</strong> · décidée le" in contenu
     assert "Situation complexe : équipe pluridisciplinaire." in contenu
     assert "Zorglub" in contenu
     suivi = Accompagnement.objects.get(menage=point.menage)
@@ -402,7 +403,8 @@ def test_decider_sans_htmx_redirige_vers_la_seance_avec_un_message(client):
     assert reponse.redirect_chain == [(url("seance", point.seance), 302)]
     contenu = texte(reponse)
     assert "Décision enregistrée." in contenu
-    assert "<strong>Refus</strong> : Relève du droit commun." in contenu
+    assert "<strong>Refus</strong> · décidée le" in contenu
+    assert "Relève du droit commun." in contenu
     point.orientation.refresh_from_db()
     assert point.orientation.statut == StatutOrientation.REFUSEE
     assert point.orientation.motif_statut == "Relève du droit commun."
@@ -445,7 +447,8 @@ def test_la_cloture_validee_en_seance_clot_l_accompagnement(client):
         HTTP_HX_REQUEST="true",
     )
 
-    assert "<strong>Clôture validée</strong> : Objectifs atteints." in texte(reponse)
+    assert "<strong>Clôture validée</strong> · décidée le" in texte(reponse)
+    assert "Objectifs atteints." in texte(reponse)
     suivi.refresh_from_db()
     assert suivi.statut == "suivi_post_cloture"
     assert suivi.cloture.maintien_dans_logement is True
@@ -706,12 +709,15 @@ def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_que
     seance.presents.set([programme.coordinateur, programme.cotech])
     client.force_login(programme.cotech)
     # session, utilisateur, adhésions, séance, présents, structures, membres du comité, points
-    # et leurs ménages, problématiques, objectifs, bilans, dettes, décisions, siège au comité
-    # (droit de décider), personnes des équipes (lues une fois pour tous les formulaires),
-    # décisions de la séance (les archives du comité, chaque ménage annoté de sa visibilité)
+    # et leurs ménages, problématiques, objectifs, bilans, dettes, décisions et leurs
+    # corrections (l'historique de chaque décision), siège au comité (droit de décider),
+    # décisions de la séance (les archives du comité, chaque ménage annoté de sa visibilité).
+    # Tous les points sont décidés : pas de formulaire, donc pas de liste des équipes.
     with django_assert_num_queries(16):
         reponse = client.get(url("seance", seance))
-    assert texte(reponse).count("Enregistrer la décision") == nombre
+    contenu = texte(reponse)
+    assert contenu.count("Enregistrer la décision") == 0
+    assert contenu.count("/corriger/") == nombre
 
 
 def test_la_coordination_tient_la_feuille_de_presence(client):

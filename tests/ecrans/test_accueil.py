@@ -64,8 +64,9 @@ def test_l_accueil_du_coordinateur_fait_un_nombre_fixe_de_requetes(
         MembreFactory(dispositif=membre.dispositif, role=Role.INFIRMIER)
     client.force_login(user)
     # session, utilisateur, adhésions, dispositifs + budget, effectifs, bilans à faire,
+    # orientations en attente depuis trop longtemps,
     # mes accompagnements
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("ecrans:accueil")).status_code == 200
 
 
@@ -155,8 +156,8 @@ def test_l_accueil_du_ts_fait_un_nombre_fixe_de_requetes(client, django_assert_n
         )
     client.force_login(ts)
     # session, utilisateur, adhésions, dispositifs + budget, effectifs, bilans à faire,
-    # mes accompagnements
-    with django_assert_num_queries(7):
+    # mes accompagnements, mes prochaines séances (la réunion d'équipe)
+    with django_assert_num_queries(8):
         reponse = client.get(reverse("ecrans:accueil"))
     contenu = texte(reponse)
     assert contenu.count("en retard depuis le") == 2 * nombre  # diagnostic et 3 mois
