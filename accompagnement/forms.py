@@ -130,7 +130,7 @@ class InterventionForm(forms.Form):
     def __init__(self, *args, accompagnement, soignant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = User.objects.filter(
-            equipes__accompagnement=accompagnement
+            pk__in=accompagnement.equipe.en_cours().values("user_id")
         ).order_by("last_name")
         self.fields["objectifs"].queryset = accompagnement.objectifs.exclude(
             statut__in=[StatutObjectif.ATTEINT, StatutObjectif.ABANDONNE]

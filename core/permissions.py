@@ -53,7 +53,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from .enums import Role
-from .models import Dispositif, Membre
+from .models import Dispositif, Membre, adhesion_en_cours
 
 
 class Donnee(StrEnum):
@@ -231,6 +231,9 @@ class Lien:
     ainsi une table d'une app du haut sans l'importer (comme une clé étrangère Django).
     `fenetre` : le chemin de la date d'une séance ; la ligne reste ouverte jusqu'à
     `DELAI_ORDRE_DU_JOUR_JOURS` jours après elle.
+    `en_cours` : le préfixe d'une ligne datée (une place dans une équipe, avec `date_fin`) ; seules
+    les lignes en cours ouvrent quelque chose (`core.models.adhesion_en_cours`), les terminées
+    restent comme historique.
     """
 
     modele: object
@@ -238,13 +241,17 @@ class Lien:
     cle: str = "pk"
     personne: str = "user"
     fenetre: str | None = None
+    en_cours: str | None = None
 
     def existe(self, user):
         modele = apps.get_model(self.modele) if isinstance(self.modele, str) else self.modele
         filtres = {self.vers: OuterRef(self.cle), self.personne: user}
         if self.fenetre:
             filtres[f"{self.fenetre}__gte"] = timezone.now() - delai_ordre_du_jour()
-        return Exists(modele._default_manager.filter(**filtres))
+        lignes = modele._default_manager.filter(**filtres)
+        if self.en_cours is not None:
+            lignes = lignes.filter(adhesion_en_cours(self.en_cours))
+        return Exists(lignes)
 
 
 @dataclass(frozen=True)
@@ -480,6 +487,7 @@ class Action(StrEnum):
     DECIDER = "decider"  # enregistrer une décision de comité (membre du comité)
     DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
     CONSULTER_JOURNAL = "consulter_journal"  # lire le journal d'accès du dispositif
+    GERER_MEMBRES = "gerer_membres"  # inviter, changer un rôle, terminer une adhésion
 
 
 ACTIONS = {
@@ -491,6 +499,7 @@ ACTIONS = {
     Action.DECIDER: {Role.COORDINATEUR, Role.MEMBRE_COTECH},
     Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
     Action.CONSULTER_JOURNAL: {Role.COORDINATEUR},
+    Action.GERER_MEMBRES: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

@@ -69,8 +69,11 @@ def creer_administrateur():
 def comptes_de_demo():
     """(adresse, rôle, dispositif) de chaque compte de démonstration, dans l'ordre des rôles."""
     ordre = {prefixe: rang for rang, prefixe in enumerate(COMPTES)}
-    membres = Membre.objects.filter(user__email__endswith="@demo.test").select_related(
-        "user", "dispositif"
+    # Les adhésions terminées (l'ancien membre de chaque programme) n'ouvrent plus de compte.
+    membres = (
+        Membre.objects.en_cours()
+        .filter(user__email__endswith="@demo.test")
+        .select_related("user", "dispositif")
     )
     comptes = sorted(
         ((m.user.email, m.get_role_display(), m.dispositif.slug) for m in membres),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "comites",
     "rapports",
     "ecrans",
+    "equipes",
     "demo",
 ]
 
@@ -275,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purger_le_journal",
         "schedule": crontab(hour=3, minute=15),
     },
+    "departs-du-jour": {
+        "task": "equipes.tasks.appliquer_les_departs",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "rapports-du-semestre-ecoule": {
         "task": "comites.tasks.rapports_du_semestre_ecoule",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,7"),
@@ -371,6 +376,11 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Un membre d'un comité voit un ménage inscrit à l'ordre du jour de ce comité jusqu'à ce nombre
 # de jours après la séance (DESIGN.md §3) ; ensuite, seules les décisions restent, comme archives.
 DELAI_ORDRE_DU_JOUR_JOURS = env_int("DELAI_ORDRE_DU_JOUR_JOURS", 45)
+
+# Une invitation à rejoindre un dispositif (equipes) : son lien vaut ce nombre de jours, une fois.
+INVITATION_DUREE_JOURS = env_int("INVITATION_DUREE_JOURS", 7)
+if INVITATION_DUREE_JOURS < 1:
+    raise ImproperlyConfigured("INVITATION_DUREE_JOURS doit valoir au moins 1 jour.")
 
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")

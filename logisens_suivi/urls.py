@@ -68,6 +68,7 @@ urlpatterns = [
     path("", include("comites.urls")),
     path("", include("rapports.urls")),
     path("", include("ecrans.urls")),
+    path("", include("equipes.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accompagnements, comites, menages, programmes
+from demo import accompagnements, comites, equipes, menages, programmes
 from demo.comptes import comptes_de_demo, donner_facteurs_de_demo, secret_en_base32
 
 # Étapes du chargement, dans l'ordre : chacune s'appuie sur ce que les précédentes ont créé.
@@ -11,6 +11,7 @@ ETAPES = [
     accompagnements.charger_accompagnements,
     comites.charger_comites,
     comites.charger_rapport,
+    equipes.charger_equipes,
 ]
 
 
