@@ -112,7 +112,8 @@ def donner_facteurs_de_demo():
     authentification est exigée : `seed_demo --force` imprime ce secret à côté du compte.
     Idempotent ; ne touche qu'aux comptes en @demo.test.
     """
-    for user in User.objects.filter(email__endswith="@demo.test"):
+    # Un ancien membre (compte désactivé par son départ) ne se connecte plus : pas de secret.
+    for user in User.objects.filter(email__endswith="@demo.test", is_active=True):
         TOTPDevice.objects.update_or_create(
             user=user,
             name=NOM_FACTEUR_DEMO,

@@ -24,6 +24,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -34,7 +35,7 @@ from django.utils import timezone
 
 from accompagnement import services as accompagnement_services
 from accompagnement.models import Accompagnement
-from core import bornes, permissions
+from core import bornes, limitation, permissions
 from core.enums import Role
 from core.models import JournalAudit, Membre
 from core.permissions import Action
@@ -289,7 +290,6 @@ LIEN_INVALIDE = (
 )
 
 
-@transaction.atomic
 def accepter(jeton, *, mot_de_passe="", prenom="", nom="", mot_de_passe_actuel="", request=None):
     """Accepte l'invitation de ce jeton et rend le compte, prêt à être connecté.
 
@@ -302,8 +302,25 @@ def accepter(jeton, *, mot_de_passe="", prenom="", nom="", mot_de_passe_actuel="
     Refus (`ValidationError`) : lien inconnu, expiré, déjà utilisé ou révoqué ; mot de passe
     actuel faux ; compte d'administration technique.
     """
-    if not jeton or len(jeton) > 100:
+    invitation = invitation_par_jeton(jeton)
+    if invitation is None:
         raise ValidationError(LIEN_INVALIDE)
+    existant = compte_existant(invitation)
+    if existant is not None and not (existant.is_staff or existant.is_superuser):
+        # Hors de la transaction : un échec reste écrit au journal et compté par la limitation.
+        _verifier_mot_de_passe_actuel(existant, mot_de_passe_actuel, request)
+    return _accepter(
+        jeton,
+        mot_de_passe=mot_de_passe,
+        prenom=prenom,
+        nom=nom,
+        verifie=existant.pk if existant is not None else None,
+        request=request,
+    )
+
+
+@transaction.atomic
+def _accepter(jeton, *, mot_de_passe, prenom, nom, verifie, request):
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("dispositif", "cree_par")
@@ -313,18 +330,21 @@ def accepter(jeton, *, mot_de_passe="", prenom="", nom="", mot_de_passe_actuel="
     if invitation is None or not invitation.en_attente:
         raise ValidationError(LIEN_INVALIDE)
     user = compte_existant(invitation)
+    if (user.pk if user is not None else None) != verifie:
+        # Un compte est apparu (ou a disparu) pendant la saisie : rien sans nouvelle vérification.
+        raise ValidationError("Votre compte a changé pendant la saisie : rechargez la page.")
     if user is not None:
         if user.is_staff or user.is_superuser:
             raise ValidationError(
                 "Un compte d'administration technique ne tient aucun rôle dans un dispositif."
             )
-        if not user.check_password(mot_de_passe_actuel):
-            raise ValidationError("Mot de passe actuel incorrect.")
         if not user.is_active:
             # Un ancien membre invité de nouveau : son compte reprend vie avec cette adhésion.
             user.is_active = True
             user.save(update_fields=["is_active"])
     else:
+        if not mot_de_passe:
+            raise ValidationError("Choisissez un mot de passe.")
         user = User.objects.create_user(
             email=invitation.email,
             password=mot_de_passe,
@@ -372,6 +392,22 @@ def accepter(jeton, *, mot_de_passe="", prenom="", nom="", mot_de_passe_actuel="
         request=request,
     )
     return user, membre
+
+
+def _verifier_mot_de_passe_actuel(user, mot_de_passe, request):
+    """Le mot de passe actuel, vérifié avec les mêmes limites que la connexion : le formulaire de
+    l'invitation ne doit pas devenir un moyen d'essayer des mots de passe sans frein."""
+    if request is not None:
+        refus = limitation.refus(request, user.email)
+        if refus is not None:
+            raise ValidationError(refus.message)
+    if not user.check_password(mot_de_passe):
+        # Un échec de connexion comme un autre : journal, délais croissants, django-axes.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.email}, request=request
+        )
+        raise ValidationError("Mot de passe actuel incorrect.")
+    limitation.enregistrer_succes(user.email)
 
 
 # --- Changer, terminer ----------------------------------------------------------------------

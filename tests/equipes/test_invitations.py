@@ -278,3 +278,19 @@ def test_le_second_facteur_est_demande_apres_le_mot_de_passe(client, coordinatio
     suite = client.get(reponse.url)
     assert suite.status_code == 302
     assert suite.url.startswith(reverse("double_facteur_activer"))
+
+
+def test_un_mot_de_passe_actuel_faux_est_journalise_comme_un_echec_de_connexion(client):
+    psychologue = MembreFactory(role=Role.PSYCHOLOGUE)
+    dispositif = DispositifFactory()
+    _, lien = inviter(
+        membre(dispositif, Role.COORDINATEUR),
+        dispositif,
+        email=psychologue.user.email,
+        role=Role.PSYCHOLOGUE,
+        profession=Profession.PSYCHOLOGUE,
+    )
+    client.post(lien.removeprefix("http://testserver"), {"mot_de_passe_actuel": "essai"})
+    echec = JournalAudit.objects.get(action=Journal.CONNEXION_ECHOUEE)
+    assert echec.email == psychologue.user.email
+    assert not Membre.objects.filter(user=psychologue.user, dispositif=dispositif).exists()
