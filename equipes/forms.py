@@ -11,7 +11,9 @@ from .services import roles_attribuables
 
 class _AdhesionForm(forms.Form):
     role = forms.ChoiceField(label="Rôle")
-    profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
+    profession = forms.ChoiceField(
+        label="Profession", choices=[("", "— Choisir —"), *Profession.choices]
+    )
     organisation = ChoixModele(
         label="Structure",
         queryset=Organisation.objects.order_by("nom"),
@@ -29,7 +31,11 @@ class _AdhesionForm(forms.Form):
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
         # Tous les rôles du dispositif, dans l'ordre où le produit les déclare.
-        self.fields["role"].choices = [(role.value, role.label) for role in roles_attribuables()]
+        # Aucun rôle choisi d'avance : le premier de la liste est celui de coordinateur.
+        self.fields["role"].choices = [
+            ("", "— Choisir —"),
+            *((role.value, role.label) for role in roles_attribuables()),
+        ]
         territoires = dispositif.territoires.order_by("nom")
         self.fields["territoire"].queryset = territoires
         if not territoires.exists():

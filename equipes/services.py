@@ -213,7 +213,7 @@ def _resume(invitation):
 
 def _invitation_du_dispositif(invitation):
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("dispositif", "organisation", "territoire")
         .get(pk=invitation.pk)
     )
@@ -322,7 +322,7 @@ def accepter(jeton, *, mot_de_passe="", prenom="", nom="", mot_de_passe_actuel="
 @transaction.atomic
 def _accepter(jeton, *, mot_de_passe, prenom, nom, verifie, request):
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("dispositif", "cree_par")
         .filter(jeton_empreinte=empreinte(jeton))
         .first()
@@ -429,7 +429,7 @@ def _affiche(membre, champ):
 
 def _membre_verrouille(membre):
     return (
-        Membre.objects.select_for_update()
+        Membre.objects.select_for_update(of=("self",))
         .select_related("user", "dispositif", "organisation", "territoire")
         .get(pk=membre.pk)
     )

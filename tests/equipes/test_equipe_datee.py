@@ -104,3 +104,19 @@ def test_les_participants_proposes_sont_l_equipe_en_cours(client):
     contenu = texte(client.get(equipe.url("intervention")))
     assert equipe.autre_ts.get_full_name() in contenu
     assert equipe.infirmier.get_full_name() not in contenu
+
+
+def test_la_migration_sort_des_equipes_qui_n_a_plus_d_adhesion_active():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.models import Membre
+
+    migration = import_module("accompagnement.migrations.0004_equipe_datee")
+    equipe = equipe_ouverte()
+    Membre.objects.filter(user=equipe.infirmier).update(actif=False)
+    migration.retirer_les_anciens_membres(apps, None)
+    fermees = MembreEquipe.objects.filter(date_fin__isnull=False)
+    assert list(fermees.values_list("user", flat=True)) == [equipe.infirmier.pk]
+    assert MembreEquipe.objects.filter(date_fin__isnull=True).count() == 2
