@@ -168,7 +168,7 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args, accompagnement, soignant, **kwargs):
         super().__init__(*args, **kwargs)
-        equipe = accompagnement.equipe.all()
+        equipe = accompagnement.equipe.en_cours()
         self.fields["participants"].queryset = (
             User.objects.filter(pk__in=equipe.values("user_id"))
             .annotate(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.chiffrement import TexteChiffre
 from core.enums import Profession
-from core.models import Dispositif
+from core.models import Dispositif, adhesion_en_cours
 from menages.enums import StadeProcedure
 from menages.models import Menage, Orientation
 
@@ -103,8 +103,20 @@ class Accompagnement(models.Model):
         return self.statut not in STATUTS_APRES_CLOTURE
 
 
+class MembreEquipeQuerySet(models.QuerySet):
+    def en_cours(self):
+        """Les places dans l'équipe qui ne sont pas terminées : elles seules ouvrent des droits."""
+        return self.filter(adhesion_en_cours())
+
+
 class MembreEquipe(models.Model):
-    """Une personne de l'équipe d'un accompagnement (le référent en fait partie)."""
+    """Une personne de l'équipe d'un accompagnement (le référent en fait partie), pour une période.
+
+    L'équipe est datée : une personne retirée de l'équipe (ou qui quitte le dispositif) garde sa
+    ligne, avec sa date de fin, et n'ouvre plus rien (`core.permissions.Lien(en_cours=…)`) ; qui
+    était dans quelle équipe reste lisible sur la page de l'accompagnement. Une personne peut
+    revenir : une nouvelle ligne.
+    """
 
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.CASCADE, related_name="equipe"
@@ -112,6 +124,8 @@ class MembreEquipe(models.Model):
     user = models.ForeignKey(UTILISATEUR, on_delete=models.PROTECT, related_name="equipes")
     profession = models.CharField(max_length=30, choices=Profession.choices)
     depuis = models.DateField(default=timezone.localdate)
+    # Le jour où la personne quitte l'équipe : à partir de ce jour, elle n'y est plus.
+    date_fin = models.DateField("jusqu'au", null=True, blank=True)
     ajoute_par = models.ForeignKey(
         UTILISATEUR,
         on_delete=models.SET_NULL,
@@ -120,13 +134,27 @@ class MembreEquipe(models.Model):
         related_name="+",
         verbose_name="ajouté·e par",
     )
+    retire_par = models.ForeignKey(
+        UTILISATEUR,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="retiré·e par",
+    )
+
+    objects = MembreEquipeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "membre de l'équipe"
         verbose_name_plural = "équipe"
         ordering = ["profession", "user__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["accompagnement", "user"], name="membre_equipe_unique")
+            models.UniqueConstraint(
+                fields=["accompagnement", "user"],
+                condition=models.Q(date_fin__isnull=True),
+                name="membre_equipe_unique_en_cours",
+            )
         ]
 
     def __str__(self):

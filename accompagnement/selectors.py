@@ -25,7 +25,7 @@ from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
 CHEMINS_ACCOMPAGNEMENT = Chemins(
     dispositif="dispositif",
     territoire="menage__territoire",
-    equipe=Lien(MembreEquipe, "accompagnement"),
+    equipe=Lien(MembreEquipe, "accompagnement", en_cours=""),
     orientes=orientes_du_menage("menage"),
     ordre_du_jour=ordre_du_jour_du_menage("menage"),
     referent="referent",
@@ -33,7 +33,7 @@ CHEMINS_ACCOMPAGNEMENT = Chemins(
 CHEMINS_PAR_ACCOMPAGNEMENT = Chemins(
     dispositif="accompagnement__dispositif",
     territoire="accompagnement__menage__territoire",
-    equipe=Lien(MembreEquipe, "accompagnement", cle="accompagnement"),
+    equipe=Lien(MembreEquipe, "accompagnement", cle="accompagnement", en_cours=""),
     orientes=orientes_du_menage("accompagnement__menage"),
     ordre_du_jour=ordre_du_jour_du_menage("accompagnement__menage"),
     auteur="auteur",
@@ -159,30 +159,49 @@ class EquipeVue:
     `membres` (noms et professions) seulement pour qui voit le plan sur cette ligne ; les autres
     (l'agent du bailleur) lisent le nom et la structure du ou de la référent·e : la profession
     d'une infirmière ou d'une psychologue dirait déjà qu'il y a un problème de santé.
+    `historique` : qui était dans l'équipe et n'y est plus, avec ses dates (même condition).
     """
 
     referent: str
     structure: str
     membres: tuple = ()  # (nom, profession, est_referent)
+    historique: tuple = ()  # (nom, profession, depuis, jusqu'au)
 
 
 def equipe_vue(accompagnement):
     """L'équipe réduite à ce que la ligne permet (`accompagnement` vient des sélecteurs
-    ci-dessus, annoté de `voit_plan` et de `structure_referent`)."""
-    membres = ()
+    ci-dessus, annoté de `voit_plan` et de `structure_referent`, avec toute son équipe, en cours
+    et passée, déjà lue)."""
+    membres = historique = ()
     if accompagnement.voit_plan:
+        aujourd_hui = timezone.localdate()
+        lignes = accompagnement.equipe.all()
         membres = tuple(
             (
                 membre.user.get_full_name(),
                 membre.get_profession_display(),
                 membre.user_id == accompagnement.referent_id,
             )
-            for membre in accompagnement.equipe.all()
+            for membre in lignes
+            if membre.date_fin is None or membre.date_fin > aujourd_hui
+        )
+        historique = tuple(
+            (
+                membre.user.get_full_name() or membre.user.email,
+                membre.get_profession_display(),
+                membre.depuis,
+                membre.date_fin,
+            )
+            for membre in sorted(
+                (m for m in lignes if m.date_fin is not None and m.date_fin <= aujourd_hui),
+                key=lambda m: (m.date_fin, m.depuis),
+            )
         )
     return EquipeVue(
         referent=accompagnement.referent.get_full_name(),
         structure=accompagnement.structure_referent or "",
         membres=membres,
+        historique=historique,
     )
 
 
@@ -209,7 +228,9 @@ def echeances(user, limite_jours=15):
         )
         .a_faire()
         .filter(date_prevue__lte=horizon)
-        .select_related("accompagnement__menage", "accompagnement__referent")
+        .select_related(
+            "accompagnement__menage", "accompagnement__referent", "accompagnement__dispositif"
+        )
         .order_by("date_prevue")
     )
 
@@ -219,9 +240,10 @@ def mes_accompagnements(user):
     return (
         accompagnements_visibles(user)
         .ouverts()
-        .filter(Lien(MembreEquipe, "accompagnement").existe(user))
-        .select_related("menage", "referent")
-        .order_by("menage__nom")
+        .filter(Lien(MembreEquipe, "accompagnement", en_cours="").existe(user))
+        .select_related("menage", "referent", "dispositif")
+        # Chaque ligne sous son dispositif, pour qui est membre de plusieurs.
+        .order_by("dispositif__nom", "menage__nom")
     )
 
 

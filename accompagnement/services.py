@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import bornes, permissions
@@ -227,8 +228,15 @@ def modifier_equipe(user, accompagnement, *, referent, equipe, sur_decision=Fals
         )
     _exiger_ouvert(accompagnement)
     personnes, adhesions = _membres_de_l_equipe(accompagnement.dispositif, referent, equipe)
-    accompagnement.equipe.exclude(user_id__in=personnes).delete()
-    deja = set(accompagnement.equipe.values_list("user_id", flat=True))
+    aujourd_hui = timezone.localdate()
+    en_cours = accompagnement.equipe.en_cours()
+    # Qui quitte l'équipe garde sa ligne, datée : l'historique reste lisible.
+    en_cours.exclude(user_id__in=personnes).update(date_fin=aujourd_hui, retire_par=user)
+    # Qui reste, alors qu'un départ était daté plus tard, reste sans date de fin.
+    en_cours.filter(user_id__in=personnes, date_fin__isnull=False).update(
+        date_fin=None, retire_par=None
+    )
+    deja = set(accompagnement.equipe.en_cours().values_list("user_id", flat=True))
     MembreEquipe.objects.bulk_create(
         MembreEquipe(
             accompagnement=accompagnement,
@@ -242,6 +250,52 @@ def modifier_equipe(user, accompagnement, *, referent, equipe, sur_decision=Fals
     accompagnement.referent = referent
     accompagnement.save(update_fields=["referent"])
     return accompagnement
+
+
+@transaction.atomic
+def changer_referent(user, accompagnement, nouveau):
+    """Confie l'accompagnement à un·e autre référent·e (un départ, une réaffectation) : la
+    personne entre dans l'équipe si elle n'y est pas ; l'ancien·ne référent·e reste dans
+    l'équipe tant qu'on ne l'en retire pas (un départ l'en a déjà retiré·e).
+
+    Refus : `PermissionDenied` hors coordination ; `ValidationError` si l'accompagnement est clos
+    ou si la personne n'a pas de rôle d'équipe actif dans le dispositif.
+    """
+    _exiger(
+        peut_ecrire(user, Ecriture.EQUIPE, accompagnement),
+        "Seule la coordination confie un accompagnement.",
+    )
+    _exiger_ouvert(accompagnement)
+    _, adhesions = _membres_de_l_equipe(accompagnement.dispositif, nouveau, ())
+    if not accompagnement.equipe.en_cours().filter(user=nouveau).exists():
+        MembreEquipe.objects.create(
+            accompagnement=accompagnement,
+            user=nouveau,
+            profession=adhesions[nouveau.pk].profession,
+            ajoute_par=user,
+        )
+    accompagnement.referent = nouveau
+    accompagnement.save(update_fields=["referent"])
+    return accompagnement
+
+
+def retirer_des_equipes(user, personne, dispositif, *, date_fin):
+    """Sort `personne` des équipes des accompagnements ouverts de ce dispositif à `date_fin`
+    (un départ). Les lignes restent, datées ; rend le nombre d'équipes quittées.
+
+    Pas de contrôle de droit ici : c'est une suite de la fin d'une adhésion, que son service
+    (equipes.services.terminer_adhesion) autorise.
+    """
+    return (
+        MembreEquipe.objects.en_cours()
+        .filter(
+            user=personne,
+            accompagnement__dispositif=dispositif,
+            accompagnement__in=Accompagnement.objects.ouverts(),
+        )
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gt=date_fin))
+        .update(date_fin=date_fin, retire_par=user)
+    )
 
 
 def profession_de(user, dispositif):

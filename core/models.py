@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from .enums import NatureDepense, Parcours, Profession, Role, RolePartenaire, TypeOrganisation
@@ -274,11 +274,26 @@ class Partenariat(models.Model):
         return f"{self.organisation} – {self.get_role_display()}"
 
 
+def adhesion_en_cours(prefixe=""):
+    """La condition d'une adhésion (ou d'une place dans une équipe) pas encore terminée : sans
+    date de fin, ou dont la fin est à venir. Le jour de la fin, plus rien n'est ouvert."""
+    return Q(**{f"{prefixe}date_fin__isnull": True}) | Q(
+        **{f"{prefixe}date_fin__gt": timezone.localdate()}
+    )
+
+
 class MembreQuerySet(models.QuerySet):
+    def en_cours(self):
+        """Les adhésions qui ne sont pas terminées (voir `adhesion_en_cours`)."""
+        return self.filter(adhesion_en_cours())
+
+    def terminees(self):
+        return self.filter(date_fin__lte=timezone.localdate())
+
     def actifs(self):
-        """Les adhésions qui ouvrent des droits : actives, confirmées, d'un compte actif qui
-        n'est pas un compte d'administration technique."""
-        return self.filter(
+        """Les adhésions qui ouvrent des droits : actives, pas terminées, confirmées, d'un compte
+        actif qui n'est pas un compte d'administration technique."""
+        return self.en_cours().filter(
             actif=True,
             a_confirmer=False,
             user__is_active=True,
@@ -287,7 +302,7 @@ class MembreQuerySet(models.QuerySet):
         )
 
     def a_confirmer(self):
-        return self.filter(actif=True, a_confirmer=True, user__is_active=True)
+        return self.en_cours().filter(actif=True, a_confirmer=True, user__is_active=True)
 
 
 class Membre(models.Model):
@@ -313,6 +328,22 @@ class Membre(models.Model):
     )
     actif = models.BooleanField(default=True)
     date_debut = models.DateField("depuis", default=timezone.localdate)
+    # Le départ : à partir de ce jour, l'adhésion n'ouvre plus rien (`en_cours`). La ligne reste,
+    # pour la revue des habilitations et l'historique des équipes (equipes.services).
+    date_fin = models.DateField(
+        "jusqu'au",
+        null=True,
+        blank=True,
+        help_text="Jour du départ : à partir de ce jour, plus aucun accès.",
+    )
+    terminee_par = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="terminée par",
+    )
     # Une adhésion à un rôle qui lit des ménages, posée par l'administration technique, n'ouvre
     # rien tant qu'un coordinateur du dispositif (ou un second administrateur) ne l'a pas
     # confirmée (core.comptes).
@@ -341,7 +372,13 @@ class Membre(models.Model):
         verbose_name = "membre"
         ordering = ["dispositif", "role", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "dispositif", "role"], name="membre_unique")
+            # Une personne qui part puis revient a une nouvelle adhésion : l'ancienne, terminée,
+            # reste lisible.
+            models.UniqueConstraint(
+                fields=["user", "dispositif", "role"],
+                condition=Q(date_fin__isnull=True),
+                name="membre_unique_en_cours",
+            )
         ]
 
     def __str__(self):
@@ -476,6 +513,13 @@ class JournalAudit(models.Model):
         INTERVENTION_CORRIGEE = "intervention_corrigee", "Intervention corrigée par son auteur"
         INTERVENTION_ANNULEE = "intervention_annulee", "Intervention annulée par son auteur"
         DECISION_CORRIGEE = "decision_corrigee", "Décision de comité corrigée"
+        INVITATION_ENVOYEE = "invitation_envoyee", "Invitation envoyée"
+        INVITATION_RENVOYEE = "invitation_renvoyee", "Invitation renvoyée"
+        INVITATION_REVOQUEE = "invitation_revoquee", "Invitation révoquée"
+        INVITATION_ACCEPTEE = "invitation_acceptee", "Invitation acceptée"
+        ADHESION_TERMINEE = "adhesion_terminee", "Adhésion terminée (départ)"
+        SESSIONS_FERMEES = "sessions_fermees", "Sessions fermées"
+        REAFFECTATION = "reaffectation", "Suivi réaffecté"
 
     date = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)

@@ -62,7 +62,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from .enums import Role
-from .models import Dispositif, HabilitationNationale, Membre
+from .models import Dispositif, HabilitationNationale, Membre, adhesion_en_cours
 
 
 class Donnee(StrEnum):
@@ -262,6 +262,9 @@ class Lien:
     ainsi une table d'une app du haut sans l'importer (comme une clé étrangère Django).
     `fenetre` : le chemin de la date d'une séance ; la ligne reste ouverte jusqu'à
     `DELAI_ORDRE_DU_JOUR_JOURS` jours après elle.
+    `en_cours` : le préfixe d'une ligne datée (une place dans une équipe, avec `date_fin`) ; seules
+    les lignes en cours ouvrent quelque chose (`core.models.adhesion_en_cours`), les terminées
+    restent comme historique.
     """
 
     modele: object
@@ -269,13 +272,17 @@ class Lien:
     cle: str = "pk"
     personne: str = "user"
     fenetre: str | None = None
+    en_cours: str | None = None
 
     def existe(self, user):
         modele = apps.get_model(self.modele) if isinstance(self.modele, str) else self.modele
         filtres = {self.vers: OuterRef(self.cle), self.personne: user}
         if self.fenetre:
             filtres[f"{self.fenetre}__gte"] = timezone.now() - delai_ordre_du_jour()
-        return Exists(modele._default_manager.filter(**filtres))
+        lignes = modele._default_manager.filter(**filtres)
+        if self.en_cours is not None:
+            lignes = lignes.filter(adhesion_en_cours(self.en_cours))
+        return Exists(lignes)
 
 
 @dataclass(frozen=True)
@@ -534,6 +541,7 @@ class Action(StrEnum):
     GERER_LOGEMENTS = "gerer_logements"  # saisir et importer les logements vacants (accès)
     CONSULTER_HISTORIQUE = "consulter_historique"  # lire l'historique des modifications
     DROIT_D_ACCES = "droit_d_acces"  # produire le dossier d'un ménage (RGPD art. 15)
+    GERER_MEMBRES = "gerer_membres"  # inviter, changer un rôle, terminer une adhésion
 
 
 ACTIONS = {
@@ -548,6 +556,7 @@ ACTIONS = {
     Action.GERER_LOGEMENTS: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
     Action.CONSULTER_HISTORIQUE: {Role.COORDINATEUR},
     Action.DROIT_D_ACCES: {Role.COORDINATEUR},
+    Action.GERER_MEMBRES: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,

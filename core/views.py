@@ -47,6 +47,7 @@ def dispositif(request, slug):
                 request.user, Action.CONSULTER_JOURNAL, dispositif
             ),
             "peut_gerer_acces": selectors.coordonne(request.user, dispositif),
+            "peut_gerer_membres": permissions.peut(request.user, Action.GERER_MEMBRES, dispositif),
         },
     )
 

@@ -88,8 +88,11 @@ def creer_financeur():
 def comptes_de_demo():
     """(adresse, rôle, dispositif) de chaque compte de démonstration, dans l'ordre des rôles."""
     ordre = {prefixe: rang for rang, prefixe in enumerate(COMPTES)}
-    membres = Membre.objects.filter(user__email__endswith="@demo.test").select_related(
-        "user", "dispositif"
+    # Les adhésions terminées (l'ancien membre de chaque programme) n'ouvrent plus de compte.
+    membres = (
+        Membre.objects.en_cours()
+        .filter(user__email__endswith="@demo.test")
+        .select_related("user", "dispositif")
     )
     comptes = sorted(
         ((m.user.email, m.get_role_display(), m.dispositif.slug) for m in membres),
@@ -130,7 +133,8 @@ def donner_facteurs_de_demo():
     authentification est exigée : `seed_demo --force` imprime ce secret à côté du compte.
     Idempotent ; ne touche qu'aux comptes en @demo.test.
     """
-    for user in User.objects.filter(email__endswith="@demo.test"):
+    # Un ancien membre (compte désactivé par son départ) ne se connecte plus : pas de secret.
+    for user in User.objects.filter(email__endswith="@demo.test", is_active=True):
         TOTPDevice.objects.update_or_create(
             user=user,
             name=NOM_FACTEUR_DEMO,

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rapports",
     "rgpd",
     "ecrans",
+    "equipes",
     "demo",
 ]
 
@@ -326,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rgpd.tasks.anonymiser_les_menages",
         "schedule": crontab(hour=3, minute=45),
     },
+    "departs-du-jour": {
+        "task": "equipes.tasks.appliquer_les_departs",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "rapports-du-semestre-ecoule": {
         "task": "comites.tasks.rapports_du_semestre_ecoule",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,7"),
@@ -452,6 +457,11 @@ if DELAI_ORIENTATION_EN_ATTENTE_JOURS < 1:
 
 # La réunion d'équipe regarde les ménages sans contact depuis ce nombre de jours.
 REUNION_EQUIPE_JOURS_SANS_CONTACT = env_int("REUNION_EQUIPE_JOURS_SANS_CONTACT", 30)
+
+# Une invitation à rejoindre un dispositif (equipes) : son lien vaut ce nombre de jours, une fois.
+INVITATION_DUREE_JOURS = env_int("INVITATION_DUREE_JOURS", 7)
+if INVITATION_DUREE_JOURS < 1:
+    raise ImproperlyConfigured("INVITATION_DUREE_JOURS doit valoir au moins 1 jour.")
 
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")

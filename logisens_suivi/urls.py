@@ -71,6 +71,7 @@ urlpatterns = [
     path("", include("rapports.urls")),
     path("", include("rgpd.urls")),
     path("", include("ecrans.urls")),
+    path("", include("equipes.urls")),
     path("compte/", include(compte)),
     path("admin-technique/", admin.site.urls),
     path("sante/", sante, name="sante"),

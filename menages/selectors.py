@@ -21,7 +21,7 @@ from .models import DetteLocative, InformationPartage, Logement, Menage, Orienta
 
 def equipe_du_menage(cle="pk"):
     """Les équipes de tous les accompagnements du ménage dont `cle` est la clé."""
-    return Lien("accompagnement.MembreEquipe", "accompagnement__menage", cle=cle)
+    return Lien("accompagnement.MembreEquipe", "accompagnement__menage", cle=cle, en_cours="")
 
 
 def orientes_du_menage(cle="pk"):

@@ -102,6 +102,14 @@ EXCLUS = {
     # Une décision déjà prise, vue au travers de son point : les refus (agent, équipe, COTECH
     # d'un autre dispositif) sont dans tests/comites/test_decision_corrigee.py.
     "comites:corriger_decision",
+    # Une invitation, une adhésion : leurs refus, rôle par rôle et d'un dispositif à l'autre,
+    # sont dans tests/equipes/test_refus.py ; le lien d'une invitation est public (son jeton
+    # est le secret) : tests/equipes/test_invitations.py.
+    "equipes:renvoyer",
+    "equipes:revoquer",
+    "equipes:modifier",
+    "equipes:terminer",
+    "equipes:accepter",
 }
 
 
@@ -468,6 +476,11 @@ TABLE = {
     "core:notice_information": entree("dispositif", membre),
     "core:notice_information_pdf": entree("dispositif", membre),
     "core:acces": entree("dispositif", coordination_du_dispositif),
+    # équipes du dispositif (l'envoi d'une invitation rend sa page : tests/equipes/test_refus.py)
+    "equipes:membres": entree("dispositif", A.GERER_MEMBRES),
+    "equipes:membres_export": entree("dispositif", A.GERER_MEMBRES),
+    "equipes:inviter": entree("dispositif", A.GERER_MEMBRES),
+    "equipes:a_reaffecter": entree("dispositif", A.GERER_MEMBRES, methodes=GET_POST, change=False),
     # ménages et orientations
     "menages:relever_dette": entree(
         "menage",

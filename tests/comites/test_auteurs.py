@@ -94,7 +94,8 @@ def test_la_designation_de_l_equipe_garde_qui_a_ajoute_chaque_personne():
         equipe=[programme.psychologue],
     )
 
-    equipe = dict(point.accompagnement.equipe.values_list("user", "ajoute_par"))
+    # L'équipe en cours (celles et ceux qui l'ont quittée gardent leur ligne, datée).
+    equipe = dict(point.accompagnement.equipe.en_cours().values_list("user", "ajoute_par"))
     assert equipe == {
         programme.autre_ts.pk: programme.cotech.pk,
         # déjà dans l'équipe : ajoutée à l'ouverture par la coordination

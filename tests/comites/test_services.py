@@ -387,10 +387,13 @@ def test_la_designation_de_l_equipe_recompose_l_equipe():
 
     suivi.refresh_from_db()
     assert suivi.referent == programme.autre_ts
-    assert set(suivi.equipe.values_list("user", flat=True)) == {
+    # L'équipe est datée : celles et ceux qui la quittent gardent leur ligne, close.
+    assert set(suivi.equipe.en_cours().values_list("user", flat=True)) == {
         programme.autre_ts.pk,
         programme.psychologue.pk,
     }
+    assert not suivi.equipe.filter(date_fin__isnull=False, user=programme.autre_ts).exists()
+    assert suivi.equipe.filter(date_fin__isnull=False).exists()
     assert decision.accompagnement == suivi
 
 

@@ -31,7 +31,7 @@ from accompagnement.factories import ObjectifFactory
 from comites import services as comites
 from core.enums import RolePartenaire
 from core.factories import OrganisationFactory
-from core.models import Partenariat
+from core.models import Membre, Partenariat
 from menages.enums import StatutOrientation
 from menages.factories import DetteLocativeFactory
 from tests.comites.situations import Programme
@@ -301,12 +301,41 @@ class Donnees:
                 {"semestre": "2025-S1"},
             ),
             ("rapports:liste", ("rapports:liste",), "get", {"page": "1"}),
+            (
+                "equipes:modifier",
+                ("equipes:modifier", slug, self.adhesion_ts.public_id),
+                "post",
+                {
+                    "role": "travailleur_social",
+                    "profession": "cesf",
+                    "organisation": str(self.organisation.pk),
+                },
+            ),
+            (
+                "equipes:terminer",
+                ("equipes:terminer", slug, self.adhesion_ts.public_id),
+                "post",
+                {"date_fin": aujourd_hui},
+            ),
+            ("equipes:a_reaffecter", ("equipes:a_reaffecter", slug), "post", {}),
+            ("equipes:membres_export", ("equipes:membres_export", slug), "get", {"format": "csv"}),
         ]
+
+    @property
+    def adhesion_ts(self):
+        return Membre.objects.get(user=self.programme.ts, dispositif=self.dispositif)
 
 
 # Les vues qui ne lisent ni saisie ni paramètre : l'identifiant de l'URL est un UUID ou un slug
 # que le routeur vérifie (un autre texte est une 404 avant la vue), le reste est un bouton.
 SANS_SAISIE = {
+    "equipes:membres",
+    "equipes:renvoyer",
+    "equipes:revoquer",
+    # L'envoi d'une invitation rend sa page (le lien montré une fois), et le lien d'invitation
+    # est public : leurs saisies hostiles et refusées sont dans tests/equipes/test_invitations.py.
+    "equipes:inviter",
+    "equipes:accepter",
     "menages:mes_orientations",
     "menages:a_rattacher",
     "menages:rattachement",

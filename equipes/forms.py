@@ -1,0 +1,168 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+
+from core.enums import Profession
+from core.forms import ChoixModele, DateBornee
+from core.models import Organisation, User
+
+from .services import roles_attribuables
+
+
+class _AdhesionForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle")
+    profession = forms.ChoiceField(
+        label="Profession", choices=[("", "— Choisir —"), *Profession.choices]
+    )
+    organisation = ChoixModele(
+        label="Structure",
+        queryset=Organisation.objects.order_by("nom"),
+        required=False,
+        empty_label="— Aucune —",
+    )
+    territoire = ChoixModele(
+        label="Territoire",
+        queryset=None,
+        required=False,
+        empty_label="— Tout le dispositif —",
+        help_text="Pour un coordinateur territorial ou une équipe de secteur.",
+    )
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tous les rôles du dispositif, dans l'ordre où le produit les déclare.
+        # Aucun rôle choisi d'avance : le premier de la liste est celui de coordinateur.
+        self.fields["role"].choices = [
+            ("", "— Choisir —"),
+            *((role.value, role.label) for role in roles_attribuables()),
+        ]
+        territoires = dispositif.territoires.order_by("nom")
+        self.fields["territoire"].queryset = territoires
+        if not territoires.exists():
+            del self.fields["territoire"]
+
+
+class InvitationForm(_AdhesionForm):
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+    prenom = forms.CharField(label="Prénom", max_length=150, required=False)
+    nom = forms.CharField(label="Nom", max_length=150, required=False)
+    field_order = ["email", "prenom", "nom", "role", "profession", "organisation", "territoire"]
+
+
+class ModificationForm(_AdhesionForm):
+    pass
+
+
+class DepartForm(forms.Form):
+    date_fin = DateBornee(
+        label="Date du départ",
+        initial=timezone.localdate,
+        help_text="À partir de ce jour, plus aucun accès. Une date passée ferme les accès tout "
+        "de suite.",
+    )
+
+
+class _MotDePasseForm(forms.Form):
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class AcceptationForm(_MotDePasseForm):
+    """Une nouvelle personne : son nom et le mot de passe qu'elle choisit, aux règles du produit."""
+
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    field_order = ["prenom", "nom", "password1", "password2"]
+
+    def __init__(self, *args, invitation, **kwargs):
+        self.invitation = invitation
+        super().__init__(*args, **kwargs)
+        self.fields["prenom"].initial = invitation.prenom
+        self.fields["nom"].initial = invitation.nom
+
+    def clean(self):
+        donnees = super().clean()
+        premier, second = donnees.get("password1"), donnees.get("password2")
+        if premier and second and premier != second:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif premier:
+            futur = User(
+                email=self.invitation.email,
+                first_name=donnees.get("prenom", ""),
+                last_name=donnees.get("nom", ""),
+            )
+            try:
+                password_validation.validate_password(premier, futur)
+            except forms.ValidationError as refus:
+                self.add_error("password1", refus)
+        return donnees
+
+
+class AcceptationCompteExistantForm(forms.Form):
+    """Une personne qui a déjà un compte : son mot de passe actuel prouve qu'elle en est
+    titulaire."""
+
+    mot_de_passe_actuel = forms.CharField(
+        label="Votre mot de passe actuel",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ReaffectationForm(forms.Form):
+    """Un choix par accompagnement et par orientation à confier ; vide = ne rien changer."""
+
+    def __init__(self, *args, a_reaffecter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.a_reaffecter = a_reaffecter
+        referents = [(u.pk, u.get_full_name() or u.email) for u in a_reaffecter.referents_possibles]
+        suiveurs = [(u.pk, u.get_full_name() or u.email) for u in a_reaffecter.suiveurs_possibles]
+        for accompagnement in a_reaffecter.accompagnements:
+            self.fields[f"a_{accompagnement.public_id.hex}"] = forms.TypedChoiceField(
+                label=str(accompagnement.menage),
+                choices=[("", "— Ne pas changer —"), *referents],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+        for orientation in a_reaffecter.orientations:
+            self.fields[f"o_{orientation.public_id.hex}"] = forms.TypedChoiceField(
+                label=str(orientation.menage),
+                choices=[("", "— Ne pas changer —"), *suiveurs],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+
+    def champ_accompagnement(self, accompagnement):
+        return self[f"a_{accompagnement.public_id.hex}"]
+
+    def champ_orientation(self, orientation):
+        return self[f"o_{orientation.public_id.hex}"]
+
+    def choix(self):
+        """(accompagnements, orientations) : les couples (objet, personne) choisis."""
+        personnes = {
+            u.pk: u
+            for u in [*self.a_reaffecter.referents_possibles, *self.a_reaffecter.suiveurs_possibles]
+        }
+        referents = [
+            (a, personnes[self.cleaned_data[f"a_{a.public_id.hex}"]])
+            for a in self.a_reaffecter.accompagnements
+            if self.cleaned_data.get(f"a_{a.public_id.hex}")
+        ]
+        orientations = [
+            (o, personnes[self.cleaned_data[f"o_{o.public_id.hex}"]])
+            for o in self.a_reaffecter.orientations
+            if self.cleaned_data.get(f"o_{o.public_id.hex}")
+        ]
+        return referents, orientations

@@ -1,0 +1,129 @@
+"""Lectures de la page « Membres » et de l'écran « à réaffecter », pour la coordination."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from accompagnement import services as accompagnement_services
+from accompagnement.selectors import accompagnements_visibles
+from core import permissions
+from core.models import Dispositif, Membre
+from core.permissions import Action
+from menages.selectors import orientations_visibles
+
+from .models import Invitation
+from .services import orientations_suivies, peut_gerer
+
+
+def dispositif_gere(user, slug):
+    """Le dispositif de ce slug si la personne en gère les membres, sinon
+    `Dispositif.DoesNotExist` (une page introuvable, jamais celle d'un autre dispositif)."""
+    dispositif = permissions.dispositifs_visibles(user).get(slug=slug)
+    if not peut_gerer(user, dispositif):
+        raise Dispositif.DoesNotExist
+    return dispositif
+
+
+def etat_adhesion(membre, aujourd_hui=None):
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    if membre.date_fin is not None and membre.date_fin <= aujourd_hui:
+        return "terminée"
+    if not membre.actif:
+        return "suspendue"
+    if membre.a_confirmer:
+        return "à confirmer"
+    if membre.date_fin is not None:
+        return "départ prévu"
+    return "active"
+
+
+def adhesions_du_dispositif(dispositif):
+    """Toutes les adhésions du dispositif, en cours d'abord, puis les terminées (les plus
+    récentes d'abord) : la revue annuelle des habilitations les lit toutes. Une requête."""
+    aujourd_hui = timezone.localdate()
+    adhesions = list(
+        Membre.objects.filter(dispositif=dispositif)
+        .select_related("user", "organisation", "territoire", "terminee_par", "confirmee_par")
+        .annotate(
+            terminee=Case(
+                When(Q(date_fin__lte=aujourd_hui), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("terminee", "-date_fin", "user__last_name", "user__first_name", "role")
+    )
+    for membre in adhesions:
+        membre.etat = etat_adhesion(membre, aujourd_hui)
+    return adhesions
+
+
+def invitations_du_dispositif(dispositif):
+    """Les invitations pas encore acceptées ni révoquées (en attente ou expirées)."""
+    return list(
+        Invitation.objects.filter(
+            dispositif=dispositif, acceptee_le__isnull=True, revoquee_le__isnull=True
+        )
+        .select_related("cree_par", "organisation", "territoire")
+        .order_by("-cree_le")
+    )
+
+
+def partants(dispositif):
+    """Les personnes dont une adhésion au dispositif est terminée ou a un départ daté, et qui
+    n'y gardent aucune adhésion sans fin."""
+    restent = Membre.objects.filter(
+        dispositif=dispositif, date_fin__isnull=True, actif=True
+    ).values("user_id")
+    return (
+        Membre.objects.filter(dispositif=dispositif, date_fin__isnull=False)
+        .exclude(user_id__in=restent)
+        .values("user_id")
+    )
+
+
+@dataclass
+class AReaffecter:
+    accompagnements: list
+    orientations: list
+    referents_possibles: list
+    suiveurs_possibles: list
+
+    @property
+    def vide(self):
+        return not (self.accompagnements or self.orientations)
+
+
+def a_reaffecter(user, dispositif):
+    """Les accompagnements ouverts dont le ou la référent·e est parti·e (ou part), et les
+    orientations qu'une personne partie suivait ; avec les personnes à qui les confier. Ce que la
+    coordination voit seulement (un coordinateur territorial, son territoire)."""
+    qui_part = partants(dispositif)
+    accompagnements = list(
+        accompagnements_visibles(user)
+        .ouverts()
+        .filter(dispositif=dispositif, referent_id__in=qui_part)
+        .select_related("menage", "referent")
+        .order_by("menage__nom")
+    )
+    orientations = list(
+        orientations_visibles(user)
+        .filter(pk__in=orientations_suivies(dispositif, qui_part).values("pk"))
+        .select_related("menage", "orientee_par")
+        .order_by("-date_orientation")
+    )
+    actifs = (
+        Membre.objects.actifs()
+        .filter(dispositif=dispositif)
+        .exclude(user_id__in=qui_part)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    referents = {
+        m.user_id: m.user for m in actifs if m.role in accompagnement_services.ROLES_EQUIPE
+    }
+    suiveurs = {m.user_id: m.user for m in actifs if m.role in permissions.ACTIONS[Action.ORIENTER]}
+    return AReaffecter(
+        accompagnements, orientations, list(referents.values()), list(suiveurs.values())
+    )

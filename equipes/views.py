@@ -1,0 +1,353 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from core.exports import exporter
+from core.models import Dispositif, Membre
+from core.vues import appliquer, traiter_formulaire, traiter_formulaire_integre
+
+from . import selectors, services
+from .forms import (
+    AcceptationCompteExistantForm,
+    AcceptationForm,
+    DepartForm,
+    InvitationForm,
+    ModificationForm,
+    ReaffectationForm,
+)
+from .models import Invitation
+
+
+def _dispositif(request, slug):
+    try:
+        return selectors.dispositif_gere(request.user, slug)
+    except Dispositif.DoesNotExist:
+        raise Http404("Dispositif introuvable.") from None
+
+
+def _page_membres(dispositif):
+    return reverse("equipes:membres", args=[dispositif.slug])
+
+
+def membres(request, slug):
+    """Qui tient quel rôle, depuis quand, jusqu'à quand ; les invitations en attente."""
+    dispositif = _dispositif(request, slug)
+    return render(
+        request,
+        "equipes/membres.html",
+        {
+            "dispositif": dispositif,
+            "adhesions": selectors.adhesions_du_dispositif(dispositif),
+            "invitations": selectors.invitations_du_dispositif(dispositif),
+        },
+    )
+
+
+ENTETES_EXPORT = [
+    "Nom",
+    "Prénom",
+    "Adresse électronique",
+    "Rôle",
+    "Profession",
+    "Structure",
+    "Territoire",
+    "Depuis",
+    "Jusqu'au",
+    "État",
+    "Confirmée par",
+    "Terminée par",
+]
+
+
+def membres_export(request, slug):
+    """La revue annuelle des habilitations (CNIL) : toutes les adhésions, en CSV ou XLSX."""
+    dispositif = _dispositif(request, slug)
+    format_ = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    lignes = [
+        [
+            membre.user.last_name,
+            membre.user.first_name,
+            membre.user.email,
+            membre.get_role_display(),
+            membre.get_profession_display(),
+            membre.organisation.nom if membre.organisation else "",
+            membre.territoire.nom if membre.territoire else "",
+            membre.date_debut,
+            membre.date_fin,
+            membre.etat,
+            membre.confirmee_par.email if membre.confirmee_par else "",
+            membre.terminee_par.email if membre.terminee_par else "",
+        ]
+        for membre in selectors.adhesions_du_dispositif(dispositif)
+    ]
+    return exporter(
+        request,
+        format_,
+        ENTETES_EXPORT,
+        lignes,
+        nom=f"membres-{dispositif.slug}",
+        titre="Membres",
+        quoi="liste des membres (revue des habilitations)",
+        dispositifs=[dispositif],
+    )
+
+
+@never_cache
+def inviter(request, slug):
+    dispositif = _dispositif(request, slug)
+    form = InvitationForm(request.POST or None, dispositif=dispositif)
+    if request.method == "POST":
+        issue = appliquer(
+            form,
+            lambda: services.inviter(
+                request.user,
+                dispositif,
+                email=form.cleaned_data["email"],
+                prenom=form.cleaned_data["prenom"],
+                nom=form.cleaned_data["nom"],
+                role=form.cleaned_data["role"],
+                profession=form.cleaned_data["profession"],
+                organisation=form.cleaned_data["organisation"],
+                territoire=form.cleaned_data.get("territoire"),
+                request=request,
+            ),
+        )
+        if issue.refus is not None:
+            form.add_error(None, issue.refus)
+        if issue.reussi:
+            invitation, lien = issue.resultat
+            return _invitation_envoyee(request, dispositif, invitation, lien)
+    return render(
+        request,
+        "equipes/inviter.html",
+        {"dispositif": dispositif, "form": form, "duree": settings.INVITATION_DUREE_JOURS},
+    )
+
+
+def _invitation_envoyee(request, dispositif, invitation, lien):
+    # Sans courriel configuré, le lien est rendu dans cette réponse-ci, une seule fois : il n'est
+    # gardé nulle part (seule son empreinte l'est), un rechargement ne le remontre pas.
+    return render(
+        request,
+        "equipes/invitation_envoyee.html",
+        {
+            "dispositif": dispositif,
+            "invitation": invitation,
+            "lien": None if services.courriel_configure() else lien,
+        },
+    )
+
+
+def _invitation(dispositif, public_id):
+    return get_object_or_404(
+        Invitation.objects.filter(dispositif=dispositif).select_related("dispositif"),
+        public_id=public_id,
+    )
+
+
+@require_POST
+@never_cache
+def renvoyer(request, slug, public_id):
+    dispositif = _dispositif(request, slug)
+    invitation = _invitation(dispositif, public_id)
+    issue = appliquer(None, lambda: services.renvoyer(request.user, invitation, request=request))
+    if not issue.reussi:
+        messages.error(request, " ".join(issue.refus.messages))
+        return redirect(_page_membres(dispositif))
+    invitation, lien = issue.resultat
+    return _invitation_envoyee(request, dispositif, invitation, lien)
+
+
+@require_POST
+def revoquer(request, slug, public_id):
+    dispositif = _dispositif(request, slug)
+    invitation = _invitation(dispositif, public_id)
+    return traiter_formulaire_integre(
+        request,
+        None,
+        lambda: services.revoquer(request.user, invitation, request=request),
+        succes=f"L'invitation de {invitation.email} est révoquée : son lien ne vaut plus rien.",
+        retour=_page_membres(dispositif),
+    )
+
+
+def _adhesion(dispositif, public_id):
+    return get_object_or_404(
+        Membre.objects.filter(dispositif=dispositif).select_related(
+            "user", "organisation", "territoire"
+        ),
+        public_id=public_id,
+    )
+
+
+def modifier(request, slug, public_id):
+    dispositif = _dispositif(request, slug)
+    membre = _adhesion(dispositif, public_id)
+    initial = {
+        "role": membre.role,
+        "profession": membre.profession,
+        "organisation": membre.organisation_id,
+        "territoire": membre.territoire_id,
+    }
+    form = ModificationForm(request.POST or None, initial=initial, dispositif=dispositif)
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.modifier_adhesion(
+            request.user,
+            membre,
+            role=form.cleaned_data["role"],
+            profession=form.cleaned_data["profession"],
+            organisation=form.cleaned_data["organisation"],
+            territoire=form.cleaned_data.get("territoire"),
+            request=request,
+        ),
+        succes=lambda m: (
+            f"L'adhésion de {m.user} est modifiée."
+            + (
+                " Le rôle de coordinateur attend la confirmation d'un second coordinateur ou de "
+                "l'administration technique."
+                if m.a_confirmer
+                else ""
+            )
+        ),
+        redirection=_page_membres(dispositif),
+    )
+    return reponse or render(
+        request,
+        "equipes/modifier.html",
+        {"dispositif": dispositif, "membre": membre, "form": form},
+    )
+
+
+def terminer(request, slug, public_id):
+    dispositif = _dispositif(request, slug)
+    membre = _adhesion(dispositif, public_id)
+    form = DepartForm(request.POST or None)
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.terminer_adhesion(
+            request.user, membre, date_fin=form.cleaned_data["date_fin"], request=request
+        ),
+        succes=lambda resultat: (
+            f"Départ de {resultat[0].user} enregistré au {resultat[0].date_fin:%d/%m/%Y} ; "
+            f"{resultat[1]} équipe(s) quittée(s). Confiez maintenant ce que cette personne "
+            "suivait."
+        ),
+        redirection=reverse("equipes:a_reaffecter", args=[dispositif.slug]),
+    )
+    return reponse or render(
+        request,
+        "equipes/terminer.html",
+        {"dispositif": dispositif, "membre": membre, "form": form},
+    )
+
+
+def a_reaffecter(request, slug):
+    """Un seul écran : les ménages et les orientations des personnes parties, à confier."""
+    dispositif = _dispositif(request, slug)
+    lot = selectors.a_reaffecter(request.user, dispositif)
+    form = ReaffectationForm(request.POST if request.method == "POST" else None, a_reaffecter=lot)
+
+    def confier():
+        referents, orientations = form.choix()
+        return services.reaffecter(
+            request.user,
+            dispositif,
+            referents=referents,
+            orientations=orientations,
+            request=request,
+        )
+
+    reponse = traiter_formulaire(
+        request,
+        form,
+        confier,
+        succes=lambda faits: f"{faits} suivi(s) confié(s)." if faits else "Rien n'a changé.",
+        redirection=reverse("equipes:a_reaffecter", args=[dispositif.slug]),
+    )
+    return reponse or render(
+        request,
+        "equipes/a_reaffecter.html",
+        {
+            "dispositif": dispositif,
+            "lot": lot,
+            "form": form,
+            "lignes_accompagnements": [
+                (a, form.champ_accompagnement(a)) for a in lot.accompagnements
+            ],
+            "lignes_orientations": [(o, form.champ_orientation(o)) for o in lot.orientations],
+        },
+    )
+
+
+# --- La personne invitée -----------------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("password1", "password2", "mot_de_passe_actuel")
+def accepter(request, jeton):
+    """Le lien de l'invitation : choisir son mot de passe (ou, pour qui a déjà un compte, donner
+    le sien), puis la connexion ; la double authentification suit quand elle est exigée."""
+    invitation = services.invitation_par_jeton(jeton)
+    if invitation is None:
+        return render(
+            request,
+            "equipes/invitation_invalide.html",
+            {"message": services.LIEN_INVALIDE, "sans_menu": True},
+            status=404,
+        )
+    existant = services.compte_existant(invitation)
+    if existant is not None:
+        form = AcceptationCompteExistantForm(request.POST or None)
+    else:
+        form = AcceptationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST":
+        issue = appliquer(
+            form,
+            lambda: services.accepter(
+                jeton,
+                mot_de_passe=form.cleaned_data.get("password1", ""),
+                prenom=form.cleaned_data.get("prenom", ""),
+                nom=form.cleaned_data.get("nom", ""),
+                mot_de_passe_actuel=form.cleaned_data.get("mot_de_passe_actuel", ""),
+                request=request,
+            ),
+        )
+        if issue.refus is not None:
+            form.add_error(None, issue.refus)
+        if issue.reussi:
+            user, membre = issue.resultat
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if membre.a_confirmer:
+                messages.info(
+                    request,
+                    "Bienvenue. Votre rôle de coordinateur attend la confirmation d'un second "
+                    "coordinateur du dispositif ou de l'administration technique.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Bienvenue dans le dispositif {membre.dispositif.nom}.",
+                )
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(
+        request,
+        "equipes/accepter.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "compte_existant": existant is not None,
+            "otp_exige": settings.OTP_OBLIGATOIRE,
+            "sans_menu": True,
+        },
+    )

@@ -1,0 +1,246 @@
+"""Le départ d'une personne : plus aucun accès dès la date, sortie des équipes ouvertes, sessions
+fermées quand il ne lui reste rien ; ses ménages et orientations à réaffecter en un écran."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from accompagnement.models import MembreEquipe
+from core.enums import Role
+from core.factories import MembreFactory
+from core.models import JournalAudit, Membre
+from core.permissions import roles
+from equipes import selectors, services
+from menages.enums import StatutOrientation
+from menages.factories import MenageFactory, OrientationFactory
+from menages.selectors import menages_visibles
+from tests.outils import membre, texte
+
+from .situations import equipe_ouverte
+
+pytestmark = pytest.mark.django_db
+
+Journal = JournalAudit.Action
+
+
+def adhesion(user, dispositif):
+    return Membre.objects.get(user=user, dispositif=dispositif)
+
+
+def test_apres_le_depart_la_requete_suivante_est_refusee_et_la_connexion_aussi(client):
+    equipe = equipe_ouverte()
+    client.force_login(equipe.infirmier)
+    page = equipe.url("detail")
+    assert client.get(page).status_code == 200
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.infirmier, equipe.dispositif))
+    reponse = client.get(page)
+    assert reponse.status_code == 302
+    assert reponse.url.startswith(reverse("login"))
+    equipe.infirmier.refresh_from_db()
+    assert not equipe.infirmier.is_active
+    connexion = client.post(
+        reverse("login"),
+        {"username": equipe.infirmier.email, "password": "mot-de-passe-de-test"},
+    )
+    assert connexion.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_le_depart_supprime_les_sessions_de_la_personne_et_pas_celles_des_autres(client):
+    equipe = equipe_ouverte()
+    client.force_login(equipe.infirmier)
+    autre = client.__class__()
+    autre.force_login(equipe.ts)
+    assert Session.objects.count() == 2
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.infirmier, equipe.dispositif))
+    assert Session.objects.count() == 1
+    assert autre.get(equipe.url("detail")).status_code == 200
+    ligne = JournalAudit.objects.get(action=Journal.SESSIONS_FERMEES)
+    assert "1 session" in ligne.detail
+    assert ligne.user == equipe.coordinateur
+
+
+def test_le_depart_sort_la_personne_des_equipes_ouvertes_avec_une_date():
+    equipe = equipe_ouverte()
+    _, quittees = services.terminer_adhesion(
+        equipe.coordinateur, adhesion(equipe.infirmier, equipe.dispositif)
+    )
+    assert quittees == 1
+    ligne = MembreEquipe.objects.get(user=equipe.infirmier)
+    assert ligne.date_fin == timezone.localdate()
+    journal = JournalAudit.objects.get(action=Journal.ADHESION_TERMINEE)
+    assert journal.user == equipe.coordinateur
+    assert equipe.infirmier.email in journal.detail
+    assert "1 équipe(s) quittée(s)" in journal.detail
+
+
+def test_qui_garde_un_autre_dispositif_garde_son_compte_et_ses_autres_droits(client):
+    equipe = equipe_ouverte()
+    ailleurs = MembreFactory(user=equipe.infirmier, role=Role.INFIRMIER)
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.infirmier, equipe.dispositif))
+    equipe.infirmier.refresh_from_db()
+    assert equipe.infirmier.is_active
+    equipe.infirmier._adhesions_actives = None
+    assert roles(equipe.infirmier, equipe.dispositif) == frozenset()
+    assert Role.INFIRMIER in roles(equipe.infirmier, ailleurs.dispositif)
+    assert equipe.menage not in menages_visibles(equipe.infirmier)
+
+
+def test_un_depart_a_venir_laisse_l_acces_jusqu_au_jour_dit():
+    equipe = equipe_ouverte()
+    demain = timezone.localdate() + timedelta(days=1)
+    services.terminer_adhesion(
+        equipe.coordinateur, adhesion(equipe.infirmier, equipe.dispositif), date_fin=demain
+    )
+    equipe.infirmier.refresh_from_db()
+    assert equipe.infirmier.is_active
+    assert equipe.menage in menages_visibles(equipe.infirmier)
+    assert MembreEquipe.objects.get(user=equipe.infirmier).date_fin == demain
+    # Le jour venu, l'adhésion n'ouvre plus rien, même sans la tâche ; la tâche ferme le compte.
+    Membre.objects.filter(user=equipe.infirmier).update(date_fin=timezone.localdate())
+    MembreEquipe.objects.filter(user=equipe.infirmier).update(date_fin=timezone.localdate())
+    equipe.infirmier._adhesions_actives = None
+    assert equipe.menage not in menages_visibles(equipe.infirmier)
+    assert services.appliquer_les_departs() == 1
+    equipe.infirmier.refresh_from_db()
+    assert not equipe.infirmier.is_active
+
+
+def test_on_ne_termine_pas_sa_propre_adhesion():
+    equipe = equipe_ouverte()
+    with pytest.raises(services.ValidationError, match="propre adhésion"):
+        services.terminer_adhesion(
+            equipe.coordinateur, adhesion(equipe.coordinateur, equipe.dispositif)
+        )
+
+
+def test_une_date_de_depart_avant_le_debut_est_refusee_et_la_saisie_gardee(client):
+    equipe = equipe_ouverte()
+    cible = adhesion(equipe.infirmier, equipe.dispositif)
+    client.force_login(equipe.coordinateur)
+    reponse = client.post(
+        reverse("equipes:terminer", args=[equipe.dispositif.slug, cible.public_id]),
+        {"date_fin": (cible.date_debut - timedelta(days=3)).strftime("%d/%m/%Y")},
+    )
+    assert reponse.status_code == 200
+    assert "ne peut pas précéder" in texte(reponse)
+    cible.refresh_from_db()
+    assert cible.date_fin is None
+
+
+@pytest.mark.parametrize("date_fin", ["31/02/2026", "01/01/1890", "n'importe quoi", "9" * 40])
+def test_une_date_de_depart_absurde_est_refusee_sans_erreur(client, date_fin):
+    equipe = equipe_ouverte()
+    cible = adhesion(equipe.infirmier, equipe.dispositif)
+    client.force_login(equipe.coordinateur)
+    reponse = client.post(
+        reverse("equipes:terminer", args=[equipe.dispositif.slug, cible.public_id]),
+        {"date_fin": date_fin},
+    )
+    assert reponse.status_code == 200
+    cible.refresh_from_db()
+    assert cible.date_fin is None
+
+
+def test_les_menages_du_referent_parti_sont_a_reaffecter_et_se_confient_en_un_ecran(client):
+    equipe = equipe_ouverte()
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.ts, equipe.dispositif))
+    client.force_login(equipe.coordinateur)
+    url = reverse("equipes:a_reaffecter", args=[equipe.dispositif.slug])
+    page = texte(client.get(url))
+    assert str(equipe.menage) in page.split('id="menages-a-reaffecter"')[1]
+    lot = selectors.a_reaffecter(equipe.coordinateur, equipe.dispositif)
+    assert lot.accompagnements == [equipe.accompagnement]
+    assert equipe.ts not in lot.referents_possibles
+    reponse = client.post(url, {f"a_{equipe.accompagnement.public_id.hex}": equipe.autre_ts.pk})
+    assert reponse.status_code == 302
+    equipe.accompagnement.refresh_from_db()
+    assert equipe.accompagnement.referent == equipe.autre_ts
+    assert selectors.a_reaffecter(equipe.coordinateur, equipe.dispositif).vide
+    ligne = JournalAudit.objects.get(action=Journal.REAFFECTATION)
+    assert ligne.menage_public_id == equipe.menage.public_id
+    assert equipe.ts.email in ligne.detail
+
+
+def test_on_ne_confie_pas_un_menage_a_une_personne_hors_de_l_equipe_possible(client):
+    equipe = equipe_ouverte()
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.ts, equipe.dispositif))
+    copil = membre(equipe.dispositif, Role.MEMBRE_COPIL)
+    client.force_login(equipe.coordinateur)
+    url = reverse("equipes:a_reaffecter", args=[equipe.dispositif.slug])
+    reponse = client.post(url, {f"a_{equipe.accompagnement.public_id.hex}": copil.pk})
+    assert reponse.status_code == 200
+    equipe.accompagnement.refresh_from_db()
+    assert equipe.accompagnement.referent == equipe.ts
+
+
+def test_les_orientations_suivies_par_un_agent_parti_se_confient_a_un_autre_agent(client):
+    dispositif = equipe_ouverte().dispositif
+    coordinateur = Membre.objects.filter(dispositif=dispositif, role=Role.COORDINATEUR)[0].user
+    agent = membre(dispositif, Role.AGENT_BAILLEUR)
+    relais = membre(dispositif, Role.AGENT_BAILLEUR)
+    suivie = OrientationFactory(
+        menage=MenageFactory(dispositif=dispositif),
+        orientee_par=agent,
+        statut=StatutOrientation.A_EXAMINER,
+    )
+    refusee = OrientationFactory(
+        menage=MenageFactory(dispositif=dispositif),
+        orientee_par=agent,
+        statut=StatutOrientation.REFUSEE,
+    )
+    services.terminer_adhesion(coordinateur, adhesion(agent, dispositif))
+    lot = selectors.a_reaffecter(coordinateur, dispositif)
+    assert lot.orientations == [suivie]
+    assert refusee not in lot.orientations
+    client.force_login(coordinateur)
+    url = reverse("equipes:a_reaffecter", args=[dispositif.slug])
+    assert client.post(url, {f"o_{suivie.public_id.hex}": relais.pk}).status_code == 302
+    suivie.refresh_from_db()
+    assert suivie.orientee_par == relais
+    assert suivie.menage in menages_visibles(relais)
+
+
+def test_modifier_le_role_vers_coordinateur_attend_une_confirmation(client):
+    equipe = equipe_ouverte()
+    cible = adhesion(equipe.ts, equipe.dispositif)
+    client.force_login(equipe.coordinateur)
+    reponse = client.post(
+        reverse("equipes:modifier", args=[equipe.dispositif.slug, cible.public_id]),
+        {"role": Role.COORDINATEUR, "profession": "coordinateur"},
+    )
+    assert reponse.status_code == 302
+    cible.refresh_from_db()
+    assert cible.role == Role.COORDINATEUR
+    assert cible.a_confirmer
+    equipe.ts._adhesions_actives = None
+    assert roles(equipe.ts, equipe.dispositif) == frozenset()
+    ligne = JournalAudit.objects.get(action=Journal.ADHESION_MODIFIEE)
+    assert "rôle : Travailleur·se social·e → Coordinateur·rice" in ligne.detail
+    assert "à confirmer" in ligne.detail
+
+
+def test_un_role_hors_equipe_sort_la_personne_des_equipes():
+    equipe = equipe_ouverte()
+    services.modifier_adhesion(
+        equipe.coordinateur,
+        adhesion(equipe.infirmier, equipe.dispositif),
+        role=Role.MEMBRE_COPIL,
+        profession="partenaire",
+    )
+    assert MembreEquipe.objects.get(user=equipe.infirmier).date_fin == timezone.localdate()
+    assert equipe.menage not in menages_visibles(equipe.infirmier)
+
+
+def test_on_ne_modifie_pas_sa_propre_adhesion():
+    equipe = equipe_ouverte()
+    with pytest.raises(services.ValidationError):
+        services.modifier_adhesion(
+            equipe.coordinateur,
+            adhesion(equipe.coordinateur, equipe.dispositif),
+            role=Role.COORDINATEUR,
+            profession="partenaire",
+        )
