@@ -12,11 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from core.exports import classeur_xlsx
 from core.fichiers import dossier_prive
 from core.pdf import rendre_pdf
 
 from . import graphiques, indicateurs
+from .classeur import classeur_des_chiffres
 
 GABARIT_PDF = "pdf/rapport_semestriel.html"
 
@@ -72,28 +72,13 @@ def definitions_par_section():
 
 
 def classeur(rapport, chiffres):
-    """Les chiffres du rapport en XLSX : une feuille par section, une ligne par indicateur."""
-    return classeur_xlsx(
-        (
-            indicateurs.TITRES_SECTIONS.get(section, section),
-            ["Indicateur", "Valeur"],
-            _aplatir(valeurs),
-        )
-        for section, valeurs in chiffres.items()
-        if isinstance(valeurs, dict)
+    """Les chiffres du rapport en XLSX, en tables propres (`classeur.classeur_des_chiffres`)."""
+    dispositif = rapport.dispositif
+    return classeur_des_chiffres(
+        chiffres,
+        presentation=[
+            ("Dispositif", dispositif.nom),
+            ("Porteur", dispositif.porteur.nom),
+            ("Département", dispositif.departement),
+        ],
     )
-
-
-def _aplatir(valeurs, prefixe=""):
-    for cle, valeur in valeurs.items():
-        nom = f"{prefixe}{cle}"
-        if isinstance(valeur, dict):
-            yield from _aplatir(valeur, f"{nom} / ")
-        elif isinstance(valeur, list):
-            for rang, element in enumerate(valeur):
-                if isinstance(element, dict):
-                    yield from _aplatir(element, f"{nom} [{rang + 1}] / ")
-                else:
-                    yield f"{nom} [{rang + 1}]", element
-        else:
-            yield nom, valeur
