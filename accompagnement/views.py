@@ -11,7 +11,7 @@ from core.vues import traiter_formulaire, traiter_formulaire_integre
 from menages import selectors as selectors_menages
 
 from . import selectors, services
-from .enums import StatutObjectif
+from .enums import StatutObjectif, TypeBilan
 from .forms import (
     AdhesionForm,
     BilanForm,
@@ -226,7 +226,10 @@ def bilan(request, public_id):
     peut_ecrire = accompagnement.ecrit_bilans and bilan.date_realisation is None
     # La dette à la date du bilan devient un relevé : seulement pour qui peut l'écrire.
     form = BilanForm(
-        request.POST or None, objectifs=objectifs, voit_dette=accompagnement.ecrit_dette
+        request.POST or None,
+        objectifs=objectifs,
+        voit_dette=accompagnement.ecrit_dette,
+        post_cloture=bilan.type == TypeBilan.POST_CLOTURE,
     )
     if request.method == "POST" and not peut_ecrire:
         raise PermissionDenied
@@ -242,6 +245,8 @@ def bilan(request, public_id):
             progressions=form.progressions(),
             dette=form.cleaned_data.get("dette"),
             stade_procedure=form.cleaned_data.get("stade_procedure", ""),
+            loyer_paye_3_mois=form.cleaned_data.get("loyer_paye_3_mois"),
+            dans_le_logement=form.cleaned_data.get("dans_le_logement"),
         ),
         succes=f"{bilan.get_type_display()} enregistré.",
         redirection=_page(accompagnement),

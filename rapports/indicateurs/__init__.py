@@ -47,6 +47,7 @@ from . import (
     objectifs,
     orientations,
     periode,
+    resultats,
     sorties,
 )
 from .masquage import MASQUE, MASQUE_COMPLEMENTAIRE, SEUIL_SECRET
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 # Requêtes SQL d'un calcul complet, quelle que soit la taille du dispositif (vérifié en test).
-NOMBRE_DE_REQUETES = 16
+NOMBRE_DE_REQUETES = 19
 
 # Les sections dans l'ordre du rapport : clé du dictionnaire des chiffres → module.
 SECTIONS = {
@@ -82,6 +83,7 @@ SECTIONS = {
     "bilans": bilans,
     "dette_et_expulsions": dette_et_expulsions,
     "sorties": sorties,
+    "resultats": resultats,
     "cout": cout,
     "gouvernance": gouvernance,
     "croisement_problematique_territoire": croisement,
@@ -127,6 +129,7 @@ def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
             dispositif, episodes, clotures, debut, fin
         ),
         "sorties": sorties.calculer(episodes, clotures, debut, fin),
+        "resultats": resultats.calculer(dispositif, clotures, debut, fin),
         "cout": cout.calculer(dispositif, episodes, annee),
         "gouvernance": gouvernance.calculer(dispositif, debut, fin),
         "croisement_problematique_territoire": section_croisement,
