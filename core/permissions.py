@@ -480,6 +480,8 @@ class Action(StrEnum):
     DECIDER = "decider"  # enregistrer une décision de comité (membre du comité)
     DEMANDER_RAPPORT = "demander_rapport"  # lancer la production d'un rapport semestriel
     CONSULTER_JOURNAL = "consulter_journal"  # lire le journal d'accès du dispositif
+    # modifier les réglages du programme : territoires, capacité, budget, coûts, cibles
+    REGLER_DISPOSITIF = "regler_dispositif"
 
 
 ACTIONS = {
@@ -491,6 +493,7 @@ ACTIONS = {
     Action.DECIDER: {Role.COORDINATEUR, Role.MEMBRE_COTECH},
     Action.DEMANDER_RAPPORT: {Role.COORDINATEUR},
     Action.CONSULTER_JOURNAL: {Role.COORDINATEUR},
+    Action.REGLER_DISPOSITIF: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,
@@ -501,14 +504,28 @@ ACTIONS = {
 }
 
 
+# Les actions qui portent sur tout le dispositif : un rôle tenu sur un seul territoire (un
+# coordinateur territorial) ne les ouvre pas.
+ACTIONS_DE_TOUT_LE_DISPOSITIF = {Action.REGLER_DISPOSITIF}
+
+
+def _permet(roles_du_dispositif, action):
+    """`roles_du_dispositif` : {rôle: id du territoire ou None} d'un dispositif."""
+    return any(
+        role in ACTIONS[action]
+        and (territoire_id is None or action not in ACTIONS_DE_TOUT_LE_DISPOSITIF)
+        for role, territoire_id in roles_du_dispositif.items()
+    )
+
+
 def peut(user, action, dispositif):
     """Vrai si l'un des rôles de la personne dans ce dispositif permet `action`."""
-    return bool(roles(user, dispositif) & ACTIONS[action])
+    return _permet(_adhesions(user).get(_id(dispositif), {}), action)
 
 
 def peut_quelque_part(user, action):
     """Vrai si la personne peut faire `action` dans au moins un dispositif (sans requête)."""
-    return any(set(r) & ACTIONS[action] for r in _adhesions(user).values())
+    return any(_permet(r, action) for r in _adhesions(user).values())
 
 
 def dispositifs_pour(user, action):
@@ -517,7 +534,7 @@ def dispositifs_pour(user, action):
         pk__in=[
             dispositif_id
             for dispositif_id, roles_du_dispositif in _adhesions(user).items()
-            if set(roles_du_dispositif) & ACTIONS[action]
+            if _permet(roles_du_dispositif, action)
         ]
     )
 

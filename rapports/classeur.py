@@ -64,6 +64,8 @@ CLES_EUROS = {
     "dette_et_expulsions.derniere_mediane",
 }
 
+CLES_COUT_NON_EUROS = ("annee", "menages_suivis_annee", "diagnostics", "menages_gestion_locative")
+
 # Les sections qui ne sont pas une feuille de chiffres « longue ».
 SECTIONS_A_PART = {"periode", "croisement_problematique_territoire"}
 
@@ -150,6 +152,13 @@ LIBELLES = {
     "cout.annee": "Année civile",
     "cout.budget_annuel": "Budget annuel",
     "cout.menages_suivis_annee": "Ménages suivis dans l'année",
+    "cout.diagnostics": "Diagnostics (épisodes commencés dans l'année)",
+    "cout.cout_diagnostics": "Coût des diagnostics",
+    "cout.menages_gestion_locative": "Ménages en gestion locative adaptée",
+    "cout.cout_gestion_locative": "Coût de la gestion locative adaptée",
+    "cout.cout_total": "Coût total",
+    "cout.financement_demande": "Financement demandé",
+    "cout.cofinancement": "Cofinancements",
     "cout.cout_par_menage": "Coût par ménage",
     "cout.cout_menage_prevu": "Coût par ménage prévu",
     "gouvernance.seances_total": "Séances de comité",
@@ -159,12 +168,16 @@ LIBELLES = {
 }
 
 
-def classeur_des_chiffres(chiffres, *, presentation=(), titres=None, definitions=None):
+def classeur_des_chiffres(
+    chiffres, *, presentation=(), titres=None, definitions=None, tendances=None
+):
     """Les octets d'un classeur XLSX en tables propres (voir le module).
 
     `presentation` : lignes (libellé, valeur) ajoutées en tête de la feuille « Présentation »
     (le dispositif, le porteur…). `titres` et `definitions` : par défaut ceux du rapport
-    semestriel (`indicateurs.TITRES_SECTIONS`, `indicateurs.DEFINITIONS`).
+    semestriel (`indicateurs.TITRES_SECTIONS`, `indicateurs.DEFINITIONS`). `tendances` : les
+    lignes de `pilotage.comparer`, en feuille « Tendances » (une ligne par chiffre suivi et
+    par semestre, avec la cible).
     """
     titres = titres if titres is not None else indicateurs.TITRES_SECTIONS
     definitions = definitions if definitions is not None else indicateurs.DEFINITIONS
@@ -182,6 +195,8 @@ def classeur_des_chiffres(chiffres, *, presentation=(), titres=None, definitions
         _feuille_croisement(classeur, titres.get("croisement_problematique_territoire"), croisement)
     if chiffres.get("cibles"):
         _feuille_cibles(classeur, chiffres["cibles"])
+    if tendances:
+        _feuille_tendances(classeur, tendances)
     _feuille_definitions(classeur, chiffres, titres, definitions)
 
     tampon = io.BytesIO()
@@ -395,6 +410,52 @@ def _feuille_cibles(classeur, cibles):
             cellule.number_format = FORMATS.get(unite, FORMAT_DECIMAL)
     feuille.column_dimensions["A"].width = 45
     feuille.column_dimensions["D"].width = 40
+
+
+def _feuille_tendances(classeur, tendances):
+    lignes = [
+        (
+            ligne["titre"],
+            point["semestre"],
+            point["valeur"],
+            ligne["cible"],
+            ligne["unite"],
+            ligne["cle"],
+        )
+        for ligne in tendances
+        for point in ligne["serie"]
+    ]
+    feuille = _feuille(
+        classeur,
+        "Tendances",
+        ["Indicateur", "Semestre", "Valeur", "Cible actuelle", "Unité", "Clé"],
+        [],
+    )
+    for titre, semestre, valeur, cible, unite, cle in lignes:
+        feuille.append(
+            [
+                titre,
+                semestre,
+                valeur_de_cellule(valeur, unite),
+                valeur_de_cellule(cible, unite),
+                unite,
+                cle,
+            ]
+        )
+        for colonne in (3, 4):
+            cellule = feuille.cell(row=feuille.max_row, column=colonne)
+            if isinstance(cellule.value, int | float):
+                cellule.number_format = FORMATS.get(unite, FORMAT_DECIMAL)
+    for colonne, largeur in zip("ABCDEF", (45, 10, 12, 14, 12, 45), strict=True):
+        feuille.column_dimensions[colonne].width = largeur
+    lecture = classeur.create_sheet("Lecture")
+    lecture.append(["Indicateur", "Lecture"])
+    _entete(lecture, 2)
+    for ligne in tendances:
+        lecture.append([ligne["titre"], ligne["lecture"]])
+    lecture.column_dimensions["A"].width = 45
+    lecture.column_dimensions["B"].width = 110
+    lecture.freeze_panes = "A2"
 
 
 def _feuille_definitions(classeur, chiffres, titres, definitions):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.fichiers import dossier_prive
 from core.pdf import rendre_pdf
 
-from . import graphiques, indicateurs
+from . import graphiques, indicateurs, pilotage
 from .classeur import classeur_des_chiffres
 
 GABARIT_PDF = "pdf/rapport_semestriel.html"
@@ -47,11 +47,20 @@ def pdf(rapport, chiffres):
     return rendre_pdf(GABARIT_PDF, contexte_pdf(rapport, chiffres))
 
 
+def comparaisons(rapport, chiffres):
+    """Chaque chiffre suivi à côté de sa cible et des semestres précédents (stockés)."""
+    return pilotage.comparer(
+        chiffres,
+        pilotage.semestres_precedents(rapport.dispositif, rapport.annee, rapport.semestre),
+    )
+
+
 def contexte_pdf(rapport, chiffres):
     return {
         "rapport": rapport,
         "dispositif": rapport.dispositif,
         "chiffres": chiffres,
+        "pilotage": comparaisons(rapport, chiffres),
         "definitions": definitions_par_section(),
         "graphiques": graphiques.graphiques_du_rapport(chiffres),
         "produit_le": timezone.localtime(),
@@ -81,4 +90,5 @@ def classeur(rapport, chiffres):
             ("Porteur", dispositif.porteur.nom),
             ("Département", dispositif.departement),
         ],
+        tendances=comparaisons(rapport, chiffres),
     )
