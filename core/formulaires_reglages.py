@@ -92,7 +92,9 @@ class RenommerTerritoireForm(forms.Form):
 
 
 class CommuneForm(forms.Form):
-    territoire = ChoixModele(label="Territoire", queryset=Territoire.objects.none())
+    territoire = ChoixModele(
+        label="Territoire", queryset=Territoire.objects.none(), empty_label="Choisir un territoire"
+    )
     nom = forms.CharField(label="Commune", max_length=120)
     code_postal = forms.RegexField(
         label="Code postal",

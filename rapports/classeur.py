@@ -238,11 +238,7 @@ def libelle(cle):
 def unite_de(cle, valeur):
     """L'unité d'un chiffre, lue sur sa clé (et sur sa valeur pour une date)."""
     nom = cle.rsplit(".", 1)[-1]
-    if (
-        cle in CLES_EUROS
-        or cle.startswith("cout.")
-        and nom not in ("annee", "menages_suivis_annee")
-    ):
+    if cle in CLES_EUROS or (cle.startswith("cout.") and nom not in CLES_COUT_NON_EUROS):
         return UNITE_EUROS
     if nom.startswith(("taux", "part_")):
         return UNITE_POURCENTAGE

@@ -73,7 +73,7 @@ PILOTES = [
     Pilote(
         IndicateurCible.MENAGES_ACCES,
         "file_active.par_parcours.acces",
-        "Parcours accès (accompagnements actifs)",
+        "Parcours accès (actifs)",
         "{} accompagnements actifs en parcours accès",
         EFFECTIF,
         _parcours(Parcours.ACCES),
@@ -81,7 +81,7 @@ PILOTES = [
     Pilote(
         IndicateurCible.MENAGES_MAINTIEN,
         "file_active.par_parcours.maintien",
-        "Parcours maintien (accompagnements actifs)",
+        "Parcours maintien (actifs)",
         "{} accompagnements actifs en parcours maintien",
         EFFECTIF,
         _parcours(Parcours.MAINTIEN),
@@ -250,6 +250,12 @@ def comparer(chiffres, precedents):
         cible = cibles.get(pilote.indicateur.value)
         serie = [(nom, pilote.lire(anciens)) for nom, anciens in precedents]
         serie.append((libelle, valeur))
+        parcours = pilote.indicateur in (
+            IndicateurCible.MENAGES_ACCES,
+            IndicateurCible.MENAGES_MAINTIEN,
+        )
+        if parcours and cible is None and not any(v for _, v in serie):
+            continue  # un parcours que le dispositif n'offre pas
         precedent = serie[-2][1] if len(serie) > 1 else None
         lignes.append(
             {
@@ -277,7 +283,7 @@ def comparer(chiffres, precedents):
 # --- La courbe de tendance ------------------------------------------------------------------
 
 LARGEUR_TENDANCE = 320  # 80 mm à 4 unités par millimètre
-HAUTEUR_TENDANCE = 150
+HAUTEUR_TENDANCE = 146
 CORPS = 13  # 13 unités = 3,25 mm ≈ 9,2 pt à l'impression
 
 
@@ -290,9 +296,6 @@ def _semestre_court(nom, nombre):
 
 def graphique_tendance(pilote, serie, cible):
     """Courbe du chiffre sur ≤ 6 semestres, cible en tirets : SVG titré, texte alternatif."""
-    titre = pilote.titre + (
-        f" · cible {formater(cible, pilote.unite)}" if cible is not None else ""
-    )
     alternative = (
         f"{pilote.titre} par semestre : "
         + ", ".join(f"{nom} {formater(v, pilote.unite)}" for nom, v in serie)
@@ -300,7 +303,8 @@ def graphique_tendance(pilote, serie, cible):
     )
     valeurs = [v for _, v in serie if v is not None]
     haut = max([*valeurs, cible or 0, 1]) * 1.15
-    gauche, droite, y_haut, y_bas = 24, LARGEUR_TENDANCE - 24, 44, 112
+    # Marges : la moitié d'un libellé de semestre (« 2025-S1 ») de chaque côté.
+    gauche, droite, y_haut, y_bas = 40, LARGEUR_TENDANCE - 40, 58, 118
     pas = (droite - gauche) / max(len(serie) - 1, 1)
 
     def x(rang):
@@ -310,7 +314,16 @@ def graphique_tendance(pilote, serie, cible):
         return y_bas - (float(valeur) / float(haut)) * (y_bas - y_haut)
 
     contenu = [
-        _texte(0, 16, titre, taille=CORPS, couleur=PRINCIPALE, gras=True),
+        _texte(0, 15, pilote.titre, taille=CORPS, couleur=PRINCIPALE, gras=True),
+        _texte(
+            0,
+            32,
+            f"cible {formater(cible, pilote.unite)} (tirets)"
+            if cible is not None
+            else "sans cible",
+            taille=CORPS,
+            couleur=ACCENT if cible is not None else TEXTE,
+        ),
         f'<line x1="{gauche}" y1="{y_bas}" x2="{droite}" y2="{y_bas}" stroke="{GRILLE}"/>',
     ]
     if cible is not None:
@@ -350,17 +363,6 @@ def graphique_tendance(pilote, serie, cible):
                 ancre="middle",
                 taille=CORPS,
                 couleur=TEXTE,
-            )
-        )
-    if cible is not None:
-        contenu.append(
-            _texte(
-                droite,
-                HAUTEUR_TENDANCE - 6,
-                "- - - cible",
-                ancre="end",
-                taille=CORPS,
-                couleur=ACCENT,
             )
         )
     return (

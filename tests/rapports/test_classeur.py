@@ -91,6 +91,10 @@ def test_une_ligne_par_categorie_avec_des_nombres_types(chiffres):
     assert cout[("cout.budget_annuel", "")].number_format == FORMAT_EUROS
     assert cout[("cout.cout_par_menage", "")].value == pytest.approx(4833.33)
     assert cout[("cout.annee", "")].value == 2026
+    # Des effectifs dans la section Coût restent des effectifs.
+    assert cout[("cout.diagnostics", "")].number_format == "#,##0"
+    assert cout[("cout.menages_suivis_annee", "")].number_format == "#,##0"
+    assert cout[("cout.cout_diagnostics", "")].number_format == FORMAT_EUROS
 
     bilans = par_cle(classeur["Bilans"])
     assert bilans[("bilans.date_reference", "")].value.date() == date(2026, 6, 30)

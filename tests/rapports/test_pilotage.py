@@ -128,7 +128,7 @@ def test_chaque_chiffre_suivi_a_cote_de_sa_cible_et_des_semestres_stockes():
     )
     # La courbe : titrée avec la cible, texte alternatif avec toutes les valeurs.
     svg = adhesion["graphique"]
-    assert "Taux d'adhésion · cible 66\xa0%" in svg
+    assert ">Taux d'adhésion<" in svg and "cible 66\xa0% (tirets)" in svg
     assert 'role="img"' in svg and "2023-S2 52\xa0%" in svg
     assert 'font-size="13"' in svg and 'font-size="12"' not in svg
     # Un chiffre sans cible le dit.
