@@ -281,3 +281,22 @@ def test_le_pdf_titre_ses_graphiques_et_lit_les_barres():
         assert titre in lu
     assert "chaque barre compte" in lu
     assert "chaque point compte" not in lu
+
+
+def test_les_libelles_des_graphiques_sont_lisibles_a_l_impression():
+    """Corps 13 au moins : 13 unités de viewBox = 3,25 mm ≈ 9,2 pt pour un graphique imprimé
+    sur toute la largeur (640 unités = 160 mm), et pour une courbe de tendance (320 unités =
+    80 mm)."""
+    import re
+
+    from rapports import graphiques, indicateurs
+
+    dispositif = DispositifFactory()
+    adherents(dispositif, 3, 2)
+    chiffres = pilotage.avec_cibles(indicateurs.calculer(dispositif, 2026, 1), dispositif)
+    svgs = [
+        *graphiques.graphiques_du_rapport(chiffres).values(),
+        *(ligne["graphique"] for ligne in pilotage.comparer(chiffres, [])),
+    ]
+    tailles = {int(t) for svg in svgs for t in re.findall(r'font-size="(\d+)"', svg)}
+    assert tailles and min(tailles) >= 13
