@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOTE ?= 127.0.0.1:8000
 
-.PHONY: install install-test chromium run migrate demo test test-navigateur worker beat assets format
+.PHONY: install install-test chromium libreoffice run migrate demo test test-navigateur worker beat assets format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ chromium:
 	  fi; \
 	fi
 
+# LibreOffice sans interface, pour le test qui convertit le classeur du rapport (il est sauté,
+# en le disant, quand soffice manque et qu'on ne peut pas l'installer).
+libreoffice:
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; \
+	  else \
+	    echo "LibreOffice manque : le test de conversion du classeur sera sauté (sudo apt-get install libreoffice-calc-nogui)."; \
+	  fi; \
+	fi
+
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
@@ -44,7 +55,7 @@ run: demo
 
 # Toute la suite, répartie sur les cœurs de la machine (pytest.ini : -n auto). Le code 5 de pytest
 # (aucun test à lancer) n'est pas un échec.
-test: install-test chromium
+test: install-test chromium libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -14,6 +14,7 @@ from core.forms import (
     DateHeureBornee,
     EntierBorne,
     champ_montant,
+    champ_oui_non,
 )
 from core.models import Membre, User
 from menages.enums import StadeProcedure
@@ -294,9 +295,16 @@ class BilanForm(forms.Form):
         label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
     )
     uuid_client = champ_uuid_client()
+    loyer_paye_3_mois = champ_oui_non(
+        "Loyer courant payé au moins 3 mois consécutifs",
+        "Les trois derniers loyers (part restant due après l'APL) payés en entier.",
+    )
+    dans_le_logement = champ_oui_non("Le ménage vit-il toujours dans son logement ?")
 
-    def __init__(self, *args, objectifs=(), voit_dette=True, **kwargs):
+    def __init__(self, *args, objectifs=(), voit_dette=True, post_cloture=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not post_cloture:
+            del self.fields["dans_le_logement"]
         self.objectifs = list(objectifs)
         for objectif in self.objectifs:
             self.fields[f"statut_{objectif.pk}"] = forms.ChoiceField(
@@ -308,6 +316,7 @@ class BilanForm(forms.Form):
         if not voit_dette:
             del self.fields["dette"]
             del self.fields["stade_procedure"]
+            del self.fields["loyer_paye_3_mois"]
 
     def progressions(self):
         return [

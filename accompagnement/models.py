@@ -361,6 +361,16 @@ class Bilan(models.Model):
     decision = models.CharField(
         "décision", max_length=20, choices=DecisionBilan.choices, blank=True
     )
+    # Les résultats du rapport : vides quand on ne sait pas (ou que la question ne se pose pas).
+    loyer_paye_3_mois = models.BooleanField(
+        "loyer courant payé au moins 3 mois consécutifs", null=True, blank=True
+    )
+    dans_le_logement = models.BooleanField(
+        "toujours dans son logement",
+        null=True,
+        blank=True,
+        help_text="Au bilan 3 mois après la fin : le ménage vit-il toujours dans son logement ?",
+    )
     auteur = models.ForeignKey(
         UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

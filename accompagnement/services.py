@@ -701,6 +701,8 @@ def realiser_bilan(
     dette=None,
     stade_procedure="",
     uuid_client=None,
+    loyer_paye_3_mois=None,
+    dans_le_logement=None,
 ):
     """Enregistre un bilan : synthèse, progression par objectif, dette et procédure à la date.
 
@@ -708,6 +710,10 @@ def realiser_bilan(
     avec les contrôles et les droits de `menages.services.relever_dette`. Le même bilan envoyé
     de nouveau avec le même `uuid_client` (file d'attente de l'appareil) rend le bilan réalisé,
     sans rien réécrire.
+    avec les contrôles et les droits de `menages.services.relever_dette` (le paiement du loyer
+    l'accompagne). `loyer_paye_3_mois` et `dans_le_logement` (oui, non, ou None quand on ne
+    sait pas) nourrissent les résultats du rapport ; `dans_le_logement` n'a de sens qu'au bilan
+    3 mois après la fin (refusé sur un autre bilan).
     """
     accompagnement = bilan.accompagnement
     _exiger(
@@ -729,6 +735,10 @@ def realiser_bilan(
         raise ValidationError("Un bilan ne peut pas être daté dans le futur.")
     if not synthese.strip():
         raise ValidationError("La synthèse du bilan est obligatoire.")
+    if dans_le_logement is not None and bilan.type != TypeBilan.POST_CLOTURE:
+        raise ValidationError(
+            "« Toujours dans son logement » ne se renseigne qu'au bilan 3 mois après la fin."
+        )
     if dette is not None:
         menages.relever_dette(
             user,
@@ -737,7 +747,10 @@ def realiser_bilan(
             dette,
             stade_procedure,
             origine=OrigineDette.BILAN,
+            loyer_paye_3_mois=loyer_paye_3_mois,
         )
+    bilan.loyer_paye_3_mois = loyer_paye_3_mois
+    bilan.dans_le_logement = dans_le_logement
     bilan.date_realisation = date_realisation
     bilan.synthese = synthese.strip()
     bilan.decision = decision

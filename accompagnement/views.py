@@ -12,7 +12,7 @@ from core.vues import traiter_formulaire, traiter_formulaire_integre
 from menages import selectors as selectors_menages
 
 from . import selectors, services
-from .enums import StatutObjectif
+from .enums import StatutObjectif, TypeBilan
 from .forms import (
     AdhesionForm,
     AnnulationInterventionForm,
@@ -313,7 +313,10 @@ def bilan(request, public_id):
     )
     # La dette à la date du bilan devient un relevé : seulement pour qui peut l'écrire.
     form = BilanForm(
-        request.POST or None, objectifs=objectifs, voit_dette=accompagnement.ecrit_dette
+        request.POST or None,
+        objectifs=objectifs,
+        voit_dette=accompagnement.ecrit_dette,
+        post_cloture=bilan.type == TypeBilan.POST_CLOTURE,
     )
     # Le même bilan renvoyé par la file d'attente d'un appareil ramène au bilan réalisé.
     rejeu = (
@@ -336,6 +339,8 @@ def bilan(request, public_id):
             dette=form.cleaned_data.get("dette"),
             stade_procedure=form.cleaned_data.get("stade_procedure", ""),
             uuid_client=form.cleaned_data["uuid_client"],
+            loyer_paye_3_mois=form.cleaned_data.get("loyer_paye_3_mois"),
+            dans_le_logement=form.cleaned_data.get("dans_le_logement"),
         ),
         succes=f"{bilan.get_type_display()} enregistré.",
         redirection=_page(accompagnement),

@@ -64,3 +64,21 @@ class RolePartenaire(models.TextChoices):
     FINANCEUR = "financeur", "Financeur"
     PILOTAGE = "pilotage", "Comité de pilotage"
     EVALUATION = "evaluation", "Évaluation"
+
+
+class IndicateurCible(models.TextChoices):
+    """Les chiffres du rapport auxquels la coordination fixe une cible (réglages du dispositif).
+
+    Où lire chaque chiffre dans le rapport, son unité et son sens : `rapports.pilotage`.
+    """
+
+    MENAGES_ACCOMPAGNES = "menages_accompagnes", "Ménages accompagnés dans le semestre"
+    MENAGES_ACCES = "menages_acces", "Accompagnements actifs du parcours accès"
+    MENAGES_MAINTIEN = "menages_maintien", "Accompagnements actifs du parcours maintien"
+    TAUX_ADHESION = "taux_adhesion", "Taux d'adhésion (%)"
+    PART_RELOGES = "part_reloges", "Part relogés ou réorientés à la clôture (%)"
+    REPRISE_PAIEMENT = "reprise_paiement", "Part des ménages qui ont repris le paiement (%)"
+    MAINTIEN_APRES = "maintien_apres", "Part toujours dans le logement 3 mois après la fin (%)"
+    EXPULSIONS_EVITEES = "expulsions_evitees", "Expulsions évitées dans le semestre"
+    COUT_PAR_MENAGE = "cout_par_menage", "Coût par ménage et par an (€)"
+    BILANS_A_L_HEURE = "bilans_a_l_heure", "Part des bilans faits à temps (%)"

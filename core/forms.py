@@ -157,6 +157,22 @@ def champ_montant(label, **kwargs):
 CHOIX_INVALIDE = "Ce choix n'est pas proposé : rechargez la page et choisissez dans la liste."
 
 
+CHOIX_OUI_NON = [("", "Non renseigné"), ("oui", "Oui"), ("non", "Non")]
+
+
+def champ_oui_non(label, help_text=""):
+    """Oui, non, ou « non renseigné » (None) : une valeur hors de la liste est refusée."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=CHOIX_OUI_NON,
+        coerce=lambda valeur: valeur == "oui",
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": CHOIX_INVALIDE},
+    )
+
+
 def _champ_de_cle(champ):
     modele = champ.queryset.model
     return modele._meta.get_field(champ.to_field_name) if champ.to_field_name else modele._meta.pk

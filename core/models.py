@@ -9,7 +9,15 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .enums import NatureDepense, Parcours, Profession, Role, RolePartenaire, TypeOrganisation
+from .enums import (
+    IndicateurCible,
+    NatureDepense,
+    Parcours,
+    Profession,
+    Role,
+    RolePartenaire,
+    TypeOrganisation,
+)
 
 
 class UserManager(BaseUserManager):
@@ -254,6 +262,55 @@ class LigneBudgetaire(models.Model):
 
     def __str__(self):
         return f"{self.get_poste_display()} – {self.get_nature_display()}"
+
+
+class CibleDispositif(models.Model):
+    """La cible qu'un dispositif se fixe pour un chiffre du rapport (réglages du programme).
+
+    Modifiée par la coordination (`core.reglages`), chaque changement écrit dans
+    `HistoriqueReglage`. Un rapport produit garde les cibles de son jour : en changer une ne
+    change jamais un rapport déjà rendu.
+    """
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="cibles")
+    indicateur = models.CharField(max_length=30, choices=IndicateurCible.choices)
+    valeur = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "cible"
+        ordering = ["dispositif", "indicateur"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "indicateur"], name="cible_unique"),
+            models.CheckConstraint(condition=models.Q(valeur__gte=0), name="cible_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_indicateur_display()} : {self.valeur}"
+
+
+class HistoriqueReglage(models.Model):
+    """Un changement d'un réglage du dispositif : qui, quand, quoi, l'ancienne et la nouvelle
+    valeur. Ne fait que s'allonger : l'application ne le modifie ni ne le supprime."""
+
+    dispositif = models.ForeignKey(
+        Dispositif, on_delete=models.CASCADE, related_name="historique_reglages"
+    )
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    email = models.CharField(max_length=254, blank=True, help_text="Gardé si le compte disparaît.")
+    reglage = models.CharField("réglage", max_length=200)
+    ancienne_valeur = models.CharField("ancienne valeur", max_length=300, blank=True)
+    nouvelle_valeur = models.CharField("nouvelle valeur", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "changement de réglage"
+        verbose_name_plural = "historique des réglages"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y %H:%M} {self.reglage}"
 
 
 class Partenariat(models.Model):

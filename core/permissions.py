@@ -542,6 +542,8 @@ class Action(StrEnum):
     CONSULTER_HISTORIQUE = "consulter_historique"  # lire l'historique des modifications
     DROIT_D_ACCES = "droit_d_acces"  # produire le dossier d'un ménage (RGPD art. 15)
     GERER_MEMBRES = "gerer_membres"  # inviter, changer un rôle, terminer une adhésion
+    # modifier les réglages du programme : territoires, capacité, budget, coûts, cibles
+    REGLER_DISPOSITIF = "regler_dispositif"
 
 
 ACTIONS = {
@@ -557,6 +559,7 @@ ACTIONS = {
     Action.CONSULTER_HISTORIQUE: {Role.COORDINATEUR},
     Action.DROIT_D_ACCES: {Role.COORDINATEUR},
     Action.GERER_MEMBRES: {Role.COORDINATEUR},
+    Action.REGLER_DISPOSITIF: {Role.COORDINATEUR},
     Action.EXPORTER: {
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,
@@ -567,14 +570,28 @@ ACTIONS = {
 }
 
 
+# Les actions qui portent sur tout le dispositif : un rôle tenu sur un seul territoire (un
+# coordinateur territorial) ne les ouvre pas.
+ACTIONS_DE_TOUT_LE_DISPOSITIF = {Action.REGLER_DISPOSITIF}
+
+
+def _permet(roles_du_dispositif, action):
+    """`roles_du_dispositif` : {rôle: id du territoire ou None} d'un dispositif."""
+    return any(
+        role in ACTIONS[action]
+        and (territoire_id is None or action not in ACTIONS_DE_TOUT_LE_DISPOSITIF)
+        for role, territoire_id in roles_du_dispositif.items()
+    )
+
+
 def peut(user, action, dispositif):
     """Vrai si l'un des rôles de la personne dans ce dispositif permet `action`."""
-    return bool(roles(user, dispositif) & ACTIONS[action])
+    return _permet(_adhesions(user).get(_id(dispositif), {}), action)
 
 
 def peut_quelque_part(user, action):
     """Vrai si la personne peut faire `action` dans au moins un dispositif (sans requête)."""
-    return any(set(r) & ACTIONS[action] for r in _adhesions(user).values())
+    return any(_permet(r, action) for r in _adhesions(user).values())
 
 
 def dispositifs_pour(user, action):
@@ -583,7 +600,7 @@ def dispositifs_pour(user, action):
         pk__in=[
             dispositif_id
             for dispositif_id, roles_du_dispositif in _adhesions(user).items()
-            if set(roles_du_dispositif) & ACTIONS[action]
+            if _permet(roles_du_dispositif, action)
         ]
     )
 

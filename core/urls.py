@@ -21,6 +21,7 @@ urlpatterns = [
         name="notice_information_pdf",
     ),
     path("dispositifs/<slug:slug>/acces/", views.acces, name="acces"),
+    path("dispositifs/<slug:slug>/reglages/", views.reglages_du_dispositif, name="reglages"),
     path(
         "dispositifs/<slug:slug>/acces/adhesions/<uuid:public_id>/confirmer/",
         views.confirmer_adhesion,

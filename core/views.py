@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import double_facteur, permissions, selectors, services
+from . import double_facteur, formulaires_reglages, permissions, reglages, selectors, services
 from .forms import ActivationForm, CodeForm
 from .models import Dispositif, Membre, User
 from .notice import notice_information
 from .pdf import rendre_pdf, reponse_pdf
 from .permissions import Action
-from .vues import traiter_formulaire_integre
+from .vues import traiter_formulaire, traiter_formulaire_integre
 
 
 def dispositifs(request):
@@ -48,6 +48,7 @@ def dispositif(request, slug):
             ),
             "peut_gerer_acces": selectors.coordonne(request.user, dispositif),
             "peut_gerer_membres": permissions.peut(request.user, Action.GERER_MEMBRES, dispositif),
+            "peut_regler": permissions.peut(request.user, Action.REGLER_DISPOSITIF, dispositif),
         },
     )
 
@@ -280,3 +281,113 @@ def refus(request, exception=None):
     (les refus du produit sont écrits en français pour la personne qui les lit)."""
     motif = str(exception or "").strip()
     return render(request, "403.html", {"motif": motif}, status=403)
+
+
+# --- Réglages du programme ----------------------------------------------------------------
+
+
+def _formulaires_reglages(dispositif, action=None, data=None):
+    """Les formulaires de la page ; celui de l'envoi (`action`) lié aux données postées."""
+    cibles = dict(dispositif.cibles.values_list("indicateur", "valeur"))
+
+    def lie(nom):
+        return data if action == nom else None
+
+    return {
+        "reglages": formulaires_reglages.ReglagesForm.pour(dispositif, lie("reglages")),
+        "cibles": formulaires_reglages.CiblesForm(lie("cibles"), cibles=cibles, prefix="cibles"),
+        "ajouter_ligne": formulaires_reglages.LigneBudgetaireForm(
+            lie("ajouter_ligne"), prefix="ligne"
+        ),
+        "modifier_ligne": formulaires_reglages.ModifierLigneForm(
+            lie("modifier_ligne"), dispositif=dispositif
+        ),
+        "supprimer_ligne": formulaires_reglages.SupprimerLigneForm(
+            lie("supprimer_ligne"), dispositif=dispositif
+        ),
+        "ajouter_territoire": formulaires_reglages.TerritoireForm(
+            lie("ajouter_territoire"), prefix="territoire"
+        ),
+        "renommer_territoire": formulaires_reglages.RenommerTerritoireForm(
+            lie("renommer_territoire"), dispositif=dispositif
+        ),
+        "ajouter_commune": formulaires_reglages.CommuneForm(
+            lie("ajouter_commune"), dispositif=dispositif, prefix="commune"
+        ),
+        "retirer_commune": formulaires_reglages.RetirerCommuneForm(
+            lie("retirer_commune"), dispositif=dispositif
+        ),
+    }
+
+
+def _service_de_reglage(user, dispositif, action, form):
+    """Le service qu'appelle un envoi de la page des réglages."""
+    donnees = form.cleaned_data
+    services_par_action = {
+        "reglages": lambda: reglages.modifier_reglages(user, dispositif, donnees),
+        "cibles": lambda: reglages.fixer_cibles(user, dispositif, form.valeurs()),
+        "ajouter_ligne": lambda: reglages.ajouter_ligne_budgetaire(user, dispositif, **donnees),
+        "modifier_ligne": lambda: reglages.modifier_ligne_budgetaire(
+            user, donnees["ligne"], donnees["montant_annuel"]
+        ),
+        "supprimer_ligne": lambda: reglages.supprimer_ligne_budgetaire(user, donnees["ligne"]),
+        "ajouter_territoire": lambda: reglages.ajouter_territoire(user, dispositif, donnees["nom"]),
+        "renommer_territoire": lambda: reglages.renommer_territoire(
+            user, donnees["territoire"], donnees["nom"]
+        ),
+        "ajouter_commune": lambda: reglages.ajouter_commune(
+            user, donnees["territoire"], donnees["nom"], donnees["code_postal"]
+        ),
+        "retirer_commune": lambda: reglages.retirer_commune(user, donnees["commune"]),
+    }
+    return services_par_action[action]()
+
+
+MESSAGES_REGLAGES = {
+    "reglages": "Réglages enregistrés.",
+    "cibles": "Cibles enregistrées.",
+    "ajouter_ligne": "Ligne budgétaire ajoutée.",
+    "modifier_ligne": "Ligne budgétaire modifiée.",
+    "supprimer_ligne": "Ligne budgétaire supprimée.",
+    "ajouter_territoire": "Territoire ajouté.",
+    "renommer_territoire": "Territoire renommé.",
+    "ajouter_commune": "Commune ajoutée.",
+    "retirer_commune": "Commune retirée.",
+}
+
+
+def reglages_du_dispositif(request, slug):
+    """Capacité, coûts, financement, budget, territoires et cibles, pour la coordination du
+    dispositif (hors coordination territoriale) ; l'historique des changements."""
+    dispositif = get_object_or_404(
+        permissions.dispositifs_pour(request.user, Action.REGLER_DISPOSITIF), slug=slug
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and action not in MESSAGES_REGLAGES:
+        messages.error(request, "Envoi inconnu : rechargez la page.")
+        return redirect("core:reglages", slug=dispositif.slug)
+    formulaires = _formulaires_reglages(dispositif, action, request.POST or None)
+    if action:
+        form = formulaires[action]
+        reponse = traiter_formulaire(
+            request,
+            form,
+            lambda: _service_de_reglage(request.user, dispositif, action, form),
+            succes=MESSAGES_REGLAGES[action],
+            redirection=reverse("core:reglages", args=[dispositif.slug]),
+        )
+        if reponse:
+            return reponse
+    return render(
+        request,
+        "core/reglages.html",
+        {
+            "dispositif": dispositif,
+            "formulaires": formulaires,
+            "envoi_refuse": action,
+            "lignes": dispositif.lignes_budgetaires.order_by("poste", "nature", "libelle"),
+            "territoires": dispositif.territoires.prefetch_related("communes"),
+            "historique": dispositif.historique_reglages.all()[:50],
+        },
+        status=200,
+    )

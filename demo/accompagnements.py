@@ -32,7 +32,7 @@ from accompagnement.enums import (
     TypeBilan,
     TypeIntervention,
 )
-from accompagnement.models import Accompagnement
+from accompagnement.models import Accompagnement, Cloture
 from core.enums import Parcours, Profession, Role
 from core.models import Dispositif, Membre, Organisation, User
 from menages import services as services_menages
@@ -933,10 +933,31 @@ class _Recit:
             progressions=progressions,
             dette=dette,
             stade_procedure=stade if dette is not None else "",
+            loyer_paye_3_mois=self._loyer_paye(dette),
+            dans_le_logement=self._dans_le_logement(type_bilan),
         )
         if dette is not None:
             self.dettes.append((jour, 10**9 + self.ordre, dette, stade))
             self.dettes.sort(key=lambda d: (d[0], d[1]))
+
+    def _loyer_paye(self, dette):
+        """Le loyer courant payé 3 mois de suite : un ménage qui adhère et dont la dette ne
+        dépasse pas celle de l'entrée (sans tirage : l'histoire rejouée ne change pas)."""
+        if dette is None:
+            return None
+        entree = self._dette_au(self.cas.date_debut)[0]
+        return (
+            self.cas.adhesion == A.ACCEPTEE
+            and self.cas.motif != M.EXPULSION
+            and (entree is None or dette <= entree)
+        )
+
+    def _dans_le_logement(self, type_bilan):
+        """Au bilan 3 mois après la fin : ce que la clôture a noté du maintien."""
+        if type_bilan != TypeBilan.POST_CLOTURE:
+            return None
+        cloture = Cloture.objects.filter(accompagnement=self.accompagnement).first()
+        return cloture.maintien_dans_logement if cloture else None
 
     def _synthese(self, type_bilan, jour, progressions, dette):
         cas = self.cas

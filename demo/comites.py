@@ -248,17 +248,28 @@ def _historique(seance, dispositif, depuis, jusqu_a, auteur):
         )
 
 
+# Les semestres terminés dont chaque programme a son rapport : assez pour que les tendances
+# (cibles et semestres précédents) se voient.
+SEMESTRES_DE_RAPPORTS = 3
+
+
 def charger_rapport():
-    """Le rapport du dernier semestre terminé du Cantal, produit comme en vrai."""
-    dispositif = Dispositif.objects.filter(slug="cantal").first()
-    if dispositif is None:
-        return
+    """Les rapports des derniers semestres terminés de chaque programme, du plus ancien au plus
+    récent, produits comme en vrai : chacun se compare aux chiffres stockés des précédents."""
     aujourd_hui = timezone.localdate()
     annee, semestre = (aujourd_hui.year - 1, 2) if aujourd_hui.month <= 6 else (aujourd_hui.year, 1)
-    existant = RapportSemestriel.objects.filter(
-        dispositif=dispositif, annee=annee, semestre=semestre, statut=StatutRapport.PRET
-    ).first()
-    if existant is not None and documents.chemin(existant.fichier_pdf).exists():
-        return
-    rapport = services_rapports.preparer(dispositif, annee, semestre)
-    services_rapports.produire_rapport(rapport.pk)
+    semestres = []
+    for _ in range(SEMESTRES_DE_RAPPORTS):
+        semestres.insert(0, (annee, semestre))
+        annee, semestre = (annee, 1) if semestre == 2 else (annee - 1, 2)
+    for dispositif in Dispositif.objects.order_by("slug"):
+        for annee, semestre in semestres:
+            if (annee, 6 * semestre) < (dispositif.date_debut.year, dispositif.date_debut.month):
+                continue
+            existant = RapportSemestriel.objects.filter(
+                dispositif=dispositif, annee=annee, semestre=semestre, statut=StatutRapport.PRET
+            ).first()
+            if existant is not None and documents.chemin(existant.fichier_pdf).exists():
+                continue
+            rapport = services_rapports.preparer(dispositif, annee, semestre)
+            services_rapports.produire_rapport(rapport.pk)

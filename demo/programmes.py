@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core import reglages
+from core.enums import IndicateurCible, Role
 from core.models import (
     Commune,
     Dispositif,
     LigneBudgetaire,
+    Membre,
     Organisation,
     Partenariat,
     Territoire,
@@ -42,8 +45,28 @@ def charger_programmes():
     for donnees in DISPOSITIFS:
         dispositif = _dispositif(donnees, organisations)
         comptes.creer_comptes(dispositif, donnees, organisations)
+        _cibles(dispositif, donnees)
     comptes.creer_administrateur()
     comptes.creer_financeur()
+
+
+def _cibles(dispositif, donnees):
+    """Les cibles du dossier, fixées par la coordination du dispositif comme dans le produit
+    (l'historique des réglages les garde) ; une cible déjà à cette valeur n'écrit rien."""
+    coordination = (
+        Membre.objects.actifs()
+        .filter(dispositif=dispositif, role=Role.COORDINATEUR, territoire__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if coordination is None or not donnees.get("cibles"):
+        return
+    reglages.fixer_cibles(
+        coordination.user,
+        dispositif,
+        {IndicateurCible(cle): Decimal(str(valeur)) for cle, valeur in donnees["cibles"].items()},
+    )
 
 
 def _dispositif(donnees, organisations):

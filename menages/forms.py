@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import bornes
 from core.enums import Parcours
-from core.forms import ChoixModele, DateBornee, EntierBorne, champ_montant
+from core.forms import ChoixModele, DateBornee, EntierBorne, champ_montant, champ_oui_non
 from core.models import Organisation, Territoire
 
 from .enums import (
@@ -247,6 +247,10 @@ class ReleveDetteForm(forms.Form):
     montant = champ_montant("Dette (€)")
     stade_procedure = forms.ChoiceField(
         label="Procédure à cette date", choices=VIDE + StadeProcedure.choices, required=False
+    )
+    loyer_paye_3_mois = champ_oui_non(
+        "Loyer courant payé au moins 3 mois consécutifs",
+        "Les trois derniers loyers (part restant due après l'APL) payés en entier.",
     )
 
     def clean_montant(self):

@@ -351,6 +351,10 @@ class DetteLocative(models.Model):
     stade_procedure = models.CharField(
         "procédure à cette date", max_length=30, choices=StadeProcedure.choices, blank=True
     )
+    # La reprise du paiement (rapport, section « Résultats ») : vide quand on ne sait pas.
+    loyer_paye_3_mois = models.BooleanField(
+        "loyer courant payé au moins 3 mois consécutifs", null=True, blank=True
+    )
     saisie_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -455,9 +455,20 @@ def peut_saisir_plan_apurement(user, menage):
 
 @transaction.atomic
 def relever_dette(
-    user, menage, date_releve, montant, stade_procedure="", origine=OrigineDette.RELEVE
+    user,
+    menage,
+    date_releve,
+    montant,
+    stade_procedure="",
+    origine=OrigineDette.RELEVE,
+    *,
+    loyer_paye_3_mois=None,
 ):
     """Ajoute un relevé daté de la dette locative ; un relevé passé ne se modifie jamais.
+
+    `loyer_paye_3_mois` : le loyer courant est-il payé depuis au moins 3 mois consécutifs à
+    cette date (vrai, faux, ou None quand on ne sait pas) ; le rapport en tire la reprise du
+    paiement.
 
     La fiche du ménage (`origine` « relevé »), le bilan et la clôture passent tous ici ;
     l'orientation saisie ou importée passe par les mêmes contrôles (`_relever`).
@@ -467,10 +478,10 @@ def relever_dette(
     """
     if not peut_saisir_dette(user, menage):
         raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
-    return _relever(user, menage, date_releve, montant, stade_procedure, origine)
+    return _relever(user, menage, date_releve, montant, stade_procedure, origine, loyer_paye_3_mois)
 
 
-def _relever(user, menage, date_releve, montant, stade_procedure, origine):
+def _relever(user, menage, date_releve, montant, stade_procedure, origine, loyer_paye_3_mois=None):
     """Les contrôles d'un relevé et son écriture, une fois le droit vérifié par l'appelant."""
     _verifier_releve(date_releve, montant)
     return DetteLocative.objects.create(
@@ -479,6 +490,7 @@ def _relever(user, menage, date_releve, montant, stade_procedure, origine):
         montant=montant,
         stade_procedure=stade_procedure,
         origine=origine,
+        loyer_paye_3_mois=loyer_paye_3_mois,
         saisie_par=user,
     )
 

@@ -138,6 +138,7 @@ def relever_dette(request, public_id):
             form.cleaned_data["date"],
             form.cleaned_data["montant"],
             form.cleaned_data["stade_procedure"],
+            loyer_paye_3_mois=form.cleaned_data["loyer_paye_3_mois"],
         ),
         succes="Relevé de dette enregistré.",
         retour=_section_dette(menage),

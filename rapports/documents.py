@@ -8,10 +8,10 @@ en mémoire avant d'être écrits : un échec de production n'écrit rien.
 from django.utils import timezone
 
 from core import stockage
-from core.exports import classeur_xlsx
 from core.pdf import rendre_pdf
 
-from . import graphiques, indicateurs
+from . import graphiques, indicateurs, pilotage
+from .classeur import classeur_des_chiffres
 
 GABARIT_PDF = "pdf/rapport_semestriel.html"
 
@@ -54,11 +54,20 @@ def pdf(rapport, chiffres):
     return rendre_pdf(GABARIT_PDF, contexte_pdf(rapport, chiffres))
 
 
+def comparaisons(rapport, chiffres):
+    """Chaque chiffre suivi à côté de sa cible et des semestres précédents (stockés)."""
+    return pilotage.comparer(
+        chiffres,
+        pilotage.semestres_precedents(rapport.dispositif, rapport.annee, rapport.semestre),
+    )
+
+
 def contexte_pdf(rapport, chiffres):
     return {
         "rapport": rapport,
         "dispositif": rapport.dispositif,
         "chiffres": chiffres,
+        "pilotage": comparaisons(rapport, chiffres),
         "definitions": definitions_par_section(),
         "graphiques": graphiques.graphiques_du_rapport(chiffres),
         "produit_le": timezone.localtime(),
@@ -79,28 +88,14 @@ def definitions_par_section():
 
 
 def classeur(rapport, chiffres):
-    """Les chiffres du rapport en XLSX : une feuille par section, une ligne par indicateur."""
-    return classeur_xlsx(
-        (
-            indicateurs.TITRES_SECTIONS.get(section, section),
-            ["Indicateur", "Valeur"],
-            _aplatir(valeurs),
-        )
-        for section, valeurs in chiffres.items()
-        if isinstance(valeurs, dict)
+    """Les chiffres du rapport en XLSX, en tables propres (`classeur.classeur_des_chiffres`)."""
+    dispositif = rapport.dispositif
+    return classeur_des_chiffres(
+        chiffres,
+        presentation=[
+            ("Dispositif", dispositif.nom),
+            ("Porteur", dispositif.porteur.nom),
+            ("Département", dispositif.departement),
+        ],
+        tendances=comparaisons(rapport, chiffres),
     )
-
-
-def _aplatir(valeurs, prefixe=""):
-    for cle, valeur in valeurs.items():
-        nom = f"{prefixe}{cle}"
-        if isinstance(valeur, dict):
-            yield from _aplatir(valeur, f"{nom} / ")
-        elif isinstance(valeur, list):
-            for rang, element in enumerate(valeur):
-                if isinstance(element, dict):
-                    yield from _aplatir(element, f"{nom} [{rang + 1}] / ")
-                else:
-                    yield f"{nom} [{rang + 1}]", element
-        else:
-            yield nom, valeur

@@ -23,8 +23,9 @@ LARGEUR = 640  # unités du viewBox ; 640 unités = 160 mm, soit 4 unités par m
 UNITES_PAR_MM = 4
 AUCUNE_DONNEE = "Aucune donnée sur la période"
 
-# Au corps 12, une trentaine de caractères tient dans la colonne des libellés.
-CARACTERES_PAR_LIGNE = 30
+# Au corps 13 (3,25 mm, plus de 9 pt à l'impression pleine largeur), 28 caractères tiennent dans
+# la colonne des libellés.
+CARACTERES_PAR_LIGNE = 28
 
 
 # --- Nombres à la française -----------------------------------------------------------------
@@ -57,12 +58,12 @@ def _svg(titre, hauteur, contenu):
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LARGEUR} {_n(hauteur)}" '
         f'width="{LARGEUR // UNITES_PAR_MM}mm" height="{hauteur_mm}mm" '
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label={quoteattr(titre)} '
-        f'font-family="{POLICE}" font-size="12" class="graphique">'
+        f'font-family="{POLICE}" font-size="13" class="graphique">'
         f"<title>{escape(titre)}</title>{''.join(contenu)}</svg>"
     )
 
 
-def _texte(x, y, texte, *, ancre="start", taille=12, couleur=TEXTE, gras=False):
+def _texte(x, y, texte, *, ancre="start", taille=13, couleur=TEXTE, gras=False):
     poids = ' font-weight="bold"' if gras else ""
     return (
         f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{ancre}" font-size="{taille}" '
@@ -151,7 +152,7 @@ def courbe_file_active(chiffres):
     while graduation <= sommet:
         y = haut + zone - float(graduation / sommet) * zone
         contenu.append(_ligne(gauche, y, LARGEUR - droite, y))
-        contenu.append(_texte(gauche - 8, y + 4, nombre_fr(graduation), ancre="end", taille=11))
+        contenu.append(_texte(gauche - 8, y + 4, nombre_fr(graduation), ancre="end", taille=13))
         graduation += pas
 
     largeur_mois = (LARGEUR - gauche - droite) / len(mois)
@@ -169,12 +170,12 @@ def courbe_file_active(chiffres):
         )
         libelle = point.get("libelle", "")
         if len(mois) <= 8:
-            contenu.append(_texte(centre, haut + zone + 20, libelle, ancre="middle", taille=12))
+            contenu.append(_texte(centre, haut + zone + 20, libelle, ancre="middle", taille=13))
         else:  # mois et année sur deux lignes pour garder la place
             for decalage, morceau in enumerate(libelle.rsplit(" ", 1)):
                 contenu.append(
                     _texte(
-                        centre, haut + zone + 18 + 13 * decalage, morceau, ancre="middle", taille=10
+                        centre, haut + zone + 18 + 13 * decalage, morceau, ancre="middle", taille=13
                     )
                 )
     contenu.append(_ligne(gauche, haut + zone, LARGEUR - droite, haut + zone, TEXTE, 1.5))
@@ -208,7 +209,7 @@ def _barres_horizontales(titre, lignes, couleur):
         for rang, morceau in enumerate(morceaux):
             contenu.append(
                 _texte(
-                    colonne_libelles, premiere + interligne * rang, morceau, ancre="end", taille=12
+                    colonne_libelles, premiere + interligne * rang, morceau, ancre="end", taille=13
                 )
             )
         if _masque(nombre):
@@ -294,11 +295,11 @@ def dette_entree_actuelle(chiffres):
                 gras=True,
             )
         )
-        contenu.append(_texte(centre, base + 20, libelle, ancre="middle", taille=12))
+        contenu.append(_texte(centre, base + 20, libelle, ancre="middle", taille=13))
         if mediane is not None:
             contenu.append(
                 _texte(
-                    centre, base + 36, f"médiane : {euros_fr(mediane)}", ancre="middle", taille=11
+                    centre, base + 36, f"médiane : {euros_fr(mediane)}", ancre="middle", taille=13
                 )
             )
     menages = dette["menages_avec_dette"]
@@ -309,7 +310,7 @@ def dette_entree_actuelle(chiffres):
             hauteur - 6,
             f"{nombre_fr(menages)} ménage{'s' if menages > 1 else ''} avec une dette connue",
             ancre="middle",
-            taille=11,
+            taille=13,
         )
     )
     return _svg(titre, hauteur, contenu)

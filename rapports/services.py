@@ -23,7 +23,7 @@ from core.models import Dispositif
 from core.permissions import Action
 
 # `tasks` importe ce module : l'import de module (et non de ses noms) garde le cycle sans danger.
-from . import documents, indicateurs, national, tasks
+from . import documents, indicateurs, national, pilotage, tasks
 from .enums import StatutRapport
 from .models import RapportNational, RapportSemestriel
 
@@ -95,7 +95,12 @@ def produire_rapport(rapport_id):
             raise PermissionDenied(
                 "La personne qui a demandé ce rapport n'a plus les droits de coordination."
             )
-        chiffres = indicateurs.calculer(rapport.dispositif, rapport.annee, rapport.semestre)
+        # Les cibles en vigueur sont gardées avec les chiffres : les changer plus tard ne change
+        # pas ce rapport.
+        chiffres = pilotage.avec_cibles(
+            indicateurs.calculer(rapport.dispositif, rapport.annee, rapport.semestre),
+            rapport.dispositif,
+        )
         pdf = documents.pdf(rapport, chiffres)
         xlsx = documents.classeur(rapport, chiffres)
         noms = documents.noms_des_fichiers(rapport)

@@ -12,7 +12,7 @@ from core.models import Dispositif, JournalAudit
 from core.permissions import Action, Donnee
 from core.services import journaliser
 
-from . import documents, graphiques, indicateurs, national, services
+from . import documents, graphiques, indicateurs, national, pilotage, services
 from . import extraits as extraits_pseudonymises
 from .enums import StatutRapport
 from .models import RapportNational
@@ -105,7 +105,7 @@ def tableau_de_bord(request, slug):
         messages.error(request, str(erreur))
         choisi = semestres[0]
         annee, semestre = indicateurs.parse_semestre(choisi)
-    chiffres = indicateurs.calculer(dispositif, annee, semestre)
+    chiffres = pilotage.avec_cibles(indicateurs.calculer(dispositif, annee, semestre), dispositif)
     return render(
         request,
         "rapports/tableau_de_bord.html",
@@ -113,6 +113,10 @@ def tableau_de_bord(request, slug):
             "dispositif": dispositif,
             "chiffres": chiffres,
             "graphiques": graphiques.graphiques_du_rapport(chiffres),
+            "pilotage": pilotage.comparer(
+                chiffres, pilotage.semestres_precedents(dispositif, annee, semestre)
+            ),
+            "peut_regler": permissions.peut(request.user, Action.REGLER_DISPOSITIF, dispositif),
             "semestres": semestres,
             "choisi": choisi,
             "definitions": indicateurs.DEFINITIONS,

@@ -48,6 +48,7 @@ from . import (
     orientations,
     parcours_acces,
     periode,
+    resultats,
     sorties,
 )
 from .masquage import MASQUE, MASQUE_COMPLEMENTAIRE, SEUIL_SECRET
@@ -73,7 +74,7 @@ __all__ = [
 ]
 
 # Requêtes SQL d'un calcul complet, quelle que soit la taille du dispositif (vérifié en test).
-NOMBRE_DE_REQUETES = 21
+NOMBRE_DE_REQUETES = 24
 
 # Les sections dans l'ordre du rapport : clé du dictionnaire des chiffres → module.
 SECTIONS = {
@@ -87,6 +88,7 @@ SECTIONS = {
     "dette_et_expulsions": dette_et_expulsions,
     "sorties": sorties,
     "parcours_acces": parcours_acces,
+    "resultats": resultats,
     "cout": cout,
     "gouvernance": gouvernance,
     "croisement_problematique_territoire": croisement,
@@ -138,6 +140,7 @@ def calculer_periode(dispositif, debut, fin, *, aujourd_hui=None):
         ),
         "sorties": sorties.calculer(episodes, clotures, debut, fin),
         "parcours_acces": parcours_acces.calculer(dispositif, debut, fin),
+        "resultats": resultats.calculer(dispositif, clotures, debut, fin),
         "cout": cout.calculer(dispositif, episodes, annee),
         "gouvernance": gouvernance.calculer(dispositif, debut, fin),
         "croisement_problematique_territoire": section_croisement,

@@ -1,6 +1,10 @@
-"""Coût : le budget annuel rapporté aux ménages suivis dans l'année civile."""
+"""Coût : le budget annuel, les diagnostics et la gestion locative adaptée, rapportés aux
+ménages suivis dans l'année civile ; le financement demandé et les cofinancements."""
 
 from datetime import date
+from decimal import Decimal
+
+from core.enums import Parcours
 
 from .mise_en_forme import euros
 
@@ -11,22 +15,47 @@ DEFINITIONS = {
     "cout.budget_annuel": "Somme des lignes du budget annuel du dispositif (en euros).",
     "cout.menages_suivis_annee": "Ménages distincts ayant un épisode actif au moins un jour de "
     "l'année civile du semestre (du 1er janvier au 31 décembre).",
-    "cout.cout_par_menage": "Budget annuel ÷ ménages suivis dans l'année (en euros) ; vide "
-    "sans ménage suivi.",
+    "cout.diagnostics": "Épisodes commencés dans l'année civile (un diagnostic chacun).",
+    "cout.cout_diagnostics": "Diagnostics × coût du diagnostic par ménage des réglages du "
+    "dispositif (en euros).",
+    "cout.menages_gestion_locative": "Ménages suivis dans l'année dont l'épisode relève du "
+    "parcours accès (gestion locative adaptée du logement).",
+    "cout.cout_gestion_locative": "Ces ménages × coût annuel de la gestion locative adaptée des "
+    "réglages du dispositif (en euros).",
+    "cout.cout_total": "Budget annuel + diagnostics + gestion locative adaptée (en euros).",
+    "cout.cout_par_menage": "Coût total ÷ ménages suivis dans l'année (en euros) ; vide sans "
+    "ménage suivi.",
     "cout.cout_menage_prevu": "Coût par ménage et par an prévu au dossier du dispositif (en "
     "euros).",
+    "cout.financement_demande": "Financement annuel demandé au programme, d'après les réglages "
+    "du dispositif (en euros).",
+    "cout.cofinancement": "Cofinancements annuels, d'après les réglages du dispositif (en euros).",
 }
 
 
 def calculer(dispositif, episodes, annee):
-    """Budget annuel ÷ ménages suivis dans l'année civile, à côté du coût prévu."""
+    """Coût total (budget, diagnostics, gestion locative adaptée) ÷ ménages suivis dans
+    l'année civile, à côté du coût prévu."""
     debut_annee, fin_annee = date(annee, 1, 1), date(annee, 12, 31)
-    menages = len({e.menage_id for e in episodes if e.actif_entre(debut_annee, fin_annee)})
+    de_l_annee = [e for e in episodes if e.actif_entre(debut_annee, fin_annee)]
+    menages = len({e.menage_id for e in de_l_annee})
+    diagnostics = sum(1 for e in de_l_annee if debut_annee <= e.date_debut <= fin_annee)
+    menages_acces = len({e.menage_id for e in de_l_annee if e.parcours == Parcours.ACCES})
     budget = dispositif.budget_annuel()
+    cout_diagnostics = dispositif.cout_diagnostic * diagnostics
+    cout_gestion = dispositif.cout_gestion_locative_adaptee * menages_acces
+    total = budget + cout_diagnostics + cout_gestion
     return {
         "annee": annee,
         "budget_annuel": euros(budget),
         "menages_suivis_annee": menages,
-        "cout_par_menage": euros(budget / menages) if menages else None,
+        "diagnostics": diagnostics,
+        "cout_diagnostics": euros(cout_diagnostics),
+        "menages_gestion_locative": menages_acces,
+        "cout_gestion_locative": euros(cout_gestion),
+        "cout_total": euros(total),
+        "cout_par_menage": euros(total / menages) if menages else None,
         "cout_menage_prevu": euros(dispositif.cout_menage_prevu),
+        "financement_demande": euros(dispositif.financement_demande or Decimal(0)),
+        "cofinancement": euros(dispositif.cofinancement or Decimal(0)),
     }

@@ -155,6 +155,11 @@ def coordination_du_dispositif(personne, ligne):
     return personne.dispositif == ligne.dispositif and Role.COORDINATEUR in personne.roles
 
 
+def reglage_du_dispositif(personne, ligne):
+    """La coordination de tout le dispositif : pas un coordinateur limité à un territoire."""
+    return coordination_du_dispositif(personne, ligne) and not personne.territoire
+
+
 def accueil_des_comites(personne, ligne):
     """La coordination, et qui siège à un comité avec un rôle de comité (les personnes de A
     siègent toutes au comité technique de A)."""
@@ -481,6 +486,12 @@ TABLE = {
     "equipes:membres_export": entree("dispositif", A.GERER_MEMBRES),
     "equipes:inviter": entree("dispositif", A.GERER_MEMBRES),
     "equipes:a_reaffecter": entree("dispositif", A.GERER_MEMBRES, methodes=GET_POST, change=False),
+    "core:reglages": entree(
+        "dispositif",
+        reglage_du_dispositif,
+        methodes=GET_POST,
+        donnees=lambda m, o: {"action": "cibles", "cibles-taux_adhesion": "66,7"},
+    ),
     # ménages et orientations
     "menages:relever_dette": entree(
         "menage",

@@ -31,7 +31,7 @@ from accompagnement.factories import ObjectifFactory
 from comites import services as comites
 from core.enums import RolePartenaire
 from core.factories import OrganisationFactory
-from core.models import Membre, Partenariat
+from core.models import LigneBudgetaire, Membre, Partenariat, Territoire
 from menages.enums import StatutOrientation
 from menages.factories import DetteLocativeFactory
 from tests.comites.situations import Programme
@@ -95,6 +95,13 @@ class Donnees:
         self.seance = programme.seance()
         comites.construire_ordre_du_jour(self.coordinateur, self.seance)
         self.point = self.seance.points.get(menage=self.a_examiner.menage)
+        self.territoire = Territoire.objects.create(dispositif=self.dispositif, nom="Hostile")
+        self.ligne = LigneBudgetaire.objects.create(
+            dispositif=self.dispositif,
+            poste="coordinateur",
+            nature="salaire",
+            montant_annuel=1000,
+        )
 
     def cas(self):
         """(nom d'URL, adresse, méthode, données justes) pour chaque vue à saisie."""
@@ -278,6 +285,44 @@ class Donnees:
                 },
             ),
             ("rapports:demander", ("rapports:demander", slug), "post", {"semestre": "2025-S1"}),
+            (
+                "core:reglages",
+                ("core:reglages", slug),
+                "post",
+                {
+                    "action": "reglages",
+                    "reglages-capacite_acces": "10",
+                    "reglages-capacite_maintien": "30",
+                    "reglages-cout_diagnostic": "350",
+                    "reglages-cout_gestion_locative_adaptee": "600",
+                    "reglages-cout_menage_prevu": "4833",
+                    "reglages-financement_demande": "145000",
+                    "reglages-cofinancement": "10000",
+                },
+            ),
+            (
+                "core:reglages",
+                ("core:reglages", slug),
+                "post",
+                {"action": "cibles", "cibles-taux_adhesion": "66,7", "cibles-cout_par_menage": "1"},
+            ),
+            (
+                "core:reglages",
+                ("core:reglages", slug),
+                "post",
+                {"action": "modifier_ligne", "ligne": str(self.ligne.pk), "montant_annuel": "2000"},
+            ),
+            (
+                "core:reglages",
+                ("core:reglages", slug),
+                "post",
+                {
+                    "action": "ajouter_commune",
+                    "commune-territoire": str(self.territoire.pk),
+                    "commune-nom": "Murat",
+                    "commune-code_postal": "15300",
+                },
+            ),
             ("ecrans:file_active", ("ecrans:file_active",), "get", filtres),
             ("ecrans:export_csv", ("ecrans:export_csv",), "get", filtres),
             ("ecrans:export_xlsx", ("ecrans:export_xlsx",), "get", {"q": "a", "page": "1"}),

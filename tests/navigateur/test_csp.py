@@ -76,7 +76,9 @@ def test_csp_file_active_filtre_htmx_et_tableau_de_bord(demo, page, live_server,
     # Le tableau de bord et ses graphiques SVG.
     page.goto(f"{live_server.url}/tableau-de-bord/cantal/")
     expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
-    expect(page.locator(".graphique-web svg")).to_have_count(4)
+    # Les quatre graphiques du rapport, et une courbe de tendance par chiffre suivi.
+    expect(page.locator(".card-body.graphique-web svg")).to_have_count(4)
+    expect(page.locator("#cibles-et-tendances svg").first).to_be_visible()
     largeur = page.locator(".graphique-web svg").first.bounding_box()["width"]
     assert largeur <= page.viewport_size["width"]
     attendre_le_calme(page)

@@ -826,13 +826,49 @@ def test_cout_par_menage_sur_l_annee_civile():
     cout = chiffres_s1(dispositif)["cout"]
 
     # 30 000 + 12 000 + 4 000,50 = 46 000,50 ; 4 ménages ; 11 500,125 → 11 500,13.
+    # Diagnostics : les épisodes commencés en 2026 (novembre et mai) = 2, à 0 € ici.
     assert cout == {
         "annee": 2026,
         "budget_annuel": 46000.5,
         "menages_suivis_annee": 4,
+        "diagnostics": 2,
+        "cout_diagnostics": 0.0,
+        "menages_gestion_locative": 0,
+        "cout_gestion_locative": 0.0,
+        "cout_total": 46000.5,
         "cout_par_menage": 11500.13,
         "cout_menage_prevu": 4833.0,
+        "financement_demande": 0.0,
+        "cofinancement": 0.0,
     }
+
+
+def test_cout_compte_les_diagnostics_et_la_gestion_locative_adaptee():
+    dispositif = DispositifFactory(
+        cout_diagnostic=Decimal("350"),
+        cout_gestion_locative_adaptee=Decimal("600"),
+        financement_demande=Decimal("520000"),
+        cofinancement=Decimal("160000"),
+    )
+    LigneBudgetaireFactory(dispositif=dispositif, montant_annuel=Decimal("10000"))
+    acces = OrientationFactory(menage__dispositif=dispositif, parcours=Parcours.ACCES)
+    episode(dispositif, date(2026, 2, 1), menage=acces.menage, orientation=acces)  # diag + GLA
+    maintien = OrientationFactory(menage__dispositif=dispositif, parcours=Parcours.MAINTIEN)
+    episode(dispositif, date(2026, 3, 1), menage=maintien.menage, orientation=maintien)  # diag
+    ancien = OrientationFactory(menage__dispositif=dispositif, parcours=Parcours.ACCES)
+    episode(dispositif, date(2025, 6, 1), menage=ancien.menage, orientation=ancien)  # GLA
+
+    cout = chiffres_s1(dispositif)["cout"]
+
+    # 10 000 + 2 × 350 + 2 × 600 = 11 900 ; 3 ménages → 3 966,67.
+    assert cout["diagnostics"] == 2
+    assert cout["cout_diagnostics"] == 700.0
+    assert cout["menages_gestion_locative"] == 2
+    assert cout["cout_gestion_locative"] == 1200.0
+    assert cout["cout_total"] == 11900.0
+    assert cout["cout_par_menage"] == 3966.67
+    assert cout["financement_demande"] == 520000.0
+    assert cout["cofinancement"] == 160000.0
 
 
 def test_cout_par_menage_vide_sans_menage_suivi():
@@ -1053,7 +1089,7 @@ def test_nombre_de_requetes_fixe(django_assert_num_queries, nombre_de_menages):
         chiffres = chiffres_s1(dispositif)
 
     assert chiffres["file_active"]["episodes_actifs"] == nombre_de_menages
-    assert NOMBRE_DE_REQUETES == 21
+    assert NOMBRE_DE_REQUETES == 24  # 16 + le parcours accès (5) + les résultats (3)
 
 
 def test_un_dispositif_sans_donnees_donne_des_zeros_serialisables():

@@ -269,30 +269,26 @@ def _nombre(texte):
 
 
 def publication_du_classeur(contenu):
-    """Relue dans le classeur XLSX : les lignes « Indicateur / Valeur » des deux feuilles."""
+    """Relue dans le classeur XLSX : la feuille du croisement (une ligne par problématique, une
+    colonne par territoire) et les lignes « Orientations par problématique »."""
     classeur = load_workbook(io.BytesIO(contenu), read_only=True)
-
-    def valeurs(feuille):
-        lignes = list(classeur[feuille].iter_rows(values_only=True))[1:]
-        return dict(lignes)
-
-    croisement = valeurs("Problématiques par territoire")
-    orientations = valeurs("Orientations")
-    nb_colonnes = sum(1 for cle in croisement if re.fullmatch(r"colonnes \[\d+\]", cle))
-    nb_lignes = sum(1 for cle in croisement if re.fullmatch(r"lignes \[\d+\] / code", cle))
+    entete, *rangees, pied = classeur["Problématiques par territoire"].iter_rows(values_only=True)
+    assert entete[0] == "Problématique" and entete[-1] == "Total" and pied[0] == "Total"
+    repris = {
+        categorie: valeur
+        for _, categorie, valeur, _, cle in list(
+            classeur["Orientations"].iter_rows(values_only=True)
+        )[1:]
+        if cle == "orientations.par_problematique"
+    }
     return {
-        "colonnes": [croisement[f"colonnes [{j + 1}]"] for j in range(nb_colonnes)],
-        "libelles": [croisement[f"lignes [{i + 1}] / libelle"] for i in range(nb_lignes)],
-        "cellules": [
-            [croisement[f"lignes [{i + 1}] / cellules [{j + 1}]"] for j in range(nb_colonnes)]
-            for i in range(nb_lignes)
-        ],
-        "totaux_lignes": [croisement[f"lignes [{i + 1}] / total"] for i in range(nb_lignes)],
-        "totaux_colonnes": [croisement[f"totaux_colonnes [{j + 1}]"] for j in range(nb_colonnes)],
-        "total": croisement["total"],
-        "totaux_repris": [
-            orientations[f"par_problematique [{i + 1}] / nombre"] for i in range(nb_lignes)
-        ],
+        "colonnes": list(entete[1:-1]),
+        "libelles": [rangee[0] for rangee in rangees],
+        "cellules": [list(rangee[1:-1]) for rangee in rangees],
+        "totaux_lignes": [rangee[-1] for rangee in rangees],
+        "totaux_colonnes": list(pied[1:-1]),
+        "total": pied[-1],
+        "totaux_repris": [repris[rangee[0]] for rangee in rangees],
     }
 
 
