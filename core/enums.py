@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     AGENT_BAILLEUR = "agent_bailleur", "Agent du bailleur"
     MEMBRE_COTECH = "membre_cotech", "Membre du comité technique"
     MEMBRE_COPIL = "membre_copil", "Membre du comité de pilotage"
+    # Le ou la professionnel·le d'une structure partenaire (SIAO, association, CCAS…) qui
+    # oriente des ménages et suit ce que sa structure a orienté (`Membre.organisation`).
+    PRESCRIPTEUR = "prescripteur", "Prescripteur (partenaire)"
 
 
 ROLES_TERRAIN = (Role.TRAVAILLEUR_SOCIAL, Role.INFIRMIER, Role.PSYCHOLOGUE)
@@ -39,6 +42,7 @@ class TypeOrganisation(models.TextChoices):
     SPIP = "spip", "SPIP"
     CAF = "caf", "CAF"
     SANTE = "sante", "CMP / EPSM / hôpital"
+    MANDATAIRE = "mandataire", "Mandataire judiciaire (protection des majeurs)"
     AUTRE = "autre", "Autre"
 
 

@@ -16,6 +16,7 @@ PROFESSION_PAR_ROLE = {
     Role.AGENT_BAILLEUR: Profession.AGENT_BAILLEUR,
     Role.MEMBRE_COTECH: Profession.PARTENAIRE,
     Role.MEMBRE_COPIL: Profession.PARTENAIRE,
+    Role.PRESCRIPTEUR: Profession.PARTENAIRE,
 }
 
 

@@ -28,7 +28,7 @@ def liens_de_navigation(user):
         Role.MEMBRE_COTECH,
     ):
         liens.append(Lien("File active", reverse("ecrans:file_active"), "people"))
-    if permissions.a_le_role(user, Role.AGENT_BAILLEUR):
+    if permissions.a_le_role(user, Role.AGENT_BAILLEUR, Role.PRESCRIPTEUR):
         liens.append(Lien("Mes orientations", reverse("menages:mes_orientations"), "send"))
     if permissions.peut_quelque_part(user, Action.ORIENTER):
         liens.append(

@@ -336,3 +336,15 @@ def _valeur(valeur):
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     return str(valeur)
+
+
+@transaction.atomic
+def marquer_decisions_vues(user):
+    """Note que la personne (prescripteur) vient de lire les décisions prises sur les
+    orientations de sa structure ; rend, par dispositif, le moment de sa lecture précédente
+    (None : jamais), pour signaler « nouveau » ce qui est arrivé depuis."""
+    adhesions = Membre.objects.actifs().filter(user=user, role=Role.PRESCRIPTEUR)
+    precedentes = dict(adhesions.values_list("dispositif_id", "decisions_vues_le"))
+    if precedentes:
+        adhesions.update(decisions_vues_le=timezone.now())
+    return precedentes

@@ -53,6 +53,27 @@ def _si_visible(valeur):
     return Case(When(voit_dette=True, then=valeur), default=None)
 
 
+@dataclass(frozen=True)
+class DecisionTransmise:
+    """Une décision du comité telle que la lit la structure qui a orienté le ménage."""
+
+    decision: object
+    nouvelle: bool
+
+
+def decisions_pour_le_prescripteur(user, vues_le):
+    """Les décisions sur les orientations des structures de la personne ; `vues_le` : {id du
+    dispositif: moment de sa lecture précédente ou None}. Nouvelle = prise depuis."""
+    return [
+        DecisionTransmise(
+            decision,
+            vues_le.get(decision.menage.dispositif_id) is None
+            or decision.cree_le > vues_le[decision.menage.dispositif_id],
+        )
+        for decision in selectors_comites.decisions_pour_mes_structures(user)
+    ]
+
+
 def file_active(user):
     """Les ménages de la file active que la personne peut voir, avec leur situation du jour.
 

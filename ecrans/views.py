@@ -13,12 +13,19 @@ from accompagnement.services import (
 )
 from core import permissions
 from core import selectors as selectors_core
+from core import services as services_core
+from core.enums import Role
 from core.exports import exporter
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
 from menages import services as menage_services
-from menages.forms import PlanApurementForm, ReleveDetteForm, StatutOrientationForm
+from menages.forms import (
+    CompleterDetteForm,
+    PlanApurementForm,
+    ReleveDetteForm,
+    StatutOrientationForm,
+)
 from menages.models import Menage
 
 from . import exports, selectors
@@ -37,9 +44,19 @@ def accueil(request):
             "mes_dispositifs": selectors_core.mes_dispositifs(user),
             "echeances": list(selectors_accompagnement.echeances(user)[:30]),
             "mes_accompagnements": list(selectors_accompagnement.mes_accompagnements(user)),
+            "decisions_prescripteur": _decisions_pour_le_prescripteur(user),
             "aujourd_hui": timezone.localdate(),
         },
     )
+
+
+def _decisions_pour_le_prescripteur(user):
+    """Les décisions sur les orientations de la structure du prescripteur ; celles arrivées
+    depuis sa visite précédente sont signalées « nouveau », puis notées lues."""
+    if not permissions.a_le_role(user, Role.PRESCRIPTEUR):
+        return []
+    vues_le = services_core.marquer_decisions_vues(user)
+    return selectors.decisions_pour_le_prescripteur(user, vues_le)
 
 
 def _filtres(request):
@@ -96,6 +113,7 @@ def menage(request, public_id):
     orientations = list(selectors_menages.orientations_du_menage(user, menage))
     peut_gerer = permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
     dettes = selectors_menages.dettes_du_menage(user, menage)
+    peut_saisir_dette = dettes is not None and menage_services.peut_saisir_dette(user, menage)
     if dettes is None:
         selectors_menages.sans_dette(orientations)
     logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
@@ -120,9 +138,9 @@ def menage(request, public_id):
             ],
             "dettes": dettes,
             # Lire la dette ne donne pas le droit de l'écrire (un membre du COTECH la lit).
-            "form_dette": ReleveDetteForm()
-            if dettes is not None and menage_services.peut_saisir_dette(user, menage)
-            else None,
+            "form_dette": ReleveDetteForm() if peut_saisir_dette else None,
+            # La dette d'une orientation qui n'en déclarait pas (celle d'un prescripteur).
+            "form_completer_dette": CompleterDetteForm() if peut_saisir_dette else None,
             "plans_apurement": list(menage.plans_apurement.all()) if dettes is not None else None,
             "form_plan_apurement": PlanApurementForm()
             if dettes is not None and menage_services.peut_saisir_plan_apurement(user, menage)

@@ -40,7 +40,14 @@ ATTENDU = {
         E.INTERVENTIONS: P.EQUIPE,
         E.CLOTURE: P.REFERENT,
     },
-    Role.AGENT_BAILLEUR: {E.DETTE: P.ORIENTES, E.PLAN_APUREMENT: P.ORIENTES},
+    Role.AGENT_BAILLEUR: {
+        E.DETTE: {P.ORIENTES, P.EQUIPE},
+        E.PLAN_APUREMENT: {P.ORIENTES, P.EQUIPE},
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+    },
+    Role.PRESCRIPTEUR: {},
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
 }
@@ -62,10 +69,8 @@ CAS = [(role, ecriture) for role in Role for ecriture in Ecriture]
 @pytest.mark.parametrize(("role", "ecriture"), CAS, ids=[f"{r.value}-{e.value}" for r, e in CAS])
 def test_portee_d_ecriture_de_chaque_role(role, ecriture):
     membre = MembreFactory(role=role)
-    attendu = ATTENDU[role].get(ecriture)
-    assert permissions.portees(membre.user, ecriture, membre.dispositif) == (
-        {attendu} if attendu else set()
-    )
+    attendu = permissions.portees_de_la_case(ATTENDU[role].get(ecriture))
+    assert permissions.portees(membre.user, ecriture, membre.dispositif) == attendu
 
 
 @pytest.mark.parametrize("role", list(Role))
