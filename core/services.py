@@ -126,8 +126,9 @@ def _adresse_ip(request):
 # ses titulaires doivent avoir un second facteur (core.double_facteur).
 ROLES_NOMINATIFS = frozenset(role for role, droits in MATRICE.items() if Donnee.IDENTITE in droits)
 
-# Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne.
-CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role"})
+# Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne :
+# la structure aussi, qui ouvre au prescripteur les orientations d'une autre structure.
+CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role", "organisation"})
 CHAMPS_DE_CONFIRMATION = ("a_confirmer", "demandee_par_id", "confirmee_par_id", "confirmee_le")
 
 
@@ -141,9 +142,9 @@ def enregistrer_adhesion(acteur, membre, *, champs_modifies=None, request=None):
 
     Refus (`ValidationError`) : une adhésion pour un compte d'administration technique (il ne
     tient aucun rôle de données). Une adhésion à un rôle qui lit des ménages, que ce geste ouvre
-    (création, autre personne, autre dispositif, autre rôle, réactivation), est enregistrée « à
-    confirmer » : elle n'ouvre rien tant qu'un coordinateur actif du dispositif ou un second
-    administrateur ne l'a pas confirmée (`confirmer_adhesion`). Écrit au journal.
+    (création, autre personne, autre dispositif, autre rôle, autre structure, réactivation), est
+    enregistrée « à confirmer » : elle n'ouvre rien tant qu'un coordinateur actif du dispositif
+    ou un second administrateur ne l'a pas confirmée (`confirmer_adhesion`). Écrit au journal.
     """
     creation = membre._state.adding or champs_modifies is None
     champs = set(champs_modifies or ())

@@ -26,10 +26,11 @@ from menages.selectors import CHEMINS_MENAGE
 # --- La file active -------------------------------------------------------------------------
 
 # La file active est la liste de travail des équipes et des comités : l'agent du bailleur suit
-# ses propres orientations ailleurs (« Mes orientations »). Ses orientations ne font donc pas
-# entrer une ligne dans la liste ; mais sur une ligne qui y est (par son équipe, son comité),
-# tous ses rôles comptent pour ce qu'elle en voit (`CHEMINS_MENAGE`).
-CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None)
+# ses propres orientations ailleurs (« Mes orientations »), le prescripteur celles de sa
+# structure aussi. Ces orientations ne font donc pas entrer une ligne dans la liste ; mais sur
+# une ligne qui y est (par son équipe, son comité), tous ses rôles comptent pour ce qu'elle en
+# voit (`CHEMINS_MENAGE`).
+CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None, organisation=None)
 
 DELAI_EXAMEN = timedelta(days=30)
 

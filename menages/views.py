@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.enums import Role
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from core.reseau import adresse_client
@@ -208,7 +209,10 @@ def mes_orientations(request):
         "menages/mes_orientations.html",
         {
             "orientations": selectors.mes_orientations(request.user),
-            "structures": list(selectors.mes_structures(request.user)),
+            # Sans requête pour qui n'est prescripteur nulle part.
+            "structures": list(selectors.mes_structures(request.user))
+            if permissions.a_le_role(request.user, Role.PRESCRIPTEUR)
+            else [],
             "peut_orienter": permissions.peut_quelque_part(request.user, Action.ORIENTER),
         },
     )

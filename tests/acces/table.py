@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from accompagnement.models import Accompagnement
 from core.enums import Role
 from core.permissions import Action, Donnee, Ecriture
+from menages.models import Orientation
 from rapports import indicateurs
 from tests.conftest import apps_du_produit
 
@@ -223,6 +224,12 @@ def fermer_l_episode_en_cours(monde, menage):
     Accompagnement.objects.filter(menage=menage).update(statut="clos")
 
 
+def sans_dette_declaree(monde, orientation):
+    """Pour compléter la dette d'une orientation : elle n'en déclare pas (celle d'un
+    prescripteur)."""
+    Orientation.objects.filter(pk=orientation.pk).update(dette_locative=None)
+
+
 def file_active(personne):
     """La file active : les ménages que la personne voit par son équipe, son comité, son
     dispositif ou son territoire ; ses propres orientations n'y font pas entrer une ligne (elle
@@ -316,6 +323,14 @@ TABLE = {
         A.GERER_ORIENTATIONS,
         methodes=POST,
         donnees=lambda m, o: {"statut": "a_examiner"},
+    ),
+    "menages:completer_dette": entree(
+        "orientation",
+        D.ORIENTATION,
+        E.DETTE,
+        methodes=POST,
+        donnees=lambda m, o: {"dette_locative": "1 000,00", "stade_procedure": "aucune"},
+        preparer=sans_dette_declaree,
     ),
     "menages:a_rattacher": entree(None, A.GERER_ORIENTATIONS),
     "menages:rattachement": entree("a_rattacher", orientation_a_rattacher),

@@ -266,15 +266,15 @@ def test_le_prescripteur_n_a_ni_export_ni_rapport(client, p, nom):
     assert client.get(reverse(nom)).status_code == 403
 
 
-def test_la_liste_des_menages_du_prescripteur_s_arrete_a_sa_structure(client, p):
-    """Pas de file active du dispositif : la liste, filtrée ligne à ligne, ne rend que les
-    ménages que sa structure a orientés (et elle n'est pas dans son menu)."""
+def test_le_prescripteur_n_a_pas_de_file_active(client, p):
+    """La file active est la liste de travail des équipes : les orientations de sa structure
+    n'y font pas entrer de ligne (il les suit dans « Mes orientations »), et elle n'est pas dans
+    son menu."""
     autre = MenageFactory(dispositif=p.dispositif, nom="Eglantine")
     client.force_login(p.prescripteur)
     page = texte(client.get(reverse("ecrans:file_active")))
-    assert "Sauge" in page
-    assert "Verveine" not in page
-    assert autre.nom not in page
+    for nom in ("Sauge", "Verveine", autre.nom):
+        assert nom not in page
 
 
 def test_le_prescripteur_n_a_ni_tableau_de_bord_ni_comites_ni_journal(client, p):
@@ -514,3 +514,52 @@ def test_la_migration_pose_la_structure_de_l_auteur(p):
     assert valeurs[p.orientation_siao.pk] == p.siao.pk
     migration.vider(apps, None)
     assert not Orientation.objects.exclude(organisation=None).exists()
+
+
+def test_mes_orientations_du_prescripteur_en_requetes_fixes(client, p):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(p.prescripteur)
+    comptes = []
+    for nombre in (1, 8):
+        for rang in range(nombre):
+            services.orienter_menage(p.collegue, p.dispositif, _fiche(nom=f"Lot{nombre}-{rang}"))
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(reverse("menages:mes_orientations")).status_code == 200
+        comptes.append(len(requetes))
+    assert comptes[0] == comptes[1]
+
+
+def test_l_accueil_du_prescripteur_en_requetes_fixes(client, p):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(p.prescripteur)
+    comptes = []
+    for nombre in (1, 6):
+        for rang in range(nombre):
+            orientation = services.orienter_menage(
+                p.collegue, p.dispositif, _fiche(nom=f"Lot{nombre}-{rang}")
+            ).orientation
+            _decider(p, orientation, TypeDecision.REFUS, motifs="Hors critères")
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(reverse("ecrans:accueil")).status_code == 200
+        comptes.append(len(requetes))
+    assert comptes[0] == comptes[1]
+
+
+def test_changer_la_structure_d_un_prescripteur_attend_la_confirmation(p):
+    """Changer la structure d'une adhésion de prescripteur lui ouvre les orientations d'une autre
+    structure : depuis l'administration technique, l'adhésion repasse « à confirmer »."""
+    from core.factories import UserFactory
+    from core.services import enregistrer_adhesion
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    adhesion = Membre.objects.get(user=p.prescripteur, role=Role.PRESCRIPTEUR)
+    adhesion.organisation = p.aries
+    enregistrer_adhesion(admin, adhesion, champs_modifies=["organisation"])
+    adhesion.refresh_from_db()
+    assert adhesion.a_confirmer
+    p.prescripteur.refresh_from_db()
+    assert not selectors.orientations_visibles(p.prescripteur).exists()

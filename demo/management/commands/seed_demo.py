@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accompagnements, comites, menages, programmes
+from demo import accompagnements, comites, menages, prescripteurs, programmes
 from demo.comptes import comptes_de_demo, donner_facteurs_de_demo, secret_en_base32
 
 # Étapes du chargement, dans l'ordre : chacune s'appuie sur ce que les précédentes ont créé.
@@ -10,6 +10,7 @@ ETAPES = [
     menages.charger_menages,
     accompagnements.charger_accompagnements,
     comites.charger_comites,
+    prescripteurs.charger_prescripteurs,
     comites.charger_rapport,
 ]
 
