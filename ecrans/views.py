@@ -17,6 +17,7 @@ from core import services as services_core
 from core.enums import Role
 from core.exports import exporter
 from core.models import Dispositif
+from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
 from menages import services as menage_services
@@ -130,6 +131,7 @@ def menage(request, public_id):
         "ecrans/menage.html",
         {
             "menage": menage,
+            "voit_la_file_active": voit_la_file_active(user),
             "logement": logement,
             "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
             "orientations": [

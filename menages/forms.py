@@ -162,13 +162,20 @@ class FicheOrientationForm(forms.Form):
                     '<p class="small text-muted">La dette locative et la procédure éventuelles '
                     "sont complétées par le bailleur.</p>"
                 ),
-                "lien_rompu",
+                "lien_rompu" if structure is None else HTML(""),
             ),
             HTML('<p class="small text-muted">La fiche part à la coordination du dispositif.</p>'),
             Submit("envoyer", "Envoyer l'orientation"),
         )
         if structure is not None:
-            for nom in ("source", "prescripteur", "dette_locative", "stade_procedure"):
+            # Ce que sait le bailleur : la dette, la procédure, le contact rompu avec lui.
+            for nom in (
+                "source",
+                "prescripteur",
+                "dette_locative",
+                "stade_procedure",
+                "lien_rompu",
+            ):
                 del self.fields[nom]
             self.fields["contact_prescripteur"].label = "Personne à contacter dans votre structure"
 

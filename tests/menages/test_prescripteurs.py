@@ -155,7 +155,9 @@ def test_la_fiche_du_prescripteur_n_a_ni_dette_ni_procedure_ni_source(client, p)
     assert 'name="source"' not in page
     assert "complétées par le bailleur" in page
     form = FicheOrientationForm(dispositif=p.dispositif, structure=p.siao)
-    assert not {"dette_locative", "stade_procedure", "source", "prescripteur"} & set(form.fields)
+    assert not {"dette_locative", "stade_procedure", "source", "prescripteur", "lien_rompu"} & set(
+        form.fields
+    )
 
 
 def test_le_prescripteur_oriente_par_la_page_et_arrive_sur_le_menage(client, p):
