@@ -15,7 +15,12 @@ from django.utils import timezone
 from core import permissions
 from core.models import Membre
 from core.permissions import Chemins, Donnee, Ecriture, Lien
-from menages.selectors import chemins_vers_menage, ordre_du_jour_du_menage, orientes_du_menage
+from menages.selectors import (
+    chemins_vers_menage,
+    ordre_du_jour_du_menage,
+    organisation_du_menage,
+    orientes_du_menage,
+)
 
 from .enums import Confidentialite
 from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
@@ -29,6 +34,7 @@ CHEMINS_ACCOMPAGNEMENT = Chemins(
     orientes=orientes_du_menage("menage"),
     ordre_du_jour=ordre_du_jour_du_menage("menage"),
     referent="referent",
+    organisation=organisation_du_menage("menage"),
 )
 CHEMINS_PAR_ACCOMPAGNEMENT = Chemins(
     dispositif="accompagnement__dispositif",
@@ -37,6 +43,7 @@ CHEMINS_PAR_ACCOMPAGNEMENT = Chemins(
     orientes=orientes_du_menage("accompagnement__menage"),
     ordre_du_jour=ordre_du_jour_du_menage("accompagnement__menage"),
     auteur="auteur",
+    organisation=organisation_du_menage("accompagnement__menage"),
 )
 
 

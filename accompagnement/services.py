@@ -54,9 +54,11 @@ CALENDRIER_BILANS = {
     TypeBilan.SIX_MOIS: relativedelta(months=6),
 }
 DELAI_POST_CLOTURE = relativedelta(months=3)
-# L'agent du bailleur entre dans l'équipe comme référent du bailleur (parcours accès, après le
-# bail) ; ce que l'équipe lui ouvre se décide dans `core.permissions`.
-ROLES_EQUIPE = (Role.COORDINATEUR, *ROLES_TERRAIN, Role.AGENT_BAILLEUR)
+# Le ou la référent·e de l'accompagnement : la coordination ou un rôle de terrain.
+ROLES_REFERENT = (Role.COORDINATEUR, *ROLES_TERRAIN)
+# L'équipe peut compter en plus le référent du bailleur (parcours accès, DESIGN.md §3) : il a
+# sur ce ménage les droits d'un membre de l'équipe, jamais les notes « soignants ».
+ROLES_EQUIPE = (*ROLES_REFERENT, Role.AGENT_BAILLEUR)
 PROFESSIONS_SOIGNANTES = (Profession.INFIRMIER, Profession.PSYCHOLOGUE)
 # Une visite sans réponse dure 15 minutes si on ne dit pas combien (le trajet compte à part).
 DUREE_VISITE_SANS_REPONSE = 15
@@ -128,6 +130,16 @@ def _membres_de_l_equipe(dispositif, referent, equipe):
     if absentes:
         raise ValidationError(
             "Ces personnes ne font pas partie des équipes du dispositif : " + ", ".join(absentes)
+        )
+    if (
+        adhesions[referent.pk].role not in ROLES_REFERENT
+        and not Membre.objects.actifs()
+        .filter(dispositif=dispositif, user=referent, role__in=ROLES_REFERENT)
+        .exists()
+    ):
+        raise ValidationError(
+            f"{referent} ne peut pas être référent·e : choisissez un membre de l'équipe de "
+            "terrain ou de la coordination (le référent du bailleur rejoint l'équipe)."
         )
     return personnes, adhesions
 

@@ -35,6 +35,13 @@ class DecisionForm(forms.Form):
     maintien_dans_logement = forms.BooleanField(
         label="Le ménage reste dans son logement", required=False, initial=True
     )
+    explication_prescripteur = forms.CharField(
+        label="Explication à transmettre au prescripteur",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="La structure qui a orienté la lit avec la décision et l'explique au ménage.",
+    )
 
     def __init__(self, *args, point, personnes=None, **kwargs):
         """`personnes` : les personnes des équipes déjà lues, pour qu'une page qui montre un
@@ -60,6 +67,10 @@ class DecisionForm(forms.Form):
         if nature in (NaturePoint.CLOTURE_PROPOSEE,):
             del self.fields["referent"]
             del self.fields["equipe"]
+        # Seulement pour une orientation faite par une structure : c'est elle qui la lira.
+        orientation = point.orientation if point.orientation_id else None
+        if orientation is None or orientation.organisation_id is None:
+            del self.fields["explication_prescripteur"]
 
 
 class SeanceForm(forms.Form):

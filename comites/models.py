@@ -101,6 +101,9 @@ class Decision(models.Model):
     type = models.CharField(max_length=20, choices=TypeDecision.choices)
     # Chiffrés (core.chiffrement) : les motifs d'une décision peuvent parler de santé.
     motifs = TexteChiffre(blank=True)
+    # Ce que le prescripteur transmet au ménage (une décision sur une orientation de sa
+    # structure) ; chiffrée comme les motifs.
+    explication_prescripteur = TexteChiffre("explication à transmettre au prescripteur", blank=True)
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )

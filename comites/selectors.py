@@ -22,16 +22,18 @@ from accompagnement.models import Bilan, Intervention
 from core import permissions
 from core.enums import ROLES_TERRAIN, Role
 from core.permissions import Donnee, Lien
-from menages.selectors import chemins_vers_menage
+from menages.selectors import chemins_vers_menage, mes_structures
 
 from .enums import TypeComite
 from .models import Comite, Decision, PointOrdreDuJour, Seance
 
 # Une décision est lisible par les membres du comité qui l'a prise, pour toujours (archives du
-# comité) ; son ménage, lui, ne l'est que tant que la personne le voit.
+# comité) ; son ménage, lui, ne l'est que tant que la personne le voit. Un prescripteur lit les
+# décisions prises sur les orientations de sa structure, pas les autres décisions du ménage.
 CHEMINS_DECISION = replace(
     chemins_vers_menage("menage"),
     ordre_du_jour=Lien(Seance, "pk", cle="seance", personne="comite__membres"),
+    organisation="point__orientation__organisation",
 )
 CHEMINS_POINT = chemins_vers_menage("menage")
 
@@ -147,6 +149,17 @@ def decisions_de_la_seance(user, seance):
         )
         for decision in decisions
     ]
+
+
+def decisions_pour_mes_structures(user, limite=30):
+    """Les décisions prises sur les orientations des structures dont la personne est
+    prescripteur, les plus récentes d'abord (son accueil), avec l'explication à transmettre."""
+    return (
+        decisions_visibles(user)
+        .filter(point__orientation__organisation__in=mes_structures(user))
+        .select_related("seance", "menage", "point__orientation")
+        .order_by("-seance__date", "-pk")[:limite]
+    )
 
 
 def decisions_du_menage(user, menage):

@@ -7,17 +7,22 @@ auteur la personne qui enregistre la décision : les services appliqués la reç
 (`sur_decision=True`) et revérifient qu'elle décide dans ce dispositif.
 """
 
+import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement import services as accompagnement
 from accompagnement.enums import DecisionBilan
 from accompagnement.models import Accompagnement, Bilan
 from core import bornes, permissions
-from core.models import JournalAudit
+from core.enums import Role
+from core.models import JournalAudit, Membre
 from core.permissions import Action
 from core.services import journaliser
 from menages import services as menages
@@ -28,6 +33,9 @@ from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeComite, TypeDecision
 from .models import Decision, DecisionCorrection, PointOrdreDuJour, Seance
 
 HORIZON_BILANS = timedelta(days=35)
+EXPLICATION_MAXIMUM = 2000  # caractères
+
+journal = logging.getLogger(__name__)
 
 
 def peut_animer(user, comite):
@@ -141,8 +149,13 @@ def decider(
     equipe=(),
     motif_cloture="",
     maintien_dans_logement=True,
+    explication_prescripteur="",
 ):
     """Enregistre une décision du comité sur un point de l'ordre du jour et l'applique.
+
+    `explication_prescripteur` : ce que la structure qui a orienté transmettra au ménage ; elle
+    la lit avec la décision (`Donnee.DECISIONS`, portée « organisation »), et ses prescripteurs
+    en sont prévenus par courriel (sans le nom du ménage) quand l'orientation a une structure.
 
     Refus : `PermissionDenied` hors coordination et membres du comité ; `ValidationError` pour
     une décision que la nature du point ne permet pas, un refus sans motif, une admission sans
@@ -168,6 +181,11 @@ def decider(
             )
         point.orientation = orientation
     motifs = motifs.strip()
+    explication_prescripteur = (explication_prescripteur or "").strip()
+    if len(explication_prescripteur) > EXPLICATION_MAXIMUM:
+        raise ValidationError(
+            f"L'explication au prescripteur tient en {EXPLICATION_MAXIMUM} caractères au plus."
+        )
     suivi = point.accompagnement
     jour = min(timezone.localtime(seance.date).date(), timezone.localdate())
 
@@ -215,18 +233,72 @@ def decider(
     elif not motifs:
         raise ValidationError(f"Décrivez la décision : « {type.label} » sans contenu ne dit rien.")
 
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         seance=seance,
         point=point,
         menage=point.menage,
         type=type,
         motifs=motifs,
+        explication_prescripteur=explication_prescripteur,
         accompagnement=suivi,
         auteur=user,
         equipe_nommee=equipe_nommee(suivi)
         if type in (TypeDecision.ADMISSION, TypeDecision.EQUIPE)
         else "",
     )
+    _prevenir_les_prescripteurs(decision)
+    return decision
+
+
+def _prevenir_les_prescripteurs(decision):
+    """Un courriel, après la transaction, aux prescripteurs de la structure qui a fait
+    l'orientation décidée. Il ne nomme pas le ménage : la personne se connecte pour lire la
+    décision (la page « Mes orientations » la signale « nouveau » jusqu'à ce qu'elle la lise)."""
+    orientation = decision.point.orientation if decision.point_id else None
+    if orientation is None or orientation.organisation_id is None:
+        return
+    adresses = sorted(
+        set(
+            Membre.objects.actifs()
+            .filter(
+                dispositif_id=decision.seance.comite.dispositif_id,
+                role=Role.PRESCRIPTEUR,
+                organisation_id=orientation.organisation_id,
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not adresses:
+        return
+    lien = f"{settings.SITE_URL}{reverse('ecrans:accueil')}"
+    avec_explication = (
+        " (avec une explication à transmettre au ménage)"
+        if decision.explication_prescripteur
+        else ""
+    )
+    messages = [
+        (
+            "Une décision sur une orientation de votre structure",
+            "Bonjour,\n\n"
+            f"Le comité a rendu une décision sur une orientation que votre structure a faite "
+            f"le {orientation.date_orientation:%d/%m/%Y}"
+            f"{avec_explication}"
+            f".\n\nConnectez-vous pour la lire : {lien}\n\n"
+            "Ce message ne contient volontairement aucune information sur le ménage.\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [adresse],
+        )
+        for adresse in adresses
+    ]
+
+    def envoyer():
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:  # la décision est enregistrée ; l'accueil la signale « nouveau »
+            journal.exception("Courriel aux prescripteurs non envoyé (décision %s)", decision.pk)
+
+    transaction.on_commit(envoyer)
 
 
 def equipe_nommee(suivi):

@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     MEMBRE_COPIL = "membre_copil", "Membre du comité de pilotage"
     # Chiffres agrégés et extraits pseudonymisés, jamais une ligne nominative (DESIGN.md §3).
     EVALUATEUR = "evaluateur", "Évaluateur·rice externe"
+    # Le ou la professionnel·le d'une structure partenaire (SIAO, association, CCAS…) qui
+    # oriente des ménages et suit ce que sa structure a orienté (`Membre.organisation`).
+    PRESCRIPTEUR = "prescripteur", "Prescripteur (partenaire)"
 
 
 ROLES_TERRAIN = (Role.TRAVAILLEUR_SOCIAL, Role.INFIRMIER, Role.PSYCHOLOGUE)
@@ -41,6 +44,7 @@ class TypeOrganisation(models.TextChoices):
     SPIP = "spip", "SPIP"
     CAF = "caf", "CAF"
     SANTE = "sante", "CMP / EPSM / hôpital"
+    MANDATAIRE = "mandataire", "Mandataire judiciaire (protection des majeurs)"
     AUTRE = "autre", "Autre"
 
 

@@ -26,6 +26,7 @@ PROFESSION_PAR_ROLE = {
     Role.MEMBRE_COTECH: Profession.PARTENAIRE,
     Role.MEMBRE_COPIL: Profession.PARTENAIRE,
     Role.EVALUATEUR: Profession.PARTENAIRE,
+    Role.PRESCRIPTEUR: Profession.PARTENAIRE,
 }
 
 

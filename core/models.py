@@ -422,6 +422,9 @@ class Membre(models.Model):
         verbose_name="confirmée par",
     )
     confirmee_le = models.DateTimeField("confirmée le", null=True, blank=True)
+    # Pour un prescripteur : quand il a consulté pour la dernière fois les décisions prises sur
+    # les orientations de sa structure ; les suivantes sont signalées « nouveau ».
+    decisions_vues_le = models.DateTimeField("décisions consultées le", null=True, blank=True)
 
     objects = MembreQuerySet.as_manager()
 

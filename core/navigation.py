@@ -56,18 +56,24 @@ def barre(liens):
     return resultat
 
 
-def liens_de_navigation(user):
-    liens = [Lien("Accueil", reverse("ecrans:accueil"), "house")]
-    if permissions.a_le_role(
+def voit_la_file_active(user):
+    """La file active est la liste de travail des équipes, de la coordination et du comité ;
+    l'agent du bailleur et le prescripteur suivent « Mes orientations »."""
+    return permissions.a_le_role(
         user,
         Role.COORDINATEUR,
         Role.TRAVAILLEUR_SOCIAL,
         Role.INFIRMIER,
         Role.PSYCHOLOGUE,
         Role.MEMBRE_COTECH,
-    ):
+    )
+
+
+def liens_de_navigation(user):
+    liens = [Lien("Accueil", reverse("ecrans:accueil"), "house")]
+    if voit_la_file_active(user):
         liens.append(Lien("File active", reverse("ecrans:file_active"), "people"))
-    if permissions.a_le_role(user, Role.AGENT_BAILLEUR):
+    if permissions.a_le_role(user, Role.AGENT_BAILLEUR, Role.PRESCRIPTEUR):
         liens.append(
             Lien(
                 "Mes orientations",

@@ -29,6 +29,15 @@ décision par ligne ; les services refusent, les vues n'affichent pas le formula
 réduit à ce territoire (le territoire du ménage : celui de son logement actuel, ou celui de son
 orientation s'il n'a pas encore de logement), plus les ménages dont il est dans l'équipe.
 
+**La structure qui oriente.** Un prescripteur (SIAO, association, CCAS…) voit les orientations
+que sa structure a faites (`Orientation.organisation`, la structure de l'adhésion de l'auteur) et
+ce qu'elles ouvrent sur le ménage : portée `ORGANISATION`, comparée à la structure que nomme son
+adhésion de prescripteur dans ce dispositif (sans structure, rien).
+
+**Plusieurs portées par case.** Une case de la matrice est une portée ou un ensemble de portées
+(l'agent du bailleur voit le plan des ménages de son équipe, et son résumé sur ceux qu'il a
+orientés) : sur la ligne, c'est l'union.
+
 **L'ordre du jour est une fenêtre** : un membre d'un comité voit un ménage depuis son
 inscription à un ordre du jour de ce comité jusqu'à `DELAI_ORDRE_DU_JOUR_JOURS` jours après la
 séance (réglage, 45 par défaut) ; les décisions du comité restent lisibles comme archives.
@@ -92,6 +101,7 @@ class Portee(StrEnum):
     ORDRE_DU_JOUR = "ordre_du_jour"  # les ménages à l'ordre du jour d'un de ses comités
     AUTEUR = "auteur"  # ce qu'elle a écrit elle-même
     REFERENT = "referent"  # les accompagnements dont elle est référent·e
+    ORGANISATION = "organisation"  # les orientations que sa structure a faites (prescripteur)
     # Jamais écrite dans une matrice : une portée « dispositif » d'un coordinateur dont
     # l'adhésion nomme un territoire devient « son territoire » (plus ses équipes).
     TERRITOIRE = "territoire"
@@ -149,13 +159,28 @@ MATRICE = {
         D.ACCES: P.EQUIPE,
         D.RAPPORT: P.DISPOSITIF,
     },
+    # Ce qu'il a orienté ; et, nommé dans l'équipe d'un ménage (le référent du bailleur du
+    # parcours accès), ce que voit un membre de l'équipe, jamais les notes « soignants ».
     Role.AGENT_BAILLEUR: {
-        D.IDENTITE: P.ORIENTES,
-        D.ORIENTATION: P.ORIENTES,
-        D.DETTE: P.ORIENTES,
-        D.PLAN_RESUME: P.ORIENTES,
-        D.DECISIONS: P.ORIENTES,
-        D.ACCES: P.ORIENTES,
+        D.IDENTITE: {P.ORIENTES, P.EQUIPE},
+        D.ORIENTATION: {P.ORIENTES, P.EQUIPE},
+        D.DETTE: {P.ORIENTES, P.EQUIPE},
+        D.PLAN: P.EQUIPE,
+        D.PLAN_RESUME: {P.ORIENTES, P.EQUIPE},
+        D.NOTE_EQUIPE: P.EQUIPE,
+        D.NOTE_PERSONNELLE: P.AUTEUR,
+        D.DECISIONS: {P.ORIENTES, P.EQUIPE},
+        D.ACCES: {P.ORIENTES, P.EQUIPE},
+    },
+    # Ce que sa structure a orienté : le ménage, l'orientation, le plan en résumé et les
+    # décisions du comité (avec l'explication à transmettre). Jamais la dette, la procédure, le
+    # plan d'apurement, une note, le rapport ni le tableau de bord.
+    Role.PRESCRIPTEUR: {
+        D.IDENTITE: P.ORGANISATION,
+        D.ORIENTATION: P.ORGANISATION,
+        D.PLAN_RESUME: P.ORGANISATION,
+        D.DECISIONS: P.ORGANISATION,
+        D.ACCES: P.ORGANISATION,
     },
     Role.MEMBRE_COTECH: {
         D.IDENTITE: P.ORDRE_DU_JOUR,
@@ -233,10 +258,15 @@ ECRITURE = {
         E.CLOTURE: P.REFERENT,
     },
     Role.AGENT_BAILLEUR: {
-        E.DETTE: P.ORIENTES,
-        E.PLAN_APUREMENT: P.ORIENTES,
-        E.ACCES: P.ORIENTES,
+        E.DETTE: {P.ORIENTES, P.EQUIPE},
+        E.PLAN_APUREMENT: {P.ORIENTES, P.EQUIPE},
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.ACCES: {P.ORIENTES, P.EQUIPE},
     },
+    # Il oriente (`Action.ORIENTER`) ; il n'écrit rien sur une ligne existante.
+    Role.PRESCRIPTEUR: {},
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
     Role.EVALUATEUR: {},
@@ -244,6 +274,15 @@ ECRITURE = {
 
 # Les rôles dont une adhésion qui nomme un territoire réduit la portée « dispositif ».
 ROLES_TERRITORIAUX = frozenset({Role.COORDINATEUR})
+# Les rôles dont la portée « organisation » se compare à la structure de l'adhésion.
+ROLES_PAR_STRUCTURE = frozenset({Role.PRESCRIPTEUR})
+
+
+def portees_de_la_case(valeur):
+    """Les portées d'une case de la matrice : une portée seule ou un ensemble (vide : rien)."""
+    if valeur is None:
+        return frozenset()
+    return frozenset({valeur}) if isinstance(valeur, Portee) else frozenset(valeur)
 
 
 def delai_ordre_du_jour():
@@ -274,9 +313,11 @@ class Lien:
     fenetre: str | None = None
     en_cours: str | None = None
 
-    def existe(self, user):
+    def existe(self, user, valeur=None):
+        """`valeur` remplace la personne quand la portée se compare à autre chose qu'elle (la
+        structure d'un prescripteur)."""
         modele = apps.get_model(self.modele) if isinstance(self.modele, str) else self.modele
-        filtres = {self.vers: OuterRef(self.cle), self.personne: user}
+        filtres = {self.vers: OuterRef(self.cle), self.personne: user if valeur is None else valeur}
         if self.fenetre:
             filtres[f"{self.fenetre}__gte"] = timezone.now() - delai_ordre_du_jour()
         lignes = modele._default_manager.filter(**filtres)
@@ -303,6 +344,9 @@ class Chemins:
     ordre_du_jour: "str | Lien | None" = None
     auteur: str | None = None
     referent: str | None = None
+    # La structure qui a fait l'orientation (portée `ORGANISATION`) : un chemin vers une
+    # `Organisation`, ou un `Lien` dont `personne` mène à la structure.
+    organisation: "str | Lien | None" = None
 
 
 _HABILITATION_NATIONALE = "habilitation_nationale"
@@ -315,11 +359,12 @@ def _adhesions(user):
     cache_ = getattr(user, "_adhesions_actives", None)
     if cache_ is None:
         cache_ = {}
+        structures = {}
         adhesions = (
             Membre.objects.actifs()
             .filter(user=user)
             .order_by()
-            .values_list("dispositif_id", "role", "territoire_id")
+            .values_list("dispositif_id", "role", "territoire_id", "organisation_id")
         )
         # L'habilitation nationale vient dans la même requête (une ligne sans dispositif) : la
         # barre de navigation la demande à chaque page, sans requête de plus.
@@ -331,16 +376,27 @@ def _adhesions(user):
                 Value(None, output_field=IntegerField()),
                 Value(_HABILITATION_NATIONALE, output_field=CharField()),
                 Value(None, output_field=IntegerField()),
+                Value(None, output_field=IntegerField()),
             )
         )
         user._habilite_national = False
-        for dispositif_id, role, territoire_id in adhesions.union(habilitation, all=True):
+        for dispositif_id, role, territoire_id, organisation_id in adhesions.union(
+            habilitation, all=True
+        ):
             if role == _HABILITATION_NATIONALE:
                 user._habilite_national = True
             else:
                 cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
+                structures[dispositif_id, Role(role)] = organisation_id
         user._adhesions_actives = cache_
+        user._structures_des_adhesions = structures
     return cache_
+
+
+def structure(user, dispositif, role):
+    """L'id de la structure que nomme l'adhésion active de la personne à ce rôle (ou None)."""
+    _adhesions(user)
+    return getattr(user, "_structures_des_adhesions", {}).get((_id(dispositif), role))
 
 
 def roles_par_dispositif(user):
@@ -360,7 +416,11 @@ def portees(user, donnee, dispositif):
     """Les portées que les rôles de la personne lui ouvrent sur `donnee` dans ce dispositif,
     telles que la matrice les écrit (sans la réduction au territoire)."""
     matrice = _matrice(donnee)
-    return {matrice[role][donnee] for role in roles(user, dispositif) if donnee in matrice[role]}
+    return {
+        portee
+        for role in roles(user, dispositif)
+        for portee in portees_de_la_case(matrice[role].get(donnee))
+    }
 
 
 def peut_voir(user, donnee, dispositif):
@@ -400,13 +460,17 @@ def _portees_sur_les_lignes(user, cle, dispositif_id):
     matrice = _matrice(cle)
     ouvertes = set()
     for role, territoire_id in _adhesions(user).get(dispositif_id, {}).items():
-        portee = matrice[role].get(cle)
-        if portee is None:
-            continue
-        if portee == P.DISPOSITIF and territoire_id is not None and role in ROLES_TERRITORIAUX:
-            ouvertes |= {(P.TERRITOIRE, territoire_id), (P.EQUIPE, None)}
-        else:
-            ouvertes.add((portee, None))
+        for portee in portees_de_la_case(matrice[role].get(cle)):
+            if portee == P.DISPOSITIF and territoire_id is not None and role in ROLES_TERRITORIAUX:
+                ouvertes |= {(P.TERRITOIRE, territoire_id), (P.EQUIPE, None)}
+            elif portee == P.ORGANISATION:
+                # Sans structure nommée (ou pour un rôle qui n'en tient pas), rien : le refus
+                # par défaut.
+                organisation_id = structure(user, dispositif_id, role)
+                if organisation_id is not None and role in ROLES_PAR_STRUCTURE:
+                    ouvertes.add((P.ORGANISATION, organisation_id))
+            else:
+                ouvertes.add((portee, None))
     return ouvertes
 
 
@@ -426,23 +490,27 @@ def _plusieurs_valeurs(modele, chemin):
     return False
 
 
-def _sur_la_ligne(user, portee, territoire_id, chemins, modele):
-    """Ce que vaut une portée sur une ligne ; None si ce modèle n'a pas de chemin pour elle."""
+def _sur_la_ligne(user, portee, precision, chemins, modele):
+    """Ce que vaut une portée sur une ligne ; None si ce modèle n'a pas de chemin pour elle.
+
+    `precision` : le territoire (portée `TERRITOIRE`) ou la structure (portée `ORGANISATION`)
+    auquel la ligne se compare."""
     if portee == P.DISPOSITIF:
         return Q()
     if portee == P.TERRITOIRE:
-        return Q(**{chemins.territoire: territoire_id}) if chemins.territoire else None
+        return Q(**{chemins.territoire: precision}) if chemins.territoire else None
     chemin = getattr(chemins, portee.value)
     if chemin is None:
         return None
+    valeur = precision if portee == P.ORGANISATION else None
     if isinstance(chemin, Lien):
-        return Q(chemin.existe(user))
+        return Q(chemin.existe(user, valeur))
     if modele is not None and _plusieurs_valeurs(modele, chemin):
         raise ImproperlyConfigured(
             f"Le chemin « {chemin} » de {modele.__name__} passe par plusieurs lignes : "
             "décrivez-le par un `Lien`."
         )
-    return Q(**{chemin: user})
+    return Q(**{chemin: user if valeur is None else valeur})
 
 
 def _termes(user, cle, chemins, modele=None):
@@ -453,8 +521,8 @@ def _termes(user, cle, chemins, modele=None):
             par_portee.setdefault(portee, []).append(dispositif_id)
     termes = []
     # Une seule sous-requête par portée, quel que soit le nombre de dispositifs.
-    for (portee, territoire_id), dispositifs in sorted(par_portee.items(), key=str):
-        sur_la_ligne = _sur_la_ligne(user, portee, territoire_id, chemins, modele)
+    for (portee, precision), dispositifs in sorted(par_portee.items(), key=str):
+        sur_la_ligne = _sur_la_ligne(user, portee, precision, chemins, modele)
         if sur_la_ligne is None:
             continue
         dans = (
@@ -547,7 +615,7 @@ class Action(StrEnum):
 
 
 ACTIONS = {
-    Action.ORIENTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
+    Action.ORIENTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR, Role.PRESCRIPTEUR},
     Action.IMPORTER: {Role.COORDINATEUR, Role.AGENT_BAILLEUR},
     Action.GERER_ORIENTATIONS: {Role.COORDINATEUR},
     Action.ORGANISER: {Role.COORDINATEUR},

@@ -132,8 +132,9 @@ ROLES_NOMINATIFS = frozenset(
     if Donnee.IDENTITE in droits or Donnee.EXTRAIT_PSEUDONYMISE in droits
 )
 
-# Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne.
-CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role"})
+# Ce qui, changé sur une adhésion, ouvre un accès à d'autres ménages ou à une autre personne :
+# la structure aussi, qui ouvre au prescripteur les orientations d'une autre structure.
+CHAMPS_QUI_OUVRENT = frozenset({"user", "dispositif", "role", "organisation"})
 CHAMPS_DE_CONFIRMATION = ("a_confirmer", "demandee_par_id", "confirmee_par_id", "confirmee_le")
 
 
@@ -147,9 +148,9 @@ def enregistrer_adhesion(acteur, membre, *, champs_modifies=None, request=None):
 
     Refus (`ValidationError`) : une adhésion pour un compte d'administration technique (il ne
     tient aucun rôle de données). Une adhésion à un rôle qui lit des ménages, que ce geste ouvre
-    (création, autre personne, autre dispositif, autre rôle, réactivation), est enregistrée « à
-    confirmer » : elle n'ouvre rien tant qu'un coordinateur actif du dispositif ou un second
-    administrateur ne l'a pas confirmée (`confirmer_adhesion`). Écrit au journal.
+    (création, autre personne, autre dispositif, autre rôle, autre structure, réactivation), est
+    enregistrée « à confirmer » : elle n'ouvre rien tant qu'un coordinateur actif du dispositif
+    ou un second administrateur ne l'a pas confirmée (`confirmer_adhesion`). Écrit au journal.
     """
     creation = membre._state.adding or champs_modifies is None
     champs = set(champs_modifies or ())
@@ -443,3 +444,15 @@ def supprimer_habilitation_nationale(acteur, habilitation, *, request=None):
         request=request,
     )
     habilitation.delete()
+
+
+@transaction.atomic
+def marquer_decisions_vues(user):
+    """Note que la personne (prescripteur) vient de lire les décisions prises sur les
+    orientations de sa structure ; rend, par dispositif, le moment de sa lecture précédente
+    (None : jamais), pour signaler « nouveau » ce qui est arrivé depuis."""
+    adhesions = Membre.objects.actifs().filter(user=user, role=Role.PRESCRIPTEUR)
+    precedentes = dict(adhesions.values_list("dispositif_id", "decisions_vues_le"))
+    if precedentes:
+        adhesions.update(decisions_vues_le=timezone.now())
+    return precedentes

@@ -26,10 +26,11 @@ from menages.selectors import CHEMINS_MENAGE
 # --- La file active -------------------------------------------------------------------------
 
 # La file active est la liste de travail des équipes et des comités : l'agent du bailleur suit
-# ses propres orientations ailleurs (« Mes orientations »). Ses orientations ne font donc pas
-# entrer une ligne dans la liste ; mais sur une ligne qui y est (par son équipe, son comité),
-# tous ses rôles comptent pour ce qu'elle en voit (`CHEMINS_MENAGE`).
-CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None)
+# ses propres orientations ailleurs (« Mes orientations »), le prescripteur celles de sa
+# structure aussi. Ces orientations ne font donc pas entrer une ligne dans la liste ; mais sur
+# une ligne qui y est (par son équipe, son comité), tous ses rôles comptent pour ce qu'elle en
+# voit (`CHEMINS_MENAGE`).
+CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None, organisation=None)
 
 DELAI_EXAMEN = timedelta(days=30)
 
@@ -51,6 +52,27 @@ def _si_visible(valeur):
     même : trier ou filtrer dessus ne révèle rien (une ligne masquée trie comme une valeur
     inconnue, et aucun filtre sur la procédure ne la retient)."""
     return Case(When(voit_dette=True, then=valeur), default=None)
+
+
+@dataclass(frozen=True)
+class DecisionTransmise:
+    """Une décision du comité telle que la lit la structure qui a orienté le ménage."""
+
+    decision: object
+    nouvelle: bool
+
+
+def decisions_pour_le_prescripteur(user, vues_le):
+    """Les décisions sur les orientations des structures de la personne ; `vues_le` : {id du
+    dispositif: moment de sa lecture précédente ou None}. Nouvelle = prise depuis."""
+    return [
+        DecisionTransmise(
+            decision,
+            vues_le.get(decision.menage.dispositif_id) is None
+            or decision.cree_le > vues_le[decision.menage.dispositif_id],
+        )
+        for decision in selectors_comites.decisions_pour_mes_structures(user)
+    ]
 
 
 def file_active(user):

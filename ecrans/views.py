@@ -17,13 +17,20 @@ from accompagnement.services import (
 from comites import selectors as selectors_comites
 from core import permissions
 from core import selectors as selectors_core
+from core import services as services_core
 from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter
 from core.models import Dispositif
+from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
 from menages import services as menage_services
-from menages.forms import PlanApurementForm, ReleveDetteForm, StatutOrientationForm
+from menages.forms import (
+    CompleterDetteForm,
+    PlanApurementForm,
+    ReleveDetteForm,
+    StatutOrientationForm,
+)
 from menages.models import Menage
 
 from . import exports, selectors
@@ -61,10 +68,20 @@ def accueil(request):
             "mes_seances": selectors_comites.mes_seances_a_venir(user)
             if permissions.a_le_role(user, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL, *ROLES_TERRAIN)
             else [],
+            "decisions_prescripteur": _decisions_pour_le_prescripteur(user),
             "aujourd_hui": timezone.localdate(),
             "recemment": timezone.localdate() - timedelta(days=STATUT_RECENT_JOURS),
         },
     )
+
+
+def _decisions_pour_le_prescripteur(user):
+    """Les décisions sur les orientations de la structure du prescripteur ; celles arrivées
+    depuis sa visite précédente sont signalées « nouveau », puis notées lues."""
+    if not permissions.a_le_role(user, Role.PRESCRIPTEUR):
+        return []
+    vues_le = services_core.marquer_decisions_vues(user)
+    return selectors.decisions_pour_le_prescripteur(user, vues_le)
 
 
 def _filtres(request):
@@ -121,6 +138,7 @@ def menage(request, public_id):
     orientations = list(selectors_menages.orientations_du_menage(user, menage))
     peut_gerer = permissions.peut(user, Action.GERER_ORIENTATIONS, menage.dispositif)
     dettes = selectors_menages.dettes_du_menage(user, menage)
+    peut_saisir_dette = dettes is not None and menage_services.peut_saisir_dette(user, menage)
     if dettes is None:
         selectors_menages.sans_dette(orientations)
     logement = next((logement for logement in menage.logements.all() if logement.actuel), None)
@@ -137,6 +155,7 @@ def menage(request, public_id):
         "ecrans/menage.html",
         {
             "menage": menage,
+            "voit_la_file_active": voit_la_file_active(user),
             "logement": logement,
             "taux_effort": logement.taux_effort(menage.ressources_mensuelles) if logement else None,
             "orientations": [
@@ -145,9 +164,9 @@ def menage(request, public_id):
             ],
             "dettes": dettes,
             # Lire la dette ne donne pas le droit de l'écrire (un membre du COTECH la lit).
-            "form_dette": ReleveDetteForm()
-            if dettes is not None and menage_services.peut_saisir_dette(user, menage)
-            else None,
+            "form_dette": ReleveDetteForm() if peut_saisir_dette else None,
+            # La dette d'une orientation qui n'en déclarait pas (celle d'un prescripteur).
+            "form_completer_dette": CompleterDetteForm() if peut_saisir_dette else None,
             "plans_apurement": list(menage.plans_apurement.all()) if dettes is not None else None,
             "form_plan_apurement": PlanApurementForm()
             if dettes is not None and menage_services.peut_saisir_plan_apurement(user, menage)

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from core import bornes
 from core.enums import Parcours
-from core.forms import ChoixModele, DateBornee, EntierBorne, champ_montant, champ_oui_non
+from core.forms import (
+    ChoixModele,
+    DateBornee,
+    EntierBorne,
+    MontantField,
+    champ_montant,
+    champ_oui_non,
+)
 from core.models import Organisation, Territoire
 
 from .enums import (
@@ -107,9 +114,12 @@ class FicheOrientationForm(forms.Form):
     )
     lien_rompu = forms.BooleanField(label="Le contact avec le bailleur est rompu", required=False)
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, dispositif, structure=None, **kwargs):
+        """`structure` : la structure d'un prescripteur qui oriente. La fiche n'a alors ni
+        dette ni procédure (le bailleur les complète), ni « qui oriente » (c'est elle)."""
         super().__init__(*args, **kwargs)
         self.dispositif = dispositif
+        self.structure = structure
         self.fields["territoire"].queryset = Territoire.objects.filter(dispositif=dispositif)
         self.fields["prescripteur"].queryset = Organisation.objects.filter(
             dispositifs=dispositif
@@ -124,6 +134,12 @@ class FicheOrientationForm(forms.Form):
                 "Orientation",
                 Row(Column("date_orientation"), Column("parcours")),
                 Row(Column("source"), Column("prescripteur")),
+                "contact_prescripteur",
+            )
+            if structure is None
+            else Fieldset(
+                f"Orientation par {structure}",
+                Row(Column("date_orientation"), Column("parcours")),
                 "contact_prescripteur",
             ),
             Fieldset(
@@ -147,12 +163,28 @@ class FicheOrientationForm(forms.Form):
                 "Situation",
                 Div("problematiques", css_class="colonnes-problematiques"),
                 "description",
-                Row(Column("dette_locative"), Column("stade_procedure")),
-                "lien_rompu",
+                Row(Column("dette_locative"), Column("stade_procedure"))
+                if structure is None
+                else HTML(
+                    '<p class="small text-muted">La dette locative et la procédure éventuelles '
+                    "sont complétées par le bailleur.</p>"
+                ),
+                "lien_rompu" if structure is None else HTML(""),
             ),
             HTML('<p class="small text-muted">La fiche part à la coordination du dispositif.</p>'),
             Submit("envoyer", "Envoyer l'orientation"),
         )
+        if structure is not None:
+            # Ce que sait le bailleur : la dette, la procédure, le contact rompu avec lui.
+            for nom in (
+                "source",
+                "prescripteur",
+                "dette_locative",
+                "stade_procedure",
+                "lien_rompu",
+            ):
+                del self.fields[nom]
+            self.fields["contact_prescripteur"].label = "Personne à contacter dans votre structure"
 
     def clean_date_orientation(self):
         date = self.cleaned_data["date_orientation"]
@@ -167,7 +199,7 @@ class FicheOrientationForm(forms.Form):
                 "reference_locataire",
                 "Pour un maintien dans le logement, indiquez la référence du locataire.",
             )
-        source = donnees.get("source")
+        source = donnees.get("source") if self.structure is None else None
         partenaire = source and source not in SOURCES_BAILLEUR and source != Source.AUTRE
         if partenaire and not (donnees.get("prescripteur") or donnees.get("contact_prescripteur")):
             self.add_error(
@@ -215,7 +247,8 @@ class FicheOrientationForm(forms.Form):
         return FicheOrientation(
             date_orientation=d["date_orientation"],
             parcours=d["parcours"],
-            source=d["source"],
+            # Pour un prescripteur, le service pose sa structure et la source qui va avec.
+            source=d.get("source") or Source.AUTRE,
             problematiques=d["problematiques"],
             nom=d["nom"],
             nb_adultes=d.get("nb_adultes"),
@@ -231,6 +264,16 @@ class FicheOrientationForm(forms.Form):
             prescripteur=d.get("prescripteur"),
             **textes,
         )
+
+
+class CompleterDetteForm(forms.Form):
+    """La dette et la procédure d'une orientation faite par un prescripteur, que le bailleur
+    (ou la coordination) complète."""
+
+    dette_locative = MontantField(label="Dette locative à l'orientation (€)")
+    stade_procedure = forms.ChoiceField(
+        label="Procédure d'expulsion", choices=StadeProcedure.choices, initial=StadeProcedure.AUCUNE
+    )
 
 
 class StatutOrientationForm(forms.Form):

@@ -291,6 +291,17 @@ class Orientation(models.Model):
         related_name="orientations_faites",
         verbose_name="saisie par",
     )
+    # La structure de l'auteur (celle que nomme son adhésion au dispositif), posée à la
+    # création : c'est elle qui ouvre l'orientation aux prescripteurs de la même structure.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orientations_faites",
+        verbose_name="structure qui oriente",
+        editable=False,
+    )
     cree_le = models.DateTimeField(default=timezone.now)
     importee = models.BooleanField("importée d'un fichier", default=False)
     rattachement = models.CharField(

@@ -4,10 +4,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import permissions
+from core.enums import Role
+from core.models import Membre, Organisation
 from core.permissions import Chemins, Donnee, Lien
 
 from .enums import StatutOrientation
@@ -27,6 +29,11 @@ def equipe_du_menage(cle="pk"):
 def orientes_du_menage(cle="pk"):
     """Les personnes qui ont saisi une orientation du ménage."""
     return Lien(Orientation, "menage", cle=cle, personne="orientee_par")
+
+
+def organisation_du_menage(cle="pk"):
+    """Les structures qui ont orienté le ménage (portée « organisation » d'un prescripteur)."""
+    return Lien(Orientation, "menage", cle=cle, personne="organisation")
 
 
 def ordre_du_jour_du_menage(cle="pk"):
@@ -50,12 +57,16 @@ def chemins_vers_menage(vers=None):
         equipe=equipe_du_menage(cle),
         orientes=orientes_du_menage(cle),
         ordre_du_jour=ordre_du_jour_du_menage(cle),
+        organisation=organisation_du_menage(cle),
     )
 
 
 CHEMINS_MENAGE = chemins_vers_menage()
-# Une orientation ouvre à son auteur cette orientation-là, pas les autres orientations du ménage.
-CHEMINS_ORIENTATION = replace(chemins_vers_menage("menage"), orientes="orientee_par")
+# Une orientation ouvre à son auteur (et à sa structure) cette orientation-là, pas les autres
+# orientations du ménage.
+CHEMINS_ORIENTATION = replace(
+    chemins_vers_menage("menage"), orientes="orientee_par", organisation="organisation"
+)
 CHEMINS_DETTE = chemins_vers_menage("menage")
 
 # L'historique de l'information du ménage se lit comme son identité, par les mêmes chemins.
@@ -124,12 +135,24 @@ def dettes_du_menage(user, menage):
     return list(DetteLocative.objects.filter(menage=menage).order_by("date", "pk"))
 
 
+def mes_structures(user):
+    """Les structures que nomment les adhésions actives de prescripteur de la personne."""
+    return Organisation.objects.filter(
+        pk__in=Membre.objects.actifs()
+        .filter(user=user, role=Role.PRESCRIPTEUR)
+        .values("organisation")
+    ).order_by("nom")
+
+
 def mes_orientations(user):
-    """Les orientations saisies par la personne, avec leur statut (suivi de l'agent bailleur)."""
+    """Les orientations saisies par la personne (suivi de l'agent du bailleur) et, pour un
+    prescripteur, celles de sa structure, avec leur statut. La visibilité reste celle de
+    `orientations_visibles` : une structure ne s'ouvre que dans les dispositifs où la personne
+    est son prescripteur."""
     return (
         orientations_visibles(user)
-        .filter(orientee_par=user)
-        .select_related("menage", "menage__dispositif")
+        .filter(Q(orientee_par=user) | Q(organisation__in=mes_structures(user)))
+        .select_related("menage", "menage__dispositif", "organisation", "orientee_par")
         .prefetch_related("problematiques")
         .order_by("-date_orientation", "-cree_le")
     )

@@ -16,11 +16,19 @@ from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.utils import timezone
 
 from core import bornes, permissions
+from core.enums import Role, TypeOrganisation
 from core.models import Membre
 from core.permissions import Action, Ecriture
 
 from . import selectors
-from .enums import NatureRessource, OrigineDette, Rattachement, StatutOrientation
+from .enums import (
+    NatureRessource,
+    OrigineDette,
+    Rattachement,
+    Source,
+    StadeProcedure,
+    StatutOrientation,
+)
 from .models import (
     MONTANT_MAXIMUM,
     DetteLocative,
@@ -59,6 +67,17 @@ TRANSITIONS = {
     StatutOrientation.REORIENTEE: set(),
 }
 STATUTS_AVEC_MOTIF = {StatutOrientation.REFUSEE, StatutOrientation.REORIENTEE}
+# Qui oriente, selon le type de la structure d'un prescripteur.
+SOURCE_PAR_TYPE = {
+    TypeOrganisation.SIAO: Source.SIAO,
+    TypeOrganisation.ASSOCIATION: Source.ASSOCIATION,
+    TypeOrganisation.CCAS_COMMUNE: Source.CCAS,
+    TypeOrganisation.SANTE: Source.SANTE,
+    TypeOrganisation.SPIP: Source.SPIP,
+}
+# Les rôles qui déclarent la dette et la procédure sur une fiche d'orientation (DESIGN.md §3 :
+# le prescripteur ne les voit pas, le bailleur les complète ensuite).
+ROLES_QUI_DECLARENT_LA_DETTE = frozenset({Role.COORDINATEUR, Role.AGENT_BAILLEUR})
 # Un relevé daté d'avant est une erreur de saisie : les dispositifs suivis sont bien plus récents.
 PREMIER_RELEVE_POSSIBLE = bornes.DATE_MINIMUM
 
@@ -127,10 +146,33 @@ def orienter_menage(user, dispositif, fiche):
     elle qui rattache). Une commande d'exploitation (`user=None`) reprend le ménage connu : elle
     n'ouvre de droits à personne.
 
-    Refus : `PermissionDenied` si la personne ne peut pas orienter dans ce dispositif.
+    - l'orientation garde la structure de son auteur (`organisation`) ; celle d'un prescripteur
+      est aussi « la structure qui oriente » (`prescripteur`, `source`), quoi que dise la fiche.
+
+    Refus : `PermissionDenied` si la personne ne peut pas orienter dans ce dispositif, ou si
+    elle n'y oriente que comme prescripteur sans que son adhésion nomme sa structure ;
+    `ValidationError` si un prescripteur déclare une dette ou une procédure (le bailleur les
+    complète : `completer_dette_orientation`).
     """
     if user is not None and not permissions.peut(user, Action.ORIENTER, dispositif):
         raise PermissionDenied("Vous ne pouvez pas orienter de ménage dans ce dispositif.")
+    organisation = structure_qui_oriente(user, dispositif)
+    if oriente_comme_prescripteur(user, dispositif):
+        if organisation is None:
+            raise PermissionDenied(
+                "Votre adhésion au dispositif ne nomme pas votre structure : demandez à la "
+                "coordination de la compléter avant d'orienter."
+            )
+        if fiche.dette_locative is not None or fiche.stade_procedure not in (
+            "",
+            StadeProcedure.AUCUNE,
+        ):
+            raise ValidationError(
+                "La dette locative et la procédure sont complétées par le bailleur, pas par la "
+                "structure qui oriente."
+            )
+        fiche.prescripteur = organisation
+        fiche.source = SOURCE_PAR_TYPE.get(organisation.type, Source.AUTRE)
     if fiche.date_orientation > timezone.localdate():
         raise ValidationError("La date d'orientation ne peut pas être dans le futur.")
     bornes.verifier_date(fiche.date_orientation, quoi="La date d'orientation")
@@ -165,6 +207,7 @@ def orienter_menage(user, dispositif, fiche):
         statut=StatutOrientation.A_RATTACHER if menage.provisoire else StatutOrientation.RECUE,
         date_statut=fiche.date_orientation,
         orientee_par=user,
+        organisation=organisation,
         importee=fiche.importee,
     )
     ProblematiqueOrientation.objects.bulk_create(
@@ -184,6 +227,64 @@ def orienter_menage(user, dispositif, fiche):
             origine=OrigineDette.ORIENTATION,
         )
     return ResultatOrientation(orientation, menage_cree, True)
+
+
+def oriente_comme_prescripteur(user, dispositif):
+    """Vrai si la personne n'oriente dans ce dispositif que comme prescripteur : sa fiche n'a
+    alors ni dette ni procédure, et la structure qui oriente est la sienne."""
+    if user is None:
+        return False
+    roles = permissions.roles(user, dispositif)
+    return Role.PRESCRIPTEUR in roles and not roles & ROLES_QUI_DECLARENT_LA_DETTE
+
+
+def structure_qui_oriente(user, dispositif):
+    """La structure que nomme l'adhésion active de la personne au dispositif : celle de son
+    adhésion de prescripteur d'abord, puis d'agent du bailleur, puis de tout autre rôle."""
+    if user is None:
+        return None
+    adhesions = {
+        membre.role: membre.organisation
+        for membre in Membre.objects.actifs()
+        .filter(user=user, dispositif=dispositif, organisation__isnull=False)
+        .select_related("organisation")
+    }
+    for role in (Role.PRESCRIPTEUR, Role.AGENT_BAILLEUR):
+        if role in adhesions:
+            return adhesions[role]
+    return next(iter(adhesions.values()), None)
+
+
+@transaction.atomic
+def completer_dette_orientation(user, orientation, *, dette_locative, stade_procedure):
+    """Complète la dette et la procédure d'une orientation qui n'en déclarait pas (celle d'un
+    prescripteur) ; la dette devient un relevé daté du jour de l'orientation.
+
+    Refus : `PermissionDenied` si la personne ne peut pas écrire la dette de ce ménage (la
+    coordination, l'agent du bailleur sur ses orientations ou dans l'équipe) ;
+    `ValidationError` si l'orientation porte déjà une dette (la suite passe par un relevé), ou
+    pour un montant que `relever_dette` refuserait.
+    """
+    orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
+    if not peut_saisir_dette(user, orientation.menage):
+        raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
+    if orientation.dette_locative is not None:
+        raise ValidationError(
+            "Cette orientation porte déjà une dette : ajoutez plutôt un relevé de la dette."
+        )
+    _verifier_releve(orientation.date_orientation, dette_locative)
+    orientation.dette_locative = dette_locative
+    orientation.stade_procedure = stade_procedure or StadeProcedure.AUCUNE
+    orientation.save(update_fields=["dette_locative", "stade_procedure"])
+    _relever(
+        user,
+        orientation.menage,
+        orientation.date_orientation,
+        dette_locative,
+        orientation.stade_procedure,
+        origine=OrigineDette.ORIENTATION,
+    )
+    return orientation
 
 
 def _memes_auteurs(user, dispositif, *, par_structure):

@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("orientations/mes-orientations/", views.mes_orientations, name="mes_orientations"),
     path("orientations/<uuid:public_id>/statut/", views.changer_statut, name="changer_statut"),
+    path(
+        "orientations/<uuid:public_id>/completer-dette/",
+        views.completer_dette,
+        name="completer_dette",
+    ),
     path("orientations/a-rattacher/", views.a_rattacher, name="a_rattacher"),
     path("orientations/<uuid:public_id>/rattachement/", views.rattachement, name="rattachement"),
     path("orientations/<uuid:public_id>/rattacher/", views.rattacher, name="rattacher"),

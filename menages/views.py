@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import permissions
+from core.enums import Role
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from core.reseau import adresse_client
@@ -13,6 +14,7 @@ from core.vues import traiter_formulaire, traiter_formulaire_integre
 
 from . import importation, selectors, services
 from .forms import (
+    CompleterDetteForm,
     FicheOrientationForm,
     ImportOrientationsForm,
     PlanApurementForm,
@@ -170,7 +172,12 @@ def nouvelle_orientation(request, slug=None):
             "menages/choisir_dispositif.html",
             {"dispositifs": choix, "url_name": "menages:nouvelle_orientation_dans"},
         )
-    form = FicheOrientationForm(request.POST or None, dispositif=dispositif)
+    structure = (
+        services.structure_qui_oriente(request.user, dispositif)
+        if services.oriente_comme_prescripteur(request.user, dispositif)
+        else None
+    )
+    form = FicheOrientationForm(request.POST or None, dispositif=dispositif, structure=structure)
     reponse = traiter_formulaire(
         request,
         form,
@@ -195,13 +202,41 @@ def _apres_orientation(user, orientation):
 
 
 def mes_orientations(request):
+    """Ce que la personne a orienté (l'agent du bailleur) ou ce que sa structure a orienté (le
+    prescripteur), et où en est chaque orientation. Les décisions du comité et leur explication
+    sont sur l'accueil et sur la page du ménage."""
     return render(
         request,
         "menages/mes_orientations.html",
         {
             "orientations": selectors.mes_orientations(request.user),
+            # Sans requête pour qui n'est prescripteur nulle part.
+            "structures": list(selectors.mes_structures(request.user))
+            if permissions.a_le_role(request.user, Role.PRESCRIPTEUR)
+            else [],
             "peut_orienter": permissions.peut_quelque_part(request.user, Action.ORIENTER),
         },
+    )
+
+
+@require_POST
+def completer_dette(request, public_id):
+    orientation = get_object_or_404(
+        selectors.orientations_visibles(request.user).select_related("menage"),
+        public_id=public_id,
+    )
+    form = CompleterDetteForm(request.POST)
+    return traiter_formulaire_integre(
+        request,
+        form,
+        lambda: services.completer_dette_orientation(
+            request.user,
+            orientation,
+            dette_locative=form.cleaned_data["dette_locative"],
+            stade_procedure=form.cleaned_data["stade_procedure"],
+        ),
+        succes="Dette et procédure de l'orientation complétées.",
+        retour=reverse("ecrans:menage", args=[orientation.menage.public_id]),
     )
 
 

@@ -97,7 +97,7 @@ EFFACEMENTS = {
     Bilan: {"synthese": ""},
     ProgressionObjectif: {"commentaire": ""},
     Cloture: {"commentaire": ""},
-    Decision: {"motifs": ""},
+    Decision: {"motifs": "", "explication_prescripteur": ""},
     # Les versions remplacées d'une intervention corrigée et les contenus d'avant une
     # correction de décision : les mêmes textes que les lignes qu'elles gardent.
     InterventionVersion: {"note": "", "autres_participants": "", "motif": ""},

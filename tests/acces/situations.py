@@ -23,8 +23,14 @@ données, qui dit ce qu'un lien ouvre) :
   l'épisode en cours (elle voit le ménage, pas l'épisode en cours, ni son plan, ni ses notes) ;
 - « aucun » : rien de cela ; il est aussi le seul ménage du territoire du coordinateur
   territorial (les autres sont dans un autre territoire) ;
-- « autre » (dispositif B) : la personne est dans son équipe, l'a orienté, siège au comité qui
-  l'a inscrit, sans être membre de B : rien ne doit s'ouvrir.
+- « structure » : un collègue prescripteur de la structure de la personne (toutes les personnes
+  essayées de A tiennent leur adhésion au nom de la même structure) l'a orienté ; le bailleur
+  aussi, par une orientation qui, elle, n'est pas celle de la structure ; le comité a décidé
+  sur l'orientation de la structure, avec une explication à transmettre ;
+- « autre » (dispositif B) : la personne est dans son équipe, l'a orienté, sa structure aussi,
+  siège au comité qui l'a inscrit, sans être membre de B : rien ne doit s'ouvrir.
+
+Les orientations du bailleur (le tiers) sont celles d'une autre structure.
 """
 
 from dataclasses import dataclass, field, replace
@@ -50,7 +56,15 @@ from core.factories import (
     UserFactory,
 )
 from core.models import JournalAudit
-from core.permissions import ACTIONS, ECRITURE, MATRICE, ROLES_TERRITORIAUX, Ecriture
+from core.permissions import (
+    ACTIONS,
+    ECRITURE,
+    MATRICE,
+    ROLES_PAR_STRUCTURE,
+    ROLES_TERRITORIAUX,
+    Ecriture,
+    portees_de_la_case,
+)
 from core.permissions import Portee as P
 from core.services import journaliser
 from menages.enums import StadeProcedure, StatutOrientation
@@ -86,7 +100,10 @@ class Personne:
 def _ouverture(role):
     """Ce qu'un rôle ouvre : {(donnée ou écriture, portée)}."""
     return {
-        (cle, portee) for matrice in (MATRICE, ECRITURE) for cle, portee in matrice[role].items()
+        (cle, portee)
+        for matrice in (MATRICE, ECRITURE)
+        for cle, case in matrice[role].items()
+        for portee in portees_de_la_case(case)
     }
 
 
@@ -154,11 +171,11 @@ class Ligne:
     @property
     def sans_orientes(self):
         """La ligne vue par une orientation d'un tiers : elle n'ouvre rien à qui a orienté le
-        ménage par une autre orientation."""
-        return replace(self, liens=self.liens - {P.ORIENTES})
+        ménage par une autre orientation, ni à la structure qui l'a fait."""
+        return replace(self, liens=self.liens - {P.ORIENTES, P.ORGANISATION})
 
 
-TOUS_LES_LIENS = frozenset({P.EQUIPE, P.ORIENTES, P.ORDRE_DU_JOUR})
+TOUS_LES_LIENS = frozenset({P.EQUIPE, P.ORIENTES, P.ORDRE_DU_JOUR, P.ORGANISATION})
 
 MENAGES = {
     "equipe": Ligne("equipe", "A", "T1", frozenset({P.EQUIPE})),
@@ -169,6 +186,7 @@ MENAGES = {
         "ancienne_equipe", "A", "T1", frozenset({P.EQUIPE}), episode_en_cours=frozenset()
     ),
     "aucun": Ligne("aucun", "A", "T2"),
+    "structure": Ligne("structure", "A", "T1", frozenset({P.ORGANISATION})),
     "autre": Ligne("autre", "B", "TB", TOUS_LES_LIENS),
 }
 # Les ménages provisoires d'une orientation « à rattacher » (saisie par un tiers) : doublons
@@ -197,6 +215,7 @@ NOMS = {
     "ancien": "Digitale",
     "ancienne_equipe": "Iris",
     "aucun": "Eglantine",
+    "structure": "Jacinthe",
     "autre": "Fougeraie",
     "provisoire": "Gentiane",
     "provisoire_autre": "Hellebore",
@@ -208,6 +227,7 @@ DETTES = {  # (relevé du bailleur, dette déclarée à l'orientation)
     "ancien": (Decimal("7236.18"), Decimal("8412.74")),
     "ancienne_equipe": (Decimal("1947.53"), Decimal("6380.14")),
     "aucun": (Decimal("9075.31"), Decimal("3168.45")),
+    "structure": (Decimal("8529.64"), Decimal("7093.18")),
     "autre": (Decimal("2583.97"), Decimal("6721.09")),
     "provisoire": (None, Decimal("4392.86")),
     "provisoire_autre": (None, Decimal("5917.23")),
@@ -241,8 +261,10 @@ def marqueurs(cle):
         (D.NOTE_SOIGNANTS, ligne.en_cours, [f"Note soignants {nom}"]),
         (D.NOTE_PERSONNELLE, ligne.en_cours, [f"Note personnelle {nom}"]),
     ]
-    if cle in ("agenda", "equipe"):
+    if cle in ("agenda", "equipe", "structure"):
         resultat.append((D.DECISIONS, ligne, [f"Motif du comité {nom}"]))
+    if cle == "structure":
+        resultat.append((D.DECISIONS, ligne, [f"Explication pour la structure {nom}"]))
     return resultat
 
 
@@ -261,14 +283,14 @@ def ouvre(personne, cle, ligne):
     matrice = ECRITURE if isinstance(cle, Ecriture) else MATRICE
     sur_la_ligne = liens(personne, ligne)
     for role in personne.roles:
-        portee = matrice[role].get(cle)
-        if portee is None:
-            continue
-        if portee == P.DISPOSITIF and personne.territoire and role in ROLES_TERRITORIAUX:
-            if ligne.territoire == personne.territoire or P.EQUIPE in sur_la_ligne:
+        for portee in portees_de_la_case(matrice[role].get(cle)):
+            if portee == P.DISPOSITIF and personne.territoire and role in ROLES_TERRITORIAUX:
+                if ligne.territoire == personne.territoire or P.EQUIPE in sur_la_ligne:
+                    return True
+            elif portee == P.ORGANISATION and role not in ROLES_PAR_STRUCTURE:
+                continue
+            elif portee == P.DISPOSITIF or portee in sur_la_ligne:
                 return True
-        elif portee == P.DISPOSITIF or portee in sur_la_ligne:
-            return True
     return False
 
 
@@ -336,6 +358,7 @@ def construire():
                 dispositif=dispositif, nom=f"Territoire {territoire}"
             )
     structure = OrganisationFactory(nom="Structure du test d'accès")
+    bailleur = OrganisationFactory(nom="Bailleur du test d'accès")
     for personne in PERSONNES:
         if personne.anonyme:
             continue
@@ -364,6 +387,10 @@ def construire():
                 Role.AGENT_BAILLEUR,
             )
         }
+        # Un collègue de la structure des personnes essayées, prescripteur dans ce dispositif.
+        tiers[nom][Role.PRESCRIPTEUR] = MembreFactory(
+            dispositif=dispositif, role=Role.PRESCRIPTEUR, organisation=structure
+        ).user
 
     # Les comités et leurs séances
     comite = ComiteFactory(
@@ -407,11 +434,26 @@ def construire():
         orientation = OrientationFactory(
             menage=menage,
             orientee_par=tiers_[Role.AGENT_BAILLEUR],
+            organisation=bailleur,
             date_orientation=aujourd_hui - timedelta(days=400),
             dette_locative=declaree,
             stade_procedure=StadeProcedure.ASSIGNATION,
             description=f"Signalement du tiers {nom}",
         )
+        if P.ORGANISATION in ligne.liens:
+            # L'orientation que la structure a faite (sans dette : un prescripteur n'en déclare
+            # pas) ; c'est elle que chaque personne essaie, sauf celles qui ont la leur.
+            de_la_structure = OrientationFactory(
+                menage=menage,
+                orientee_par=tiers_[Role.PRESCRIPTEUR],
+                organisation=structure,
+                parcours="acces",
+                date_orientation=aujourd_hui - timedelta(days=390),
+            )
+            monde.objets["orientation_de_la_structure", cle] = de_la_structure
+            if P.ORIENTES not in ligne.liens:
+                for personne in PERSONNES_DE_A:
+                    monde.orientations_de[cle, personne.cle] = de_la_structure
         if P.ORIENTES in ligne.liens:
             for personne in PERSONNES_DE_A:
                 monde.orientations_de[cle, personne.cle] = OrientationFactory(
@@ -504,15 +546,24 @@ def construire():
         ("ancien", ancienne),
         ("aucun", seances["seance_autre_comite"]),
         ("autre", seances["seance_autre"]),
+        ("structure", ancienne_d_un_autre_comite),
     ):
+        orientation_examinee = monde.objets.get(("orientation_de_la_structure", cle))
         point = PointOrdreDuJourFactory(
             seance=seance,
             menage=monde.objets["menage", cle],
             accompagnement=monde.objets["accompagnement", cle],
+            orientation=orientation_examinee if cle == "structure" else None,
             nature=NaturePoint.BILAN_A_VENIR,
         )
-        if cle in ("agenda", "equipe"):
-            DecisionFactory(point=point, motifs=f"Motif du comité {NOMS[cle]}")
+        if cle in ("agenda", "equipe", "structure"):
+            DecisionFactory(
+                point=point,
+                motifs=f"Motif du comité {NOMS[cle]}",
+                explication_prescripteur=f"Explication pour la structure {NOMS[cle]}"
+                if cle == "structure"
+                else "",
+            )
         seance_cle = next((s for s, ligne in SEANCES.items() if ligne.menage == cle), None)
         if seance_cle:
             monde.objets["point", seance_cle] = point

@@ -30,6 +30,7 @@ from accompagnement.models import Accompagnement
 from core.enums import Role
 from core.factories import OrganisationFactory, TerritoireFactory
 from core.permissions import Action, Donnee, Ecriture
+from menages.models import Orientation
 from rapports import indicateurs
 from tests.conftest import apps_du_produit
 
@@ -416,6 +417,12 @@ def suivi_apres_bail(monde, menage):
     return {"travailleur_social": ts, "date_debut": hier()}
 
 
+def sans_dette_declaree(monde, orientation):
+    """Pour compléter la dette d'une orientation : elle n'en déclare pas (celle d'un
+    prescripteur)."""
+    Orientation.objects.filter(pk=orientation.pk).update(dette_locative=None)
+
+
 def file_active(personne):
     """La file active : les ménages que la personne voit par son équipe, son comité, son
     dispositif ou son territoire ; ses propres orientations n'y font pas entrer une ligne (elle
@@ -520,6 +527,14 @@ TABLE = {
         A.GERER_ORIENTATIONS,
         methodes=POST,
         donnees=lambda m, o: {"statut": "a_examiner"},
+    ),
+    "menages:completer_dette": entree(
+        "orientation",
+        D.ORIENTATION,
+        E.DETTE,
+        methodes=POST,
+        donnees=lambda m, o: {"dette_locative": "1 000,00", "stade_procedure": "aucune"},
+        preparer=sans_dette_declaree,
     ),
     "menages:a_rattacher": entree(None, A.GERER_ORIENTATIONS),
     "menages:rattachement": entree("a_rattacher", orientation_a_rattacher),

@@ -53,6 +53,12 @@ def test_les_paires_essayees_sont_celles_que_la_matrice_distingue():
     assert frozenset({Role.AGENT_BAILLEUR, Role.MEMBRE_COTECH}) in paires
     assert frozenset({Role.COORDINATEUR, Role.TRAVAILLEUR_SOCIAL}) not in paires
     assert frozenset({Role.MEMBRE_COTECH, Role.MEMBRE_COPIL}) not in paires
+    # Le prescripteur, seul et avec les rôles qui ne le couvrent pas (le partenaire qui rejoint
+    # l'équipe comme travailleur social, l'agent du bailleur qui tient aussi ce rôle).
+    assert "prescripteur" in {personne.cle for personne in situations.PERSONNES}
+    assert frozenset({Role.PRESCRIPTEUR, Role.TRAVAILLEUR_SOCIAL}) in paires
+    assert frozenset({Role.PRESCRIPTEUR, Role.AGENT_BAILLEUR}) in paires
+    assert frozenset({Role.PRESCRIPTEUR, Role.COORDINATEUR}) not in paires
 
 
 @pytest.mark.django_db

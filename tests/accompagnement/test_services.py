@@ -146,9 +146,8 @@ def test_ouvrir_refuse_une_personne_qui_n_est_pas_membre_du_dispositif():
     assert not Accompagnement.objects.exists()
 
 
-# L'agent du bailleur entre dans l'équipe comme référent du bailleur (parcours accès) : voir
-# tests/parcours_acces/test_services.py.
-@pytest.mark.parametrize("role", [Role.MEMBRE_COPIL, Role.MEMBRE_COTECH])
+# L'agent du bailleur peut rejoindre l'équipe (référent du bailleur) : test_referent_bailleur.py.
+@pytest.mark.parametrize("role", [Role.MEMBRE_COPIL, Role.MEMBRE_COTECH, Role.PRESCRIPTEUR])
 def test_ouvrir_refuse_un_membre_du_dispositif_sans_role_d_equipe(role):
     equipe = Equipe()
     partenaire = membre(equipe.dispositif, role)

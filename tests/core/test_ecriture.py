@@ -42,10 +42,14 @@ ATTENDU = {
         E.CLOTURE: P.REFERENT,
     },
     Role.AGENT_BAILLEUR: {
-        E.DETTE: P.ORIENTES,
-        E.PLAN_APUREMENT: P.ORIENTES,
-        E.ACCES: P.ORIENTES,
+        E.DETTE: {P.ORIENTES, P.EQUIPE},
+        E.PLAN_APUREMENT: {P.ORIENTES, P.EQUIPE},
+        E.PLAN: P.EQUIPE,
+        E.BILANS: P.EQUIPE,
+        E.INTERVENTIONS: P.EQUIPE,
+        E.ACCES: {P.ORIENTES, P.EQUIPE},
     },
+    Role.PRESCRIPTEUR: {},
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
 }
@@ -68,10 +72,8 @@ CAS = [(role, ecriture) for role in Role for ecriture in Ecriture]
 @pytest.mark.parametrize(("role", "ecriture"), CAS, ids=[f"{r.value}-{e.value}" for r, e in CAS])
 def test_portee_d_ecriture_de_chaque_role(role, ecriture):
     membre = MembreFactory(role=role)
-    attendu = ATTENDU[role].get(ecriture)
-    assert permissions.portees(membre.user, ecriture, membre.dispositif) == (
-        {attendu} if attendu else set()
-    )
+    attendu = permissions.portees_de_la_case(ATTENDU[role].get(ecriture))
+    assert permissions.portees(membre.user, ecriture, membre.dispositif) == attendu
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -102,6 +102,11 @@ class Donnees:
             nature="salaire",
             montant_annuel=1000,
         )
+        # Une orientation sans dette déclarée (celle d'un prescripteur) : la coordination la
+        # complète.
+        self.sans_dette = programme.orientation("Sans dette")
+        self.sans_dette.dette_locative = None
+        self.sans_dette.save(update_fields=["dette_locative"])
 
     def cas(self):
         """(nom d'URL, adresse, méthode, données justes) pour chaque vue à saisie."""
@@ -169,6 +174,12 @@ class Donnees:
                 ("menages:relever_dette", menage),
                 "post",
                 {"date": aujourd_hui, "montant": "100", "stade_procedure": ""},
+            ),
+            (
+                "menages:completer_dette",
+                ("menages:completer_dette", self.sans_dette.public_id),
+                "post",
+                {"dette_locative": "100", "stade_procedure": "aucune"},
             ),
             (
                 "menages:nouvelle_orientation_dans",

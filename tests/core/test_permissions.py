@@ -4,7 +4,7 @@ import pytest
 
 from core import permissions
 from core.enums import Role
-from core.factories import DispositifFactory, MembreFactory, UserFactory
+from core.factories import DispositifFactory, MembreFactory, OrganisationFactory, UserFactory
 from core.models import Membre
 from core.permissions import Chemins, Donnee, Portee
 
@@ -63,13 +63,26 @@ ATTENDU = {
         D.ACCES: P.EQUIPE,
         D.RAPPORT: P.DISPOSITIF,
     },
+    # Ce qu'il a orienté ; nommé dans l'équipe (référent du bailleur), un membre de l'équipe
+    # sans les notes « soignants ».
     Role.AGENT_BAILLEUR: {
-        D.IDENTITE: P.ORIENTES,
-        D.ORIENTATION: P.ORIENTES,
-        D.DETTE: P.ORIENTES,
-        D.PLAN_RESUME: P.ORIENTES,
-        D.DECISIONS: P.ORIENTES,
-        D.ACCES: P.ORIENTES,
+        D.IDENTITE: {P.ORIENTES, P.EQUIPE},
+        D.ORIENTATION: {P.ORIENTES, P.EQUIPE},
+        D.DETTE: {P.ORIENTES, P.EQUIPE},
+        D.PLAN: {P.EQUIPE},
+        D.PLAN_RESUME: {P.ORIENTES, P.EQUIPE},
+        D.NOTE_EQUIPE: {P.EQUIPE},
+        D.NOTE_PERSONNELLE: {P.AUTEUR},
+        D.DECISIONS: {P.ORIENTES, P.EQUIPE},
+        D.ACCES: {P.ORIENTES, P.EQUIPE},
+    },
+    # Ce que sa structure a orienté ; jamais la dette, une note, le rapport ni le tableau de bord.
+    Role.PRESCRIPTEUR: {
+        D.IDENTITE: P.ORGANISATION,
+        D.ORIENTATION: P.ORGANISATION,
+        D.PLAN_RESUME: P.ORGANISATION,
+        D.DECISIONS: P.ORGANISATION,
+        D.ACCES: P.ORGANISATION,
     },
     Role.MEMBRE_COTECH: {
         D.IDENTITE: P.ORDRE_DU_JOUR,
@@ -101,9 +114,9 @@ def test_chaque_role_est_decrit():
 @pytest.mark.parametrize(("role", "donnee"), CAS, ids=[f"{r.value}-{d.value}" for r, d in CAS])
 def test_portee_de_chaque_role_sur_chaque_donnee(role, donnee):
     membre = MembreFactory(role=role)
-    attendu = ATTENDU[role].get(donnee)
+    attendu = permissions.portees_de_la_case(ATTENDU[role].get(donnee))
     obtenu = permissions.portees(membre.user, donnee, membre.dispositif)
-    assert obtenu == ({attendu} if attendu else set())
+    assert obtenu == attendu
     assert permissions.peut_voir(membre.user, donnee, membre.dispositif) is bool(attendu)
 
 
@@ -138,7 +151,10 @@ def test_les_roles_s_additionnent():
     membre = MembreFactory(role=Role.AGENT_BAILLEUR)
     MembreFactory(user=membre.user, dispositif=membre.dispositif, role=Role.MEMBRE_COPIL)
     assert permissions.portees(membre.user, Donnee.RAPPORT, membre.dispositif) == {P.DISPOSITIF}
-    assert permissions.portees(membre.user, Donnee.IDENTITE, membre.dispositif) == {P.ORIENTES}
+    assert permissions.portees(membre.user, Donnee.IDENTITE, membre.dispositif) == {
+        P.ORIENTES,
+        P.EQUIPE,
+    }
 
 
 # `filtrer` sur un modèle réel : la portée « équipe » passe ici par Membre.user.
@@ -164,8 +180,11 @@ def test_filtrer_limite_le_travailleur_social_a_son_equipe():
 
 
 def test_filtrer_sans_chemin_pour_la_portee_ne_rend_rien():
-    agent = MembreFactory(role=Role.AGENT_BAILLEUR)
-    visibles = permissions.filtrer(agent.user, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST)
+    # CHEMINS_TEST ne dit pas comment atteindre la structure qui oriente.
+    prescripteur = MembreFactory(role=Role.PRESCRIPTEUR, organisation=OrganisationFactory())
+    visibles = permissions.filtrer(
+        prescripteur.user, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST
+    )
     assert not visibles.exists()
 
 

@@ -1,7 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import acces, accompagnements, comites, equipes, menages, programmes, quotidien
+from demo import (
+    acces,
+    accompagnements,
+    comites,
+    equipes,
+    menages,
+    prescripteurs,
+    programmes,
+    quotidien,
+)
 from demo.comptes import comptes_de_demo, donner_facteurs_de_demo, secret_en_base32
 
 # Étapes du chargement, dans l'ordre : chacune s'appuie sur ce que les précédentes ont créé.
@@ -11,6 +20,7 @@ ETAPES = [
     accompagnements.charger_accompagnements,
     acces.charger_parcours_acces,
     comites.charger_comites,
+    prescripteurs.charger_prescripteurs,
     comites.charger_rapport,
     quotidien.charger_accrocs,
     equipes.charger_equipes,
