@@ -269,7 +269,7 @@ def charger_rapport():
             existant = RapportSemestriel.objects.filter(
                 dispositif=dispositif, annee=annee, semestre=semestre, statut=StatutRapport.PRET
             ).first()
-            if existant is not None and documents.chemin(existant.fichier_pdf).exists():
+            if existant is not None and documents.existe(existant.fichier_pdf):
                 continue
             rapport = services_rapports.preparer(dispositif, annee, semestre)
             services_rapports.produire_rapport(rapport.pk)

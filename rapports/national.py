@@ -26,6 +26,7 @@ from core.pdf import rendre_pdf
 from core.templatetags.formats_fr import euros, pourcentage
 
 from . import documents, graphiques, indicateurs
+from .classeur import ENTETES, SECTIONS_A_PART, lignes_de_section
 
 GABARIT_PDF = "pdf/rapport_national.html"
 SECTION_NON_PUBLIEE = "croisement_problematique_territoire"
@@ -197,14 +198,16 @@ def classeur(chiffres_nationaux):
             for indicateur, valeurs, ensemble in tableau_cote_a_cote(chiffres_nationaux)
         ],
     )
+    # Les sections de l'ensemble en tables propres, comme le classeur d'un dispositif : une
+    # ligne par catégorie (rapports.classeur).
     sections = [
         (
             indicateurs.TITRES_SECTIONS.get(section, section),
-            ["Indicateur", "Valeur"],
-            list(documents._aplatir(valeurs)),
+            list(ENTETES),
+            [list(ligne) for ligne in lignes_de_section(section, valeurs)],
         )
         for section, valeurs in chiffres_nationaux["ensemble"].items()
-        if isinstance(valeurs, dict)
+        if isinstance(valeurs, dict) and section not in SECTIONS_A_PART
     ]
     definitions = (
         "Définitions",

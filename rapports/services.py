@@ -78,16 +78,8 @@ def _mettre_en_file(rapport_id):
 
 def produire_rapport(rapport_id):
     """Produit le rapport ; rend son statut final. Appelé par la tâche, avec l'identifiant seul."""
-    pris = RapportSemestriel.objects.filter(pk=rapport_id, statut=StatutRapport.EN_ATTENTE).update(
-        statut=StatutRapport.EN_COURS
-    )
-    if not pris:
-        # Un autre worker l'a pris, ou il n'est plus attendu.
-        return RapportSemestriel.objects.get(pk=rapport_id).statut
-    rapport = RapportSemestriel.objects.select_related("dispositif", "demande_par").get(
-        pk=rapport_id
-    )
-    try:
+
+    def verifier(rapport):
         demandeur = rapport.demande_par
         if demandeur is not None and not permissions.peut(
             demandeur, Action.DEMANDER_RAPPORT, rapport.dispositif
@@ -95,17 +87,45 @@ def produire_rapport(rapport_id):
             raise PermissionDenied(
                 "La personne qui a demandé ce rapport n'a plus les droits de coordination."
             )
+
+    def produire(rapport):
         # Les cibles en vigueur sont gardées avec les chiffres : les changer plus tard ne change
         # pas ce rapport.
         chiffres = pilotage.avec_cibles(
             indicateurs.calculer(rapport.dispositif, rapport.annee, rapport.semestre),
             rapport.dispositif,
         )
-        pdf = documents.pdf(rapport, chiffres)
-        xlsx = documents.classeur(rapport, chiffres)
-        noms = documents.noms_des_fichiers(rapport)
-        documents.enregistrer(noms["pdf"], pdf)
-        documents.enregistrer(noms["xlsx"], xlsx)
+        contenus = {
+            "pdf": documents.pdf(rapport, chiffres),
+            "xlsx": documents.classeur(rapport, chiffres),
+        }
+        return chiffres, contenus, documents.noms_des_fichiers(rapport)
+
+    return _produire(
+        RapportSemestriel.objects.select_related("dispositif", "demande_par"),
+        rapport_id,
+        verifier,
+        produire,
+    )
+
+
+def _produire(rapports, rapport_id, verifier, produire):
+    """Le cycle commun d'un rapport (semestriel ou national) : pris par une mise à jour
+    conditionnelle (un seul worker le produit), droits du demandeur revérifiés (`verifier`),
+    chiffres et documents calculés en mémoire (`produire` rend chiffres, contenus et noms) puis
+    écrits dans le stockage privé ; toute erreur devient un échec visible, avec son message."""
+    pris = rapports.filter(pk=rapport_id, statut=StatutRapport.EN_ATTENTE).update(
+        statut=StatutRapport.EN_COURS
+    )
+    if not pris:
+        # Un autre worker l'a pris, ou il n'est plus attendu.
+        return rapports.get(pk=rapport_id).statut
+    rapport = rapports.get(pk=rapport_id)
+    try:
+        verifier(rapport)
+        chiffres, contenus, noms = produire(rapport)
+        for extension in ("pdf", "xlsx"):
+            documents.enregistrer(noms[extension], contenus[extension])
         rapport.fichier_pdf = noms["pdf"]
         rapport.fichier_xlsx = noms["xlsx"]
         rapport.chiffres = chiffres
@@ -166,31 +186,19 @@ def demander_rapport_national(user, annee, semestre):
 def produire_rapport_national(rapport_id):
     """Produit le rapport consolidé ; rend son statut final. Les droits du demandeur sont
     revérifiés ici : une habilitation retirée entre la demande et la production l'arrête."""
-    pris = RapportNational.objects.filter(pk=rapport_id, statut=StatutRapport.EN_ATTENTE).update(
-        statut=StatutRapport.EN_COURS
-    )
-    if not pris:
-        return RapportNational.objects.get(pk=rapport_id).statut
-    rapport = RapportNational.objects.select_related("demande_par").get(pk=rapport_id)
-    try:
+
+    def verifier(rapport):
         demandeur = rapport.demande_par
         if demandeur is not None and not permissions.habilite_national(demandeur):
             raise PermissionDenied(
                 "La personne qui a demandé ce rapport n'a plus d'habilitation nationale."
             )
+
+    def produire(rapport):
         chiffres = national.calculer(rapport.annee, rapport.semestre)
         contenus = {"pdf": national.pdf(rapport, chiffres), "xlsx": national.classeur(chiffres)}
-        noms = national.noms_des_fichiers(rapport)
-        for extension in ("pdf", "xlsx"):
-            documents.enregistrer(noms[extension], contenus[extension])
-        rapport.fichier_pdf = noms["pdf"]
-        rapport.fichier_xlsx = noms["xlsx"]
-        rapport.chiffres = chiffres
-        rapport.statut = StatutRapport.PRET
-        rapport.erreur = ""
-    except Exception as erreur:  # toute erreur devient un échec visible, avec son message
-        rapport.statut = StatutRapport.ECHEC
-        rapport.erreur = _expliquer(erreur)
-    rapport.termine_le = timezone.now()
-    rapport.save()
-    return rapport.statut
+        return chiffres, contenus, national.noms_des_fichiers(rapport)
+
+    return _produire(
+        RapportNational.objects.select_related("demande_par"), rapport_id, verifier, produire
+    )

@@ -68,6 +68,12 @@ def telecharger(request, public_id, format):
     rapport = get_object_or_404(
         rapports_visibles(request.user).select_related("dispositif"), public_id=public_id
     )
+    return _servir(request, rapport, format, f"rapport {rapport.libelle_semestre}")
+
+
+def _servir(request, rapport, format, libelle):
+    """Le fichier d'un rapport prêt (semestriel ou national), lu dans le stockage privé, après
+    l'écriture du téléchargement au journal d'audit ; jamais mis en cache."""
     nom = rapport.fichier_pdf if format == "pdf" else rapport.fichier_xlsx
     if rapport.statut != StatutRapport.PRET or not nom:
         raise Http404("Ce rapport n'est pas prêt.")
@@ -76,14 +82,13 @@ def telecharger(request, public_id, format):
     journaliser(
         request.user,
         JournalAudit.Action.TELECHARGEMENT_RAPPORT,
-        dispositif=rapport.dispositif,
+        dispositif=getattr(rapport, "dispositif", None),
         objet=rapport,
-        detail=f"rapport {rapport.libelle_semestre} ({format.upper()})",
+        detail=f"{libelle} ({format.upper()})",
         request=request,
     )
     # FileResponse ferme le fichier une fois la réponse envoyée.
-    flux = documents.ouvrir(nom)
-    reponse = FileResponse(flux, as_attachment=format != "pdf", filename=nom)
+    reponse = FileResponse(documents.ouvrir(nom), as_attachment=format != "pdf", filename=nom)
     reponse["Cache-Control"] = "no-store"
     return reponse
 
@@ -219,19 +224,4 @@ def demander_national(request):
 def telecharger_national(request, public_id, format):
     _exiger_habilitation_nationale(request.user)
     rapport = get_object_or_404(RapportNational, public_id=public_id)
-    nom = rapport.fichier_pdf if format == "pdf" else rapport.fichier_xlsx
-    if rapport.statut != StatutRapport.PRET or not nom:
-        raise Http404("Ce rapport n'est pas prêt.")
-    if not documents.existe(nom):
-        raise Http404("Le fichier du rapport est introuvable : relancez sa production.")
-    journaliser(
-        request.user,
-        JournalAudit.Action.TELECHARGEMENT_RAPPORT,
-        objet=rapport,
-        detail=f"rapport national {rapport.libelle_semestre} ({format.upper()})",
-        request=request,
-    )
-    flux = documents.ouvrir(nom)
-    reponse = FileResponse(flux, as_attachment=format != "pdf", filename=nom)
-    reponse["Cache-Control"] = "no-store"
-    return reponse
+    return _servir(request, rapport, format, f"rapport national {rapport.libelle_semestre}")

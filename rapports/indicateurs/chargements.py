@@ -27,6 +27,7 @@ class Episode:
     parcours: str | None
     territoire: str | None
     date_orientation: date | None
+    dispositif_id: int | None = None
 
     def actif_entre(self, debut, fin):
         return self.date_debut <= fin and (self.date_fin is None or self.date_fin >= debut)
@@ -68,6 +69,7 @@ def charger_episodes(dispositif, debut, fin, fin_parcours):
             "parcours_retenu",
             "territoire_nom",
             "orientation__date_orientation",
+            "dispositif_id",
         )
     )
     return [Episode(*ligne) for ligne in lignes]

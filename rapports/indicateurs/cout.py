@@ -7,6 +7,7 @@ from decimal import Decimal
 from core.enums import Parcours
 
 from .mise_en_forme import euros
+from .perimetre import Ensemble
 
 TITRE = "Coût"
 
@@ -42,8 +43,16 @@ def calculer(dispositif, episodes, annee):
     diagnostics = sum(1 for e in de_l_annee if debut_annee <= e.date_debut <= fin_annee)
     menages_acces = len({e.menage_id for e in de_l_annee if e.parcours == Parcours.ACCES})
     budget = dispositif.budget_annuel()
-    cout_diagnostics = dispositif.cout_diagnostic * diagnostics
-    cout_gestion = dispositif.cout_gestion_locative_adaptee * menages_acces
+    # Chaque dispositif a ses coûts unitaires : sur l'ensemble, chacun compte les siens.
+    cout_diagnostics = cout_gestion = Decimal(0)
+    for un in dispositif.dispositifs if isinstance(dispositif, Ensemble) else (dispositif,):
+        siens = [e for e in de_l_annee if e.dispositif_id in (None, un.pk)]
+        cout_diagnostics += un.cout_diagnostic * sum(
+            1 for e in siens if debut_annee <= e.date_debut <= fin_annee
+        )
+        cout_gestion += un.cout_gestion_locative_adaptee * len(
+            {e.menage_id for e in siens if e.parcours == Parcours.ACCES}
+        )
     total = budget + cout_diagnostics + cout_gestion
     return {
         "annee": annee,
@@ -56,6 +65,11 @@ def calculer(dispositif, episodes, annee):
         "cout_total": euros(total),
         "cout_par_menage": euros(total / menages) if menages else None,
         "cout_menage_prevu": euros(dispositif.cout_menage_prevu),
-        "financement_demande": euros(dispositif.financement_demande or Decimal(0)),
-        "cofinancement": euros(dispositif.cofinancement or Decimal(0)),
+        "financement_demande": euros(_somme(dispositif, "financement_demande")),
+        "cofinancement": euros(_somme(dispositif, "cofinancement")),
     }
+
+
+def _somme(perimetre, champ):
+    dispositifs = perimetre.dispositifs if isinstance(perimetre, Ensemble) else (perimetre,)
+    return sum((getattr(un, champ) or Decimal(0) for un in dispositifs), Decimal(0))

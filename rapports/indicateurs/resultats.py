@@ -7,6 +7,7 @@ from menages.models import DetteLocative
 
 from .chargements import episodes_actifs_qs
 from .mise_en_forme import taux
+from .perimetre import du_perimetre
 
 TITRE = "Résultats"
 
@@ -61,7 +62,7 @@ def calculer(dispositif, clotures, debut, fin):
 
     post_cloture = list(
         Bilan.objects.filter(
-            accompagnement__dispositif=dispositif,
+            **du_perimetre("accompagnement__dispositif", dispositif),
             type=TypeBilan.POST_CLOTURE,
             date_realisation__range=(debut, fin),
             dans_le_logement__isnull=False,

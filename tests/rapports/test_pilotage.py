@@ -201,15 +201,14 @@ def test_le_rapport_garde_les_cibles_et_les_chiffres_de_son_jour(produire):
     # Le semestre suivant compare à la valeur STOCKÉE (100 %), pas à un recalcul (0 %).
     suivant = produire(user, dispositif, 2026, 1)
     assert suivant.chiffres["cibles"][0]["valeur"] == 80.0
-    texte_pdf = "\n".join(
-        page.extract_text() for page in PdfReader(documents.chemin(suivant.fichier_pdf)).pages
-    )
+    pdf = PdfReader(io.BytesIO(documents.lire(suivant.fichier_pdf)))
+    texte_pdf = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Cibles et tendances" in texte_pdf
     # Le texte du PDF, espaces et retours à la ligne ramenés à une espace.
     assert "d'adhésion, en dessous de la cible de 80 % ; 100 % au semestre précédent" in " ".join(
         texte_pdf.split()
     )
-    classeur = load_workbook(documents.chemin(suivant.fichier_xlsx))
+    classeur = load_workbook(io.BytesIO(documents.lire(suivant.fichier_xlsx)))
     tendances = [
         rangee
         for rangee in classeur["Tendances"].iter_rows(min_row=2, values_only=True)
