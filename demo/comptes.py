@@ -96,7 +96,7 @@ def comptes_de_demo():
     )
     comptes = sorted(
         ((m.user.email, m.get_role_display(), m.dispositif.slug) for m in membres),
-        key=lambda compte: (compte[2], ordre.get(compte[0].split(".")[0], 99)),
+        key=lambda compte: (compte[2], ordre.get(compte[0].split(".")[0], 99), compte[0]),
     )
     if HabilitationNationale.objects.filter(user__email=FINANCEUR["email"]).exists():
         comptes.append((FINANCEUR["email"], FINANCEUR["role"], "tous"))

@@ -82,6 +82,18 @@ def test_les_champs_chiffres_sont_ceux_qui_peuvent_decrire_la_sante():
         "menages.Orientation.description",
         "menages.Orientation.motif_statut",
         "comites.Decision.motifs",
+        # L'explication d'une décision à transmettre au ménage par le prescripteur, et le
+        # contenu d'une décision avant sa correction.
+        "comites.Decision.explication_prescripteur",
+        "comites.DecisionCorrection.anciens_motifs",
+        # La version remplacée d'une intervention corrigée par son auteur.
+        "accompagnement.InterventionVersion.note",
+        # Parcours accès : précisions des besoins (santé, handicap), refus du ménage, motif ou
+        # condition de la CAL, explication au prescripteur.
+        "acces.BesoinsLogement.commentaire",
+        "acces.Proposition.motif_refus",
+        "acces.DecisionCAL.motif",
+        "acces.DecisionCAL.explication_prescripteur",
         # Les tables d'historique (rgpd.models) copient les champs chiffrés, donc leur chiffrement.
         "rgpd.HistoricalIntervention.note",
         "rgpd.HistoricalBilan.synthese",
@@ -298,11 +310,12 @@ def test_la_migration_chiffre_l_existant_et_se_defait():
         assert "MARQUEUR" not in texte_brut(Intervention, "note", note.pk)
         assert "MARQUEUR" not in texte_brut(Bilan, "synthese", bilan.pk)
         assert "MARQUEUR" not in texte_brut(Orientation, "description", orientation.pk)
-        assert Intervention.objects.get(pk=note.pk).note == MARQUEUR
-        assert Bilan.objects.get(pk=bilan.pk).synthese == MARQUEUR
-        assert Orientation.objects.get(pk=orientation.pk).description == MARQUEUR
     finally:
         # Les tests suivants de ce processus retrouvent le schéma complet (migrations d'après
         # comprises : revenir en arrière avait retiré leurs tables).
         executor = MigrationExecutor(connection)
         migrer(*executor.loader.graph.leaf_nodes())
+    # Le schéma complet rétabli, l'application relit les textes chiffrés par la migration.
+    assert Intervention.objects.get(pk=note.pk).note == MARQUEUR
+    assert Bilan.objects.get(pk=bilan.pk).synthese == MARQUEUR
+    assert Orientation.objects.get(pk=orientation.pk).description == MARQUEUR

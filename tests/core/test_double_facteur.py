@@ -75,6 +75,8 @@ def test_les_roles_qui_lisent_des_menages_sont_ceux_de_la_matrice():
         Role.PSYCHOLOGUE,
         Role.AGENT_BAILLEUR,
         Role.MEMBRE_COTECH,
+        # Les ménages que sa structure a orientés.
+        Role.PRESCRIPTEUR,
         # Les extraits pseudonymisés restent des données personnelles.
         Role.EVALUATEUR,
     }

@@ -50,6 +50,7 @@ ATTENDU = {
         E.ACCES: {P.ORIENTES, P.EQUIPE},
     },
     Role.PRESCRIPTEUR: {},
+    Role.EVALUATEUR: {},
     Role.MEMBRE_COTECH: {},
     Role.MEMBRE_COPIL: {},
 }

@@ -31,10 +31,12 @@ def test_affiche_un_compte_par_role_et_par_programme_puis_l_administrateur(demo_
         "Comptes de démonstration (mot de passe : demo-logisens) :",
     ]
     comptes = [(ligne.split()[0], ligne.split()[-1]) for ligne in lignes[2:]]
+    # Les prescripteurs des partenaires, là où un programme en a, après les rôles du programme.
+    partenaires = {"nord": ["prescripteur"], "savoie": ["prescripteur", "prescripteur2"]}
     attendus = [
         (f"{prefixe}.{programme}@demo.test", programme)
         for programme in ["cantal", "declic", "nord", "savoie"]
-        for prefixe in ROLES
+        for prefixe in [*ROLES, *partenaires.get(programme, [])]
     ]
     assert comptes == [*attendus, ("financeur@demo.test", "tous"), ("admin@demo.test", "—")]
     assert f"  {'ts.cantal@demo.test':<36} {'Travailleur·se social·e':<32} cantal" in lignes

@@ -41,7 +41,7 @@ def oriente(dispositif, nom, prenom="", **orientation):
 def resume(reponse):
     """Le compte au-dessus de la liste : « 26 ménages · page 1 sur 2 »."""
     contenu = reponse.content.decode()
-    paragraphe = re.search(r'id="nombre-resultats">(.*?)</p>', contenu, re.S).group(1)
+    paragraphe = re.search(r'id="nombre-resultats"[^>]*>(.*?)</p>', contenu, re.S).group(1)
     return " ".join(paragraphe.split())
 
 
