@@ -79,3 +79,10 @@ def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def ouvrir_le_menu_des_orientations(page):
+    """Les entrées des orientations sont rangées sous un menu quand il y en a plusieurs."""
+    menu = page.get_by_role("button", name="Orientations")
+    if menu.count():
+        menu.click()

@@ -22,7 +22,7 @@ def test_sur_telephone_le_menu_se_replie(demo, telephone, live_server):
     menu = telephone.get_by_role("button", name="Ouvrir le menu")
     expect(menu).to_be_visible()
     menu.click()
-    expect(telephone.get_by_role("link", name="File active")).to_be_visible()
+    expect(telephone.get_by_role("link", name="File active", exact=True)).to_be_visible()
     capture(telephone, "accueil-coordinateur-telephone")
 
 

@@ -13,7 +13,7 @@ from .conftest import capture, se_connecter
 
 def test_copil_telecharge_le_rapport_et_ne_voit_aucun_menage(demo, page, live_server):
     se_connecter(page, live_server, "copil.cantal@demo.test")
-    expect(page.get_by_role("link", name="File active")).to_have_count(0)
+    expect(page.get_by_role("link", name="File active", exact=True)).to_have_count(0)
     page.get_by_role("link", name="Rapports").click()
     section = page.get_by_role("region", name="Face à des situations complexes")
     # La démonstration a les rapports des trois derniers semestres : le plus récent en tête.

@@ -32,7 +32,7 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     bloc.get_by_label("Motifs / contenu").fill("Situation complexe, équipe pluridisciplinaire.")
     bloc.locator("input[name$='-equipe']").first.check()
     bloc.get_by_role("button", name="Enregistrer la décision").click()
-    expect(bloc.locator(".decision").get_by_text("Admission")).to_be_visible()
+    expect(bloc.locator(".decision").get_by_text("Admission", exact=True)).to_be_visible()
 
     bloc = page.locator(f"#point-{refuse.public_id}")
     bloc.get_by_text("Enregistrer une décision").click()
@@ -41,14 +41,14 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     expect(bloc.get_by_text("Indiquez les motifs")).to_be_visible()
     bloc.get_by_label("Motifs / contenu").fill("Relève du droit commun : suivi CCAS en place.")
     bloc.get_by_role("button", name="Enregistrer la décision").click()
-    expect(bloc.locator(".decision").get_by_text("Refus")).to_be_visible()
+    expect(bloc.locator(".decision").get_by_text("Refus", exact=True)).to_be_visible()
     capture(page, "seance-cotech")
 
     assert Orientation.objects.get(pk=refuse.orientation_id).statut == "refusee"
     accompagnement = admis.menage.accompagnements.get()
     equipe = [m.user.get_full_name() for m in accompagnement.equipe.select_related("user")]
 
-    page.get_by_role("link", name="File active").click()
+    page.get_by_role("link", name="File active", exact=True).click()
     page.get_by_label("Nom ou référence locataire").fill(admis.menage.reference_locataire)
     ligne = page.locator("#resultats").get_by_role("link", name=admis.menage.nom)
     expect(ligne).to_be_visible()

@@ -59,7 +59,7 @@ def test_csp_file_active_filtre_htmx_et_tableau_de_bord(demo, page, live_server,
     assert "q=zzz-aucun-menage" in page.url
 
     # Menu déroulant de Bootstrap (Popper pose ses styles par script, ce que la CSP permet).
-    page.locator("nav .dropdown-toggle").click()
+    page.locator("nav .navbar-nav:not(.me-auto) .dropdown-toggle").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
     # Une page d'accompagnement et ses barres d'avancement (largeur posée par app.js).
@@ -104,7 +104,7 @@ def test_csp_seance_decision_htmx(demo, page, live_server, console):
     expect(bloc.get_by_text("Indiquez les motifs")).to_be_visible()
     bloc.get_by_label("Motifs / contenu").fill("Relève du droit commun.")
     bloc.get_by_role("button", name="Enregistrer la décision").click()
-    expect(bloc.locator(".decision").get_by_text("Refus")).to_be_visible()
+    expect(bloc.locator(".decision").get_by_text("Refus", exact=True)).to_be_visible()
     attendre_le_calme(page)
 
     assert console == []

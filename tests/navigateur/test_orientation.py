@@ -4,11 +4,12 @@ from playwright.sync_api import expect
 
 from menages.models import Orientation
 
-from .conftest import capture, se_connecter
+from .conftest import capture, ouvrir_le_menu_des_orientations, se_connecter
 
 
 def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_server):
     se_connecter(page, live_server, "bailleur.cantal@demo.test")
+    ouvrir_le_menu_des_orientations(page)
     page.get_by_role("link", name="Orienter un ménage").first.click()
     expect(page.get_by_role("heading", name="Fiche d'orientation")).to_be_visible()
 
@@ -36,10 +37,9 @@ def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_
     expect(page.get_by_role("link", name="VERNIERES Josiane")).to_be_visible()
     expect(page.get_by_text("Reçue").first).to_be_visible()
 
-    page.locator("nav .dropdown-toggle").click()
-    page.get_by_role("button", name="Se déconnecter").click()
+    page.context.clear_cookies()
     se_connecter(page, live_server, "coordinateur.cantal@demo.test")
-    page.get_by_role("link", name="File active").click()
+    page.get_by_role("link", name="File active", exact=True).click()
     page.get_by_label("Territoire").select_option(label="Saint-Flour")
     page.get_by_label("Problématique").select_option(label="isolement / rupture")
     page.get_by_label("Statut de l'orientation").select_option(label="Reçue")

@@ -13,7 +13,7 @@ from core.enums import Profession, Role, TypeOrganisation
 from core.factories import DispositifFactory, MembreFactory, OrganisationFactory, UserFactory
 from menages.models import Orientation
 
-from .conftest import capture, se_connecter
+from .conftest import capture, ouvrir_le_menu_des_orientations, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -25,8 +25,10 @@ def _personne(dispositif, role, email, **kwargs):
 
 
 def _se_deconnecter(page):
-    page.locator("nav .dropdown-toggle").click()
+    page.locator("nav .navbar-nav:not(.me-auto) .dropdown-toggle").click()
     page.get_by_role("button", name="Se déconnecter").click()
+    # La déconnexion vide d'abord ce que l'appareil garde hors réseau, puis mène à la connexion.
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
 
 
 def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
@@ -58,6 +60,7 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
 
     # Le SIAO oriente : pas de dette ni de procédure sur sa fiche.
     se_connecter(page, live_server, "siao@exemple.test", MOT_DE_PASSE)
+    ouvrir_le_menu_des_orientations(page)
     page.get_by_role("link", name="Orienter un ménage").first.click()
     expect(page.get_by_text("Orientation par SIAO 74")).to_be_visible()
     expect(page.locator("#id_dette_locative")).to_have_count(0)
@@ -89,13 +92,14 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     bloc = page.locator(f"#point-{point.public_id}")
     bloc.get_by_text("Enregistrer une décision").click()
     bloc.get_by_label("Décision").select_option(label="Admission")
-    bloc.get_by_label("Référent·e").select_option(label="Prénom Referente")
+    referente = "Prénom Referente · Travailleur·se social·e"
+    bloc.get_by_label("Référent·e").select_option(label=referente)
     bloc.get_by_label("Motifs / contenu").fill("Situation prête au logement.")
     bloc.get_by_label("Explication à transmettre au prescripteur").fill(
         "Un T3 va être proposé à Seynod ; la référente appellera Mme Berthier cette semaine."
     )
     bloc.get_by_role("button", name="Enregistrer la décision").click()
-    expect(bloc.locator(".decision").get_by_text("Admission")).to_be_visible()
+    expect(bloc.locator(".decision").get_by_text("Admission", exact=True)).to_be_visible()
     expect(bloc.get_by_text("Un T3 va être proposé à Seynod")).to_be_visible()
     _se_deconnecter(page)
 
@@ -109,13 +113,14 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     page.set_viewport_size({"width": 375, "height": 800})
     capture(page, "accueil-prescripteur-375")
     page.set_viewport_size({"width": 1280, "height": 800})
+    ouvrir_le_menu_des_orientations(page)
     page.get_by_role("link", name="Mes orientations").first.click()
     expect(page.get_by_role("link", name="BERTHIER Maëlle")).to_be_visible()
     expect(page.get_by_text("Admise").first).to_be_visible()
     capture(page, "mes-orientations-prescripteur")
     page.get_by_role("link", name="BERTHIER Maëlle").click()
     expect(page.get_by_text("Un T3 va être proposé à Seynod")).to_be_visible()
-    expect(page.get_by_role("link", name="File active")).to_have_count(0)
+    expect(page.get_by_role("link", name="File active", exact=True)).to_have_count(0)
     capture(page, "menage-prescripteur")
     _se_deconnecter(page)
 
