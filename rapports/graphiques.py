@@ -13,6 +13,8 @@ ni la longueur d'une barre ni son rang ne trahissent sa valeur.
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.safestring import mark_safe
+
 PRINCIPALE = "#1f4e79"
 ACCENT = "#c77d00"
 TEXTE = "#6b7785"
@@ -52,11 +54,17 @@ def _n(valeur):
     return texte[:-2] if texte.endswith(".0") else texte
 
 
-def _svg(titre, hauteur, contenu):
+def _svg(titre, hauteur, contenu, largeur=LARGEUR):
+    """Le SVG d'un graphique, titré et nommé pour les lecteurs d'écran.
+
+    Marqué sûr ici, là où il est écrit, pour que les gabarits l'insèrent sans `|safe` : tout
+    texte qui y entre (titre, étiquettes par `_texte`) est échappé ; le reste n'est que des
+    nombres formatés par `_n` et des couleurs constantes de ce module.
+    """
     hauteur_mm = _n(hauteur / UNITES_PAR_MM)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LARGEUR} {_n(hauteur)}" '
-        f'width="{LARGEUR // UNITES_PAR_MM}mm" height="{hauteur_mm}mm" '
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {largeur} {_n(hauteur)}" '
+        f'width="{_n(largeur / UNITES_PAR_MM)}mm" height="{hauteur_mm}mm" '
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label={quoteattr(titre)} '
         f'font-family="{POLICE}" font-size="13" class="graphique">'
         f"<title>{escape(titre)}</title>{''.join(contenu)}</svg>"

@@ -14,13 +14,12 @@
 """
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from core.enums import IndicateurCible, Parcours
 from core.models import CibleDispositif
 
 from .enums import StatutRapport
-from .graphiques import ACCENT, GRILLE, PRINCIPALE, TEXTE, _n, _texte, nombre_fr
+from .graphiques import ACCENT, GRILLE, PRINCIPALE, TEXTE, _n, _svg, _texte, nombre_fr
 from .models import RapportSemestriel
 
 SEMESTRES_DE_TENDANCE = 6
@@ -365,10 +364,4 @@ def graphique_tendance(pilote, serie, cible):
                 couleur=TEXTE,
             )
         )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LARGEUR_TENDANCE} '
-        f'{HAUTEUR_TENDANCE}" width="80mm" height="{_n(HAUTEUR_TENDANCE / 4)}mm" '
-        f'role="img" aria-label="{escape(alternative, {chr(34): "&quot;"})}" '
-        f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" class="graphique">'
-        f"<title>{escape(alternative)}</title>{''.join(contenu)}</svg>"
-    )
+    return _svg(alternative, HAUTEUR_TENDANCE, contenu, largeur=LARGEUR_TENDANCE)

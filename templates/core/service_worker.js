@@ -3,6 +3,10 @@
 // Il ne garde que les fichiers statiques (styles, scripts, icônes) : une page, un fragment,
 // un PDF ou un export ne passe jamais par son cache. Tout ce qui n'est pas sous le préfixe des
 // fichiers statiques va au réseau comme s'il n'existait pas.
+// Les trois valeurs sont du JSON écrit par la vue (json.dumps) à partir de ce que le serveur
+// connaît seul (empreinte des fichiers, STATIC_URL, chemins des fichiers statiques) : aucune
+// saisie n'y entre, et ce fichier est du JavaScript, pas du HTML ; l'échappement HTML le
+// casserait, d'où |safe.
 const VERSION = {{ version|safe }};
 const CACHE = `suivi-statiques-${VERSION}`;
 const PREFIXE = {{ prefixe|safe }};

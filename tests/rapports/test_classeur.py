@@ -135,6 +135,9 @@ def test_la_presentation_nomme_le_dispositif_et_la_periode(chiffres):
     assert presentation["Du"].date() == date(2026, 1, 1)
 
 
+# Le seul saut de la suite : la conversion demande LibreOffice, un paquet système que
+# `make test` (cible `libreoffice`) installe quand il le peut (root) ; le reste du classeur est
+# vérifié sans lui par openpyxl, ci-dessus.
 @pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) absent : apt-get install libreoffice-calc-nogui",
