@@ -11,6 +11,29 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 MARQUEURS_LONGS = ("navigateur", "demo")
 
 
+# Les fixtures qui ouvrent la base de test (directement ou par une fixture qui en dépend) ;
+# `django_db_blocker` n'en est pas : les fixtures automatiques de pytest-django le demandent
+# toutes, et il n'ouvre la base que sur une base de test déjà créée (`django_db_setup`).
+FIXTURES_DE_LA_BASE = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "django_db_setup",
+    "live_server",
+}
+
+
+def pytest_itemcollected(item):
+    """Un test qui n'ouvre pas la base de test est marqué `sans_base` : pytest-django lui en
+    refuse l'accès, son résultat ne dépend donc pas du moteur ; la passe SQLite de `.ci/run` ne
+    le rejoue pas."""
+    if not item.get_closest_marker("django_db") and not (
+        FIXTURES_DE_LA_BASE & set(getattr(item, "fixturenames", ()))
+    ):
+        item.add_marker(pytest.mark.sans_base)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """En parallèle (pytest-xdist), les fichiers longs partent les premiers : les fichiers courts,

@@ -8,6 +8,15 @@ class EtatVacant(models.TextChoices):
     RETIRE = "retire", "Retiré"
 
 
+class MotifRetrait(models.TextChoices):
+    LOUE_HORS_DISPOSITIF = "loue_hors_dispositif", "Loué hors du dispositif"
+    TRAVAUX = "travaux", "Travaux ou remise en état"
+    VENTE_DEMOLITION = "vente_demolition", "Vendu ou démoli"
+    RESERVATION = "reservation", "Repris par un réservataire"
+    ERREUR = "erreur", "Erreur de saisie"
+    AUTRE = "autre", "Autre motif"
+
+
 class ReponseMenage(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
     ACCEPTEE = "acceptee", "Acceptée"

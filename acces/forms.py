@@ -8,7 +8,7 @@ from core.forms import ChoixModele, ChoixModeles, DateBornee, EntierBorne, Monta
 from core.models import Commune, LigneBudgetaire, Membre, Organisation, Territoire, User
 from menages.enums import Typologie
 
-from .enums import IssueCAL, ReponseMenage, TypeBail
+from .enums import IssueCAL, MotifRetrait, ReponseMenage, TypeBail
 from .models import LogementVacant
 
 VIDE = [("", "—")]
@@ -300,4 +300,17 @@ class OrganisationAutourForm(forms.Form):
         label="Ce qu'elle fait auprès du ménage",
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+
+class RetraitForm(forms.Form):
+    motif = forms.ChoiceField(label="Motif du retrait", choices=VIDE + list(MotifRetrait.choices))
+    precision = forms.CharField(
+        label="Précision",
+        max_length=500,
+        required=False,
+        help_text="Obligatoire pour « Autre motif ». Pas de nom de ménage ici.",
+    )
+    date_retrait = DateBornee(
+        label="Retiré le", initial=timezone.localdate, futur=bornes.AUCUN_FUTUR
     )

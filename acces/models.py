@@ -17,7 +17,7 @@ from core.models import Commune, Dispositif, LigneBudgetaire, Organisation, Terr
 from menages.enums import Typologie
 from menages.models import Logement, Menage, montant
 
-from .enums import EtatVacant, IssueCAL, ReponseMenage, TypeBail
+from .enums import EtatVacant, IssueCAL, MotifRetrait, ReponseMenage, TypeBail
 
 UTILISATEUR = settings.AUTH_USER_MODEL
 TYPOLOGIES = [t.value for t in Typologie]
@@ -160,6 +160,33 @@ class LogementVacant(models.Model):
     @property
     def reste_a_charge(self):
         return self.loyer + self.charges - self.apl_estimee
+
+
+class RetraitLogement(models.Model):
+    """Un retrait d'un logement vacant de l'offre du dispositif, avec son motif ; s'il y est
+    remis, la date et la personne s'ajoutent. Les retraits passés restent : c'est l'historique
+    du logement."""
+
+    logement = models.ForeignKey(LogementVacant, on_delete=models.CASCADE, related_name="retraits")
+    date = models.DateField("retiré le")
+    motif = models.CharField(max_length=30, choices=MotifRetrait.choices)
+    precision = models.CharField("précision", max_length=500, blank=True)
+    retire_par = models.ForeignKey(
+        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    enregistre_le = models.DateTimeField(default=timezone.now)
+    remis_le = models.DateField("remis dans l'offre le", null=True, blank=True)
+    remis_par = models.ForeignKey(
+        UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "retrait d'un logement vacant"
+        verbose_name_plural = "retraits de logements vacants"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Retiré le {self.date:%d/%m/%Y} : {self.get_motif_display()}"
 
 
 class SeanceCAL(models.Model):
@@ -387,7 +414,8 @@ class OrganisationAutour(models.Model):
         Menage, on_delete=models.CASCADE, related_name="organisations_autour"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField("ce qu'elle fait auprès du ménage", max_length=200)
+    # Chiffré : « CMP : suivi psychiatrique », « CSAPA »… dit la santé du ménage.
+    role = TexteChiffre("ce qu'elle fait auprès du ménage", max_length=200)
     depuis = models.DateField(default=timezone.localdate)
     ajoutee_par = models.ForeignKey(
         UTILISATEUR, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

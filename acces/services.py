@@ -28,6 +28,7 @@ from .enums import (
     PIECES_DU_DOSSIER,
     EtatVacant,
     IssueCAL,
+    MotifRetrait,
     ReponseMenage,
     TypeBail,
 )
@@ -42,6 +43,7 @@ from .models import (
     OrganisationAutour,
     PieceDossier,
     Proposition,
+    RetraitLogement,
     SeanceCAL,
 )
 
@@ -140,12 +142,54 @@ def saisir_logement_vacant(user, dispositif, **champs):
 
 
 @transaction.atomic
-def retirer_logement_vacant(user, logement):
-    """Retire un logement disponible de l'offre (loué hors du dispositif, travaux…)."""
+def retirer_logement_vacant(user, logement, *, motif, precision="", date_retrait=None):
+    """Retire un logement disponible de l'offre (loué hors du dispositif, travaux…), avec son
+    motif ; rend le retrait, qui reste dans l'historique du logement.
+
+    Refus : `PermissionDenied` hors de la gestion des logements du dispositif ;
+    `ValidationError` si le logement n'est pas disponible (proposé à un ménage, attribué ou déjà
+    retiré), si le motif « autre » n'est pas précisé, si la date est dans le futur.
+    """
     _exiger_gestion_logements(user, logement.dispositif)
+    logement = LogementVacant.objects.select_for_update().get(pk=logement.pk)
     if logement.etat != EtatVacant.DISPONIBLE:
-        raise ValidationError("Seul un logement disponible peut être retiré.")
+        raise ValidationError(
+            "Seul un logement disponible peut être retiré de l'offre "
+            f"(celui-ci est {logement.get_etat_display().lower()})."
+        )
+    precision = precision.strip()
+    if motif == MotifRetrait.AUTRE and not precision:
+        raise ValidationError("Précisez le motif du retrait.")
+    date_retrait = date_retrait or timezone.localdate()
+    bornes.verifier_date(date_retrait, futur=bornes.AUCUN_FUTUR, quoi="La date du retrait")
     logement.etat = EtatVacant.RETIRE
+    logement.save(update_fields=["etat"])
+    return RetraitLogement.objects.create(
+        logement=logement, date=date_retrait, motif=motif, precision=precision, retire_par=user
+    )
+
+
+@transaction.atomic
+def remettre_logement_vacant(user, logement, date_remise=None):
+    """Remet dans l'offre un logement retiré : il redevient disponible, son dernier retrait note
+    la date de remise et qui l'a faite.
+
+    Refus : `PermissionDenied` hors de la gestion des logements du dispositif ;
+    `ValidationError` si le logement n'est pas retiré, si la remise précède le retrait.
+    """
+    _exiger_gestion_logements(user, logement.dispositif)
+    logement = LogementVacant.objects.select_for_update().get(pk=logement.pk)
+    retrait = logement.retraits.filter(remis_le__isnull=True).order_by("-date", "-pk").first()
+    if logement.etat != EtatVacant.RETIRE or retrait is None:
+        raise ValidationError("Ce logement n'est pas retiré de l'offre.")
+    date_remise = date_remise or timezone.localdate()
+    bornes.verifier_date(date_remise, futur=bornes.AUCUN_FUTUR, quoi="La date de remise")
+    if date_remise < retrait.date:
+        raise ValidationError(f"La remise précède le retrait ({retrait.date:%d/%m/%Y}).")
+    retrait.remis_le = date_remise
+    retrait.remis_par = user
+    retrait.save(update_fields=["remis_le", "remis_par"])
+    logement.etat = EtatVacant.DISPONIBLE
     logement.save(update_fields=["etat"])
     return logement
 

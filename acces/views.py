@@ -33,8 +33,9 @@ from .forms import (
     PieceForm,
     ProposerForm,
     ReponseForm,
+    RetraitForm,
 )
-from .models import EtapeRelais, Proposition
+from .models import EtapeRelais, LogementVacant, Proposition
 
 
 def _menage(request, public_id):
@@ -98,6 +99,9 @@ def menage(request, public_id):
             "mutation": MutationForm(dispositif=menage.dispositif) if ecrit else None,
             "gere_logements": permissions.peut(user, Action.GERER_LOGEMENTS, menage.dispositif),
             "organisations": list(menage.organisations_autour.select_related("organisation")),
+            "mutations": list(
+                menage.mutations.select_related("ancien_logement", "nouveau_logement")
+            ),
             "form_organisation": OrganisationAutourForm() if ecrit else None,
         },
     )
@@ -196,8 +200,9 @@ def proposition(request, public_id):
         if decision is None and proposition.reponse_menage != ReponseMenage.REFUSEE:
             formulaires["informer"] = DateForm(prefix="informer")
             formulaires["informer"].fields["date"].label = "Prescripteur informé le"
-            formulaires["reponse"] = ReponseForm()
-            formulaires["decision"] = DecisionCALForm(dispositif=dispositif)
+            # Deux formulaires de la page ont un champ « motif » : chacun ses identifiants.
+            formulaires["reponse"] = ReponseForm(auto_id="id_reponse_%s")
+            formulaires["decision"] = DecisionCALForm(dispositif=dispositif, auto_id="id_cal_%s")
         if decision is not None and decision.issue in ISSUES_FAVORABLES and bail is None:
             formulaires["bail"] = BailForm(dispositif=dispositif)
         if bail is not None and bail.type == TypeBail.GLISSANT:
@@ -475,4 +480,63 @@ def importer(request, slug):
         request,
         "acces/importer.html",
         {"dispositif": dispositif, "form": form, "refus": refus},
+    )
+
+
+def _logement_vacant(request, public_id):
+    try:
+        return selectors.logement_vacant_pour(request.user, public_id)
+    except LogementVacant.DoesNotExist:
+        raise Http404("Logement introuvable.") from None
+
+
+def _page_logement(logement):
+    return reverse("acces:logement_vacant", args=[logement.public_id])
+
+
+@require_GET
+def logement_vacant(request, public_id):
+    """Un logement vacant : ses caractéristiques et son historique (propositions, CAL,
+    retraits de l'offre et remises)."""
+    logement = _logement_vacant(request, public_id)
+    return render(
+        request,
+        "acces/logement.html",
+        {
+            "logement": logement,
+            "historique": selectors.historique_du_logement(logement),
+            "peut_retirer": logement.etat == EtatVacant.DISPONIBLE,
+            "peut_remettre": logement.etat == EtatVacant.RETIRE,
+        },
+    )
+
+
+def retirer(request, public_id):
+    logement = _logement_vacant(request, public_id)
+    form = RetraitForm(request.POST or None)
+    reponse = traiter_formulaire(
+        request,
+        form,
+        lambda: services.retirer_logement_vacant(
+            request.user,
+            logement,
+            motif=form.cleaned_data["motif"],
+            precision=form.cleaned_data["precision"],
+            date_retrait=form.cleaned_data["date_retrait"],
+        ),
+        succes=f"Logement {logement.reference} retiré de l'offre.",
+        redirection=_page_logement(logement),
+    )
+    return reponse or render(request, "acces/retirer.html", {"form": form, "logement": logement})
+
+
+@require_POST
+def remettre(request, public_id):
+    logement = _logement_vacant(request, public_id)
+    return traiter_formulaire_integre(
+        request,
+        None,
+        lambda: services.remettre_logement_vacant(request.user, logement),
+        succes=f"Logement {logement.reference} remis dans l'offre.",
+        retour=_page_logement(logement),
     )

@@ -259,7 +259,24 @@ class Intervention(models.Model):
 
     class Meta:
         ordering = ["-date_heure", "-pk"]
-        indexes = [models.Index(fields=["accompagnement", "-date_heure"])]
+        indexes = [
+            models.Index(fields=["accompagnement", "-date_heure"]),
+            # Les chiffres d'une période (tableau de bord, rapport, vue nationale) se lisent dans
+            # cet index seul, sans toucher aux lignes (larges : la note chiffrée) : parcours
+            # d'index seul sur la période, puis jointure à l'accompagnement et aux orientations
+            # vers un partenaire (docs/performance.md).
+            models.Index(
+                fields=[
+                    "date_heure",
+                    "accompagnement",
+                    "type",
+                    "profession_auteur",
+                    "duree_minutes",
+                    "id",
+                ],
+                name="intervention_periode_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} du {timezone.localtime(self.date_heure):%d/%m/%Y}"
@@ -390,6 +407,15 @@ class Bilan(models.Model):
         ordering = ["date_prevue", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["accompagnement", "type"], name="bilan_unique_par_type")
+        ]
+        indexes = [
+            # Les bilans à faire, par date prévue : l'accueil en montre les 30 premiers sans
+            # joindre tous les bilans en attente du dispositif (docs/performance.md).
+            models.Index(
+                fields=["date_prevue"],
+                name="bilan_a_faire_idx",
+                condition=models.Q(date_realisation__isnull=True, annule_le__isnull=True),
+            )
         ]
 
     def __str__(self):

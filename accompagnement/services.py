@@ -216,6 +216,7 @@ def ouvrir_accompagnement(
         orientation.date_statut = date_debut
         orientation.statut_modifie_par = user
         orientation.save(update_fields=["statut", "date_statut", "statut_modifie_par"])
+        menages.actualiser_situation([orientation.menage_id])
     return accompagnement
 
 

@@ -6,7 +6,6 @@ from accompagnement.forms import (
     ChoixPersonne,
     ChoixPersonnes,
     intervenants_de_terrain,
-    nom_et_profession,
     personnes_de_l_equipe,
 )
 from core.forms import ChoixModeles, DateHeureBornee
@@ -43,9 +42,7 @@ class DecisionForm(forms.Form):
         help_text="La structure qui a orienté la lit avec la décision et l'explique au ménage.",
     )
 
-    def __init__(self, *args, point, personnes=None, **kwargs):
-        """`personnes` : les personnes des équipes déjà lues, pour qu'une page qui montre un
-        formulaire par point ne relise pas la liste à chaque point."""
+    def __init__(self, *args, point, **kwargs):
         super().__init__(*args, prefix=f"p{point.public_id.hex[:8]}", **kwargs)
         nature = NaturePoint(point.nature)
         self.fields["type"].choices = [(t.value, t.label) for t in DECISIONS_PAR_NATURE[nature]]
@@ -53,14 +50,6 @@ class DecisionForm(forms.Form):
         self.fields["referent"].queryset = personnes_de_l_equipe(dispositif)
         # L'équipe : des intervenants de terrain ; la coordination n'y est pas proposée.
         self.fields["equipe"].queryset = intervenants_de_terrain(dispositif)
-        if personnes is not None:
-            choix = [(personne.pk, nom_et_profession(personne)) for personne in personnes]
-            self.fields["referent"].choices = [("", self.fields["referent"].empty_label), *choix]
-            self.fields["equipe"].choices = [
-                (personne.pk, nom_et_profession(personne))
-                for personne in personnes
-                if personne.de_terrain
-            ]
         if nature != NaturePoint.CLOTURE_PROPOSEE:
             del self.fields["motif_cloture"]
             del self.fields["maintien_dans_logement"]

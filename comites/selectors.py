@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from accompagnement.models import Bilan, Intervention
 from core import permissions
 from core.enums import ROLES_TERRAIN, Role
 from core.permissions import Donnee, Lien
+from menages.models import DetteLocative
 from menages.selectors import chemins_vers_menage, mes_structures
 
 from .enums import TypeComite
@@ -36,6 +38,11 @@ CHEMINS_DECISION = replace(
     organisation="point__orientation__organisation",
 )
 CHEMINS_POINT = chemins_vers_menage("menage")
+
+# L'ordre du jour et les archives du comité se lisent par pages : la page d'une séance rend et
+# résume au plus ce nombre de points (et de décisions archivées), quelle que soit la séance.
+POINTS_PAR_PAGE = 25
+DECISIONS_PAR_PAGE = 25
 
 
 def comites_visibles(user):
@@ -88,7 +95,11 @@ def mes_seances_a_venir(user, limite=5):
         .prefetch_related(
             Prefetch(
                 "points",
-                queryset=points_visibles(user).select_related("menage").order_by("rang", "pk"),
+                # L'accueil n'en montre que le nom du ménage et la nature du point : le filtre
+                # de visibilité seul, sans ce que la personne voit de chaque ligne.
+                queryset=points_aux_menages_visibles(user)
+                .select_related("menage")
+                .order_by("rang", "pk"),
                 to_attr="mes_points",
             )
         )
@@ -130,25 +141,43 @@ class DecisionArchivee:
     equipe: str = ""  # l'équipe nommée par une admission ou une désignation
 
 
-def decisions_de_la_seance(user, seance):
-    """Les décisions de la séance que la personne peut lire, dans l'ordre où elles ont été prises,
-    avec le ménage seulement là où son identité est encore visible (une requête)."""
-    decisions = permissions.annoter(
+def _decisions_annotees(user, seance):
+    return permissions.annoter(
         user,
         decisions_visibles(user).filter(seance=seance).select_related("menage"),
         CHEMINS_POINT,
         voit_menage=Donnee.IDENTITE,
     ).order_by("pk")
-    return [
-        DecisionArchivee(
-            type=decision.get_type_display(),
-            date=seance.date,
-            motifs=decision.motifs,
-            menage=decision.menage if decision.voit_menage else None,
-            equipe=decision.equipe_nommee,
-        )
-        for decision in decisions
-    ]
+
+
+def _archivee(decision, seance):
+    return DecisionArchivee(
+        type=decision.get_type_display(),
+        date=seance.date,
+        motifs=decision.motifs,
+        menage=decision.menage if decision.voit_menage else None,
+        equipe=decision.equipe_nommee,
+    )
+
+
+def decisions_de_la_seance(user, seance):
+    """Les décisions de la séance que la personne peut lire, dans l'ordre où elles ont été prises,
+    avec le ménage seulement là où son identité est encore visible (une requête)."""
+    return [_archivee(decision, seance) for decision in _decisions_annotees(user, seance)]
+
+
+def page_des_archives(user, seance, numero):
+    """Une page des décisions de la séance telles que la page de la séance les archive (deux
+    requêtes : le décompte, puis la page). Pour un COTECH, l'ordre du jour montre déjà, sur son
+    point, la décision d'un ménage que la personne voit : les archives ne gardent que les autres,
+    filtrées dans la requête (jamais toutes lues pour en écarter la plupart)."""
+    decisions = _decisions_annotees(user, seance)
+    if seance.comite.type == TypeComite.TECHNIQUE:
+        montres = points_aux_menages_visibles(user, seance).values("menage_id")
+        decisions = decisions.exclude(menage__in=montres)
+    page = Paginator(decisions, DECISIONS_PAR_PAGE).get_page(numero)
+    page.object_list = [_archivee(decision, seance) for decision in page.object_list]
+    return page
 
 
 def decisions_pour_mes_structures(user, limite=30):
@@ -197,12 +226,21 @@ class Resume:
     decisions: list
 
 
+def points_aux_menages_visibles(user, seance=None):
+    """Les points d'ordre du jour (de `seance`, sinon de toutes) dont la personne voit le
+    ménage, sans rien annoter : pour les listes et les clés."""
+    points = PointOrdreDuJour.objects.all()
+    if seance is not None:
+        points = points.filter(seance=seance)
+    return permissions.filtrer(user, points, Donnee.IDENTITE, CHEMINS_POINT)
+
+
 def points_visibles(user):
     """Les points d'ordre du jour dont la personne voit le ménage, chacun annoté de ce qu'elle
     en voit sur cette ligne (`voit_dette`, `voit_plan`, `voit_resume`)."""
     return permissions.annoter(
         user,
-        permissions.filtrer(user, PointOrdreDuJour.objects.all(), Donnee.IDENTITE, CHEMINS_POINT),
+        points_aux_menages_visibles(user),
         CHEMINS_POINT,
         voit_dette=Donnee.DETTE,
         voit_plan=Donnee.PLAN,
@@ -210,18 +248,78 @@ def points_visibles(user):
     )
 
 
-def ordre_du_jour(user, seance):
+def _ids_de_l_ordre_du_jour(user, seance):
+    """Les clés des points de la séance dont la personne voit le ménage, dans l'ordre du jour."""
+    return list(
+        points_aux_menages_visibles(user, seance)
+        .order_by("rang", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def page_de_l_ordre_du_jour(user, seance, numero):
+    """Une page de l'ordre du jour (`POINTS_PAR_PAGE` points) avec leur résumé : les clés des
+    points visibles d'abord (une requête), puis les seuls points de la page et leur résumé.
+    Un numéro absent, hors des bornes ou qui n'est pas un nombre donne la première ou la dernière
+    page, jamais une erreur."""
+    page = Paginator(_ids_de_l_ordre_du_jour(user, seance), POINTS_PAR_PAGE).get_page(numero)
+    page.object_list = ordre_du_jour(user, seance, points=list(page.object_list))
+    return page
+
+
+def page_du_point(user, seance, point):
+    """Le numéro de la page de l'ordre du jour de la séance qui porte ce point, pour la personne
+    (1 si elle ne le voit pas) : une requête."""
+    ids = _ids_de_l_ordre_du_jour(user, seance)
+    return ids.index(point.pk) // POINTS_PAR_PAGE + 1 if point.pk in ids else 1
+
+
+def ordre_du_jour(user, seance, points=None):
     """Les points de la séance avec leur résumé, réduit ligne par ligne à ce que la personne en
-    voit ; vide pour qui ne voit aucun de ces ménages."""
+    voit ; vide pour qui ne voit aucun de ces ménages. `points` : des clés de points pour n'en
+    résumer que ceux-là (une page de l'ordre du jour, la page de décision d'un point).
+
+    Le résumé ne montre que la dernière dette du ménage et son dernier bilan fait : seuls ceux-là
+    sont lus (une sous-requête corrélée par ligne), pas tout l'historique des dettes et des
+    bilans."""
+    visibles = points_visibles(user).filter(seance=seance)
+    if points is not None:
+        if not points:
+            return []
+        visibles = visibles.filter(pk__in=points)
     points = (
-        points_visibles(user)
-        .filter(seance=seance)
-        .select_related("menage", "orientation", "accompagnement", "accompagnement__referent")
+        visibles.select_related(
+            "menage", "orientation", "accompagnement", "accompagnement__referent"
+        )
         .prefetch_related(
             "orientation__problematiques",
             "accompagnement__objectifs",
-            "accompagnement__bilans",
-            "menage__dettes",
+            Prefetch(
+                "accompagnement__bilans",
+                queryset=Bilan.objects.filter(
+                    pk=Subquery(
+                        Bilan.objects.filter(
+                            accompagnement=OuterRef("accompagnement"),
+                            date_realisation__isnull=False,
+                        )
+                        .order_by("-date_realisation", "-date_prevue", "-pk")
+                        .values("pk")[:1]
+                    )
+                ),
+                to_attr="dernier_bilan_fait",
+            ),
+            Prefetch(
+                "menage__dettes",
+                queryset=DetteLocative.objects.filter(
+                    pk=Subquery(
+                        DetteLocative.objects.filter(menage=OuterRef("menage"))
+                        .order_by("-date", "-pk")
+                        .values("pk")[:1]
+                    )
+                ),
+                # Le relevé entier (montant et procédure) ; le ménage ne porte que le montant.
+                to_attr="dernier_releve",
+            ),
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.order_by("pk").prefetch_related(
@@ -240,16 +338,13 @@ def ordre_du_jour(user, seance):
 
 def _resumer(point):
     voit_dette = point.voit_dette
-    dettes = sorted(point.menage.dettes.all(), key=lambda d: (d.date, d.pk)) if voit_dette else []
-    derniere = dettes[-1] if dettes else None
-    suivi = point.accompagnement
-    bilans_faits = (
-        sorted(
-            (b for b in suivi.bilans.all() if b.date_realisation), key=lambda b: b.date_realisation
-        )
-        if suivi and point.voit_plan
-        else []
+    derniere = (
+        point.menage.dernier_releve[0] if voit_dette and point.menage.dernier_releve else None
     )
+    suivi = point.accompagnement
+    dernier_bilan = None
+    if suivi and point.voit_plan and suivi.dernier_bilan_fait:
+        dernier_bilan = suivi.dernier_bilan_fait[0]
     objectifs = []
     if suivi and (point.voit_plan or point.voit_resume):
         objectifs = [
@@ -276,7 +371,7 @@ def _resumer(point):
         statut_accompagnement=suivi.get_statut_display() if suivi else "",
         adhesion=suivi.get_adhesion_display() if suivi else "",
         objectifs=objectifs,
-        dernier_bilan=bilans_faits[-1] if bilans_faits else None,
+        dernier_bilan=dernier_bilan,
         decisions=list(point.decisions.all()),
     )
 

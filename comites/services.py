@@ -90,11 +90,14 @@ def construire_ordre_du_jour(user, seance):
     ).order_by("date_orientation")
     for orientation in orientations:
         points.append((orientation.menage_id, NaturePoint.NOUVELLE_ORIENTATION, orientation, None))
-    orientations.filter(statut=StatutOrientation.RECUE).update(
+    recues = orientations.filter(statut=StatutOrientation.RECUE)
+    menages_inscrits = set(recues.values_list("menage_id", flat=True))
+    recues.update(
         statut=StatutOrientation.A_EXAMINER,
         date_statut=timezone.localdate(),
         statut_modifie_par=user,
     )
+    menages.actualiser_situation(menages_inscrits)
     ouverts = Accompagnement.objects.ouverts().filter(dispositif=dispositif)
     bilans = (
         Bilan.objects.filter(
@@ -191,7 +194,7 @@ def decider(
 
     if type == TypeDecision.ADMISSION:
         if referent is None:
-            raise ValidationError("Pour une admission, désignez le ou la référent·e.")
+            raise ValidationError({"referent": "Pour une admission, désignez le ou la référent·e."})
         suivi = accompagnement.ouvrir_accompagnement(
             user,
             point.menage,
@@ -203,7 +206,9 @@ def decider(
         )
     elif type in (TypeDecision.REFUS, TypeDecision.REORIENTATION):
         if not motifs:
-            raise ValidationError(f"Indiquez les motifs : « {type.label} » doit être expliqué.")
+            raise ValidationError(
+                {"motifs": f"Indiquez les motifs : « {type.label} » doit être expliqué."}
+            )
         statut = (
             StatutOrientation.REFUSEE
             if type == TypeDecision.REFUS
@@ -214,13 +219,13 @@ def decider(
         )
     elif type == TypeDecision.EQUIPE:
         if referent is None:
-            raise ValidationError("Désignez le ou la référent·e de l'équipe.")
+            raise ValidationError({"referent": "Désignez le ou la référent·e de l'équipe."})
         accompagnement.modifier_equipe(
             user, suivi, referent=referent, equipe=equipe, sur_decision=True
         )
     elif type == TypeDecision.CLOTURE_VALIDEE:
         if not motif_cloture:
-            raise ValidationError("Indiquez le motif de clôture.")
+            raise ValidationError({"motif_cloture": "Indiquez le motif de clôture."})
         accompagnement.cloturer_accompagnement(
             user,
             suivi,
@@ -231,7 +236,9 @@ def decider(
             sur_decision=True,
         )
     elif not motifs:
-        raise ValidationError(f"Décrivez la décision : « {type.label} » sans contenu ne dit rien.")
+        raise ValidationError(
+            {"motifs": f"Décrivez la décision : « {type.label} » sans contenu ne dit rien."}
+        )
 
     decision = Decision.objects.create(
         seance=seance,

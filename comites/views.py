@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from accompagnement.forms import personnes_de_l_equipe
 from core import permissions
 from core.exports import exporter, exporter_pdf
 from core.models import Membre
@@ -18,6 +18,8 @@ from . import selectors, services
 from .enums import TypeComite
 from .forms import CorrectionDecisionForm, DecisionForm, PresencesForm, SeanceForm
 from .models import Decision, Seance
+
+DEJA_DECIDE = "Ce point est déjà décidé : utilisez « Corriger » pour rectifier la décision."
 
 
 def _page(seance):
@@ -37,19 +39,26 @@ def accueil(request):
         request.user, Action.ANIMER_COMITE
     ):
         raise PermissionDenied
+    animes = set(
+        permissions.dispositifs_pour(request.user, Action.ANIMER_COMITE).values_list(
+            "pk", flat=True
+        )
+    )
+    # Un formulaire de séance par comité animé, aux identifiants propres à ce comité : les
+    # étiquettes et les messages d'aide désignent chacune son champ, jamais celui d'un autre.
+    formulaires = [
+        (comite, SeanceForm(auto_id=f"id_seance_{comite.public_id.hex}_%s"))
+        if comite.dispositif_id in animes
+        else (comite, None)
+        for comite in comites
+    ]
     return render(
         request,
         "comites/accueil.html",
         {
-            "comites": comites,
+            "comites": formulaires,
             "prochaines": selectors.calendrier(request.user)[:12],
             "passees": selectors.seances_passees(request.user),
-            "form_seance": SeanceForm(),
-            "dispositifs_animes": set(
-                permissions.dispositifs_pour(request.user, Action.ANIMER_COMITE).values_list(
-                    "pk", flat=True
-                )
-            ),
         },
     )
 
@@ -72,54 +81,76 @@ def planifier(request, public_id):
 
 
 def seance(request, public_id):
+    """La page de la séance. L'ordre du jour et les archives du comité se lisent par pages
+    (`?page=`, `?archives=` : de vrais liens, que htmx charge à la place de la seule liste). Un
+    point à décider n'y porte qu'un lien vers son formulaire de décision (chargé à la demande, ou
+    sa propre page sans JavaScript) : la page ne rend ni ne lit les listes de personnes des
+    équipes, et son nombre de requêtes ne dépend ni du nombre de points ni du nombre de
+    décisions."""
     seance = _seance(request, public_id)
-    resumes = selectors.ordre_du_jour(request.user, seance)
-    peut_decider = services.peut_decider(request.user, seance.comite)
-    a_decider = peut_decider and any(not resume.decisions for resume in resumes)
-    personnes = list(personnes_de_l_equipe(seance.comite.dispositif)) if a_decider else []
-    return render(
-        request,
-        "comites/seance.html",
-        {
-            "seance": seance,
-            "resumes": [
-                (
-                    resume,
-                    # Un point décidé se lit ; il se corrige par « Corriger », pas par une
-                    # seconde décision.
-                    DecisionForm(point=resume.point, personnes=personnes)
-                    if peut_decider and not resume.decisions
-                    else None,
-                )
-                for resume in resumes
-            ],
-            "peut_animer": services.peut_animer(request.user, seance.comite),
-            "peut_decider": peut_decider,
-            "form_presences": PresencesForm(seance=seance)
-            if services.peut_animer(request.user, seance.comite)
-            else None,
-            "peut_exporter": bool(resumes),
-            "technique": seance.comite.type == TypeComite.TECHNIQUE,
-            "reunion_equipe": seance.comite.type == TypeComite.EQUIPE,
-            "a_discuter": selectors.menages_a_discuter(request.user, seance)
-            if seance.comite.type == TypeComite.EQUIPE
-            else [],
-            "jours_sans_contact": settings.REUNION_EQUIPE_JOURS_SANS_CONTACT,
-            # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage. Les
-            # décisions sur un ménage que la personne ne voit plus (la fenêtre de l'ordre du
-            # jour est passée) restent lisibles comme archives du comité, sans son nom.
-            "decisions": _archives(request.user, seance, resumes),
-            "delai_ordre_du_jour": permissions.delai_ordre_du_jour().days,
-        },
+    technique = seance.comite.type == TypeComite.TECHNIQUE
+    cible = request.htmx.target if request.htmx else None
+    contexte = {"seance": seance, "technique": technique}
+    if technique and cible != "archives":
+        page = selectors.page_de_l_ordre_du_jour(request.user, seance, request.GET.get("page"))
+        contexte.update(
+            page=page,
+            resumes=page.object_list,
+            liens_pages=_liens(request, page, "page"),
+            peut_animer=services.peut_animer(request.user, seance.comite),
+            # Un point décidé se lit ; il se corrige par « Corriger », pas par une seconde
+            # décision.
+            peut_decider=services.peut_decider(request.user, seance.comite),
+        )
+        if cible == "ordre-du-jour":
+            return render(request, "comites/_ordre_du_jour.html", contexte)
+    if cible != "ordre-du-jour":
+        # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage. Les
+        # décisions sur un ménage que la personne ne voit plus (la fenêtre de l'ordre du jour
+        # est passée) restent lisibles comme archives du comité, sans son nom.
+        archives = selectors.page_des_archives(request.user, seance, request.GET.get("archives"))
+        contexte.update(
+            archives=archives,
+            decisions=archives.object_list,
+            liens_archives=_liens(request, archives, "archives"),
+            delai_ordre_du_jour=permissions.delai_ordre_du_jour().days,
+        )
+        if cible == "archives":
+            return render(request, "comites/_archives.html", contexte)
+    if "peut_animer" not in contexte:
+        contexte["peut_animer"] = services.peut_animer(request.user, seance.comite)
+    peut_animer = contexte["peut_animer"]
+    contexte.update(
+        form_presences=PresencesForm(seance=seance) if peut_animer else None,
+        peut_exporter=technique and bool(contexte["page"].paginator.count),
+        reunion_equipe=seance.comite.type == TypeComite.EQUIPE,
+        a_discuter=selectors.menages_a_discuter(request.user, seance)
+        if seance.comite.type == TypeComite.EQUIPE
+        else [],
+        jours_sans_contact=settings.REUNION_EQUIPE_JOURS_SANS_CONTACT,
     )
+    return render(request, "comites/seance.html", contexte)
 
 
-def _archives(user, seance, resumes):
-    decisions = selectors.decisions_de_la_seance(user, seance)
-    if seance.comite.type != TypeComite.TECHNIQUE:
-        return decisions
-    montrees = {resume.point.menage_id for resume in resumes}
-    return [d for d in decisions if d.menage is None or d.menage.pk not in montrees]
+def _liens(request, page, parametre):
+    """Les adresses des pages précédente et suivante, les autres paramètres gardés."""
+
+    def adresse(numero):
+        parametres = request.GET.copy()
+        parametres[parametre] = numero
+        return f"?{parametres.urlencode()}"
+
+    return {
+        "precedente": adresse(page.previous_page_number()) if page.has_previous() else None,
+        "suivante": adresse(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+def _page_du_point(user, seance, point):
+    """L'adresse de la séance, à la page de l'ordre du jour qui porte le point, sur ce point."""
+    numero = selectors.page_du_point(user, seance, point)
+    page = f"?page={numero}" if numero > 1 else ""
+    return f"{_page(seance)}{page}#point-{point.public_id}"
 
 
 @require_POST
@@ -157,8 +188,14 @@ def construire(request, public_id):
     )
 
 
-@require_POST
 def decider(request, public_id):
+    """La décision sur un point de l'ordre du jour.
+
+    GET : le formulaire ; avec htmx, seul le formulaire, posé dans la page de la séance à la
+    place du lien « Enregistrer une décision » ; sans JavaScript, la page de décision du point
+    (son résumé et le formulaire). POST : la décision ; avec htmx, le point redessiné (la
+    décision, ou le formulaire avec sa saisie et ses erreurs) ; sans JavaScript, retour à la
+    séance après un succès, la page de décision avec la saisie après un refus."""
     point = get_object_or_404(
         selectors.points_visibles(request.user)
         .filter(seance__in=selectors.seances_visibles(request.user))
@@ -167,15 +204,33 @@ def decider(request, public_id):
     )
     if not services.peut_decider(request.user, point.seance.comite):
         raise PermissionDenied
-    if point.decisions.exists():
+
+    def retour():
+        # La séance, à la page de l'ordre du jour qui porte le point.
+        return _page_du_point(request.user, point.seance, point)
+
+    deja_decide = point.decisions.exists()
+    if request.method == "GET":
+        if deja_decide:
+            messages.info(request, DEJA_DECIDE)
+            if request.htmx:
+                return HttpResponseClientRedirect(retour())
+            return redirect(retour())
+        form = DecisionForm(point=point)
+        # Le focus va au premier champ quand htmx pose le formulaire dans la page.
+        form.fields["type"].widget.attrs["autofocus"] = True
+        if request.htmx:
+            return render(request, "comites/_decision.html", {"point": point, "form": form})
+        return _page_de_decision(request, point, form, erreur=None, retour=retour())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if deja_decide:
         # Déjà décidé : la page ne propose plus le formulaire ; un second envoi est refusé.
         form, issue = (
             None,
             Issue(
                 reussi=False,
-                refus=ValidationError(
-                    "Ce point est déjà décidé : utilisez « Corriger » pour rectifier la décision."
-                ),
+                refus=ValidationError(DEJA_DECIDE),
             ),
         )
     else:
@@ -193,26 +248,66 @@ def decider(request, public_id):
         erreur = None
     elif issue.refus is not None:
         erreur = " ".join(issue.refus.messages)
+        _signaler_les_champs(form, issue.refus, point)
     else:
         erreur = "La décision n'est pas enregistrée : vérifiez les champs."
-    resume = next(
-        (r for r in selectors.ordre_du_jour(request.user, point.seance) if r.point.pk == point.pk),
-        None,
-    )
-    contexte = {
-        "resume": resume,
-        "form": form if erreur else None,
-        "erreur": erreur,
-        "seance": point.seance,
-        "peut_decider": True,
-    }
     if request.htmx:
-        return render(request, "comites/_point.html", contexte)
+        return render(
+            request,
+            "comites/_point.html",
+            {
+                "resume": _resume(request.user, point),
+                "form": form if erreur else None,
+                "erreur": erreur,
+                "seance": point.seance,
+                "peut_decider": True,
+            },
+        )
+    if erreur and form is not None:
+        # Sans JavaScript : la page de décision, avec la saisie et ce qui l'a fait refuser.
+        return _page_de_decision(request, point, form, erreur=erreur, retour=retour())
     if erreur:
         messages.error(request, erreur)
     else:
         messages.success(request, "Décision enregistrée.")
-    return redirect("comites:seance", public_id=point.seance.public_id)
+    return redirect(retour())
+
+
+def _resume(user, point):
+    """Le résumé du seul point, tel que la personne le lit dans l'ordre du jour."""
+    return next(iter(selectors.ordre_du_jour(user, point.seance, points=[point.pk])), None)
+
+
+def _page_de_decision(request, point, form, *, erreur, retour):
+    return render(
+        request,
+        "comites/decision.html",
+        {
+            "resume": _resume(request.user, point),
+            "form": form,
+            "erreur": erreur,
+            "seance": point.seance,
+            "peut_decider": True,
+            "page_de_decision": True,
+            "retour": retour,
+        },
+    )
+
+
+def _signaler_les_champs(form, refus, point):
+    """Le refus du service désigne ses champs (motifs, référent·e, motif de clôture) : ils sont
+    marqués invalides et décrits par le message, que le résumé des erreurs relie à eux."""
+    if form is None:
+        return
+    for nom in getattr(refus, "error_dict", {}):
+        if nom in form.fields:
+            form.fields[nom].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": _id_erreur(point)}
+            )
+
+
+def _id_erreur(point):
+    return f"erreur-{point.public_id.hex}"
 
 
 def corriger_decision(request, public_id):
@@ -224,17 +319,18 @@ def corriger_decision(request, public_id):
         raise PermissionDenied("Seuls les membres du comité et la coordination corrigent.")
     form = CorrectionDecisionForm(request.POST or None, initial={"motifs": decision.motifs})
     seance = decision.seance
+    retour = _page_du_point(request.user, seance, decision.point)
     reponse = traiter_formulaire(
         request,
         form,
         lambda: services.corriger_decision(request.user, decision, **form.cleaned_data),
         succes="Décision corrigée ; la version précédente reste dans son historique.",
-        redirection=_page(seance) + f"#point-{decision.point.public_id}",
+        redirection=retour,
     )
     return reponse or render(
         request,
         "comites/corriger_decision.html",
-        {"form": form, "decision": decision, "seance": seance},
+        {"form": form, "decision": decision, "seance": seance, "retour": retour},
     )
 
 

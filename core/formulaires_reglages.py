@@ -83,8 +83,16 @@ class TerritoireForm(forms.Form):
 
 
 class RenommerTerritoireForm(forms.Form):
+    """Le nom et la capacité cible d'un territoire (capacité laissée vide : inchangée)."""
+
     territoire = ChoixModele(queryset=Territoire.objects.none(), widget=forms.HiddenInput)
     nom = forms.CharField(label="Nom du territoire", max_length=120)
+    capacite = EntierBorne(
+        label="Capacité cible du territoire",
+        min_value=0,
+        max_value=CAPACITE_MAXIMUM,
+        required=False,
+    )
 
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)

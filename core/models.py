@@ -208,6 +208,11 @@ class Territoire(models.Model):
 
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="territoires")
     nom = models.CharField(max_length=120)
+    capacite = models.PositiveIntegerField(
+        "capacité cible",
+        default=0,
+        help_text="Ménages (ou logements) accompagnés sur ce territoire ; 0 : pas de cible.",
+    )
 
     class Meta:
         ordering = ["dispositif", "nom"]

@@ -390,6 +390,7 @@ def _adhesions(user):
                 structures[dispositif_id, Role(role)] = organisation_id
         user._adhesions_actives = cache_
         user._structures_des_adhesions = structures
+        user._termes_des_droits = {}
     return cache_
 
 
@@ -514,7 +515,26 @@ def _sur_la_ligne(user, portee, precision, chemins, modele):
 
 
 def _termes(user, cle, chemins, modele=None):
-    """La condition par ligne, ou None quand rien n'est ouvert (refus par défaut)."""
+    """La condition par ligne, ou None quand rien n'est ouvert (refus par défaut).
+
+    Gardée sur l'objet `user` (une requête : `request.user` est relu à chaque requête), comme
+    ses adhésions (relues, elles l'effacent), dont elle ne dépend qu'avec le jour (les places
+    en cours, la fenêtre de l'ordre du jour) : une page qui demande plusieurs fois la même
+    condition (listes, contrôles d'écriture) ne la reconstruit pas. Un `Q` se réutilise sans
+    risque : Django en copie les sous-requêtes quand il les résout."""
+    if user is None or not _adhesions(user):
+        return _construire_termes(user, cle, chemins, modele)
+    # Relire les adhésions (`_adhesions_actives = None`) oublie aussi les conditions.
+    memoire = user.__dict__.setdefault("_termes_des_droits", {})
+    # Le type compte : `Donnee.PLAN` (lire) et `Ecriture.PLAN` (écrire) sont deux chaînes
+    # égales, que la mémoire ne doit jamais confondre.
+    cle_memoire = (type(cle), cle, chemins, modele, timezone.localdate())
+    if cle_memoire not in memoire:
+        memoire[cle_memoire] = _construire_termes(user, cle, chemins, modele)
+    return memoire[cle_memoire]
+
+
+def _construire_termes(user, cle, chemins, modele):
     par_portee = {}
     for dispositif_id in _adhesions(user):
         for portee in _portees_sur_les_lignes(user, cle, dispositif_id):

@@ -1,5 +1,5 @@
 """Les réglages du programme, modifiés par la coordination : capacité, coûts, financement,
-lignes budgétaires, territoires et communes, cibles.
+lignes budgétaires, territoires (et la capacité cible de chacun) et communes, cibles.
 
 Chaque fonction est une transaction : elle vérifie le droit (`Action.REGLER_DISPOSITIF`, un
 coordinateur du dispositif qui n'est pas limité à un territoire), valide, écrit, et inscrit
@@ -206,6 +206,36 @@ def renommer_territoire(user, territoire, nom):
     territoire.nom = nom
     territoire.save(update_fields=["nom"])
     _noter(user, territoire.dispositif, "Territoire renommé", ancien, nom)
+    return territoire
+
+
+@transaction.atomic
+def fixer_capacite_territoire(user, territoire, capacite):
+    """La capacité cible d'un territoire (0 : pas de cible), comparée aux accompagnements actifs
+    de ce territoire dans le tableau de bord et le rapport ; rend vrai si elle a changé."""
+    _exiger(user, territoire.dispositif)
+    if capacite is None or not (0 <= capacite <= CAPACITE_MAXIMUM):
+        raise ValidationError(
+            f"Capacité du territoire « {territoire.nom} » : un nombre entier de 0 à "
+            f"{CAPACITE_MAXIMUM}."
+        )
+    ancienne = territoire.capacite
+    if ancienne == capacite:
+        return False
+    territoire.capacite = capacite
+    territoire.save(update_fields=["capacite"])
+    _noter(
+        user, territoire.dispositif, f"Capacité du territoire {territoire.nom}", ancienne, capacite
+    )
+    return True
+
+
+@transaction.atomic
+def modifier_territoire(user, territoire, nom, capacite=None):
+    """Renomme le territoire et fixe sa capacité (None : capacité inchangée)."""
+    renommer_territoire(user, territoire, nom)
+    if capacite is not None:
+        fixer_capacite_territoire(user, territoire, capacite)
     return territoire
 
 

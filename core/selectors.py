@@ -31,12 +31,18 @@ def mes_dispositifs(user):
         .annotate(budget=Sum("lignes_budgetaires__montant_annuel"))
         .order_by("nom")
     )
-    effectifs = _effectifs_par_role(list(roles_par_dispositif))
+    # Les effectifs ne se lisent que pour les dispositifs dont la personne voit les chiffres.
+    avec_chiffres = [
+        dispositif_id
+        for dispositif_id in roles_par_dispositif
+        if permissions.peut_voir(user, Donnee.TABLEAU_DE_BORD, dispositif_id)
+    ]
+    effectifs = _effectifs_par_role(avec_chiffres) if avec_chiffres else {}
     resultat = []
     for dispositif in dispositifs:
         roles = sorted(roles_par_dispositif[dispositif.pk], key=list(Role).index)
         chiffres = None
-        if permissions.peut_voir(user, Donnee.TABLEAU_DE_BORD, dispositif):
+        if dispositif.pk in avec_chiffres:
             chiffres = _chiffres(dispositif, effectifs.get(dispositif.pk, {}))
         resultat.append(DispositifDeLaPersonne(dispositif, [Role(r) for r in roles], chiffres))
     return resultat

@@ -212,6 +212,14 @@ def peut_confirmer(acteur, membre):
     return Role.COORDINATEUR in roles(acteur, membre.dispositif_id)
 
 
+def _marquer_confirmee(objet, acteur):
+    """Une adhésion ou une habilitation en attente devient active : qui l'a confirmée et quand."""
+    objet.a_confirmer = False
+    objet.confirmee_par = acteur
+    objet.confirmee_le = timezone.now()
+    objet.save(update_fields=["a_confirmer", "confirmee_par", "confirmee_le"])
+
+
 @transaction.atomic
 def confirmer_adhesion(acteur, membre, *, request=None):
     """Confirme une adhésion en attente : elle ouvre alors les droits de son rôle.
@@ -232,10 +240,7 @@ def confirmer_adhesion(acteur, membre, *, request=None):
         raise ValidationError("Cette adhésion n'attend pas de confirmation.")
     if _est_administrateur(membre.user):
         raise ValidationError("Un compte d'administration technique ne tient aucun rôle.")
-    membre.a_confirmer = False
-    membre.confirmee_par = acteur
-    membre.confirmee_le = timezone.now()
-    membre.save(update_fields=["a_confirmer", "confirmee_par", "confirmee_le"])
+    _marquer_confirmee(membre, acteur)
     journaliser(
         acteur,
         JournalAudit.Action.ADHESION_CONFIRMEE,
@@ -420,10 +425,7 @@ def confirmer_habilitation_nationale(acteur, habilitation, *, request=None):
         raise ValidationError("Cette habilitation n'attend pas de confirmation.")
     if _est_administrateur(habilitation.user):
         raise ValidationError("Un compte d'administration technique ne tient aucune habilitation.")
-    habilitation.a_confirmer = False
-    habilitation.confirmee_par = acteur
-    habilitation.confirmee_le = timezone.now()
-    habilitation.save(update_fields=["a_confirmer", "confirmee_par", "confirmee_le"])
+    _marquer_confirmee(habilitation, acteur)
     journaliser(
         acteur,
         JournalAudit.Action.HABILITATION_CONFIRMEE,

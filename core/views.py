@@ -332,8 +332,8 @@ def _service_de_reglage(user, dispositif, action, form):
         ),
         "supprimer_ligne": lambda: reglages.supprimer_ligne_budgetaire(user, donnees["ligne"]),
         "ajouter_territoire": lambda: reglages.ajouter_territoire(user, dispositif, donnees["nom"]),
-        "renommer_territoire": lambda: reglages.renommer_territoire(
-            user, donnees["territoire"], donnees["nom"]
+        "renommer_territoire": lambda: reglages.modifier_territoire(
+            user, donnees["territoire"], donnees["nom"], donnees.get("capacite")
         ),
         "ajouter_commune": lambda: reglages.ajouter_commune(
             user, donnees["territoire"], donnees["nom"], donnees["code_postal"]
@@ -350,7 +350,7 @@ MESSAGES_REGLAGES = {
     "modifier_ligne": "Ligne budgétaire modifiée.",
     "supprimer_ligne": "Ligne budgétaire supprimée.",
     "ajouter_territoire": "Territoire ajouté.",
-    "renommer_territoire": "Territoire renommé.",
+    "renommer_territoire": "Territoire enregistré.",
     "ajouter_commune": "Commune ajoutée.",
     "retirer_commune": "Commune retirée.",
 }

@@ -17,6 +17,7 @@ from acces import services
 from acces.enums import IssueCAL, ReponseMenage, TypeBail
 from acces.models import LogementVacant
 from acces.selectors import classement_pour
+from accompagnement import services as accompagnement_services
 from core.enums import Parcours, TypeOrganisation
 from core.models import Dispositif, LigneBudgetaire, Organisation, User
 from menages.models import Menage
@@ -49,6 +50,10 @@ class _Programme:
         self.hasard = random.Random(f"acces-{dispositif.slug}")
         self.coordinateur = User.objects.get(email=email_demo("coordinateur", dispositif.slug))
         self.agent = User.objects.get(email=email_demo("bailleur", dispositif.slug))
+        # Le suivi après le bail et les mutations tirent leur hasard à part : les étapes où en
+        # est chaque ménage restent celles d'avant.
+        self.suivi = random.Random(f"acces-suivi-{dispositif.slug}")
+        self.baux = []
         self.association, _ = Organisation.objects.get_or_create(
             nom=programme["association_preneuse"],
             defaults={"type": TypeOrganisation.ASSOCIATION},
@@ -79,6 +84,8 @@ class _Programme:
         for menage in menages:
             etape = self.hasard.choices(list(etapes), weights=list(etapes.values()))[0]
             self._avancer(menage, etape)
+        self._muter()
+        self._retirer()
 
     def _vacant(self, rang):
         hasard = self.hasard
@@ -210,9 +217,9 @@ class _Programme:
             referent_bailleur=self.agent,
             ligne_budgetaire=self.ligne if glissant else None,
         )
-        for etape_relais in bail.etapes.all():
-            if etape_relais.date_prevue <= self.aujourd_hui - timedelta(days=7):
-                services.faire_etape(coordinateur, etape_relais, etape_relais.date_prevue)
+        self._relayer(bail)
+        self._suivre_apres_bail(menage, bail)
+        self.baux.append(bail)
         if glissant:
             versement = jour + timedelta(days=30)
             if versement <= self.aujourd_hui:
@@ -222,3 +229,77 @@ class _Programme:
         jour = self._jour(depart, "glissement")
         if etape == "glissement" and jour is not None:
             services.constater_glissement(coordinateur, bail, jour)
+
+    def _relayer(self, bail):
+        """Les étapes du relais passées depuis une semaine sont faites, sauf, pour un bail sur
+        trois, la plus récente : elle est en retard (accueil du référent, rappel quotidien)."""
+        passees = [
+            etape
+            for etape in bail.etapes.all()
+            if etape.date_prevue <= self.aujourd_hui - timedelta(days=7)
+        ]
+        oubliee = passees[-1] if passees and self.suivi.random() < 1 / 3 else None
+        for etape in passees:
+            if etape is not oubliee:
+                services.faire_etape(self.coordinateur, etape, etape.date_prevue)
+
+    def _suivre_apres_bail(self, menage, bail):
+        """Après le bail, le référent du bailleur rejoint l'équipe de l'accompagnement en cours
+        (la travailleuse sociale suit le ménage depuis son admission). Un ménage sans
+        accompagnement ouvert en reste là : la coordination l'ouvre depuis la proposition,
+        « Ouvrir l'accompagnement », comme dans le parcours de bout en bout."""
+        ouvert = menage.accompagnements.ouverts().first()
+        if ouvert is None or bail.referent_bailleur is None:
+            return
+        equipe = [m.user for m in ouvert.equipe.en_cours().select_related("user")]
+        if bail.referent_bailleur in equipe:
+            return
+        accompagnement_services.modifier_equipe(
+            self.coordinateur,
+            ouvert,
+            referent=ouvert.referent,
+            equipe=[*equipe, bail.referent_bailleur],
+        )
+
+    def _retirer(self):
+        """Un logement encore disponible sort de l'offre pour travaux (sa fiche garde le retrait,
+        et la coordination peut l'y remettre)."""
+        logement = (
+            LogementVacant.objects.filter(dispositif=self.dispositif, etat="disponible")
+            .order_by("territoire__nom", "pk")
+            .last()
+        )
+        if logement is not None:
+            services.retirer_logement_vacant(
+                self.coordinateur,
+                logement,
+                motif="travaux",
+                precision="Remise en état de la salle de bains après dégât des eaux.",
+                date_retrait=self.aujourd_hui - timedelta(days=12),
+            )
+
+    def _muter(self):
+        """Quelques ménages logés depuis plus de six mois changent de logement dans le parc du
+        bailleur (une famille qui s'agrandit, un étage devenu trop haut) : l'ancien logement et
+        l'ancienne référence restent en historique."""
+        anciens = [
+            bail
+            for bail in self.baux
+            if bail.date_signature <= self.aujourd_hui - timedelta(days=180)
+        ]
+        for rang, bail in enumerate(anciens[: self.programme["mutations"]]):
+            menage = bail.menage
+            besoins = menage.besoins_logement.first()
+            libres = [a.logement for a in classement_pour(menage, besoins) if not a.ecarte]
+            libres = libres or list(
+                LogementVacant.objects.filter(dispositif=self.dispositif, etat="disponible")
+            )
+            if not libres:
+                return
+            services.muter(
+                self.coordinateur,
+                menage,
+                logement_vacant=libres[0],
+                nouvelle_reference=f"{self.programme['prefixe']}-MUT-{rang + 1:02d}",
+                date_mutation=self.aujourd_hui - timedelta(days=self.suivi.randint(10, 60)),
+            )

@@ -271,3 +271,9 @@ def _historique_dette(hasard, menage, orientation, aujourd_hui, agent):
             )
         )
     DetteLocative.objects.bulk_create(releves)
+
+
+def actualiser_les_situations():
+    """Les statuts et les relevés de la démonstration s'écrivent en groupe (`update`,
+    `bulk_create`) : la situation du jour que porte chaque ménage se recalcule à la fin."""
+    services.actualiser_situation(Menage.objects.values_list("pk", flat=True))

@@ -93,8 +93,13 @@ def _dispositif(donnees, organisations):
         champs[cle] = Decimal(donnees[cle])
     champs["porteur"] = organisations[donnees["porteur"]]
     dispositif, _ = Dispositif.objects.get_or_create(slug=donnees["slug"], defaults=champs)
+    capacites = donnees.get("capacites_territoires", {})
     for nom_territoire, communes in donnees["territoires"].items():
-        territoire, _ = Territoire.objects.get_or_create(dispositif=dispositif, nom=nom_territoire)
+        territoire, _ = Territoire.objects.get_or_create(
+            dispositif=dispositif,
+            nom=nom_territoire,
+            defaults={"capacite": capacites.get(nom_territoire, 0)},
+        )
         for nom_commune, code_postal in communes:
             Commune.objects.get_or_create(
                 territoire=territoire, nom=nom_commune, code_postal=code_postal

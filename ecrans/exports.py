@@ -5,41 +5,80 @@ from decimal import Decimal
 from core.enums import Parcours
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
+from . import selectors
 
-def file_active(menages):
-    """En-têtes et lignes de la file active ; dette et procédure vides pour qui ne les voit pas."""
-    entetes = [
-        "Dispositif",
-        "Référence locataire",
-        "Nom",
-        "Prénom",
-        "Territoire",
-        "Commune",
-        "Parcours",
-        "Statut de l'orientation",
-        "Date d'orientation",
-        "Problématiques",
-        "Procédure d'expulsion",
-        "Dette locative (€)",
-    ]
-    lignes = [
-        [
-            menage.dispositif.nom,
-            menage.reference_locataire,
-            menage.nom,
-            menage.prenom,
-            menage.territoire_nom,
-            menage.commune,
-            Parcours(menage.parcours).label if menage.parcours else "",
-            StatutOrientation(menage.statut).label if menage.statut else "",
-            menage.date_orientation,
-            " | ".join(Problematique(code).label for code in menage.codes_problematiques),
-            StadeProcedure(menage.stade_procedure).label if menage.stade_procedure else "",
-            _en_euros(menage.dette),
-        ]
-        for menage in menages
-    ]
-    return entetes, lignes
+ENTETES_FILE_ACTIVE = [
+    "Dispositif",
+    "Référence locataire",
+    "Nom",
+    "Prénom",
+    "Territoire",
+    "Commune",
+    "Parcours",
+    "Statut de l'orientation",
+    "Date d'orientation",
+    "Problématiques",
+    "Procédure d'expulsion",
+    "Dette locative (€)",
+]
+
+# Les ménages d'un export se lisent au fil de l'envoi, par paquets de cette taille (un curseur
+# côté serveur sur PostgreSQL) : jamais toute la file en mémoire.
+MENAGES_PAR_LOT = 2000
+
+# Les colonnes lues pour l'export, dans l'ordre des en-têtes (`selectors.file_active`, avec la
+# commune du logement actuel et les codes des problématiques).
+COLONNES_FILE_ACTIVE = (
+    "dispositif__nom",
+    "reference_locataire",
+    "nom",
+    "prenom",
+    "territoire_nom",
+    "commune",
+    "parcours",
+    "statut",
+    "date_orientation",
+    "codes_problematiques",
+    "stade_procedure",
+    "dette",
+)
+
+
+def _libelles(choix):
+    return {code: str(libelle) for code, libelle in choix.choices}
+
+
+def lignes_file_active(menages, lot=None):
+    """Les lignes de l'export d'une file active filtrée et triée (`menages`, tirés de
+    `selectors.file_active`), lues au fil de l'envoi.
+
+    Une seule requête en flux (`iterator()`) lit, dans l'ordre, les seules colonnes exportées :
+    la situation du jour que porte le ménage, sa dernière orientation en jointure, ses
+    problématiques jointes en un texte par la base (`selectors.avec_codes_problematiques`).
+    Ni modèle construit par ligne, ni requête par lot. La dette et la procédure valent None là
+    où la personne ne les voit pas (la requête même les efface)."""
+    problematiques = _libelles(Problematique)
+    # Une écriture par colonne qui en demande une (les autres partent telles que lues).
+    ecritures = {
+        6: _libelles(Parcours).get,
+        7: _libelles(StatutOrientation).get,
+        9: lambda codes: " | ".join(problematiques[code] for code in codes.split(",")),
+        10: _libelles(StadeProcedure).get,
+        11: _en_euros,
+    }
+    requete = selectors.avec_codes_problematiques(selectors.avec_commune(menages)).values_list(
+        *COLONNES_FILE_ACTIVE
+    )
+    for ligne in requete.iterator(chunk_size=lot or MENAGES_PAR_LOT):
+        ligne = list(ligne)
+        for rang, ecrire in ecritures.items():
+            valeur = ligne[rang]
+            ligne[rang] = ecrire(valeur) if valeur is not None else _VIDE[rang]
+        yield ligne
+
+
+# Ce que vaut une colonne écrite quand la base n'y a rien (NULL).
+_VIDE = {6: "", 7: "", 9: "", 10: "", 11: None}
 
 
 def _en_euros(montant):

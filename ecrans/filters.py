@@ -12,9 +12,27 @@ from core.bornes import verifier_date
 from core.enums import Parcours
 from core.models import JournalAudit, Territoire, User
 from core.permissions import Donnee
+from core.widgets import listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
 from . import selectors
+
+# Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
+# 50 000 octets : elle est refusée avant d'atteindre la base.
+LONGUEUR_RECHERCHE = 100
+RECHERCHE_TROP_LONGUE = (
+    f"La recherche compte au plus {LONGUEUR_RECHERCHE} caractères : raccourcissez-la."
+)
+
+
+def champ_de_recherche(method, label):
+    return django_filters.CharFilter(
+        method=method,
+        label=label,
+        max_length=LONGUEUR_RECHERCHE,
+        error_messages={"max_length": RECHERCHE_TROP_LONGUE},
+    )
+
 
 ECHEANCES = [
     ("a_examiner", "Orientation à examiner"),
@@ -26,7 +44,7 @@ ECHEANCES = [
 
 
 class FiltresFileActive(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="rechercher", label="Nom ou référence locataire")
+    q = champ_de_recherche("rechercher", "Nom ou référence locataire")
     dispositif = django_filters.ModelChoiceFilter(
         queryset=None, field_name="dispositif", label="Dispositif", empty_label="Tous"
     )
@@ -87,9 +105,16 @@ class FiltresFileActive(django_filters.FilterSet):
         self.filters["territoire"].queryset = Territoire.objects.filter(
             dispositif__in=dispositifs
         ).select_related("dispositif")
-        self.filters["referent"].queryset = User.objects.filter(
-            pk__in=Accompagnement.objects.filter(dispositif__in=dispositifs).values("referent_id")
-        ).order_by("last_name", "first_name")
+        # Des centaines de noms sur un programme national : le nom seul, pas tout le compte.
+        self.filters["referent"].queryset = (
+            User.objects.filter(
+                pk__in=Accompagnement.objects.filter(dispositif__in=dispositifs).values(
+                    "referent_id"
+                )
+            )
+            .order_by("last_name", "first_name")
+            .only("pk", "first_name", "last_name")
+        )
         self.filters["referent"].field.label_from_instance = lambda user: user.get_full_name()
         if dispositifs.count() < 2:
             del self.filters["dispositif"]
@@ -106,6 +131,8 @@ class FiltresFileActive(django_filters.FilterSet):
         for nom, champ in self.form.fields.items():
             classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
             champ.widget.attrs["class"] = classe
+        # La liste des référent·es d'un programme national compte des centaines de noms.
+        listes_rapides(self.form)
 
     def rechercher(self, queryset, name, value):
         mots = value.split()
@@ -146,9 +173,7 @@ class FiltresJournal(django_filters.FilterSet):
         label="Personne",
         empty_label="Toutes",
     )
-    menage = django_filters.CharFilter(
-        method="filtrer_menage", label="Ménage (nom ou référence locataire)"
-    )
+    menage = champ_de_recherche("filtrer_menage", "Ménage (nom ou référence locataire)")
     action = django_filters.ChoiceFilter(
         choices=[
             (valeur, libelle)
@@ -175,6 +200,7 @@ class FiltresJournal(django_filters.FilterSet):
                 champ.widget.input_type = "date"
             classe = "form-select form-select-sm" if nom in ("personne", "action") else None
             champ.widget.attrs["class"] = classe or "form-control form-control-sm"
+        listes_rapides(self.form)
 
     def filtrer_personne(self, queryset, name, value):
         # Une connexion refusée n'a pas de compte : on la retrouve par l'adresse tentée.

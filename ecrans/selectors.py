@@ -9,18 +9,19 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, When
 from django.utils import timezone
 
 from accompagnement import expressions as accompagnement
 from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
-from core.models import JournalAudit, Membre, User
+from core.expressions import ValeursJointes
+from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
 from menages.enums import STATUTS_EN_COURS_D_EXAMEN, StatutOrientation
-from menages.models import DetteLocative, Logement, Menage, Orientation, ProblematiqueOrientation
+from menages.models import Menage, ProblematiqueOrientation
 from menages.selectors import CHEMINS_MENAGE
 
 # --- La file active -------------------------------------------------------------------------
@@ -35,23 +36,26 @@ CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None, organisation=None)
 DELAI_EXAMEN = timedelta(days=30)
 
 
-def _derniere_orientation(champ):
-    return Subquery(
-        Orientation.objects.filter(menage=OuterRef("pk"))
-        .order_by("-date_orientation", "-cree_le")
-        .values(champ)[:1]
-    )
-
-
-def _logement_actuel(champ):
-    return Subquery(Logement.objects.filter(menage=OuterRef("pk"), actuel=True).values(champ)[:1])
-
-
-def _si_visible(valeur):
+def _si_visible(valeur, dette_partout):
     """La valeur sur les lignes où la personne voit la dette ; ailleurs NULL, dans la requête
     même : trier ou filtrer dessus ne révèle rien (une ligne masquée trie comme une valeur
-    inconnue, et aucun filtre sur la procédure ne la retient)."""
+    inconnue, et aucun filtre sur la procédure ne la retient).
+
+    `dette_partout` : la condition qui ouvre la dette est celle-là même qui fait entrer une
+    ligne dans la file ; chaque ligne la montre donc, et la colonne se lit telle quelle (un tri
+    par dette suit alors son index)."""
+    if dette_partout:
+        return valeur
     return Case(When(voit_dette=True, then=valeur), default=None)
+
+
+def _la_dette_se_voit_partout(user):
+    """Vrai si la dette se voit sur toute ligne de la file active de la personne : sa condition
+    de lecture de la dette est exactement celle de la file (par exemple la coordination d'un
+    dispositif). Sinon (ou dans le doute) la dette est masquée ligne à ligne (`_si_visible`)."""
+    return permissions.condition(
+        user, Donnee.DETTE, CHEMINS_MENAGE, Menage
+    ) == permissions.condition(user, Donnee.IDENTITE, CHEMINS_FILE_ACTIVE, Menage)
 
 
 @dataclass(frozen=True)
@@ -82,30 +86,67 @@ def file_active(user):
     là où la personne voit la dette *sur cette ligne* (`voit_dette`), sa procédure et sa
     dernière dette connue ; ailleurs elles valent None. Le nombre de requêtes ne dépend pas du
     nombre de ménages.
+
+    Tout se lit sur le ménage et sa dernière orientation (une jointure par la clé que porte le
+    ménage, `Menage.derniere_orientation`), sans sous-requête par ligne : la date, le statut et
+    la dette, que la file trie et filtre, sont des colonnes du ménage, sous index
+    `(dispositif, colonne, id)`.
     """
     menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_FILE_ACTIVE)
     menages = permissions.annoter(user, menages, CHEMINS_MENAGE, voit_dette=Donnee.DETTE)
+    dette_partout = _la_dette_se_voit_partout(user)
     return (
         menages.select_related("dispositif")
         .annotate(
-            date_orientation=_derniere_orientation("date_orientation"),
-            parcours=_derniere_orientation("parcours"),
-            statut=_derniere_orientation("statut"),
-            date_statut=_derniere_orientation("date_statut"),
-            stade_procedure=_si_visible(_derniere_orientation("stade_procedure")),
+            date_orientation=F("date_derniere_orientation"),
+            parcours=F("derniere_orientation__parcours"),
+            statut=F("statut_derniere_orientation"),
+            date_statut=F("derniere_orientation__date_statut"),
+            stade_procedure=_si_visible(F("derniere_orientation__stade_procedure"), dette_partout),
             territoire_nom=F("territoire__nom"),
-            commune=_logement_actuel("commune"),
-            dette=_si_visible(
-                Subquery(
-                    DetteLocative.objects.filter(menage=OuterRef("pk"))
-                    .order_by("-date", "-pk")
-                    .values("montant")[:1]
-                )
-            ),
+            dette=_si_visible(F("derniere_dette"), dette_partout),
         )
         .annotate(
             attente_longue=Case(When(attente_trop_longue(), then=True), default=False),
         )
+    )
+
+
+def ids_de_la_file_active(menages):
+    """Les seules clés des ménages de `menages` (la file active filtrée et triée), pour paginer.
+
+    Ni la situation du jour ni les drapeaux de chaque ligne n'entrent dans cette requête (Django
+    n'y garde que les expressions dont un filtre ou le tri a besoin) : une page profonde ne les
+    calcule pas pour les lignes sautées, le décompte non plus.
+    """
+    return menages.values_list("pk", flat=True)
+
+
+def lignes_de_la_file_active(user, ids):
+    """Les ménages `ids` de la file active, dans cet ordre, avec leur situation du jour : une
+    requête pour une page, quelle que soit sa profondeur (la dernière orientation se lit par la
+    clé que porte le ménage, en jointure). Les champs sont ceux de `file_active` : la procédure
+    et la dette valent None là où la personne ne voit pas la dette."""
+    ids = list(ids)
+    par_id = {menage.pk: menage for menage in avec_commune(file_active(user).filter(pk__in=ids))}
+    return [par_id[pk] for pk in ids if pk in par_id]
+
+
+def avec_commune(menages):
+    """Ajoute à chaque ménage la commune de son logement actuel (`commune`), en jointure (un
+    logement actuel au plus par ménage). À part de `file_active` : ni tri ni filtre ne s'en
+    servent, et la requête des clés n'a pas à joindre les logements."""
+    return menages.alias(
+        logement_actuel=FilteredRelation("logements", condition=Q(logements__actuel=True))
+    ).annotate(commune=F("logement_actuel__commune"))
+
+
+def decompte_par_dispositif(menages):
+    """(nombre de ménages, dispositifs concernés) d'une file active filtrée, en une requête
+    simple (un `COUNT` groupé par dispositif, sans la situation du jour de chaque ligne)."""
+    par_dispositif = dict(menages.order_by().values_list("dispositif").annotate(nombre=Count("pk")))
+    return sum(par_dispositif.values()), list(
+        Dispositif.objects.filter(pk__in=par_dispositif).order_by("pk")
     )
 
 
@@ -152,6 +193,19 @@ def filtrer_echeances(menages, echeance):
     return menages
 
 
+def avec_codes_problematiques(menages):
+    """Ajoute à chaque ménage les codes des problématiques de ses orientations, sans doublon,
+    triés et joints par des virgules (`codes_problematiques`, None s'il n'y en a aucune), par
+    la base : une colonne de plus, pas une requête de plus (l'export de la file active)."""
+    codes = (
+        ProblematiqueOrientation.objects.filter(orientation__menage=OuterRef("pk"))
+        .values("code")
+        .distinct()
+        .order_by("code")
+    )
+    return menages.annotate(codes_problematiques=ValeursJointes(codes, separateur=","))
+
+
 def avec_problematiques(menages):
     """Ajoute à chaque ménage les problématiques de ses orientations (une requête)."""
     ids = [menage.pk for menage in menages]
@@ -184,14 +238,52 @@ def _moment(jour):
     return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
 
 
-def chronologie(user, menage, *, orientations, dettes):
-    """Tout ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne.
+# Une page de la chronologie : les événements les plus récents d'abord, par pages de cette
+# taille (lien « Événements plus anciens »). Un ménage suivi des années ne fait jamais une page
+# de plusieurs centaines d'interventions.
+EVENEMENTS_PAR_PAGE = 50
+
+
+@dataclass(frozen=True)
+class PageDeChronologie:
+    """Les événements d'une page de la chronologie, et s'il y en a avant ou après."""
+
+    evenements: list
+    numero: int
+    a_suivante: bool
+
+    @property
+    def a_precedente(self):
+        return self.numero > 1
+
+    def __iter__(self):
+        return iter(self.evenements)
+
+    def __len__(self):
+        return len(self.evenements)
+
+
+def numero_de_page(valeur):
+    """Le numéro de page demandé (un entier à partir de 1) ; 1 pour toute autre saisie."""
+    try:
+        numero = int(valeur)
+    except (TypeError, ValueError):
+        return 1
+    return numero if 1 <= numero <= 10_000 else 1
+
+
+def chronologie(user, menage, *, orientations, dettes, page=1, par_page=EVENEMENTS_PAR_PAGE):
+    """Ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne : la
+    page `page` (`PageDeChronologie`, `par_page` événements).
 
     `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
     interventions, bilans, décisions de comité et clôtures viennent des sélecteurs de leur app,
-    filtrés pour la personne. Les notes « soignants » montrées se journalisent par
-    `accompagnement.services.journaliser_lectures`.
+    filtrés pour la personne. Les interventions, seules nombreuses, ne sont lues que jusqu'à la
+    fin de la page demandée (les plus récentes d'abord, par l'index du ménage et de la date) :
+    le coût suit la page, pas l'ancienneté du suivi. Les notes « soignants » montrées se
+    journalisent par `accompagnement.services.journaliser_lectures`.
     """
+    borne = page * par_page
     evenements = [
         Evenement(
             o.date_orientation,
@@ -228,7 +320,10 @@ def chronologie(user, menage, *, orientations, dettes):
             i.note,
             i,
         )
-        for i in selectors_accompagnement.interventions_du_menage(user, menage)
+        # Une de plus que la fin de la page : on sait ainsi s'il reste des événements après.
+        for i in selectors_accompagnement.interventions_du_menage(user, menage).order_by(
+            "-date_heure", "-pk"
+        )[: borne + 1]
     ]
     evenements += [
         Evenement(
@@ -275,7 +370,10 @@ def chronologie(user, menage, *, orientations, dettes):
                     cloture,
                 )
             )
-    return sorted(evenements, key=lambda e: e.moment, reverse=True)
+    evenements.sort(key=lambda e: e.moment, reverse=True)
+    return PageDeChronologie(
+        evenements[borne - par_page : borne], numero=page, a_suivante=len(evenements) > borne
+    )
 
 
 # --- Le journal d'accès ---------------------------------------------------------------------

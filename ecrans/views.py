@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from acces import selectors as selectors_acces
 from accompagnement import selectors as selectors_accompagnement
 from accompagnement.forms import InformationPartageForm
 from accompagnement.services import (
@@ -19,7 +20,7 @@ from core import permissions
 from core import selectors as selectors_core
 from core import services as services_core
 from core.enums import ROLES_TERRAIN, Role
-from core.exports import exporter
+from core.exports import exporter_en_flux
 from core.models import Dispositif
 from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
@@ -46,15 +47,21 @@ LIGNES_DU_JOURNAL_PAR_PAGE = 50
 def accueil(request):
     """Ce qui est à faire pour la personne, selon ses rôles : ses bilans et ses ménages (équipes,
     coordination), les orientations en attente depuis trop longtemps (coordination), ses
-    orientations et leurs statuts (agent du bailleur), ses prochaines séances et leur ordre du
+    orientations et leurs statuts (agent du bailleur), les étapes du relais du lien à faire ou en
+    retard (parcours accès), ses prochaines séances et leur ordre du
     jour (membre d'un comité)."""
     user = request.user
+    mes_dispositifs = selectors_core.mes_dispositifs(user)
     return render(
         request,
         "ecrans/accueil.html",
         {
-            "mes_dispositifs": selectors_core.mes_dispositifs(user),
+            "mes_dispositifs": mes_dispositifs,
             "echeances": list(selectors_accompagnement.echeances(user)[:30]),
+            # Le relais du lien n'existe que dans un programme qui offre le parcours accès.
+            "etapes_du_relais": list(selectors_acces.etapes_du_relais_a_faire(user)[:30])
+            if any(le_mien.dispositif.parcours_acces for le_mien in mes_dispositifs)
+            else [],
             "mes_accompagnements": list(selectors_accompagnement.mes_accompagnements(user)),
             "attentes_longues": list(selectors_menages.orientations_en_attente_anciennes(user)[:20])
             if permissions.a_le_role(user, Role.COORDINATEUR)
@@ -69,6 +76,11 @@ def accueil(request):
             if permissions.a_le_role(user, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL, *ROLES_TERRAIN)
             else [],
             "decisions_prescripteur": _decisions_pour_le_prescripteur(user),
+            "decisions_cal_prescripteur": list(
+                selectors_acces.decisions_cal_pour_mes_structures(user)
+            )
+            if permissions.a_le_role(user, Role.PRESCRIPTEUR)
+            else [],
             "aujourd_hui": timezone.localdate(),
             "recemment": timezone.localdate() - timedelta(days=STATUT_RECENT_JOURS),
         },
@@ -95,8 +107,14 @@ def file_active(request):
     if not permissions.dispositifs_ou(request.user, Donnee.IDENTITE).exists():
         raise PermissionDenied
     filtres, menages = _filtres(request)
-    page = Paginator(menages, PAR_PAGE).get_page(request.GET.get("page"))
-    selectors.avec_problematiques(page.object_list)
+    # On pagine les clés seules, puis on lit la page entière : le décompte et les lignes sautées
+    # d'une page profonde ne calculent pas la situation du jour de chaque ménage.
+    page = Paginator(selectors.ids_de_la_file_active(menages), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.avec_problematiques(
+        selectors.lignes_de_la_file_active(request.user, list(page.object_list))
+    )
     contexte = {
         "filtres": filtres,
         "page": page,
@@ -114,17 +132,17 @@ def export_file_active(request, format):
     menages = menages.filter(
         dispositif__in=permissions.dispositifs_pour(request.user, Action.EXPORTER)
     )
-    menages = selectors.avec_problematiques(list(menages))
-    entetes, lignes = exports.file_active(menages)
-    return exporter(
+    nombre, dispositifs = selectors.decompte_par_dispositif(menages)
+    return exporter_en_flux(
         request,
         format,
-        entetes,
-        lignes,
+        exports.ENTETES_FILE_ACTIVE,
+        exports.lignes_file_active(menages),
+        nombre=nombre,
         nom="file-active",
         titre="File active",
         quoi="file active",
-        dispositifs={menage.dispositif for menage in menages},
+        dispositifs=dispositifs,
         precisions=f"filtres : {_filtres_pour_le_journal(request)}",
     )
 
@@ -146,10 +164,25 @@ def menage(request, public_id):
         (accompagnement, selectors_accompagnement.equipe_vue(accompagnement))
         for accompagnement in selectors_accompagnement.accompagnements_du_menage(user, menage)
     ]
-    chronologie = selectors.chronologie(user, menage, orientations=orientations, dettes=dettes)
+    chronologie = selectors.chronologie(
+        user,
+        menage,
+        orientations=orientations,
+        dettes=dettes,
+        page=selectors.numero_de_page(request.GET.get("chronologie")),
+    )
     journaliser_lectures(
         user, [e.objet for e in chronologie if e.nature == "intervention"], request, menage
     )
+    for orientation in orientations:
+        # La dette d'une orientation qui n'en déclarait pas (celle d'un prescripteur) : un
+        # formulaire par orientation, aux identifiants propres (aucun ne répète ceux du relevé
+        # de dette de la même page ni ceux d'une autre orientation).
+        orientation.form_completer_dette = (
+            CompleterDetteForm(auto_id=f"id_completer_{orientation.public_id.hex}_%s")
+            if peut_saisir_dette and orientation.dette_locative is None
+            else None
+        )
     return render(
         request,
         "ecrans/menage.html",
@@ -165,8 +198,6 @@ def menage(request, public_id):
             "dettes": dettes,
             # Lire la dette ne donne pas le droit de l'écrire (un membre du COTECH la lit).
             "form_dette": ReleveDetteForm() if peut_saisir_dette else None,
-            # La dette d'une orientation qui n'en déclarait pas (celle d'un prescripteur).
-            "form_completer_dette": CompleterDetteForm() if peut_saisir_dette else None,
             "plans_apurement": list(menage.plans_apurement.all()) if dettes is not None else None,
             "form_plan_apurement": PlanApurementForm()
             if dettes is not None and menage_services.peut_saisir_plan_apurement(user, menage)

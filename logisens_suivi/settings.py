@@ -17,7 +17,9 @@ from .environnement import env_bool, env_int, env_liste, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Données locales (base SQLite embarquée, fichiers privés) : jamais sous static ni media public.
-VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+# Vide ou absente : var/ du dépôt (jamais le dossier courant, que core.fichiers passerait en 0700) ;
+# un chemin relatif se lit depuis la racine du dépôt.
+VAR_DIR = BASE_DIR / (env_str("VAR_DIR") or "var")
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -152,6 +154,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             f"PRAGMA busy_timeout={_attente * 1000};"
         ),
     }
+# PostgreSQL : sans compilation JIT. Les requêtes de liste sur un programme national (une
+# sous-requête corrélée par ligne sur 10 000 ménages) dépassent le seuil de coût du JIT, qui
+# passe alors plus de temps à compiler qu'à exécuter (5 s de compilation pour 2 s d'exécution
+# mesurées sur l'export de la file active : docs/performance.md). POSTGRES_OPTIONS
+# (options de connexion libpq) le remplace.
+for _base in DATABASES.values():
+    if _base["ENGINE"] == "django.db.backends.postgresql":
+        _base.setdefault("OPTIONS", {})["options"] = env_str("POSTGRES_OPTIONS", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -218,6 +228,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Les chiffres du tableau de bord et de la vue nationale d'un semestre en cours (ou clos sans
+# rapport produit) sont gardés ce nombre de secondes dans ce cache ; 0 : recalculés à chaque
+# page (voir rapports/chiffres_servis.py).
+INDICATEURS_CACHE_SECONDES = env_int("INDICATEURS_CACHE_SECONDES", 300)
+if INDICATEURS_CACHE_SECONDES < 0:
+    raise ImproperlyConfigured("INDICATEURS_CACHE_SECONDES doit valoir 0 (aucun cache) ou plus.")
 
 # Double authentification (django-otp, codes TOTP et codes de secours) : exigée, hors mode
 # développement, de tout compte qui lit des ménages nominatifs et de l'administration technique
@@ -319,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompagnement.tasks.rappeler_bilans_en_retard",
         "schedule": crontab(hour=7, minute=30),
     },
+    "rappel-des-etapes-du-relais-en-retard": {
+        "task": "acces.tasks.rappeler_etapes_du_relais_en_retard",
+        "schedule": crontab(hour=7, minute=40),
+    },
     "purge-du-journal-d-audit": {
         "task": "core.tasks.purger_le_journal",
         "schedule": crontab(hour=3, minute=15),
@@ -335,7 +356,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comites.tasks.rapports_du_semestre_ecoule",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,7"),
     },
+    "rapport-national-du-semestre-ecoule": {
+        "task": "rapports.tasks.rapport_national_du_semestre_ecoule",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1, month_of_year="1,7"),
+    },
 }
+if INDICATEURS_CACHE_SECONDES:
+    # Les chiffres du semestre en cours recalculés une minute avant d'expirer : le tableau de
+    # bord et la vue nationale les lisent toujours dans le cache (rapports/chiffres_servis.py).
+    CELERY_BEAT_SCHEDULE["chiffres-des-tableaux-de-bord"] = {
+        "task": "rapports.tasks.rafraichir_les_chiffres",
+        "schedule": timedelta(seconds=max(INDICATEURS_CACHE_SECONDES - 60, 60)),
+    }
 
 # Sécurité HTTP : activée partout hors développement.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

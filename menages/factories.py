@@ -24,7 +24,7 @@ from .models import (
     ProblematiqueOrientation,
     Ressource,
 )
-from .services import actualiser_territoire
+from .services import actualiser_situation, actualiser_territoire
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
@@ -98,12 +98,25 @@ class OrientationFactory(factory.django.DjangoModelFactory):
         if create and orientation.territoire_id is not None:
             actualiser_territoire(orientation.menage)
 
+    @factory.post_generation
+    def situation_du_menage(orientation, create, extracted, **kwargs):
+        # Comme les services : le ménage porte sa dernière orientation.
+        if create:
+            actualiser_situation([orientation.menage])
+
 
 class DetteLocativeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DetteLocative
+        skip_postgeneration_save = True
 
     menage = factory.SubFactory(MenageFactory)
     date = date(2026, 3, 2)
     montant = Decimal("1200.00")
     origine = OrigineDette.RELEVE
+
+    @factory.post_generation
+    def situation_du_menage(dette, create, extracted, **kwargs):
+        # Comme les services : le ménage porte sa dernière dette.
+        if create:
+            actualiser_situation([dette.menage])

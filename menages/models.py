@@ -119,6 +119,25 @@ class Menage(models.Model):
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # La situation du jour que trie et filtre la file active : la dernière orientation (date
+    # puis création les plus récentes), sa date et son statut, et le dernier relevé de la dette
+    # (date puis clé les plus récentes). Tenus à jour par `menages.services.actualiser_situation`
+    # (tout service qui écrit une orientation ou une dette l'appelle) ; jamais saisis, hors de
+    # l'historique (`CHAMPS_DE_SITUATION`).
+    derniere_orientation = models.ForeignKey(
+        "Orientation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    date_derniere_orientation = models.DateField(null=True, blank=True, editable=False)
+    statut_derniere_orientation = models.CharField(
+        max_length=20, choices=StatutOrientation.choices, null=True, blank=True, editable=False
+    )
+    derniere_dette = montant("dernière dette connue", null=True, blank=True, editable=False)
+    date_derniere_dette = models.DateField(null=True, blank=True, editable=False)
 
     objects = MenageQuerySet.as_manager()
 
@@ -139,13 +158,54 @@ class Menage(models.Model):
                 name="menage_provisoire_relie",
             ),
         ]
+        indexes = [
+            # Le tri par défaut de la file active, dans un dispositif : une page profonde se lit
+            # dans l'index, sans trier les 10 000 ménages d'un programme national.
+            models.Index(
+                fields=["dispositif", "nom", "prenom", "id"], name="menage_file_active_nom"
+            ),
+            # Les autres tris de la file active, sur la situation portée par le ménage.
+            models.Index(
+                fields=["dispositif", "date_derniere_orientation", "id"],
+                name="menage_file_active_date",
+            ),
+            models.Index(
+                fields=["dispositif", "statut_derniere_orientation", "id"],
+                name="menage_file_active_statut",
+            ),
+            models.Index(
+                fields=["dispositif", "derniere_dette", "id"], name="menage_file_active_dette"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.nom} {self.prenom}".strip()
 
+    def save(self, *args, **kwargs):
+        # La situation du jour ne s'écrit que par `actualiser_situation` : un ménage lu avant
+        # une orientation ou un relevé, puis enregistré en entier, ne la ramène pas en arrière.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                champ.name
+                for champ in self._meta.concrete_fields
+                if not champ.primary_key and champ.name not in CHAMPS_DE_SITUATION
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def ressources_mensuelles(self):
         return sum((r.montant_mensuel for r in self.ressources.all()), Decimal(0))
+
+
+# Les champs que tient `menages.services.actualiser_situation` : ils se recalculent, l'historique
+# ne les garde pas.
+CHAMPS_DE_SITUATION = (
+    "derniere_orientation",
+    "date_derniere_orientation",
+    "statut_derniere_orientation",
+    "derniere_dette",
+    "date_derniere_dette",
+)
 
 
 class Personne(models.Model):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, ProtectedError, Q
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q, Subquery
 from django.utils import timezone
 
 from core import bornes, permissions
@@ -30,6 +30,7 @@ from .enums import (
     StatutOrientation,
 )
 from .models import (
+    CHAMPS_DE_SITUATION,
     MONTANT_MAXIMUM,
     DetteLocative,
     Logement,
@@ -226,6 +227,7 @@ def orienter_menage(user, dispositif, fiche):
             orientation.stade_procedure,
             origine=OrigineDette.ORIENTATION,
         )
+    actualiser_situation([menage.pk])
     return ResultatOrientation(orientation, menage_cree, True)
 
 
@@ -284,6 +286,7 @@ def completer_dette_orientation(user, orientation, *, dette_locative, stade_proc
         orientation.stade_procedure,
         origine=OrigineDette.ORIENTATION,
     )
+    actualiser_situation([orientation.menage_id])
     return orientation
 
 
@@ -336,6 +339,57 @@ def actualiser_territoire(menage):
         menage.territoire_id = territoire_id
         menage.save(update_fields=["territoire"])
     return menage
+
+
+# Les ménages se recalculent par lots de cette taille (une requête `UPDATE` par lot).
+CHAMPS_DE_SITUATION_ATTNAME = tuple(
+    Menage._meta.get_field(champ).attname for champ in CHAMPS_DE_SITUATION
+)
+MENAGES_PAR_ACTUALISATION = 1000
+
+
+def _situation():
+    """Les expressions de la situation du jour d'un ménage (`Menage.CHAMPS_DE_SITUATION`) : sa
+    dernière orientation (date d'orientation puis création les plus récentes) et son dernier
+    relevé de dette (date puis clé les plus récents), comme les lisait la file active."""
+    orientations = Orientation.objects.filter(menage=OuterRef("pk")).order_by(
+        "-date_orientation", "-cree_le", "-pk"
+    )
+    dettes = DetteLocative.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
+    return {
+        "derniere_orientation": Subquery(orientations.values("pk")[:1]),
+        "date_derniere_orientation": Subquery(orientations.values("date_orientation")[:1]),
+        "statut_derniere_orientation": Subquery(orientations.values("statut")[:1]),
+        "derniere_dette": Subquery(dettes.values("montant")[:1]),
+        "date_derniere_dette": Subquery(dettes.values("date")[:1]),
+    }
+
+
+def actualiser_situation(menage_ids):
+    """Recalcule la situation du jour que portent les ménages `menage_ids` (des clés, ou des
+    ménages) pour la file active : dernière orientation, sa date et son statut, dernière dette
+    et sa date.
+
+    Tout service qui crée une orientation, change son statut ou son ménage, ou écrit une dette
+    l'appelle, dans sa transaction ; les remplissages groupés (démonstration, banc) l'appellent
+    à la fin. Une requête par lot de `MENAGES_PAR_ACTUALISATION` ménages ; l'historique n'en
+    garde rien (`update`).
+    """
+    menage_ids = list(menage_ids)
+    ids = sorted({getattr(m, "pk", m) for m in menage_ids})
+    for debut in range(0, len(ids), MENAGES_PAR_ACTUALISATION):
+        lot = ids[debut : debut + MENAGES_PAR_ACTUALISATION]
+        Menage.objects.filter(pk__in=lot).update(**_situation())
+    # Les ménages passés en objets se relisent (une requête) : ils montrent la situation écrite.
+    objets = [m for m in menage_ids if isinstance(m, Menage)]
+    if objets:
+        relus = Menage.objects.filter(pk__in=[m.pk for m in objets]).values(
+            "pk", *CHAMPS_DE_SITUATION_ATTNAME
+        )
+        par_id = {ligne.pop("pk"): ligne for ligne in relus}
+        for menage in objets:
+            for champ, valeur in par_id.get(menage.pk, {}).items():
+                setattr(menage, champ, valeur)
 
 
 def _menage(user, dispositif, fiche, auteurs):
@@ -444,6 +498,7 @@ def changer_statut_orientation(
     orientation.motif_statut = motif.strip()
     orientation.statut_modifie_par = user
     orientation.save(update_fields=["statut", "date_statut", "motif_statut", "statut_modifie_par"])
+    actualiser_situation([orientation.menage_id])
     return orientation
 
 
@@ -514,6 +569,7 @@ def rattacher_orientation(user, orientation):
         ) from None
     # Sans logement actuel, le ménage connu prend le territoire de l'orientation rattachée.
     actualiser_territoire(connu)
+    actualiser_situation([connu.pk])
     orientation.refresh_from_db()
     return orientation
 
@@ -534,6 +590,7 @@ def garder_a_part(user, orientation):
     provisoire.provisoire = False
     provisoire.save(update_fields=["provisoire"])
     actualiser_territoire(provisoire)
+    actualiser_situation([provisoire.pk])
     orientation.refresh_from_db()
     return orientation
 
@@ -579,7 +636,11 @@ def relever_dette(
     """
     if not peut_saisir_dette(user, menage):
         raise PermissionDenied("Vous ne pouvez pas saisir la dette de ce ménage.")
-    return _relever(user, menage, date_releve, montant, stade_procedure, origine, loyer_paye_3_mois)
+    releve = _relever(
+        user, menage, date_releve, montant, stade_procedure, origine, loyer_paye_3_mois
+    )
+    actualiser_situation([menage.pk])
+    return releve
 
 
 def _relever(user, menage, date_releve, montant, stade_procedure, origine, loyer_paye_3_mois=None):

@@ -9,7 +9,8 @@
   est stable d'un semestre et d'un dispositif à l'autre, pour assembler plusieurs classeurs ;
 - le croisement problématique × territoire en tableau à double entrée (une ligne par
   problématique, une colonne par territoire, le total) ;
-- une feuille « Cibles » quand les chiffres portent les cibles en vigueur (`cibles`) ;
+- une feuille « Cibles » quand les chiffres portent les cibles en vigueur (`cibles`) et la
+  capacité cible des territoires (`capacites_territoires`) ;
 - une feuille « Définitions » : chaque clé et sa définition, en une phrase.
 
 Les cellules numériques sont des nombres typés : effectifs entiers, euros au format monétaire,
@@ -169,7 +170,13 @@ LIBELLES = {
 
 
 def classeur_des_chiffres(
-    chiffres, *, presentation=(), titres=None, definitions=None, tendances=None
+    chiffres,
+    *,
+    presentation=(),
+    titres=None,
+    definitions=None,
+    tendances=None,
+    cote_a_cote=None,
 ):
     """Les octets d'un classeur XLSX en tables propres (voir le module).
 
@@ -177,7 +184,9 @@ def classeur_des_chiffres(
     (le dispositif, le porteur…). `titres` et `definitions` : par défaut ceux du rapport
     semestriel (`indicateurs.TITRES_SECTIONS`, `indicateurs.DEFINITIONS`). `tendances` : les
     lignes de `pilotage.comparer`, en feuille « Tendances » (une ligne par chiffre suivi et
-    par semestre, avec la cible).
+    par semestre, avec la cible). `cote_a_cote` : `(noms des colonnes, lignes)` d'une feuille
+    « Côte à côte » placée après la présentation (le classeur national : une colonne par
+    dispositif et l'ensemble), lignes `(indicateur, unité, [valeurs], valeur de l'ensemble)`.
     """
     titres = titres if titres is not None else indicateurs.TITRES_SECTIONS
     definitions = definitions if definitions is not None else indicateurs.DEFINITIONS
@@ -185,6 +194,8 @@ def classeur_des_chiffres(
     classeur.remove(classeur.active)
 
     _feuille_presentation(classeur, chiffres, presentation)
+    if cote_a_cote is not None:
+        _feuille_cote_a_cote(classeur, *cote_a_cote)
     for section, valeurs in chiffres.items():
         if section in SECTIONS_A_PART or not isinstance(valeurs, dict) or section == "cibles":
             continue
@@ -193,8 +204,20 @@ def classeur_des_chiffres(
     croisement = chiffres.get("croisement_problematique_territoire")
     if croisement:
         _feuille_croisement(classeur, titres.get("croisement_problematique_territoire"), croisement)
-    if chiffres.get("cibles"):
-        _feuille_cibles(classeur, chiffres["cibles"])
+    cibles = [
+        *(chiffres.get("cibles") or []),
+        *(
+            {
+                "libelle": f"Capacité cible – {capacite['territoire']}",
+                "valeur": capacite["valeur"],
+                "unite": UNITE_EFFECTIF,
+                "cle": f"file_active.par_territoire.{capacite['territoire']}",
+            }
+            for capacite in chiffres.get("capacites_territoires") or []
+        ),
+    ]
+    if cibles:
+        _feuille_cibles(classeur, cibles)
     if tendances:
         _feuille_tendances(classeur, tendances)
     _feuille_definitions(classeur, chiffres, titres, definitions)
@@ -366,6 +389,32 @@ def _feuille_presentation(classeur, chiffres, presentation):
     feuille.column_dimensions["B"].width = 90
     for ligne in feuille.iter_rows(min_row=2, min_col=2, max_col=2):
         ligne[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _feuille_cote_a_cote(classeur, noms, lignes):
+    """Une ligne par indicateur, une colonne par dispositif puis l'ensemble ; chaque cellule au
+    format de l'unité de sa ligne, les cases masquées (« < 5 », « s ») en texte, telles quelles."""
+    feuille = _feuille(
+        classeur, "Côte à côte", ["Indicateur", "Unité", *noms, "Ensemble"], [], unites=None
+    )
+    for libelle_indicateur, unite, valeurs, ensemble in lignes:
+        cellules = [valeur_de_cellule(v, unite) for v in (*valeurs, ensemble)]
+        feuille.append([libelle_indicateur, unite, *cellules])
+        for rang, valeur in enumerate(cellules, start=3):
+            cellule = feuille.cell(row=feuille.max_row, column=rang)
+            if isinstance(valeur, str):
+                cellule.alignment = Alignment(horizontal="right")
+            elif valeur is not None:
+                cellule.number_format = FORMATS[unite]
+    feuille.column_dimensions["A"].width = 38
+    feuille.column_dimensions["B"].width = 13
+    for rang in range(3, len(noms) + 4):
+        feuille.column_dimensions[get_column_letter(rang)].width = max(
+            14, min(len(str(([*noms, "Ensemble"])[rang - 3])) + 3, 40)
+        )
+    if feuille.max_row > 1:
+        feuille.auto_filter.ref = feuille.dimensions
+    return feuille
 
 
 def _feuille_croisement(classeur, titre, croisement):

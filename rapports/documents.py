@@ -63,11 +63,11 @@ def comparaisons(rapport, chiffres):
 
 
 def contexte_pdf(rapport, chiffres):
+    precedents = pilotage.semestres_precedents(rapport.dispositif, rapport.annee, rapport.semestre)
     return {
         "rapport": rapport,
         "dispositif": rapport.dispositif,
-        "chiffres": chiffres,
-        "pilotage": comparaisons(rapport, chiffres),
+        **pilotage.contexte(chiffres, precedents),
         "definitions": definitions_par_section(),
         "graphiques": graphiques.graphiques_du_rapport(chiffres),
         "produit_le": timezone.localtime(),

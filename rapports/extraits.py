@@ -12,13 +12,29 @@ un même évaluateur, différent d'un évaluateur à l'autre ; les dates sont ra
 les montants et les années de naissance à des tranches. Les lignes passent par le module des
 permissions (`Donnee.EXTRAIT_PSEUDONYMISE`) : sans ce droit sur le dispositif, aucune ligne.
 
-`lignes(extrait, user, dispositif)` rend les lignes ; la vue les remet à `core.exports.exporter`,
-qui journalise chaque extrait.
+`extraire(extrait, user, dispositif)` rend le nombre de lignes et les lignes, lues par lots au
+fil de l'envoi ; la vue les remet à `core.exports.exporter_en_flux`, qui journalise chaque
+extrait avant son premier octet.
 """
 
+import functools
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from accompagnement.enums import StatutObjectif
@@ -39,6 +55,7 @@ from menages.models import (
     Menage,
     Orientation,
     Personne,
+    PlanApurement,
     ProblematiqueOrientation,
     Ressource,
 )
@@ -81,7 +98,7 @@ EPISODE = Variable(
 
 
 def _mois(valeur):
-    return f"{valeur:%Y-%m}" if valeur else ""
+    return f"{valeur.year:04d}-{valeur.month:02d}" if valeur else ""
 
 
 def _oui_non(valeur):
@@ -90,10 +107,15 @@ def _oui_non(valeur):
     return "oui" if valeur else "non"
 
 
+@functools.cache
+def _libelles(modele, champ):
+    return {code: str(libelle) for code, libelle in modele._meta.get_field(champ).flatchoices}
+
+
 def _libelle(modele, champ, code):
     if not code:
         return ""
-    return str(dict(modele._meta.get_field(champ).flatchoices).get(code, code))
+    return _libelles(modele, champ).get(code, str(code))
 
 
 def _jours(debut, fin):
@@ -232,12 +254,25 @@ EXTRAITS = {
 
 # --- Les lignes ----------------------------------------------------------------------------------
 
+# Les lignes se lisent de la base par lots de cette taille (`iterator(chunk_size=…)`), au fil de
+# l'envoi : un extrait ne tient jamais en mémoire.
+LIGNES_PAR_LOT = 2000
+
+
+def extraire(extrait, user, dispositif, *, aujourd_hui=None):
+    """`(nombre, lignes)` de `extrait` pour `user` dans `dispositif` (aucune ligne sans le
+    droit) : le nombre de lignes, compté à part par la base (pour le journal, écrit avant le
+    premier octet), et les lignes, un itérable parcouru une seule fois, lu par lots au fil de
+    l'envoi (`core.exports.exporter_en_flux`)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    # Les lignes d'un ménage se suivent : son pseudonyme (un HMAC) ne se calcule qu'une fois.
+    pseudonyme = functools.lru_cache(maxsize=1024)(pseudonymiseur(user))
+    return _CALCULS[extrait.cle](user, dispositif, pseudonyme, aujourd_hui)
+
 
 def lignes(extrait, user, dispositif, *, aujourd_hui=None):
-    """Les lignes de `extrait` pour `user` dans `dispositif` (aucune sans le droit)."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    pseudonyme = pseudonymiseur(user)
-    return _CALCULS[extrait.cle](user, dispositif, pseudonyme, aujourd_hui)
+    """Les lignes de `extrait` pour `user` dans `dispositif`, en liste (aucune sans le droit)."""
+    return list(extraire(extrait, user, dispositif, aujourd_hui=aujourd_hui)[1])
 
 
 def _visibles(user, modele, chemins, **filtres):
@@ -246,121 +281,162 @@ def _visibles(user, modele, chemins, **filtres):
     )
 
 
+def _episodes_visibles(user, dispositif):
+    return _visibles(user, Accompagnement, DIRECT, dispositif=dispositif, menage__provisoire=False)
+
+
 def _rangs(user, dispositif):
-    """{id de l'épisode: rang de l'épisode parmi ceux de son ménage}."""
-    episodes = _visibles(
-        user, Accompagnement, DIRECT, dispositif=dispositif, menage__provisoire=False
-    ).order_by("menage_id", "date_debut", "pk")
+    """{id de l'épisode: rang de l'épisode parmi ceux de son ménage} (des entiers, pas des
+    lignes : quelques centaines de Kio pour un programme national)."""
+    episodes = _episodes_visibles(user, dispositif).order_by("menage_id", "date_debut", "pk")
     rangs, compte = {}, Counter()
-    for pk, menage_id in episodes.values_list("pk", "menage_id"):
+    for pk, menage_id in episodes.values_list("pk", "menage_id").iterator(
+        chunk_size=LIGNES_PAR_LOT
+    ):
         compte[menage_id] += 1
         rangs[pk] = compte[menage_id]
     return rangs
 
 
+def _par_lots(queryset, taille=LIGNES_PAR_LOT):
+    """Les lignes de `queryset` (un `values_list`) par listes de `taille`, lues au fil de l'eau
+    par un curseur côté serveur."""
+    lignes = queryset.iterator(chunk_size=taille)
+    while lot := list(itertools.islice(lignes, taille)):
+        yield lot
+
+
 def _orientations(user, dispositif, pseudonyme, aujourd_hui):
-    orientations = list(
-        _visibles(
-            user,
-            Orientation,
-            PAR_LE_MENAGE,
-            menage__dispositif=dispositif,
-            menage__provisoire=False,
-        )
-        .order_by("date_orientation", "pk")
-        .values_list(
-            "pk",
-            "menage_id",
-            "date_orientation",
-            "parcours",
-            "source",
-            "territoire__nom",
-            "stade_procedure",
-            "lien_rompu",
-            "dette_locative",
-            "statut",
-            "date_statut",
-            "menage__composition",
-            "menage__nb_adultes",
-            "menage__nb_enfants",
-            "menage__mesure_protection",
-        )
+    orientations = _visibles(
+        user,
+        Orientation,
+        PAR_LE_MENAGE,
+        menage__dispositif=dispositif,
+        menage__provisoire=False,
     )
-    menages = {ligne[1] for ligne in orientations}
-    problematiques = defaultdict(list)
-    for orientation_id, code in (
-        ProblematiqueOrientation.objects.filter(
-            orientation_id__in=[ligne[0] for ligne in orientations]
-        )
-        .order_by("code")
-        .values_list("orientation_id", "code")
-    ):
-        problematiques[orientation_id].append(_libelle(ProblematiqueOrientation, "code", code))
-    naissances = defaultdict(set)
-    for menage_id, annee in Personne.objects.filter(menage_id__in=menages).values_list(
-        "menage_id", "annee_naissance"
-    ):
-        if annee:
-            naissances[menage_id].add(tranche_annee(annee))
-    ressources = Counter()
-    for menage_id, montant in Ressource.objects.filter(menage_id__in=menages).values_list(
-        "menage_id", "montant_mensuel"
-    ):
-        ressources[menage_id] += montant or 0
-    avec_ressources = set(
-        Ressource.objects.filter(menage_id__in=menages).values_list("menage_id", flat=True)
+    colonnes = orientations.order_by("date_orientation", "pk").values_list(
+        "pk",
+        "menage_id",
+        "date_orientation",
+        "parcours",
+        "source",
+        "territoire__nom",
+        "stade_procedure",
+        "lien_rompu",
+        "dette_locative",
+        "statut",
+        "date_statut",
+        "menage__composition",
+        "menage__nb_adultes",
+        "menage__nb_enfants",
+        "menage__mesure_protection",
     )
-    resultat = []
-    for (
-        pk,
-        menage_id,
-        date_orientation,
-        parcours,
-        source,
-        territoire,
-        stade,
-        lien_rompu,
-        dette,
-        statut,
-        date_statut,
-        composition,
-        adultes,
-        enfants,
-        protection,
-    ) in orientations:
-        resultat.append(
-            [
-                pseudonyme(menage_id),
-                _mois(date_orientation),
-                _libelle(Orientation, "parcours", parcours),
-                _libelle(Orientation, "source", source),
-                territoire or "",
-                " | ".join(problematiques[pk]),
-                _libelle(Orientation, "stade_procedure", stade),
-                _oui_non(lien_rompu),
-                tranche_dette(dette),
-                _libelle(Orientation, "statut", statut),
-                _jours(date_orientation, date_statut),
-                _libelle(Menage, "composition", composition),
-                "" if adultes is None else adultes,
-                "" if enfants is None else enfants,
-                " | ".join(sorted(naissances[menage_id])),
-                tranche_ressources(ressources[menage_id]) if menage_id in avec_ressources else "",
-                _libelle(Menage, "mesure_protection", protection),
-            ]
-        )
-    return resultat
+
+    def lignes():
+        # Par lot d'orientations : leurs problématiques, les naissances et les ressources de
+        # leurs ménages (trois requêtes par lot, sur les seules clés du lot).
+        for lot in _par_lots(colonnes):
+            menages = {ligne[1] for ligne in lot}
+            problematiques = defaultdict(list)
+            for orientation_id, code in (
+                ProblematiqueOrientation.objects.filter(
+                    orientation_id__in=[ligne[0] for ligne in lot]
+                )
+                .order_by("code")
+                .values_list("orientation_id", "code")
+            ):
+                problematiques[orientation_id].append(
+                    _libelle(ProblematiqueOrientation, "code", code)
+                )
+            naissances = defaultdict(set)
+            for menage_id, annee in Personne.objects.filter(menage_id__in=menages).values_list(
+                "menage_id", "annee_naissance"
+            ):
+                if annee:
+                    naissances[menage_id].add(tranche_annee(annee))
+            ressources = Counter()
+            avec_ressources = set()
+            for menage_id, montant in Ressource.objects.filter(menage_id__in=menages).values_list(
+                "menage_id", "montant_mensuel"
+            ):
+                ressources[menage_id] += montant or 0
+                avec_ressources.add(menage_id)
+            for (
+                pk,
+                menage_id,
+                date_orientation,
+                parcours,
+                source,
+                territoire,
+                stade,
+                lien_rompu,
+                dette,
+                statut,
+                date_statut,
+                composition,
+                adultes,
+                enfants,
+                protection,
+            ) in lot:
+                yield [
+                    pseudonyme(menage_id),
+                    _mois(date_orientation),
+                    _libelle(Orientation, "parcours", parcours),
+                    _libelle(Orientation, "source", source),
+                    territoire or "",
+                    " | ".join(problematiques[pk]),
+                    _libelle(Orientation, "stade_procedure", stade),
+                    _oui_non(lien_rompu),
+                    tranche_dette(dette),
+                    _libelle(Orientation, "statut", statut),
+                    _jours(date_orientation, date_statut),
+                    _libelle(Menage, "composition", composition),
+                    "" if adultes is None else adultes,
+                    "" if enfants is None else enfants,
+                    " | ".join(sorted(naissances[menage_id])),
+                    tranche_ressources(ressources[menage_id])
+                    if menage_id in avec_ressources
+                    else "",
+                    _libelle(Menage, "mesure_protection", protection),
+                ]
+
+    return orientations.count(), lignes()
 
 
-def _episodes(user, dispositif, pseudonyme, aujourd_hui):
-    rangs = _rangs(user, dispositif)
-    episodes = list(
-        Accompagnement.objects.filter(pk__in=list(rangs))
+def requete_des_episodes(user, dispositif):
+    """La requête de l'extrait des épisodes, lue par lots : une ligne par épisode visible, avec
+    son rang (fonction de fenêtre sur les épisodes visibles du ménage), le territoire du
+    logement actuel et la dernière dette du ménage (une sous-requête par l'index du ménage),
+    l'existence d'un plan d'apurement actif (un `hashed SubPlan`, évalué une fois)."""
+    return (
+        _episodes_visibles(user, dispositif)
+        .annotate(
+            rang=Window(
+                RowNumber(),
+                partition_by=[F("menage_id")],
+                order_by=[F("date_debut").asc(), F("pk").asc()],
+            ),
+            territoire_actuel=Subquery(
+                Logement.objects.filter(menage_id=OuterRef("menage_id"), actuel=True).values(
+                    "territoire__nom"
+                )[:1]
+            ),
+            derniere_dette=Subquery(
+                DetteLocative.objects.filter(menage_id=OuterRef("menage_id"))
+                .order_by("-date", "-pk")
+                .values("montant")[:1]
+            ),
+            plan_actif=Exists(
+                PlanApurement.objects.filter(menage_id=OuterRef("menage_id"), actif=True)
+            ),
+        )
         .order_by("menage_id", "date_debut", "pk")
         .values_list(
             "pk",
             "menage_id",
+            "rang",
             "orientation__parcours",
+            "territoire_actuel",
             "date_debut",
             "date_fin",
             "statut",
@@ -369,69 +445,92 @@ def _episodes(user, dispositif, pseudonyme, aujourd_hui):
             "date_premier_contact",
             "stade_procedure_entree",
             "orientation__dette_locative",
+            "derniere_dette",
+            "plan_actif",
         )
     )
-    menages = {ligne[1] for ligne in episodes}
-    territoires = dict(
-        Logement.objects.filter(menage_id__in=menages, actuel=True).values_list(
-            "menage_id", "territoire__nom"
+
+
+def comptes_des_episodes(user, dispositif):
+    """{id de l'épisode: [objectifs, atteints, partiels, abandonnés, bilans prévus, réalisés,
+    interventions, minutes]} et {id du ménage: décisions de comité}, comptés et sommés par la
+    base (une requête groupée par table, les épisodes visibles en sous-requête) : des entiers
+    par épisode, jamais les lignes comptées."""
+    episodes = _episodes_visibles(user, dispositif).values("pk")
+    comptes = defaultdict(lambda: [0] * 8)
+    rang_du_statut = {
+        StatutObjectif.ATTEINT: 1,
+        StatutObjectif.PARTIELLEMENT_ATTEINT: 2,
+        StatutObjectif.ABANDONNE: 3,
+    }
+    for episode_id, statut, nombre in (
+        Objectif.objects.filter(accompagnement_id__in=episodes)
+        .values("accompagnement_id", "statut")
+        .annotate(nombre=Count("pk"))
+        .order_by()
+        .values_list("accompagnement_id", "statut", "nombre")
+    ):
+        comptes[episode_id][0] += nombre
+        if statut in rang_du_statut:
+            comptes[episode_id][rang_du_statut[statut]] += nombre
+    for episode_id, prevus, realises in (
+        Bilan.objects.filter(accompagnement_id__in=episodes)
+        .values("accompagnement_id")
+        .annotate(prevus=Count("pk"), realises=Count("date_realisation"))
+        .order_by()
+        .values_list("accompagnement_id", "prevus", "realises")
+    ):
+        comptes[episode_id][4:6] = [prevus, realises]
+    for episode_id, nombre, minutes in (
+        Intervention.objects.filter(accompagnement_id__in=episodes)
+        .values("accompagnement_id")
+        .annotate(nombre=Count("pk"), minutes=Sum("duree_minutes"))
+        .order_by()
+        .values_list("accompagnement_id", "nombre", "minutes")
+    ):
+        comptes[episode_id][6:8] = [nombre, minutes or 0]
+    decisions = dict(
+        Decision.objects.filter(
+            menage_id__in=_episodes_visibles(user, dispositif).values("menage_id"),
+            menage__dispositif=dispositif,
         )
+        .values("menage_id")
+        .annotate(nombre=Count("pk"))
+        .order_by()
+        .values_list("menage_id", "nombre")
     )
-    dernieres_dettes = {}
-    for menage_id, montant in (
-        DetteLocative.objects.filter(menage_id__in=menages)
-        .order_by("date", "pk")
-        .values_list("menage_id", "montant")
-    ):
-        dernieres_dettes[menage_id] = montant
-    plans = set(
-        Menage.objects.filter(pk__in=menages, plans_apurement__actif=True).values_list(
-            "pk", flat=True
-        )
-    )
-    objectifs = defaultdict(Counter)
-    for episode_id, statut in Objectif.objects.filter(accompagnement_id__in=rangs).values_list(
-        "accompagnement_id", "statut"
-    ):
-        objectifs[episode_id]["total"] += 1
-        objectifs[episode_id][statut] += 1
-    bilans = defaultdict(Counter)
-    for episode_id, realise in Bilan.objects.filter(accompagnement_id__in=rangs).values_list(
-        "accompagnement_id", "date_realisation"
-    ):
-        bilans[episode_id]["prevus"] += 1
-        bilans[episode_id]["realises"] += realise is not None
-    interventions = defaultdict(Counter)
-    for episode_id, minutes in Intervention.objects.filter(accompagnement_id__in=rangs).values_list(
-        "accompagnement_id", "duree_minutes"
-    ):
-        interventions[episode_id]["nombre"] += 1
-        interventions[episode_id]["minutes"] += minutes or 0
-    decisions = Counter(
-        Decision.objects.filter(menage_id__in=menages, menage__dispositif=dispositif).values_list(
-            "menage_id", flat=True
-        )
-    )
-    resultat = []
-    for (
-        pk,
-        menage_id,
-        parcours,
-        debut,
-        fin,
-        statut,
-        adhesion,
-        date_orientation,
-        premier_contact,
-        stade,
-        dette_entree,
-    ) in episodes:
-        resultat.append(
-            [
+    return comptes, decisions
+
+
+def _episodes(user, dispositif, pseudonyme, aujourd_hui):
+    colonnes = requete_des_episodes(user, dispositif)
+    nombre = _episodes_visibles(user, dispositif).count()
+    comptes, decisions = comptes_des_episodes(user, dispositif)
+    sans_compte = [0] * 8
+
+    def lignes():
+        for (
+            pk,
+            menage_id,
+            rang,
+            parcours,
+            territoire,
+            debut,
+            fin,
+            statut,
+            adhesion,
+            date_orientation,
+            premier_contact,
+            stade,
+            dette_entree,
+            derniere_dette,
+            plan_actif,
+        ) in colonnes.iterator(chunk_size=LIGNES_PAR_LOT):
+            yield [
                 pseudonyme(menage_id),
-                rangs[pk],
+                rang,
                 _libelle(Orientation, "parcours", parcours),
-                territoires.get(menage_id) or "",
+                territoire or "",
                 _mois(debut),
                 _mois(fin),
                 _jours(debut, fin or aujourd_hui),
@@ -440,84 +539,124 @@ def _episodes(user, dispositif, pseudonyme, aujourd_hui):
                 _jours(date_orientation, premier_contact),
                 _libelle(Accompagnement, "stade_procedure_entree", stade),
                 tranche_dette(dette_entree),
-                tranche_dette(dernieres_dettes.get(menage_id)),
-                _oui_non(menage_id in plans),
-                objectifs[pk]["total"],
-                objectifs[pk][StatutObjectif.ATTEINT],
-                objectifs[pk][StatutObjectif.PARTIELLEMENT_ATTEINT],
-                objectifs[pk][StatutObjectif.ABANDONNE],
-                bilans[pk]["prevus"],
-                bilans[pk]["realises"],
-                interventions[pk]["nombre"],
-                interventions[pk]["minutes"],
-                decisions[menage_id],
+                tranche_dette(derniere_dette),
+                _oui_non(plan_actif),
+                *comptes.get(pk, sans_compte),
+                decisions.get(menage_id, 0),
             ]
+
+    return nombre, lignes()
+
+
+def groupes_des_interventions(user, dispositif):
+    """Les interventions des épisodes visibles comptées et sommées par la base, par épisode,
+    semestre (année et mois à l'heure de Paris), type et profession : quelques dizaines de
+    milliers de groupes au lieu de 400 000 lignes relues une à une à l'échelle du programme
+    (docs/performance.md)."""
+    return (
+        Intervention.objects.filter(
+            accompagnement_id__in=_episodes_visibles(user, dispositif).values("pk")
         )
-    return resultat
-
-
-def _semestre(moment):
-    local = timezone.localtime(moment)
-    return f"{local.year}-S{1 if local.month <= 6 else 2}"
+        .annotate(
+            annee=ExtractYear("date_heure"),
+            semestre=Case(When(date_heure__month__lte=6, then=Value(1)), default=Value(2)),
+        )
+        .values(
+            "accompagnement_id",
+            "accompagnement__menage_id",
+            "annee",
+            "semestre",
+            "type",
+            "profession_auteur",
+        )
+        .annotate(nombre=Count("pk"), minutes=Sum("duree_minutes"))
+    )
 
 
 def _interventions(user, dispositif, pseudonyme, aujourd_hui):
+    # Les groupes arrivent dans l'ordre des épisodes (ménage, début, clé) et s'ordonnent
+    # épisode par épisode : un seul épisode à la fois en mémoire.
+    groupes = groupes_des_interventions(user, dispositif)
+    nombre = groupes.order_by().count()
     rangs = _rangs(user, dispositif)
-    comptes = defaultdict(Counter)
-    episodes = {}
-    for episode_id, menage_id, moment, type_, profession, minutes in (
-        Intervention.objects.filter(accompagnement_id__in=list(rangs))
-        .order_by("pk")
-        .values_list(
-            "accompagnement_id",
-            "accompagnement__menage_id",
-            "date_heure",
-            "type",
-            "profession_auteur",
-            "duree_minutes",
-        )
-    ):
-        cle = (episode_id, _semestre(moment), type_, profession)
-        episodes[episode_id] = menage_id
-        comptes[cle]["nombre"] += 1
-        comptes[cle]["minutes"] += minutes or 0
-    lignes_triees = sorted(
-        comptes.items(), key=lambda item: (episodes[item[0][0]], rangs[item[0][0]], item[0][1:])
+    colonnes = groupes.order_by(
+        "accompagnement__menage_id", "accompagnement__date_debut", "accompagnement_id"
+    ).values_list(
+        "accompagnement_id",
+        "accompagnement__menage_id",
+        "annee",
+        "semestre",
+        "type",
+        "profession_auteur",
+        "nombre",
+        "minutes",
     )
-    return [
-        [
-            pseudonyme(episodes[episode_id]),
-            rangs[episode_id],
+
+    def lignes_de(episode_id, menage_id, comptes):
+        for (semestre, type_, profession), (nombre, minutes) in sorted(comptes.items()):
+            yield [
+                pseudonyme(menage_id),
+                rangs[episode_id],
+                semestre,
+                _libelle(Intervention, "type", type_),
+                _libelle(Intervention, "profession_auteur", profession),
+                nombre,
+                minutes,
+            ]
+
+    def lignes():
+        episode, menage, comptes = None, None, {}
+        for (
+            episode_id,
+            menage_id,
+            annee,
             semestre,
-            _libelle(Intervention, "type", type_),
-            _libelle(Intervention, "profession_auteur", profession),
-            compte["nombre"],
-            compte["minutes"],
-        ]
-        for (episode_id, semestre, type_, profession), compte in lignes_triees
-    ]
+            type_,
+            profession,
+            nombre,
+            minutes,
+        ) in colonnes.iterator(chunk_size=LIGNES_PAR_LOT):
+            if episode_id != episode:
+                yield from lignes_de(episode, menage, comptes)
+                episode, menage, comptes = episode_id, menage_id, {}
+            comptes[(f"{annee}-S{semestre}", type_, profession)] = (nombre, minutes or 0)
+        yield from lignes_de(episode, menage, comptes)
+
+    return nombre, lignes()
 
 
 def _bilans(user, dispositif, pseudonyme, aujourd_hui):
+    bilans = Bilan.objects.filter(
+        accompagnement_id__in=_episodes_visibles(user, dispositif).values("pk")
+    )
+    colonnes = bilans.order_by(
+        "accompagnement__menage_id", "accompagnement_id", "date_prevue", "pk"
+    ).values_list(
+        "accompagnement_id",
+        "accompagnement__menage_id",
+        "type",
+        "date_prevue",
+        "date_realisation",
+        "decision",
+        "dette",
+        "stade_procedure",
+    )
+    nombre = bilans.count()
     rangs = _rangs(user, dispositif)
-    resultat = []
-    for episode_id, menage_id, type_, prevu, realise, decision, dette, stade in (
-        Bilan.objects.filter(accompagnement_id__in=list(rangs))
-        .order_by("accompagnement__menage_id", "accompagnement_id", "date_prevue", "pk")
-        .values_list(
-            "accompagnement_id",
-            "accompagnement__menage_id",
-            "type",
-            "date_prevue",
-            "date_realisation",
-            "decision",
-            "dette",
-            "stade_procedure",
-        )
-    ):
-        reference = realise or aujourd_hui
-        resultat.append(
-            [
+
+    def lignes():
+        for (
+            episode_id,
+            menage_id,
+            type_,
+            prevu,
+            realise,
+            decision,
+            dette,
+            stade,
+        ) in colonnes.iterator(chunk_size=LIGNES_PAR_LOT):
+            reference = realise or aujourd_hui
+            yield [
                 pseudonyme(menage_id),
                 rangs[episode_id],
                 _libelle(Bilan, "type", type_),
@@ -529,30 +668,41 @@ def _bilans(user, dispositif, pseudonyme, aujourd_hui):
                 tranche_dette(dette),
                 _libelle(Bilan, "stade_procedure", stade),
             ]
-        )
-    return resultat
+
+    return nombre, lignes()
 
 
 def _issues(user, dispositif, pseudonyme, aujourd_hui):
+    clotures = Cloture.objects.filter(
+        accompagnement_id__in=_episodes_visibles(user, dispositif).values("pk")
+    )
+    colonnes = clotures.order_by("accompagnement__menage_id", "accompagnement_id").values_list(
+        "accompagnement_id",
+        "accompagnement__menage_id",
+        "date",
+        "motif",
+        "maintien_dans_logement",
+        "expulsion_evitee",
+        "dette",
+        "plan_apurement_en_place",
+        "accompagnement__date_debut",
+    )
+    nombre = clotures.count()
     rangs = _rangs(user, dispositif)
-    resultat = []
-    for episode_id, menage_id, date, motif, maintien, evitee, dette, plan, debut in (
-        Cloture.objects.filter(accompagnement_id__in=list(rangs))
-        .order_by("accompagnement__menage_id", "accompagnement_id")
-        .values_list(
-            "accompagnement_id",
-            "accompagnement__menage_id",
-            "date",
-            "motif",
-            "maintien_dans_logement",
-            "expulsion_evitee",
-            "dette",
-            "plan_apurement_en_place",
-            "accompagnement__date_debut",
-        )
-    ):
-        resultat.append(
-            [
+
+    def lignes():
+        for (
+            episode_id,
+            menage_id,
+            date,
+            motif,
+            maintien,
+            evitee,
+            dette,
+            plan,
+            debut,
+        ) in colonnes.iterator(chunk_size=LIGNES_PAR_LOT):
+            yield [
                 pseudonyme(menage_id),
                 rangs[episode_id],
                 _mois(date),
@@ -563,8 +713,8 @@ def _issues(user, dispositif, pseudonyme, aujourd_hui):
                 _oui_non(plan),
                 _jours(debut, date),
             ]
-        )
-    return resultat
+
+    return nombre, lignes()
 
 
 _CALCULS = {

@@ -93,14 +93,14 @@ def _ligne(x1, y1, x2, y2, couleur=GRILLE, epaisseur=1):
     )
 
 
-def _vide(titre):
+def _vide(titre, message=AUCUNE_DONNEE):
     hauteur = 60
     return _svg(
         titre,
         hauteur,
         [
             _rect(0.5, 0.5, LARGEUR - 1, hauteur - 1, "#f5f7f9"),
-            _texte(LARGEUR / 2, hauteur / 2 + 5, AUCUNE_DONNEE, ancre="middle", taille=13),
+            _texte(LARGEUR / 2, hauteur / 2 + 5, message, ancre="middle", taille=13),
         ],
     )
 
@@ -270,6 +270,9 @@ def dette_entree_actuelle(chiffres):
     entree, derniere = dette.get("entree_total"), dette.get("derniere_total")
     if not dette.get("menages_avec_dette") or (not entree and not derniere):
         return _vide(titre)
+    if isinstance(entree, str) or isinstance(derniere, str):
+        # Montants masqués (moins de 5 ménages endettés) : rien à dessiner.
+        return _vide(titre, "Montants masqués : moins de 5 ménages avec une dette connue")
 
     hauteur, haut, bas = 250, 30, 62
     zone = hauteur - haut - bas

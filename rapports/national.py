@@ -20,13 +20,19 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from core.exports import classeur_xlsx
 from core.models import Dispositif
 from core.pdf import rendre_pdf
 from core.templatetags.formats_fr import euros, pourcentage
 
 from . import documents, graphiques, indicateurs
-from .classeur import ENTETES, SECTIONS_A_PART, lignes_de_section
+from .classeur import (
+    UNITE_EFFECTIF,
+    UNITE_EUROS,
+    UNITE_HEURES,
+    UNITE_JOURS,
+    UNITE_POURCENTAGE,
+    classeur_des_chiffres,
+)
 
 GABARIT_PDF = "pdf/rapport_national.html"
 SECTION_NON_PUBLIEE = "croisement_problematique_territoire"
@@ -99,18 +105,25 @@ def calculer(annee, semestre, *, aujourd_hui=None):
     tel qu'il a été produit.
     """
     dispositifs = list(Dispositif.objects.order_by("nom"))
+    return assembler(
+        [
+            (dispositif, indicateurs.calculer(dispositif, annee, semestre, aujourd_hui=aujourd_hui))
+            for dispositif in dispositifs
+        ],
+        indicateurs.calculer_ensemble(dispositifs, annee, semestre, aujourd_hui=aujourd_hui),
+    )
+
+
+def assembler(chiffres_des_dispositifs, chiffres_de_l_ensemble):
+    """Le dictionnaire de `calculer` à partir des chiffres de chaque dispositif
+    (`[(dispositif, indicateurs.calculer(…))]`, dans l'ordre des noms) et de ceux de
+    l'ensemble (`indicateurs.calculer_ensemble`) : la partie publiable de chacun, l'ensemble
+    masqué aussi là où un dispositif masque."""
     par_dispositif = [
-        {
-            "slug": dispositif.slug,
-            "nom": dispositif.nom,
-            "chiffres": publiable(
-                indicateurs.calculer(dispositif, annee, semestre, aujourd_hui=aujourd_hui)
-            ),
-        }
-        for dispositif in dispositifs
+        {"slug": dispositif.slug, "nom": dispositif.nom, "chiffres": publiable(chiffres)}
+        for dispositif, chiffres in chiffres_des_dispositifs
     ]
-    ensemble = indicateurs.calculer_ensemble(dispositifs, annee, semestre, aujourd_hui=aujourd_hui)
-    ensemble = masquer_comme_les_dispositifs(publiable(ensemble), par_dispositif)
+    ensemble = masquer_comme_les_dispositifs(publiable(chiffres_de_l_ensemble), par_dispositif)
     return {"dispositifs": par_dispositif, "ensemble": ensemble}
 
 
@@ -185,33 +198,46 @@ def pdf(rapport, chiffres_nationaux):
     )
 
 
+# L'unité d'un indicateur national dans le classeur (formats Excel de `rapports.classeur`).
+UNITES_DU_CLASSEUR = {
+    "nombre": UNITE_EFFECTIF,
+    "pourcentage": UNITE_POURCENTAGE,
+    "euros": UNITE_EUROS,
+    "jours": UNITE_JOURS,
+    "heures": UNITE_HEURES,
+}
+
+
 def classeur(chiffres_nationaux):
-    """Le classeur consolidé : « Côte à côte » (une ligne par indicateur, une colonne par
-    dispositif et l'ensemble), puis une feuille par section des chiffres consolidés, puis les
-    définitions. Les nombres restent des nombres ; « < 5 » et « s » restent ces textes."""
-    noms = [d["nom"] for d in chiffres_nationaux["dispositifs"]]
-    cote_a_cote = (
-        "Côte à côte",
-        ["Indicateur", "Unité", *noms, "Ensemble"],
-        [
-            [indicateur.libelle, indicateur.format, *valeurs, ensemble]
-            for indicateur, valeurs, ensemble in tableau_cote_a_cote(chiffres_nationaux)
+    """Le classeur consolidé, en tables propres comme celui d'un dispositif
+    (`rapports.classeur`) : « Présentation », « Côte à côte » (une ligne par indicateur, une
+    colonne par dispositif et l'ensemble), une feuille par section des chiffres consolidés (une
+    ligne par catégorie), puis « Définitions ». Les nombres sont typés, au format Excel de leur
+    unité (effectifs entiers, euros, pourcentages) ; « < 5 » et « s » restent exactement ces
+    textes, ceux du PDF."""
+    dispositifs = chiffres_nationaux["dispositifs"]
+    ensemble = chiffres_nationaux["ensemble"]
+    return classeur_des_chiffres(
+        ensemble,
+        presentation=[
+            ("Rapport", "Rapport national consolidé (tous les dispositifs)"),
+            ("Dispositifs", ", ".join(d["nom"] for d in dispositifs) or "aucun"),
+            (
+                "Ensemble",
+                "Chiffres recalculés sur les données de tous les dispositifs puis masqués une "
+                "fois ; une problématique masquée dans un dispositif l'est aussi dans l'ensemble.",
+            ),
         ],
+        definitions={
+            cle: texte
+            for cle, texte in indicateurs.DEFINITIONS.items()
+            if not cle.startswith(SECTION_NON_PUBLIEE)
+        },
+        cote_a_cote=(
+            [d["nom"] for d in dispositifs],
+            [
+                (indicateur.libelle, UNITES_DU_CLASSEUR[indicateur.format], valeurs, total)
+                for indicateur, valeurs, total in tableau_cote_a_cote(chiffres_nationaux)
+            ],
+        ),
     )
-    # Les sections de l'ensemble en tables propres, comme le classeur d'un dispositif : une
-    # ligne par catégorie (rapports.classeur).
-    sections = [
-        (
-            indicateurs.TITRES_SECTIONS.get(section, section),
-            list(ENTETES),
-            [list(ligne) for ligne in lignes_de_section(section, valeurs)],
-        )
-        for section, valeurs in chiffres_nationaux["ensemble"].items()
-        if isinstance(valeurs, dict) and section not in SECTIONS_A_PART
-    ]
-    definitions = (
-        "Définitions",
-        ["Indicateur", "Définition"],
-        sorted(indicateurs.DEFINITIONS.items()),
-    )
-    return classeur_xlsx([cote_a_cote, *sections, definitions])

@@ -7,10 +7,14 @@
 - `semestres_precedents(dispositif, annee, semestre)` : jusqu'à 5 rapports PRÊTS d'avant, lus
   dans leurs chiffres STOCKÉS (`RapportSemestriel.chiffres`) : changer une cible, un territoire
   ou une donnée ne change jamais un semestre déjà rendu au COPIL.
-- `comparer(chiffres, precedents)` : une ligne par chiffre suivi — valeur, cible (celle que
-  portent les chiffres), valeur au semestre précédent, série sur ≤ 6 semestres, une phrase de
-  lecture (« 68 % d'adhésion, au-dessus de la cible de 66 % ; 61 % au semestre précédent. ») et
-  une courbe SVG titrée (`graphique_tendance`).
+- `SUIVIS` : les autres chiffres du tableau de bord et du rapport, qui n'ont pas de cible ; et
+  pour chaque territoire qui a une capacité cible (`Territoire.capacite`, gardée dans les
+  chiffres sous `capacites_territoires`), ses accompagnements actifs face à cette capacité.
+- `comparer(chiffres, precedents)` : une ligne par chiffre suivi (les pilotes, les territoires,
+  puis les suivis) — valeur, cible (celle que portent les chiffres), valeur au semestre
+  précédent, série sur ≤ 6 semestres, une phrase de lecture (« 68 % d'adhésion, au-dessus de la
+  cible de 66 % ; 61 % au semestre précédent. ») et une courbe SVG titrée
+  (`graphique_tendance`).
 """
 
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from core.enums import IndicateurCible, Parcours
 from core.models import CibleDispositif
 
+from .classeur import unite_de
 from .enums import StatutRapport
 from .graphiques import ACCENT, GRILLE, PRINCIPALE, TEXTE, _n, _svg, _texte, nombre_fr
 from .models import RapportSemestriel
@@ -25,6 +30,7 @@ from .models import RapportSemestriel
 SEMESTRES_DE_TENDANCE = 6
 
 EFFECTIF, POURCENTAGE, EUROS = "effectif", "pourcentage", "euros"
+JOURS, HEURES = "jours", "heures"
 
 
 def _chemin(*cles):
@@ -50,14 +56,29 @@ def _parcours(code):
     return lire
 
 
+def _territoire(nom):
+    def lire(chiffres):
+        lignes = (chiffres.get("file_active") or {}).get("par_territoire") or []
+        for ligne in lignes:
+            if ligne.get("libelle") == nom and isinstance(ligne.get("nombre"), int):
+                return ligne["nombre"]
+        return None
+
+    return lire
+
+
 @dataclass(frozen=True)
 class Pilote:
-    indicateur: IndicateurCible
+    indicateur: IndicateurCible | None  # None : un chiffre suivi sans cible possible
     cle: str  # la clé du chiffre dans le rapport (« adhesion.taux »)
     titre: str  # le titre de sa courbe
     phrase: str  # « {} d'adhésion »
     unite: str
     lire: object
+
+    @property
+    def code(self):
+        return self.indicateur.value if self.indicateur else self.cle
 
 
 PILOTES = [
@@ -146,6 +167,107 @@ PILOTES = [
 PILOTE_DE = {pilote.indicateur: pilote for pilote in PILOTES}
 
 
+def _suivi(cle, titre, phrase, unite=EFFECTIF):
+    return Pilote(None, cle, titre, phrase, unite, _chemin(*cle.split(".")))
+
+
+# Les autres chiffres du tableau de bord et du rapport, sans cible : chacun a aussi sa tendance
+# sur les semestres précédents et sa phrase de lecture.
+SUIVIS = [
+    _suivi("file_active.episodes_actifs", "Accompagnements actifs", "{} accompagnements actifs"),
+    _suivi(
+        "file_active.nouveaux_episodes", "Nouveaux accompagnements", "{} nouveaux accompagnements"
+    ),
+    _suivi("file_active.episodes_clos", "Accompagnements clos", "{} accompagnements clos"),
+    _suivi("orientations.recues", "Orientations reçues", "{} orientations reçues"),
+    _suivi(
+        "orientations.delai_premier_contact.mediane_jours",
+        "Délai médian jusqu'au premier contact",
+        "{} de délai médian jusqu'au premier contact",
+        JOURS,
+    ),
+    _suivi("interventions.total", "Interventions", "{} interventions"),
+    _suivi("interventions.visites_domicile", "Visites à domicile", "{} visites à domicile"),
+    _suivi(
+        "interventions.visites_sans_reponse",
+        "Visites à domicile sans réponse",
+        "{} visites à domicile sans réponse",
+    ),
+    _suivi(
+        "interventions.heures_total",
+        "Heures d'accompagnement",
+        "{} d'accompagnement",
+        HEURES,
+    ),
+    _suivi("objectifs.fixes", "Objectifs fixés", "{} objectifs fixés"),
+    _suivi(
+        "objectifs.taux_atteints",
+        "Objectifs atteints",
+        "{} des objectifs atteints",
+        POURCENTAGE,
+    ),
+    _suivi("bilans.prevus", "Bilans prévus", "{} bilans prévus"),
+    _suivi("bilans.manquants", "Bilans manquants", "{} bilans manquants"),
+    _suivi(
+        "dette_et_expulsions.entree_total",
+        "Dette locative à l'entrée",
+        "{} de dette locative à l'entrée",
+        EUROS,
+    ),
+    _suivi(
+        "dette_et_expulsions.derniere_total",
+        "Dette locative dernière connue",
+        "{} de dette locative dernière connue",
+        EUROS,
+    ),
+    _suivi(
+        "dette_et_expulsions.menages_dette_en_baisse",
+        "Ménages dont la dette a baissé",
+        "{} ménages dont la dette a baissé",
+    ),
+    _suivi(
+        "dette_et_expulsions.plans_apurement_en_place",
+        "Plans d'apurement en place",
+        "{} plans d'apurement en place",
+    ),
+    _suivi(
+        "dette_et_expulsions.procedures_a_l_entree",
+        "Procédures engagées à l'entrée",
+        "{} procédures d'expulsion engagées à l'entrée",
+    ),
+    _suivi("dette_et_expulsions.expulsions", "Expulsions", "{} expulsions"),
+    _suivi("sorties.total", "Sorties (clôtures)", "{} sorties"),
+    _suivi(
+        "sorties.part_maintien",
+        "Restés dans leur logement à la sortie",
+        "{} des sortants restés dans leur logement",
+        POURCENTAGE,
+    ),
+    _suivi("sorties.relogements", "Relogements", "{} relogements"),
+    _suivi(
+        "sorties.duree_mediane_jours",
+        "Durée médiane d'accompagnement",
+        "{} de durée médiane d'accompagnement",
+        JOURS,
+    ),
+    _suivi("cout.cout_total", "Coût total de l'année", "{} de coût total sur l'année", EUROS),
+    _suivi("gouvernance.seances_total", "Séances de comité", "{} séances de comité"),
+    _suivi("gouvernance.decisions_total", "Décisions de comité", "{} décisions de comité"),
+]
+
+
+def pilote_de_territoire(nom):
+    """Les accompagnements actifs d'un territoire, comparés à sa capacité cible."""
+    return Pilote(
+        None,
+        f"file_active.par_territoire.{nom}",
+        f"Actifs – {nom}",
+        f"{{}} accompagnements actifs sur le territoire {nom}",
+        EFFECTIF,
+        _territoire(nom),
+    )
+
+
 # --- Les cibles, gardées dans les chiffres ---------------------------------------------------
 
 
@@ -167,9 +289,24 @@ def cibles_en_vigueur(dispositif):
     ]
 
 
+def capacites_des_territoires(dispositif):
+    """[{territoire, valeur}] des territoires du dispositif qui ont une capacité cible."""
+    return [
+        {"territoire": nom, "valeur": capacite}
+        for nom, capacite in dispositif.territoires.filter(capacite__gt=0)
+        .order_by("nom")
+        .values_list("nom", "capacite")
+    ]
+
+
 def avec_cibles(chiffres, dispositif):
-    """Les chiffres et les cibles en vigueur aujourd'hui (`chiffres["cibles"]`)."""
-    return {**chiffres, "cibles": cibles_en_vigueur(dispositif)}
+    """Les chiffres et les cibles en vigueur aujourd'hui (`chiffres["cibles"]`), avec la
+    capacité cible de chaque territoire (`chiffres["capacites_territoires"]`)."""
+    return {
+        **chiffres,
+        "cibles": cibles_en_vigueur(dispositif),
+        "capacites_territoires": capacites_des_territoires(dispositif),
+    }
 
 
 def semestres_precedents(dispositif, annee, semestre, nombre=SEMESTRES_DE_TENDANCE - 1):
@@ -195,6 +332,10 @@ def formater(valeur, unite, decimales=0):
         return f"{nombre_fr(valeur, decimales)}\xa0%"
     if unite == EUROS:
         return f"{nombre_fr(valeur, decimales)}\xa0€"
+    if unite == JOURS:
+        return f"{nombre_fr(valeur, decimales)}\xa0j"
+    if unite == HEURES:
+        return f"{nombre_fr(valeur, decimales)}\xa0h"
     return nombre_fr(valeur, decimales)
 
 
@@ -212,7 +353,13 @@ def lecture(pilote, valeur, cible, precedent, a_un_precedent):
         debut = f"{pilote.titre} : pas de chiffre ce semestre (aucun cas à compter)"
     else:
         debut = pilote.phrase.format(formater(valeur, pilote.unite))
-    if cible is None:
+    if (
+        cible is None
+        and pilote.indicateur is None
+        and not pilote.cle.startswith("file_active.par_territoire.")
+    ):
+        position = None  # un chiffre qui ne se donne pas de cible
+    elif cible is None:
         position = "pas de cible fixée"
     elif valeur is None:
         position = f"cible : {formater(cible, pilote.unite)}"
@@ -232,6 +379,8 @@ def lecture(pilote, valeur, cible, precedent, a_un_precedent):
         avant = "pas de chiffre au semestre précédent"
     else:
         avant = f"{formater(precedent, pilote.unite)} au semestre précédent"
+    if position is None:
+        return f"{debut} ; {avant}."
     return f"{debut}, {position} ; {avant}."
 
 
@@ -242,11 +391,19 @@ def comparer(chiffres, precedents):
     `semestres_precedents`.
     """
     cibles = {c["indicateur"]: c["valeur"] for c in chiffres.get("cibles") or []}
+    territoires = [
+        (pilote_de_territoire(c["territoire"]), c["valeur"])
+        for c in chiffres.get("capacites_territoires") or []
+    ]
+    suivis = [
+        *((pilote, cibles.get(pilote.code)) for pilote in PILOTES),
+        *territoires,
+        *((pilote, None) for pilote in SUIVIS),
+    ]
     libelle = (chiffres.get("periode") or {}).get("libelle", "ce semestre")
     lignes = []
-    for pilote in PILOTES:
+    for pilote, cible in suivis:
         valeur = pilote.lire(chiffres)
-        cible = cibles.get(pilote.indicateur.value)
         serie = [(nom, pilote.lire(anciens)) for nom, anciens in precedents]
         serie.append((libelle, valeur))
         parcours = pilote.indicateur in (
@@ -258,8 +415,12 @@ def comparer(chiffres, precedents):
         precedent = serie[-2][1] if len(serie) > 1 else None
         lignes.append(
             {
-                "indicateur": pilote.indicateur.value,
+                "indicateur": pilote.code,
                 "cle": pilote.cle,
+                "avec_cible_possible": pilote.indicateur is not None,
+                # Les chiffres qui ont (ou peuvent avoir) une cible viennent en premier ; les
+                # autres courbes se replient sur le tableau de bord.
+                "principal": pilote.indicateur is not None or cible is not None,
                 "titre": pilote.titre,
                 "unite": pilote.unite,
                 "valeur": valeur,
@@ -365,3 +526,131 @@ def graphique_tendance(pilote, serie, cible):
             )
         )
     return _svg(alternative, HAUTEUR_TENDANCE, contenu, largeur=LARGEUR_TENDANCE)
+
+
+# --- Le semestre précédent de chaque chiffre ----------------------------------------------------
+
+
+class _Precedents(dict):
+    """{"section__cle": texte} ; une clé absente (un chiffre que l'ancien rapport n'avait pas)
+    se lit « — »."""
+
+    def __missing__(self, cle):
+        return "—"
+
+
+def _unite_affichee(cle, valeur):
+    # L'unité lue sur la clé, comme le classeur.
+    unite = unite_de(cle, valeur)
+    return unite if unite in (POURCENTAGE, EUROS, JOURS, HEURES) else EFFECTIF
+
+
+def _texte_precedent(cle, valeur):
+    if valeur is None:
+        return "—"
+    if isinstance(valeur, str):  # « < 5 », « s », une date
+        return valeur
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    unite = _unite_affichee(cle, valeur)
+    return formater(valeur, unite, 1 if unite in (JOURS, HEURES) else 0)
+
+
+def precedents_a_plat(precedents):
+    """Chaque chiffre simple du semestre précédent (le dernier de `precedents`), écrit pour
+    l'affichage, sous une clé lisible par un gabarit : `avant.file_active__episodes_actifs`."""
+    anciens = precedents[-1][1] if precedents else {}
+    resultat = _Precedents()
+
+    def parcourir(valeurs, prefixe):
+        for cle, valeur in valeurs.items():
+            complete = f"{prefixe}.{cle}"
+            if isinstance(valeur, dict):
+                parcourir(valeur, complete)
+            elif not isinstance(valeur, list):
+                resultat[complete.replace(".", "__")] = _texte_precedent(complete, valeur)
+
+    for section, valeurs in anciens.items():
+        if isinstance(valeurs, dict) and section != "periode":
+            parcourir(valeurs, section)
+    return resultat
+
+
+def avec_precedents(chiffres, precedents):
+    """Une copie des chiffres où chaque ligne d'une répartition (`par_source`, `par_motif`…)
+    porte `precedent_texte` : la même catégorie au semestre précédent (« — » sans elle)."""
+    anciens = precedents[-1][1] if precedents else {}
+
+    def categories(liste):
+        return {
+            str(element.get("code", element.get("libelle"))): element
+            for element in liste
+            if isinstance(element, dict)
+        }
+
+    def enrichir(valeurs, vieilles, prefixe):
+        copie = {}
+        for cle, valeur in valeurs.items():
+            ancienne = vieilles.get(cle) if isinstance(vieilles, dict) else None
+            complete = f"{prefixe}.{cle}"
+            if isinstance(valeur, dict):
+                copie[cle] = enrichir(valeur, ancienne, complete)
+            elif isinstance(valeur, list) and all(isinstance(e, dict) for e in valeur):
+                connues = categories(ancienne) if isinstance(ancienne, list) else {}
+                lignes = []
+                for element in valeur:
+                    trouvee = connues.get(str(element.get("code", element.get("libelle"))))
+                    nom = "heures" if "heures" in element else "nombre"
+                    lignes.append(
+                        {
+                            **element,
+                            "precedent_texte": _texte_precedent(
+                                f"{complete}.{nom}", trouvee.get(nom) if trouvee else None
+                            ),
+                        }
+                    )
+                copie[cle] = lignes
+            else:
+                copie[cle] = valeur
+        return copie
+
+    return {
+        section: enrichir(valeurs, anciens.get(section), section)
+        if isinstance(valeurs, dict)
+        and section not in ("periode", "croisement_problematique_territoire")
+        else valeurs
+        for section, valeurs in chiffres.items()
+    }
+
+
+def _avec_capacites(chiffres):
+    """Chaque territoire de `file_active.par_territoire` porte `capacite_texte` (« — » sans
+    capacité cible)."""
+    file_active = chiffres.get("file_active")
+    if not isinstance(file_active, dict):
+        return chiffres
+    capacites = {c["territoire"]: c["valeur"] for c in chiffres.get("capacites_territoires") or []}
+    return {
+        **chiffres,
+        "file_active": {
+            **file_active,
+            "par_territoire": [
+                {**ligne, "capacite_texte": formater(capacites.get(ligne.get("libelle")), EFFECTIF)}
+                for ligne in file_active.get("par_territoire") or []
+            ],
+        },
+    }
+
+
+def contexte(chiffres, precedents):
+    """Ce que le tableau de bord et le PDF montrent de chaque chiffre : `chiffres` (chaque
+    catégorie avec son semestre précédent, chaque territoire avec sa capacité), `pilotage` (les
+    lignes de `comparer`), `repere` (ces lignes par clé : `repere.adhesion__taux`) et `avant`
+    (chaque chiffre simple du semestre précédent : `avant.bilans__prevus`)."""
+    lignes = comparer(chiffres, precedents)
+    return {
+        "chiffres": _avec_capacites(avec_precedents(chiffres, precedents)),
+        "pilotage": lignes,
+        "repere": _Precedents({ligne["cle"].replace(".", "__"): ligne for ligne in lignes}),
+        "avant": precedents_a_plat(precedents),
+    }

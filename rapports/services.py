@@ -183,6 +183,26 @@ def demander_rapport_national(user, annee, semestre):
     return rapport, True
 
 
+def preparer_national(annee, semestre):
+    """Pour la production immédiate (ligne de commande) : le rapport consolidé remis « en
+    attente », sans demandeur."""
+    indicateurs.bornes_semestre(annee, semestre)
+    rapport, _ = RapportNational.objects.get_or_create(annee=annee, semestre=semestre)
+    rapport.statut = StatutRapport.EN_ATTENTE
+    rapport.erreur = ""
+    rapport.demande_par = None
+    rapport.demande_le = timezone.now()
+    rapport.save(update_fields=["statut", "erreur", "demande_par", "demande_le"])
+    return rapport
+
+
+def demander_national_semestre_ecoule(aujourd_hui=None):
+    """Pour la planification du 1er janvier et du 1er juillet : le rapport consolidé du semestre
+    qui vient de finir (sans demandeur : la planification n'agit pour personne)."""
+    annee, semestre = indicateurs.semestre_ecoule(aujourd_hui or timezone.localdate())
+    return demander_rapport_national(None, annee, semestre)[0]
+
+
 def produire_rapport_national(rapport_id):
     """Produit le rapport consolidé ; rend son statut final. Les droits du demandeur sont
     revérifiés ici : une habilitation retirée entre la demande et la production l'arrête."""

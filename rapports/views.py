@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import permissions
-from core.exports import exporter
+from core.exports import exporter_en_flux
 from core.models import Dispositif, JournalAudit
 from core.permissions import Action, Donnee
 from core.services import journaliser
 
-from . import documents, graphiques, indicateurs, national, pilotage, services
+from . import chiffres_servis, documents, graphiques, indicateurs, national, pilotage, services
 from . import extraits as extraits_pseudonymises
 from .enums import StatutRapport
 from .models import RapportNational
@@ -110,15 +110,18 @@ def tableau_de_bord(request, slug):
         messages.error(request, str(erreur))
         choisi = semestres[0]
         annee, semestre = indicateurs.parse_semestre(choisi)
-    chiffres = pilotage.avec_cibles(indicateurs.calculer(dispositif, annee, semestre), dispositif)
+    # Les droits sont décidés plus haut (le dispositif vu) : les chiffres, stockés ou en cache,
+    # ne se lisent qu'après.
+    servis = chiffres_servis.du_tableau_de_bord(dispositif, annee, semestre)
+    chiffres = servis.chiffres
     return render(
         request,
         "rapports/tableau_de_bord.html",
         {
             "dispositif": dispositif,
-            "chiffres": chiffres,
+            "provenance": servis.provenance,
             "graphiques": graphiques.graphiques_du_rapport(chiffres),
-            "pilotage": pilotage.comparer(
+            **pilotage.contexte(
                 chiffres, pilotage.semestres_precedents(dispositif, annee, semestre)
             ),
             "peut_regler": permissions.peut(request.user, Action.REGLER_DISPOSITIF, dispositif),
@@ -157,11 +160,13 @@ def extrait(request, slug, cle, format):
     definition = extraits_pseudonymises.EXTRAITS.get(cle)
     if definition is None:
         raise Http404("Extrait introuvable.")
-    return exporter(
+    nombre, lignes = extraits_pseudonymises.extraire(definition, request.user, dispositif)
+    return exporter_en_flux(
         request,
         format,
         definition.entetes,
-        extraits_pseudonymises.lignes(definition, request.user, dispositif),
+        lignes,
+        nombre=nombre,
         nom=f"evaluation-{dispositif.slug}-{definition.cle}",
         titre=definition.titre,
         quoi=f"extrait pseudonymisé « {definition.titre} »",
@@ -189,11 +194,13 @@ def vue_nationale(request):
         messages.error(request, str(erreur))
         choisi = semestres[0]
         annee, semestre = indicateurs.parse_semestre(choisi)
-    chiffres = national.calculer(annee, semestre)
+    servis = chiffres_servis.de_la_vue_nationale(annee, semestre)
+    chiffres = servis.chiffres
     return render(
         request,
         "rapports/national.html",
         {
+            "provenance": servis.provenance,
             "chiffres": chiffres["ensemble"],
             "dispositifs": chiffres["dispositifs"],
             "cote_a_cote": national.tableau_affiche(chiffres),

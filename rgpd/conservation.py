@@ -45,7 +45,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from acces.models import BesoinsLogement, DecisionCAL, Mutation, Proposition
+from acces.models import BesoinsLogement, DecisionCAL, Mutation, OrganisationAutour, Proposition
 from accompagnement.enums import StatutAccompagnement
 from accompagnement.models import (
     Accompagnement,
@@ -71,6 +71,7 @@ from menages.models import (
     Personne,
     PlanApurement,
 )
+from menages.services import actualiser_situation
 
 from .models import Anonymisation
 
@@ -103,11 +104,13 @@ EFFACEMENTS = {
     InterventionVersion: {"note": "", "autres_participants": "", "motif": ""},
     DecisionCorrection: {"anciens_motifs": "", "motif_correction": "—"},
     # Parcours accès : les textes libres des besoins, de la réponse du ménage et de la CAL, les
-    # références locataires d'une mutation (le logement proposé, non nominatif, reste).
+    # références locataires d'une mutation (le logement proposé, non nominatif, reste) ; ce que
+    # fait chaque structure autour du ménage (« CMP : suivi psychiatrique » dit la santé).
     BesoinsLogement: {"commentaire": ""},
     Proposition: {"motif_refus": ""},
     DecisionCAL: {"motif": "", "explication_prescripteur": ""},
     Mutation: {"ancienne_reference": "", "nouvelle_reference": ""},
+    OrganisationAutour: {"role": ""},
 }
 
 
@@ -272,10 +275,14 @@ def anonymiser_menage(menage, *, dernier_contact, par=None, maintenant=None):
         Proposition: {"menage": menage},
         DecisionCAL: {"proposition__menage": menage},
         Mutation: {"menage": menage},
+        OrganisationAutour: {"menage": menage},
     }
     for modele, filtre in lignes.items():
         modele.objects.filter(**filtre).update(**EFFACEMENTS[modele])
         _effacer_l_historique(modele, menage, accompagnements)
+    # Les orientations et les relevés restent (leurs chiffres comptent) : la situation du jour
+    # portée par le ménage se recalcule d'eux, comme après toute écriture.
+    actualiser_situation([menage.pk])
     Anonymisation.objects.create(
         menage=menage,
         anonymise_le=maintenant or timezone.now(),

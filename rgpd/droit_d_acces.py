@@ -14,6 +14,10 @@ ménage, y compris ce que la coordination ne lit pas ailleurs :
   nommément s'occulte) ;
 - les destinataires : les rôles et les dates de chaque consultation ou édition journalisée
   (journal d'audit), et l'équipe qui le suit, nommée ;
+- le parcours accès au logement : besoins exprimés, logements proposés (réponse, visite,
+  pièces du dossier), décisions de la commission d'attribution (CAL), bail ou bail glissant
+  (glissement, aides versées), étapes du relais du lien, mutations et structures autour du
+  ménage ;
 - les durées de conservation applicables et la date prévue de l'anonymisation.
 
 Chaque production écrit au journal d'audit une ligne « Export » (dossier du droit d'accès), et
@@ -27,6 +31,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from acces.models import BesoinsLogement, Proposition
 from accompagnement.enums import Confidentialite
 from accompagnement.models import Accompagnement, Intervention
 from comites.models import Decision, PointOrdreDuJour
@@ -108,6 +113,7 @@ def dossier(menage):
             .select_related("seance__comite")
             .order_by("seance__date", "pk")
         ),
+        **parcours_acces(menage),
         "consultations": consultations(menage),
         "dernier_contact": dernier_contact,
         "anonymisation_prevue": dernier_contact
@@ -121,6 +127,32 @@ def dossier(menage):
         "nombre_personnelles": sum(n.confidentialite == Confidentialite.PERSONNELLE for n in notes),
         "destinataires": destinataires(),
         "edition": timezone.localtime(),
+    }
+
+
+def parcours_acces(menage):
+    """Ce que le parcours accès détient sur le ménage, sans filtre de rôle."""
+    return {
+        "besoins_logement": list(
+            BesoinsLogement.objects.filter(menage=menage)
+            .prefetch_related(
+                "secteurs_souhaites", "secteurs_evites", "communes_souhaitees", "communes_evitees"
+            )
+            .order_by("-date", "-pk")
+        ),
+        "propositions": list(
+            Proposition.objects.filter(menage=menage)
+            .select_related(
+                "logement__territoire",
+                "decision__seance__bailleur",
+                "bail__association_preneuse",
+                "bail__referent_bailleur",
+            )
+            .prefetch_related("pieces", "bail__etapes", "bail__aides")
+            .order_by("date_proposition", "pk")
+        ),
+        "mutations": list(menage.mutations.order_by("date", "pk")),
+        "organisations_autour": list(menage.organisations_autour.select_related("organisation")),
     }
 
 

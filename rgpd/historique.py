@@ -73,10 +73,13 @@ def _libelle(modele, ligne):
 
 
 def _champs(modele):
+    # Les champs que l'historique garde (il ne garde pas ceux qui se recalculent, comme la
+    # situation du jour d'un ménage).
+    gardes = {champ.name for champ in modele.historique.model._meta.concrete_fields}
     return [
         champ
         for champ in modele._meta.concrete_fields
-        if champ.name not in CHAMPS_TECHNIQUES and not champ.auto_created
+        if champ.name not in CHAMPS_TECHNIQUES and not champ.auto_created and champ.name in gardes
     ]
 
 

@@ -22,7 +22,14 @@ from simple_history import register
 
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from core.models import Membre
-from menages.models import DetteLocative, Logement, Menage, Orientation, PlanApurement
+from menages.models import (
+    CHAMPS_DE_SITUATION,
+    DetteLocative,
+    Logement,
+    Menage,
+    Orientation,
+    PlanApurement,
+)
 
 # Les enregistrements suivis, dans l'ordre où la page « Historique » les présente.
 MODELES_HISTORISES = (
@@ -41,7 +48,14 @@ MODELES_HISTORISES = (
 for _modele in MODELES_HISTORISES:
     # La « raison du changement » de django-simple-history n'est jamais remplie : un texte
     # libre en clair pourrait dire la santé.
-    register(_modele, app="rgpd", manager_name="historique")
+    # La situation du jour que le ménage porte pour la file active se recalcule de ses
+    # orientations et de ses relevés (historisés eux-mêmes) : elle n'y entre pas.
+    register(
+        _modele,
+        app="rgpd",
+        manager_name="historique",
+        excluded_fields=list(CHAMPS_DE_SITUATION) if _modele is Menage else None,
+    )
 
 
 class Anonymisation(models.Model):

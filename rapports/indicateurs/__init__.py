@@ -63,6 +63,7 @@ __all__ = [
     "NOMBRE_DE_REQUETES",
     "SEUIL_SECRET",
     "TITRES_SECTIONS",
+    "VERSION",
     "bornes_semestre",
     "Ensemble",
     "calculer",
@@ -75,6 +76,11 @@ __all__ = [
 
 # Requêtes SQL d'un calcul complet, quelle que soit la taille du dispositif (vérifié en test).
 NOMBRE_DE_REQUETES = 24
+
+# La version du calcul, dans la clé du cache des chiffres (`rapports.chiffres_servis`) : à
+# augmenter quand un chiffre change de définition ou de forme, pour qu'aucune instance ne serve
+# des chiffres calculés par l'ancien code après un déploiement.
+VERSION = 1
 
 # Les sections dans l'ordre du rapport : clé du dictionnaire des chiffres → module.
 SECTIONS = {

@@ -10,6 +10,7 @@ from menages.enums import StadeProcedure
 from menages.models import DetteLocative, PlanApurement
 
 from .chargements import episodes_actifs_qs
+from .masquage import MASQUE_COMPLEMENTAIRE, SEUIL_SECRET
 from .mise_en_forme import euros, mediane, repartition
 
 TITRE = "Dette locative et expulsions"
@@ -24,7 +25,9 @@ DEFINITIONS = {
     "dette_et_expulsions.entree_mediane": "Médiane des dettes à l'entrée ainsi définies.",
     "dette_et_expulsions.derniere_total": "Somme des dernières dettes connues : pour chaque "
     "ménage, le dernier relevé daté au plus tard du dernier jour de la période (en euros).",
-    "dette_et_expulsions.derniere_mediane": "Médiane des dernières dettes connues.",
+    "dette_et_expulsions.derniere_mediane": "Médiane des dernières dettes connues. Quand "
+    "1 à 4 ménages seulement ont une dette connue, les quatre montants (totaux et médianes) "
+    "sont masqués (« s ») : la dette d'un ménage seul s'y lirait telle quelle.",
     "dette_et_expulsions.menages_dette_en_baisse": "Ménages dont la dernière dette connue est "
     "strictement inférieure à la dette à l'entrée.",
     "dette_et_expulsions.plans_apurement_en_place": "Ménages ayant un épisode actif sur la "
@@ -81,10 +84,7 @@ def calculer(dispositif, episodes, clotures, debut, fin):
     )
     return {
         "menages_avec_dette": len(dettes_entree),
-        "entree_total": euros(sum(dettes_entree, Decimal(0))),
-        "entree_mediane": euros(mediane(dettes_entree)),
-        "derniere_total": euros(sum(dettes_dernieres, Decimal(0))),
-        "derniere_mediane": euros(mediane(dettes_dernieres)),
+        **_montants(dettes_entree, dettes_dernieres),
         "menages_dette_en_baisse": en_baisse,
         "plans_apurement_en_place": plans,
         "procedures_a_l_entree": sum(procedures.values()),
@@ -95,4 +95,20 @@ def calculer(dispositif, episodes, clotures, debut, fin):
         ],
         "expulsions_evitees": sum(1 for _, _, evitee in clotures if evitee),
         "expulsions": sum(1 for motif, _, _ in clotures if motif == MotifCloture.EXPULSION),
+    }
+
+
+def _montants(dettes_entree, dettes_dernieres):
+    """Totaux et médianes, en euros ; masqués (« s ») quand 1 à 4 ménages ont une dette : un
+    montant calculé sur si peu de ménages redonnerait la dette de l'un d'eux."""
+    if 0 < len(dettes_entree) < SEUIL_SECRET:
+        return dict.fromkeys(
+            ("entree_total", "entree_mediane", "derniere_total", "derniere_mediane"),
+            MASQUE_COMPLEMENTAIRE,
+        )
+    return {
+        "entree_total": euros(sum(dettes_entree, Decimal(0))),
+        "entree_mediane": euros(mediane(dettes_entree)),
+        "derniere_total": euros(sum(dettes_dernieres, Decimal(0))),
+        "derniere_mediane": euros(mediane(dettes_dernieres)),
     }

@@ -71,7 +71,12 @@ def calculer(episodes, debut, fin, territoires):
             {
                 "mois": f"{premier:%Y-%m}",
                 "libelle": f"{MOIS_ABREGES[premier.month - 1]} {premier.year}",
-                "nombre": sum(1 for e in actifs if e.actif_entre(premier, dernier)),
+                # `actif_entre` écrit en ligne : six mois × dix mille épisodes.
+                "nombre": sum(
+                    1
+                    for e in actifs
+                    if e.date_debut <= dernier and (e.date_fin is None or e.date_fin >= premier)
+                ),
             }
             for premier, dernier in mois_de(debut, fin)
         ],

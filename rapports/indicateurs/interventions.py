@@ -55,8 +55,15 @@ def calculer(dispositif, debut, fin):
         par_type[type_] += nombre
         par_profession[profession] += nombre
         minutes_par_profession[profession] += minutes
+    # Une jointure, et non `intervention__in=` : PostgreSQL prend alors les interventions de la
+    # période dans l'index de période seul (sans lire les lignes) et les joint aux orientations,
+    # au lieu de hacher d'abord toutes les interventions de la période (docs/performance.md).
     destinations = dict(
-        OrientationPartenaire.objects.filter(intervention__in=de_la_periode)
+        OrientationPartenaire.objects.filter(
+            **du_perimetre("intervention__accompagnement__dispositif", dispositif),
+            intervention__date_heure__gte=debut_h,
+            intervention__date_heure__lt=fin_h,
+        )
         .values("destination")
         .annotate(nombre=Count("pk"))
         .order_by()

@@ -10,7 +10,7 @@ from menages.enums import Problematique, Source, StatutOrientation
 from menages.models import Orientation, ProblematiqueOrientation
 
 from . import croisement
-from .chargements import territoire_actuel
+from .chargements import avec_territoire_actuel
 from .mise_en_forme import NON_RENSEIGNE, arrondi, mediane, repartition
 from .perimetre import du_perimetre
 from .periode import bornes_horaires, jour_local
@@ -68,7 +68,7 @@ def calculer(dispositif, episodes, debut, fin, territoires):
     )
     recues_qs = du_dispositif.filter(date_orientation__range=(debut, fin))
     recues = list(
-        recues_qs.annotate(territoire_nom=territoire_actuel("menage_id"))
+        avec_territoire_actuel(recues_qs, "menage__logements")
         .order_by("pk")
         .values_list("pk", "source", "territoire_nom")
     )

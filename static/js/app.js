@@ -138,6 +138,17 @@ function annoncer(racine, premiereFois = false) {
 
 document.addEventListener("htmx:afterSettle", () => annoncer(document));
 
+// Après un échange htmx, le focus ne se perd pas : s'il était sur un élément remplacé (le bouton
+// qui a envoyé le formulaire), il va à la zone remplacée, d'où le clavier repart.
+document.addEventListener("htmx:afterSettle", (evenement) => {
+  const cible = evenement.detail.target;
+  const actif = document.activeElement;
+  if (!cible || !cible.isConnected) return;
+  if (actif && actif !== document.body && actif.isConnected) return;
+  if (!cible.hasAttribute("tabindex")) cible.setAttribute("tabindex", "-1");
+  cible.focus();
+});
+
 // Contenu apporté par htmx.
 document.addEventListener("htmx:load", (evenement) => {
   appliquerLargeurs(evenement.detail.elt);

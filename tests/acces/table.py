@@ -2,6 +2,7 @@
 ce qu'il exige et comment on l'appelle ; et l'essai d'un motif par une personne, ligne par ligne,
 comparé à ce que la matrice ouvre (voir `test_matrice_urls.py`)."""
 
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,12 +12,12 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from acces.enums import EtatVacant, IssueCAL, ReponseMenage, TypeBail
+from acces.enums import EtatVacant, IssueCAL, MotifRetrait, ReponseMenage, TypeBail
 from acces.models import (
     Bail,
     DecisionCAL,
@@ -24,10 +25,12 @@ from acces.models import (
     LogementVacant,
     PieceDossier,
     Proposition,
+    RetraitLogement,
     SeanceCAL,
 )
 from accompagnement.models import Accompagnement
 from core.enums import Role
+from core.exports import TYPE_XLSX
 from core.factories import OrganisationFactory, TerritoireFactory
 from core.permissions import Action, Donnee, Ecriture
 from menages.models import Orientation
@@ -387,6 +390,19 @@ def vacant_a_proposer(monde, menage):
     }
 
 
+def vacant_retire(monde, dispositif):
+    retrait = RetraitLogement.objects.create(
+        logement=_vacant(dispositif),
+        date=timezone.localdate() - timedelta(days=1),
+        motif=MotifRetrait.TRAVAUX,
+    )
+    LogementVacant.objects.filter(pk=retrait.logement_id).update(etat=EtatVacant.RETIRE)
+
+
+def vacant_du_dispositif(dispositif):
+    return [LogementVacant.objects.get(dispositif=dispositif, reference="VAC-TABLE").public_id]
+
+
 def logement_saisi(monde, dispositif):
     return {
         "reference": "SAISI-1",
@@ -655,7 +671,7 @@ TABLE = {
     "comites:decider": entree(
         "point",
         point_decidable,
-        methodes=POST,
+        methodes=GET_POST,
         donnees=decision,
         htmx=True,
         preparer=point_pas_encore_decide,
@@ -792,6 +808,24 @@ TABLE = {
         },
     ),
     "acces:logements_choix": entree(None, A.GERER_LOGEMENTS),
+    "acces:logement_vacant": entree(
+        "dispositif", A.GERER_LOGEMENTS, preparer=vacant_prepare, arguments=vacant_du_dispositif
+    ),
+    "acces:retirer": entree(
+        "dispositif",
+        A.GERER_LOGEMENTS,
+        methodes=GET_POST,
+        preparer=vacant_prepare,
+        arguments=vacant_du_dispositif,
+        donnees=lambda m, o: {"motif": "travaux", "date_retrait": hier()},
+    ),
+    "acces:remettre": entree(
+        "dispositif",
+        A.GERER_LOGEMENTS,
+        methodes=POST,
+        preparer=vacant_retire,
+        arguments=vacant_du_dispositif,
+    ),
     "acces:logements": entree(
         "dispositif", A.GERER_LOGEMENTS, methodes=GET_POST, donnees=logement_saisi
     ),
@@ -888,11 +922,16 @@ def ouvert(entree, methode, personne, ligne):
 
 
 def texte_de(reponse):
-    if reponse.streaming:
-        return ""  # les fichiers d'un rapport (agrégés) : rien de nominatif
     type_ = reponse.get("Content-Type", "")
+    vue = reponse.wsgi_request.resolver_match.view_name
+    if vue in ("rapports:pdf", "rapports:xlsx") or (
+        reponse.streaming and not type_.startswith(("text/csv", TYPE_XLSX))
+    ):
+        return ""  # les fichiers d'un rapport (agrégés) : rien de nominatif
+    # Un export nominatif part en flux (CSV) ou par morceaux (XLSX) : on le lit entier.
+    contenu = reponse.getvalue()
     if "spreadsheetml" in type_:
-        classeur = load_workbook(io.BytesIO(reponse.content), read_only=True)
+        classeur = load_workbook(io.BytesIO(contenu), read_only=True)
         return "\n".join(
             ";".join("" if v is None else str(v) for v in ligne)
             for feuille in classeur.worksheets
@@ -900,7 +939,7 @@ def texte_de(reponse):
         )
     import html
 
-    return html.unescape(reponse.content.decode("utf-8-sig"))
+    return html.unescape(contenu.decode("utf-8-sig"))
 
 
 def fuites(texte, personne):
@@ -919,15 +958,54 @@ def messages_de(reponse):
     return list(getattr(get_messages(reponse.wsgi_request), "_queued_messages", []))
 
 
+def _modeles_et_colonnes():
+    """Chaque modèle du produit, tables de liaison comprises, et ses colonnes (hors la date de
+    dernière connexion, que la connexion du client de test écrit)."""
+    return [
+        (modele, [f for f in modele._meta.concrete_fields if f.attname != "last_login"])
+        for config in apps_du_produit()
+        for modele in config.get_models(include_auto_created=True)
+    ]
+
+
+@functools.cache
+def _requete_des_empreintes():
+    """Une seule requête PostgreSQL : pour chaque table, l'empreinte (md5) de toutes ses lignes,
+    colonne par colonne, dans l'ordre des clés."""
+    nom = connection.ops.quote_name
+    colonnes = []
+    for modele, champs in _modeles_et_colonnes():
+        valeurs = ", ".join(nom(champ.column) for champ in champs)
+        cle = nom(modele._meta.pk.column)
+        colonnes.append(
+            f"(SELECT md5(coalesce(string_agg(ROW({valeurs})::text, E'\\n' ORDER BY {cle}), ''))"
+            f" FROM {nom(modele._meta.db_table)})"
+        )
+    return "SELECT " + ", ".join(colonnes)
+
+
 def instantane():
-    """Toutes les lignes de toutes les tables du produit, tables de liaison comprises."""
+    """Toutes les lignes de toutes les tables du produit, tables de liaison comprises, pour
+    comparer avant et après un envoi (table par table).
+
+    Sur PostgreSQL (l'intégration continue), l'empreinte du contenu de chaque table, calculée par
+    la base en une requête ; ailleurs, les lignes elles-mêmes, une requête par table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:
+            curseur.execute(_requete_des_empreintes())
+            empreintes = curseur.fetchone()
+        return {
+            modele._meta.label: empreinte
+            for (modele, _), empreinte in zip(_modeles_et_colonnes(), empreintes, strict=True)
+        }
     lignes = {}
-    for config in apps_du_produit():
-        for modele in config.get_models(include_auto_created=True):
-            champs = [f.attname for f in modele._meta.concrete_fields if f.attname != "last_login"]
-            lignes[modele._meta.label] = sorted(
-                map(repr, modele._base_manager.order_by("pk").values_list(*champs))
+    for modele, champs in _modeles_et_colonnes():
+        lignes[modele._meta.label] = sorted(
+            map(
+                repr,
+                modele._base_manager.order_by("pk").values_list(*(f.attname for f in champs)),
             )
+        )
     return lignes
 
 

@@ -74,6 +74,9 @@ def test_la_decision_de_designer_l_equipe_ne_propose_pas_la_coordination(client)
     assert not any(_nom(programme.coordinateur) in libelle for libelle in libelles)
     assert not any(_nom(programme.agent) in libelle for libelle in libelles)
 
+    # Le formulaire se charge à la demande, depuis le point de la séance.
     client.force_login(programme.coordinateur)
-    contenu = texte(client.get(f"/comites/seances/{seance.public_id}/"))
+    contenu = texte(
+        client.get(f"/comites/points/{point.public_id}/decision/", HTTP_HX_REQUEST="true")
+    )
     assert f"{_nom(programme.psychologue)} · Psychologue" in contenu

@@ -5,6 +5,7 @@ de la séance."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -70,6 +71,22 @@ def test_la_coordination_voit_toutes_les_seances_a_venir(client):
     # La séance passée est dans sa propre liste, avec son compte rendu.
     assert url("compte_rendu", passee) in contenu
     assert "Planifier une séance" in contenu
+
+
+def test_chaque_formulaire_de_seance_a_ses_propres_identifiants(client):
+    """Un formulaire « Planifier une séance » par comité : chaque étiquette désigne le champ de
+    son comité, aucun identifiant n'est répété dans la page."""
+    programme, *_ = calendrier()
+    client.force_login(programme.coordinateur)
+
+    contenu = texte(client.get(reverse("comites:accueil")))
+
+    ids = re.findall(r'\bid="([^"]+)"', contenu)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    champs = [i for i in ids if i.startswith("id_seance_") and i.endswith("_date")]
+    assert len(champs) >= 2
+    for champ in champs:
+        assert f'for="{champ}"' in contenu
 
 
 def test_le_cotech_voit_les_seances_de_son_comite_seulement(client):
@@ -251,15 +268,25 @@ def test_la_seance_montre_l_ordre_du_jour_et_ses_resumes(client, qui):
     assert SYNTHESE in contenu
     assert "décision : réajustement" in contenu
     assert "Enregistrer une décision" in contenu
-    # Le formulaire propose les personnes des équipes du dispositif, et elles seules.
-    assert (
-        f'<option value="{programme.ts.pk}">{programme.ts.get_full_name()} · '
-        "Travailleur·se social·e</option>" in contenu
-    )
-    assert f'value="{programme.infirmier.pk}"' in contenu
-    assert f'<option value="{programme.cotech.pk}">' not in contenu
+    # La page ne porte qu'un lien vers le formulaire de chaque point : ni liste de personnes ni
+    # champ de décision.
+    point = seance.points.get(nature=NaturePoint.NOUVELLE_ORIENTATION)
+    assert f'href="{url("decider", point)}"' in contenu
+    assert f'hx-get="{url("decider", point)}"' in contenu
+    assert "<option" not in contenu.split("Ordre du jour", 1)[1]
     assert url("export_csv", seance) in contenu
     assert NOTE not in contenu
+    # Le formulaire, chargé à la demande, propose les personnes des équipes du dispositif, et
+    # elles seules.
+    formulaire = texte(client.get(url("decider", point), HTTP_HX_REQUEST="true"))
+    assert (
+        f'<option value="{programme.ts.pk}">{programme.ts.get_full_name()} · '
+        "Travailleur·se social·e</option>" in formulaire
+    )
+    assert f'value="{programme.infirmier.pk}"' in formulaire
+    assert f'<option value="{programme.cotech.pk}">' not in formulaire
+    assert "<html" not in formulaire
+    assert "autofocus" in formulaire
 
 
 def test_la_seance_ne_montre_jamais_une_note_d_intervention(client):
@@ -355,7 +382,10 @@ def test_une_decision_refusee_en_htmx_rend_l_erreur_et_garde_la_saisie(client):
     assert "<html" not in contenu
     assert 'role="alert">Pour une admission, désignez le ou la référent·e.</div>' in contenu
     assert f">\n{motifs}</textarea>" in contenu
-    assert "<details open" in contenu
+    # Le formulaire reste ouvert dans le point, l'erreur en tête, sans reprendre le focus sur
+    # le premier champ (le résumé des erreurs le prend).
+    assert f'id="decision-{point.public_id}"' in contenu
+    assert "autofocus" not in contenu
     assert not Decision.objects.exists()
     assert not Accompagnement.objects.filter(menage=point.menage).exists()
 
@@ -369,7 +399,14 @@ def test_un_refus_sans_motif_en_htmx_est_explique(client):
         url("decider", point), champs(point, type=TypeDecision.REFUS), HTTP_HX_REQUEST="true"
     )
 
-    assert "Indiquez les motifs : « Refus » doit être expliqué." in texte(reponse)
+    contenu = texte(reponse)
+    assert "Indiquez les motifs : « Refus » doit être expliqué." in contenu
+    # Le refus désigne son champ : le résumé des erreurs y mène, le lecteur d'écran le lit.
+    erreur = f"erreur-{point.public_id.hex}"
+    assert f'id="{erreur}" role="alert"' in contenu
+    motifs = re.search(r"<textarea[^>]*name=\"[^\"]*-motifs\"[^>]*>", contenu).group(0)
+    assert 'aria-invalid="true"' in motifs
+    assert f'aria-describedby="{erreur}"' in motifs
     point.orientation.refresh_from_db()
     assert point.orientation.statut == StatutOrientation.A_EXAMINER
 
@@ -400,7 +437,9 @@ def test_decider_sans_htmx_redirige_vers_la_seance_avec_un_message(client):
         follow=True,
     )
 
-    assert reponse.redirect_chain == [(url("seance", point.seance), 302)]
+    assert reponse.redirect_chain == [
+        (url("seance", point.seance) + f"#point-{point.public_id}", 302)
+    ]
     contenu = texte(reponse)
     assert "Décision enregistrée." in contenu
     assert "<strong>Refus</strong> · décidée le" in contenu
@@ -410,18 +449,66 @@ def test_decider_sans_htmx_redirige_vers_la_seance_avec_un_message(client):
     assert point.orientation.motif_statut == "Relève du droit commun."
 
 
-def test_une_decision_refusee_sans_htmx_redirige_avec_l_erreur(client):
+def test_une_decision_refusee_sans_htmx_rend_la_page_de_decision_avec_la_saisie(client):
     programme = Programme()
     point = point_a_decider(programme)
     client.force_login(programme.cotech)
 
     reponse = client.post(
-        url("decider", point), champs(point, type=TypeDecision.REFUS), follow=True
+        url("decider", point),
+        champs(point, type=TypeDecision.ADMISSION, motifs="À revoir avec le CMP"),
     )
 
-    assert reponse.redirect_chain == [(url("seance", point.seance), 302)]
-    assert "Indiquez les motifs : « Refus » doit être expliqué." in texte(reponse)
+    assert reponse.status_code == 200
+    contenu = texte(reponse)
+    assert "<h1" in contenu and "Décision sur" in contenu
+    assert 'role="alert">Pour une admission, désignez le ou la référent·e.</div>' in contenu
+    assert ">\nÀ revoir avec le CMP</textarea>" in contenu
+    assert 'value="admission" selected' in contenu
     assert not Decision.objects.exists()
+
+
+def test_sans_javascript_le_lien_mene_a_la_page_de_decision_du_point(client):
+    programme = Programme()
+    point = point_a_decider(programme)
+    client.force_login(programme.cotech)
+
+    reponse = client.get(url("decider", point))
+
+    assert reponse.status_code == 200
+    contenu = texte(reponse)
+    assert "<html" in contenu
+    assert f'action="{url("decider", point)}"' in contenu
+    # Le formulaire s'envoie sans htmx : la page revient à la séance après la décision.
+    assert "hx-post" not in contenu
+    assert f'<option value="{programme.ts.pk}">' in contenu
+    assert "impayés" in contenu  # le résumé du point, pour décider en connaissance
+    assert "Revenir à la séance" in contenu
+
+
+def test_un_point_deja_decide_ne_propose_plus_de_formulaire(client):
+    programme = Programme()
+    point = point_a_decider(programme)
+    DecisionFactory(point=point, type=TypeDecision.STRATEGIE)
+    client.force_login(programme.cotech)
+
+    reponse = client.get(url("decider", point), follow=True)
+
+    assert reponse.redirect_chain == [
+        (url("seance", point.seance) + f"#point-{point.public_id}", 302)
+    ]
+    assert "Ce point est déjà décidé" in texte(reponse)
+    assert "HX-Redirect" in client.get(url("decider", point), HTTP_HX_REQUEST="true").headers
+
+
+@pytest.mark.parametrize("qui", ["ts", "infirmier", "agent", "copil"])
+def test_le_formulaire_de_decision_est_introuvable_hors_du_comite(client, qui):
+    programme = Programme()
+    point = point_a_decider(programme)
+    client.force_login(getattr(programme, qui))
+
+    assert client.get(url("decider", point)).status_code == 404
+    assert client.get(url("decider", point), HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_la_cloture_validee_en_seance_clot_l_accompagnement(client):
@@ -473,6 +560,7 @@ def test_decider_est_refuse_hors_du_comite(client, qui):
 
     assert reponse.status_code == 404
     assert not Decision.objects.exists()
+    assert client.get(url("decider", point)).status_code == 404
 
 
 def test_l_agent_du_bailleur_qui_siege_au_comite_ne_decide_pas(client):
@@ -487,6 +575,9 @@ def test_l_agent_du_bailleur_qui_siege_au_comite_ne_decide_pas(client):
 
     assert reponse.status_code == 404
     assert not Decision.objects.exists()
+    # Le formulaire non plus ne s'ouvre pas, ni en page ni chargé à la demande.
+    assert client.get(url("decider", point)).status_code == 404
+    assert client.get(url("decider", point), HTTP_HX_REQUEST="true").status_code == 404
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -555,7 +646,7 @@ def test_l_ordre_du_jour_s_exporte_en_xlsx_et_c_est_journalise(client):
     reponse = client.get(url("export_xlsx", seance))
 
     assert reponse.status_code == 200
-    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    feuille = load_workbook(io.BytesIO(reponse.getvalue())).active
     lignes = [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
     assert lignes[0] == ENTETES
     assert len(lignes) == 3
@@ -673,9 +764,10 @@ def test_le_compte_rendu_du_cotech_est_introuvable_hors_du_comite(client, qui):
 # --- Nombre de requêtes ----------------------------------------------------------------------
 
 
-def seance_de(programme, nombre):
-    """Une séance de `nombre` points, moitié orientations, moitié bilans, tous décidés."""
-    seance = programme.seance()
+def seance_de(programme, nombre, decides=True, jour=None):
+    """Une séance de `nombre` points, moitié orientations, moitié bilans, tous décidés (ou
+    aucun : une séance à venir)."""
+    seance = programme.seance(jour)
     for rang in range(nombre):
         if rang % 2:
             suivi = programme.accompagne(f"Suivi{rang}")
@@ -691,33 +783,77 @@ def seance_de(programme, nombre):
                 menage=suivi.menage,
                 nature=NaturePoint.BILAN_EN_RETARD,
                 accompagnement=suivi,
+                rang=rang,
             )
         else:
             orientation = programme.orientation(f"Orientee{rang}")
             point = PointOrdreDuJourFactory(
-                seance=seance, menage=orientation.menage, orientation=orientation
+                seance=seance, menage=orientation.menage, orientation=orientation, rang=rang
             )
         DetteLocativeFactory(menage=point.menage, date=programme.aujourd_hui)
-        DecisionFactory(point=point, type=TypeDecision.STRATEGIE)
+        if decides:
+            DecisionFactory(point=point, type=TypeDecision.STRATEGIE)
     return seance
 
 
-@pytest.mark.parametrize("nombre", [3, 12])
+@pytest.mark.parametrize("nombre", [3, 30])
 def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_queries, nombre):
     programme = Programme()
     seance = seance_de(programme, nombre)
     seance.presents.set([programme.coordinateur, programme.cotech])
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, structures, membres du comité, points
-    # et leurs ménages, problématiques, objectifs, bilans, dettes, décisions et leurs
-    # corrections (l'historique de chaque décision), siège au comité (droit de décider),
-    # décisions de la séance (les archives du comité, chaque ménage annoté de sa visibilité).
-    # Tous les points sont décidés : pas de formulaire, donc pas de liste des équipes.
-    with django_assert_num_queries(16):
+    # session, utilisateur, adhésions, séance, présents, structures, membres du comité, clés des
+    # points visibles (la pagination), points de la page et leurs ménages, problématiques,
+    # objectifs, dernier bilan fait, dernière dette, décisions et leurs corrections
+    # (l'historique de chaque décision), siège au comité (droit de décider), décompte des
+    # archives du comité (les décisions dont le ménage n'est pas à l'ordre du jour : aucune ici,
+    # la page des archives n'est donc pas lue).
+    with django_assert_num_queries(17):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
-    assert contenu.count("Enregistrer la décision") == 0
-    assert contenu.count("/corriger/") == nombre
+    assert contenu.count("Enregistrer une décision") == 0
+    # Une page de l'ordre du jour : 25 points au plus.
+    assert contenu.count("/corriger/") == min(nombre, 25)
+
+
+@pytest.mark.parametrize("nombre", [3, 30])
+@pytest.mark.parametrize("qui", ["cotech", "coordinateur"])
+def test_la_seance_a_venir_fait_un_nombre_fixe_de_requetes(
+    client, django_assert_num_queries, nombre, qui
+):
+    """Aucun point n'est décidé : chacun porte son lien vers le formulaire de décision, sans
+    que la page lise les personnes des équipes ni rende un formulaire par point."""
+    programme = Programme()
+    seance = seance_de(programme, nombre, decides=False)
+    client.force_login(getattr(programme, qui))
+    # Comme une séance passée, moins les corrections des décisions (il n'y en a pas) ; la
+    # coordination lit en plus la feuille de présence.
+    attendu = {"cotech": 16, "coordinateur": 17}[qui]
+    with django_assert_num_queries(attendu):
+        reponse = client.get(url("seance", seance))
+    contenu = texte(reponse)
+    assert contenu.count("Enregistrer une décision</a>") == 0  # le nom du ménage suit
+    liens = [p for p in seance.points.all() if f'href="{url("decider", p)}"' in contenu]
+    assert len(liens) == min(nombre, 25)
+    assert "Enregistrer la décision" not in contenu
+    assert "<option" not in contenu.split("Ordre du jour", 1)[1]
+
+
+@pytest.mark.parametrize("nombre", [3, 60])
+def test_les_archives_font_un_nombre_fixe_de_requetes(client, django_assert_num_queries, nombre):
+    """Une séance ancienne : le membre du COTECH ne voit plus aucun ménage ; toutes ses
+    décisions sont aux archives du comité, lues par pages de 25."""
+    programme = Programme()
+    seance = seance_de(programme, nombre, jour=programme.aujourd_hui - timedelta(days=200))
+    client.force_login(programme.cotech)
+    # session, utilisateur, adhésions, séance, présents, structures, membres du comité, clés des
+    # points visibles (aucune : ni les points ni leurs résumés ne sont lus), siège au comité,
+    # décompte des archives, page des archives.
+    with django_assert_num_queries(11):
+        reponse = client.get(url("seance", seance))
+    contenu = texte(reponse)
+    assert contenu.count('class="decision-archivee"') == min(nombre, 25)
+    assert "Orientee" not in contenu  # le nom des ménages qu'il ne voit plus
 
 
 def test_la_coordination_tient_la_feuille_de_presence(client):

@@ -94,6 +94,8 @@ def test_les_champs_chiffres_sont_ceux_qui_peuvent_decrire_la_sante():
         "acces.Proposition.motif_refus",
         "acces.DecisionCAL.motif",
         "acces.DecisionCAL.explication_prescripteur",
+        # Le rôle d'une structure autour du ménage (« CMP : suivi psychiatrique »).
+        "acces.OrganisationAutour.role",
         # Les tables d'historique (rgpd.models) copient les champs chiffrés, donc leur chiffrement.
         "rgpd.HistoricalIntervention.note",
         "rgpd.HistoricalBilan.synthese",

@@ -203,3 +203,36 @@ def test_filtrer_ne_rend_rien_a_l_admin_technique():
     assert not permissions.filtrer(
         admin, Membre.objects.all(), Donnee.IDENTITE, CHEMINS_TEST
     ).exists()
+
+
+@pytest.mark.django_db
+def test_la_condition_gardee_pour_la_requete_suit_les_adhesions_relues_et_le_jour():
+    """La condition d'une personne se construit une fois par objet `user` (une requête) ; des
+    adhésions relues ou un autre jour la reconstruisent ; lire et écrire ne se confondent pas."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from menages.factories import MenageFactory
+    from menages.models import Menage
+    from menages.selectors import CHEMINS_MENAGE
+
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    user = ts.user
+    lire = permissions.condition(user, Donnee.PLAN, CHEMINS_MENAGE, Menage)
+    assert permissions.condition(user, Donnee.PLAN, CHEMINS_MENAGE, Menage) is lire
+    assert (
+        permissions.condition(user, permissions.Ecriture.PLAN, CHEMINS_MENAGE, Menage) is not lire
+    )
+
+    coordination = MembreFactory(role=Role.COORDINATEUR, dispositif=ts.dispositif, user=user)
+    menage = MenageFactory(dispositif=coordination.dispositif)
+    # Les adhésions gardées ne voient pas encore la coordination…
+    assert not permissions.peut_voir_ligne(user, Donnee.IDENTITE, menage, CHEMINS_MENAGE)
+    # … relues, elles emportent les conditions gardées.
+    user._adhesions_actives = None
+    assert permissions.peut_voir_ligne(user, Donnee.IDENTITE, menage, CHEMINS_MENAGE)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
+        assert permissions.condition(user, Donnee.PLAN, CHEMINS_MENAGE, Menage) is not lire

@@ -76,6 +76,13 @@ def test_sans_database_url_la_base_est_un_fichier_sqlite(tmp_path):
     assert lu["name"] == str(tmp_path / "db.sqlite3")
 
 
+def test_var_dir_vide_ou_relatif_reste_sous_le_depot():
+    # Une variable vide ne doit jamais désigner le dossier courant (ses droits seraient changés).
+    assert reglages(DEBUG="1", VAR_DIR="")["name"] == str(RACINE / "var" / "db.sqlite3")
+    assert reglages(DEBUG="1", VAR_DIR="  ")["name"] == str(RACINE / "var" / "db.sqlite3")
+    assert reglages(DEBUG="1", VAR_DIR="donnees")["name"] == str(RACINE / "donnees" / "db.sqlite3")
+
+
 def test_database_url_postgresql_choisit_psycopg2():
     lu = reglages(DEBUG="1", DATABASE_URL="postgres://suivi@db.exemple.fr:5432/suivi")
     assert lu["engine"] == "django.db.backends.postgresql"

@@ -8,6 +8,8 @@ from django.urls import reverse
 from core import permissions
 from core.enums import Role
 from core.models import Dispositif, Membre, User
+from menages.models import Menage
+from tests.menages.test_situation_du_jour import portee, recalcul
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -77,7 +79,8 @@ def test_l_evaluateur_de_demo_telecharge_un_extrait_sans_nom(demo, client):
     client.force_login(User.objects.get(email="evaluateur.nord@demo.test"))
     reponse = client.get("/evaluation/nord/episodes.csv")
     assert reponse.status_code == 200
-    lignes = [ligne.split(";") for ligne in reponse.content.decode("utf-8-sig").splitlines()]
+    contenu = b"".join(reponse.streaming_content).decode("utf-8-sig")
+    lignes = [ligne.split(";") for ligne in contenu.splitlines()]
     assert len(lignes) > 10
     cellules = {cellule for ligne in lignes for cellule in ligne}
     noms = set(Menage.objects.filter(dispositif__slug="nord").values_list("nom", flat=True))
@@ -90,3 +93,13 @@ def test_le_financeur_de_demo_a_la_vue_nationale(demo, client):
     reponse = client.get("/national/")
     assert reponse.status_code == 200
     assert "Ensemble" in reponse.content.decode()
+
+
+def test_chaque_menage_porte_la_situation_que_donnent_ses_orientations_et_ses_releves(demo):
+    """La démonstration écrit en groupe (statuts, relevés) : à la fin, la situation que porte
+    chaque ménage égale le recalcul depuis ses orientations et ses relevés."""
+    menages = list(Menage.objects.prefetch_related("orientations", "dettes"))
+    assert menages
+    ecarts = [m.pk for m in menages if portee(m) != recalcul(m)]
+    assert ecarts == []
+    assert any(m.derniere_dette is not None for m in menages)

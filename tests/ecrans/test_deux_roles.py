@@ -213,7 +213,8 @@ def test_le_filtre_par_procedure_ne_retient_que_les_lignes_ou_elle_se_voit(clien
 def test_l_export_de_l_infirmiere_du_cotech_masque_la_dette_ligne_par_ligne(client, programme):
     client.force_login(programme.infirmiere)
     reponse = client.get(reverse("ecrans:export_csv"))
-    lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    contenu = reponse.getvalue().decode("utf-8-sig")
+    lignes = list(csv.DictReader(io.StringIO(contenu), delimiter=";"))
     par_nom = {ligne["Nom"]: ligne for ligne in lignes}
     assert set(par_nom) == {"Equipe", "Agenda", "Agenda2"}
     assert par_nom["Equipe"]["Dette locative (€)"] == ""

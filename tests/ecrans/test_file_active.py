@@ -16,6 +16,7 @@ from accompagnement.factories import AccompagnementFactory, BilanFactory
 from core.enums import Parcours, Role
 from core.factories import DispositifFactory, MembreFactory, TerritoireFactory, UserFactory
 from core.models import JournalAudit
+from ecrans import selectors
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.factories import (
     DetteLocativeFactory,
@@ -167,6 +168,18 @@ def test_recherche_par_nom_prenom_ou_reference_locataire(client):
     assert liste(client, q="aur-45") == ["Durand Paul"]
     assert liste(client, q="Durand Paul") == ["Durand Paul"]
     assert liste(client, q="personne") == []
+
+
+def test_une_recherche_trop_longue_est_refusee_avec_un_message_et_sans_erreur(client):
+    dispositif = connecte(client, Role.COORDINATEUR).dispositif
+    OrientationFactory(menage=MenageFactory(dispositif=dispositif, nom="Martin"))
+    # SQLite refuse un motif LIKE de plus de 50 000 octets : la recherche est bornée avant.
+    for adresse in ("ecrans:file_active", "ecrans:export_csv"):
+        reponse = client.get(reverse(adresse), {"q": "x" * 100_000})
+        assert reponse.status_code == 200, adresse
+    page = texte(client.get(reverse("ecrans:file_active"), {"q": "x" * 101}))
+    assert "La recherche compte au plus 100 caractères : raccourcissez-la." in page
+    assert liste(client, q="x" * 100) == []
 
 
 def test_filtre_par_territoire(client):
@@ -403,9 +416,9 @@ def test_la_file_active_fait_un_nombre_fixe_de_requetes(client, django_assert_nu
         LogementFactory(menage=menage, territoire=territoire)
         DetteLocativeFactory(menage=menage)
     # session, utilisateur, adhésions, accès à la file active, dispositifs du filtre,
-    # dispositifs où la dette est visible, nombre de ménages, page de ménages, problématiques,
-    # territoires du filtre
-    with django_assert_num_queries(11):
+    # dispositifs où la dette est visible, nombre de ménages, clés de la page, ménages de la
+    # page (leur dernière orientation en jointure), problématiques, territoires du filtre
+    with django_assert_num_queries(12):
         assert client.get(URL, {"tri": "dette"}).status_code == 200
 
 
@@ -413,12 +426,15 @@ def test_la_file_active_fait_un_nombre_fixe_de_requetes(client, django_assert_nu
 
 
 def lignes_csv(reponse):
-    assert reponse.content.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    # Le CSV de la file active part en flux : `getvalue()` le lit entier.
+    assert reponse.streaming
+    contenu = reponse.getvalue()
+    assert contenu.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
 
 
 def lignes_xlsx(reponse):
-    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    feuille = load_workbook(io.BytesIO(reponse.getvalue())).active
     return [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
 
 
@@ -594,3 +610,19 @@ def test_le_ts_de_l_equipe_voit_dette_et_procedure_dans_la_file_active(client):
 
     assert "Assignation" in contenu
     assert "2\xa0450\xa0€" in contenu
+
+
+def test_le_tri_par_dette_n_est_pas_offert_a_qui_ne_voit_la_dette_nulle_part(client):
+    """Le tri par dette lit la colonne que porte le ménage : il reste réservé à qui voit la
+    dette quelque part, et ne range jamais une dette masquée."""
+    equipe = equipe_ouverte(avec_dette=True)
+    DetteLocativeFactory(menage=equipe.menage, montant=Decimal("2450.00"))
+    client.force_login(equipe.infirmier)
+
+    reponse = client.get(URL, {"tri": "-dette"})
+
+    assert reponse.status_code == 200
+    assert 'value="-dette"' not in reponse.content.decode()
+    assert "2\xa0450" not in texte(reponse)
+    [ligne] = selectors.file_active(equipe.infirmier)
+    assert (ligne.voit_dette, ligne.dette) == (False, None)

@@ -18,7 +18,7 @@ from core.models import JournalAudit
 from core.services import journaliser, journaliser_en_lot
 from menages.factories import MenageFactory, OrientationFactory
 from tests.accompagnement.situations import equipe_avec_interventions
-from tests.outils import texte
+from tests.outils import connecte, texte
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +178,16 @@ def test_filtrer_par_personne_par_action_et_par_periode(client):
     # Une personne d'un autre dispositif n'est pas un choix possible.
     refuse = client.get(url(dispositif), {"personne": str(UserFactory().public_id)})
     assert "Sélectionnez un choix valide" in texte(refuse)
+
+
+def test_une_recherche_de_menage_trop_longue_est_refusee_avec_un_message(client):
+    coordinateur = connecte(client, Role.COORDINATEUR)
+    adresse = reverse("ecrans:journal", args=[coordinateur.dispositif.slug])
+
+    reponse = client.get(adresse, {"menage": "x" * 100_000})
+
+    assert reponse.status_code == 200
+    assert "La recherche compte au plus 100 caractères : raccourcissez-la." in texte(reponse)
 
 
 def test_le_journal_se_lit_par_pages_du_plus_recent(client):

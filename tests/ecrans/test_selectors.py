@@ -9,7 +9,7 @@ import pytest
 from core.enums import Parcours, Role
 from core.factories import MembreFactory
 from ecrans import exports, selectors
-from menages.enums import StadeProcedure, StatutOrientation
+from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.factories import (
     DetteLocativeFactory,
     LogementFactory,
@@ -43,7 +43,7 @@ def test_la_file_active_porte_la_derniere_orientation_et_la_derniere_dette():
     DetteLocativeFactory(menage=menage, date=date(2026, 3, 2), montant=Decimal("2450"))
     DetteLocativeFactory(menage=menage, date=date(2026, 6, 1), montant=Decimal("1900"))
 
-    [ligne] = selectors.file_active(coordinateur.user)
+    [ligne] = selectors.avec_commune(selectors.file_active(coordinateur.user))
 
     assert ligne.date_orientation == date(2026, 3, 2)
     assert ligne.statut == S.RECUE
@@ -62,14 +62,47 @@ def test_la_dette_et_la_procedure_sont_effacees_pour_qui_ne_les_voit_pas():
     assert vue_par_la_coordination.voit_dette is True
     assert vue_par_la_coordination.dette == Decimal("1200")
 
-    vues_par_l_infirmiere = selectors.avec_problematiques(
-        list(selectors.file_active(equipe.infirmier))
-    )
-    [ligne] = vues_par_l_infirmiere
+    [ligne] = selectors.file_active(equipe.infirmier)
     assert ligne.voit_dette is False
     assert ligne.dette is None
     assert ligne.stade_procedure is None
-    entetes, [cellules] = exports.file_active(vues_par_l_infirmiere)
-    export = dict(zip(entetes, cellules, strict=True))
+    [cellules] = exports.lignes_file_active(selectors.file_active(equipe.infirmier))
+    export = dict(zip(exports.ENTETES_FILE_ACTIVE, cellules, strict=True))
     assert export["Dette locative (€)"] is None
     assert export["Procédure d'expulsion"] == ""
+
+
+def test_les_problematiques_de_toutes_les_orientations_jointes_par_la_base_sans_doublon():
+    """Les codes de toutes les orientations du ménage, triés, chacun une fois ; aucun pour un
+    ménage dont les orientations n'en ont pas (sur SQLite comme sur PostgreSQL)."""
+    coordinateur = membre(Role.COORDINATEUR)
+    dispositif = coordinateur.dispositif
+    suivi = MenageFactory(dispositif=dispositif, nom="Suivi")
+    P = Problematique
+    OrientationFactory(menage=suivi, problematiques=[P.ADDICTIONS, P.IMPAYES])
+    OrientationFactory(
+        menage=suivi,
+        date_orientation=date(2026, 6, 1),
+        problematiques=[P.IMPAYES, P.ISOLEMENT_RUPTURE],
+    )
+    sans = MenageFactory(dispositif=dispositif, nom="Sans")
+    orientation = OrientationFactory(menage=sans)
+    orientation.problematiques.all().delete()
+
+    attendus = sorted([P.IMPAYES, P.ISOLEMENT_RUPTURE, P.ADDICTIONS])
+    codes = dict(
+        selectors.avec_codes_problematiques(selectors.file_active(coordinateur.user)).values_list(
+            "nom", "codes_problematiques"
+        )
+    )
+
+    assert codes == {
+        "Suivi": ",".join(attendus),
+        "Sans": None,
+    }
+    lignes = {
+        ligne[2]: ligne[9]
+        for ligne in exports.lignes_file_active(selectors.file_active(coordinateur.user))
+    }
+    assert lignes["Sans"] == ""
+    assert lignes["Suivi"] == " | ".join(str(Problematique(code).label) for code in attendus)

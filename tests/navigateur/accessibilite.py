@@ -33,3 +33,17 @@ def violations(page, graves_seulement=True):
 
 def decrire(liste):
     return "\n".join(f"- {v['id']} ({v['impact']}) : {v['aide']} → {v['cibles']}" for v in liste)
+
+
+def ids_en_double(page):
+    """Les identifiants portés par plusieurs éléments de la page : une étiquette `for`, un
+    `aria-describedby` ou un lien d'évitement y désigneraient le mauvais champ."""
+    return page.evaluate(
+        """() => {
+            const vus = new Map();
+            for (const element of document.querySelectorAll('[id]')) {
+                vus.set(element.id, (vus.get(element.id) || 0) + 1);
+            }
+            return [...vus].filter(([, nombre]) => nombre > 1).map(([id]) => id).sort();
+        }"""
+    )

@@ -25,8 +25,12 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     page.get_by_role("region", name="Prochaines séances").get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Ordre du jour")).to_be_visible()
 
+    # La page ne porte aucun formulaire : chacun se charge à la demande, le focus sur son
+    # premier champ.
+    expect(page.locator("form[action$='/decision/']")).to_have_count(0)
     bloc = page.locator(f"#point-{admis.public_id}")
     bloc.get_by_text("Enregistrer une décision").click()
+    expect(bloc.get_by_label("Décision")).to_be_focused()
     bloc.get_by_label("Décision").select_option(label="Admission")
     bloc.get_by_label("Référent·e").select_option(index=1)
     bloc.get_by_label("Motifs / contenu").fill("Situation complexe, équipe pluridisciplinaire.")
@@ -45,6 +49,10 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     capture(page, "seance-cotech")
 
     assert Orientation.objects.get(pk=refuse.orientation_id).statut == "refusee"
+    # Le formulaire d'un point ne se charge que là où on le demande : un seul a été ouvert par
+    # point décidé, et les ids des champs restent uniques dans la page.
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
     accompagnement = admis.menage.accompagnements.get()
     equipe = [m.user.get_full_name() for m in accompagnement.equipe.select_related("user")]
 
@@ -56,3 +64,30 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     section = page.get_by_role("region", name="Accompagnements")
     for personne in equipe:
         expect(section.get_by_text(personne)).to_be_visible()
+
+
+def test_sans_javascript_le_lien_mene_a_la_page_de_decision(demo, navigateur, live_server):
+    """Sans JavaScript, « Enregistrer une décision » est un vrai lien : la page de décision du
+    point, qui garde la saisie après un refus et revient à la séance après la décision."""
+    seance = Seance.objects.get(
+        comite__dispositif__slug="cantal",
+        comite__type="technique",
+        date__date=timezone.localdate(),
+    )
+    point = seance.points.filter(nature="nouvelle_orientation", decisions=None).first()
+    contexte = navigateur.new_context(java_script_enabled=False, locale="fr-FR")
+    page = contexte.new_page()
+    se_connecter(page, live_server, "cotech.cantal@demo.test")
+    page.goto(f"{live_server.url}/comites/seances/{seance.public_id}/")
+    bloc = page.locator(f"#point-{point.public_id}")
+    bloc.get_by_role("link", name="Enregistrer une décision").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Décision sur")
+    page.get_by_label("Décision").select_option(label="Refus")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("Indiquez les motifs")).to_be_visible()
+    expect(page.get_by_label("Décision")).to_have_value("refus")
+    page.get_by_label("Motifs / contenu").fill("Relève du droit commun.")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_role("heading", name="Ordre du jour")).to_be_visible()
+    expect(page.locator(f"#point-{point.public_id} .decision")).to_contain_text("Refus")
+    contexte.close()

@@ -1,10 +1,7 @@
 """Le classeur XLSX du rapport : des tables propres, des cellules typées, le masquage du PDF,
 une feuille de définitions ; relu avec openpyxl et converti par LibreOffice."""
 
-import csv
 import io
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -13,6 +10,7 @@ from openpyxl import load_workbook
 from core.factories import DispositifFactory, TerritoireFactory
 from rapports import indicateurs
 from rapports.classeur import ENTETES, FORMAT_EUROS, FORMAT_POURCENTAGE, classeur_des_chiffres
+from tests.outils import AVEC_LIBREOFFICE, feuilles_lues_par_libreoffice
 
 pytestmark = pytest.mark.django_db
 
@@ -138,37 +136,13 @@ def test_la_presentation_nomme_le_dispositif_et_la_periode(chiffres):
 # Le seul saut de la suite : la conversion demande LibreOffice, un paquet système que
 # `make test` (cible `libreoffice`) installe quand il le peut (root) ; le reste du classeur est
 # vérifié sans lui par openpyxl, ci-dessus.
-@pytest.mark.skipif(
-    shutil.which("soffice") is None,
-    reason="LibreOffice (soffice) absent : apt-get install libreoffice-calc-nogui",
-)
+@AVEC_LIBREOFFICE
 def test_libreoffice_ouvre_le_classeur_et_lit_les_memes_tables(chiffres, tmp_path):
-    chemin = tmp_path / "chiffres.xlsx"
-    chemin.write_bytes(classeur_des_chiffres(chiffres))
-    # Filtre CSV : séparateur « , », guillemets, UTF-8, valeurs formatées ; -1 = une feuille par
-    # fichier (chiffres-<feuille>.csv).
-    filtre = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profil",
-            "--headless",
-            "--convert-to",
-            filtre,
-            "--outdir",
-            str(tmp_path),
-            str(chemin),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    adhesion = list(csv.reader((tmp_path / "chiffres-Adhésion.csv").open(encoding="utf-8")))
+    lire = feuilles_lues_par_libreoffice(classeur_des_chiffres(chiffres), tmp_path, "chiffres")
+    adhesion = lire("Adhésion")
     assert adhesion[0] == ENTETES
     taux = next(rangee for rangee in adhesion if rangee[4] == "adhesion.taux")
     assert taux[2] in ("68.0%", "68,0 %", "68,0%")
-    croisement = list(
-        csv.reader((tmp_path / "chiffres-Problématiques par territoire.csv").open(encoding="utf-8"))
-    )
+    croisement = lire("Problématiques par territoire")
     assert croisement[1][1] == "< 5" and croisement[1][-1] == "s"
     assert (tmp_path / "chiffres-Définitions.csv").exists()

@@ -3,14 +3,21 @@ contiennent jamais, le pseudonyme, le journal, et les refus pour chaque autre r�
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from accompagnement.enums import MotifCloture, TypeBilan, TypeIntervention
+from accompagnement.enums import (
+    MotifCloture,
+    StatutAccompagnement,
+    StatutObjectif,
+    TypeBilan,
+    TypeIntervention,
+)
 from accompagnement.factories import (
     AccompagnementFactory,
     BilanFactory,
@@ -19,7 +26,8 @@ from accompagnement.factories import (
 )
 from accompagnement.models import Cloture
 from comites.factories import DecisionFactory, PointOrdreDuJourFactory
-from core.enums import Role
+from core.enums import Profession, Role
+from core.exports import _texte
 from core.factories import (
     DispositifFactory,
     HabilitationNationaleFactory,
@@ -36,9 +44,10 @@ from menages.factories import (
     OrientationFactory,
     RessourceFactory,
 )
-from menages.models import Personne
-from rapports.extraits import EXTRAITS
+from menages.models import Personne, PlanApurement
+from rapports.extraits import EXTRAITS, extraire
 from tests.outils import texte
+from tests.rapports import extraits_avant
 
 pytestmark = pytest.mark.django_db
 
@@ -169,11 +178,11 @@ def url(cle, format="csv", slug="nord"):
 
 def lignes_csv(reponse):
     assert reponse.status_code == 200, reponse.status_code
-    return list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    return list(csv.DictReader(io.StringIO(reponse.getvalue().decode("utf-8-sig")), delimiter=";"))
 
 
 def texte_xlsx(reponse):
-    classeur = load_workbook(io.BytesIO(reponse.content), read_only=True)
+    classeur = load_workbook(io.BytesIO(reponse.getvalue()), read_only=True)
     return "\n".join(
         ";".join("" if v is None else str(v) for v in ligne)
         for feuille in classeur.worksheets
@@ -201,7 +210,7 @@ def test_aucune_donnee_nominative_dans_les_extraits(client, monde, cle, format):
     client.force_login(monde["evaluateur"])
     reponse = client.get(url(cle, format))
     assert reponse.status_code == 200
-    contenu = texte_xlsx(reponse) if format == "xlsx" else reponse.content.decode("utf-8-sig")
+    contenu = texte_xlsx(reponse) if format == "xlsx" else reponse.getvalue().decode("utf-8-sig")
     assert len(contenu.splitlines()) >= 2, "l'extrait doit avoir au moins une ligne"
     trouves = [secret for secret in SECRETS if secret in contenu]
     assert not trouves, trouves
@@ -338,3 +347,215 @@ def test_l_evaluateur_a_le_tableau_de_bord_et_les_rapports(client, monde):
     assert client.get(reverse("rapports:liste")).status_code == 200
     accueil = texte(client.get(reverse("ecrans:accueil")))
     assert "Extraits pour l'évaluation" in accueil
+
+
+# --- Lus en flux : mêmes lignes qu'avant, journal, requêtes ------------------------------------
+
+
+def peupler_programme(dispositif, nombre, *, decalage=0):
+    """`nombre` ménages variés : épisode clos puis rouvert (un sur deux), épisode sans
+    intervention, objectifs de chaque statut, bilans faits ou non, dettes, plans actifs ou non,
+    décisions de comité, interventions de plusieurs types, professions et semestres."""
+    territoire = TerritoireFactory(dispositif=dispositif, nom=f"Territoire {decalage}")
+    statuts = list(StatutObjectif)
+    professions = [Profession.TRAVAILLEUR_SOCIAL, Profession.INFIRMIER, Profession.PSYCHOLOGUE]
+    types = [
+        TypeIntervention.VISITE_DOMICILE,
+        TypeIntervention.ENTRETIEN_TELEPHONIQUE,
+        TypeIntervention.COURRIER_SMS,
+    ]
+    for n in range(decalage, decalage + nombre):
+        menage = MenageFactory(dispositif=dispositif, nb_adultes=1 + n % 2, nb_enfants=n % 3)
+        Personne.objects.create(
+            menage=menage,
+            prenom="P",
+            nom="N",
+            annee_naissance=1950 + 7 * n,
+            lien=LienPersonne.values[0],
+        )
+        if n % 3:
+            RessourceFactory(menage=menage, montant_mensuel=Decimal(400 + 350 * n))
+        if n % 4 != 3:
+            LogementFactory(menage=menage, territoire=territoire if n % 2 else None)
+        orientation = OrientationFactory(
+            menage=menage,
+            date_orientation=date(2025, 1 + n % 12, 3),
+            dette_locative=Decimal(900 * n),
+            problematiques=[Problematique.IMPAYES] if n % 2 else [],
+        )
+        for jour, montant in ((1, 700 * n), (20, 300 + 1100 * n), (20, 50 * n)):
+            DetteLocativeFactory(menage=menage, date=date(2026, 2, jour), montant=montant)
+        if n % 3 == 0:
+            PlanApurement.objects.create(
+                menage=menage,
+                date_debut=date(2026, 1, 1),
+                montant_mensuel=Decimal(50),
+                actif=bool(n % 2),
+            )
+        episodes = []
+        if n % 2:
+            premier = AccompagnementFactory(
+                menage=menage,
+                orientation=orientation,
+                date_debut=date(2025, 3, 1),
+                date_fin=date(2025, 9, 30),
+                statut=StatutAccompagnement.CLOS,
+            )
+            Cloture.objects.create(
+                accompagnement=premier,
+                date=date(2025, 9, 30),
+                motif=MotifCloture.values[n % len(MotifCloture.values)],
+                maintien_dans_logement=bool(n % 3),
+                expulsion_evitee=n % 5 == 1,
+                dette=Decimal(120 * n),
+            )
+            episodes.append(premier)
+        episodes.append(
+            AccompagnementFactory(
+                menage=menage,
+                orientation=orientation,
+                date_debut=date(2025, 11, 1 + n % 20),
+                date_premier_contact=date(2025, 11, 25) if n % 2 else None,
+            )
+        )
+        for rang, episode in enumerate(episodes):
+            if n % 5 == 4 and rang == len(episodes) - 1:
+                continue  # un épisode sans objectif, bilan ni intervention
+            for k in range(n % 4 + 1):
+                ObjectifFactory(accompagnement=episode, statut=statuts[(n + k) % len(statuts)])
+            BilanFactory(
+                accompagnement=episode,
+                type=TypeBilan.TROIS_MOIS,
+                date_prevue=date(2025, 12, 1 + n % 20),
+                date_realisation=date(2026, 1, 2) if n % 2 else None,
+            )
+            for k in range(2 * (n % 3) + 1):
+                InterventionFactory(
+                    accompagnement=episode,
+                    date_heure=a_paris(2025 + k % 2, 1 + (5 * k + n) % 12, 1 + k, 9),
+                    type=types[(n + k) % len(types)],
+                    profession_auteur=professions[k % len(professions)],
+                    duree_minutes=0 if k == 3 else 10 + 5 * k,
+                )
+        if n % 2:
+            point = PointOrdreDuJourFactory(
+                seance__comite__dispositif=dispositif, menage=menage, accompagnement=episodes[-1]
+            )
+            DecisionFactory(point=point)
+    # Un ménage provisoire : jamais dans un extrait.
+    provisoire = MenageFactory(dispositif=dispositif, provisoire=True, doublon_possible_de=menage)
+    OrientationFactory(menage=provisoire)
+    AccompagnementFactory(menage=provisoire)
+
+
+def a_paris(annee, mois, jour, heure):
+    return timezone.make_aware(datetime(annee, mois, jour, heure))
+
+
+@pytest.fixture
+def programme():
+    dispositif = DispositifFactory(slug="programme")
+    peupler_programme(dispositif, 12)
+    peupler_programme(DispositifFactory(), 3, decalage=50)
+    evaluateur = MembreFactory(dispositif=dispositif, role=Role.EVALUATEUR).user
+    return dispositif, evaluateur
+
+
+@pytest.mark.parametrize("cle", list(EXTRAITS))
+def test_les_lignes_lues_par_lots_sont_celles_d_avant(programme, cle):
+    """La réécriture (une requête lue par lots, comptes en sous-requêtes) rend exactement les
+    lignes de l'ancien calcul (listes entières, comptes assemblés en Python)."""
+    dispositif, evaluateur = programme
+    jour = date(2026, 6, 15)
+
+    nombre, flux = extraire(EXTRAITS[cle], evaluateur, dispositif, aujourd_hui=jour)
+    nouvelles = list(flux)
+
+    anciennes = extraits_avant.lignes(EXTRAITS[cle], evaluateur, dispositif, aujourd_hui=jour)
+    assert nouvelles == anciennes
+    assert nombre == len(anciennes) >= 6
+
+
+@pytest.mark.parametrize("cle", list(EXTRAITS))
+def test_un_lot_plus_petit_ne_change_pas_les_lignes(programme, cle, monkeypatch):
+    dispositif, evaluateur = programme
+    jour = date(2026, 6, 15)
+    entieres = list(extraire(EXTRAITS[cle], evaluateur, dispositif, aujourd_hui=jour)[1])
+    monkeypatch.setattr("rapports.extraits.LIGNES_PAR_LOT", 3)
+    nombre, flux = extraire(EXTRAITS[cle], evaluateur, dispositif, aujourd_hui=jour)
+    assert list(flux) == entieres and nombre == len(entieres)
+
+
+@pytest.mark.parametrize("cle", list(EXTRAITS))
+def test_l_extrait_part_en_flux_et_le_journal_a_son_nombre_de_lignes(client, programme, cle):
+    dispositif, evaluateur = programme
+    client.force_login(evaluateur)
+
+    reponse = client.get(url(cle, slug=dispositif.slug))
+
+    assert reponse.streaming
+    # Le journal est écrit avant le premier octet.
+    ligne = JournalAudit.objects.get(user=evaluateur, action=JournalAudit.Action.EXPORT)
+    contenu = lignes_csv(reponse)
+    assert contenu and list(contenu[0]) == EXTRAITS[cle].entetes
+    titre = EXTRAITS[cle].titre
+    assert ligne.detail == f"extrait pseudonymisé « {titre} » CSV, {len(contenu)} lignes"
+    assert ligne.dispositif == dispositif
+
+
+@pytest.mark.parametrize("cle", list(EXTRAITS))
+def test_le_classeur_a_les_memes_lignes_que_le_csv(client, programme, cle):
+    dispositif, evaluateur = programme
+    client.force_login(evaluateur)
+
+    csv_ = lignes_csv(client.get(url(cle, slug=dispositif.slug)))
+    reponse = client.get(url(cle, "xlsx", slug=dispositif.slug))
+
+    assert "spreadsheetml" in reponse["Content-Type"]
+    disposition = reponse["Content-Disposition"]
+    assert f"evaluation-programme-{cle}-" in disposition and disposition.endswith('.xlsx"')
+    feuille = load_workbook(io.BytesIO(reponse.getvalue())).active
+    assert feuille.title == EXTRAITS[cle].titre[:31]
+    entetes, *rangees = feuille.iter_rows(values_only=True)
+    assert list(entetes) == EXTRAITS[cle].entetes
+    assert feuille["A1"].font.b and feuille.freeze_panes == "A2"
+    # Relues comme le CSV les écrit (`_texte` : vide, nombres négatifs neutralisés…).
+    relues = [dict(zip(entetes, map(_texte, rangee), strict=True)) for rangee in rangees]
+    assert relues == csv_
+    if cle != "orientations":  # le rang de l'épisode reste un nombre dans le tableur
+        assert all(isinstance(rangee[1], int) for rangee in rangees)
+    ligne = JournalAudit.objects.filter(action=JournalAudit.Action.EXPORT).latest("pk")
+    assert f"XLSX, {len(csv_)} lignes" in ligne.detail
+
+
+# Requêtes d'un extrait téléchargé et lu jusqu'au bout : session, utilisateur, adhésions,
+# dispositif, le décompte, le journal, puis l'extrait (orientations : la requête et trois par
+# lot ; épisodes : quatre comptes groupés et la requête ; les autres : les rangs et la requête).
+# Le même nombre pour 2 ménages et pour 12.
+REQUETES = {"orientations": 10, "episodes": 11, "interventions": 8, "bilans": 8, "issues": 8}
+
+
+@pytest.mark.parametrize("cle", list(EXTRAITS))
+@pytest.mark.parametrize("menages", [2, 12])
+def test_le_nombre_de_requetes_ne_suit_pas_la_taille(
+    client, cle, menages, django_assert_num_queries
+):
+    dispositif = DispositifFactory(slug="programme")
+    peupler_programme(dispositif, menages, decalage=1)
+    client.force_login(MembreFactory(dispositif=dispositif, role=Role.EVALUATEUR).user)
+
+    with django_assert_num_queries(REQUETES[cle]):
+        reponse = client.get(url(cle, slug=dispositif.slug))
+        contenu = lignes_csv(reponse)
+
+    assert contenu
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+@pytest.mark.parametrize("role", [Role.COORDINATEUR, Role.MEMBRE_COPIL, Role.TRAVAILLEUR_SOCIAL])
+def test_un_role_sans_le_droit_n_a_aucun_extrait_en_flux(client, programme, role, format):
+    dispositif, _ = programme
+    client.force_login(MembreFactory(dispositif=dispositif, role=role).user)
+    for cle in EXTRAITS:
+        assert client.get(url(cle, format, slug=dispositif.slug)).status_code == 404
+    assert not JournalAudit.objects.filter(action=JournalAudit.Action.EXPORT).exists()

@@ -686,6 +686,8 @@ def test_dette_a_l_entree_et_derniere_connue_menages_en_baisse():
     )
     # Entrée 600 ; dernière 0 (baisse).
     dettes(h7.menage, (date(2025, 9, 20), "600"), (date(2026, 5, 30), "0"))
+    h8 = episode(dispositif, date(2026, 1, 1))
+    dettes(h8.menage, (date(2026, 1, 1), "1000"))  # 1 000 et 1 000
     h4 = episode(dispositif, date(2026, 1, 1))  # actif, sans dette : pas compté
     inactif = episode(dispositif, date(2025, 1, 1), date(2025, 12, 31))
     dettes(inactif.menage, (date(2025, 3, 1), "9000"))  # épisode hors période
@@ -712,14 +714,16 @@ def test_dette_a_l_entree_et_derniere_connue_menages_en_baisse():
 
     dette = chiffres_s1(dispositif)["dette_et_expulsions"]
 
-    # Ménages avec dette : h1, h2, h3, h7 = 4.
-    assert dette["menages_avec_dette"] == 4
-    # Entrée : 2 800 + 1 500 + 1 000 + 600 = 5 900 ; tri 600, 1 000, 1 500, 2 800 → 1 250.
-    assert dette["entree_total"] == 5900.0
-    assert dette["entree_mediane"] == 1250.0
-    # Dernière : 2 000 + 1 800 + 1 000 + 0 = 4 800 ; tri 0, 1 000, 1 800, 2 000 → 1 400.
-    assert dette["derniere_total"] == 4800.0
-    assert dette["derniere_mediane"] == 1400.0
+    # Ménages avec dette : h1, h2, h3, h7, h8 = 5.
+    assert dette["menages_avec_dette"] == 5
+    # Entrée : 2 800 + 1 500 + 1 000 + 600 + 1 000 = 6 900 ; tri 600, 1 000, 1 000, 1 500,
+    # 2 800 → 1 000.
+    assert dette["entree_total"] == 6900.0
+    assert dette["entree_mediane"] == 1000.0
+    # Dernière : 2 000 + 1 800 + 1 000 + 0 + 1 000 = 5 800 ; tri 0, 1 000, 1 000, 1 800,
+    # 2 000 → 1 000.
+    assert dette["derniere_total"] == 5800.0
+    assert dette["derniere_mediane"] == 1000.0
     # En baisse : h1 (2 800 → 2 000) et h7 (600 → 0).
     assert dette["menages_dette_en_baisse"] == 2
     assert dette["plans_apurement_en_place"] == 2
@@ -736,15 +740,28 @@ def test_dette_a_l_entree_et_derniere_connue_menages_en_baisse():
 
 def test_dette_mediane_impaire_et_au_centime():
     dispositif = DispositifFactory()
-    for montant in ("100.10", "250.35", "999.99"):
+    for montant in ("100.10", "250.35", "999.99", "300.01", "50.00"):
         dettes(episode(dispositif, date(2026, 1, 1)).menage, (date(2026, 1, 1), montant))
 
     dette = chiffres_s1(dispositif)["dette_et_expulsions"]
 
-    # 100,10 + 250,35 + 999,99 = 1 350,44 ; médiane 250,35.
-    assert dette["entree_total"] == 1350.44
+    # 100,10 + 250,35 + 999,99 + 300,01 + 50,00 = 1 700,45 ; médiane 250,35.
+    assert dette["entree_total"] == 1700.45
     assert dette["entree_mediane"] == 250.35
     assert dette["menages_dette_en_baisse"] == 0
+
+
+def test_les_montants_de_moins_de_5_menages_sont_masques():
+    """Un total ou une médiane sur 1 à 4 ménages redonnerait la dette de l'un d'eux."""
+    dispositif = DispositifFactory()
+    for montant in ("4817.63", "120.00"):
+        dettes(episode(dispositif, date(2026, 1, 1)).menage, (date(2026, 1, 1), montant))
+
+    dette = chiffres_s1(dispositif)["dette_et_expulsions"]
+
+    assert dette["menages_avec_dette"] == 2
+    for cle in ("entree_total", "entree_mediane", "derniere_total", "derniere_mediane"):
+        assert dette[cle] == "s"
 
 
 def test_dette_sans_menage_endette():

@@ -224,10 +224,11 @@ def test_le_rapport_consolide_est_produit_et_se_lit(client, monde):
     assert "Alpha" in pdf and "Beta" in pdf and "Ensemble" in pdf
     assert "Nomcache" not in pdf
     classeur = load_workbook(io.BytesIO(documents.lire(rapport.fichier_xlsx)), read_only=True)
-    assert classeur.sheetnames[0] == "Côte à côte" and classeur.sheetnames[-1] == "Définitions"
+    assert classeur.sheetnames[:2] == ["Présentation", "Côte à côte"]
+    assert classeur.sheetnames[-1] == "Définitions"
     lignes = list(classeur["Côte à côte"].iter_rows(values_only=True))
     assert lignes[0] == ("Indicateur", "Unité", "Alpha", "Beta", "Ensemble")
-    assert ("Orientations reçues", "nombre", 13, 13, 26) in lignes
+    assert ("Orientations reçues", "effectif", 13, 13, 26) in lignes
     tout = "\n".join(
         ";".join(str(v) for v in ligne)
         for feuille in classeur.worksheets
@@ -312,8 +313,10 @@ def test_un_rapport_consolide_mis_en_file_est_produit_par_le_worker(worker):  # 
     assert load_workbook(io.BytesIO(documents.lire(rapport.fichier_xlsx)))
 
 
-def test_la_vue_nationale_compte_ses_requetes(client, monde, django_assert_num_queries):
-    """Le nombre de requêtes dépend du nombre de dispositifs, jamais du nombre de ménages."""
+def test_la_vue_nationale_compte_ses_requetes(client, monde, django_assert_num_queries, settings):
+    """Le nombre de requêtes dépend du nombre de dispositifs, jamais du nombre de ménages (sans
+    cache : chaque page calcule)."""
+    settings.INDICATEURS_CACHE_SECONDES = 0
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -291,7 +291,12 @@ def test_les_memes_donnees_donnent_le_meme_texte(dispositif, demander):
     # Seule la date de production peut différer (à la minute près).
     assert texte.split("Produit le")[0] == second.split("Produit le")[0]
     # Les chiffres gardés : ceux du calcul, plus les cibles en vigueur (aucune ici).
-    assert {**indicateurs.calculer(dispositif, 2026, 1), "cibles": []} == premier.chiffres
+    attendus = {
+        **indicateurs.calculer(dispositif, 2026, 1),
+        "cibles": [],
+        "capacites_territoires": [],
+    }
+    assert attendus == premier.chiffres
 
 
 def test_les_adresses_des_rapports_n_ont_pas_change():

@@ -304,8 +304,11 @@ def publication_du_pdf(contenu, libelles, colonnes):
     ]
     largeur = len(colonnes) + 1
 
-    def valeurs_apres(libelle, combien):
-        motif = re.compile(rf"{re.escape(libelle)} ({VALEUR}(?: {VALEUR}){{{combien - 1}}})")
+    def valeurs_apres(libelle, combien, precedent=False):
+        # Le tableau des problématiques a une colonne de plus : le semestre précédent (« — »
+        # sans rapport précédent), qui n'est pas une case de ce semestre.
+        suite = rf" (?:—|{VALEUR})" if precedent else ""
+        motif = re.compile(rf"{re.escape(libelle)} ({VALEUR}(?: {VALEUR}){{{combien - 1}}}){suite}")
         trouvees = [m.group(1) for ligne in lignes if (m := motif.fullmatch(ligne))]
         assert len(trouvees) <= 1, f"{libelle} : plusieurs lignes {trouvees}"
         return [_nombre(v) for v in re.findall(VALEUR, trouvees[0])] if trouvees else None
@@ -313,7 +316,7 @@ def publication_du_pdf(contenu, libelles, colonnes):
     assert f"Problématique {' '.join(colonnes)} Total" in lignes
     rangees = [valeurs_apres(libelle, largeur) for libelle in libelles]
     totaux = valeurs_apres("Total", largeur)
-    repris = [valeurs_apres(libelle, 1) for libelle in libelles]
+    repris = [valeurs_apres(libelle, 1, precedent=True) for libelle in libelles]
     return {
         "colonnes": colonnes,
         "libelles": libelles,

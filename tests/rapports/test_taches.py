@@ -30,16 +30,20 @@ def test_les_taches_du_rapport_sont_enregistrees_sous_leur_ancien_nom():
         tache = getattr(tasks, fonction)
         assert tache.name == nom
         assert app.tasks[nom].run is tache.run
-    # Aucune n'est enregistrée une seconde fois sous le nom de son module actuel ; la seule tâche
-    # née dans `rapports` est celle du rapport national consolidé.
-    assert [nom for nom in app.tasks if nom.startswith("rapports.")] == [
-        "rapports.tasks.produire_rapport_national"
+    # Aucune n'est enregistrée une seconde fois sous le nom de son module actuel.
+    # Les seules tâches nées dans `rapports` sont celles du rapport national consolidé et le
+    # rafraîchissement des chiffres des tableaux de bord.
+    assert sorted(nom for nom in app.tasks if nom.startswith("rapports.")) == [
+        "rapports.tasks.produire_rapport_national",
+        "rapports.tasks.rafraichir_les_chiffres",
+        "rapports.tasks.rapport_national_du_semestre_ecoule",
     ]
 
 
 def test_chaque_tache_planifiee_est_connue_du_worker():
     planifiees = {entree["task"] for entree in settings.CELERY_BEAT_SCHEDULE.values()}
     assert NOMS["rapports_du_semestre_ecoule"] in planifiees
+    assert "rapports.tasks.rapport_national_du_semestre_ecoule" in planifiees
     assert planifiees <= set(app.tasks)
 
 

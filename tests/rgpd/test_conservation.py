@@ -273,7 +273,8 @@ def test_on_n_anonymise_pas_en_avance(suivi):
 
 
 def test_les_textes_du_parcours_acces_sont_effaces(suivi):
-    from acces.models import BesoinsLogement, Mutation
+    from acces.models import BesoinsLogement, Mutation, OrganisationAutour
+    from core.factories import OrganisationFactory
     from menages.factories import LogementFactory
 
     besoins = BesoinsLogement.objects.create(
@@ -286,9 +287,17 @@ def test_les_textes_du_parcours_acces_sont_effaces(suivi):
         ancienne_reference=marque("ancienne"),
         nouvelle_reference=marque("nouvelle"),
     )
+    autour = OrganisationAutour.objects.create(
+        menage=suivi.menage,
+        organisation=OrganisationFactory(),
+        role=marque("autour"),
+        depuis=date(2024, 1, 10),
+    )
     with time_machine.travel(a(date(2026, 6, 15)), tick=False):
         anonymiser_menages()
     besoins.refresh_from_db()
     mutation.refresh_from_db()
+    autour.refresh_from_db()
     assert besoins.commentaire == ""
     assert (mutation.ancienne_reference, mutation.nouvelle_reference) == ("", "")
+    assert autour.role == ""

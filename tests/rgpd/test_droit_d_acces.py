@@ -3,15 +3,19 @@ détenu sur un ménage, notes comprises, journalisé ; tout autre rôle est refu
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from acces import services as acces
+from acces.enums import ReponseMenage, TypeBail
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, TerritoireFactory, UserFactory
 from core.models import JournalAudit
 from tests.outils import texte
+from tests.parcours_acces.situations import Parcours_, il_y_a
 
 from .situations import MARQUE, marque, menage_suivi
 
@@ -92,6 +96,61 @@ def test_le_dossier_reprend_tout_ce_qui_est_detenu_notes_comprises(client, suivi
     assert suivi.ts.last_name not in contenu.split("Qui a consulté votre dossier")[1]
     assert "conservées 730 jours après le dernier contact" in contenu
     assert "Dernier contact enregistré : 08/03/2024" in contenu
+
+
+def test_le_dossier_reprend_le_parcours_acces(client):
+    parcours = Parcours_()
+    coordinateur, menage = parcours.coordinateur, parcours.menage
+    parcours.besoins(
+        commentaire=marque("besoins"), typologie_min="T2", secteurs_souhaites=[parcours.arve]
+    )
+    refusee = acces.proposer_logement(
+        coordinateur, menage, parcours.vacant(reference="LGT-REFUSE"), il_y_a(90)
+    )
+    acces.informer_prescripteur(coordinateur, refusee, il_y_a(89))
+    acces.enregistrer_reponse(
+        coordinateur,
+        refusee,
+        reponse=ReponseMenage.REFUSEE,
+        date_reponse=il_y_a(88),
+        motif=marque("refus"),
+    )
+    _proposition, bail = parcours.jusqu_au_bail(TypeBail.GLISSANT)
+    acces.verser_aide_bail_glissant(
+        coordinateur, bail, date_versement=il_y_a(10), montant=Decimal("321.50")
+    )
+    etape = bail.etapes.order_by("date_prevue", "pk").first()
+    acces.faire_etape(coordinateur, etape, il_y_a(5))
+    acces.ajouter_organisation(
+        coordinateur, menage, organisation=parcours.siao, role=marque("autour")
+    )
+    client.force_login(coordinateur)
+
+    reponse = client.get(url_pdf(menage))
+
+    assert reponse.status_code == 200
+    contenu = texte_du_pdf(reponse)
+    compact = "".join(contenu.split())
+    assert "Accès au logement" in contenu
+    # Les besoins exprimés.
+    assert marque("besoins") in compact
+    assert "Typologie au moins T2" in contenu and "souhaités : Arve" in contenu
+    # Les propositions : le refus du ménage et son motif, l'acceptation, le dossier CAL.
+    assert "LGT-REFUSE" in contenu and "Refusée" in contenu
+    assert marque("refus") in compact
+    assert "Acceptée" in contenu
+    assert "Pièce d'identité ou titre de séjour : reçue le" in contenu
+    # La décision de la CAL et son explication.
+    assert "Attribution · CAL du" in contenu
+    assert "Logement attribué ; entrée prévue début du mois." in contenu
+    # Le bail glissant, l'aide versée, le relais du lien.
+    assert f"Bail glissant signé le {il_y_a(30):%d/%m/%Y}" in contenu
+    assert parcours.association.nom in contenu
+    assert parcours.referent_bailleur.last_name in contenu
+    assert "321,50" in contenu
+    assert f"{etape.libelle} : prévue le {etape.date_prevue:%d/%m/%Y}, faite le" in contenu
+    # Les structures autour du ménage.
+    assert marque("autour") in compact
 
 
 def test_la_production_est_journalisee_comme_un_export_avec_les_notes_soignants(client, suivi):

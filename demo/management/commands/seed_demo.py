@@ -24,6 +24,8 @@ ETAPES = [
     comites.charger_rapport,
     quotidien.charger_accrocs,
     equipes.charger_equipes,
+    # En dernier : la situation du jour des ménages, après toutes les écritures groupées.
+    menages.actualiser_les_situations,
 ]
 
 

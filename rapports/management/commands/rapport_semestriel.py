@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Dispositif
 from rapports import documents, indicateurs, services
-from rapports.enums import StatutRapport
+from rapports.commandes import produire_ou_mettre_en_file
 
 
 class Command(BaseCommand):
@@ -29,21 +29,12 @@ class Command(BaseCommand):
             dispositif = Dispositif.objects.get(slug=dispositif)
         except Dispositif.DoesNotExist:
             raise CommandError(f"Dispositif inconnu : {dispositif}") from None
-        if sync:
-            rapport = services.preparer(dispositif, annee, numero)
-            statut = services.produire_rapport(rapport.pk)
-            rapport.refresh_from_db()
-            if statut != StatutRapport.PRET:
-                raise CommandError(f"Échec du rapport : {rapport.erreur}")
-            self.stdout.write(documents.emplacement(rapport.fichier_pdf))
-            return
-        rapport, lance = services.demander_rapport(None, dispositif, annee, numero)
-        rapport.refresh_from_db()
-        if rapport.statut == StatutRapport.PRET:
-            self.stdout.write(documents.emplacement(rapport.fichier_pdf))
-        elif rapport.statut == StatutRapport.ECHEC:
-            raise CommandError(f"Échec du rapport : {rapport.erreur}")
-        else:
-            etat = "mis en file" if lance else "déjà en cours de production"
-            self.stdout.write(f"Rapport {etat} ; le PDF sera écrit ici :")
-            self.stdout.write(documents.emplacement(documents.noms_des_fichiers(rapport)["pdf"]))
+        produire_ou_mettre_en_file(
+            self,
+            "rapport",
+            sync=sync,
+            preparer=lambda: services.preparer(dispositif, annee, numero),
+            produire=services.produire_rapport,
+            demander=lambda: services.demander_rapport(None, dispositif, annee, numero),
+            pdf_prevu=lambda rapport: documents.noms_des_fichiers(rapport)["pdf"],
+        )

@@ -1,0 +1,867 @@
+"""Mesure, dans un même passage, chaque page où vivent les utilisateurs à côté de sa base.
+
+Pour chaque cas : la page demandée par le client de test de Django, connecté en tant que le
+compte du rôle, sur la base du banc (jamais une base de test) ; et sa BASE, mesurée en
+alternance avec elle (page, base, page, base…) pour qu'elles partagent le même bruit :
+
+- une page HTML : un queryset simple qui liste les mêmes lignes (même table, même nombre de
+  lignes, même profondeur), sans contrôle de visibilité ni annotation ;
+- une fiche PDF : WeasyPrint seul sur le HTML même que la vue a rendu (mêmes options) ;
+- un export : un `csv.writer` simple sur un queryset des mêmes lignes ;
+- le rapport semestriel : WeasyPrint seul sur son HTML, et le pic de mémoire du processus qui
+  le produit (un sous-processus neuf : `python -m bench rapport`).
+
+Le nombre de requêtes SQL est compté sur un passage à part (le compter ralentit). Le rapport
+imprime, par cas : médiane, p95, requêtes, ratio à la base (médiane / médiane) et le budget
+« tenu / non tenu » (docs/performance.md). Aucune durée n'est jamais une assertion de test.
+"""
+
+import csv
+import io
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+import core.pdf as module_pdf
+from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
+from comites.models import Decision, PointOrdreDuJour, Seance
+from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
+from core.models import Dispositif, User
+from menages.models import Menage, Orientation
+
+from .construire import NATIONAL, REFERENCE_30, REFERENCE_500
+
+PAR_PAGE = 25
+PAGE_PROFONDE = 200
+SEUIL_P95_MS = 150
+SEUIL_MEMOIRE_MIO = 256
+REPETITIONS_DOCUMENTS = 5
+# Au-delà (échauffement), un cas n'est mesuré qu'une fois de plus.
+SEUIL_CAS_LENT_MS = 10_000
+
+# Budgets par catégorie : ratio maximal à la base, et p95 maximal pour les pages HTML.
+BUDGETS = {
+    "page": {"ratio": 3.0, "p95_ms": SEUIL_P95_MS},
+    "pdf": {"ratio": 2.0},
+    "export": {"ratio": 2.0},
+    "classeur": {},  # XLSX : montré, hors budget (l'issue ne borne que les exports CSV)
+    "rapport": {"ratio": 2.0, "memoire_mio": SEUIL_MEMOIRE_MIO},
+}
+
+
+@dataclass
+class Resultat:
+    nom: str
+    categorie: str
+    role: str
+    url: str
+    mediane_ms: float = 0.0
+    p95_ms: float = 0.0
+    requetes: int | None = None
+    base_mediane_ms: float = 0.0
+    base_p95_ms: float = 0.0
+    base_requetes: int | None = None
+    ratio: float | None = None
+    octets: int = 0
+    memoire_mio: float | None = None
+    budget: str = ""
+    tenu: bool | None = None
+    erreur: str = ""
+    mesures_ms: list = field(default_factory=list)
+    # L'échauffement : le premier appel, cache de Django vidé juste avant (« à froid »).
+    premier_appel_ms: float | None = None
+
+
+@dataclass
+class Cas:
+    nom: str
+    categorie: str
+    role: str
+    url: str
+    base: object  # une fonction sans argument ; None pour un PDF (WeasyPrint sur le HTML capté)
+
+
+def _p95(valeurs):
+    rangees = sorted(valeurs)
+    return rangees[max(math.ceil(0.95 * len(rangees)) - 1, 0)]
+
+
+def _lire(reponse):
+    if getattr(reponse, "streaming", False):
+        return b"".join(reponse.streaming_content)
+    return reponse.content
+
+
+# --- Le jeu mesuré --------------------------------------------------------------------------
+
+
+class Jeu:
+    """Les comptes, ménages et séances du banc que la mesure utilise."""
+
+    def __init__(self, slug=NATIONAL):
+        self.dispositif = Dispositif.objects.get(slug=slug)
+        domaine = f"{slug}.test"
+        self.comptes = {
+            role: User.objects.get(email=f"{role}@{domaine}")
+            for role in (
+                "coordination",
+                "ts.repere",
+                "infirmier.repere",
+                "psychologue.repere",
+                "agent.bailleur",
+                "prescripteur",
+                "cotech",
+                "copil",
+                "evaluation",
+            )
+        }
+        financeur = User.objects.filter(email="financeur@banc.test").first()
+        if financeur:
+            self.comptes["financeur"] = financeur
+        self.menages = {
+            nombre: Menage.objects.get(dispositif=self.dispositif, reference_locataire=reference)
+            for nombre, reference in ((500, REFERENCE_500), (30, REFERENCE_30))
+        }
+        self.accompagnements = {
+            nombre: Accompagnement.objects.filter(menage=menage).order_by("-date_debut").first()
+            for nombre, menage in self.menages.items()
+        }
+        maintenant = timezone.now()
+        cotech = Seance.objects.filter(
+            comite__dispositif=self.dispositif, comite__type="technique"
+        ).annotate(points_=Count("points"))
+        self.seance_a_venir = (
+            cotech.filter(date__gte=maintenant).order_by("date", "-points_").first()
+        )
+        self.seance_passee = cotech.filter(date__lt=maintenant).order_by("-date").first()
+        bilans_faits = Bilan.objects.filter(date_realisation__isnull=False).order_by("pk")
+        self.bilan = (
+            bilans_faits.filter(accompagnement=self.accompagnements[30]).first()
+            or bilans_faits.filter(accompagnement__dispositif=self.dispositif).first()
+        )
+        self.cloture = (
+            Accompagnement.objects.filter(dispositif=self.dispositif, cloture__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        self.clients = {}
+
+    def client(self, role):
+        if role not in self.clients:
+            client = Client()
+            client.force_login(self.comptes[role])
+            self.clients[role] = client
+        return self.clients[role]
+
+
+# --- Les bases ------------------------------------------------------------------------------
+
+
+def _base_liste(dispositif, tri="nom", filtres=None, page=1):
+    """La base d'une page de la file active : les mêmes 25 lignes de la même table, à la même
+    profondeur, triées sur une colonne simple, avec le total que la pagination affiche."""
+
+    def base():
+        menages = Menage.objects.filter(dispositif=dispositif, **(filtres or {})).distinct()
+        total = menages.count()
+        debut = min((page - 1) * PAR_PAGE, max(total - PAR_PAGE, 0))
+        return list(menages.order_by(tri, "pk")[debut : debut + PAR_PAGE]), total
+
+    return base
+
+
+def _base_menage(menage):
+    def base():
+        return (
+            Menage.objects.get(pk=menage.pk),
+            list(Orientation.objects.filter(menage=menage)),
+            list(menage.logements.all()),
+            list(
+                Intervention.objects.filter(accompagnement__menage=menage).order_by("-date_heure")
+            ),
+        )
+
+    return base
+
+
+def _base_accompagnement(accompagnement):
+    def base():
+        return (
+            Accompagnement.objects.select_related("menage").get(pk=accompagnement.pk),
+            list(accompagnement.equipe.all()),
+            list(Objectif.objects.filter(accompagnement=accompagnement)),
+            list(Bilan.objects.filter(accompagnement=accompagnement)),
+            list(
+                Intervention.objects.filter(accompagnement=accompagnement).order_by("-date_heure")
+            ),
+        )
+
+    return base
+
+
+def _base_accueil(jeu, role):
+    user = jeu.comptes[role]
+    d = jeu.dispositif
+
+    def base():
+        bilans = Bilan.objects.filter(
+            accompagnement__dispositif=d, date_realisation__isnull=True
+        ).select_related("accompagnement__menage")
+        if role != "coordination":
+            bilans = bilans.filter(accompagnement__referent=user)
+        lignes = list(bilans.order_by("date_prevue")[:30])
+        lignes += list(Accompagnement.objects.filter(referent=user).select_related("menage"))
+        lignes += list(Orientation.objects.filter(orientee_par=user)[:15])
+        lignes += list(
+            Seance.objects.filter(comite__membres=user, date__gte=timezone.now()).order_by("date")[
+                :5
+            ]
+        )
+        return lignes
+
+    return base
+
+
+def _base_seance(seance):
+    """La base de la page d'une séance : la séance, la première page de son ordre du jour (ses
+    points avec leur ménage, et leurs décisions) et la première page de ses décisions, comme la
+    page les montre (25 points, 25 décisions archivées au plus)."""
+
+    def base():
+        points = list(
+            PointOrdreDuJour.objects.filter(seance=seance)
+            .select_related("menage")
+            .order_by("rang", "pk")[:POINTS_PAR_PAGE]
+        )
+        return (
+            Seance.objects.select_related("comite").get(pk=seance.pk),
+            points,
+            list(Decision.objects.filter(point__in=points)),
+            list(Decision.objects.filter(seance=seance).order_by("pk")[:DECISIONS_PAR_PAGE]),
+        )
+
+    return base
+
+
+def _base_tableau(dispositifs):
+    def base():
+        return (
+            list(
+                Accompagnement.objects.filter(dispositif__in=dispositifs)
+                .values("dispositif", "statut")
+                .annotate(n=Count("pk"))
+            ),
+            list(
+                Orientation.objects.filter(menage__dispositif__in=dispositifs)
+                .values("statut")
+                .annotate(n=Count("pk"))
+            ),
+        )
+
+    return base
+
+
+def _base_csv(queryset, champs):
+    def base():
+        tampon = io.StringIO()
+        ecrivain = csv.writer(tampon, delimiter=";")
+        ecrivain.writerow(champs)
+        for ligne in queryset.values_list(*champs).iterator(chunk_size=2000):
+            ecrivain.writerow(ligne)
+        return tampon.getvalue()
+
+    return base
+
+
+# --- Les cas --------------------------------------------------------------------------------
+
+
+TRIS = ["nom", "-nom", "date", "-date", "statut", "territoire", "-dette"]
+TRIS_BASE = {
+    "nom": "nom",
+    "-nom": "-nom",
+    "date": "cree_le",
+    "-date": "-cree_le",
+    "statut": "nom",
+    "territoire": "territoire__nom",
+    "-dette": "nom",
+}
+
+
+def cas_a_mesurer(jeu):
+    d = jeu.dispositif
+    file_active = reverse("ecrans:file_active")
+    cas = []
+    for role in jeu.comptes:
+        url = "/"
+        if role == "financeur":
+            url = reverse("rapports:national")
+            base = _base_tableau(list(Dispositif.objects.all()))
+        else:
+            base = _base_accueil(jeu, role)
+        cas.append(Cas(f"accueil ({role})", "page", role, url, base))
+    for tri in TRIS:
+        for page in (1, PAGE_PROFONDE):
+            cas.append(
+                Cas(
+                    f"file active tri={tri} page {page}",
+                    "page",
+                    "coordination",
+                    f"{file_active}?tri={tri}&page={page}",
+                    _base_liste(d, TRIS_BASE[tri], page=page),
+                )
+            )
+    territoire = d.territoires.order_by("nom").first()
+    referent = jeu.comptes["ts.repere"]
+    filtres = [
+        ("statut=a_examiner", {"orientations__statut": "a_examiner"}),
+        ("parcours=acces", {"orientations__parcours": "acces"}),
+        ("problematique=impayes", {"orientations__problematiques__code": "impayes"}),
+        ("procedure=assignation", {"orientations__stade_procedure": "assignation"}),
+        ("echeance=bilan_en_retard", {"accompagnements__bilans__date_realisation__isnull": True}),
+        (f"territoire={territoire.pk}", {"territoire": territoire}),
+        (f"referent={referent.pk}", {"accompagnements__referent": referent}),
+        ("q=Martin", {"nom__icontains": "Martin"}),
+    ]
+    for parametre, filtre in filtres:
+        pages = (1, 40) if not parametre.startswith(("referent", "statut", "q=")) else (1,)
+        for page in pages:
+            cas.append(
+                Cas(
+                    f"file active {parametre} page {page}",
+                    "page",
+                    "coordination",
+                    f"{file_active}?{parametre}&page={page}",
+                    _base_liste(d, filtres=filtre, page=page),
+                )
+            )
+    cas.append(
+        Cas(
+            "file active page 1 (travailleur social)",
+            "page",
+            "ts.repere",
+            file_active,
+            _base_liste(d, filtres={"accompagnements__equipe__user": jeu.comptes["ts.repere"]}),
+        )
+    )
+    for nombre, menage in jeu.menages.items():
+        accompagnement = jeu.accompagnements[nombre]
+        for role in ("coordination", "ts.repere"):
+            cas.append(
+                Cas(
+                    f"ménage à {nombre} interventions ({role})",
+                    "page",
+                    role,
+                    reverse("ecrans:menage", args=[menage.public_id]),
+                    _base_menage(menage),
+                )
+            )
+            cas.append(
+                Cas(
+                    f"accompagnement à {nombre} interventions ({role})",
+                    "page",
+                    role,
+                    reverse("accompagnement:detail", args=[accompagnement.public_id]),
+                    _base_accompagnement(accompagnement),
+                )
+            )
+    for nom, seance in (("à venir", jeu.seance_a_venir), ("passée", jeu.seance_passee)):
+        if seance is None:
+            continue
+        for role in ("coordination", "cotech"):
+            cas.append(
+                Cas(
+                    f"séance COTECH {nom} ({role})",
+                    "page",
+                    role,
+                    reverse("comites:seance", args=[seance.public_id]),
+                    _base_seance(seance),
+                )
+            )
+    for role in ("coordination", "copil"):
+        cas.append(
+            Cas(
+                f"tableau de bord ({role})",
+                "page",
+                role,
+                reverse("rapports:tableau_de_bord", args=[d.slug]),
+                _base_tableau([d]),
+            )
+        )
+    # Fiches PDF : la base est WeasyPrint seul sur le HTML capté.
+    for nombre, accompagnement in jeu.accompagnements.items():
+        cas.append(
+            Cas(
+                f"fiche de suivi PDF à {nombre} interventions",
+                "pdf",
+                "coordination",
+                reverse("accompagnement:fiche_suivi", args=[accompagnement.public_id]),
+                None,
+            )
+        )
+    if jeu.bilan:
+        cas.append(
+            Cas(
+                "fiche de bilan PDF",
+                "pdf",
+                "coordination",
+                reverse("accompagnement:fiche_bilan", args=[jeu.bilan.public_id]),
+                None,
+            )
+        )
+    if jeu.cloture:
+        cas.append(
+            Cas(
+                "fiche de clôture PDF",
+                "pdf",
+                "coordination",
+                reverse("accompagnement:fiche_cloture", args=[jeu.cloture.public_id]),
+                None,
+            )
+        )
+    if jeu.seance_passee:
+        cas.append(
+            Cas(
+                "compte rendu de séance PDF",
+                "pdf",
+                "coordination",
+                reverse("comites:compte_rendu", args=[jeu.seance_passee.public_id]),
+                None,
+            )
+        )
+    # Exports : la base est un csv.writer sur les mêmes lignes.
+    champs_menage = ["reference_locataire", "nom", "prenom", "territoire__nom", "cree_le"]
+    menages_du_dispositif = Menage.objects.filter(dispositif=d).order_by("nom", "pk")
+    cas.append(
+        Cas(
+            "export CSV de la file active",
+            "export",
+            "coordination",
+            reverse("ecrans:export_csv"),
+            _base_csv(menages_du_dispositif, champs_menage),
+        )
+    )
+    cas.append(
+        Cas(
+            "export XLSX de la file active",
+            "classeur",
+            "coordination",
+            reverse("ecrans:export_xlsx"),
+            _base_csv(menages_du_dispositif, champs_menage),
+        )
+    )
+    cas.append(
+        Cas(
+            "extrait CSV des épisodes (évaluation)",
+            "export",
+            "evaluation",
+            reverse("rapports:extrait_csv", args=[d.slug, "episodes"]),
+            _base_csv(
+                Accompagnement.objects.filter(dispositif=d).order_by("pk"),
+                ["pk", "date_debut", "date_fin", "statut", "adhesion", "stade_procedure_entree"],
+            ),
+        )
+    )
+    cas.append(
+        Cas(
+            "extrait CSV des interventions (évaluation)",
+            "export",
+            "evaluation",
+            reverse("rapports:extrait_csv", args=[d.slug, "interventions"]),
+            _base_csv(
+                Intervention.objects.filter(accompagnement__dispositif=d).order_by("pk"),
+                ["pk", "accompagnement_id", "date_heure", "duree_minutes", "type"],
+            ),
+        )
+    )
+    return cas
+
+
+# --- La mesure ------------------------------------------------------------------------------
+
+
+class HTMLCapte(module_pdf.HTML):
+    """Le HTML que la vue donne à WeasyPrint, gardé pour la base d'une fiche PDF."""
+
+    captes = []
+
+    def __init__(self, *args, string=None, **kwargs):
+        HTMLCapte.captes.append(string)
+        super().__init__(*args, string=string, **kwargs)
+
+
+def _capter_le_html(client, url):
+    HTMLCapte.captes = []
+    d_origine = module_pdf.HTML
+    module_pdf.HTML = HTMLCapte
+    try:
+        reponse = client.get(url)
+        _lire(reponse)
+    finally:
+        module_pdf.HTML = d_origine
+    if reponse.status_code != 200 or not HTMLCapte.captes:
+        return None, reponse.status_code
+    html = HTMLCapte.captes[-1]
+
+    def base():
+        return module_pdf.HTML(
+            string=html, base_url="http://localhost/", url_fetcher=module_pdf.RessourcesLocales()
+        ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+    return base, 200
+
+
+def _chrono(fonction):
+    debut = time.perf_counter()
+    fonction()
+    return (time.perf_counter() - debut) * 1000
+
+
+def _compter(fonction):
+    with CaptureQueriesContext(connection) as requetes:
+        fonction()
+    return len(requetes.captured_queries)
+
+
+def mesurer_cas(jeu, cas, repetitions):
+    resultat = Resultat(cas.nom, cas.categorie, cas.role, cas.url)
+    client = jeu.client(cas.role)
+    base = cas.base
+    if cas.categorie == "pdf":
+        base, statut = _capter_le_html(client, cas.url)
+        if base is None:
+            resultat.erreur = f"HTTP {statut}"
+            return resultat
+
+    etat = {}
+
+    def page():
+        reponse = client.get(cas.url)
+        contenu = _lire(reponse)
+        etat["statut"] = reponse.status_code
+        etat["octets"] = len(contenu)
+
+    # Échauffement (gabarits, connexions, caches du processus), requêtes comptées au passage.
+    # Le cache de Django est vidé avant : chaque cas part à froid, quel que soit l'ordre des cas
+    # (la vue nationale remplit celui des tableaux de bord), et son premier appel le mesure.
+    cache.clear()
+    with CaptureQueriesContext(connection) as requetes_echauffement:
+        duree_echauffement = _chrono(page)
+    resultat.premier_appel_ms = round(duree_echauffement, 1)
+    if etat["statut"] != 200:
+        resultat.erreur = f"HTTP {etat['statut']}"
+        return resultat
+    base()
+    resultat.octets = etat["octets"]
+    mesures, mesures_base = [], []
+    if duree_echauffement > SEUIL_CAS_LENT_MS:
+        # Une page de plusieurs secondes : une seule mesure de plus, pour que le passage
+        # entier reste borné ; la ligne le dit (`mesures_ms` n'a qu'une valeur).
+        repetitions = 1
+        resultat.requetes = len(requetes_echauffement.captured_queries)
+    if cas.categorie in ("pdf", "classeur", "export"):
+        # Une fiche ou un export complet dure des secondes : moins de répétitions suffisent.
+        repetitions = min(repetitions, REPETITIONS_DOCUMENTS)
+    for _ in range(repetitions):
+        mesures.append(_chrono(page))
+        mesures_base.append(_chrono(base))
+    if resultat.requetes is None:
+        resultat.requetes = _compter(page)
+    resultat.base_requetes = _compter(base)
+    resultat.mesures_ms = [round(m, 1) for m in mesures]
+    resultat.mediane_ms = round(statistics.median(mesures), 1)
+    resultat.p95_ms = round(_p95(mesures), 1)
+    resultat.base_mediane_ms = round(statistics.median(mesures_base), 1)
+    resultat.base_p95_ms = round(_p95(mesures_base), 1)
+    resultat.ratio = round(resultat.mediane_ms / max(resultat.base_mediane_ms, 0.01), 2)
+    juger(resultat)
+    return resultat
+
+
+def juger(resultat):
+    budget = BUDGETS[resultat.categorie]
+    termes, tenu = [], True
+    if "ratio" in budget:
+        termes.append(f"≤ {budget['ratio']:g}× base")
+        tenu &= resultat.ratio is not None and resultat.ratio <= budget["ratio"]
+    if "p95_ms" in budget:
+        termes.append(f"p95 ≤ {budget['p95_ms']} ms")
+        tenu &= resultat.p95_ms <= budget["p95_ms"]
+    if "memoire_mio" in budget:
+        termes.append(f"≤ {budget['memoire_mio']} Mio")
+        tenu &= resultat.memoire_mio is not None and resultat.memoire_mio <= budget["memoire_mio"]
+    resultat.budget = ", ".join(termes) or "hors budget"
+    resultat.tenu = tenu if termes else None
+
+
+def mesurer_rapport(slug, repetitions):
+    """Le rapport semestriel, produit dans un sous-processus neuf (pic de mémoire honnête)."""
+    commande = [
+        sys.executable,
+        "-m",
+        "bench",
+        "rapport",
+        "--dispositif",
+        slug,
+        "--repetitions",
+        str(repetitions),
+    ]
+    sortie = subprocess.run(
+        commande, capture_output=True, text=True, env=os.environ.copy(), check=False
+    )
+    resultat = Resultat(f"rapport semestriel ({slug})", "rapport", "tâche", "(tâche Celery)")
+    if sortie.returncode != 0:
+        resultat.erreur = (sortie.stderr.strip().splitlines() or ["échec"])[-1][:200]
+        return resultat
+    chiffres = json.loads(sortie.stdout.strip().splitlines()[-1])
+    resultat.mesures_ms = chiffres["mesures_ms"]
+    resultat.mediane_ms = round(statistics.median(chiffres["mesures_ms"]), 1)
+    resultat.p95_ms = round(_p95(chiffres["mesures_ms"]), 1)
+    resultat.base_mediane_ms = round(statistics.median(chiffres["base_ms"]), 1)
+    resultat.base_p95_ms = round(_p95(chiffres["base_ms"]), 1)
+    resultat.ratio = round(resultat.mediane_ms / max(resultat.base_mediane_ms, 0.01), 2)
+    resultat.memoire_mio = chiffres["memoire_mio"]
+    resultat.requetes = chiffres["requetes"]
+    resultat.octets = chiffres["octets"]
+    juger(resultat)
+    return resultat
+
+
+def produire_le_rapport(slug, repetitions):
+    """Appelé dans le sous-processus : produit le rapport du dernier semestre écoulé par la
+    même fonction que la tâche Celery, puis WeasyPrint seul sur son HTML ; imprime du JSON."""
+    import resource
+
+    from django.template.loader import render_to_string
+
+    from rapports import documents, pilotage
+    from rapports import indicateurs as indicateurs_
+    from rapports.enums import StatutRapport
+    from rapports.services import preparer, produire_rapport
+
+    dispositif = Dispositif.objects.get(slug=slug)
+    aujourd_hui = timezone.localdate()
+    annee, semestre = (aujourd_hui.year, 1) if aujourd_hui.month > 6 else (aujourd_hui.year - 1, 2)
+    mesures, requetes = [], None
+    for i in range(repetitions):
+        rapport = preparer(dispositif, annee, semestre)
+        if i == 0:
+            with CaptureQueriesContext(connection) as capte:
+                debut = time.perf_counter()
+                statut = produire_rapport(rapport.pk)
+                mesures.append((time.perf_counter() - debut) * 1000)
+            requetes = len(capte.captured_queries)
+        else:
+            debut = time.perf_counter()
+            statut = produire_rapport(rapport.pk)
+            mesures.append((time.perf_counter() - debut) * 1000)
+        if statut != StatutRapport.PRET:
+            rapport.refresh_from_db()
+            raise SystemExit(f"Le rapport n'est pas prêt : {rapport.erreur}")
+    # Pic de mémoire du processus après les productions, avant la base (ru_maxrss : Kio).
+    memoire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rapport.refresh_from_db()
+    chiffres = pilotage.avec_cibles(indicateurs_.calculer(dispositif, annee, semestre), dispositif)
+    html = render_to_string(documents.GABARIT_PDF, documents.contexte_pdf(rapport, chiffres))
+    base, octets = [], 0
+    for _ in range(repetitions):
+        debut = time.perf_counter()
+        contenu = module_pdf.HTML(
+            string=html, base_url="http://localhost/", url_fetcher=module_pdf.RessourcesLocales()
+        ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+        base.append((time.perf_counter() - debut) * 1000)
+        octets = len(contenu)
+    print(
+        json.dumps(
+            {
+                "mesures_ms": [round(m, 1) for m in mesures],
+                "base_ms": [round(m, 1) for m in base],
+                "memoire_mio": round(memoire, 1),
+                "requetes": requetes,
+                "octets": octets,
+            }
+        )
+    )
+
+
+# --- La sortie ------------------------------------------------------------------------------
+
+
+COLONNES = [
+    ("cas", 50),
+    ("rôle", 18),
+    ("médiane", 9),
+    ("p95", 9),
+    ("req.", 5),
+    ("base", 9),
+    ("req.b", 5),
+    ("ratio", 7),
+    ("budget", 30),
+    ("verdict", 9),
+]
+
+
+def _ms(valeur):
+    return f"{valeur:.0f} ms" if valeur >= 10 else f"{valeur:.1f} ms"
+
+
+def ligne_lisible(r):
+    if r.erreur:
+        valeurs = [r.nom, r.role, "", "", "", "", "", "", "", f"erreur : {r.erreur}"]
+    else:
+        verdict = {True: "tenu", False: "NON TENU", None: "—"}[r.tenu]
+        if len(r.mesures_ms) == 1:
+            verdict += " (1 mesure)"
+        requetes = "" if r.requetes is None else str(r.requetes)
+        valeurs = [
+            r.nom,
+            r.role,
+            _ms(r.mediane_ms),
+            _ms(r.p95_ms),
+            requetes,
+            _ms(r.base_mediane_ms),
+            "" if r.base_requetes is None else str(r.base_requetes),
+            f"{r.ratio:.1f}×",
+            r.budget + (f" ({r.memoire_mio:.0f} Mio)" if r.memoire_mio else ""),
+            verdict,
+        ]
+    return "  ".join(
+        str(v)[:largeur].ljust(largeur) if i < len(COLONNES) - 1 else str(v)
+        for i, (v, (_, largeur)) in enumerate(zip(valeurs, COLONNES, strict=True))
+    ).rstrip()
+
+
+def entete():
+    return "  ".join(nom.ljust(largeur) for nom, largeur in COLONNES).rstrip()
+
+
+def _git_commit():
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=settings.BASE_DIR,
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+def main(arguments):
+    if arguments.commande == "rapport":
+        produire_le_rapport(arguments.dispositif, arguments.repetitions)
+        return 0
+    jeu = Jeu()
+    volume = {
+        "menages": Menage.objects.filter(dispositif=jeu.dispositif).count(),
+        "interventions": Intervention.objects.filter(
+            accompagnement__dispositif=jeu.dispositif
+        ).count(),
+        "menages_instance": Menage.objects.count(),
+        "interventions_instance": Intervention.objects.count(),
+    }
+    print(
+        f"Banc sur « {jeu.dispositif.nom} » : {volume['menages']} ménages, "
+        f"{volume['interventions']} interventions (instance : {volume['menages_instance']} / "
+        f"{volume['interventions_instance']}) ; base {connection.vendor}, "
+        f"{arguments.repetitions} répétitions, commit {_git_commit() or '?'}, "
+        f"charge {os.getloadavg()[0]:.1f}."
+    )
+    print(entete())
+    filtres = [f.strip() for f in (arguments.filtre or "").split(",") if f.strip()]
+
+    def retenu(nom):
+        return not filtres or any(f in nom for f in filtres)
+
+    resultats = []
+    for cas in cas_a_mesurer(jeu):
+        if not retenu(cas.nom):
+            continue
+        try:
+            resultat = mesurer_cas(jeu, cas, arguments.repetitions)
+        except Exception as erreur:  # un cas qui casse n'arrête pas le passage
+            resultat = Resultat(cas.nom, cas.categorie, cas.role, cas.url)
+            resultat.erreur = f"{type(erreur).__name__} : {erreur}"[:200]
+        resultats.append(resultat)
+        print(ligne_lisible(resultat), flush=True)
+        if resultat.premier_appel_ms and resultat.premier_appel_ms > 2 * resultat.mediane_ms:
+            print(f"    premier appel (cache vide) : {_ms(resultat.premier_appel_ms)}", flush=True)
+        # Écrit au fil du passage : un passage interrompu garde ce qu'il a mesuré.
+        ecrire_json(arguments, jeu, volume, resultats)
+    if not arguments.sans_rapport and retenu("rapport semestriel"):
+        resultat = mesurer_rapport(jeu.dispositif.slug, max(min(arguments.repetitions, 3), 1))
+        resultats.append(resultat)
+        print(ligne_lisible(resultat), flush=True)
+    mesures = [r for r in resultats if r.tenu is not None]
+    print(
+        f"Budgets tenus : {sum(r.tenu for r in mesures)} / {len(mesures)} ; "
+        f"erreurs : {sum(bool(r.erreur) for r in resultats)}."
+    )
+    if arguments.json:
+        ecrire_json(arguments, jeu, volume, resultats)
+        print(f"Résultats écrits dans {arguments.json}.")
+    return 0
+
+
+def ecrire_json(arguments, jeu, volume, resultats):
+    if arguments.json:
+        with open(arguments.json, "w", encoding="utf-8") as fichier:
+            json.dump(
+                {
+                    "date": timezone.now().isoformat(),
+                    "commit": _git_commit(),
+                    "machine": {
+                        "processeurs": os.cpu_count(),
+                        "charge": os.getloadavg(),
+                        "python": platform.python_version(),
+                        "base": connection.vendor,
+                    },
+                    "dispositif": jeu.dispositif.slug,
+                    "volume": volume,
+                    "repetitions": arguments.repetitions,
+                    "resultats": [asdict(r) for r in resultats],
+                },
+                fichier,
+                ensure_ascii=False,
+                indent=1,
+            )
+
+
+def tableau_markdown(chemin):
+    """Le tableau Markdown d'un passage enregistré (`--json`), pour docs/performance.md."""
+    with open(chemin, encoding="utf-8") as fichier:
+        passage = json.load(fichier)
+    lignes = [
+        "| cas | rôle | médiane | p95 | requêtes | base | ratio | budget | verdict |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in passage["resultats"]:
+        if r["erreur"]:
+            lignes.append(f"| {r['nom']} | {r['role']} | | | | | | | erreur : {r['erreur']} |")
+            continue
+        verdict = {True: "tenu", False: "**non tenu**", None: "—"}[r["tenu"]]
+        if len(r["mesures_ms"]) == 1:
+            verdict += " (1 mesure)"
+        memoire = f" ({r['memoire_mio']:.0f} Mio)" if r.get("memoire_mio") else ""
+        lignes.append(
+            f"| {r['nom']} | {r['role']} | {_ms(r['mediane_ms'])} | {_ms(r['p95_ms'])} | "
+            f"{'' if r['requetes'] is None else r['requetes']} | {_ms(r['base_mediane_ms'])} | "
+            f"{r['ratio']:.1f}× | {r['budget']}{memoire} | {verdict} |"
+        )
+    return "\n".join(lignes)

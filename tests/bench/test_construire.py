@@ -1,0 +1,62 @@
+"""Le constructeur du jeu national, à petite échelle : les lignes sont là, par les modèles, les
+textes chiffrés, les deux ménages repérables en place."""
+
+import pytest
+from django.db import connection
+
+from accompagnement.models import Accompagnement, Intervention, MembreEquipe
+from bench.__main__ import main
+from bench.construire import NATIONAL, PHRASES, REFERENCE_30, REFERENCE_500, SECOND
+from comites.models import Decision, Seance
+from core.models import Dispositif, HabilitationNationale, User
+from menages.models import Menage
+
+pytestmark = pytest.mark.django_db
+
+
+def _interventions(reference):
+    return Intervention.objects.filter(
+        accompagnement__menage__reference_locataire=reference,
+        accompagnement__dispositif__slug=NATIONAL,
+    ).count()
+
+
+def test_construit_les_deux_dispositifs_a_petite_echelle(capsys):
+    assert main(["construire", "--menages", "20", "--second", "5"]) == 0
+
+    assert Menage.objects.filter(dispositif__slug=NATIONAL).count() == 20
+    assert Menage.objects.filter(dispositif__slug=SECOND).count() == 5
+    assert _interventions(REFERENCE_500) == 500
+    assert _interventions(REFERENCE_30) == 30
+    # Environ 40 interventions par ménage, en comptant le ménage à 500.
+    assert Intervention.objects.filter(accompagnement__dispositif__slug=SECOND).count() >= 5
+    assert Seance.objects.filter(comite__dispositif__slug=NATIONAL).count() > 24
+    assert Decision.objects.filter(menage__dispositif__slug=NATIONAL).exists()
+    sortie = capsys.readouterr().out
+    assert "banc-national" in sortie and "accompagnement.Intervention" in sortie
+
+
+def test_le_travailleur_social_repere_est_dans_les_deux_equipes():
+    main(["construire", "--menages", "20", "--second", "0"])
+    ts = User.objects.get(email=f"ts.repere@{NATIONAL}.test")
+    for reference in (REFERENCE_500, REFERENCE_30):
+        accompagnement = Accompagnement.objects.get(menage__reference_locataire=reference)
+        assert MembreEquipe.objects.filter(accompagnement=accompagnement, user=ts).exists()
+    assert HabilitationNationale.objects.actives().filter(user__email="financeur@banc.test")
+
+
+def test_les_notes_sont_chiffrees_en_base():
+    main(["construire", "--menages", "20", "--second", "0"])
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT note FROM accompagnement_intervention LIMIT 5")
+        notes = [ligne[0] for ligne in curseur.fetchall()]
+    assert notes and all(note.startswith("gAAAAA") for note in notes)
+    # Relues par le modèle, en clair.
+    assert set(Intervention.objects.values_list("note", flat=True)[:50]) <= set(PHRASES)
+
+
+def test_refuse_de_construire_deux_fois(capsys):
+    main(["construire", "--menages", "20", "--second", "0"])
+    assert main(["construire", "--menages", "20", "--second", "0"]) == 1
+    assert "existe déjà" in capsys.readouterr().err
+    assert Dispositif.objects.filter(slug=NATIONAL).count() == 1

@@ -1,0 +1,85 @@
+"""La commande de mesure tourne sur un petit jeu et imprime ses colonnes ; jamais une durée
+n'est une assertion (les chiffres se lisent dans docs/performance.md)."""
+
+import json
+
+import pytest
+
+from bench.__main__ import main
+from bench.mesurer import COLONNES, Resultat, juger
+
+pytestmark = pytest.mark.django_db
+
+CAS = ",".join(
+    [
+        "accueil (coordination)",
+        "accueil (ts.repere)",
+        "file active tri=nom page 1",
+        "ménage à 30 interventions (ts.repere)",
+        "accompagnement à 30 interventions (coordination)",
+        "séance COTECH passée (cotech)",
+        "tableau de bord (coordination)",
+        "fiche de clôture PDF",
+        "export CSV de la file active",
+    ]
+)
+
+
+@pytest.fixture
+def jeu_du_banc():
+    assert main(["construire", "--menages", "20", "--second", "0", "--interventions", "5"]) == 0
+
+
+def test_la_mesure_imprime_ses_colonnes_et_son_json(jeu_du_banc, capsys, tmp_path):
+    capsys.readouterr()
+    sortie_json = tmp_path / "mesure.json"
+    code = main(
+        [
+            "mesurer",
+            "--repetitions",
+            "1",
+            "--filtre",
+            CAS,
+            "--sans-rapport",
+            "--json",
+            str(sortie_json),
+        ]
+    )
+    assert code == 0
+    sortie = capsys.readouterr().out
+    lignes = sortie.splitlines()
+    entete = next(ligne for ligne in lignes if ligne.startswith("cas"))
+    for colonne, _ in COLONNES:
+        assert colonne in entete
+    for nom in CAS.split(","):
+        ligne = next(ligne for ligne in lignes if ligne.startswith(nom[:40]))
+        assert "erreur" not in ligne, ligne
+        assert " ms" in ligne and "×" in ligne
+        assert "tenu" in ligne.lower() or "—" in ligne
+    assert "Budgets tenus" in sortie
+
+    resultats = json.loads(sortie_json.read_text())["resultats"]
+    assert {r["nom"] for r in resultats} == set(CAS.split(","))
+    for r in resultats:
+        assert r["requetes"] > 0 and r["ratio"] is not None and r["erreur"] == ""
+        assert r["premier_appel_ms"] > 0  # l'échauffement, cache vidé : le temps à froid
+    pdf = next(r for r in resultats if r["categorie"] == "pdf")
+    assert pdf["base_requetes"] == 0  # WeasyPrint seul, sans base de données
+
+
+def test_le_jugement_suit_les_budgets_de_chaque_categorie():
+    page = Resultat("p", "page", "coordination", "/", ratio=2.5, p95_ms=120)
+    juger(page)
+    assert page.tenu is True
+    lente = Resultat("p", "page", "coordination", "/", ratio=2.5, p95_ms=151)
+    juger(lente)
+    assert lente.tenu is False
+    pdf = Resultat("f", "pdf", "coordination", "/", ratio=2.1)
+    juger(pdf)
+    assert pdf.tenu is False
+    rapport = Resultat("r", "rapport", "tâche", "", ratio=1.5, memoire_mio=300)
+    juger(rapport)
+    assert rapport.tenu is False and "256 Mio" in rapport.budget
+    classeur = Resultat("x", "classeur", "coordination", "/", ratio=9)
+    juger(classeur)
+    assert classeur.tenu is None
