@@ -111,7 +111,13 @@ def test_csp_seance_decision_htmx(demo, page, live_server, console):
 
 
 def reculer_la_session(page, *, reste_secondes):
-    """Fait comme si la dernière activité de la session du navigateur était plus ancienne."""
+    """Fait comme si la dernière activité de la session du navigateur était plus ancienne.
+
+    On attend d'abord que la page ait fini ses propres demandes (la clé de l'appareil pour le
+    hors-ligne, demandée après le chargement) : arrivée au serveur après ce recul, l'une d'elles
+    compterait comme une activité et rouvrirait la session pour 30 minutes.
+    """
+    expect(page.locator("html[data-hors-ligne-envoye]")).to_have_count(1)
     cle = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     session = SessionStore(session_key=cle)
     session[CLE_ACTIVITE] = time.time() - 30 * 60 + reste_secondes
