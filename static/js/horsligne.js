@@ -26,6 +26,12 @@
   const adresseCle = meta("hors-ligne-cle");
   const conservationMs = (Number(meta("hors-ligne-conservation")) || 72) * 3600 * 1000;
   const encodeur = new TextEncoder();
+  // La clé arrive du serveur après le chargement : un brouillon n'est repris que s'il a été
+  // gardé avant l'ouverture de cette page, et jamais par-dessus ce que la personne a commencé à
+  // taper ici entre-temps (une case cochée se décocherait sous son doigt) ; il lui est alors
+  // proposé.
+  const ouverteLe = Date.now();
+  const touches = new WeakSet();
   const decodeur = new TextDecoder();
 
   // --- IndexedDB ---------------------------------------------------------------------------
@@ -336,6 +342,7 @@
     identifiantDuFormulaire(formulaire);
     let minuteur = null;
     const noterBrouillon = () => {
+      touches.add(formulaire);
       clearTimeout(minuteur);
       minuteur = setTimeout(() => {
         if (session) garderBrouillon(chemin, lireFormulaire(formulaire), libelle, accordDe(formulaire));
@@ -396,9 +403,24 @@
     const element = await lire(id);
     if (!element) return;
     const brouillon = await dechiffrer(element);
-    if (!brouillon) return;
-    remplirFormulaire(formulaire, brouillon.paires);
+    if (!brouillon || brouillon.le >= ouverteLe) return;
     const heure = new Date(brouillon.le).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+    if (touches.has(formulaire)) {
+      const proposition = annoncer(`Un brouillon saisi à ${heure} est gardé sur cet appareil.`, "info");
+      proposition.dataset.horsLigneBrouillon = "";
+      const reprendre = document.createElement("button");
+      reprendre.type = "button";
+      reprendre.className = "btn btn-outline-secondary ms-auto";
+      reprendre.textContent = "Reprendre ce brouillon";
+      reprendre.addEventListener("click", async () => {
+        remplirFormulaire(formulaire, brouillon.paires);
+        await garderBrouillon(cheminDe(formulaire), brouillon.paires, brouillon.libelle, brouillon.accord);
+        proposition.remove();
+      });
+      proposition.append(reprendre);
+      return;
+    }
+    remplirFormulaire(formulaire, brouillon.paires);
     const alerte = annoncer(
       brouillon.refus
         ? `${brouillon.libelle} n'a pas été accepté${brouillon.accord} par le serveur : ${brouillon.accord ? "la" : "le"} voici, à vérifier avant de l'enregistrer de nouveau.`

@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Error as ErreurPlaywright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 OPTIONS = [
@@ -79,6 +80,25 @@ def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def cocher(case):
+    """Coche une case à cocher.
+
+    Chromium perd parfois le clic sur une case (« Clicking the checkbox did not change its
+    state », environ un essai sur mille dans la suite : le clic part, la case ne change pas,
+    sans script de la page qui la touche). On vise de nouveau, trois fois au plus, en relisant
+    l'état à chaque essai : un clic qui a pris n'est jamais défait, et une case qu'aucun clic ne
+    coche fait toujours échouer le test.
+    """
+    for _ in range(3):
+        try:
+            case.check()
+            return
+        except ErreurPlaywright as erreur:
+            if "did not change its state" not in str(erreur):
+                raise
+    expect(case).to_be_checked()
 
 
 def ouvrir_le_menu_des_orientations(page):

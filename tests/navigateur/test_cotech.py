@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from comites.models import Seance
 from menages.models import Orientation
 
-from .conftest import capture, se_connecter
+from .conftest import capture, cocher, se_connecter
 
 
 def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
@@ -34,7 +34,7 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     bloc.get_by_label("Décision").select_option(label="Admission")
     bloc.get_by_label("Référent·e").select_option(index=1)
     bloc.get_by_label("Motifs / contenu").fill("Situation complexe, équipe pluridisciplinaire.")
-    bloc.locator("input[name$='-equipe']").first.check()
+    cocher(bloc.locator("input[name$='-equipe']").first)
     bloc.get_by_role("button", name="Enregistrer la décision").click()
     expect(bloc.locator(".decision").get_by_text("Admission", exact=True)).to_be_visible()
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from accompagnement.models import Intervention
 from core.sessions import CLE_ACTIVITE, CLE_CONNEXION
 
-from .conftest import capture, se_connecter
+from .conftest import capture, cocher, se_connecter
 from .test_intervention_telephone import accompagnement_partage
 
 TS = "ts.cantal@demo.test"
@@ -72,7 +72,7 @@ def attendre_un_brouillon(page):
 def taper_et_envoyer_sans_reseau(page, note, soignants=False):
     page.locator("#id_note").fill(note)
     if soignants:
-        page.get_by_label("Soignants (infirmier·ère, psychologue)").check()
+        cocher(page.get_by_label("Soignants (infirmier·ère, psychologue)"))
     attendre_un_brouillon(page)
     page.context.set_offline(True)
     page.get_by_role("button", name="Enregistrer").click()
@@ -138,6 +138,47 @@ def test_visite_sans_reseau_envoyee_une_seule_fois_au_retour(demo, terrain, live
     expect(terrain.locator("html[data-hors-ligne-envoye]")).to_have_count(1)
     expect(terrain.get_by_text(NOTE)).to_be_visible()
     assert notes_en_base(accompagnement, NOTE) == 1
+
+
+def test_ce_qui_est_tape_avant_la_cle_n_est_pas_remplace_par_un_brouillon(
+    demo, terrain, live_server
+):
+    """Sur un réseau lent, la clé de l'appareil arrive après la page : ce que la personne tape
+    entre-temps reste (le brouillon d'avant lui est proposé, pas imposé)."""
+    accompagnement = accompagnement_partage()
+    se_connecter(terrain, live_server, TS)
+    ouvrir_la_fiche(terrain, live_server, accompagnement)
+    terrain.locator("#id_note").fill(NOTE)
+    attendre_un_brouillon(terrain)
+
+    retenues = []
+
+    def retenir(route):
+        retenues.append(route)
+
+    terrain.route("**/compte/hors-ligne/cle/**", retenir)
+    terrain.reload()
+    for _ in range(100):
+        if retenues:
+            break
+        terrain.wait_for_timeout(50)
+    assert retenues, "La page n'a pas demandé la clé de l'appareil."
+    terrain.locator("#id_note").fill("Visite du jour, rien à signaler.")
+    personnelle = terrain.get_by_label("Personnelle (moi seul·e)")
+    cocher(personnelle)
+    retenues[0].continue_()
+
+    expect(terrain.locator("html[data-hors-ligne-envoye]")).to_have_count(1)
+    proposition = terrain.locator("[data-hors-ligne-brouillon]")
+    expect(proposition).to_contain_text("Un brouillon saisi à")
+    expect(terrain.locator("#id_note")).to_have_value("Visite du jour, rien à signaler.")
+    expect(personnelle).to_be_checked()
+
+    # Reprendre le brouillon d'avant, si la personne le veut.
+    proposition.get_by_role("button", name="Reprendre ce brouillon").click()
+    expect(terrain.locator("#id_note")).to_have_value(NOTE)
+    expect(personnelle).not_to_be_checked()
+    expect(proposition).to_have_count(0)
 
 
 def test_session_terminee_puis_reconnexion_de_la_meme_personne(demo, terrain, live_server):

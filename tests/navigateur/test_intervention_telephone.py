@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from accompagnement.enums import TypeIntervention
 from accompagnement.models import Accompagnement, Intervention
 
-from .conftest import capture, se_connecter
+from .conftest import capture, cocher, se_connecter
 
 NOTE_SOIGNANTS = "Observance du traitement à revoir avec le Dr Vialatte, tension élevée"
 NOTE_VISITE = "VAD : courrier ouvert avec Mme, dossier FSL à compléter avant vendredi."
@@ -40,7 +40,7 @@ def test_visites_sur_telephone_et_note_soignants_introuvable(demo, telephone, li
     telephone.goto(url_accompagnement)
     telephone.get_by_role("link", name="Noter une intervention").click()
     telephone.locator("#id_note").fill(NOTE_SOIGNANTS)
-    telephone.get_by_label("Soignants (infirmier·ère, psychologue)").check()
+    cocher(telephone.get_by_label("Soignants (infirmier·ère, psychologue)"))
     telephone.get_by_role("button", name="Enregistrer").click()
     expect(telephone.get_by_text("Intervention enregistrée.")).to_be_visible()
     expect(telephone.get_by_text(NOTE_SOIGNANTS)).to_be_visible()

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from menages.models import Orientation
 
-from .conftest import capture, ouvrir_le_menu_des_orientations, se_connecter
+from .conftest import capture, cocher, ouvrir_le_menu_des_orientations, se_connecter
 
 
 def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_server):
@@ -21,11 +21,11 @@ def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_
     page.locator("#id_code_postal").fill("15100")
     page.locator("#id_commune").fill("Saint-Flour")
     page.locator("#id_loyer").fill("412,50")
-    page.get_by_label("impayés").check()
-    page.get_by_label("isolement / rupture").check()
+    cocher(page.get_by_label("impayés"))
+    cocher(page.get_by_label("isolement / rupture"))
     page.locator("#id_dette_locative").fill("3150,00")
     page.locator("#id_stade_procedure").select_option(label="Assignation")
-    page.get_by_label("Le contact avec le bailleur est rompu").check()
+    cocher(page.get_by_label("Le contact avec le bailleur est rompu"))
     capture(page, "fiche-orientation-agent")
     page.get_by_role("button", name="Envoyer l'orientation").click()
 

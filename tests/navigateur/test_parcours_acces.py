@@ -9,7 +9,7 @@ from acces.models import Bail
 from accompagnement.models import Accompagnement
 from tests.parcours_acces.situations import Parcours_
 
-from .conftest import capture, se_connecter
+from .conftest import capture, cocher, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -32,12 +32,12 @@ def test_du_besoin_au_bail_glissant_et_a_l_accompagnement(parcours, page, live_s
     page.get_by_role("link", name="Parcours accès : besoins, propositions, CAL").click()
     page.get_by_role("link", name="Enregistrer les besoins").click()
 
-    page.locator("#id_secteurs_souhaites_0").check()  # Annecy
-    page.locator("#id_secteurs_evites_1").check()  # Arve
+    cocher(page.locator("#id_secteurs_souhaites_0"))  # Annecy
+    cocher(page.locator("#id_secteurs_evites_1"))  # Arve
     page.get_by_label("Typologie au moins").select_option("T3")
     page.get_by_label("Typologie au plus").select_option("T3")
     page.get_by_label("Étage au plus sans ascenseur").fill("2")
-    page.get_by_label("Proche des transports").check()
+    cocher(page.get_by_label("Proche des transports"))
     page.get_by_label("Ressources mensuelles (€)").fill("900")
     page.get_by_label("Précisions").fill("Sortie de CHRS, enfant scolarisé à Annecy.")
     page.get_by_role("button", name="Enregistrer").click()

@@ -13,7 +13,7 @@ from accompagnement.models import Accompagnement
 from core.models import User
 from menages.models import Orientation
 
-from .conftest import capture, ouvrir_le_menu_des_orientations, se_connecter
+from .conftest import capture, cocher, ouvrir_le_menu_des_orientations, se_connecter
 
 SIAO = "prescripteur.savoie@demo.test"
 COORDINATION = "coordinateur.savoie@demo.test"
@@ -49,7 +49,7 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
     page.locator("#id_prenom").fill("Sandrine")
     page.locator("#id_contact_prescripteur").fill("Élodie Vuarnet, référente SIAO")
     page.locator("#id_statut_occupation").select_option(label="Hébergé")
-    page.get_by_label("sortie d'hébergement").check()
+    cocher(page.get_by_label("sortie d'hébergement"))
     page.locator("#id_description").fill(
         "Hébergement d'urgence à Annecy depuis huit mois avec sa fille ; prête au logement."
     )
@@ -69,10 +69,10 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
     ligne.click()
     page.get_by_role("link", name="Parcours accès : besoins, propositions, CAL").click()
     page.get_by_role("link", name="Enregistrer les besoins").click()
-    page.get_by_label("Annecy").first.check()  # secteur souhaité
+    cocher(page.get_by_label("Annecy").first)  # secteur souhaité
     page.get_by_label("Typologie au moins").select_option("T2")
     page.get_by_label("Typologie au plus").select_option("T4")
-    page.get_by_label("Proche des transports").check()
+    cocher(page.get_by_label("Proche des transports"))
     page.get_by_label("Ressources mensuelles (€)").fill("1250")
     page.get_by_label("Précisions").fill("Fille scolarisée à Annecy ; pas d'animaux.")
     page.get_by_role("button", name="Enregistrer").click()

@@ -13,7 +13,7 @@ from core.enums import Profession, Role, TypeOrganisation
 from core.factories import DispositifFactory, MembreFactory, OrganisationFactory, UserFactory
 from menages.models import Orientation
 
-from .conftest import capture, ouvrir_le_menu_des_orientations, se_connecter
+from .conftest import capture, cocher, ouvrir_le_menu_des_orientations, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -69,7 +69,7 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     page.locator("#id_prenom").fill("Maëlle")
     page.locator("#id_contact_prescripteur").fill("Élodie Vuarnet, référente SIAO")
     page.locator("#id_statut_occupation").select_option(label="Hébergé")
-    page.get_by_label("sortie d'hébergement").check()
+    cocher(page.get_by_label("sortie d'hébergement"))
     page.locator("#id_description").fill(
         "Hébergement d'urgence depuis dix mois, prête au logement."
     )
