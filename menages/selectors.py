@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import permissions
 from core.enums import Role
 from core.models import Membre, Organisation
-from core.permissions import Chemins, Donnee, Lien
+from core.permissions import Chemins, Donnee, Ecriture, Lien
 
 from .enums import StatutOrientation
 from .models import DetteLocative, InformationPartage, Logement, Menage, Orientation
@@ -87,9 +87,26 @@ def dettes_visibles(user):
     return permissions.filtrer(user, DetteLocative.objects.all(), Donnee.DETTE, CHEMINS_DETTE)
 
 
+# Les droits d'une personne sur un ménage que sa page demande : lus avec le ménage par
+# `menage_pour` (dans la même requête), demandés un par un sinon.
+DROITS_SUR_LE_MENAGE = {
+    "voit_dette": Donnee.DETTE,
+    "ecrit_dette": Ecriture.DETTE,
+    "ecrit_plan_apurement": Ecriture.PLAN_APUREMENT,
+}
+
+
+def droit_sur_le_menage(user, menage, nom):
+    """Le droit `nom` (une clé de `DROITS_SUR_LE_MENAGE`) de la personne sur ce ménage : sans
+    requête si le ménage a été lu pour elle par `menage_pour`, sinon une requête."""
+    if getattr(menage, "droits_lus_pour", None) == user.pk:
+        return getattr(menage, nom)
+    return permissions.peut_voir_ligne(user, DROITS_SUR_LE_MENAGE[nom], menage, CHEMINS_MENAGE)
+
+
 def peut_voir_dette(user, menage):
-    """Vrai si la personne voit la dette de ce ménage-ci (une requête)."""
-    return permissions.peut_voir_ligne(user, Donnee.DETTE, menage, CHEMINS_MENAGE)
+    """Vrai si la personne voit la dette de ce ménage-ci."""
+    return droit_sur_le_menage(user, menage, "voit_dette")
 
 
 def sans_dette(orientations):
@@ -102,9 +119,10 @@ def sans_dette(orientations):
 
 
 def menage_pour(user, public_id):
-    """Le ménage s'il est visible, avec ce que la page montre ; sinon `Menage.DoesNotExist`."""
-    return (
-        menages_visibles(user)
+    """Le ménage s'il est visible, avec ce que la page montre et les droits de la personne sur
+    lui (`DROITS_SUR_LE_MENAGE`) ; sinon `Menage.DoesNotExist`."""
+    menage = (
+        permissions.annoter(user, menages_visibles(user), CHEMINS_MENAGE, **DROITS_SUR_LE_MENAGE)
         .select_related("dispositif", "cree_par", "informe_par")
         .prefetch_related(
             "personnes",
@@ -116,6 +134,8 @@ def menage_pour(user, public_id):
         )
         .get(public_id=public_id)
     )
+    menage.droits_lus_pour = user.pk
+    return menage
 
 
 def orientations_du_menage(user, menage):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from core import bornes, permissions
 from core.enums import Role, TypeOrganisation
 from core.models import Membre
-from core.permissions import Action, Ecriture
+from core.permissions import Action
 
 from . import selectors
 from .enums import (
@@ -599,16 +599,12 @@ def peut_saisir_dette(user, menage):
     """Relever la dette d'un ménage : la coordination, le TS de l'équipe, l'agent du bailleur
     sur ses orientations (`core.permissions.ECRITURE`) ; jamais le seul fait de la lire (un
     membre du COTECH la lit sans la relever). Une commande ou une tâche passe `user=None`."""
-    return user is None or permissions.peut_ecrire(
-        user, Ecriture.DETTE, menage, selectors.CHEMINS_MENAGE
-    )
+    return user is None or selectors.droit_sur_le_menage(user, menage, "ecrit_dette")
 
 
 def peut_saisir_plan_apurement(user, menage):
     """Enregistrer (remplacer) le plan d'apurement : mêmes personnes que pour la dette."""
-    return user is None or permissions.peut_ecrire(
-        user, Ecriture.PLAN_APUREMENT, menage, selectors.CHEMINS_MENAGE
-    )
+    return user is None or selectors.droit_sur_le_menage(user, menage, "ecrit_plan_apurement")
 
 
 @transaction.atomic

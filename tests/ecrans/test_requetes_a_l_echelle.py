@@ -55,12 +55,13 @@ def notes_affichees(reponse):
 
 # --- La page du ménage et sa chronologie -----------------------------------------------------
 
-# session, utilisateur, adhésions, ménage, personnes, ressources, logements, orientations,
-# problématiques, accompagnements, équipes, professions (opposition), interventions (la page
-# seule), orientations vers les partenaires, journal des notes soignants (si la page en montre),
-# bilans, décisions de comité, accompagnements, historique de l'information du ménage,
-# référent·e ; la coordination lit en plus la dette et ses plans, et ce qu'elle peut y écrire.
-REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 24, "infirmier": 20, "ts": 24}
+# session, utilisateur, adhésions, ménage (avec ce que la personne peut lire et écrire de sa
+# dette), personnes, ressources, logements, orientations, problématiques, accompagnements,
+# équipes, professions (opposition), interventions (la page seule), orientations vers les
+# partenaires, journal des notes soignants (si la page en montre), bilans, décisions de comité,
+# accompagnements, historique de l'information du ménage, référent·e ; qui voit la dette lit en
+# plus ses relevés et ses plans.
+REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 21, "infirmier": 20, "ts": 21}
 
 
 @pytest.mark.parametrize("qui", sorted(REQUETES_DE_LA_PAGE_DU_MENAGE))

@@ -400,6 +400,29 @@ def test_peut_voir_dette_par_role():
     assert not selectors.peut_voir_dette(membre(Role.COORDINATEUR).user, menage)
 
 
+def test_les_droits_lus_avec_le_menage_ne_valent_que_pour_sa_personne(django_assert_num_queries):
+    coordinateur = membre(Role.COORDINATEUR)
+    dispositif = coordinateur.dispositif
+    menage = MenageFactory(dispositif=dispositif)
+    agent = membre(Role.AGENT_BAILLEUR, dispositif=dispositif)
+    OrientationFactory(menage=menage, orientee_par=agent.user)
+    lu_par_l_agent = selectors.menage_pour(agent.user, menage.public_id)
+
+    # Lus avec le ménage : aucune requête de plus.
+    with django_assert_num_queries(0):
+        assert selectors.peut_voir_dette(agent.user, lu_par_l_agent)
+        assert services.peut_saisir_dette(agent.user, lu_par_l_agent)
+        assert services.peut_saisir_plan_apurement(agent.user, lu_par_l_agent)
+
+    # Le ménage lu pour l'agent ne prête pas ses droits à une autre personne : ils sont demandés.
+    autre_agent = membre(Role.AGENT_BAILLEUR, dispositif=dispositif)
+    infirmier = membre(Role.INFIRMIER, dispositif=dispositif)
+    assert not selectors.peut_voir_dette(autre_agent.user, lu_par_l_agent)
+    assert not services.peut_saisir_dette(autre_agent.user, lu_par_l_agent)
+    assert not services.peut_saisir_plan_apurement(infirmier.user, lu_par_l_agent)
+    assert services.peut_saisir_dette(coordinateur.user, lu_par_l_agent)
+
+
 def test_dettes_du_menage_none_pour_qui_ne_les_voit_pas():
     coordinateur = membre(Role.COORDINATEUR)
     menage = MenageFactory(dispositif=coordinateur.dispositif)
