@@ -173,6 +173,7 @@ def test_ce_qui_est_tape_avant_la_cle_n_est_pas_remplace_par_un_brouillon(
     expect(proposition).to_contain_text("Un brouillon saisi à")
     expect(terrain.locator("#id_note")).to_have_value("Visite du jour, rien à signaler.")
     expect(personnelle).to_be_checked()
+    capture(terrain, "hors-ligne-brouillon-propose-375")
 
     # Reprendre le brouillon d'avant, si la personne le veut.
     proposition.get_by_role("button", name="Reprendre ce brouillon").click()
