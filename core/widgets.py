@@ -2,44 +2,59 @@
 
 Le `Select` de Django rend chaque option par un gabarit : une liste de 600 référent·es coûte
 ainsi plus que toute la page de la file active qui la porte. `SelectRapide` écrit le même
-HTML (mêmes attributs, même option choisie, mêmes groupes) directement, chaque texte échappé.
+HTML (mêmes attributs, même option choisie, mêmes groupes) directement, par `format_html`
+qui échappe chaque texte.
 """
 
-from html import escape
-
 from django import forms
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 
 class SelectRapide(forms.Select):
+    """Le même HTML que `forms.Select`, écrit par `format_html` (chaque texte échappé)."""
+
     def render(self, name, value, attrs=None, renderer=None):
-        attributs = "".join(
-            f" {nom}" if valeur is True else f' {nom}="{escape(str(valeur))}"'
-            for nom, valeur in self.build_attrs(self.attrs, attrs).items()
-            if valeur is not False
+        attributs = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(" {}", nom)
+                    if valeur is True
+                    else format_html(' {}="{}"', nom, valeur),
+                )
+                for nom, valeur in self.build_attrs(self.attrs, attrs).items()
+                if valeur is not False
+            ),
         )
         choisies = set(self.format_value(value))
-        morceaux = [f'<select name="{escape(name)}"{attributs}>']
+        lignes = []
         for code, libelle in self.choices:
             if isinstance(libelle, list | tuple):
-                morceaux.append(f'<optgroup label="{escape(str(code))}">')
-                morceaux += [
+                options = self._lignes(
                     self._option(sous_code, sous_libelle, choisies)
                     for sous_code, sous_libelle in libelle
-                ]
-                morceaux.append("</optgroup>")
+                )
+                lignes.append(format_html('<optgroup label="{}">\n{}</optgroup>', code, options))
             else:
-                morceaux.append(self._option(code, libelle, choisies))
-        morceaux.append("</select>")
-        # Marqué sûr ici seulement : chaque attribut, chaque valeur et chaque libellé y sont passés
-        # par html.escape (test tests/core/test_widgets.py : un libellé « <script> » sort échappé).
-        return mark_safe("\n".join(morceaux))
+                lignes.append(self._option(code, libelle, choisies))
+        return format_html(
+            '<select name="{}"{}>\n{}</select>', name, attributs, self._lignes(lignes)
+        )
+
+    @staticmethod
+    def _lignes(morceaux):
+        return format_html_join("", "{}\n", ((morceau,) for morceau in morceaux))
 
     @staticmethod
     def _option(code, libelle, choisies):
         valeur = "" if code is None else str(code)
-        choisie = " selected" if valeur in choisies else ""
-        return f'<option value="{escape(valeur)}"{choisie}>{escape(str(libelle))}</option>'
+        return format_html(
+            '<option value="{}"{}>{}</option>',
+            valeur,
+            " selected" if valeur in choisies else "",
+            libelle,
+        )
 
 
 def listes_rapides(formulaire):
