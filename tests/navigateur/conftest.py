@@ -82,6 +82,17 @@ def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
     page.get_by_role("button", name="Se connecter").click()
 
 
+def changer_de_personne(page):
+    """Oublie la personne connectée dans ce navigateur, avant qu'une autre s'y connecte.
+
+    La page quitte d'abord son document : une demande encore en route (la clé du hors-ligne,
+    demandée après le chargement) reposerait sinon, en arrivant, le cookie CSRF de la session
+    d'avant par-dessus celui de la page de connexion, qui refuserait alors le formulaire.
+    """
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
 def cocher(case):
     """Coche une case à cocher.
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from comites.models import Seance
 from menages.models import Orientation
 
-from .conftest import se_connecter
+from .conftest import changer_de_personne, se_connecter
 from .test_intervention_telephone import accompagnement_partage
 
 CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "captures"
@@ -44,7 +44,7 @@ def aller(page, live_server, chemin):
 
 
 def changer_de_compte(page, live_server, email):
-    page.context.clear_cookies()
+    changer_de_personne(page)
     se_connecter(page, live_server, email)
     expect(page.locator("main")).to_be_visible()
 

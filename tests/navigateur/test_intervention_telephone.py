@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from accompagnement.enums import TypeIntervention
 from accompagnement.models import Accompagnement, Intervention
 
-from .conftest import capture, cocher, se_connecter
+from .conftest import capture, changer_de_personne, cocher, se_connecter
 
 NOTE_SOIGNANTS = "Observance du traitement à revoir avec le Dr Vialatte, tension élevée"
 NOTE_VISITE = "VAD : courrier ouvert avec Mme, dossier FSL à compléter avant vendredi."
@@ -44,7 +44,7 @@ def test_visites_sur_telephone_et_note_soignants_introuvable(demo, telephone, li
     telephone.get_by_role("button", name="Enregistrer").click()
     expect(telephone.get_by_text("Intervention enregistrée.")).to_be_visible()
     expect(telephone.get_by_text(NOTE_SOIGNANTS)).to_be_visible()
-    telephone.context.clear_cookies()
+    changer_de_personne(telephone)
 
     # Le travailleur social note une visite à domicile depuis sa page d'accueil.
     se_connecter(telephone, live_server, "ts.cantal@demo.test")

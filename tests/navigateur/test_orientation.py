@@ -4,7 +4,13 @@ from playwright.sync_api import expect
 
 from menages.models import Orientation
 
-from .conftest import capture, cocher, ouvrir_le_menu_des_orientations, se_connecter
+from .conftest import (
+    capture,
+    changer_de_personne,
+    cocher,
+    ouvrir_le_menu_des_orientations,
+    se_connecter,
+)
 
 
 def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_server):
@@ -37,7 +43,7 @@ def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_
     expect(page.get_by_role("link", name="VERNIERES Josiane")).to_be_visible()
     expect(page.get_by_text("Reçue").first).to_be_visible()
 
-    page.context.clear_cookies()
+    changer_de_personne(page)
     se_connecter(page, live_server, "coordinateur.cantal@demo.test")
     page.get_by_role("link", name="File active", exact=True).click()
     page.get_by_label("Territoire").select_option(label="Saint-Flour")

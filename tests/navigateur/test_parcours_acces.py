@@ -9,7 +9,7 @@ from acces.models import Bail
 from accompagnement.models import Accompagnement
 from tests.parcours_acces.situations import Parcours_
 
-from .conftest import capture, cocher, se_connecter
+from .conftest import capture, changer_de_personne, cocher, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -109,7 +109,7 @@ def test_du_besoin_au_bail_glissant_et_a_l_accompagnement(parcours, page, live_s
     assert menage.reference_locataire == "HSH-2026-042"
 
     # L'agent du bailleur qui a orienté le ménage lit la décision et l'explication à transmettre.
-    page.context.clear_cookies()
+    changer_de_personne(page)
     se_connecter(page, live_server, parcours.agent.email, MOT_DE_PASSE)
     page.goto(f"{live_server.url}/acces/propositions/{bail.proposition.public_id}/")
     expect(page.get_by_text("Explication transmise au prescripteur")).to_contain_text(
