@@ -11,10 +11,12 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from datetime import datetime
 
-from locust import HttpUser, constant_throughput, task
+import gevent
+from locust import HttpUser, task
 
 with open(os.environ["BANC_COMPTES"], encoding="utf-8") as _fichier:
     COMPTES = json.load(_fichier)
@@ -22,13 +24,30 @@ _SUIVANT = itertools.count()
 JETON_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def une_requete_par_seconde(user):
+    """Une tâche par seconde, chacune à la seconde près après la précédente, à l'instant propre
+    à la personne (sa phase, tirée au démarrage).
+
+    `constant_throughput` de locust compte la seconde depuis la création de l'utilisateur :
+    démarrés par groupes (5 par seconde), tous frappent au même instant de chaque seconde, une
+    rafale de N requêtes qui fait attendre la moitié d'entre elles, et que de vraies personnes
+    ne font pas. Une tâche plus longue qu'une seconde décale la suite au lieu de la rattraper.
+    """
+    maintenant = time.perf_counter()
+    user.prochaine = max(user.prochaine + 1, maintenant)
+    return user.prochaine - maintenant
+
+
 class TravailleurDeTerrain(HttpUser):
-    wait_time = constant_throughput(1)
+    wait_time = une_requete_par_seconde
 
     def on_start(self):
         compte = COMPTES[next(_SUIVANT) % len(COMPTES)]
         self.client.cookies.set(compte["cookie"], compte["session"])
         self.suivis = compte["suivis"]
+        # Chaque personne commence à un instant à elle dans la seconde.
+        gevent.sleep(random.random())
+        self.prochaine = time.perf_counter()
 
     def _suivi(self):
         return random.choice(self.suivis)
