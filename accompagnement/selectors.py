@@ -77,20 +77,11 @@ def interventions_visibles(user):
 def _hors_de_ma_profession(user):
     """Notes d'un ménage opposé au partage, écrites par une autre profession que la mienne."""
     ma_profession = Q(pk__in=[])
-    for dispositif_id, professions in _professions_par_dispositif(user).items():
+    for dispositif_id, professions in permissions.professions_par_dispositif(user).items():
         ma_profession |= Q(
             accompagnement__dispositif_id=dispositif_id, profession_auteur__in=professions
         )
     return Q(accompagnement__menage__opposition_partage=True) & ~Q(auteur=user) & ~ma_profession
-
-
-def _professions_par_dispositif(user):
-    professions = {}
-    for dispositif_id, profession in (
-        Membre.objects.actifs().filter(user=user).values_list("dispositif_id", "profession")
-    ):
-        professions.setdefault(dispositif_id, set()).add(profession)
-    return professions
 
 
 def structure_du_referent():
@@ -111,7 +102,7 @@ def accompagnement_pour(user, public_id, donnee=Donnee.IDENTITE):
     écrit (`ecrit_*`), décidé sur cette ligne-ci, dans la même requête.
     """
     return (
-        _avec_droits(user, accompagnements_visibles(user, donnee))
+        _avec_droits(user, accompagnements_visibles(user, donnee), donnee)
         .select_related("menage", "dispositif", "referent", "plan", "cloture")
         .annotate(structure_referent=structure_du_referent())
         .prefetch_related(
@@ -121,11 +112,13 @@ def accompagnement_pour(user, public_id, donnee=Donnee.IDENTITE):
     )
 
 
-def _avec_droits(user, accompagnements):
+def _avec_droits(user, accompagnements, filtre):
+    """`filtre` : la donnée par laquelle `accompagnements_visibles` a filtré ces lignes."""
     accompagnements = permissions.annoter(
         user,
         accompagnements,
         CHEMINS_ACCOMPAGNEMENT,
+        filtre=filtre,
         voit_plan=Donnee.PLAN,
         voit_resume=Donnee.PLAN_RESUME,
         ecrit_plan=Ecriture.PLAN,
@@ -151,6 +144,7 @@ def accompagnements_du_menage(user, menage):
             user,
             accompagnements_visibles(user).filter(menage=menage),
             CHEMINS_ACCOMPAGNEMENT,
+            filtre=Donnee.IDENTITE,
             voit_plan=Donnee.PLAN,
         )
         .select_related("referent")

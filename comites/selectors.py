@@ -242,6 +242,7 @@ def points_visibles(user):
         user,
         points_aux_menages_visibles(user),
         CHEMINS_POINT,
+        filtre=Donnee.IDENTITE,
         voit_dette=Donnee.DETTE,
         voit_plan=Donnee.PLAN,
         voit_resume=Donnee.PLAN_RESUME,

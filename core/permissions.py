@@ -63,11 +63,13 @@ from django.db.models import (
     CharField,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     Value,
 )
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from .enums import Role
@@ -360,11 +362,12 @@ def _adhesions(user):
     if cache_ is None:
         cache_ = {}
         structures = {}
+        professions = {}
         adhesions = (
             Membre.objects.actifs()
             .filter(user=user)
             .order_by()
-            .values_list("dispositif_id", "role", "territoire_id", "organisation_id")
+            .values_list("dispositif_id", "role", "territoire_id", "organisation_id", "profession")
         )
         # L'habilitation nationale vient dans la même requête (une ligne sans dispositif) : la
         # barre de navigation la demande à chaque page, sans requête de plus.
@@ -377,10 +380,11 @@ def _adhesions(user):
                 Value(_HABILITATION_NATIONALE, output_field=CharField()),
                 Value(None, output_field=IntegerField()),
                 Value(None, output_field=IntegerField()),
+                Value("", output_field=CharField()),
             )
         )
         user._habilite_national = False
-        for dispositif_id, role, territoire_id, organisation_id in adhesions.union(
+        for dispositif_id, role, territoire_id, organisation_id, profession in adhesions.union(
             habilitation, all=True
         ):
             if role == _HABILITATION_NATIONALE:
@@ -388,8 +392,10 @@ def _adhesions(user):
             else:
                 cache_.setdefault(dispositif_id, {})[Role(role)] = territoire_id
                 structures[dispositif_id, Role(role)] = organisation_id
+                professions.setdefault(dispositif_id, set()).add(profession)
         user._adhesions_actives = cache_
         user._structures_des_adhesions = structures
+        user._professions_des_adhesions = professions
         user._termes_des_droits = {}
     return cache_
 
@@ -398,6 +404,12 @@ def structure(user, dispositif, role):
     """L'id de la structure que nomme l'adhésion active de la personne à ce rôle (ou None)."""
     _adhesions(user)
     return getattr(user, "_structures_des_adhesions", {}).get((_id(dispositif), role))
+
+
+def professions_par_dispositif(user):
+    """{id du dispositif: {professions}} des adhésions actives (lues avec elles)."""
+    _adhesions(user)
+    return getattr(user, "_professions_des_adhesions", {})
 
 
 def roles_par_dispositif(user):
@@ -515,10 +527,17 @@ def _sur_la_ligne(user, portee, precision, chemins, modele):
 
 
 def _termes(user, cle, chemins, modele=None):
-    """La condition par ligne, ou None quand rien n'est ouvert (refus par défaut).
+    """La condition par ligne, ou None quand rien n'est ouvert (refus par défaut)."""
+    return _forme_et_termes(user, cle, chemins, modele)[1]
 
-    Gardée sur l'objet `user` (une requête : `request.user` est relu à chaque requête), comme
-    ses adhésions (relues, elles l'effacent), dont elle ne dépend qu'avec le jour (les places
+
+def _forme_et_termes(user, cle, chemins, modele=None):
+    """(forme, condition) : la forme est ce dont la condition est faite (les portées ouvertes,
+    chacune avec sa précision et ses dispositifs) ; deux clés de même forme, sur les mêmes
+    chemins et le même modèle, ont la même condition.
+
+    Gardées sur l'objet `user` (une requête : `request.user` est relu à chaque requête), comme
+    ses adhésions (relues, elles l'effacent), dont elles ne dépendent qu'avec le jour (les places
     en cours, la fenêtre de l'ordre du jour) : une page qui demande plusieurs fois la même
     condition (listes, contrôles d'écriture) ne la reconstruit pas. Un `Q` se réutilise sans
     risque : Django en copie les sous-requêtes quand il les résout."""
@@ -539,6 +558,7 @@ def _construire_termes(user, cle, chemins, modele):
     for dispositif_id in _adhesions(user):
         for portee in _portees_sur_les_lignes(user, cle, dispositif_id):
             par_portee.setdefault(portee, []).append(dispositif_id)
+    forme = []
     termes = []
     # Une seule sous-requête par portée, quel que soit le nombre de dispositifs.
     for (portee, precision), dispositifs in sorted(par_portee.items(), key=str):
@@ -550,8 +570,9 @@ def _construire_termes(user, cle, chemins, modele):
             if len(dispositifs) == 1
             else Q(**{f"{chemins.dispositif}__in": sorted(dispositifs)})
         )
+        forme.append((portee, precision, tuple(sorted(dispositifs))))
         termes.append(dans & sur_la_ligne)
-    return reduce(or_, termes) if termes else None
+    return tuple(forme), (reduce(or_, termes) if termes else None)
 
 
 def condition(user, donnee, chemins, modele=None):
@@ -585,15 +606,64 @@ def expression(user, donnee, chemins, modele=None):
     return ExpressionWrapper(termes, output_field=BooleanField())
 
 
-def annoter(user, queryset, chemins, **drapeaux):
+def annoter(user, queryset, chemins, filtre=None, **drapeaux):
     """Ajoute à chaque ligne un booléen par drapeau : `voit_dette=Donnee.DETTE`,
-    `ecrit_plan=Ecriture.PLAN`… Une liste sait ainsi, ligne par ligne, ce qu'elle peut montrer."""
-    return queryset.annotate(
-        **{
-            nom: expression(user, donnee, chemins, queryset.model)
-            for nom, donnee in drapeaux.items()
-        }
+    `ecrit_plan=Ecriture.PLAN`… Une liste sait ainsi, ligne par ligne, ce qu'elle peut montrer.
+
+    Chaque condition distincte n'est calculée qu'une fois par ligne : plusieurs drapeaux de même
+    condition (pour un travailleur social, lire le plan, l'écrire, noter une intervention,
+    planifier un bilan : son équipe) n'en font qu'une sous-requête, recopiée sur les autres
+    drapeaux quand la ligne est lue. `filtre` : la donnée par laquelle `queryset` vient d'être
+    restreint par `filtrer`, sur les mêmes `chemins` ; un drapeau de même condition est vrai
+    sur chaque ligne, sans sous-requête. (Un filtre ou un tri sur un drapeau recopié le calcule
+    dans la requête ; une lecture par `values()` ne porte que les drapeaux calculés.)"""
+    modele = queryset.model
+    forme_du_filtre = _forme_et_termes(user, filtre, chemins, modele)[0] if filtre else None
+    expressions = {}
+    premiers = {}
+    copies = {}
+    for nom, donnee in drapeaux.items():
+        forme, termes = _forme_et_termes(user, donnee, chemins, modele)
+        if termes is None:
+            expressions[nom] = Value(False)
+        elif forme == forme_du_filtre:
+            expressions[nom] = Value(True)
+        elif forme in premiers:
+            copies[nom] = premiers[forme]
+        else:
+            premiers[forme] = nom
+            expressions[nom] = ExpressionWrapper(termes, output_field=BooleanField())
+    queryset = queryset.annotate(**expressions)
+    if copies:
+        queryset = _avec_copies(queryset, copies)
+    return queryset
+
+
+class _DrapeauxRecopies(ModelIterable):
+    """Les objets d'un queryset annoté, avec les drapeaux de même condition recopiés."""
+
+    copies = {}
+
+    def __iter__(self):
+        for objet in super().__iter__():
+            for nom, source in self.copies.items():
+                setattr(objet, nom, getattr(objet, source))
+            yield objet
+
+
+def _avec_copies(queryset, copies):
+    lecture = queryset._iterable_class
+    if not issubclass(lecture, ModelIterable):
+        # Une lecture par `values()` : chaque drapeau calculé dans la requête.
+        return queryset.annotate(**{nom: F(source) for nom, source in copies.items()})
+    deja = getattr(lecture, "copies", {})
+    # Nommés dans la requête sans y être calculés (un alias n'est compilé que si un filtre ou un
+    # tri le demande) ; recopiés sur chaque objet lu.
+    clone = queryset.alias(**{nom: F(source) for nom, source in copies.items()})
+    clone._iterable_class = type(
+        "DrapeauxRecopies", (_DrapeauxRecopies,), {"copies": {**deja, **copies}}
     )
+    return clone
 
 
 def peut_voir_ligne(user, donnee, objet, chemins):

@@ -122,7 +122,13 @@ def menage_pour(user, public_id):
     """Le ménage s'il est visible, avec ce que la page montre et les droits de la personne sur
     lui (`DROITS_SUR_LE_MENAGE`) ; sinon `Menage.DoesNotExist`."""
     menage = (
-        permissions.annoter(user, menages_visibles(user), CHEMINS_MENAGE, **DROITS_SUR_LE_MENAGE)
+        permissions.annoter(
+            user,
+            menages_visibles(user),
+            CHEMINS_MENAGE,
+            filtre=Donnee.IDENTITE,
+            **DROITS_SUR_LE_MENAGE,
+        )
         .select_related("dispositif", "cree_par", "informe_par")
         .prefetch_related(
             "personnes",

@@ -737,11 +737,11 @@ def test_la_page_de_l_accompagnement_fait_un_nombre_fixe_de_requetes(
 ):
     equipe = equipe_avec_interventions(nombre)
     client.force_login(equipe.infirmier)
-    # session, utilisateur, adhésions, accompagnement (avec, dans la même requête, ce que la
-    # personne y lit et y écrit sur cette ligne), équipe, professions (opposition),
+    # session, utilisateur, adhésions (et professions, pour l'opposition), accompagnement (avec,
+    # dans la même requête, ce que la personne y lit et y écrit sur cette ligne), équipe,
     # interventions, leurs objectifs, orientations vers les partenaires et participants,
     # journal des notes soignants, objectifs, bilans
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         reponse = client.get(equipe.url("detail"))
     contenu = texte(reponse)
     assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre

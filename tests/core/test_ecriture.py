@@ -4,6 +4,9 @@ posée sur la requête elle-même (des `Exists` corrélés), jamais une liste de
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from accompagnement.factories import AccompagnementFactory, MembreEquipeFactory
+from accompagnement.models import Accompagnement
+from accompagnement.selectors import CHEMINS_ACCOMPAGNEMENT
 from core import permissions
 from core.enums import Role
 from core.factories import MembreFactory
@@ -152,3 +155,78 @@ def test_la_portee_equipe_par_un_chemin_simple():
     assert list(
         permissions.filtrer(ts.user, Membre.objects.all(), Donnee.IDENTITE, Chemins(equipe="user"))
     ) == [ts]
+
+
+def _equipe_et_hors_equipe():
+    """Un travailleur social dans l'équipe d'un épisode (sans en être le référent), et un autre
+    épisode du même dispositif où il n'est pas."""
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    sien = AccompagnementFactory(menage__dispositif=ts.dispositif)
+    MembreEquipeFactory(accompagnement=sien, user=ts.user)
+    autre = AccompagnementFactory(menage__dispositif=ts.dispositif)
+    return ts.user, sien, autre
+
+
+DRAPEAUX_DE_L_EQUIPE = {
+    "voit_plan": Donnee.PLAN,
+    "ecrit_plan": Ecriture.PLAN,
+    "ecrit_interventions": Ecriture.INTERVENTIONS,
+    "ecrit_bilans": Ecriture.BILANS,
+}
+
+
+def test_les_drapeaux_de_meme_condition_ne_font_qu_une_sous_requete():
+    user, sien, autre = _equipe_et_hors_equipe()
+    lignes = permissions.annoter(
+        user, Accompagnement.objects.all(), CHEMINS_ACCOMPAGNEMENT, **DRAPEAUX_DE_L_EQUIPE
+    )
+    # Les quatre drapeaux ouvrent la même chose à un travailleur social : son équipe.
+    assert str(lignes.query).upper().count("EXISTS") == 1
+    lus = {a.pk: {nom: getattr(a, nom) for nom in DRAPEAUX_DE_L_EQUIPE} for a in lignes}
+    assert lus == {
+        sien.pk: dict.fromkeys(DRAPEAUX_DE_L_EQUIPE, True),
+        autre.pk: dict.fromkeys(DRAPEAUX_DE_L_EQUIPE, False),
+    }
+    # Les recopies suivent le queryset : lire une ligne, filtrer sur un drapeau recopié.
+    assert lignes.filter(pk=autre.pk).get().ecrit_bilans is False
+    assert [a.pk for a in lignes.filter(ecrit_bilans=True)] == [sien.pk]
+
+
+def test_un_drapeau_de_la_condition_du_filtre_vaut_vrai_sans_sous_requete():
+    user, sien, _ = _equipe_et_hors_equipe()
+    visibles = permissions.filtrer(
+        user, Accompagnement.objects.all(), Donnee.IDENTITE, CHEMINS_ACCOMPAGNEMENT
+    )
+    lignes = permissions.annoter(
+        user,
+        visibles,
+        CHEMINS_ACCOMPAGNEMENT,
+        filtre=Donnee.IDENTITE,
+        ecrit_plan=Ecriture.PLAN,
+        # Une autre condition (le seul référent clôt) reste décidée sur la ligne.
+        ecrit_cloture=Ecriture.CLOTURE,
+    )
+    # L'équipe n'est lue qu'une fois, dans le filtre.
+    assert str(lignes.query).upper().count("EXISTS") == 1
+    [ligne] = lignes
+    assert (ligne.pk, ligne.ecrit_plan, ligne.ecrit_cloture) == (sien.pk, True, False)
+    sien.referent = user
+    sien.save()
+    assert lignes.get().ecrit_cloture is True
+
+
+def test_deux_roles_sur_le_dispositif_gardent_des_drapeaux_distincts():
+    """L'agent du bailleur membre d'une équipe lit le résumé du plan des ménages qu'il a
+    orientés, le plan entier seulement dans son équipe : deux conditions, deux valeurs."""
+    agent = MembreFactory(role=Role.AGENT_BAILLEUR)
+    sien = AccompagnementFactory(menage__dispositif=agent.dispositif)
+    MembreEquipeFactory(accompagnement=sien, user=agent.user)
+    [ligne] = permissions.annoter(
+        agent.user,
+        Accompagnement.objects.filter(pk=sien.pk),
+        CHEMINS_ACCOMPAGNEMENT,
+        voit_plan=Donnee.PLAN,
+        voit_resume=Donnee.PLAN_RESUME,
+        ecrit_plan=Ecriture.PLAN,
+    )
+    assert (ligne.voit_plan, ligne.voit_resume, ligne.ecrit_plan) == (True, True, True)

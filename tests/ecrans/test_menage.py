@@ -184,12 +184,12 @@ def test_la_fiche_du_menage_et_sa_chronologie_font_un_nombre_fixe_de_requetes(
 ):
     equipe = equipe_avec_interventions(nombre)
     client.force_login(equipe.infirmier)
-    # session, utilisateur, adhésions, ménage, personnes, ressources, logements, orientations,
-    # problématiques, accompagnements, équipes, professions (opposition), interventions,
-    # orientations vers les partenaires, journal des notes soignants, bilans, décisions de
-    # comité, accompagnements, historique de l'information du ménage, référent·e (qui peut
-    # enregistrer l'information)
-    with django_assert_num_queries(20):
+    # session, utilisateur, adhésions (et professions, pour l'opposition), ménage, personnes,
+    # ressources, logements, orientations, problématiques, accompagnements, équipes,
+    # interventions, orientations vers les partenaires, journal des notes soignants, bilans,
+    # décisions de comité, accompagnements, historique de l'information du ménage, référent·e
+    # (qui peut enregistrer l'information)
+    with django_assert_num_queries(19):
         reponse = client.get(reverse("ecrans:menage", args=[equipe.menage.public_id]))
     contenu = texte(reponse)
     assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre

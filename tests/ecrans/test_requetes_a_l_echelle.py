@@ -61,7 +61,7 @@ def notes_affichees(reponse):
 # partenaires, journal des notes soignants (si la page en montre), bilans, décisions de comité,
 # accompagnements, historique de l'information du ménage, référent·e ; qui voit la dette lit en
 # plus ses relevés et ses plans.
-REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 21, "infirmier": 20, "ts": 21}
+REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 20, "infirmier": 19, "ts": 20}
 
 
 @pytest.mark.parametrize("qui", sorted(REQUETES_DE_LA_PAGE_DU_MENAGE))
@@ -137,10 +137,10 @@ def test_la_page_de_l_accompagnement_fait_le_meme_nombre_de_requetes_a_30_et_a_5
 ):
     equipe = avec_interventions(equipe_ouverte(), nombre)
     client.force_login(equipe.infirmier)
-    # session, utilisateur, adhésions, accompagnement et ses droits, équipe, professions,
+    # session, utilisateur, adhésions (et professions), accompagnement et ses droits, équipe,
     # interventions (les 50 dernières), leurs objectifs, orientations vers les partenaires et
     # participants, journal des notes soignants, objectifs, bilans
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         reponse = client.get(equipe.url("detail"))
     assert reponse.status_code == 200
 
