@@ -138,7 +138,9 @@ def _avec_droits(user, accompagnements, filtre):
 
 
 def accompagnements_du_menage(user, menage):
-    """Les épisodes du ménage que la personne voit, chacun avec ce qu'elle voit de son équipe."""
+    """Les épisodes du ménage que la personne voit, chacun avec ce qu'elle voit de son équipe et
+    sa clôture ; la chronologie du ménage montre le début et la clôture de ceux dont elle voit le
+    plan (`voit_plan`)."""
     return (
         permissions.annoter(
             user,
@@ -147,7 +149,7 @@ def accompagnements_du_menage(user, menage):
             filtre=Donnee.IDENTITE,
             voit_plan=Donnee.PLAN,
         )
-        .select_related("referent")
+        .select_related("referent", "cloture")
         .annotate(structure_referent=structure_du_referent())
         .prefetch_related(Prefetch("equipe", queryset=MembreEquipe.objects.select_related("user")))
     )
@@ -262,13 +264,6 @@ def bilans_faits_du_menage(user, menage):
     """Les bilans réalisés du ménage, pour qui voit le plan."""
     return bilans_visibles(user).filter(
         accompagnement__menage=menage, date_realisation__isnull=False
-    )
-
-
-def episodes_du_menage(user, menage):
-    """Les accompagnements du ménage pour qui voit le plan, avec leur clôture s'il y en a une."""
-    return (
-        accompagnements_visibles(user, Donnee.PLAN).filter(menage=menage).select_related("cloture")
     )
 
 

@@ -272,15 +272,20 @@ def numero_de_page(valeur):
     return numero if 1 <= numero <= 10_000 else 1
 
 
-def chronologie(user, menage, *, orientations, dettes, page=1, par_page=EVENEMENTS_PAR_PAGE):
+def chronologie(
+    user, menage, *, orientations, dettes, episodes, page=1, par_page=EVENEMENTS_PAR_PAGE
+):
     """Ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne : la
     page `page` (`PageDeChronologie`, `par_page` événements).
 
-    `orientations` et `dettes` viennent des sélecteurs des ménages (déjà filtrés) ; les
-    interventions, bilans, décisions de comité et clôtures viennent des sélecteurs de leur app,
-    filtrés pour la personne. Les interventions, seules nombreuses, ne sont lues que jusqu'à la
-    fin de la page demandée (les plus récentes d'abord, par l'index du ménage et de la date) :
-    le coût suit la page, pas l'ancienneté du suivi. Les notes « soignants » montrées se
+    `orientations` et `dettes` viennent des sélecteurs des ménages, `episodes` (les
+    accompagnements dont la personne voit le plan, avec leur clôture) de
+    `accompagnement.selectors.accompagnements_du_menage`, tous déjà filtrés ; les
+    interventions, bilans et décisions de comité viennent des sélecteurs de leur app, filtrés
+    pour la personne. Les
+    interventions, seules nombreuses, ne sont lues que jusqu'à la fin de la page demandée (les
+    plus récentes d'abord, par l'index du ménage et de la date) : le coût suit la page, pas
+    l'ancienneté du suivi. Les notes « soignants » montrées se
     journalisent par `accompagnement.services.journaliser_lectures`.
     """
     borne = page * par_page
@@ -347,7 +352,7 @@ def chronologie(user, menage, *, orientations, dettes, page=1, par_page=EVENEMEN
         )
         for d in selectors_comites.decisions_du_menage(user, menage)
     ]
-    for episode in selectors_accompagnement.episodes_du_menage(user, menage):
+    for episode in episodes:
         evenements.append(
             Evenement(
                 episode.date_debut,

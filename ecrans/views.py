@@ -169,6 +169,10 @@ def menage(request, public_id):
         menage,
         orientations=orientations,
         dettes=dettes,
+        # Les épisodes dont la personne voit le plan, déjà lus avec leur clôture.
+        episodes=[
+            accompagnement for accompagnement, _ in accompagnements if accompagnement.voit_plan
+        ],
         page=selectors.numero_de_page(request.GET.get("chronologie")),
     )
     journaliser_lectures(

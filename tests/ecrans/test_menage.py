@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.enums import DecisionBilan, TypeBilan
+from accompagnement import services as services_accompagnement
+from accompagnement.enums import DecisionBilan, MotifCloture, TypeBilan
 from accompagnement.models import Bilan
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
@@ -185,11 +186,35 @@ def test_la_fiche_du_menage_et_sa_chronologie_font_un_nombre_fixe_de_requetes(
     equipe = equipe_avec_interventions(nombre)
     client.force_login(equipe.infirmier)
     # session, utilisateur, adhésions (et professions, pour l'opposition), ménage, personnes,
-    # ressources, logements, orientations, problématiques, accompagnements, équipes,
-    # interventions, orientations vers les partenaires, journal des notes soignants, bilans,
-    # décisions de comité, accompagnements, historique de l'information du ménage, référent·e
-    # (qui peut enregistrer l'information)
-    with django_assert_num_queries(19):
+    # ressources, logements, orientations, problématiques, accompagnements (avec leur clôture),
+    # équipes, interventions, orientations vers les partenaires, journal des notes soignants,
+    # bilans, décisions de comité, historique de l'information du ménage, référent·e (qui peut
+    # enregistrer l'information)
+    with django_assert_num_queries(18):
         reponse = client.get(reverse("ecrans:menage", args=[equipe.menage.public_id]))
     contenu = texte(reponse)
     assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre
+
+
+def test_la_chronologie_ne_montre_les_episodes_qu_a_qui_en_voit_le_plan(client):
+    """L'agent qui a orienté le ménage voit son accompagnement (qui le suit), pas son plan : ni
+    le début ni la clôture de l'épisode dans la chronologie ; l'équipe les voit."""
+    agent = MembreFactory(role=Role.AGENT_BAILLEUR)
+    equipe = equipe_ouverte(dispositif=agent.dispositif, orientee_par=agent.user)
+    services_accompagnement.cloturer_accompagnement(
+        equipe.ts,
+        equipe.accompagnement,
+        date=timezone.localdate(),
+        motif=MotifCloture.STABILISEE,
+        maintien_dans_logement=True,
+    )
+    vus = {}
+    for qui in (agent.user, equipe.ts):
+        client.force_login(qui)
+        reponse = client.get(url_menage(equipe.menage))
+        assert reponse.status_code == 200
+        vus[qui] = [e.nature for e in reponse.context["chronologie"]]
+    assert "accompagnement" not in vus[agent.user]
+    assert "cloture" not in vus[agent.user]
+    assert "accompagnement" in vus[equipe.ts]
+    assert "cloture" in vus[equipe.ts]

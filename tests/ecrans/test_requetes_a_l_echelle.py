@@ -61,7 +61,7 @@ def notes_affichees(reponse):
 # partenaires, journal des notes soignants (si la page en montre), bilans, décisions de comité,
 # accompagnements, historique de l'information du ménage, référent·e ; qui voit la dette lit en
 # plus ses relevés et ses plans.
-REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 20, "infirmier": 19, "ts": 20}
+REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 19, "infirmier": 18, "ts": 19}
 
 
 @pytest.mark.parametrize("qui", sorted(REQUETES_DE_LA_PAGE_DU_MENAGE))
