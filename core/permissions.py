@@ -49,11 +49,13 @@ existante (orienter, importer, planifier une séance) et à la navigation (quel 
 proposer). Elles ne décident jamais de ce qu'une ligne montre.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from functools import cache, reduce
 from operator import or_
+from threading import Lock
 
 from django.apps import apps
 from django.conf import settings
@@ -396,6 +398,14 @@ def _adhesions(user):
         user._adhesions_actives = cache_
         user._structures_des_adhesions = structures
         user._professions_des_adhesions = professions
+        # Tout ce dont les conditions de droits de la personne dépendent, hors du jour.
+        user._empreinte_des_adhesions = tuple(
+            sorted(
+                (dispositif_id, role.value, territoire_id, structures[dispositif_id, role])
+                for dispositif_id, par_role in cache_.items()
+                for role, territoire_id in par_role.items()
+            )
+        )
         user._termes_des_droits = {}
     return cache_
 
@@ -540,26 +550,70 @@ def _forme_et_termes(user, cle, chemins, modele=None):
     ses adhésions (relues, elles l'effacent), dont elles ne dépendent qu'avec le jour (les places
     en cours, la fenêtre de l'ordre du jour) : une page qui demande plusieurs fois la même
     condition (listes, contrôles d'écriture) ne la reconstruit pas. Un `Q` se réutilise sans
-    risque : Django en copie les sous-requêtes quand il les résout."""
+    risque : Django en copie les sous-requêtes quand il les résout.
+
+    Et gardées d'une requête à l'autre dans le processus (`_CONDITIONS_PARTAGEES`), sous une clé
+    qui dit tout ce dont elles dépendent : la personne (son id), ses adhésions actives telles
+    qu'elles viennent d'être relues (dispositif, rôle, territoire, structure), la clé, les
+    chemins, le modèle et le jour. Une adhésion qui change change la clé : rien n'y survit à un
+    changement de droits. Les conditions qui portent la fenêtre de l'ordre du jour (une heure
+    précise, `timezone.now()`) n'y entrent jamais."""
     if user is None or not _adhesions(user):
-        return _construire_termes(user, cle, chemins, modele)
+        return _construire_termes(user, cle, chemins, modele)[:2]
     # Relire les adhésions (`_adhesions_actives = None`) oublie aussi les conditions.
     memoire = user.__dict__.setdefault("_termes_des_droits", {})
     # Le type compte : `Donnee.PLAN` (lire) et `Ecriture.PLAN` (écrire) sont deux chaînes
     # égales, que la mémoire ne doit jamais confondre.
     cle_memoire = (type(cle), cle, chemins, modele, timezone.localdate())
     if cle_memoire not in memoire:
-        memoire[cle_memoire] = _construire_termes(user, cle, chemins, modele)
+        cle_partagee = (user.pk, user._empreinte_des_adhesions, *cle_memoire)
+        trouvee = _CONDITIONS_PARTAGEES.get(cle_partagee)
+        if trouvee is None:
+            forme, termes, a_l_heure_pres = _construire_termes(user, cle, chemins, modele)
+            trouvee = (forme, termes)
+            if not a_l_heure_pres:
+                _CONDITIONS_PARTAGEES.garder(cle_partagee, trouvee)
+        memoire[cle_memoire] = trouvee
     return memoire[cle_memoire]
 
 
+class _Memoire(OrderedDict):
+    """Les conditions de droits les plus récemment servies, bornées en nombre (les plus
+    anciennes sortent d'abord)."""
+
+    def __init__(self, taille):
+        super().__init__()
+        self.taille = taille
+        self.verrou = Lock()
+
+    def get(self, cle):
+        with self.verrou:
+            valeur = super().get(cle)
+            if valeur is not None:
+                self.move_to_end(cle)
+            return valeur
+
+    def garder(self, cle, valeur):
+        with self.verrou:
+            self[cle] = valeur
+            while len(self) > self.taille:
+                self.popitem(last=False)
+
+
+# Une personne au travail fait appel à 25 à 30 conditions d'une dizaine de Kio chacune : celles
+# d'environ 150 personnes par processus, 40 Mio au plus.
+_CONDITIONS_PARTAGEES = _Memoire(taille=4_000)
+
+
 def _construire_termes(user, cle, chemins, modele):
+    """(forme, condition, vrai si la condition dépend de l'heure)."""
     par_portee = {}
     for dispositif_id in _adhesions(user):
         for portee in _portees_sur_les_lignes(user, cle, dispositif_id):
             par_portee.setdefault(portee, []).append(dispositif_id)
     forme = []
     termes = []
+    a_l_heure_pres = False
     # Une seule sous-requête par portée, quel que soit le nombre de dispositifs.
     for (portee, precision), dispositifs in sorted(par_portee.items(), key=str):
         sur_la_ligne = _sur_la_ligne(user, portee, precision, chemins, modele)
@@ -572,7 +626,9 @@ def _construire_termes(user, cle, chemins, modele):
         )
         forme.append((portee, precision, tuple(sorted(dispositifs))))
         termes.append(dans & sur_la_ligne)
-    return tuple(forme), (reduce(or_, termes) if termes else None)
+        chemin = getattr(chemins, portee.value, None)
+        a_l_heure_pres = a_l_heure_pres or (isinstance(chemin, Lien) and bool(chemin.fenetre))
+    return tuple(forme), (reduce(or_, termes) if termes else None), a_l_heure_pres
 
 
 def condition(user, donnee, chemins, modele=None):

@@ -236,3 +236,65 @@ def test_la_condition_gardee_pour_la_requete_suit_les_adhesions_relues_et_le_jou
 
     with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
         assert permissions.condition(user, Donnee.PLAN, CHEMINS_MENAGE, Menage) is not lire
+
+
+def _relue(user):
+    """La même personne relue de la base, comme à la requête suivante."""
+    from core.models import User
+
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.mark.django_db
+def test_la_condition_sert_aux_requetes_suivantes_tant_que_les_adhesions_sont_les_memes():
+    """D'une requête à l'autre (un nouvel objet `user`), la condition n'est pas reconstruite ;
+    une adhésion ajoutée, une adhésion terminée ou un territoire changé en font une autre, sur
+    l'heure."""
+    from datetime import date
+
+    from menages.factories import MenageFactory
+    from menages.models import Menage
+    from menages.selectors import CHEMINS_MENAGE
+
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL)
+    menage = MenageFactory(dispositif=ts.dispositif)
+
+    def condition(user):
+        return permissions.condition(user, Donnee.IDENTITE, CHEMINS_MENAGE, Menage)
+
+    def voit(user):
+        return permissions.peut_voir_ligne(user, Donnee.IDENTITE, menage, CHEMINS_MENAGE)
+
+    premiere = condition(_relue(ts.user))
+    assert condition(_relue(ts.user)) is premiere
+    assert not voit(_relue(ts.user))
+
+    coordination = MembreFactory(role=Role.COORDINATEUR, dispositif=ts.dispositif, user=ts.user)
+    assert condition(_relue(ts.user)) is not premiere
+    assert voit(_relue(ts.user))
+
+    # Réduite à un autre territoire que celui du ménage : plus rien hors de son équipe.
+    from core.factories import TerritoireFactory
+
+    coordination.territoire = TerritoireFactory(dispositif=ts.dispositif)
+    coordination.save()
+    assert not voit(_relue(ts.user))
+
+    coordination.territoire = None
+    coordination.date_fin = date(2020, 1, 1)
+    coordination.save()
+    assert condition(_relue(ts.user)) is premiere
+    assert not voit(_relue(ts.user))
+
+
+@pytest.mark.django_db
+def test_la_fenetre_de_l_ordre_du_jour_n_est_jamais_gardee_d_une_requete_a_l_autre():
+    """La condition d'un membre du COTECH porte l'heure de la requête (la fenêtre de l'ordre du
+    jour) : reconstruite à chaque requête, elle ne sert jamais une heure plus tard."""
+    from menages.models import Menage
+    from menages.selectors import CHEMINS_MENAGE
+
+    cotech = MembreFactory(role=Role.MEMBRE_COTECH)
+    premiere = permissions.condition(_relue(cotech.user), Donnee.IDENTITE, CHEMINS_MENAGE, Menage)
+    suivante = permissions.condition(_relue(cotech.user), Donnee.IDENTITE, CHEMINS_MENAGE, Menage)
+    assert suivante is not premiere
