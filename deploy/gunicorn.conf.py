@@ -6,6 +6,7 @@ proxy. Réglages par l'environnement : GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN
 GUNICORN_TIMEOUT.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -30,3 +31,25 @@ errorlog = "-"
 # Les en-têtes d'une requête et sa ligne restent bornés (les limites par défaut, écrites ici).
 limit_request_line = 4094
 limit_request_fields = 100
+
+
+# Les objets chargés au démarrage et à la première page (modules, vues, gabarits compilés,
+# réglages) vivent autant que le worker : gelés (`gc.freeze`), le ramasse-miettes ne les
+# reparcourt plus à chaque collecte complète, qui ne voit plus que ce qu'une requête crée.
+def _geler(worker):
+    gc.collect()
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    _geler(worker)
+
+
+def post_request(worker, req, environ, resp):
+    # Après la première page et la centième servies par ce worker (les gabarits et les vues se
+    # chargent à leur premier usage ; la sonde de santé ne charge presque rien).
+    if req.path == "/sante/":
+        return
+    worker.pages_servies = getattr(worker, "pages_servies", 0) + 1
+    if worker.pages_servies in (1, 100):
+        _geler(worker)
