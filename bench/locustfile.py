@@ -18,6 +18,8 @@ from datetime import datetime
 import gevent
 from locust import HttpUser, task
 
+from bench.rythme import prochaine_tache
+
 with open(os.environ["BANC_COMPTES"], encoding="utf-8") as _fichier:
     COMPTES = json.load(_fichier)
 _SUIVANT = itertools.count()
@@ -25,17 +27,9 @@ JETON_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def une_requete_par_seconde(user):
-    """Une tâche par seconde, chacune à la seconde près après la précédente, à l'instant propre
-    à la personne (sa phase, tirée au démarrage).
-
-    `constant_throughput` de locust compte la seconde depuis la création de l'utilisateur :
-    démarrés par groupes (5 par seconde), tous frappent au même instant de chaque seconde, une
-    rafale de N requêtes qui fait attendre la moitié d'entre elles, et que de vraies personnes
-    ne font pas. Une tâche plus longue qu'une seconde décale la suite au lieu de la rattraper.
-    """
-    maintenant = time.perf_counter()
-    user.prochaine = max(user.prochaine + 1, maintenant)
-    return user.prochaine - maintenant
+    """Une tâche par seconde à l'instant propre à la personne (`bench.rythme`)."""
+    user.prochaine, attente = prochaine_tache(user.prochaine, time.perf_counter())
+    return attente
 
 
 class TravailleurDeTerrain(HttpUser):

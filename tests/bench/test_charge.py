@@ -10,6 +10,7 @@ from django.test import Client
 
 from bench.charge import _temps_cpu, preparer_les_comptes
 from bench.construire import construire
+from bench.rythme import prochaine_tache
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,18 @@ def test_chaque_compte_prepare_ouvre_ses_propres_menages():
 def test_le_temps_cpu_se_lit_pour_un_processus_vivant():
     assert _temps_cpu(os.getpid()) > 0
     assert _temps_cpu(2**22 + 12345) == 0.0
+
+
+def test_chaque_utilisateur_garde_son_instant_dans_la_seconde():
+    # Une tâche commencée à 10,3 s et finie à 10,5 s : la suivante à 11,3 s, pas à 11 s.
+    assert prochaine_tache(10.3, 10.5) == pytest.approx((11.3, 0.8))
+    # D'un utilisateur à l'autre, les instants restent ceux tirés au démarrage.
+    assert prochaine_tache(10.7, 10.75)[0] == pytest.approx(11.7)
+
+
+def test_une_tache_trop_longue_decale_la_suite_sans_rafale():
+    # Commencée à 10,3 s, finie à 12 s : la suivante part tout de suite, puis une par seconde
+    # à partir de là (pas deux d'un coup pour rattraper).
+    prochaine, attente = prochaine_tache(10.3, 12.0)
+    assert (prochaine, attente) == (12.0, 0.0)
+    assert prochaine_tache(prochaine, 12.2) == pytest.approx((13.0, 0.8))
