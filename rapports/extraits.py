@@ -261,9 +261,9 @@ LIGNES_PAR_LOT = 2000
 
 def extraire(extrait, user, dispositif, *, aujourd_hui=None):
     """`(nombre, lignes)` de `extrait` pour `user` dans `dispositif` (aucune ligne sans le
-    droit) : le nombre de lignes, compté à part par la base (pour le journal, écrit avant le
-    premier octet), et les lignes, un itérable parcouru une seule fois, lu par lots au fil de
-    l'envoi (`core.exports.exporter_en_flux`)."""
+    droit) : le nombre de lignes, compté par la base avant la première ligne (pour le journal,
+    écrit avant le premier octet), et les lignes, un itérable parcouru une seule fois, lu par
+    lots au fil de l'envoi (`core.exports.exporter_en_flux`)."""
     aujourd_hui = aujourd_hui or timezone.localdate()
     # Les lignes d'un ménage se suivent : son pseudonyme (un HMAC) ne se calcule qu'une fois.
     pseudonyme = functools.lru_cache(maxsize=1024)(pseudonymiseur(user))
@@ -575,22 +575,30 @@ def groupes_des_interventions(user, dispositif):
 
 def _interventions(user, dispositif, pseudonyme, aujourd_hui):
     # Les groupes arrivent dans l'ordre des épisodes (ménage, début, clé) et s'ordonnent
-    # épisode par épisode : un seul épisode à la fois en mémoire.
-    groupes = groupes_des_interventions(user, dispositif)
-    nombre = groupes.order_by().count()
+    # épisode par épisode : un seul épisode à la fois en mémoire. Le nombre de groupes, que le
+    # journal écrit avant le premier octet, vient avec la première ligne (`COUNT(*) OVER ()`
+    # sur les groupes) : la base ne les forme qu'une fois, au lieu d'une requête de décompte
+    # qui refaisait tout le regroupement (un quart du temps).
     rangs = _rangs(user, dispositif)
-    colonnes = groupes.order_by(
-        "accompagnement__menage_id", "accompagnement__date_debut", "accompagnement_id"
-    ).values_list(
-        "accompagnement_id",
-        "accompagnement__menage_id",
-        "annee",
-        "semestre",
-        "type",
-        "profession_auteur",
-        "nombre",
-        "minutes",
+    colonnes = (
+        groupes_des_interventions(user, dispositif)
+        .annotate(groupes=Window(Count("*")))
+        .order_by("accompagnement__menage_id", "accompagnement__date_debut", "accompagnement_id")
+        .values_list(
+            "accompagnement_id",
+            "accompagnement__menage_id",
+            "annee",
+            "semestre",
+            "type",
+            "profession_auteur",
+            "nombre",
+            "minutes",
+            "groupes",
+        )
+        .iterator(chunk_size=LIGNES_PAR_LOT)
     )
+    premiere = next(colonnes, None)
+    nombre = premiere[-1] if premiere else 0
 
     def lignes_de(episode_id, menage_id, comptes):
         for (semestre, type_, profession), (nombre, minutes) in sorted(comptes.items()):
@@ -615,7 +623,8 @@ def _interventions(user, dispositif, pseudonyme, aujourd_hui):
             profession,
             nombre,
             minutes,
-        ) in colonnes.iterator(chunk_size=LIGNES_PAR_LOT):
+            _,
+        ) in itertools.chain([premiere] if premiere else [], colonnes):
             if episode_id != episode:
                 yield from lignes_de(episode, menage, comptes)
                 episode, menage, comptes = episode_id, menage_id, {}
