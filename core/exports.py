@@ -217,6 +217,8 @@ def _texte(valeur):
     textes qui ressemblent à des formules neutralisés. Appelée pour chaque cellule d'un export
     (des centaines de milliers) : le type exact choisit d'abord son écriture, sans chaîne de
     `isinstance`."""
+    if type(valeur) is str:  # la plupart des cellules : sans appel de plus
+        return "'" + valeur if valeur[:1] in _DEBUTS_DE_FORMULE else valeur
     ecrire = _ECRITURES.get(type(valeur))
     if ecrire is not None:
         return ecrire(valeur)
@@ -225,7 +227,7 @@ def _texte(valeur):
     if isinstance(valeur, datetime):
         return _date_heure(valeur)
     if isinstance(valeur, date):
-        return f"{valeur:%d/%m/%Y}"
+        return _date(valeur)
     if isinstance(valeur, Decimal):
         return str(valeur).replace(".", ",")
     return _sans_formule(str(valeur))
@@ -247,9 +249,19 @@ def _cellule(valeur):
     return valeur
 
 
+# Ce par quoi commence une formule de tableur (un texte vide n'en est pas une).
+_DEBUTS_DE_FORMULE = frozenset(("=", "+", "-", "@", "\t", "\r"))
+
+
 def _sans_formule(texte):
     """Un texte saisi qui commence comme une formule reste un texte dans le tableur."""
-    return "'" + texte if texte[:1] in ("=", "+", "-", "@", "\t", "\r") else texte
+    return "'" + texte if texte[:1] in _DEBUTS_DE_FORMULE else texte
+
+
+def _date(valeur):
+    """« 05/03/2026 » : la même chose que `f"{valeur:%d/%m/%Y}"`, sans `strftime`, trois fois
+    plus lent, pour une cellule sur douze d'une file active."""
+    return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
 
 
 # Les écritures de `_texte` par type exact.
@@ -258,7 +270,7 @@ _ECRITURES = {
     type(None): lambda valeur: "",
     int: lambda valeur: str(valeur) if valeur >= 0 else "'" + str(valeur),
     bool: lambda valeur: "oui" if valeur else "non",
-    date: lambda valeur: f"{valeur:%d/%m/%Y}",
+    date: _date,
     datetime: _date_heure,
     Decimal: lambda valeur: str(valeur).replace(".", ","),
 }

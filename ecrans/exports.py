@@ -57,28 +57,43 @@ def lignes_file_active(menages, lot=None):
     problématiques jointes en un texte par la base (`selectors.avec_codes_problematiques`).
     Ni modèle construit par ligne, ni requête par lot. La dette et la procédure valent None là
     où la personne ne les voit pas (la requête même les efface)."""
+    parcours_ = _libelles(Parcours)
+    statuts = _libelles(StatutOrientation)
     problematiques = _libelles(Problematique)
-    # Une écriture par colonne qui en demande une (les autres partent telles que lues).
-    ecritures = {
-        6: _libelles(Parcours).get,
-        7: _libelles(StatutOrientation).get,
-        9: lambda codes: " | ".join(problematiques[code] for code in codes.split(",")),
-        10: _libelles(StadeProcedure).get,
-        11: _en_euros,
-    }
+    stades = _libelles(StadeProcedure)
     requete = selectors.avec_codes_problematiques(selectors.avec_commune(menages)).values_list(
         *COLONNES_FILE_ACTIVE
     )
-    for ligne in requete.iterator(chunk_size=lot or MENAGES_PAR_LOT):
-        ligne = list(ligne)
-        for rang, ecrire in ecritures.items():
-            valeur = ligne[rang]
-            ligne[rang] = ecrire(valeur) if valeur is not None else _VIDE[rang]
-        yield ligne
-
-
-# Ce que vaut une colonne écrite quand la base n'y a rien (NULL).
-_VIDE = {6: "", 7: "", 9: "", 10: "", 11: None}
+    # Chaque ligne réécrite d'un seul tenant (les colonnes nommées, un libellé pour un code,
+    # vide pour NULL) : l'export en écrit des dizaines de milliers.
+    for (
+        dispositif,
+        reference,
+        nom,
+        prenom,
+        territoire,
+        commune,
+        parcours,
+        statut,
+        date_orientation,
+        codes,
+        stade,
+        dette,
+    ) in requete.iterator(chunk_size=lot or MENAGES_PAR_LOT):
+        yield [
+            dispositif,
+            reference,
+            nom,
+            prenom,
+            territoire,
+            commune,
+            parcours_.get(parcours, ""),
+            statuts.get(statut, ""),
+            date_orientation,
+            " | ".join(problematiques[code] for code in codes.split(",")) if codes else "",
+            stades.get(stade, ""),
+            _en_euros(dette),
+        ]
 
 
 def _en_euros(montant):

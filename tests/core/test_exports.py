@@ -1,0 +1,35 @@
+"""L'écriture des cellules d'un export CSV (`core.exports._texte`), appelée pour chacune."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.exports import _texte
+
+
+@pytest.mark.parametrize(
+    "jour", [date(2026, 3, 5), date(1999, 12, 31), date(2026, 10, 1), date(1900, 1, 9)]
+)
+def test_une_date_s_ecrit_comme_strftime(jour):
+    assert _texte(jour) == jour.strftime("%d/%m/%Y")
+
+
+@pytest.mark.parametrize("debut", ["=", "+", "-", "@", "\t", "\r"])
+def test_un_texte_qui_commence_comme_une_formule_est_neutralise(debut):
+    assert _texte(f"{debut}SOMME(A1)") == f"'{debut}SOMME(A1)"
+
+
+@pytest.mark.parametrize("texte", ["", "Dupont", " =1", "a=b", "1-2"])
+def test_un_texte_ordinaire_part_tel_quel(texte):
+    assert _texte(texte) == texte
+
+
+def test_les_autres_valeurs_gardent_leur_ecriture():
+    paris = ZoneInfo("Europe/Paris")
+    assert _texte(None) == ""
+    assert _texte(True) == "oui" and _texte(False) == "non"
+    assert _texte(12) == "12" and _texte(-3) == "'-3"
+    assert _texte(Decimal("2450.00")) == "2450,00"
+    assert _texte(datetime(2026, 3, 5, 9, 7, tzinfo=paris)) == "05/03/2026 09:07"
