@@ -9,12 +9,13 @@ une partie du parcours accès, les voit.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from core import permissions
 from core.permissions import Action, Donnee, Ecriture
-from menages.selectors import chemins_vers_menage, mes_structures
+from menages.models import Orientation
+from menages.selectors import chemins_vers_menage
 
 from .classement import Criteres, classer
 from .enums import EtatVacant
@@ -102,10 +103,13 @@ def proposition_pour(user, public_id):
 def decisions_cal_pour_mes_structures(user, limite=30):
     """Les décisions de la CAL sur les ménages que les structures de la personne ont orientés
     (son accueil de prescripteur), les plus récentes d'abord, avec l'explication à transmettre."""
+    orientes = Orientation.objects.filter(
+        menage=OuterRef("proposition__menage"),
+        organisation__in=permissions.structures_de_prescripteur(user),
+    )
     return (
         permissions.filtrer(user, DecisionCAL.objects.all(), Donnee.ACCES, CHEMINS_PAR_PROPOSITION)
-        .filter(proposition__menage__orientations__organisation__in=mes_structures(user))
-        .distinct()
+        .filter(Exists(orientes))
         .select_related("seance", "proposition__menage", "proposition__logement")
         .order_by("-seance__date", "-pk")[:limite]
     )

@@ -54,6 +54,9 @@ class Seance(models.Model):
     class Meta:
         verbose_name = "séance"
         ordering = ["-date"]
+        # Les décisions les plus récentes d'une structure (l'accueil du prescripteur) se lisent
+        # en remontant les séances par leur date, sans trier toutes celles de la structure.
+        indexes = [models.Index(fields=["date"], name="seance_date")]
 
     def __str__(self):
         return f"{self.comite} du {timezone.localtime(self.date):%d/%m/%Y}"

@@ -24,7 +24,7 @@ from core import permissions
 from core.enums import ROLES_TERRAIN, Role
 from core.permissions import Donnee, Lien
 from menages.models import DetteLocative
-from menages.selectors import chemins_vers_menage, mes_structures
+from menages.selectors import chemins_vers_menage
 
 from .enums import TypeComite
 from .models import Comite, Decision, PointOrdreDuJour, Seance
@@ -185,7 +185,7 @@ def decisions_pour_mes_structures(user, limite=30):
     prescripteur, les plus récentes d'abord (son accueil), avec l'explication à transmettre."""
     return (
         decisions_visibles(user)
-        .filter(point__orientation__organisation__in=mes_structures(user))
+        .filter(point__orientation__organisation__in=permissions.structures_de_prescripteur(user))
         .select_related("seance", "menage", "point__orientation")
         .order_by("-seance__date", "-pk")[:limite]
     )

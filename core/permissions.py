@@ -416,6 +416,17 @@ def structure(user, dispositif, role):
     return getattr(user, "_structures_des_adhesions", {}).get((_id(dispositif), role))
 
 
+def structures_de_prescripteur(user):
+    """Les ids des structures que nomment les adhésions actives de prescripteur de la personne
+    (lues avec elles : aucune requête de plus)."""
+    _adhesions(user)
+    return {
+        organisation_id
+        for (_, role), organisation_id in getattr(user, "_structures_des_adhesions", {}).items()
+        if role == Role.PRESCRIPTEUR and organisation_id is not None
+    }
+
+
 def professions_par_dispositif(user):
     """{id du dispositif: {professions}} des adhésions actives (lues avec elles)."""
     _adhesions(user)

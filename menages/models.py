@@ -387,6 +387,14 @@ class Orientation(models.Model):
                 name="orientation_unique_par_auteur",
             )
         ]
+        indexes = [
+            # « Mes orientations » (l'accueil de l'agent du bailleur) : les siennes, les plus
+            # récentes d'abord, lues dans l'ordre de l'index jusqu'à la fin de la page.
+            models.Index(
+                fields=["orientee_par", "-date_orientation", "-cree_le"],
+                name="orientation_par_auteur_date",
+            )
+        ]
 
     def __str__(self):
         return f"Orientation du {self.date_orientation:%d/%m/%Y} ({self.get_parcours_display()})"

@@ -8,8 +8,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import permissions
-from core.enums import Role
-from core.models import Membre, Organisation
+from core.models import Organisation
 from core.permissions import Chemins, Donnee, Ecriture, Lien
 
 from .enums import StatutOrientation
@@ -164,9 +163,7 @@ def dettes_du_menage(user, menage):
 def mes_structures(user):
     """Les structures que nomment les adhésions actives de prescripteur de la personne."""
     return Organisation.objects.filter(
-        pk__in=Membre.objects.actifs()
-        .filter(user=user, role=Role.PRESCRIPTEUR)
-        .values("organisation")
+        pk__in=permissions.structures_de_prescripteur(user)
     ).order_by("nom")
 
 
@@ -175,9 +172,15 @@ def mes_orientations(user):
     prescripteur, celles de sa structure, avec leur statut. La visibilité reste celle de
     `orientations_visibles` : une structure ne s'ouvre que dans les dispositifs où la personne
     est son prescripteur."""
+    # Sans structure (un agent du bailleur), la seule condition « saisie par la personne » se
+    # lit par l'index de l'auteur, sans parcourir les orientations du dispositif.
+    structures = permissions.structures_de_prescripteur(user)
+    siennes = Q(orientee_par=user)
+    if structures:
+        siennes |= Q(organisation__in=structures)
     return (
         orientations_visibles(user)
-        .filter(Q(orientee_par=user) | Q(organisation__in=mes_structures(user)))
+        .filter(siennes)
         .select_related("menage", "menage__dispositif", "organisation", "orientee_par")
         .prefetch_related("problematiques")
         .order_by("-date_orientation", "-cree_le")

@@ -320,6 +320,33 @@ def test_une_adhesion_de_prescripteur_inactive_ferme_tout(p):
     assert not selectors.orientations_visibles(p.prescripteur).exists()
 
 
+def test_les_structures_du_prescripteur_sont_celles_de_ses_adhesions_actives(p):
+    ailleurs = OrganisationFactory(nom="CCAS", type=TypeOrganisation.CCAS_COMMUNE)
+    # Une structure nommée sur une adhésion d'un autre rôle n'en est pas une de prescripteur.
+    MembreFactory(
+        user=p.prescripteur,
+        dispositif=DispositifFactory(),
+        role=Role.AGENT_BAILLEUR,
+        organisation=ailleurs,
+    )
+    assert set(selectors.mes_structures(p.prescripteur)) == {p.siao}
+
+    Membre.objects.filter(user=p.prescripteur, role=Role.PRESCRIPTEUR).update(
+        date_fin=timezone.localdate() - timedelta(days=1)
+    )
+    relu = type(p.prescripteur).objects.get(pk=p.prescripteur.pk)  # la requête suivante
+    assert not selectors.mes_structures(relu).exists()
+    assert not selectors.mes_orientations(relu).exists()
+
+
+def test_mes_orientations_d_un_agent_sans_structure_sont_les_siennes(p):
+    agent = MembreFactory(dispositif=p.dispositif, role=Role.AGENT_BAILLEUR).user
+    siennes = services.orienter_menage(
+        agent, p.dispositif, _fiche(nom="Aulne", parcours=Parcours.MAINTIEN)
+    ).orientation
+    assert list(selectors.mes_orientations(agent)) == [siennes]
+
+
 # --- Compléter la dette ------------------------------------------------------------------------
 
 
