@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accompagnement import selectors as selectors_accompagnement
@@ -85,26 +86,48 @@ def calendrier(user, depuis=None):
     )
 
 
-def mes_seances_a_venir(user, limite=5):
-    """Les prochaines séances des comités où la personne siège, chacune avec les points de son
-    ordre du jour dont elle voit le ménage (`mes_points`) : ce qu'elle a à préparer."""
+# L'accueil nomme au plus ces points de l'ordre du jour de chaque séance (les premiers, dans
+# l'ordre de la séance) et dit combien il en reste : un COTECH national en compte des centaines,
+# que la page de la séance présente.
+POINTS_A_L_ACCUEIL = 8
+
+
+def mes_seances_a_venir(user, limite=5, points=POINTS_A_L_ACCUEIL):
+    """Les prochaines séances des comités où la personne siège, chacune avec les premiers
+    points de son ordre du jour dont elle voit le ménage (`mes_points`, au plus `points`) et
+    le nombre de ceux qui restent (`autres_points`) : ce qu'elle a à préparer. Trois requêtes,
+    quelle que soit la taille des ordres du jour."""
     depuis = timezone.now() - timedelta(hours=12)
-    return list(
+    visibles = points_aux_menages_visibles(user)
+    seances = list(
         Seance.objects.filter(comite__membres=user, date__gte=depuis)
         .select_related("comite", "comite__dispositif")
+        .annotate(
+            nombre_de_mes_points=Coalesce(
+                Subquery(
+                    visibles.filter(seance=OuterRef("pk"))
+                    .order_by()
+                    .values("seance")
+                    .annotate(nombre=Count("pk"))
+                    .values("nombre")
+                ),
+                0,
+            )
+        )
         .prefetch_related(
             Prefetch(
                 "points",
                 # L'accueil n'en montre que le nom du ménage et la nature du point : le filtre
                 # de visibilité seul, sans ce que la personne voit de chaque ligne.
-                queryset=points_aux_menages_visibles(user)
-                .select_related("menage")
-                .order_by("rang", "pk"),
+                queryset=visibles.select_related("menage").order_by("rang", "pk")[:points],
                 to_attr="mes_points",
             )
         )
         .order_by("date")[:limite]
     )
+    for seance in seances:
+        seance.autres_points = seance.nombre_de_mes_points - len(seance.mes_points)
+    return seances
 
 
 def seances_passees(user, limite=12):

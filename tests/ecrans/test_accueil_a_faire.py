@@ -6,10 +6,13 @@ signale."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from comites import services as comites
+from comites.selectors import POINTS_A_L_ACCUEIL
 from menages.enums import StatutOrientation
 from menages.factories import OrientationFactory
 from tests.comites.situations import Programme
@@ -122,3 +125,37 @@ def test_le_delai_d_attente_se_regle(client, settings):
     recente.date_statut = timezone.localdate() - timedelta(days=5)
     recente.save()
     assert "Recenteattente Hortense" in _accueil(client, programme.coordinateur)
+
+
+def test_l_accueil_nomme_les_premiers_points_de_la_seance_et_compte_les_autres(client):
+    programme = Programme()
+    for n in range(POINTS_A_L_ACCUEIL + 3):
+        programme.orientation(nom=f"Examine{chr(65 + n)}")
+    seance = programme.seance(jour=programme.aujourd_hui + timedelta(days=7))
+    comites.construire_ordre_du_jour(programme.coordinateur, seance)
+    premiers = [
+        point.menage.nom for point in seance.points.select_related("menage").order_by("rang", "pk")
+    ][:POINTS_A_L_ACCUEIL]
+
+    contenu = _accueil(client, programme.cotech)
+
+    nommes = [f"Examine{chr(65 + i)}" for i in range(POINTS_A_L_ACCUEIL + 3)]
+    assert [nom for nom in nommes if nom in contenu] == sorted(premiers, key=nommes.index)
+    assert "et 3 autres points : voir l'ordre du jour" in contenu
+
+
+def test_l_accueil_du_cotech_en_requetes_fixes_quelle_que_soit_la_taille_de_l_ordre_du_jour(
+    client,
+):
+    programme = Programme()
+    seance = programme.seance(jour=programme.aujourd_hui + timedelta(days=7))
+    client.force_login(programme.cotech)
+    requetes = []
+    for nombre in (2, 12):
+        for n in range(nombre):
+            programme.orientation(nom=f"Taille{nombre}{chr(65 + n)}")
+        comites.construire_ordre_du_jour(programme.coordinateur, seance)
+        with CaptureQueriesContext(connection) as capture:
+            assert client.get(reverse("ecrans:accueil")).status_code == 200
+        requetes.append(len(capture))
+    assert requetes[0] == requetes[1]
