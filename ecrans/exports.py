@@ -64,15 +64,10 @@ def lignes_file_active(menages, lot=None):
     requete = selectors.avec_codes_problematiques(selectors.avec_commune(menages)).values_list(
         *COLONNES_FILE_ACTIVE
     )
-    # Chaque ligne réécrite d'un seul tenant (les colonnes nommées, un libellé pour un code,
-    # vide pour NULL) : l'export en écrit des dizaines de milliers.
+    # Chaque ligne réécrite d'un seul tenant : les six premières colonnes telles que lues, un
+    # libellé pour un code, vide pour NULL (l'export en écrit des dizaines de milliers).
     for (
-        dispositif,
-        reference,
-        nom,
-        prenom,
-        territoire,
-        commune,
+        *telles_quelles,
         parcours,
         statut,
         date_orientation,
@@ -81,12 +76,7 @@ def lignes_file_active(menages, lot=None):
         dette,
     ) in requete.iterator(chunk_size=lot or MENAGES_PAR_LOT):
         yield [
-            dispositif,
-            reference,
-            nom,
-            prenom,
-            territoire,
-            commune,
+            *telles_quelles,
             parcours_.get(parcours, ""),
             statuts.get(statut, ""),
             date_orientation,
