@@ -95,7 +95,7 @@ POINTS_A_L_ACCUEIL = 8
 def mes_seances_a_venir(user, limite=5, points=POINTS_A_L_ACCUEIL):
     """Les prochaines séances des comités où la personne siège, chacune avec les premiers
     points de son ordre du jour dont elle voit le ménage (`mes_points`, au plus `points`) et
-    le nombre de ceux qui restent (`autres_points`) : ce qu'elle a à préparer. Trois requêtes,
+    le nombre de ceux qui restent (`autres_points`) : ce qu'elle a à préparer. Deux requêtes,
     quelle que soit la taille des ordres du jour."""
     depuis = timezone.now() - timedelta(hours=12)
     visibles = points_aux_menages_visibles(user)
