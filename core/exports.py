@@ -217,8 +217,6 @@ def _texte(valeur):
     textes qui ressemblent à des formules neutralisés. Appelée pour chaque cellule d'un export
     (des centaines de milliers) : le type exact choisit d'abord son écriture, sans chaîne de
     `isinstance`."""
-    if type(valeur) is str:  # la plupart des cellules : sans appel de plus
-        return "'" + valeur if valeur[:1] in _DEBUTS_DE_FORMULE else valeur
     ecrire = _ECRITURES.get(type(valeur))
     if ecrire is not None:
         return ecrire(valeur)
@@ -259,8 +257,8 @@ def _sans_formule(texte):
 
 
 def _date(valeur):
-    """« 05/03/2026 » : la même chose que `f"{valeur:%d/%m/%Y}"`, sans `strftime`, trois fois
-    plus lent, pour une cellule sur douze d'une file active."""
+    """« 05/03/2026 », comme `f"{valeur:%d/%m/%Y}"` mais trois fois plus vite (sans
+    `strftime`) : une cellule sur douze d'une file active est une date."""
     return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
 
 

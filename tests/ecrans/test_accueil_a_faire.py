@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comites import services as comites
+from comites.factories import PointOrdreDuJourFactory
 from comites.selectors import POINTS_A_L_ACCUEIL
 from menages.enums import StatutOrientation
 from menages.factories import OrientationFactory
@@ -159,3 +160,22 @@ def test_l_accueil_du_cotech_en_requetes_fixes_quelle_que_soit_la_taille_de_l_or
             assert client.get(reverse("ecrans:accueil")).status_code == 200
         requetes.append(len(capture))
     assert requetes[0] == requetes[1]
+
+
+def test_un_point_dont_la_personne_ne_voit_pas_le_menage_n_est_ni_nomme_ni_compte(client):
+    """Le travailleur social qui siège au COTECH ne voit, de l'ordre du jour, que les ménages de
+    ses équipes : les autres ne sont ni nommés sur son accueil, ni comptés dans « autres »."""
+    programme = Programme()
+    programme.comite.membres.add(programme.ts)
+    suivi = programme.accompagne(nom="Sonequipe")
+    seance = programme.seance(jour=programme.aujourd_hui + timedelta(days=7))
+    PointOrdreDuJourFactory(seance=seance, menage=suivi.menage, rang=1)
+    for n in range(POINTS_A_L_ACCUEIL + 2):
+        PointOrdreDuJourFactory(seance=seance, menage__nom=f"Horsequipe{chr(65 + n)}", rang=n + 2)
+
+    contenu = _accueil(client, programme.ts)
+
+    assert reverse("comites:seance", args=[seance.public_id]) in contenu
+    assert "Sonequipe Hortense" in contenu
+    assert "Horsequipe" not in contenu
+    assert "autre" not in contenu.split("Mes prochaines séances")[1].split("</section>")[0]
