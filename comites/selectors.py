@@ -10,7 +10,7 @@ lisibles comme archives du comité (type, date, motifs), sans le nom du ménage.
 """
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -75,9 +75,15 @@ def seances_visibles(user):
     return Seance.objects.filter(comite__in=comites_visibles(user))
 
 
+def debut_du_jour():
+    """Minuit, heure locale, aujourd'hui. La séance du jour reste « à venir » jusqu'au soir,
+    quelle que soit son heure : on y enregistre encore des décisions après la réunion."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
 def calendrier(user, depuis=None):
-    """Les prochaines séances des comités de la personne."""
-    depuis = depuis or timezone.now() - timedelta(hours=12)
+    """Les prochaines séances des comités de la personne, celles du jour comprises."""
+    depuis = depuis or debut_du_jour()
     return (
         seances_visibles(user)
         .filter(date__gte=depuis)
@@ -93,14 +99,13 @@ POINTS_A_L_ACCUEIL = 8
 
 
 def mes_seances_a_venir(user, limite=5, points=POINTS_A_L_ACCUEIL):
-    """Les prochaines séances des comités où la personne siège, chacune avec les premiers
-    points de son ordre du jour dont elle voit le ménage (`mes_points`, au plus `points`) et
-    le nombre de ceux qui restent (`autres_points`) : ce qu'elle a à préparer. Deux requêtes,
-    quelle que soit la taille des ordres du jour."""
-    depuis = timezone.now() - timedelta(hours=12)
+    """Les prochaines séances des comités où la personne siège (celles du jour comprises),
+    chacune avec les premiers points de son ordre du jour dont elle voit le ménage
+    (`mes_points`, au plus `points`) et le nombre de ceux qui restent (`autres_points`) : ce
+    qu'elle a à préparer. Deux requêtes, quelle que soit la taille des ordres du jour."""
     visibles = points_aux_menages_visibles(user)
     seances = list(
-        Seance.objects.filter(comite__membres=user, date__gte=depuis)
+        Seance.objects.filter(comite__membres=user, date__gte=debut_du_jour())
         .select_related("comite", "comite__dispositif")
         .annotate(
             nombre_de_mes_points=Coalesce(

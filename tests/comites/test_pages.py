@@ -6,10 +6,11 @@ de la séance."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import formats, timezone
 from openpyxl import load_workbook
@@ -110,6 +111,30 @@ def test_le_copil_voit_les_seances_du_copil_seulement(client):
     assert url("seance", cotech) not in contenu
     assert url("seance", passee) not in contenu
     assert "Planifier une séance" not in contenu
+
+
+@pytest.mark.parametrize("heure", [time(9, 5), time(22, 30), time(23, 59)])
+def test_la_seance_du_jour_reste_a_venir_jusqu_au_soir(client, heure):
+    """La séance de 9 h reste dans « Prochaines séances » toute la journée : on y enregistre
+    encore des décisions le soir. Celle de la veille au soir n'y est plus."""
+    programme = Programme()
+    aujourd_hui = programme.aujourd_hui
+    du_jour = programme.seance(comite=programme.comite)
+    du_jour.date = timezone.make_aware(datetime.combine(aujourd_hui, time(9, 0)))
+    du_jour.save()
+    veille = programme.seance(aujourd_hui - timedelta(days=1))
+    veille.date = timezone.make_aware(datetime.combine(veille.date.date(), time(20, 0)))
+    veille.save()
+
+    maintenant = timezone.make_aware(datetime.combine(aujourd_hui, heure))
+    with time_machine.travel(maintenant, tick=False):
+        client.force_login(programme.cotech)
+        contenu = texte(client.get(reverse("comites:accueil")))
+
+    prochaines, passees = contenu.split('id="titre-passees"')
+    assert url("seance", du_jour) in prochaines
+    assert url("seance", veille) not in prochaines
+    assert url("seance", veille) in passees
 
 
 @pytest.mark.parametrize("qui", ["ts", "infirmier", "agent"])

@@ -3,9 +3,10 @@ statuts, le membre du COTECH ses séances et leur ordre du jour (pas les bilans 
 la coordination les orientations en attente depuis trop longtemps ; et la file active les
 signale."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -179,3 +180,24 @@ def test_un_point_dont_la_personne_ne_voit_pas_le_menage_n_est_ni_nomme_ni_compt
     assert "Sonequipe Hortense" in contenu
     assert "Horsequipe" not in contenu
     assert "autre" not in contenu.split("Mes prochaines séances")[1].split("</section>")[0]
+
+
+def test_la_seance_du_matin_reste_sur_l_accueil_le_soir(client):
+    """À 22 h 30, la séance de 9 h du jour est encore parmi « Mes prochaines séances », avec ses
+    points ; celle de la veille n'y est plus."""
+    programme = Programme()
+    programme.orientation(nom="Ducomite")
+    aujourd_hui = programme.aujourd_hui
+    seance = programme.seance()
+    seance.date = timezone.make_aware(datetime.combine(aujourd_hui, time(9, 0)))
+    seance.save()
+    comites.construire_ordre_du_jour(programme.coordinateur, seance)
+    veille = programme.seance(aujourd_hui - timedelta(days=1))
+
+    soir = timezone.make_aware(datetime.combine(aujourd_hui, time(22, 30)))
+    with time_machine.travel(soir, tick=False):
+        contenu = _accueil(client, programme.cotech)
+
+    assert reverse("comites:seance", args=[seance.public_id]) in contenu
+    assert "Ducomite Hortense" in contenu
+    assert reverse("comites:seance", args=[veille.public_id]) not in contenu
