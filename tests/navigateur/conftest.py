@@ -1,6 +1,7 @@
 """Chromium de Debian piloté par Playwright, pour les parcours des utilisateurs."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ OPTIONS = [
     "--no-first-run",
 ]
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
+# Ce qu'une assertion attend avant d'échouer : autant qu'une action (set_default_timeout). La
+# suite tourne sur une machine partagée, à côté des autres tests : une page peut y mettre
+# plusieurs secondes à venir, et les 5 s de Playwright ont déjà fait échouer un parcours sans
+# défaut.
+DELAI_MS = 15_000
+expect.set_options(timeout=DELAI_MS)
 
 
 def pytest_collection_modifyitems(items):
@@ -46,7 +53,7 @@ def navigateur():
 @pytest.fixture
 def page(navigateur, live_server):
     contexte = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    contexte.set_default_timeout(15_000)
+    contexte.set_default_timeout(DELAI_MS)
     onglet = contexte.new_page()
     yield onglet
     contexte.close()
@@ -63,7 +70,7 @@ def telephone(navigateur, live_server):
         is_mobile=True,
         has_touch=True,
     )
-    contexte.set_default_timeout(15_000)
+    contexte.set_default_timeout(DELAI_MS)
     onglet = contexte.new_page()
     yield onglet
     contexte.close()
@@ -117,3 +124,17 @@ def ouvrir_le_menu_des_orientations(page):
     menu = page.get_by_role("button", name="Orientations")
     if menu.count():
         menu.click()
+
+
+def ouvrir_le_menu_du_compte(page):
+    """Sur téléphone : déplie la barre (« Ouvrir le menu »), puis le menu du compte, où sont
+    « Double authentification » et « Se déconnecter ».
+
+    Le menu du compte ne s'ouvre qu'une fois la barre dépliée (classe `show`, la fin de son
+    animation) : un clic pendant l'animation, sur une machine chargée, a déjà été perdu.
+    """
+    page.get_by_role("button", name="Ouvrir le menu").click()
+    expect(page.locator("#menu")).to_have_class(re.compile(r"\bshow\b"))
+    compte = page.locator("#menu .dropdown-toggle").last
+    compte.click()
+    expect(compte).to_have_attribute("aria-expanded", "true")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from accompagnement.models import Intervention
 from core.sessions import CLE_ACTIVITE, CLE_CONNEXION
 
-from .conftest import capture, cocher, se_connecter
+from .conftest import capture, cocher, ouvrir_le_menu_du_compte, se_connecter
 from .test_intervention_telephone import accompagnement_partage
 
 TS = "ts.cantal@demo.test"
@@ -276,8 +276,7 @@ def test_la_deconnexion_previent_puis_efface(demo, terrain, live_server):
     terrain.on("dialog", repondre)
 
     def se_deconnecter():
-        terrain.get_by_role("button", name="Ouvrir le menu").click()
-        terrain.locator("#menu .dropdown-toggle").click()
+        ouvrir_le_menu_du_compte(terrain)
         terrain.get_by_role("button", name="Se déconnecter").click()
 
     se_deconnecter()
