@@ -228,7 +228,7 @@ def _texte(valeur):
         return _date(valeur)
     if isinstance(valeur, Decimal):
         return str(valeur).replace(".", ",")
-    return _sans_formule(str(valeur))
+    return sans_formule(str(valeur))
 
 
 def _date_heure(valeur):
@@ -243,7 +243,7 @@ def _cellule(valeur):
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, str):
-        return _sans_formule(valeur)
+        return sans_formule(valeur)
     return valeur
 
 
@@ -251,8 +251,9 @@ def _cellule(valeur):
 _DEBUTS_DE_FORMULE = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 
-def _sans_formule(texte):
-    """Un texte saisi qui commence comme une formule reste un texte dans le tableur."""
+def sans_formule(texte):
+    """Un texte venu des données (saisi, importé, un nom de territoire) qui commence comme une
+    formule reste un texte dans le tableur."""
     return "'" + texte if texte[:1] in _DEBUTS_DE_FORMULE else texte
 
 
@@ -264,7 +265,7 @@ def _date(valeur):
 
 # Les écritures de `_texte` par type exact.
 _ECRITURES = {
-    str: _sans_formule,
+    str: sans_formule,
     type(None): lambda valeur: "",
     int: lambda valeur: str(valeur) if valeur >= 0 else "'" + str(valeur),
     bool: lambda valeur: "oui" if valeur else "non",

@@ -31,6 +31,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.exports import sans_formule
+
 from . import indicateurs
 
 FORMAT_EFFECTIF = "#,##0"
@@ -287,7 +289,7 @@ def valeur_de_cellule(valeur, unite):
     if unite == UNITE_DATE:
         return _date(valeur)
     # « < 5 », « s » : le texte du PDF, tel quel.
-    return _sans_formule(str(valeur))
+    return sans_formule(str(valeur))
 
 
 def _date(texte):
@@ -297,16 +299,10 @@ def _date(texte):
         return None
 
 
-def _sans_formule(texte):
-    """Un texte venu des données (un nom de territoire) qui commence comme une formule reste
-    un texte dans le tableur."""
-    return "'" + texte if texte[:1] in ("=", "+", "-", "@", "\t", "\r") else texte
-
-
 def _feuille(classeur, titre, entetes, lignes, *, colonne_valeur=None, unites=None):
     """Une feuille : une ligne d'en-tête, puis les lignes ; formats selon l'unité de la ligne."""
     feuille = classeur.create_sheet(_titre_de_feuille(classeur, titre))
-    feuille.append([_sans_formule(str(entete)) for entete in entetes])
+    feuille.append([sans_formule(str(entete)) for entete in entetes])
     _entete(feuille, len(entetes))
     largeurs = [len(str(entete)) for entete in entetes]
     for ligne in lignes:
@@ -319,7 +315,7 @@ def _feuille(classeur, titre, entetes, lignes, *, colonne_valeur=None, unites=No
             elif unites and unites[rang - 1]:
                 cellules.append(valeur_de_cellule(valeur, unites[rang - 1]))
             else:
-                cellules.append(_sans_formule(valeur) if isinstance(valeur, str) else valeur)
+                cellules.append(sans_formule(valeur) if isinstance(valeur, str) else valeur)
         feuille.append(cellules)
         rangee = feuille.max_row
         for rang, valeur in enumerate(cellules, start=1):
