@@ -27,7 +27,7 @@ ENTETES_FILE_ACTIVE = [
 MENAGES_PAR_LOT = 2000
 
 # Les colonnes lues pour l'export, dans l'ordre des en-têtes (`selectors.file_active`, avec la
-# commune du logement actuel et les codes des problématiques).
+# commune du logement actuel ; les codes des problématiques sont portés par le ménage).
 COLONNES_FILE_ACTIVE = (
     "dispositif__nom",
     "reference_locataire",
@@ -53,17 +53,15 @@ def lignes_file_active(menages, lot=None):
     `selectors.file_active`), lues au fil de l'envoi.
 
     Une seule requête en flux (`iterator()`) lit, dans l'ordre, les seules colonnes exportées :
-    la situation du jour que porte le ménage, sa dernière orientation en jointure, ses
-    problématiques jointes en un texte par la base (`selectors.avec_codes_problematiques`).
-    Ni modèle construit par ligne, ni requête par lot. La dette et la procédure valent None là
+    la situation du jour que porte le ménage (dont les codes de ses problématiques, joints en
+    un texte), sa dernière orientation en jointure. Ni modèle construit par ligne, ni requête
+    par lot, ni sous-requête par ménage. La dette et la procédure valent None là
     où la personne ne les voit pas (la requête même les efface)."""
     parcours_ = _libelles(Parcours)
     statuts = _libelles(StatutOrientation)
     problematiques = _libelles(Problematique)
     stades = _libelles(StadeProcedure)
-    requete = selectors.avec_codes_problematiques(selectors.avec_commune(menages)).values_list(
-        *COLONNES_FILE_ACTIVE
-    )
+    requete = selectors.avec_commune(menages).values_list(*COLONNES_FILE_ACTIVE)
     # Chaque ligne réécrite d'un seul tenant : les six premières colonnes telles que lues, un
     # libellé pour un code, vide pour NULL (l'export en écrit des dizaines de milliers).
     for (

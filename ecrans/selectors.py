@@ -16,7 +16,6 @@ from accompagnement import expressions as accompagnement
 from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
-from core.expressions import ValeursJointes
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
@@ -190,32 +189,6 @@ def filtrer_echeances(menages, echeance):
         return menages.filter(accompagnement.bilan_a_venir(jours=15))
     if echeance == "bilan_en_retard":
         return menages.filter(accompagnement.bilan_en_retard())
-    return menages
-
-
-def avec_codes_problematiques(menages):
-    """Ajoute à chaque ménage les codes des problématiques de ses orientations, sans doublon,
-    triés et joints par des virgules (`codes_problematiques`, None s'il n'y en a aucune), par
-    la base : une colonne de plus, pas une requête de plus (l'export de la file active)."""
-    codes = (
-        ProblematiqueOrientation.objects.filter(orientation__menage=OuterRef("pk"))
-        .values("code")
-        .distinct()
-        .order_by("code")
-    )
-    return menages.annotate(codes_problematiques=ValeursJointes(codes, separateur=","))
-
-
-def avec_problematiques(menages):
-    """Ajoute à chaque ménage les problématiques de ses orientations (une requête)."""
-    ids = [menage.pk for menage in menages]
-    codes = {}
-    for menage_id, code in ProblematiqueOrientation.objects.filter(
-        orientation__menage_id__in=ids
-    ).values_list("orientation__menage_id", "code"):
-        codes.setdefault(menage_id, set()).add(code)
-    for menage in menages:
-        menage.codes_problematiques = sorted(codes.get(menage.pk, ()))
     return menages
 
 

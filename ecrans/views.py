@@ -112,9 +112,7 @@ def file_active(request):
     page = Paginator(selectors.ids_de_la_file_active(menages), PAR_PAGE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.avec_problematiques(
-        selectors.lignes_de_la_file_active(request.user, list(page.object_list))
-    )
+    page.object_list = selectors.lignes_de_la_file_active(request.user, list(page.object_list))
     contexte = {
         "filtres": filtres,
         "page": page,

@@ -138,6 +138,10 @@ class Menage(models.Model):
     )
     derniere_dette = montant("dernière dette connue", null=True, blank=True, editable=False)
     date_derniere_dette = models.DateField(null=True, blank=True, editable=False)
+    # Les problématiques de toutes ses orientations : codes sans doublon, triés, joints par des
+    # virgules (None s'il n'y en a aucune). La file active et son export les lisent sur la
+    # ligne, sans sous-requête par ménage.
+    codes_problematiques = models.TextField(null=True, blank=True, editable=False)
 
     objects = MenageQuerySet.as_manager()
 
@@ -193,6 +197,11 @@ class Menage(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def liste_problematiques(self):
+        """Les codes des problématiques de ses orientations, triés (`codes_problematiques`)."""
+        return self.codes_problematiques.split(",") if self.codes_problematiques else []
+
+    @property
     def ressources_mensuelles(self):
         return sum((r.montant_mensuel for r in self.ressources.all()), Decimal(0))
 
@@ -205,6 +214,7 @@ CHAMPS_DE_SITUATION = (
     "statut_derniere_orientation",
     "derniere_dette",
     "date_derniere_dette",
+    "codes_problematiques",
 )
 
 

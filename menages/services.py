@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import bornes, permissions
 from core.enums import Role, TypeOrganisation
+from core.expressions import ValeursJointes
 from core.models import Membre
 from core.permissions import Action
 
@@ -350,8 +351,9 @@ MENAGES_PAR_ACTUALISATION = 1000
 
 def _situation():
     """Les expressions de la situation du jour d'un ménage (`Menage.CHAMPS_DE_SITUATION`) : sa
-    dernière orientation (date d'orientation puis création les plus récentes) et son dernier
-    relevé de dette (date puis clé les plus récents), comme les lisait la file active."""
+    dernière orientation (date d'orientation puis création les plus récentes), son dernier
+    relevé de dette (date puis clé les plus récents), comme les lisait la file active, et les
+    problématiques de toutes ses orientations."""
     orientations = Orientation.objects.filter(menage=OuterRef("pk")).order_by(
         "-date_orientation", "-cree_le", "-pk"
     )
@@ -362,13 +364,26 @@ def _situation():
         "statut_derniere_orientation": Subquery(orientations.values("statut")[:1]),
         "derniere_dette": Subquery(dettes.values("montant")[:1]),
         "date_derniere_dette": Subquery(dettes.values("date")[:1]),
+        "codes_problematiques": codes_problematiques(),
     }
+
+
+def codes_problematiques():
+    """Les codes des problématiques des orientations du ménage (`OuterRef("pk")`), sans
+    doublon, triés, joints par des virgules ; NULL s'il n'y en a aucune."""
+    codes = (
+        ProblematiqueOrientation.objects.filter(orientation__menage=OuterRef("pk"))
+        .values("code")
+        .distinct()
+        .order_by("code")
+    )
+    return ValeursJointes(codes, separateur=",")
 
 
 def actualiser_situation(menage_ids):
     """Recalcule la situation du jour que portent les ménages `menage_ids` (des clés, ou des
     ménages) pour la file active : dernière orientation, sa date et son statut, dernière dette
-    et sa date.
+    et sa date, problématiques de ses orientations.
 
     Tout service qui crée une orientation, change son statut ou son ménage, ou écrit une dette
     l'appelle, dans sa transaction ; les remplissages groupés (démonstration, banc) l'appellent

@@ -149,8 +149,9 @@ def test_la_page_de_l_accompagnement_fait_le_meme_nombre_de_requetes_a_30_et_a_5
 
 # session, utilisateur, adhésions, accès à la file active, dispositifs du filtre, dispositifs
 # où la dette est visible, nombre de ménages, clés de la page, ménages de la page (leur
-# dernière orientation en jointure), problématiques, territoires du filtre, référent·es du filtre
-REQUETES_DE_LA_FILE_ACTIVE = 12
+# dernière orientation en jointure, leurs problématiques sur la ligne), territoires du filtre,
+# référent·es du filtre
+REQUETES_DE_LA_FILE_ACTIVE = 11
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from core.enums import Parcours, Role
 from core.factories import MembreFactory
 from ecrans import exports, selectors
+from menages import services as services_menages
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.factories import (
     DetteLocativeFactory,
@@ -72,7 +73,7 @@ def test_la_dette_et_la_procedure_sont_effacees_pour_qui_ne_les_voit_pas():
     assert export["Procédure d'expulsion"] == ""
 
 
-def test_les_problematiques_de_toutes_les_orientations_jointes_par_la_base_sans_doublon():
+def test_les_problematiques_de_toutes_les_orientations_portees_par_le_menage_sans_doublon():
     """Les codes de toutes les orientations du ménage, triés, chacun une fois ; aucun pour un
     ménage dont les orientations n'en ont pas (sur SQLite comme sur PostgreSQL)."""
     coordinateur = membre(Role.COORDINATEUR)
@@ -87,13 +88,13 @@ def test_les_problematiques_de_toutes_les_orientations_jointes_par_la_base_sans_
     )
     sans = MenageFactory(dispositif=dispositif, nom="Sans")
     orientation = OrientationFactory(menage=sans)
+    # Aucun service n'enlève une problématique : on l'enlève ici, puis on recalcule.
     orientation.problematiques.all().delete()
+    services_menages.actualiser_situation([sans])
 
     attendus = sorted([P.IMPAYES, P.ISOLEMENT_RUPTURE, P.ADDICTIONS])
     codes = dict(
-        selectors.avec_codes_problematiques(selectors.file_active(coordinateur.user)).values_list(
-            "nom", "codes_problematiques"
-        )
+        selectors.file_active(coordinateur.user).values_list("nom", "codes_problematiques")
     )
 
     assert codes == {

@@ -1,6 +1,6 @@
 """La situation du jour portée par le ménage (dernière orientation, sa date et son statut,
-dernière dette et sa date) : après chaque chemin d'écriture, elle égale le recalcul fait ici
-depuis les orientations et les relevés du ménage."""
+dernière dette et sa date, problématiques de ses orientations) : après chaque chemin
+d'écriture, elle égale le recalcul fait ici depuis les orientations et les relevés du ménage."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -15,7 +15,7 @@ from comites import services as comites
 from comites.enums import TypeDecision
 from core.enums import Role
 from menages import services
-from menages.enums import Rattachement, StatutOrientation
+from menages.enums import Problematique, Rattachement, StatutOrientation
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.importation import importer_orientations
 from menages.models import CHAMPS_DE_SITUATION, Menage
@@ -38,12 +38,14 @@ def recalcul(menage):
     dettes = sorted(menage.dettes.all(), key=lambda d: (d.date, d.pk))
     derniere = orientations[-1] if orientations else None
     dette = dettes[-1] if dettes else None
+    codes = sorted({p.code for o in orientations for p in o.problematiques.all()})
     return {
         "derniere_orientation": derniere.pk if derniere else None,
         "date_derniere_orientation": derniere.date_orientation if derniere else None,
         "statut_derniere_orientation": derniere.statut if derniere else None,
         "derniere_dette": dette.montant if dette else None,
         "date_derniere_dette": dette.date if dette else None,
+        "codes_problematiques": ",".join(codes) or None,
     }
 
 
@@ -211,11 +213,33 @@ def test_la_migration_remplit_la_situation_et_se_defait():
     programme = Programme()
     orientation = programme.orientation(statut=S.EN_ATTENTE)
     DetteLocativeFactory(menage=orientation.menage, montant=Decimal("42"))
-    attendu = recalcul(orientation.menage)
+    # Les champs de cette migration : les problématiques sont venues après (0016).
+    champs = [champ for champ in CHAMPS_DE_SITUATION if champ != "codes_problematiques"]
+    attendu = {champ: recalcul(orientation.menage)[champ] for champ in champs}
     migration = import_module("menages.migrations.0014_situation_du_jour")
 
+    def portes():
+        return Menage.objects.values(*champs).get(pk=orientation.menage.pk)
+
     migration.vider(apps, None)
-    assert set(portee(orientation.menage).values()) == {None}
+    assert set(portes().values()) == {None}
 
     migration.remplir(apps, None)
-    assert portee(orientation.menage) == attendu
+    assert portes() == attendu
+
+
+def test_la_migration_remplit_les_problematiques():
+    programme = Programme()
+    P = Problematique
+    orientation = programme.orientation(problematiques=[P.IMPAYES, P.ADDICTIONS])
+    OrientationFactory(menage=orientation.menage, problematiques=[P.ANIMAUX, P.IMPAYES])
+    sans = MenageFactory(dispositif=orientation.menage.dispositif)
+    Menage.objects.update(codes_problematiques="effacé")
+    migration = import_module("menages.migrations.0016_problematiques_du_menage")
+
+    migration.remplir(apps, None)
+
+    assert Menage.objects.get(pk=orientation.menage.pk).codes_problematiques == (
+        "addictions,animaux,impayes"
+    )
+    assert Menage.objects.get(pk=sans.pk).codes_problematiques is None
