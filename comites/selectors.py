@@ -10,7 +10,7 @@ lisibles comme archives du comité (type, date, motifs), sans le nom du ménage.
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -22,6 +22,7 @@ from accompagnement import selectors as selectors_accompagnement
 from accompagnement.enums import TYPES_CONTACT
 from accompagnement.models import Bilan, Intervention
 from core import permissions
+from core.bornes import debut_du_jour
 from core.enums import ROLES_TERRAIN, Role
 from core.permissions import Donnee, Lien
 from menages.models import DetteLocative
@@ -75,15 +76,11 @@ def seances_visibles(user):
     return Seance.objects.filter(comite__in=comites_visibles(user))
 
 
-def debut_du_jour():
-    """Minuit, heure locale, aujourd'hui. La séance du jour reste « à venir » jusqu'au soir,
-    quelle que soit son heure : on y enregistre encore des décisions après la réunion."""
-    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-
-
 def calendrier(user, depuis=None):
-    """Les prochaines séances des comités de la personne, celles du jour comprises."""
-    depuis = depuis or debut_du_jour()
+    """Les prochaines séances des comités de la personne, celles du jour comprises : la séance
+    du jour reste « à venir » jusqu'au soir, quelle que soit son heure (on y enregistre encore
+    des décisions après la réunion)."""
+    depuis = depuis or debut_du_jour(timezone.localdate())
     return (
         seances_visibles(user)
         .filter(date__gte=depuis)
@@ -105,7 +102,7 @@ def mes_seances_a_venir(user, limite=5, points=POINTS_A_L_ACCUEIL):
     qu'elle a à préparer. Deux requêtes, quelle que soit la taille des ordres du jour."""
     visibles = points_aux_menages_visibles(user)
     seances = list(
-        Seance.objects.filter(comite__membres=user, date__gte=debut_du_jour())
+        Seance.objects.filter(comite__membres=user, date__gte=debut_du_jour(timezone.localdate()))
         .select_related("comite", "comite__dispositif")
         .annotate(
             nombre_de_mes_points=Coalesce(

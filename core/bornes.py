@@ -10,7 +10,7 @@ date d'ailleurs (import, commande) la vérifient avec `verifier_date`.
 
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -33,6 +33,12 @@ _ENTIER = re.compile(r"\d{1,19}")
 
 def date_maximum(futur=UN_AN):
     return timezone.localdate() + futur
+
+
+def debut_du_jour(jour):
+    """Minuit, heure locale, au début de `jour` : la borne d'un jour entier pour les dates et
+    heures enregistrées."""
+    return timezone.make_aware(datetime.combine(jour, time.min))
 
 
 def _francaise(jour):

@@ -1,14 +1,13 @@
 """Filtres, recherche et tri de la file active ; filtres du journal d'accès."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 
 from accompagnement.models import Accompagnement
 from core import permissions
-from core.bornes import verifier_date
+from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
 from core.models import JournalAudit, Territoire, User
 from core.permissions import Donnee
@@ -213,11 +212,7 @@ class FiltresJournal(django_filters.FilterSet):
         return queryset.filter(menage_public_id__in=menages.values("public_id"))
 
     def filtrer_du(self, queryset, name, value):
-        return queryset.filter(date__gte=_debut_du_jour(value))
+        return queryset.filter(date__gte=debut_du_jour(value))
 
     def filtrer_au(self, queryset, name, value):
-        return queryset.filter(date__lt=_debut_du_jour(value + timedelta(days=1)))
-
-
-def _debut_du_jour(jour):
-    return timezone.make_aware(datetime.combine(jour, time.min))
+        return queryset.filter(date__lt=debut_du_jour(value + timedelta(days=1)))

@@ -16,6 +16,7 @@ from accompagnement import expressions as accompagnement
 from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
+from core.bornes import debut_du_jour
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
@@ -207,10 +208,6 @@ class Evenement:
     objet: object = None
 
 
-def _moment(jour):
-    return timezone.make_aware(datetime.combine(jour, datetime.min.time()))
-
-
 # Une page de la chronologie : les événements les plus récents d'abord, par pages de cette
 # taille (lien « Événements plus anciens »). Un ménage suivi des années ne fait jamais une page
 # de plusieurs centaines d'interventions.
@@ -265,7 +262,7 @@ def chronologie(
     evenements = [
         Evenement(
             o.date_orientation,
-            _moment(o.date_orientation),
+            debut_du_jour(o.date_orientation),
             "orientation",
             f"Orientation ({o.get_parcours_display().lower()}) : {o.get_statut_display().lower()}",
             o.get_source_display(),
@@ -274,12 +271,13 @@ def chronologie(
         for o in orientations
     ]
     evenements += [
-        Evenement(d.date, _moment(d.date), "dette", "Dette locative", "", d) for d in dettes or []
+        Evenement(d.date, debut_du_jour(d.date), "dette", "Dette locative", "", d)
+        for d in dettes or []
     ]
     evenements += [
         Evenement(
             i.date_information,
-            _moment(i.date_information),
+            debut_du_jour(i.date_information),
             "information",
             "Ménage informé du partage de ses informations",
             "S'oppose au partage : les notes restent dans la profession de leur auteur."
@@ -306,7 +304,7 @@ def chronologie(
     evenements += [
         Evenement(
             b.date_realisation,
-            _moment(b.date_realisation),
+            debut_du_jour(b.date_realisation),
             "bilan",
             b.get_type_display(),
             b.synthese,
@@ -329,7 +327,7 @@ def chronologie(
         evenements.append(
             Evenement(
                 episode.date_debut,
-                _moment(episode.date_debut),
+                debut_du_jour(episode.date_debut),
                 "accompagnement",
                 "Début de l'accompagnement",
                 "",
@@ -341,7 +339,7 @@ def chronologie(
             evenements.append(
                 Evenement(
                     cloture.date,
-                    _moment(cloture.date),
+                    debut_du_jour(cloture.date),
                     "cloture",
                     "Clôture : " + cloture.get_motif_display().lower(),
                     cloture.commentaire,

@@ -358,26 +358,21 @@ def _situation():
         "-date_orientation", "-cree_le", "-pk"
     )
     dettes = DetteLocative.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
-    return {
-        "derniere_orientation": Subquery(orientations.values("pk")[:1]),
-        "date_derniere_orientation": Subquery(orientations.values("date_orientation")[:1]),
-        "statut_derniere_orientation": Subquery(orientations.values("statut")[:1]),
-        "derniere_dette": Subquery(dettes.values("montant")[:1]),
-        "date_derniere_dette": Subquery(dettes.values("date")[:1]),
-        "codes_problematiques": codes_problematiques(),
-    }
-
-
-def codes_problematiques():
-    """Les codes des problématiques des orientations du ménage (`OuterRef("pk")`), sans
-    doublon, triés, joints par des virgules ; NULL s'il n'y en a aucune."""
+    # Sans doublon, triés, joints par des virgules ; NULL sans aucune problématique.
     codes = (
         ProblematiqueOrientation.objects.filter(orientation__menage=OuterRef("pk"))
         .values("code")
         .distinct()
         .order_by("code")
     )
-    return ValeursJointes(codes, separateur=",")
+    return {
+        "derniere_orientation": Subquery(orientations.values("pk")[:1]),
+        "date_derniere_orientation": Subquery(orientations.values("date_orientation")[:1]),
+        "statut_derniere_orientation": Subquery(orientations.values("statut")[:1]),
+        "derniere_dette": Subquery(dettes.values("montant")[:1]),
+        "date_derniere_dette": Subquery(dettes.values("date")[:1]),
+        "codes_problematiques": ValeursJointes(codes, separateur=","),
+    }
 
 
 def actualiser_situation(menage_ids):

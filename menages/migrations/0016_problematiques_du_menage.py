@@ -12,7 +12,7 @@ LOT = 1000
 
 
 def remplir(apps, schema_editor):
-    # La même règle que `menages.services.codes_problematiques`, sur les modèles historiques.
+    # La même règle que `menages.services._situation`, sur les modèles historiques.
     Menage = apps.get_model("menages", "Menage")
     ProblematiqueOrientation = apps.get_model("menages", "ProblematiqueOrientation")
     codes = (

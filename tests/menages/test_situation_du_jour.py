@@ -49,8 +49,8 @@ def recalcul(menage):
     }
 
 
-def portee(menage):
-    return Menage.objects.values(*CHAMPS_DE_SITUATION).get(pk=menage.pk)
+def portee(menage, champs=CHAMPS_DE_SITUATION):
+    return Menage.objects.values(*champs).get(pk=menage.pk)
 
 
 def verifier(menage):
@@ -218,14 +218,11 @@ def test_la_migration_remplit_la_situation_et_se_defait():
     attendu = {champ: recalcul(orientation.menage)[champ] for champ in champs}
     migration = import_module("menages.migrations.0014_situation_du_jour")
 
-    def portes():
-        return Menage.objects.values(*champs).get(pk=orientation.menage.pk)
-
     migration.vider(apps, None)
-    assert set(portes().values()) == {None}
+    assert set(portee(orientation.menage, champs).values()) == {None}
 
     migration.remplir(apps, None)
-    assert portes() == attendu
+    assert portee(orientation.menage, champs) == attendu
 
 
 def test_la_migration_remplit_les_problematiques():

@@ -127,14 +127,24 @@ def ouvrir_le_menu_des_orientations(page):
 
 
 def ouvrir_le_menu_du_compte(page):
-    """Sur téléphone : déplie la barre (« Ouvrir le menu »), puis le menu du compte, où sont
-    « Double authentification » et « Se déconnecter ».
+    """Ouvre le menu du compte, où sont « Double authentification » et « Se déconnecter » ;
+    sur téléphone, déplie d'abord la barre (« Ouvrir le menu »).
 
     Le menu du compte ne s'ouvre qu'une fois la barre dépliée (classe `show`, la fin de son
     animation) : un clic pendant l'animation, sur une machine chargée, a déjà été perdu.
     """
-    page.get_by_role("button", name="Ouvrir le menu").click()
-    expect(page.locator("#menu")).to_have_class(re.compile(r"\bshow\b"))
+    barre = page.get_by_role("button", name="Ouvrir le menu")
+    if barre.is_visible():
+        barre.click()
+        expect(page.locator("#menu")).to_have_class(re.compile(r"\bshow\b"))
     compte = page.locator("#menu .dropdown-toggle").last
     compte.click()
     expect(compte).to_have_attribute("aria-expanded", "true")
+
+
+def se_deconnecter(page):
+    """« Se déconnecter » depuis le menu du compte ; la déconnexion vide d'abord ce que
+    l'appareil garde hors réseau, puis mène à la connexion."""
+    ouvrir_le_menu_du_compte(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()

@@ -15,7 +15,7 @@ from accompagnement.models import Accompagnement
 from comites.models import Seance
 from core.sessions import CLE_ACTIVITE, CLE_CONNEXION
 
-from .conftest import se_connecter
+from .conftest import ouvrir_le_menu_du_compte, se_connecter
 
 # Une violation de la CSP (« … violates the following Content Security Policy directive … »,
 # « Refused to … ») ou un en-tête Permissions-Policy que Chromium ne comprend pas.
@@ -59,7 +59,7 @@ def test_csp_file_active_filtre_htmx_et_tableau_de_bord(demo, page, live_server,
     assert "q=zzz-aucun-menage" in page.url
 
     # Menu déroulant de Bootstrap (Popper pose ses styles par script, ce que la CSP permet).
-    page.locator("nav .navbar-nav:not(.me-auto) .dropdown-toggle").click()
+    ouvrir_le_menu_du_compte(page)
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
     # Une page d'accompagnement et ses barres d'avancement (largeur posée par app.js).

@@ -13,19 +13,19 @@ from accompagnement.models import Accompagnement
 from core.models import User
 from menages.models import Orientation
 
-from .conftest import capture, cocher, ouvrir_le_menu_des_orientations, se_connecter
+from .conftest import (
+    capture,
+    cocher,
+    ouvrir_le_menu_des_orientations,
+    se_connecter,
+    se_deconnecter,
+)
 
 SIAO = "prescripteur.savoie@demo.test"
 COORDINATION = "coordinateur.savoie@demo.test"
 REFERENT_BAILLEUR = "bailleur.savoie@demo.test"
 TRAVAILLEUSE_SOCIALE = "ts.savoie@demo.test"
 EXPLICATION = "Logement attribué : état des lieux le 15, ARIES accompagne Mme Roux à la signature."
-
-
-def _se_deconnecter(page):
-    page.locator("nav .navbar-nav:not(.me-auto) .dropdown-toggle").click()
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
 
 
 def _choisir(page, selecteur, texte):
@@ -58,7 +58,7 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
     orientation = Orientation.objects.get(menage__nom="ROUX", menage__prenom="Sandrine")
     assert orientation.organisation.nom == "SIAO de la Haute-Savoie"
     menage = orientation.menage
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     # 2. La coordination du bailleur trouve le ménage et enregistre ses besoins.
     se_connecter(page, live_server, COORDINATION)
@@ -106,7 +106,7 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
     page.get_by_label("Explication à transmettre au prescripteur").fill(EXPLICATION)
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_text("Décision de la CAL enregistrée.")).to_be_visible()
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     # 6. Le SIAO lit la décision de la CAL et son explication sur son accueil, puis dans le
     # parcours du ménage, depuis ses orientations.
@@ -128,7 +128,7 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
         "ARIES accompagne Mme Roux"
     )
     capture(page, "acces-demo-decision-prescripteur")
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     # 7. La coordination enregistre le bail glissant (ARIES preneuse, référent du bailleur).
     referent = User.objects.get(email=REFERENT_BAILLEUR)
@@ -153,7 +153,7 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
         page.get_by_text("Accompagnement ouvert avec le travailleur social et le référent")
     ).to_be_visible()
     capture(page, "acces-demo-accompagnement")
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     bail = Bail.objects.get(menage=menage)
     assert bail.type == "glissant" and bail.association_preneuse.nom == "ARIES"

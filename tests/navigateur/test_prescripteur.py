@@ -13,7 +13,13 @@ from core.enums import Profession, Role, TypeOrganisation
 from core.factories import DispositifFactory, MembreFactory, OrganisationFactory, UserFactory
 from menages.models import Orientation
 
-from .conftest import capture, cocher, ouvrir_le_menu_des_orientations, se_connecter
+from .conftest import (
+    capture,
+    cocher,
+    ouvrir_le_menu_des_orientations,
+    se_connecter,
+    se_deconnecter,
+)
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -22,13 +28,6 @@ def _personne(dispositif, role, email, **kwargs):
     user = UserFactory(email=email, first_name="Prénom", last_name=email.split("@")[0].title())
     MembreFactory(user=user, dispositif=dispositif, role=role, **kwargs)
     return user
-
-
-def _se_deconnecter(page):
-    page.locator("nav .navbar-nav:not(.me-auto) .dropdown-toggle").click()
-    page.get_by_role("button", name="Se déconnecter").click()
-    # La déconnexion vide d'abord ce que l'appareil garde hors réseau, puis mène à la connexion.
-    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
 
 
 def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
@@ -82,7 +81,7 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     orientation = Orientation.objects.get(menage__nom="BERTHIER")
     assert orientation.organisation == siao
     assert orientation.dette_locative is None
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     # La coordination inscrit l'orientation au COTECH et l'admet, avec une explication.
     se_connecter(page, live_server, "coordination@exemple.test", MOT_DE_PASSE)
@@ -101,7 +100,7 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     bloc.get_by_role("button", name="Enregistrer la décision").click()
     expect(bloc.locator(".decision").get_by_text("Admission", exact=True)).to_be_visible()
     expect(bloc.get_by_text("Un T3 va être proposé à Seynod")).to_be_visible()
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     # Le SIAO lit la décision et l'explication, signalées « nouveau ».
     se_connecter(page, live_server, "siao@exemple.test", MOT_DE_PASSE)
@@ -122,7 +121,7 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     expect(page.get_by_text("Un T3 va être proposé à Seynod")).to_be_visible()
     expect(page.get_by_role("link", name="File active", exact=True)).to_have_count(0)
     capture(page, "menage-prescripteur")
-    _se_deconnecter(page)
+    se_deconnecter(page)
 
     # ARIES n'en voit rien.
     se_connecter(page, live_server, "aries@exemple.test", MOT_DE_PASSE)
