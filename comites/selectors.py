@@ -133,9 +133,11 @@ def mes_seances_a_venir(user, limite=5, points=POINTS_A_L_ACCUEIL):
 
 
 def seances_passees(user, limite=12):
+    """Les séances d'avant aujourd'hui : celle du jour est encore dans le calendrier
+    (`calendrier`), jamais dans les deux listes."""
     return (
         seances_visibles(user)
-        .filter(date__lt=timezone.now())
+        .filter(date__lt=debut_du_jour(timezone.localdate()))
         .select_related("comite", "comite__dispositif")
         .order_by("-date")[:limite]
     )

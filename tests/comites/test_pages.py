@@ -133,6 +133,7 @@ def test_la_seance_du_jour_reste_a_venir_jusqu_au_soir(client, heure):
 
     prochaines, passees = contenu.split('id="titre-passees"')
     assert url("seance", du_jour) in prochaines
+    assert url("seance", du_jour) not in passees
     assert url("seance", veille) not in prochaines
     assert url("seance", veille) in passees
 
