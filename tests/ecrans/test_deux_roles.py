@@ -22,6 +22,8 @@ from core import permissions
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, OrganisationFactory
 from core.permissions import Donnee
+from ecrans import exports
+from ecrans.selectors import file_active
 from menages.enums import StadeProcedure
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.models import DetteLocative, PlanApurement
@@ -226,6 +228,42 @@ def test_l_export_de_l_infirmiere_du_cotech_masque_la_dette_ligne_par_ligne(clie
 def test_les_orientations_de_l_agent_du_cotech_n_entrent_pas_dans_la_file_active(client, programme):
     client.force_login(programme.agent)
     assert sorted(noms_affiches(client.get(FILE_ACTIVE))) == ["Agenda", "Agenda2"]
+
+
+PERSONNES = [
+    "coordinateur",
+    "ts",
+    "infirmiere",
+    "agent",
+    "infirmiere_seule",
+    "agent_seul",
+    "cotech_seul",
+]
+
+
+@pytest.mark.parametrize("qui", PERSONNES)
+def test_la_file_active_ne_montre_des_problematiques_que_la_ou_les_orientations_se_voient(
+    programme, qui
+):
+    """Les problématiques que porte le ménage (celles de toutes ses orientations) ne sortent,
+    dans la file active et son export, que sur une ligne où la personne lit les orientations du
+    ménage (DESIGN.md §3, « referral, problématiques »)."""
+    user = getattr(programme, qui)
+    lignes = {ligne[2]: ligne[9] for ligne in exports.lignes_file_active(file_active(user))}
+    for menage in programme.menages:
+        if menage.nom in lignes:
+            assert lignes[menage.nom] == "impayés", (qui, menage.nom)
+            assert permissions.peut_voir_ligne(user, Donnee.ORIENTATION, menage, CHEMINS_MENAGE)
+    attendues = {
+        "coordinateur": 5,
+        "ts": 5,
+        "infirmiere": 3,  # son équipe et l'ordre du jour
+        "agent": 2,  # l'ordre du jour ; ses orientations n'entrent pas dans la file
+        "infirmiere_seule": 1,
+        "agent_seul": 0,
+        "cotech_seul": 2,
+    }
+    assert len(lignes) == attendues[qui], qui
 
 
 # --- La page du ménage ----------------------------------------------------------------------
