@@ -23,7 +23,14 @@ from menages.selectors import (
 )
 
 from .enums import Confidentialite
-from .models import Accompagnement, Bilan, Intervention, MembreEquipe, Objectif
+from .models import (
+    Accompagnement,
+    Bilan,
+    Intervention,
+    MembreEquipe,
+    Objectif,
+    OrientationPartenaire,
+)
 
 # L'équipe ouvre l'épisode dont elle est l'équipe (pas les autres épisodes du même ménage) ;
 # l'orientation et l'ordre du jour ouvrent tous les épisodes du ménage.
@@ -208,12 +215,24 @@ def equipe_vue(accompagnement):
     )
 
 
+def _avec_destinations():
+    """Les orientations vers des partenaires de chaque intervention, en liste (`destinations`) :
+    une requête pour toutes, sans un gestionnaire lié par intervention."""
+    return Prefetch(
+        "orientations_partenaires",
+        queryset=OrientationPartenaire.objects.order_by("destination"),
+        to_attr="destinations",
+    )
+
+
 def interventions_de(user, accompagnement):
+    """Les interventions de l'épisode dont la personne peut lire la note, chacune avec son
+    auteur et ses `destinations` (page de l'accompagnement, fiche de suivi)."""
     return (
         interventions_visibles(user)
         .filter(accompagnement=accompagnement)
         .select_related("auteur", "accompagnement")
-        .prefetch_related("objectifs", "orientations_partenaires", "participants")
+        .prefetch_related(_avec_destinations())
     )
 
 
@@ -256,7 +275,7 @@ def interventions_du_menage(user, menage):
         interventions_visibles(user)
         .filter(accompagnement__menage=menage)
         .select_related("auteur", "accompagnement")
-        .prefetch_related("orientations_partenaires")
+        .prefetch_related(_avec_destinations())
     )
 
 

@@ -470,15 +470,19 @@ def dispositifs_visibles(user):
     return Dispositif.objects.filter(pk__in=list(_adhesions(user)))
 
 
+def ids_des_dispositifs_ou(user, donnee):
+    """Les ids des dispositifs où la personne voit au moins une partie de `donnee`, lus avec ses
+    adhésions (sans requête) : pour savoir s'il y en a, et combien."""
+    return [
+        dispositif_id
+        for dispositif_id in _adhesions(user)
+        if peut_voir(user, donnee, dispositif_id)
+    ]
+
+
 def dispositifs_ou(user, donnee):
     """Les dispositifs où la personne voit au moins une partie de `donnee` (agrégé, navigation)."""
-    return Dispositif.objects.filter(
-        pk__in=[
-            dispositif_id
-            for dispositif_id in _adhesions(user)
-            if peut_voir(user, donnee, dispositif_id)
-        ]
-    )
+    return Dispositif.objects.filter(pk__in=ids_des_dispositifs_ou(user, donnee))
 
 
 def a_le_role(user, *roles_voulus):

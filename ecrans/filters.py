@@ -9,7 +9,7 @@ from accompagnement.models import Accompagnement
 from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
-from core.models import JournalAudit, Territoire, User
+from core.models import Dispositif, JournalAudit, Territoire, User
 from core.permissions import Donnee
 from core.widgets import listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
@@ -99,8 +99,9 @@ class FiltresFileActive(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        dispositifs = permissions.dispositifs_ou(user, Donnee.IDENTITE)
-        self.filters["dispositif"].queryset = dispositifs
+        # Lus avec les adhésions : les listes des filtres ne font pas de sous-requête de plus.
+        dispositifs = permissions.ids_des_dispositifs_ou(user, Donnee.IDENTITE)
+        self.filters["dispositif"].queryset = Dispositif.objects.filter(pk__in=dispositifs)
         self.filters["territoire"].queryset = Territoire.objects.filter(
             dispositif__in=dispositifs
         ).select_related("dispositif")
@@ -115,12 +116,12 @@ class FiltresFileActive(django_filters.FilterSet):
             .only("pk", "first_name", "last_name")
         )
         self.filters["referent"].field.label_from_instance = lambda user: user.get_full_name()
-        if dispositifs.count() < 2:
+        if len(dispositifs) < 2:
             del self.filters["dispositif"]
         # Navigation : le filtre et le tri sur la dette ne sont proposés qu'à qui la voit
         # quelque part ; sur chaque ligne, ils portent sur la valeur déjà masquée par la
         # requête (`selectors.file_active`), et ne révèlent donc rien d'une ligne masquée.
-        if not permissions.dispositifs_ou(user, Donnee.DETTE).exists():
+        if not permissions.ids_des_dispositifs_ou(user, Donnee.DETTE):
             del self.filters["procedure"]
             self.filters["tri"].param_map.pop("dette", None)
             self.filters["tri"].extra["choices"] = [

@@ -104,7 +104,7 @@ def _filtres(request):
 
 
 def file_active(request):
-    if not permissions.dispositifs_ou(request.user, Donnee.IDENTITE).exists():
+    if not permissions.ids_des_dispositifs_ou(request.user, Donnee.IDENTITE):
         raise PermissionDenied
     filtres, menages = _filtres(request)
     # On pagine les clés seules, puis on lit la page entière : le décompte et les lignes sautées

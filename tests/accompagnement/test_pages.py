@@ -739,9 +739,9 @@ def test_la_page_de_l_accompagnement_fait_un_nombre_fixe_de_requetes(
     client.force_login(equipe.infirmier)
     # session, utilisateur, adhésions (et professions, pour l'opposition), accompagnement (avec,
     # dans la même requête, ce que la personne y lit et y écrit sur cette ligne), équipe,
-    # interventions, leurs objectifs, orientations vers les partenaires et participants,
-    # journal des notes soignants, objectifs, bilans
-    with django_assert_num_queries(12):
+    # interventions, leurs orientations vers les partenaires, journal des notes soignants,
+    # objectifs, bilans
+    with django_assert_num_queries(10):
         reponse = client.get(equipe.url("detail"))
     contenu = texte(reponse)
     assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement import services as services_accompagnement
-from accompagnement.enums import DecisionBilan, MotifCloture, TypeBilan
+from accompagnement.enums import (
+    Confidentialite,
+    DecisionBilan,
+    DestinationPartenaire,
+    MotifCloture,
+    TypeBilan,
+    TypeIntervention,
+)
 from accompagnement.models import Bilan
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
@@ -194,6 +201,41 @@ def test_la_fiche_du_menage_et_sa_chronologie_font_un_nombre_fixe_de_requetes(
         reponse = client.get(reverse("ecrans:menage", args=[equipe.menage.public_id]))
     contenu = texte(reponse)
     assert contenu.count("Note soignants") == contenu.count("Note équipe") == nombre
+
+
+def test_la_chronologie_et_la_page_de_l_accompagnement_disent_vers_qui_la_visite_a_oriente(
+    client,
+):
+    """Les orientations vers des partenaires suivent la note de leur intervention : l'équipe lit
+    celles d'une note d'équipe, l'infirmière aussi celles d'une note soignants ; la TS ne lit
+    rien de la note soignants, pas même vers qui elle oriente (un CMP dirait déjà la santé)."""
+    equipe = equipe_ouverte()
+    services_accompagnement.enregistrer_intervention(
+        equipe.ts,
+        equipe.accompagnement,
+        type=TypeIntervention.VISITE_DOMICILE,
+        note="Point sur les démarches.",
+        destinations=[DestinationPartenaire.FSL, DestinationPartenaire.CCAS],
+    )
+    services_accompagnement.enregistrer_intervention(
+        equipe.infirmier,
+        equipe.accompagnement,
+        type=TypeIntervention.VISITE_DOMICILE,
+        note="Suivi du traitement.",
+        confidentialite=Confidentialite.SOIGNANTS,
+        destinations=[DestinationPartenaire.CMP],
+    )
+    pages = (url_menage(equipe.menage), equipe.url("detail"))
+    for qui, attendu in (
+        (equipe.ts, ["Orienté vers : CCAS, FSL"]),
+        (equipe.infirmier, ["Orienté vers : CMP / psychiatrie", "Orienté vers : CCAS, FSL"]),
+    ):
+        client.force_login(qui)
+        for url in pages:
+            contenu = texte(client.get(url))
+            assert contenu.count("Orienté vers") == len(attendu), (qui, url)
+            assert all(ligne in contenu for ligne in attendu), (qui, url)
+            assert ("CMP" in contenu) == (qui == equipe.infirmier), (qui, url)
 
 
 def test_la_chronologie_ne_montre_les_episodes_qu_a_qui_en_voit_le_plan(client):

@@ -138,20 +138,20 @@ def test_la_page_de_l_accompagnement_fait_le_meme_nombre_de_requetes_a_30_et_a_5
     equipe = avec_interventions(equipe_ouverte(), nombre)
     client.force_login(equipe.infirmier)
     # session, utilisateur, adhésions (et professions), accompagnement et ses droits, équipe,
-    # interventions (les 50 dernières), leurs objectifs, orientations vers les partenaires et
-    # participants, journal des notes soignants, objectifs, bilans
-    with django_assert_num_queries(12):
+    # interventions (les 50 dernières), leurs orientations vers les partenaires, journal des
+    # notes soignants, objectifs, bilans
+    with django_assert_num_queries(10):
         reponse = client.get(equipe.url("detail"))
     assert reponse.status_code == 200
 
 
 # --- La file active ---------------------------------------------------------------------------
 
-# session, utilisateur, adhésions, accès à la file active, dispositifs du filtre, dispositifs
-# où la dette est visible, nombre de ménages, clés de la page, ménages de la page (leur
-# dernière orientation en jointure, leurs problématiques sur la ligne), territoires du filtre,
-# référent·es du filtre
-REQUETES_DE_LA_FILE_ACTIVE = 11
+# session, utilisateur, adhésions (l'accès à la file active, les dispositifs du filtre et ceux
+# où la dette est visible s'y lisent), nombre de ménages, clés de la page, ménages de la page
+# (leur dernière orientation en jointure, leurs problématiques sur la ligne), territoires du
+# filtre, référent·es du filtre
+REQUETES_DE_LA_FILE_ACTIVE = 8
 
 
 @pytest.fixture
@@ -223,10 +223,10 @@ def test_l_export_csv_part_en_flux_journalise_et_neutralise_les_formules(client,
     assert "=HYPERLINK(1)" not in noms
 
 
-# session, utilisateur, adhésions, droit d'exporter, dispositifs où exporter, décompte par
-# dispositif, dispositifs du journal, écriture du journal, puis les ménages en une requête en
-# flux (leurs problématiques jointes par la base).
-REQUETES_DE_L_EXPORT = 9
+# session, utilisateur, adhésions (le droit d'exporter et les dispositifs des filtres s'y
+# lisent), décompte par dispositif, dispositifs du journal, écriture du journal, puis les
+# ménages en une requête en flux (leurs problématiques jointes par la base).
+REQUETES_DE_L_EXPORT = 7
 
 
 @pytest.mark.parametrize("lot", [20, 1000])
