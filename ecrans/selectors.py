@@ -210,8 +210,9 @@ class Evenement:
 
 # Une page de la chronologie : les événements les plus récents d'abord, par pages de cette
 # taille (lien « Événements plus anciens »). Un ménage suivi des années ne fait jamais une page
-# de plusieurs centaines d'interventions.
-EVENEMENTS_PAR_PAGE = 50
+# de plusieurs centaines d'interventions ; 25 tiennent quelques écrans de téléphone (des mois
+# de visites hebdomadaires), et chaque événement de moins est lu et rendu en moins.
+EVENEMENTS_PAR_PAGE = 25
 
 
 @dataclass(frozen=True)

@@ -97,8 +97,10 @@ def test_la_chronologie_se_lit_par_pages_de_la_plus_recente_a_la_plus_ancienne(c
         assert f"?chronologie={numero - 1}#titre-chronologie" in page.content.decode()
 
     # Le coordinateur lit les notes d'équipe (108), pas les notes soignants : tout est vu une
-    # fois, dans l'ordre, sur trois pages.
-    assert numero == 3
+    # fois, dans l'ordre ; avec l'orientation et le début de l'épisode, 25 par page, sur cinq
+    # pages.
+    assert EVENEMENTS_PAR_PAGE == 25
+    assert numero == 5
     assert vues == [rang for rang in range(120) if rang % 10]
 
 
@@ -107,8 +109,8 @@ def test_seules_les_notes_soignants_de_la_page_sont_journalisees(client):
     client.force_login(equipe.infirmier)
     client.get(reverse("ecrans:menage", args=[equipe.menage.public_id]))
     lues = JournalAudit.objects.filter(action=JournalAudit.Action.LECTURE_NOTE_SOIGNANTS)
-    # Les 50 événements les plus récents : 5 notes soignants (une sur dix).
-    assert lues.count() == EVENEMENTS_PAR_PAGE // 10
+    # Les événements de la première page, les plus récents : une note soignants sur dix.
+    assert lues.count() == len(range(0, EVENEMENTS_PAR_PAGE, 10))
 
 
 @pytest.mark.parametrize("valeur", ["abc", "0", "-3", "99999999999999999999"])
