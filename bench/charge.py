@@ -7,7 +7,8 @@
 3. Lance locust en mode headless (`bench/locustfile.py`) : N utilisateurs à une requête par
    seconde chacun, pendant une durée bornée.
 4. Imprime le p95, les erreurs, les requêtes servies et le temps CPU des processus gunicorn
-   par requête servie (lu dans /proc, avant et après), puis arrête gunicorn.
+   par requête servie (lu dans /proc, avant et après), et celui de PostgreSQL quand il tourne
+   sur la même machine, puis arrête gunicorn.
 """
 
 import csv
@@ -89,6 +90,34 @@ def cpu_gunicorn(pid_maitre):
     return _temps_cpu(pid_maitre) + sum(_temps_cpu(p) for p in _enfants(pid_maitre))
 
 
+def _commande_et_parent(pid):
+    try:
+        nom, reste = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
+    except OSError:
+        return None, None
+    return nom.split("(", 1)[1], int(reste.split()[1])
+
+
+def cpu_postgresql():
+    """Le temps CPU (secondes) des processus PostgreSQL de cette machine : chaque processus
+    serveur, plus, pour le processus principal, ses enfants terminés (une connexion fermée
+    pendant l'essai reste comptée). 0 quand la base est sur une autre machine."""
+    total = 0.0
+    for dossier in Path("/proc").glob("[0-9]*"):
+        commande, parent = _commande_et_parent(dossier.name)
+        if commande != "postgres":
+            continue
+        try:
+            champs = (dossier / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        indices = (11, 12)
+        if _commande_et_parent(parent)[0] != "postgres":
+            indices = (11, 12, 13, 14)
+        total += sum(int(champs[i]) for i in indices) / TICKS
+    return total
+
+
 def _attendre(url, delai=60):
     fin = time.monotonic() + delai
     while time.monotonic() < fin:
@@ -150,6 +179,7 @@ def main(arguments):
             _attendre(f"http://{hote}/sante/")
         deja_servies = len(journal_acces.read_text().splitlines())
         cpu_avant = cpu_gunicorn(gunicorn.pid)
+        cpu_base_avant = cpu_postgresql()
         prefixe = dossier / "charge"
         locust = subprocess.run(
             [
@@ -177,6 +207,7 @@ def main(arguments):
             check=False,
         )
         cpu_apres = cpu_gunicorn(gunicorn.pid)
+        cpu_base_apres = cpu_postgresql()
         servies = len(journal_acces.read_text().splitlines()) - deja_servies
     finally:
         gunicorn.send_signal(signal.SIGTERM)
@@ -194,6 +225,7 @@ def main(arguments):
     erreurs = int(total["Failure Count"])
     requetes = int(total["Request Count"])
     cpu_ms = (cpu_apres - cpu_avant) * 1000 / max(servies, 1)
+    cpu_base_ms = (cpu_base_apres - cpu_base_avant) * 1000 / max(servies, 1)
     print(
         f"Essai de charge : {len(comptes)} travailleurs de terrain, 1 requête/s chacun, "
         f"{arguments.duree} s, {arguments.workers} workers gunicorn sur {hote}."
@@ -212,6 +244,9 @@ def main(arguments):
         f"({servies} servies ; budget ≤ {SEUIL_CPU_MS} ms : "
         f"{'tenu' if cpu_ms <= SEUIL_CPU_MS else 'NON TENU'})."
     )
+    if cpu_base_ms:
+        # Sur la même machine, la base prend sa part des mêmes cœurs.
+        print(f"PostgreSQL (processus de cette machine) : {cpu_base_ms:.1f} ms de CPU par requête.")
     if arguments.json:
         with open(arguments.json, "w", encoding="utf-8") as fichier:
             json.dump(
@@ -225,6 +260,7 @@ def main(arguments):
                     "p95_ms": p95,
                     "debit_req_s": round(debit, 1),
                     "cpu_ms_par_requete": round(cpu_ms, 1),
+                    "cpu_postgresql_ms_par_requete": round(cpu_base_ms, 1),
                     "par_page": lignes,
                     "charge_machine": os.getloadavg(),
                 },

@@ -6,9 +6,10 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
-from bench.charge import _temps_cpu, preparer_les_comptes
+from bench.charge import _temps_cpu, cpu_postgresql, preparer_les_comptes
 from bench.construire import construire
 from bench.rythme import prochaine_tache
 
@@ -34,6 +35,21 @@ def test_chaque_compte_prepare_ouvre_ses_propres_menages():
 def test_le_temps_cpu_se_lit_pour_un_processus_vivant():
     assert _temps_cpu(os.getpid()) > 0
     assert _temps_cpu(2**22 + 12345) == 0.0
+
+
+def test_le_temps_cpu_de_postgresql_avance_quand_la_base_travaille():
+    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in (
+        "127.0.0.1",
+        "localhost",
+    ):
+        # L'essai de charge se lance sur PostgreSQL ; ce cas tourne dans la passe PostgreSQL
+        # de .ci/run, où la base est sur la même machine.
+        pytest.skip("La base n'est pas un PostgreSQL de cette machine.")
+    avant = cpu_postgresql()
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT count(*) FROM generate_series(1, 3000000)")
+    # Le travail de la base se lit dans ses processus, pas dans celui des tests.
+    assert cpu_postgresql() - avant > 0.05
 
 
 def test_chaque_utilisateur_garde_son_instant_dans_la_seconde():
