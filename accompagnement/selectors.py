@@ -253,6 +253,18 @@ def echeances(user, limite_jours=15):
         .select_related(
             "accompagnement__menage", "accompagnement__referent", "accompagnement__dispositif"
         )
+        # Ce que l'accueil en montre, rien de plus : ni la synthèse chiffrée d'un bilan, ni le
+        # compte entier du ou de la référent·e.
+        .only(
+            "public_id",
+            "type",
+            "date_prevue",
+            "accompagnement__menage__nom",
+            "accompagnement__menage__prenom",
+            "accompagnement__referent__first_name",
+            "accompagnement__referent__last_name",
+            "accompagnement__dispositif__nom",
+        )
         .order_by("date_prevue")
     )
 
@@ -263,7 +275,17 @@ def mes_accompagnements(user):
         accompagnements_visibles(user)
         .ouverts()
         .filter(Lien(MembreEquipe, "accompagnement", en_cours="").existe(user))
-        .select_related("menage", "referent", "dispositif")
+        .select_related("menage", "dispositif")
+        # Ce que l'accueil en montre, rien de plus.
+        .only(
+            "public_id",
+            "statut",
+            "referent_id",
+            "menage__nom",
+            "menage__prenom",
+            "dispositif__nom",
+            "dispositif__slug",
+        )
         # Chaque ligne sous son dispositif, pour qui est membre de plusieurs.
         .order_by("dispositif__nom", "menage__nom")
     )
