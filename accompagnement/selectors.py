@@ -225,6 +225,26 @@ def _avec_destinations():
     )
 
 
+# Ce que les pages et la fiche de suivi montrent d'une intervention, et ce qu'il faut pour
+# savoir si elle se corrige encore (son auteur, sa création) et journaliser sa lecture (le
+# dispositif et le ménage de l'épisode) : ni le compte entier de l'auteur, ni l'épisode entier.
+CHAMPS_D_UNE_INTERVENTION_LUE = (
+    "public_id",
+    "accompagnement__dispositif",
+    "accompagnement__menage",
+    "date_heure",
+    "type",
+    "duree_minutes",
+    "note",
+    "confidentialite",
+    "profession_auteur",
+    "cree_le",
+    "corrigee_le",
+    "auteur__first_name",
+    "auteur__last_name",
+)
+
+
 def interventions_de(user, accompagnement):
     """Les interventions de l'épisode dont la personne peut lire la note, chacune avec son
     auteur et ses `destinations` (page de l'accompagnement, fiche de suivi)."""
@@ -232,6 +252,7 @@ def interventions_de(user, accompagnement):
         interventions_visibles(user)
         .filter(accompagnement=accompagnement)
         .select_related("auteur", "accompagnement")
+        .only(*CHAMPS_D_UNE_INTERVENTION_LUE)
         .prefetch_related(_avec_destinations())
     )
 
@@ -297,6 +318,7 @@ def interventions_du_menage(user, menage):
         interventions_visibles(user)
         .filter(accompagnement__menage=menage)
         .select_related("auteur", "accompagnement")
+        .only(*CHAMPS_D_UNE_INTERVENTION_LUE)
         .prefetch_related(_avec_destinations())
     )
 

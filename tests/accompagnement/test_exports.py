@@ -14,6 +14,7 @@ from core.exports import exporter
 from core.factories import DispositifFactory, MembreFactory
 from core.models import JournalAudit
 from menages.factories import MenageFactory, OrientationFactory
+from tests.accompagnement.situations import equipe_avec_interventions
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,20 @@ def test_une_liste_sans_dispositif_s_ecrit_quand_meme():
     )
 
     assert exports() == [(None, "", "liste vide XLSX, 0 lignes")]
+
+
+@pytest.mark.parametrize("nombre", [2, 8])
+def test_la_fiche_de_suivi_fait_le_meme_nombre_de_requetes_quel_que_soit_le_suivi(
+    client, django_assert_num_queries, nombre
+):
+    """Ce que la fiche montre de chaque intervention (auteur, épisode, orientations vers des
+    partenaires) se lit avec la liste : aucune requête par intervention."""
+    equipe = equipe_avec_interventions(nombre)
+    client.force_login(equipe.infirmier)
+    # session, utilisateur, adhésions, accompagnement et ses droits, équipe, logement, objectifs,
+    # bilans, interventions, leurs orientations vers les partenaires, journal des notes
+    # soignants (une écriture pour toutes), journal de l'export, dispositif, ressources
+    with django_assert_num_queries(14):
+        reponse = client.get(equipe.url("fiche_suivi"))
+    assert reponse.status_code == 200
+    assert reponse.content.startswith(b"%PDF")
