@@ -65,14 +65,31 @@ def preparer_les_comptes(nombre, slug=NATIONAL, suivis_par_compte=10):
     return comptes
 
 
+PROC = Path("/proc")
+# Dans /proc/<pid>/stat, après le nom : état (0), parent (1), … utime (11), stime (12),
+# cutime (13), cstime (14) : le temps du processus, puis celui de ses enfants terminés.
+PROPRE, AVEC_ENFANTS = (11, 12), (11, 12, 13, 14)
+
+
+def _stat(pid, proc=PROC):
+    """(nom de la commande, champs qui la suivent) de /proc/<pid>/stat ; (None, []) pour un
+    processus qui n'existe plus."""
+    try:
+        texte = (proc / str(pid) / "stat").read_text()
+    except OSError:
+        return None, []
+    nom, reste = texte.split("(", 1)[1].rsplit(")", 1)
+    return nom, reste.split()
+
+
+def _ticks(champs, indices):
+    return sum(int(champs[i]) for i in indices)
+
+
 def _temps_cpu(pid):
     """Temps CPU (secondes) d'un processus et de ses enfants terminés, lu dans /proc."""
-    try:
-        champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    # Après le nom : état (0), … utime (11), stime (12), cutime (13), cstime (14).
-    return sum(int(champs[i]) for i in (11, 12, 13, 14)) / TICKS
+    _, champs = _stat(pid)
+    return _ticks(champs, AVEC_ENFANTS) / TICKS if champs else 0.0
 
 
 def _enfants(pid):
@@ -90,32 +107,19 @@ def cpu_gunicorn(pid_maitre):
     return _temps_cpu(pid_maitre) + sum(_temps_cpu(p) for p in _enfants(pid_maitre))
 
 
-def _commande_et_parent(pid):
-    try:
-        nom, reste = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
-    except OSError:
-        return None, None
-    return nom.split("(", 1)[1], int(reste.split()[1])
-
-
-def cpu_postgresql():
+def cpu_postgresql(proc=PROC):
     """Le temps CPU (secondes) des processus PostgreSQL de cette machine : chaque processus
-    serveur, plus, pour le processus principal, ses enfants terminés (une connexion fermée
-    pendant l'essai reste comptée). 0 quand la base est sur une autre machine."""
-    total = 0.0
-    for dossier in Path("/proc").glob("[0-9]*"):
-        commande, parent = _commande_et_parent(dossier.name)
-        if commande != "postgres":
+    serveur, plus, pour le processus principal (celui dont le parent n'est pas PostgreSQL), ses
+    enfants terminés (une connexion fermée pendant l'essai reste comptée, une seule fois).
+    0 quand la base est sur une autre machine."""
+    stats = {dossier.name: _stat(dossier.name, proc) for dossier in proc.glob("[0-9]*")}
+    total = 0
+    for nom, champs in stats.values():
+        if nom != "postgres" or not champs:
             continue
-        try:
-            champs = (dossier / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        indices = (11, 12)
-        if _commande_et_parent(parent)[0] != "postgres":
-            indices = (11, 12, 13, 14)
-        total += sum(int(champs[i]) for i in indices) / TICKS
-    return total
+        principal = stats.get(champs[1], (None, []))[0] != "postgres"
+        total += _ticks(champs, AVEC_ENFANTS if principal else PROPRE)
+    return total / TICKS
 
 
 def _attendre(url, delai=60):

@@ -6,10 +6,9 @@ import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
-from bench.charge import _temps_cpu, cpu_postgresql, preparer_les_comptes
+from bench.charge import TICKS, _temps_cpu, cpu_postgresql, preparer_les_comptes
 from bench.construire import construire
 from bench.rythme import prochaine_tache
 
@@ -37,19 +36,30 @@ def test_le_temps_cpu_se_lit_pour_un_processus_vivant():
     assert _temps_cpu(2**22 + 12345) == 0.0
 
 
-def test_le_temps_cpu_de_postgresql_avance_quand_la_base_travaille():
-    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in (
-        "127.0.0.1",
-        "localhost",
-    ):
-        # L'essai de charge se lance sur PostgreSQL ; ce cas tourne dans la passe PostgreSQL
-        # de .ci/run, où la base est sur la même machine.
-        pytest.skip("La base n'est pas un PostgreSQL de cette machine.")
-    avant = cpu_postgresql()
-    with connection.cursor() as curseur:
-        curseur.execute("SELECT count(*) FROM generate_series(1, 3000000)")
-    # Le travail de la base se lit dans ses processus, pas dans celui des tests.
-    assert cpu_postgresql() - avant > 0.05
+def _processus(proc, pid, nom, parent, utime, stime, cutime, cstime):
+    # Le format de /proc/<pid>/stat : pid (nom) état parent … utime stime cutime cstime …
+    dossier = proc / str(pid)
+    dossier.mkdir()
+    champs = ["S", parent, *[0] * 9, utime, stime, cutime, cstime, 20, 0]
+    (dossier / "stat").write_text(f"{pid} ({nom}) " + " ".join(map(str, champs)))
+
+
+def test_le_temps_cpu_de_postgresql_compte_chaque_processus_une_fois(tmp_path):
+    """Le processus principal avec ses enfants terminés, chaque connexion avec son seul temps
+    (ce qu'elle a lancé et fini compte déjà chez elle s'il y a lieu), rien des autres
+    programmes."""
+    _processus(tmp_path, 1, "init", 0, 50, 50, 900, 900)
+    _processus(tmp_path, 100, "postgres", 1, 10, 5, 7, 3)
+    _processus(tmp_path, 101, "postgres", 100, 4, 1, 99, 99)
+    _processus(tmp_path, 102, "postgres", 100, 6, 2, 0, 0)
+    _processus(tmp_path, 200, "gunicorn", 1, 1000, 1000, 0, 0)
+    (tmp_path / "self").mkdir()  # les entrées qui ne sont pas des processus sont ignorées
+    assert cpu_postgresql(tmp_path) == pytest.approx((10 + 5 + 7 + 3 + 4 + 1 + 6 + 2) / TICKS)
+
+
+def test_sans_postgresql_sur_la_machine_le_temps_est_nul(tmp_path):
+    _processus(tmp_path, 1, "init", 0, 50, 50, 900, 900)
+    assert cpu_postgresql(tmp_path) == 0.0
 
 
 def test_chaque_utilisateur_garde_son_instant_dans_la_seconde():

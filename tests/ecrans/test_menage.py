@@ -208,8 +208,10 @@ def test_la_chronologie_et_la_page_de_l_accompagnement_disent_vers_qui_la_visite
 ):
     """Les orientations vers des partenaires suivent la note de leur intervention : l'équipe lit
     celles d'une note d'équipe, l'infirmière aussi celles d'une note soignants ; la TS ne lit
-    rien de la note soignants, pas même vers qui elle oriente (un CMP dirait déjà la santé)."""
-    equipe = equipe_ouverte()
+    rien de la note soignants, pas même vers qui elle oriente (un CMP dirait déjà la santé) ;
+    l'agent qui a orienté le ménage, qui voit sa page et son accompagnement, aucune."""
+    agent = MembreFactory(role=Role.AGENT_BAILLEUR)
+    equipe = equipe_ouverte(dispositif=agent.dispositif, orientee_par=agent.user)
     services_accompagnement.enregistrer_intervention(
         equipe.ts,
         equipe.accompagnement,
@@ -227,15 +229,19 @@ def test_la_chronologie_et_la_page_de_l_accompagnement_disent_vers_qui_la_visite
     )
     pages = (url_menage(equipe.menage), equipe.url("detail"))
     for qui, attendu in (
+        (agent.user, []),
         (equipe.ts, ["Orienté vers : CCAS, FSL"]),
         (equipe.infirmier, ["Orienté vers : CMP / psychiatrie", "Orienté vers : CCAS, FSL"]),
     ):
         client.force_login(qui)
         for url in pages:
-            contenu = texte(client.get(url))
+            reponse = client.get(url)
+            assert reponse.status_code == 200, (qui, url)
+            contenu = texte(reponse)
             assert contenu.count("Orienté vers") == len(attendu), (qui, url)
             assert all(ligne in contenu for ligne in attendu), (qui, url)
             assert ("CMP" in contenu) == (qui == equipe.infirmier), (qui, url)
+            assert ("CCAS, FSL" in contenu) == (qui != agent.user), (qui, url)
 
 
 def test_la_chronologie_ne_montre_les_episodes_qu_a_qui_en_voit_le_plan(client):
