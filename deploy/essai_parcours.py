@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import boto3
-import psycopg2
+import psycopg
 import requests
 import urllib3
 
@@ -150,8 +150,7 @@ def main():
         timeout=30,
     )
     verifier(reponse.status_code == 302, f"demande du rapport {semestre} acceptée")
-    base = psycopg2.connect(os.environ["DATABASE_URL"])
-    base.autocommit = True
+    base = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
     with base.cursor() as curseur:
         for _ in range(240):
             curseur.execute(

@@ -159,9 +159,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # passe alors plus de temps à compiler qu'à exécuter (5 s de compilation pour 2 s d'exécution
 # mesurées sur l'export de la file active : docs/performance.md). POSTGRES_OPTIONS
 # (options de connexion libpq) le remplace.
+#
+# Instructions préparées : chaque page relance les mêmes requêtes (conditions de droits
+# comprises), et PostgreSQL passait trois fois plus de temps à les planifier qu'à les exécuter.
+# Les paramètres sont envoyés à part (server_side_binding), et psycopg prépare une requête sur
+# sa connexion dès sa POSTGRES_SEUIL_PREPARATION-ième exécution ; PostgreSQL réutilise alors son
+# plan quand il n'est pas plus coûteux que celui fait pour les valeurs du moment (plan_cache_mode
+# auto). 0 les désactive (derrière un pooler en mode transaction, PgBouncer par exemple).
+_seuil_preparation = env_int("POSTGRES_SEUIL_PREPARATION", 5)
 for _base in DATABASES.values():
     if _base["ENGINE"] == "django.db.backends.postgresql":
-        _base.setdefault("OPTIONS", {})["options"] = env_str("POSTGRES_OPTIONS", "-c jit=off")
+        _options = _base.setdefault("OPTIONS", {})
+        _options["options"] = env_str("POSTGRES_OPTIONS", "-c jit=off")
+        if _seuil_preparation > 0:
+            _options["server_side_binding"] = True
+            _options["prepare_threshold"] = _seuil_preparation
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

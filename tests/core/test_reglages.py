@@ -27,13 +27,17 @@ VARIABLES = [
     "CLES_CHIFFREMENT",
     "NOMBRE_DE_PROXYS",
     "CACHE_URL",
+    "POSTGRES_SEUIL_PREPARATION",
 ]
 LECTURE = """
 import json, django
 from django.conf import settings
+from django.db import connection
 django.setup()
 base = settings.DATABASES["default"]
 print(json.dumps({
+    "pilote": connection.Database.__name__,
+    "options": base.get("OPTIONS", {}),
     "debug": settings.DEBUG,
     "engine": base["ENGINE"],
     "name": str(base["NAME"]),
@@ -83,11 +87,33 @@ def test_var_dir_vide_ou_relatif_reste_sous_le_depot():
     assert reglages(DEBUG="1", VAR_DIR="donnees")["name"] == str(RACINE / "donnees" / "db.sqlite3")
 
 
-def test_database_url_postgresql_choisit_psycopg2():
+def test_database_url_postgresql_choisit_psycopg_3_et_les_instructions_preparees():
     lu = reglages(DEBUG="1", DATABASE_URL="postgres://suivi@db.exemple.fr:5432/suivi")
     assert lu["engine"] == "django.db.backends.postgresql"
     assert lu["name"] == "suivi"
     assert lu["host"] == "db.exemple.fr"
+    assert lu["pilote"] == "psycopg"
+    # Paramètres envoyés à part, requête préparée à sa cinquième exécution, sans JIT.
+    assert lu["options"] == {
+        "options": "-c jit=off",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
+def test_derriere_un_pooler_en_mode_transaction_les_instructions_preparees_se_desactivent():
+    url = "postgres://suivi@db.exemple.fr:5432/suivi"
+    lu = reglages(DEBUG="1", DATABASE_URL=url, POSTGRES_SEUIL_PREPARATION="0")
+    assert lu["options"] == {"options": "-c jit=off"}
+    assert (
+        reglages(DEBUG="1", DATABASE_URL=url, POSTGRES_SEUIL_PREPARATION="2")["options"][
+            "prepare_threshold"
+        ]
+        == 2
+    )
+    erreur = lancer(LECTURE, DEBUG="1", DATABASE_URL=url, POSTGRES_SEUIL_PREPARATION="oui")
+    assert erreur.returncode != 0
+    assert "POSTGRES_SEUIL_PREPARATION doit être un nombre entier" in erreur.stderr
 
 
 def test_sans_courtier_les_taches_sont_executees_immediatement():
