@@ -5,7 +5,7 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Q
 
-from accompagnement.models import Accompagnement
+from accompagnement.selectors import accompagnements_visibles
 from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
@@ -105,12 +105,13 @@ class FiltresFileActive(django_filters.FilterSet):
         self.filters["territoire"].queryset = Territoire.objects.filter(
             dispositif__in=dispositifs
         ).select_related("dispositif")
-        # Des centaines de noms sur un programme national : le nom seul, pas tout le compte.
+        # Les référent·es des accompagnements que la personne voit (une équipe : ses collègues
+        # de ces ménages ; la coordination nationale : des centaines de noms), le nom seul.
         self.filters["referent"].queryset = (
             User.objects.filter(
-                pk__in=Accompagnement.objects.filter(dispositif__in=dispositifs).values(
-                    "referent_id"
-                )
+                pk__in=accompagnements_visibles(user)
+                .filter(dispositif__in=dispositifs)
+                .values("referent_id")
             )
             .order_by("last_name", "first_name")
             .only("pk", "first_name", "last_name")

@@ -627,3 +627,24 @@ def test_le_tri_par_dette_n_est_pas_offert_a_qui_ne_voit_la_dette_nulle_part(cli
     assert "2\xa0450" not in texte(reponse)
     [ligne] = selectors.file_active(equipe.infirmier)
     assert (ligne.voit_dette, ligne.dette) == (False, None)
+
+
+def referents_proposes(reponse):
+    liste_ = re.search(r'<select name="referent".*?</select>', reponse.content.decode(), re.S)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', liste_.group(0))
+
+
+def test_la_liste_des_referents_est_celle_des_accompagnements_que_la_personne_voit(client):
+    equipe = Equipe(nom="Suivi")
+    equipe.ouvrir()
+    ailleurs = Equipe(nom="Ailleurs", dispositif=equipe.dispositif, reference="AIL-1")
+    ailleurs.ouvrir()
+    for personne, nom in ((equipe.ts, "Aline Suivi"), (ailleurs.ts, "Basile Ailleurs")):
+        personne.first_name, personne.last_name = nom.split()
+        personne.save()
+
+    client.force_login(equipe.autre_ts)
+    # Une équipe : la référente des seuls ménages qu'elle suit, pas l'annuaire du programme.
+    assert referents_proposes(client.get(URL)) == ["Aline Suivi"]
+    client.force_login(equipe.coordinateur)
+    assert referents_proposes(client.get(URL)) == ["Basile Ailleurs", "Aline Suivi"]
