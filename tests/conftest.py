@@ -142,3 +142,12 @@ def _cache_vide():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def postgresql():
+    """Pour un cas qui éprouve un mécanisme propre à PostgreSQL, la base de production (un
+    trigger, les instructions préparées) : SQLite ne l'a pas. Ces cas tournent dans la passe
+    PostgreSQL de `.ci/run`, obligatoire ; sur SQLite seule, ils sont sautés, en le disant."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Mécanisme de PostgreSQL (la production) : passe PostgreSQL de .ci/run.")

@@ -25,12 +25,8 @@ pytestmark = pytest.mark.django_db
 MAINTENANT = timezone.make_aware(datetime(2026, 6, 15, 12, 0))
 
 
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        # SQLite vide ses tables par DELETE (flush) : seul UPDATE y est refusé. Ces cas tournent
-        # dans la passe PostgreSQL de .ci/run, la base de production.
-        pytest.skip("Le trigger qui refuse DELETE n'existe que sur PostgreSQL (la production).")
+# Le trigger qui refuse DELETE n'existe que sur PostgreSQL : SQLite vide ses tables par DELETE
+# (flush), seul UPDATE y est refusé. Les cas de DELETE prennent la fixture `postgresql`.
 
 
 def ligne(age_en_jours=0, maintenant=MAINTENANT, **kwargs):

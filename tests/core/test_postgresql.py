@@ -10,23 +10,14 @@ import psycopg
 import pytest
 from django.db import connection
 
-from accompagnement import services
-from accompagnement.enums import Confidentialite, TypeIntervention
 from accompagnement.selectors import interventions_de
 from core.factories import DispositifFactory
 from core.postgresql import chargeur_date_heure
 from menages.selectors import menages_visibles
-from tests.accompagnement.situations import equipe_ouverte
+from tests.accompagnement.situations import equipe_avec_interventions, equipe_ouverte
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        # SQLite n'a pas d'instructions préparées côté serveur : ces cas tournent dans la passe
-        # PostgreSQL de .ci/run, la base de production.
-        pytest.skip("Les instructions préparées sont celles de PostgreSQL (la production).")
+# Les cas qui lisent la base prennent la fixture `postgresql` (tests/conftest.py) : les
+# instructions préparées et le chargeur de la connexion sont ceux de PostgreSQL.
 
 
 def preparees():
@@ -35,6 +26,7 @@ def preparees():
         return [statement for (statement,) in cursor.fetchall()]
 
 
+@pytest.mark.django_db
 def test_une_requete_relancee_est_preparee_et_chacun_garde_ses_menages(postgresql):
     dispositif = DispositifFactory()
     une = equipe_ouverte(dispositif=dispositif, nom="Aubrac", reference="AUB-1")
@@ -53,31 +45,21 @@ def test_une_requete_relancee_est_preparee_et_chacun_garde_ses_menages(postgresq
     assert set(menages_visibles(une.coordinateur)) == {une.menage, autre.menage}
 
 
+@pytest.mark.django_db
 def test_une_note_soignants_reste_fermee_a_la_ts_une_fois_la_requete_preparee(postgresql):
-    equipe = equipe_ouverte()
-    services.enregistrer_intervention(
-        equipe.infirmier,
-        equipe.accompagnement,
-        type=TypeIntervention.VISITE_DOMICILE,
-        note="Note soignants",
-        confidentialite=Confidentialite.SOIGNANTS,
-    )
-    services.enregistrer_intervention(
-        equipe.ts,
-        equipe.accompagnement,
-        type=TypeIntervention.ENTRETIEN_BUREAU,
-        note="Note équipe",
-    )
+    # Une note « soignants » de l'infirmier, une note « équipe » de la TS.
+    equipe = equipe_avec_interventions(1)
     for _ in range(6):
         accompagnement = equipe.accompagnement
         notes_infirmier = [i.note for i in interventions_de(equipe.infirmier, accompagnement)]
         notes_ts = [i.note for i in interventions_de(equipe.ts, accompagnement)]
-        assert sorted(notes_infirmier) == ["Note soignants", "Note équipe"]
-        assert notes_ts == ["Note équipe"]
+        assert sorted(notes_infirmier) == ["Note soignants 0", "Note équipe 0"]
+        assert notes_ts == ["Note équipe 0"]
     # Lue par une instruction préparée : la condition de confidentialité y est un paramètre.
     assert any('"accompagnement_intervention"' in sql for sql in preparees())
 
 
+@pytest.mark.django_db
 def test_les_dates_heures_se_lisent_dans_le_fuseau_de_django(postgresql):
     paris = ZoneInfo("Europe/Paris")
     moments = [
@@ -99,16 +81,16 @@ def test_les_dates_heures_se_lisent_dans_le_fuseau_de_django(postgresql):
 
 
 @pytest.mark.parametrize("fuseau", [UTC, ZoneInfo("Europe/Paris"), None])
-def test_le_chargeur_rend_ce_que_rend_celui_de_django(postgresql, fuseau):
+def test_le_chargeur_rend_ce_que_rend_celui_de_django(fuseau):
+    # Sans connexion (UTC, comme celle que Django règle) : ce cas tourne sur toute base.
     from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
     class DeDjango(BaseTzLoader):
         timezone = fuseau
 
-    connection.ensure_connection()
     oid = psycopg.adapters.types["timestamptz"].oid
-    le_notre = chargeur_date_heure(fuseau)(oid, connection.connection)
-    celui_de_django = DeDjango(oid, connection.connection)
+    le_notre = chargeur_date_heure(fuseau)(oid, None)
+    celui_de_django = DeDjango(oid, None)
     for texte in (
         b"2026-03-29 00:30:00+00",
         b"2026-10-25 00:30:00.5+00",
