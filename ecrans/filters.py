@@ -9,29 +9,13 @@ from accompagnement.selectors import accompagnements_visibles
 from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
+from core.listes import champ_de_recherche, chercher_les_mots
 from core.models import Dispositif, JournalAudit, Territoire, User
 from core.permissions import Donnee
 from core.widgets import listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
 from . import selectors
-
-# Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
-# 50 000 octets : elle est refusée avant d'atteindre la base.
-LONGUEUR_RECHERCHE = 100
-RECHERCHE_TROP_LONGUE = (
-    f"La recherche compte au plus {LONGUEUR_RECHERCHE} caractères : raccourcissez-la."
-)
-
-
-def champ_de_recherche(method, label):
-    return django_filters.CharFilter(
-        method=method,
-        label=label,
-        max_length=LONGUEUR_RECHERCHE,
-        error_messages={"max_length": RECHERCHE_TROP_LONGUE},
-    )
-
 
 ECHEANCES = [
     ("a_examiner", "Orientation à examiner"),
@@ -136,14 +120,7 @@ class FiltresFileActive(django_filters.FilterSet):
         listes_rapides(self.form)
 
     def rechercher(self, queryset, name, value):
-        mots = value.split()
-        for mot in mots:
-            queryset = queryset.filter(
-                Q(nom__icontains=mot)
-                | Q(prenom__icontains=mot)
-                | Q(reference_locataire__icontains=mot)
-            )
-        return queryset
+        return chercher_les_mots(queryset, value, ("nom", "prenom", "reference_locataire"))
 
     def filtrer_territoire(self, queryset, name, value):
         # Le territoire du ménage : celui de son logement actuel, ou de son orientation.

@@ -21,6 +21,7 @@ from core import selectors as selectors_core
 from core import services as services_core
 from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter_en_flux
+from core.listes import PaginatorBorne, parametres_sans_page
 from core.models import Dispositif
 from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
@@ -42,6 +43,10 @@ ORIENTATIONS_ACCUEIL = 15
 # Un statut d'orientation changé depuis moins de ce nombre de jours est signalé à l'agent.
 STATUT_RECENT_JOURS = 15
 LIGNES_DU_JOURNAL_PAR_PAGE = 50
+# Le journal d'un programme national compte des millions de lignes : on parcourt les 10 000 plus
+# récentes de ce que les filtres retiennent (200 pages), et la période ou la personne choisies
+# retrouvent les plus anciennes. Le décompte ne lit jamais plus que ces lignes-là.
+LIGNES_DU_JOURNAL_PARCOURUES = 10_000
 
 
 def accueil(request):
@@ -116,7 +121,7 @@ def file_active(request):
     contexte = {
         "filtres": filtres,
         "page": page,
-        "parametres": _parametres_sans_page(request),
+        "parametres": parametres_sans_page(request),
         "peut_exporter": permissions.peut_quelque_part(request.user, Action.EXPORTER),
     }
     gabarit = "ecrans/_resultats.html" if request.htmx else "ecrans/file_active.html"
@@ -252,7 +257,9 @@ def journal(request, slug):
         user=request.user,
         dispositif=dispositif,
     )
-    page = Paginator(filtres.qs, LIGNES_DU_JOURNAL_PAR_PAGE).get_page(request.GET.get("page"))
+    page = PaginatorBorne(
+        filtres.qs, LIGNES_DU_JOURNAL_PAR_PAGE, limite=LIGNES_DU_JOURNAL_PARCOURUES
+    ).get_page(request.GET.get("page"))
     selectors.nommer_les_menages(request.user, page.object_list)
     return render(
         request,
@@ -261,7 +268,7 @@ def journal(request, slug):
             "dispositif": dispositif,
             "filtres": filtres,
             "page": page,
-            "parametres": _parametres_sans_page(request),
+            "parametres": parametres_sans_page(request),
         },
     )
 
@@ -269,12 +276,6 @@ def journal(request, slug):
 def _form_statut(orientation):
     possibles = menage_services.TRANSITIONS[orientation.statut]
     return StatutOrientationForm(statuts_possibles=possibles) if possibles else None
-
-
-def _parametres_sans_page(request):
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
-    return parametres.urlencode()
 
 
 def _filtres_pour_le_journal(request):

@@ -212,6 +212,40 @@ def test_le_journal_se_lit_par_pages_du_plus_recent(client):
     assert "export numéro 53<" in texte(seconde)
 
 
+def test_un_journal_sans_borne_ne_se_compte_ni_ne_se_parcourt_au_dela_de_la_limite(
+    client, monkeypatch
+):
+    # Un programme national garde des millions de lignes : la limite (10 000 en service) est
+    # ramenée ici à 120 pour l'éprouver sur 130 lignes.
+    monkeypatch.setattr("ecrans.views.LIGNES_DU_JOURNAL_PARCOURUES", 120)
+    coordination = MembreFactory(role=Role.COORDINATEUR)
+    maintenant = timezone.now()
+    for rang in range(130):
+        # Les dix plus anciennes, trois jours plus tôt.
+        recul = timedelta(minutes=rang) + (timedelta(days=3) if rang >= 120 else timedelta())
+        trace(coordination.dispositif, date=maintenant - recul, detail=f"export numéro {rang}")
+    client.force_login(coordination.user)
+
+    premiere = texte(client.get(url(coordination.dispositif)))
+    assert "Plus de 120 lignes : les 120 plus récentes se parcourent ici" in premiere
+    assert "page 1 sur 3" in re.sub(r"\s+", " ", premiere)
+    derniere = client.get(url(coordination.dispositif), {"page": 3})
+    # La connexion de la coordination, puis les exports 0 à 118 : 120 lignes en trois pages.
+    assert len(lignes_affichees(derniere)) == 20
+    assert "export numéro 118<" in texte(derniere)
+    assert "export numéro 119<" not in texte(derniere)
+    assert 'page=4"' not in texte(derniere)
+    # Au-delà, la dernière page parcourue ; un filtre retrouve les plus anciennes.
+    assert lignes_affichees(client.get(url(coordination.dispositif), {"page": 9})) == (
+        lignes_affichees(derniere)
+    )
+    avant_hier = timezone.localtime(maintenant - timedelta(days=2)).date()
+    anciennes = client.get(url(coordination.dispositif), {"au": avant_hier.isoformat()})
+    assert "10 lignes" in re.sub(r"\s+", " ", texte(anciennes))
+    assert len(lignes_affichees(anciennes)) == 10
+    assert "export numéro 129<" in texte(anciennes)
+
+
 @pytest.mark.parametrize("nombre", [3, 20])
 def test_le_journal_fait_un_nombre_fixe_de_requetes(client, django_assert_num_queries, nombre):
     coordination = MembreFactory(role=Role.COORDINATEUR)

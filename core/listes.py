@@ -1,0 +1,83 @@
+"""Ce que partagent les longues listes filtrées et paginées (file active, journal d'accès, « Mes
+orientations ») : le champ de recherche et sa borne, la recherche mot à mot, la pagination par
+les clés et les paramètres d'une page à l'autre.
+
+Une liste se pagine par ses **clés** : le décompte et les lignes sautées d'une page profonde ne
+lisent que les clés (triées et filtrées par la base), puis la page entière se lit par ses clés,
+dans cet ordre. Le coût d'une page suit sa taille, pas sa profondeur ni le volume du programme.
+"""
+
+import django_filters
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils.functional import cached_property
+
+# Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
+# 50 000 octets : elle est refusée avant d'atteindre la base.
+LONGUEUR_RECHERCHE = 100
+RECHERCHE_TROP_LONGUE = (
+    f"La recherche compte au plus {LONGUEUR_RECHERCHE} caractères : raccourcissez-la."
+)
+
+
+def champ_de_recherche(method, label):
+    return django_filters.CharFilter(
+        method=method,
+        label=label,
+        max_length=LONGUEUR_RECHERCHE,
+        error_messages={"max_length": RECHERCHE_TROP_LONGUE},
+    )
+
+
+def chercher_les_mots(queryset, texte, champs):
+    """Les lignes où chaque mot de `texte` se trouve dans l'un des `champs` (sans tenir compte
+    de la casse) : « martin 75 » trouve Martin dont la référence contient 75."""
+    for mot in texte.split():
+        condition = Q()
+        for champ in champs:
+            condition |= Q(**{f"{champ}__icontains": mot})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def page_par_les_cles(queryset, par_page, numero, lire_les_lignes):
+    """La page `numero` de `queryset` (filtré et trié), `par_page` lignes : les clés de la page
+    viennent d'une requête qui ne lit qu'elles, puis `lire_les_lignes(clés)` rend les lignes,
+    qu'on remet dans l'ordre des clés (une ligne qui n'est plus lisible entre-temps disparaît de
+    la page)."""
+    page = Paginator(queryset.values_list("pk", flat=True), par_page).get_page(numero)
+    cles = list(page.object_list)
+    par_cle = {ligne.pk: ligne for ligne in lire_les_lignes(cles)}
+    page.object_list = [par_cle[cle] for cle in cles if cle in par_cle]
+    return page
+
+
+class PaginatorBorne(Paginator):
+    """Un `Paginator` qui ne compte pas au-delà de `limite` lignes : pour une liste sans borne
+    (le journal d'accès d'un programme national en garde des millions), le décompte lit au plus
+    `limite + 1` clés au lieu de toute la table, et les pages s'arrêtent à la `limite`-ième
+    ligne ; `depasse` dit qu'il y en a davantage, qu'un filtre (période, personne) retrouve."""
+
+    def __init__(self, object_list, per_page, *, limite, **kwargs):
+        self.limite = limite
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def _lignes_comptees(self):
+        return self.object_list[: self.limite + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._lignes_comptees, self.limite)
+
+    @property
+    def depasse(self):
+        return self._lignes_comptees > self.limite
+
+
+def parametres_sans_page(request):
+    """Les paramètres de la requête (filtres, tri), sans le numéro de page : les liens vers les
+    autres pages les gardent."""
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
