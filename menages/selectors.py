@@ -182,8 +182,7 @@ def mes_orientations(user):
         orientations_visibles(user)
         .filter(siennes)
         .select_related("menage", "menage__dispositif", "organisation", "orientee_par")
-        .prefetch_related("problematiques")
-        .order_by("-date_orientation", "-cree_le")
+        .order_by("-date_orientation", "-cree_le", "-pk")
     )
 
 

@@ -7,12 +7,14 @@ from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.enums import Role
+from core.listes import page_par_les_cles, parametres_sans_page
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from core.reseau import adresse_client
 from core.vues import traiter_formulaire, traiter_formulaire_integre
 
 from . import importation, selectors, services
+from .filters import FiltresMesOrientations
 from .forms import (
     CompleterDetteForm,
     FicheOrientationForm,
@@ -22,6 +24,10 @@ from .forms import (
     StatutOrientationForm,
 )
 from .models import Import
+
+# « Mes orientations » se lit par pages de cette taille : une structure qui oriente pour tout un
+# département en a des milliers.
+ORIENTATIONS_PAR_PAGE = 50
 
 
 @require_POST
@@ -203,13 +209,24 @@ def _apres_orientation(user, orientation):
 
 def mes_orientations(request):
     """Ce que la personne a orienté (l'agent du bailleur) ou ce que sa structure a orienté (le
-    prescripteur), et où en est chaque orientation. Les décisions du comité et leur explication
-    sont sur l'accueil et sur la page du ménage."""
+    prescripteur), et où en est chaque orientation, par pages, avec une recherche et des filtres
+    (une structure nationale en a orienté des milliers). Les décisions du comité et leur
+    explication sont sur l'accueil et sur la page du ménage."""
+    orientations = selectors.mes_orientations(request.user)
+    filtres = FiltresMesOrientations(request.GET or None, queryset=orientations)
+    page = page_par_les_cles(
+        filtres.qs,
+        ORIENTATIONS_PAR_PAGE,
+        request.GET.get("page"),
+        lambda cles: orientations.filter(pk__in=cles),
+    )
     return render(
         request,
         "menages/mes_orientations.html",
         {
-            "orientations": selectors.mes_orientations(request.user),
+            "filtres": filtres,
+            "page": page,
+            "parametres": parametres_sans_page(request),
             # Sans requête pour qui n'est prescripteur nulle part.
             "structures": list(selectors.mes_structures(request.user))
             if permissions.a_le_role(request.user, Role.PRESCRIPTEUR)

@@ -485,16 +485,111 @@ def test_mes_orientations_vide(client):
     assert "Durand" not in contenu
 
 
-@pytest.mark.parametrize("nombre", [2, 20])
+@pytest.mark.parametrize("nombre", [2, 20, 55])
 def test_mes_orientations_fait_un_nombre_fixe_de_requetes(
     client, django_assert_num_queries, nombre
 ):
     agent = connecte(client, Role.AGENT_BAILLEUR)
     for _ in range(nombre):
         OrientationFactory(menage__dispositif=agent.dispositif, orientee_par=agent.user)
-    # session, utilisateur, adhésions, orientations et ménages, problématiques
-    with django_assert_num_queries(5):
+    # session, utilisateur, adhésions, décompte, clés de la page, orientations et ménages
+    with django_assert_num_queries(6):
         assert client.get(reverse("menages:mes_orientations")).status_code == 200
+    with django_assert_num_queries(6):
+        reponse = client.get(reverse("menages:mes_orientations"), {"page": 2, "statut": "recue"})
+        assert reponse.status_code == 200
+
+
+def _orientations_de_l_agent(agent, nombre, **valeurs):
+    debut = date(2026, 1, 1)
+    return [
+        OrientationFactory(
+            menage__dispositif=agent.dispositif,
+            menage__nom=f"Menage{rang:03d}",
+            orientee_par=agent.user,
+            date_orientation=debut + timedelta(days=rang),
+            **valeurs,
+        )
+        for rang in range(nombre)
+    ]
+
+
+def _noms_montres(reponse):
+    return re.findall(r"Menage\d{3}", texte(reponse))
+
+
+def test_mes_orientations_par_pages_les_plus_recentes_d_abord(client):
+    agent = connecte(client, Role.AGENT_BAILLEUR)
+    _orientations_de_l_agent(agent, 55)
+    url = reverse("menages:mes_orientations")
+
+    premiere = client.get(url)
+    assert "55 orientations · page 1 sur 2" in " ".join(texte(premiere).split())
+    noms = _noms_montres(premiere)
+    assert len(noms) == 50
+    assert noms[0] == "Menage054" and noms[-1] == "Menage005"
+    assert 'href="?page=2"' in texte(premiere)
+
+    seconde = client.get(url, {"page": 2})
+    assert _noms_montres(seconde) == [f"Menage{rang:03d}" for rang in (4, 3, 2, 1, 0)]
+    assert 'href="?page=1"' in texte(seconde)
+    # Un numéro de page hors des bornes mène à la dernière, un numéro illisible à la première.
+    assert _noms_montres(client.get(url, {"page": 99})) == _noms_montres(seconde)
+    assert _noms_montres(client.get(url, {"page": "x"})) == noms
+    # Les liens d'une page à l'autre gardent les filtres.
+    filtree = texte(client.get(url, {"statut": "recue"}))
+    assert 'href="?statut=recue&page=2"' in filtree
+
+
+def test_mes_orientations_se_cherchent_et_se_filtrent(client):
+    agent = connecte(client, Role.AGENT_BAILLEUR)
+    orientations = _orientations_de_l_agent(agent, 4)
+    orientations[1].menage.reference_locataire = "LOC-7781"
+    orientations[1].menage.save()
+    orientations[2].statut = StatutOrientation.REFUSEE
+    orientations[2].save()
+    orientations[3].parcours = Parcours.ACCES
+    orientations[3].save()
+    url = reverse("menages:mes_orientations")
+
+    assert _noms_montres(client.get(url, {"q": "menage000"})) == ["Menage000"]
+    assert _noms_montres(client.get(url, {"q": "7781"})) == ["Menage001"]
+    assert _noms_montres(client.get(url, {"statut": "refusee"})) == ["Menage002"]
+    assert _noms_montres(client.get(url, {"parcours": "acces"})) == ["Menage003"]
+    vide = texte(client.get(url, {"statut": "admise"}))
+    assert "Aucune orientation ne correspond à ces critères." in vide
+    assert "0 orientation" in vide
+
+
+def test_mes_orientations_la_recherche_ne_sort_pas_des_siennes(client):
+    agent = connecte(client, Role.AGENT_BAILLEUR)
+    collegue = MembreFactory(dispositif=agent.dispositif, role=Role.AGENT_BAILLEUR)
+    OrientationFactory(
+        menage__dispositif=agent.dispositif, menage__nom="Durand", orientee_par=collegue.user
+    )
+    OrientationFactory(
+        menage__dispositif=agent.dispositif, menage__nom="Dupont", orientee_par=agent.user
+    )
+    url = reverse("menages:mes_orientations")
+
+    contenu = texte(client.get(url, {"q": "Du"}))
+    assert re.search(r">Dupont[^<]*</a>", contenu)
+    assert not re.search(r">Durand[^<]*</a>", contenu)
+    assert "1 orientation" in contenu
+    contenu = texte(client.get(url, {"q": "Durand", "statut": "recue"}))
+    assert not re.search(r">Durand[^<]*</a>", contenu)
+    assert "Aucune orientation ne correspond à ces critères." in contenu
+
+
+def test_mes_orientations_une_recherche_trop_longue_est_refusee_et_gardee(client):
+    agent = connecte(client, Role.AGENT_BAILLEUR)
+    _orientations_de_l_agent(agent, 2)
+    saisie = "x" * 101
+
+    contenu = texte(client.get(reverse("menages:mes_orientations"), {"q": saisie}))
+
+    assert "La recherche compte au plus 100 caractères : raccourcissez-la." in contenu
+    assert f'value="{saisie}"' in contenu
 
 
 # --- Statut d'une orientation ----------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_
     assert orientation.menage.logements.get().territoire.nom == "Saint-Flour"
     page.goto(f"{live_server.url}/orientations/mes-orientations/")
     expect(page.get_by_role("link", name="VERNIERES Josiane")).to_be_visible()
-    expect(page.get_by_text("Reçue").first).to_be_visible()
+    expect(page.locator("tbody").get_by_text("Reçue").first).to_be_visible()
 
     changer_de_personne(page)
     se_connecter(page, live_server, "coordinateur.cantal@demo.test")

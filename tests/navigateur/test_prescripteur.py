@@ -115,7 +115,7 @@ def test_le_prescripteur_oriente_et_recoit_la_decision_expliquee(
     ouvrir_le_menu_des_orientations(page)
     page.get_by_role("link", name="Mes orientations").first.click()
     expect(page.get_by_role("link", name="BERTHIER Maëlle")).to_be_visible()
-    expect(page.get_by_text("Admise").first).to_be_visible()
+    expect(page.locator("tbody").get_by_text("Admise").first).to_be_visible()
     capture(page, "mes-orientations-prescripteur")
     page.get_by_role("link", name="BERTHIER Maëlle").click()
     expect(page.get_by_text("Un T3 va être proposé à Seynod")).to_be_visible()

@@ -1,0 +1,33 @@
+"""Filtres de « Mes orientations » : ce qu'un agent du bailleur ou une structure qui oriente
+cherche dans ses orientations (un ménage, celles d'un statut)."""
+
+import django_filters
+
+from core.enums import Parcours
+from core.listes import champ_de_recherche, chercher_les_mots
+
+from .enums import StatutOrientation
+
+
+class FiltresMesOrientations(django_filters.FilterSet):
+    q = champ_de_recherche("rechercher", "Nom ou référence locataire")
+    statut = django_filters.ChoiceFilter(
+        choices=StatutOrientation.choices,
+        field_name="statut",
+        label="Statut",
+        empty_label="Tous",
+    )
+    parcours = django_filters.ChoiceFilter(
+        choices=Parcours.choices, field_name="parcours", label="Parcours", empty_label="Tous"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for nom, champ in self.form.fields.items():
+            classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
+            champ.widget.attrs["class"] = classe
+
+    def rechercher(self, queryset, name, value):
+        return chercher_les_mots(
+            queryset, value, ("menage__nom", "menage__prenom", "menage__reference_locataire")
+        )
