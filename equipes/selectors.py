@@ -38,11 +38,11 @@ def etat_adhesion(membre, aujourd_hui=None):
     return "active"
 
 
-def adhesions_du_dispositif(dispositif):
-    """Toutes les adhésions du dispositif, en cours d'abord, puis les terminées (les plus
-    récentes d'abord) : la revue annuelle des habilitations les lit toutes. Une requête."""
+def requete_des_adhesions(dispositif):
+    """Les adhésions du dispositif, en cours d'abord, puis les terminées (les plus récentes
+    d'abord), par nom : la page des membres en filtre et en pagine les clés."""
     aujourd_hui = timezone.localdate()
-    adhesions = list(
+    return (
         Membre.objects.filter(dispositif=dispositif)
         .select_related("user", "organisation", "territoire", "terminee_par", "confirmee_par")
         .annotate(
@@ -52,11 +52,23 @@ def adhesions_du_dispositif(dispositif):
                 output_field=IntegerField(),
             )
         )
-        .order_by("terminee", "-date_fin", "user__last_name", "user__first_name", "role")
+        .order_by("terminee", "-date_fin", "user__last_name", "user__first_name", "role", "pk")
     )
+
+
+def avec_leur_etat(adhesions):
+    """Les adhésions, chacune avec son état du jour (`etat`)."""
+    aujourd_hui = timezone.localdate()
+    adhesions = list(adhesions)
     for membre in adhesions:
         membre.etat = etat_adhesion(membre, aujourd_hui)
     return adhesions
+
+
+def adhesions_du_dispositif(dispositif):
+    """Toutes les adhésions du dispositif avec leur état : la revue annuelle des habilitations
+    (l'export) les lit toutes. Une requête."""
+    return avec_leur_etat(requete_des_adhesions(dispositif))
 
 
 def invitations_du_dispositif(dispositif):

@@ -10,10 +10,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.exports import exporter
+from core.listes import page_par_les_cles, parametres_sans_page
 from core.models import Dispositif, Membre
 from core.vues import appliquer, traiter_formulaire, traiter_formulaire_integre
 
 from . import selectors, services
+from .filters import FiltresAdhesions
 from .forms import (
     AcceptationCompteExistantForm,
     AcceptationForm,
@@ -36,15 +38,31 @@ def _page_membres(dispositif):
     return reverse("equipes:membres", args=[dispositif.slug])
 
 
+# Les adhésions se lisent par pages de cette taille (un programme national en compte des
+# centaines) ; l'export de la revue des habilitations les donne toutes.
+ADHESIONS_PAR_PAGE = 50
+
+
 def membres(request, slug):
-    """Qui tient quel rôle, depuis quand, jusqu'à quand ; les invitations en attente."""
+    """Qui tient quel rôle, depuis quand, jusqu'à quand, par pages, avec une recherche et des
+    filtres ; les invitations en attente."""
     dispositif = _dispositif(request, slug)
+    adhesions = selectors.requete_des_adhesions(dispositif)
+    filtres = FiltresAdhesions(request.GET or None, queryset=adhesions)
+    page = page_par_les_cles(
+        filtres.qs,
+        ADHESIONS_PAR_PAGE,
+        request.GET.get("page"),
+        lambda cles: selectors.avec_leur_etat(adhesions.filter(pk__in=cles)),
+    )
     return render(
         request,
         "equipes/membres.html",
         {
             "dispositif": dispositif,
-            "adhesions": selectors.adhesions_du_dispositif(dispositif),
+            "filtres": filtres,
+            "page": page,
+            "parametres": parametres_sans_page(request),
             "invitations": selectors.invitations_du_dispositif(dispositif),
         },
     )

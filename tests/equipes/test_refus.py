@@ -3,12 +3,14 @@ rien : chaque rôle autre que la coordination, et la coordination d'un autre dis
 rôle attribué hors du dispositif que l'on coordonne. L'administration technique ne lit aucun
 ménage, même par ces pages."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from core.enums import Profession, Role
-from core.factories import DispositifFactory, UserFactory
+from core.factories import DispositifFactory, MembreFactory, UserFactory
 from core.models import JournalAudit, Membre
 from equipes import services
 from equipes.models import Invitation
@@ -171,6 +173,54 @@ def test_la_page_des_membres_montre_qui_depuis_quand_jusqu_a_quand(client, monde
     assert invitation.email in contenu.split('id="invitations"')[1].split("</section>")[0]
     # Aucun ménage sur cette page.
     assert equipe.menage.nom not in contenu
+
+
+def _lignes_des_adhesions(reponse):
+    section = reponse.content.decode().split('id="adhesions"')[1]
+    return re.findall(r"<td>([^<]*)<br><span class=\"small text-muted text-break\">", section)
+
+
+def test_les_adhesions_se_lisent_par_pages_et_se_filtrent(client, monde, django_assert_num_queries):
+    equipe, _, cible = monde
+    services.terminer_adhesion(equipe.coordinateur, cible)
+    for rang in range(55):
+        MembreFactory(
+            dispositif=equipe.dispositif,
+            role=Role.TRAVAILLEUR_SOCIAL,
+            user__last_name=f"Zeta{rang:02d}",
+            user__email=f"zeta{rang:02d}@exemple.test",
+        )
+    client.force_login(equipe.coordinateur)
+    url = reverse("equipes:membres", args=[equipe.dispositif.slug])
+    total = Membre.objects.filter(dispositif=equipe.dispositif).count()
+
+    premiere = client.get(url)
+    assert len(_lignes_des_adhesions(premiere)) == 50
+    assert f"{total} adhésions · page 1 sur 2" in " ".join(premiere.content.decode().split())
+    seconde = client.get(url, {"page": 2})
+    assert len(_lignes_des_adhesions(seconde)) == total - 50
+    # Les terminées viennent après celles en cours : l'infirmière partie est en fin de liste.
+    assert str(equipe.infirmier) in _lignes_des_adhesions(seconde)[-1]
+
+    assert [n.strip() for n in _lignes_des_adhesions(client.get(url, {"q": "zeta07"}))] == [
+        str(MembreFactory._meta.model.objects.get(user__email="zeta07@exemple.test").user)
+    ]
+    terminees = _lignes_des_adhesions(client.get(url, {"periode": "terminees"}))
+    assert [n.strip() for n in terminees] == [str(equipe.infirmier)]
+    coordination = client.get(url, {"role": "coordinateur"})
+    assert all("Zeta" not in n for n in _lignes_des_adhesions(coordination))
+    assert 'href="?role=coordinateur&page=2"' not in coordination.content.decode()
+    assert (
+        'href="?periode=en_cours&page=2"'
+        in client.get(url, {"periode": "en_cours"}).content.decode()
+    )
+    vide = client.get(url, {"q": "personne-inconnue"}).content.decode()
+    assert "Aucune adhésion ne correspond à ces critères." in vide
+
+    # Le nombre de requêtes ne suit pas celui des adhésions : session, compte, adhésions de la
+    # personne, dispositif, décompte, clés de la page, adhésions de la page, invitations.
+    with django_assert_num_queries(8):
+        assert client.get(url, {"page": 2, "role": "travailleur_social"}).status_code == 200
 
 
 @pytest.mark.parametrize("format_", ["csv", "xlsx"])
