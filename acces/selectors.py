@@ -139,7 +139,7 @@ def vacants_du_dispositif(dispositif, etats=(EtatVacant.DISPONIBLE,)):
     return (
         LogementVacant.objects.filter(dispositif=dispositif, etat__in=etats)
         .select_related("territoire", "commune_du_dispositif")
-        .order_by("disponible_le", "commune", "adresse")
+        .order_by("disponible_le", "commune", "adresse", "pk")
     )
 
 

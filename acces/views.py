@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accompagnement import services as accompagnement_services
 from core import permissions
+from core.listes import page_par_les_cles, parametres_sans_page
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from core.vues import traiter_formulaire, traiter_formulaire_integre
@@ -19,6 +20,7 @@ from menages.importation import ImportRefuse
 
 from . import importation, selectors, services
 from .enums import ISSUES_FAVORABLES, EtatVacant, ReponseMenage, TypeBail
+from .filters import FiltresLogementsVacants
 from .forms import (
     AideForm,
     BailForm,
@@ -36,6 +38,10 @@ from .forms import (
     RetraitForm,
 )
 from .models import EtapeRelais, LogementVacant, Proposition
+
+# La liste des logements vacants se lit par pages de cette taille : elle garde chaque logement
+# proposé, attribué ou retiré depuis le début du programme.
+LOGEMENTS_PAR_PAGE = 50
 
 
 def _menage(request, public_id):
@@ -455,10 +461,23 @@ def logements(request, slug):
         redirection=request.path,
     )
     vacants = selectors.vacants_du_dispositif(dispositif, etats=list(EtatVacant))
+    filtres = FiltresLogementsVacants(request.GET or None, queryset=vacants)
+    page = page_par_les_cles(
+        filtres.qs,
+        LOGEMENTS_PAR_PAGE,
+        request.GET.get("page"),
+        lambda cles: vacants.filter(pk__in=cles),
+    )
     return reponse or render(
         request,
         "acces/logements.html",
-        {"dispositif": dispositif, "form": form, "vacants": vacants},
+        {
+            "dispositif": dispositif,
+            "form": form,
+            "filtres": filtres,
+            "page": page,
+            "parametres": parametres_sans_page(request),
+        },
     )
 
 

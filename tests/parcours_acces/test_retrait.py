@@ -1,5 +1,7 @@
 """Le retrait d'un logement vacant de l'offre : motif, historique, remise ; qui peut le faire."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -148,3 +150,37 @@ def test_la_coordination_d_un_autre_dispositif_ne_retire_pas(client, parcours):
     assert reponse.status_code == 404
     logement.refresh_from_db()
     assert logement.etat == EtatVacant.DISPONIBLE
+
+
+def test_la_liste_des_logements_se_pagine_et_se_filtre(client, parcours, django_assert_num_queries):
+    from acces.factories import LogementVacantFactory
+
+    for rang in range(55):
+        LogementVacantFactory(
+            dispositif=parcours.dispositif,
+            reference=f"PAG-{rang:02d}",
+            disponible_le=il_y_a(100 - rang),
+        )
+    retire = parcours.vacant(reference="RET-9", disponible_le=il_y_a(10))
+    services.retirer_logement_vacant(
+        parcours.agent, retire, motif=MotifRetrait.TRAVAUX, date_retrait=il_y_a(1)
+    )
+    client.force_login(parcours.agent)
+    adresse = reverse("acces:logements", args=[parcours.dispositif.slug])
+
+    def references(reponse):
+        return re.findall(r">((?:PAG|RET)-\d+)</a>", texte(reponse))
+
+    premiere = client.get(adresse)
+    assert len(references(premiere)) == 50
+    assert references(premiere)[:2] == ["PAG-00", "PAG-01"]  # les plus anciens libres d'abord
+    assert "56 logements · page 1 sur 2" in " ".join(texte(premiere).split())
+    assert len(references(client.get(adresse, {"page": 2}))) == 6
+    assert references(client.get(adresse, {"etat": "retire"})) == ["RET-9"]
+    assert references(client.get(adresse, {"q": "pag-07"})) == ["PAG-07"]
+    aucun = texte(client.get(adresse, {"q": "rue inconnue", "etat": "attribue"}))
+    assert "Aucun logement ne correspond à ces critères." in aucun
+    # session, compte, dispositif, adhésions, décompte, clés de la page, logements de la page,
+    # secteurs du formulaire de saisie
+    with django_assert_num_queries(8):
+        assert client.get(adresse, {"page": 2, "etat": "disponible"}).status_code == 200
