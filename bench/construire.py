@@ -63,6 +63,9 @@ SECOND = "banc-second"
 REFERENCE_500 = "BANC-500"
 REFERENCE_30 = "BANC-30"
 LOT = 5000
+# Le journal d'accès : environ 120 lignes par ménage sur les deux ans (lectures de notes
+# « soignants » surtout, connexions, exports), 1,2 million pour le programme national.
+JOURNAL_PAR_MENAGE = 120
 
 # Un compte par rôle mesuré : (préfixe de l'adresse, rôle, profession).
 COMPTES = [
@@ -224,8 +227,71 @@ class Constructeur:
         self._comites()
         self._acces()
         self._situations()
+        self._journal()
         self.resume["secondes"] = round(time.monotonic() - depart, 1)
         return self.resume
+
+    def _journal(self):
+        """Le journal d'accès de deux ans de travail : des lectures de notes « soignants » par
+        les infirmier·ères et psychologues, les connexions des membres (sans dispositif, comme
+        le produit les écrit), des exports de la coordination. Écrit par lots au fil du tirage,
+        sans tenir le million de lignes en mémoire."""
+        self._dire("journal d'accès")
+        h = self.hasard
+        soignants = self.infirmiers + self.psychologues
+        membres = self.ts + soignants + self.agents + [self.comptes["coordination"]]
+        menages_ = list(
+            menages.Menage.objects.filter(dispositif=self.dispositif).values_list(
+                "public_id", flat=True
+            )
+        )
+        total = self.n * JOURNAL_PAR_MENAGE
+        secondes = int((self.maintenant - self._instant(self.debut)).total_seconds())
+        Action = core.JournalAudit.Action
+        lot = []
+        for rang in range(total):
+            tirage = h.random()
+            date = self.maintenant - timedelta(seconds=h.randint(0, secondes))
+            if tirage < 0.80:
+                qui = h.choice(soignants)
+                ligne = core.JournalAudit(
+                    date=date,
+                    user=qui,
+                    email=qui.email,
+                    roles=Role.INFIRMIER,
+                    action=Action.LECTURE_NOTE_SOIGNANTS,
+                    dispositif=self.dispositif,
+                    objet_type="accompagnement.Intervention",
+                    objet_id=str(h.randint(1, 400_000)),
+                    menage_public_id=h.choice(menages_),
+                    adresse_ip="10.0.0.1",
+                )
+            elif tirage < 0.97:
+                qui = h.choice(membres)
+                ligne = core.JournalAudit(
+                    date=date,
+                    user=qui,
+                    email=qui.email,
+                    action=Action.CONNEXION,
+                    adresse_ip="10.0.0.1",
+                )
+            else:
+                qui = self.comptes["coordination"]
+                ligne = core.JournalAudit(
+                    date=date,
+                    user=qui,
+                    email=qui.email,
+                    roles=Role.COORDINATEUR,
+                    action=Action.EXPORT,
+                    dispositif=self.dispositif,
+                    detail="file active CSV, 25 lignes",
+                    adresse_ip="10.0.0.1",
+                )
+            lot.append(ligne)
+            if len(lot) == LOT or rang == total - 1:
+                core.JournalAudit.objects.bulk_create(lot)
+                lot = []
+        self.resume["core.JournalAudit"] = self.resume.get("core.JournalAudit", 0) + total
 
     def _situations(self):
         # Orientations et relevés s'écrivent en groupe : la situation du jour que porte chaque

@@ -38,11 +38,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 import core.pdf as module_pdf
+from acces.models import LogementVacant
+from acces.views import LOGEMENTS_PAR_PAGE
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from comites.models import Decision, PointOrdreDuJour, Seance
 from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
-from core.models import Dispositif, User
+from core.models import Dispositif, JournalAudit, Membre, User
+from core.permissions import structures_de_prescripteur
+from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES
+from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation
+from menages.views import ORIENTATIONS_PAR_PAGE
 
 from .construire import NATIONAL, REFERENCE_30, REFERENCE_500
 
@@ -258,6 +264,41 @@ def _base_seance(seance):
     return base
 
 
+def _base_page_de_liste(queryset, par_page, page=1):
+    """La base d'une liste paginée (mes orientations, membres, logements vacants) : le total et
+    la même page de lignes de la même table, sans jointure ni droit."""
+
+    def base():
+        total = queryset.count()
+        debut = min((page - 1) * par_page, max(total - par_page, 0))
+        return list(queryset[debut : debut + par_page]), total
+
+    return base
+
+
+def _base_journal(dispositif, page):
+    """La base d'une page du journal d'accès : la même page de lignes du dispositif, triées par
+    date, avec le même décompte borné (`LIGNES_DU_JOURNAL_PARCOURUES`)."""
+    lignes = JournalAudit.objects.filter(dispositif=dispositif).order_by("-date", "-pk")
+
+    def base():
+        total = lignes[: LIGNES_DU_JOURNAL_PARCOURUES + 1].count()
+        debut = (page - 1) * LIGNES_DU_JOURNAL_PAR_PAGE
+        return list(lignes[debut : debut + LIGNES_DU_JOURNAL_PAR_PAGE]), total
+
+    return base
+
+
+def _orientations_de(user):
+    structures = structures_de_prescripteur(user)
+    siennes = Orientation.objects.filter(orientee_par=user)
+    if structures:
+        siennes = Orientation.objects.filter(orientee_par=user) | Orientation.objects.filter(
+            organisation__in=structures
+        )
+    return siennes.order_by("-date_orientation", "-pk")
+
+
 def _base_tableau(dispositifs):
     def base():
         return (
@@ -326,6 +367,47 @@ def cas_a_mesurer(jeu):
                     _base_liste(d, TRIS_BASE[tri], page=page),
                 )
             )
+    for role in ("prescripteur", "agent.bailleur"):
+        cas.append(
+            Cas(
+                f"mes orientations ({role})",
+                "page",
+                role,
+                reverse("menages:mes_orientations"),
+                _base_page_de_liste(_orientations_de(jeu.comptes[role]), ORIENTATIONS_PAR_PAGE),
+            )
+        )
+    membres = Membre.objects.filter(dispositif=d).order_by("pk")
+    logements = LogementVacant.objects.filter(dispositif=d).order_by("disponible_le", "pk")
+    for page in (1, 10):
+        cas.append(
+            Cas(
+                f"membres du dispositif page {page}",
+                "page",
+                "coordination",
+                f"{reverse('equipes:membres', args=[d.slug])}?page={page}",
+                _base_page_de_liste(membres, ADHESIONS_PAR_PAGE, page),
+            )
+        )
+        cas.append(
+            Cas(
+                f"logements vacants page {page}",
+                "page",
+                "coordination",
+                f"{reverse('acces:logements', args=[d.slug])}?page={page}",
+                _base_page_de_liste(logements, LOGEMENTS_PAR_PAGE, page),
+            )
+        )
+    for page in (1, 200):
+        cas.append(
+            Cas(
+                f"journal d'accès page {page}",
+                "page",
+                "coordination",
+                f"{reverse('ecrans:journal', args=[d.slug])}?page={page}",
+                _base_journal(d, page),
+            )
+        )
     territoire = d.territoires.order_by("nom").first()
     referent = jeu.comptes["ts.repere"]
     filtres = [

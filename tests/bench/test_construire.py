@@ -6,9 +6,16 @@ from django.db import connection
 
 from accompagnement.models import Accompagnement, Intervention, MembreEquipe
 from bench.__main__ import main
-from bench.construire import NATIONAL, PHRASES, REFERENCE_30, REFERENCE_500, SECOND
+from bench.construire import (
+    JOURNAL_PAR_MENAGE,
+    NATIONAL,
+    PHRASES,
+    REFERENCE_30,
+    REFERENCE_500,
+    SECOND,
+)
 from comites.models import Decision, Seance
-from core.models import Dispositif, HabilitationNationale, User
+from core.models import Dispositif, HabilitationNationale, JournalAudit, User
 from menages.models import Menage
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +39,14 @@ def test_construit_les_deux_dispositifs_a_petite_echelle(capsys):
     assert Intervention.objects.filter(accompagnement__dispositif__slug=SECOND).count() >= 5
     assert Seance.objects.filter(comite__dispositif__slug=NATIONAL).count() > 24
     assert Decision.objects.filter(menage__dispositif__slug=NATIONAL).exists()
+    # Le journal d'accès de deux ans : lectures de notes « soignants » du dispositif surtout,
+    # connexions sans dispositif.
+    journal = JournalAudit.objects.exclude(email__startswith="admin")
+    assert journal.filter(dispositif__slug=NATIONAL).count() > 20 * JOURNAL_PAR_MENAGE // 2
+    assert journal.filter(
+        action=JournalAudit.Action.LECTURE_NOTE_SOIGNANTS, menage_public_id__isnull=False
+    ).exists()
+    assert journal.filter(action=JournalAudit.Action.CONNEXION, dispositif=None).exists()
     sortie = capsys.readouterr().out
     assert "banc-national" in sortie and "accompagnement.Intervention" in sortie
 
