@@ -4,22 +4,16 @@ chaque logement proposé, attribué ou retiré ; on y cherche une référence, u
 
 import django_filters
 
-from core.listes import champ_de_recherche, chercher_les_mots
+from core.listes import FiltresDeListe, champ_de_recherche, chercher_les_mots
 
 from .enums import EtatVacant
 
 
-class FiltresLogementsVacants(django_filters.FilterSet):
+class FiltresLogementsVacants(FiltresDeListe):
     q = champ_de_recherche("rechercher", "Référence, adresse ou commune")
     etat = django_filters.ChoiceFilter(
         choices=EtatVacant.choices, field_name="etat", label="État", empty_label="Tous"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for nom, champ in self.form.fields.items():
-            classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
-            champ.widget.attrs["class"] = classe
 
     def rechercher(self, queryset, name, value):
         return chercher_les_mots(

@@ -8,6 +8,7 @@ dans cet ordre. Le coût d'une page suit sa taille, pas sa profondeur ni le volu
 """
 
 import django_filters
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -27,6 +28,25 @@ def champ_de_recherche(method, label):
         max_length=LONGUEUR_RECHERCHE,
         error_messages={"max_length": RECHERCHE_TROP_LONGUE},
     )
+
+
+def habiller(formulaire):
+    """Les champs d'un formulaire de filtres à la taille d'une barre de filtres : listes
+    `form-select-sm`, saisies `form-control-sm`."""
+    for champ in formulaire.fields.values():
+        liste = isinstance(champ.widget, forms.Select)
+        champ.widget.attrs["class"] = (
+            "form-select form-select-sm" if liste else "form-control form-control-sm"
+        )
+
+
+class FiltresDeListe(django_filters.FilterSet):
+    """Les filtres d'une liste paginée : ses champs habillés pour la barre de filtres
+    (`composants/filtres.html`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        habiller(self.form)
 
 
 def chercher_les_mots(queryset, texte, champs):

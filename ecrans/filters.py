@@ -9,7 +9,7 @@ from accompagnement.selectors import accompagnements_visibles
 from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
-from core.listes import champ_de_recherche, chercher_les_mots
+from core.listes import champ_de_recherche, chercher_les_mots, habiller
 from core.models import Dispositif, JournalAudit, Territoire, User
 from core.permissions import Donnee
 from core.widgets import listes_rapides
@@ -113,9 +113,7 @@ class FiltresFileActive(django_filters.FilterSet):
                 choix for choix in self.filters["tri"].extra["choices"] if "dette" not in choix[0]
             ]
 
-        for nom, champ in self.form.fields.items():
-            classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
-            champ.widget.attrs["class"] = classe
+        habiller(self.form)
         # La liste des référent·es d'un programme national compte des centaines de noms.
         listes_rapides(self.form)
 
@@ -173,11 +171,9 @@ class FiltresJournal(django_filters.FilterSet):
         self.filters["personne"].field.label_from_instance = lambda personne: (
             f"{personne.get_full_name() or personne.email} ({personne.email})"
         )
-        for nom, champ in self.form.fields.items():
-            if nom in ("du", "au"):
-                champ.widget.input_type = "date"
-            classe = "form-select form-select-sm" if nom in ("personne", "action") else None
-            champ.widget.attrs["class"] = classe or "form-control form-control-sm"
+        for nom in ("du", "au"):
+            self.form.fields[nom].widget.input_type = "date"
+        habiller(self.form)
         listes_rapides(self.form)
 
     def filtrer_personne(self, queryset, name, value):

@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.enums import Role
-from core.listes import champ_de_recherche, chercher_les_mots
+from core.listes import FiltresDeListe, champ_de_recherche, chercher_les_mots
 
 PERIODES = [("en_cours", "En cours"), ("terminees", "Terminées")]
 
 
-class FiltresAdhesions(django_filters.FilterSet):
+class FiltresAdhesions(FiltresDeListe):
     q = champ_de_recherche("rechercher", "Nom ou adresse électronique")
     role = django_filters.ChoiceFilter(
         choices=Role.choices, field_name="role", label="Rôle", empty_label="Tous"
@@ -19,12 +19,6 @@ class FiltresAdhesions(django_filters.FilterSet):
     periode = django_filters.ChoiceFilter(
         choices=PERIODES, method="filtrer_periode", label="Adhésions", empty_label="Toutes"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for nom, champ in self.form.fields.items():
-            classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
-            champ.widget.attrs["class"] = classe
 
     def rechercher(self, queryset, name, value):
         return chercher_les_mots(

@@ -4,12 +4,12 @@ cherche dans ses orientations (un ménage, celles d'un statut)."""
 import django_filters
 
 from core.enums import Parcours
-from core.listes import champ_de_recherche, chercher_les_mots
+from core.listes import FiltresDeListe, champ_de_recherche, chercher_les_mots
 
 from .enums import StatutOrientation
 
 
-class FiltresMesOrientations(django_filters.FilterSet):
+class FiltresMesOrientations(FiltresDeListe):
     q = champ_de_recherche("rechercher", "Nom ou référence locataire")
     statut = django_filters.ChoiceFilter(
         choices=StatutOrientation.choices,
@@ -20,12 +20,6 @@ class FiltresMesOrientations(django_filters.FilterSet):
     parcours = django_filters.ChoiceFilter(
         choices=Parcours.choices, field_name="parcours", label="Parcours", empty_label="Tous"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for nom, champ in self.form.fields.items():
-            classe = "form-control form-control-sm" if nom == "q" else "form-select form-select-sm"
-            champ.widget.attrs["class"] = classe
 
     def rechercher(self, queryset, name, value):
         return chercher_les_mots(
