@@ -251,42 +251,37 @@ class Constructeur:
         lot = []
         for rang in range(total):
             tirage = h.random()
-            date = self.maintenant - timedelta(seconds=h.randint(0, secondes))
             if tirage < 0.80:
-                qui = h.choice(soignants)
-                ligne = core.JournalAudit(
-                    date=date,
-                    user=qui,
-                    email=qui.email,
-                    roles=Role.INFIRMIER,
-                    action=Action.LECTURE_NOTE_SOIGNANTS,
-                    dispositif=self.dispositif,
-                    objet_type="accompagnement.Intervention",
-                    objet_id=str(h.randint(1, 400_000)),
-                    menage_public_id=h.choice(menages_),
-                    adresse_ip="10.0.0.1",
+                qui, champs = (
+                    h.choice(soignants),
+                    {
+                        "roles": Role.INFIRMIER,
+                        "action": Action.LECTURE_NOTE_SOIGNANTS,
+                        "dispositif": self.dispositif,
+                        "objet_type": "accompagnement.Intervention",
+                        "objet_id": str(h.randint(1, 400_000)),
+                        "menage_public_id": h.choice(menages_),
+                    },
                 )
             elif tirage < 0.97:
-                qui = h.choice(membres)
-                ligne = core.JournalAudit(
-                    date=date,
-                    user=qui,
-                    email=qui.email,
-                    action=Action.CONNEXION,
-                    adresse_ip="10.0.0.1",
-                )
+                qui, champs = h.choice(membres), {"action": Action.CONNEXION}
             else:
-                qui = self.comptes["coordination"]
-                ligne = core.JournalAudit(
-                    date=date,
-                    user=qui,
-                    email=qui.email,
-                    roles=Role.COORDINATEUR,
-                    action=Action.EXPORT,
-                    dispositif=self.dispositif,
-                    detail="file active CSV, 25 lignes",
-                    adresse_ip="10.0.0.1",
+                qui, champs = (
+                    self.comptes["coordination"],
+                    {
+                        "roles": Role.COORDINATEUR,
+                        "action": Action.EXPORT,
+                        "dispositif": self.dispositif,
+                        "detail": "file active CSV, 25 lignes",
+                    },
                 )
+            ligne = core.JournalAudit(
+                date=self.maintenant - timedelta(seconds=h.randint(0, secondes)),
+                user=qui,
+                email=qui.email,
+                adresse_ip="10.0.0.1",
+                **champs,
+            )
             lot.append(ligne)
             if len(lot) == LOT or rang == total - 1:
                 core.JournalAudit.objects.bulk_create(lot)
