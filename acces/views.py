@@ -462,12 +462,7 @@ def logements(request, slug):
     )
     vacants = selectors.vacants_du_dispositif(dispositif, etats=list(EtatVacant))
     filtres = FiltresLogementsVacants(request.GET or None, queryset=vacants)
-    page = page_par_les_cles(
-        filtres.qs,
-        LOGEMENTS_PAR_PAGE,
-        request.GET.get("page"),
-        lambda cles: vacants.filter(pk__in=cles),
-    )
+    page = page_par_les_cles(filtres.qs, LOGEMENTS_PAR_PAGE, request.GET.get("page"))
     return reponse or render(
         request,
         "acces/logements.html",

@@ -60,14 +60,15 @@ def chercher_les_mots(queryset, texte, champs):
     return queryset
 
 
-def page_par_les_cles(queryset, par_page, numero, lire_les_lignes):
+def page_par_les_cles(queryset, par_page, numero, lire_les_lignes=None):
     """La page `numero` de `queryset` (filtré et trié), `par_page` lignes : les clés de la page
-    viennent d'une requête qui ne lit qu'elles, puis `lire_les_lignes(clés)` rend les lignes,
-    qu'on remet dans l'ordre des clés (une ligne qui n'est plus lisible entre-temps disparaît de
-    la page)."""
+    viennent d'une requête qui ne lit qu'elles, puis `lire_les_lignes(clés)` rend les lignes
+    (par défaut, celles de `queryset` qui ont ces clés), qu'on remet dans l'ordre des clés (une
+    ligne qui n'est plus lisible entre-temps disparaît de la page)."""
     page = Paginator(queryset.values_list("pk", flat=True), par_page).get_page(numero)
     cles = list(page.object_list)
-    par_cle = {ligne.pk: ligne for ligne in lire_les_lignes(cles)}
+    lignes = lire_les_lignes(cles) if lire_les_lignes else queryset.filter(pk__in=cles)
+    par_cle = {ligne.pk: ligne for ligne in lignes}
     page.object_list = [par_cle[cle] for cle in cles if cle in par_cle]
     return page
 

@@ -123,13 +123,12 @@ def ids_de_la_file_active(menages):
 
 
 def lignes_de_la_file_active(user, ids):
-    """Les ménages `ids` de la file active, dans cet ordre, avec leur situation du jour : une
-    requête pour une page, quelle que soit sa profondeur (la dernière orientation se lit par la
-    clé que porte le ménage, en jointure). Les champs sont ceux de `file_active` : la procédure
-    et la dette valent None là où la personne ne voit pas la dette."""
-    ids = list(ids)
-    par_id = {menage.pk: menage for menage in avec_commune(file_active(user).filter(pk__in=ids))}
-    return [par_id[pk] for pk in ids if pk in par_id]
+    """Les ménages `ids` de la file active avec leur situation du jour (`core.listes.
+    page_par_les_cles` les remet dans l'ordre de la page) : une requête pour une page, quelle que
+    soit sa profondeur (la dernière orientation se lit par la clé que porte le ménage, en
+    jointure). Les champs sont ceux de `file_active` : la procédure et la dette valent None là
+    où la personne ne voit pas la dette."""
+    return avec_commune(file_active(user).filter(pk__in=ids))
 
 
 def avec_commune(menages):

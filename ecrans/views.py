@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from core import selectors as selectors_core
 from core import services as services_core
 from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter_en_flux
-from core.listes import PaginatorBorne, parametres_sans_page
+from core.listes import PaginatorBorne, page_par_les_cles, parametres_sans_page
 from core.models import Dispositif
 from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
@@ -114,10 +113,12 @@ def file_active(request):
     filtres, menages = _filtres(request)
     # On pagine les clés seules, puis on lit la page entière : le décompte et les lignes sautées
     # d'une page profonde ne calculent pas la situation du jour de chaque ménage.
-    page = Paginator(selectors.ids_de_la_file_active(menages), PAR_PAGE).get_page(
-        request.GET.get("page")
+    page = page_par_les_cles(
+        menages,
+        PAR_PAGE,
+        request.GET.get("page"),
+        lambda ids: selectors.lignes_de_la_file_active(request.user, ids),
     )
-    page.object_list = selectors.lignes_de_la_file_active(request.user, list(page.object_list))
     contexte = {
         "filtres": filtres,
         "page": page,

@@ -212,14 +212,10 @@ def mes_orientations(request):
     prescripteur), et où en est chaque orientation, par pages, avec une recherche et des filtres
     (une structure nationale en a orienté des milliers). Les décisions du comité et leur
     explication sont sur l'accueil et sur la page du ménage."""
-    orientations = selectors.mes_orientations(request.user)
-    filtres = FiltresMesOrientations(request.GET or None, queryset=orientations)
-    page = page_par_les_cles(
-        filtres.qs,
-        ORIENTATIONS_PAR_PAGE,
-        request.GET.get("page"),
-        lambda cles: orientations.filter(pk__in=cles),
+    filtres = FiltresMesOrientations(
+        request.GET or None, queryset=selectors.mes_orientations(request.user)
     )
+    page = page_par_les_cles(filtres.qs, ORIENTATIONS_PAR_PAGE, request.GET.get("page"))
     return render(
         request,
         "menages/mes_orientations.html",

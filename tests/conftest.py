@@ -8,6 +8,7 @@ rechargent en quelques dixièmes de seconde (`Demo.recharger`).
 """
 
 import io
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,11 @@ def _cache_vide():
 def postgresql():
     """Pour un cas qui éprouve un mécanisme propre à PostgreSQL, la base de production (un
     trigger, les instructions préparées) : SQLite ne l'a pas. Ces cas tournent dans la passe
-    PostgreSQL de `.ci/run`, obligatoire ; sur SQLite seule, ils sont sautés, en le disant."""
-    if connection.vendor != "postgresql":
-        pytest.skip("Mécanisme de PostgreSQL (la production) : passe PostgreSQL de .ci/run.")
+    PostgreSQL de `.ci/run`, obligatoire, qui pose `POSTGRESQL_EXIGE=1` : là, une base qui ne
+    serait pas PostgreSQL les fait échouer au lieu de les sauter. Sur SQLite seule (`make test`
+    sur une machine sans PostgreSQL), ils sont sautés, en le disant."""
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("POSTGRESQL_EXIGE") == "1":
+        pytest.fail("POSTGRESQL_EXIGE=1 mais la base de test n'est pas PostgreSQL.")
+    pytest.skip("Mécanisme de PostgreSQL (la production) : passe PostgreSQL de .ci/run.")
