@@ -45,6 +45,7 @@ from comites.models import Decision, PointOrdreDuJour, Seance
 from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import structures_de_prescripteur
+from core.views import PERSONNES_PAR_PAGE
 from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation
@@ -378,6 +379,7 @@ def cas_a_mesurer(jeu):
             )
         )
     membres = Membre.objects.filter(dispositif=d).order_by("pk")
+    personnes = User.objects.filter(adhesions__dispositif=d).order_by("pk")
     logements = LogementVacant.objects.filter(dispositif=d).order_by("disponible_le", "pk")
     for page in (1, 10):
         cas.append(
@@ -387,6 +389,15 @@ def cas_a_mesurer(jeu):
                 "coordination",
                 f"{reverse('equipes:membres', args=[d.slug])}?page={page}",
                 _base_page_de_liste(membres, ADHESIONS_PAR_PAGE, page),
+            )
+        )
+        cas.append(
+            Cas(
+                f"accès et comptes page {page}",
+                "page",
+                "coordination",
+                f"{reverse('core:acces', args=[d.slug])}?page={page}",
+                _base_page_de_liste(personnes, PERSONNES_PAR_PAGE, page),
             )
         )
         cas.append(

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions
 from .enums import Role
-from .models import Commune, Dispositif, Membre, Partenariat, Territoire
+from .models import Commune, Dispositif, Membre, Partenariat, Territoire, User
 from .permissions import Donnee
 
 
@@ -132,41 +132,40 @@ def dispositif_coordonne(user, slug):
     return dispositif
 
 
-@dataclass
-class PersonneDuDispositif:
-    user: object
-    adhesions: list
-    double_facteur: bool
-
-
-def acces_du_dispositif(user, dispositif):
-    """Pour la coordination : les adhésions à confirmer et les personnes du dispositif, avec
-    l'état de leur double authentification. Rien (None) pour qui ne coordonne pas.
-
-    Trois requêtes, quel que soit le nombre de personnes.
-    """
-    if not coordonne(user, dispositif):
-        return None
-    a_confirmer = list(
+def adhesions_a_confirmer(dispositif):
+    """Les adhésions que l'administration technique a demandées et que la coordination n'a pas
+    encore confirmées (quelques-unes à la fois : elles attendent un geste)."""
+    return (
         Membre.objects.a_confirmer()
         .filter(dispositif=dispositif)
         .select_related("user", "demandee_par", "organisation")
         .order_by("user__last_name", "user__first_name", "role")
     )
-    adhesions = (
-        Membre.objects.actifs()
-        .filter(dispositif=dispositif)
-        .select_related("user", "organisation")
-        .order_by("user__last_name", "user__first_name", "user_id", "role")
-    )
-    personnes = {}
-    for membre in adhesions:
-        personne = personnes.setdefault(
-            membre.user_id, PersonneDuDispositif(membre.user, [], double_facteur=False)
+
+
+def personnes_du_dispositif(dispositif):
+    """Les personnes qui tiennent au moins une adhésion active dans le dispositif, triées par nom,
+    avec `double_facteur` : vrai si elles ont activé une application d'authentification. Une
+    requête filtrable et paginable (un programme national en compte des centaines) ; leurs
+    adhésions se lisent page par page (`avec_leurs_adhesions`)."""
+    return (
+        User.objects.filter(
+            Exists(Membre.objects.actifs().filter(dispositif=dispositif, user=OuterRef("pk")))
         )
-        personne.adhesions.append(membre)
-    for user_id in TOTPDevice.objects.filter(
-        user_id__in=list(personnes), confirmed=True
-    ).values_list("user_id", flat=True):
-        personnes[user_id].double_facteur = True
-    return {"a_confirmer": a_confirmer, "personnes": list(personnes.values())}
+        .annotate(
+            double_facteur=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def avec_leurs_adhesions(personnes, dispositif):
+    """`personnes` avec `adhesions_actives` : leurs adhésions actives dans le dispositif (une
+    requête pour toute la page)."""
+    return personnes.prefetch_related(
+        Prefetch(
+            "adhesions",
+            queryset=Membre.objects.actifs().filter(dispositif=dispositif).order_by("role"),
+            to_attr="adhesions_actives",
+        )
+    )

@@ -15,7 +15,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import double_facteur, formulaires_reglages, permissions, reglages, selectors, services
+from .filters import FiltresPersonnes
 from .forms import ActivationForm, CodeForm
+from .listes import page_par_les_cles, parametres_sans_page
 from .models import Dispositif, Membre, User
 from .notice import notice_information
 from .pdf import rendre_pdf, reponse_pdf
@@ -98,13 +100,31 @@ def _dispositif_coordonne(request, slug):
         raise Http404("Dispositif introuvable.") from None
 
 
+PERSONNES_PAR_PAGE = 50
+
+
 def acces(request, slug):
-    """Adhésions à confirmer et double authentification des personnes, pour la coordination."""
+    """Adhésions à confirmer et double authentification des personnes, pour la coordination :
+    les personnes par pages, avec une recherche et des filtres."""
     dispositif = _dispositif_coordonne(request, slug)
+    personnes = selectors.personnes_du_dispositif(dispositif)
+    filtres = FiltresPersonnes(request.GET or None, queryset=personnes, dispositif=dispositif)
+    page = page_par_les_cles(
+        filtres.qs,
+        PERSONNES_PAR_PAGE,
+        request.GET.get("page"),
+        lambda cles: selectors.avec_leurs_adhesions(personnes.filter(pk__in=cles), dispositif),
+    )
     return render(
         request,
         "core/acces.html",
-        {"dispositif": dispositif, **selectors.acces_du_dispositif(request.user, dispositif)},
+        {
+            "dispositif": dispositif,
+            "a_confirmer": selectors.adhesions_a_confirmer(dispositif),
+            "filtres": filtres,
+            "page": page,
+            "parametres": parametres_sans_page(request),
+        },
     )
 
 

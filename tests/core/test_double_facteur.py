@@ -512,11 +512,12 @@ def test_la_page_d_acces_compte_ses_requetes(client, django_assert_num_queries):
 
     personnes(1)
     client.get(url)
-    # Session, personne, droits, dispositif, à confirmer, adhésions, facteurs.
-    with django_assert_num_queries(7):
+    # Session, personne, droits, dispositif, à confirmer, décompte, clés de la page, personnes
+    # de la page (avec leur facteur), leurs adhésions.
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     personnes(4)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         reponse = client.get(url)
     assert reponse.content.decode().count("bi-shield-check") == 5
     assert texte(reponse).count("non activée") == 1  # la coordination elle-même
@@ -539,3 +540,71 @@ def test_le_reglage_vaut_vrai_hors_debug_et_faux_en_debug():
     assert lancer(code, DEBUG="0", SECRET_KEY="x" * 50, OTP_OBLIGATOIRE="0").stdout.strip() == (
         "False"
     )
+
+
+# --- La liste des personnes, à l'échelle d'un programme national -------------------------------
+
+
+def _personnes_listees(reponse):
+    section = reponse.content.decode().split('id="personnes"')[1]
+    return [
+        nom.strip()
+        for nom in re.findall(
+            r"<td>([^<]*)<br><span class=\"small text-muted text-break\">", section
+        )
+    ]
+
+
+def test_les_personnes_se_lisent_par_pages_et_se_filtrent(client, django_assert_num_queries):
+    coordination = MembreFactory(role=Role.COORDINATEUR, user__last_name="Aaron")
+    dispositif = coordination.dispositif
+    for rang in range(54):
+        membre = MembreFactory(
+            dispositif=dispositif,
+            role=Role.TRAVAILLEUR_SOCIAL,
+            user__last_name=f"Zeta{rang:02d}",
+            user__email=f"zeta{rang:02d}@exemple.test",
+        )
+        if rang % 2:
+            avec_application(membre.user)
+    # Deux rôles, une seule ligne ; une adhésion terminée, un autre dispositif, une adhésion à
+    # confirmer : absents de la liste.
+    double = MembreFactory(dispositif=dispositif, role=Role.INFIRMIER, user__last_name="Zeta99")
+    MembreFactory(dispositif=dispositif, user=double.user, role=Role.MEMBRE_COPIL)
+    partie = MembreFactory(dispositif=dispositif, user__last_name="Partie")
+    partie.date_fin = partie.date_debut
+    partie.save()
+    MembreFactory(user__last_name="Ailleurs")
+    MembreFactory(dispositif=dispositif, user__last_name="Attente", a_confirmer=True)
+    client.force_login(coordination.user)
+    url = url_acces(dispositif)
+
+    premiere = client.get(url)
+    noms = _personnes_listees(premiere)
+    assert len(noms) == 50 and noms[0] == str(coordination.user)
+    assert "56 personnes · page 1 sur 2" in " ".join(premiere.content.decode().split())
+    seconde = _personnes_listees(client.get(url, {"page": 2}))
+    assert seconde[-1] == str(double.user)
+    assert not {"Partie", "Ailleurs", "Attente"} & {n.split()[-1] for n in noms + seconde}
+    section = client.get(url, {"page": 2}).content.decode().split('id="personnes"')[1]
+    assert "Infirmier·ère, Membre du comité de pilotage" in section
+
+    assert _personnes_listees(client.get(url, {"q": "zeta07"})) == [
+        str(Membre.objects.get(user__email="zeta07@exemple.test").user)
+    ]
+    activees = _personnes_listees(client.get(url, {"double_facteur": "activee"}))
+    assert len(activees) == 27
+    assert len(_personnes_listees(client.get(url, {"double_facteur": "non_activee"}))) == 29
+    assert _personnes_listees(client.get(url, {"role": Role.INFIRMIER})) == [str(double.user)]
+    filtree = client.get(url, {"double_facteur": "activee", "page": 1})
+    assert "page=2" not in filtree.content.decode()
+
+    trop_longue = client.get(url, {"q": "x" * 101})
+    assert "au plus 100 caractères" in html.unescape(trop_longue.content.decode())
+    assert 'value="' + "x" * 101 + '"' in trop_longue.content.decode()
+
+    # Le nombre de requêtes ne suit pas celui des personnes : session, compte, adhésions de la
+    # personne, dispositif, adhésions à confirmer, décompte, clés de la page, personnes de la
+    # page, leurs adhésions.
+    with django_assert_num_queries(9):
+        assert client.get(url, {"page": 2, "double_facteur": "non_activee"}).status_code == 200
