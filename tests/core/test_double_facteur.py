@@ -583,6 +583,8 @@ def test_les_personnes_se_lisent_par_pages_et_se_filtrent(client, django_assert_
     noms = _personnes_listees(premiere)
     assert len(noms) == 50 and noms[0] == str(coordination.user)
     assert "56 personnes · page 1 sur 2" in " ".join(premiere.content.decode().split())
+    # La page suivante revient à la liste, sous les adhésions à confirmer.
+    assert 'href="?page=2#personnes"' in premiere.content.decode()
     seconde = _personnes_listees(client.get(url, {"page": 2}))
     assert seconde[-1] == str(double.user)
     assert not {"Partie", "Ailleurs", "Attente"} & {n.split()[-1] for n in noms + seconde}

@@ -209,9 +209,9 @@ def test_les_adhesions_se_lisent_par_pages_et_se_filtrent(client, monde, django_
     assert [n.strip() for n in terminees] == [str(equipe.infirmier)]
     coordination = client.get(url, {"role": "coordinateur"})
     assert all("Zeta" not in n for n in _lignes_des_adhesions(coordination))
-    assert 'href="?role=coordinateur&page=2"' not in coordination.content.decode()
+    assert "page=2" not in coordination.content.decode()
     assert (
-        'href="?periode=en_cours&page=2"'
+        'href="?periode=en_cours&page=2#adhesions"'
         in client.get(url, {"periode": "en_cours"}).content.decode()
     )
     vide = client.get(url, {"q": "personne-inconnue"}).content.decode()
