@@ -28,6 +28,7 @@ from accompagnement.models import Accompagnement
 from core.models import User
 
 from .construire import NATIONAL
+from .etalon import etalon_ms
 
 SEUIL_P95_MS = 300
 SEUIL_CPU_MS = 25
@@ -147,6 +148,8 @@ def main(arguments):
     if not comptes:
         print("Aucun travailleur social du banc : construisez d'abord le jeu.", file=sys.stderr)
         return 1
+    # Avant l'essai, la machine au repos : l'étalon ne mesure que la machine.
+    etalon = etalon_ms()
     fichier_comptes = dossier / "charge_comptes.json"
     fichier_comptes.write_text(json.dumps(comptes), encoding="utf-8")
     journal_acces = dossier / "charge_acces.log"
@@ -248,6 +251,11 @@ def main(arguments):
         f"({servies} servies ; budget ≤ {SEUIL_CPU_MS} ms : "
         f"{'tenu' if cpu_ms <= SEUIL_CPU_MS else 'NON TENU'})."
     )
+    print(
+        f"Étalon de la machine : {etalon:.1f} ms de CPU pour un travail Python fixe "
+        f"(bench/etalon.py) ; CPU par requête : {cpu_ms / etalon:.2f} étalon. Deux passages "
+        "se comparent par ce rapport."
+    )
     if cpu_base_ms:
         # Sur la même machine, la base prend sa part des mêmes cœurs.
         print(f"PostgreSQL (processus de cette machine) : {cpu_base_ms:.1f} ms de CPU par requête.")
@@ -265,6 +273,8 @@ def main(arguments):
                     "debit_req_s": round(debit, 1),
                     "cpu_ms_par_requete": round(cpu_ms, 1),
                     "cpu_postgresql_ms_par_requete": round(cpu_base_ms, 1),
+                    "etalon_ms": round(etalon, 1),
+                    "cpu_par_requete_en_etalons": round(cpu_ms / etalon, 3),
                     "par_page": lignes,
                     "charge_machine": os.getloadavg(),
                 },

@@ -52,6 +52,7 @@ from menages.models import Menage, Orientation
 from menages.views import ORIENTATIONS_PAR_PAGE
 
 from .construire import NATIONAL, REFERENCE_30, REFERENCE_500
+from .etalon import etalon_ms
 
 PAR_PAGE = 25
 PAGE_PROFONDE = 200
@@ -869,12 +870,13 @@ def main(arguments):
         "menages_instance": Menage.objects.count(),
         "interventions_instance": Intervention.objects.count(),
     }
+    etalon = round(etalon_ms(), 1)
     print(
         f"Banc sur « {jeu.dispositif.nom} » : {volume['menages']} ménages, "
         f"{volume['interventions']} interventions (instance : {volume['menages_instance']} / "
         f"{volume['interventions_instance']}) ; base {connection.vendor}, "
         f"{arguments.repetitions} répétitions, commit {_git_commit() or '?'}, "
-        f"charge {os.getloadavg()[0]:.1f}."
+        f"charge {os.getloadavg()[0]:.1f}, étalon de la machine {etalon} ms."
     )
     print(entete())
     filtres = [f.strip() for f in (arguments.filtre or "").split(",") if f.strip()]
@@ -896,7 +898,7 @@ def main(arguments):
         if resultat.premier_appel_ms and resultat.premier_appel_ms > 2 * resultat.mediane_ms:
             print(f"    premier appel (cache vide) : {_ms(resultat.premier_appel_ms)}", flush=True)
         # Écrit au fil du passage : un passage interrompu garde ce qu'il a mesuré.
-        ecrire_json(arguments, jeu, volume, resultats)
+        ecrire_json(arguments, jeu, volume, resultats, etalon)
     if not arguments.sans_rapport and retenu("rapport semestriel"):
         resultat = mesurer_rapport(jeu.dispositif.slug, max(min(arguments.repetitions, 3), 1))
         resultats.append(resultat)
@@ -907,12 +909,12 @@ def main(arguments):
         f"erreurs : {sum(bool(r.erreur) for r in resultats)}."
     )
     if arguments.json:
-        ecrire_json(arguments, jeu, volume, resultats)
+        ecrire_json(arguments, jeu, volume, resultats, etalon)
         print(f"Résultats écrits dans {arguments.json}.")
     return 0
 
 
-def ecrire_json(arguments, jeu, volume, resultats):
+def ecrire_json(arguments, jeu, volume, resultats, etalon):
     if arguments.json:
         with open(arguments.json, "w", encoding="utf-8") as fichier:
             json.dump(
@@ -924,6 +926,7 @@ def ecrire_json(arguments, jeu, volume, resultats):
                         "charge": os.getloadavg(),
                         "python": platform.python_version(),
                         "base": connection.vendor,
+                        "etalon_ms": etalon,
                     },
                     "dispositif": jeu.dispositif.slug,
                     "volume": volume,

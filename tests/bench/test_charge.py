@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from bench import etalon
 from bench.charge import TICKS, _temps_cpu, cpu_postgresql, preparer_les_comptes
 from bench.construire import construire
 from bench.rythme import prochaine_tache
@@ -75,3 +76,9 @@ def test_une_tache_trop_longue_decale_la_suite_sans_rafale():
     prochaine, attente = prochaine_tache(10.3, 12.0)
     assert (prochaine, attente) == (12.0, 0.0)
     assert prochaine_tache(prochaine, 12.2) == pytest.approx((13.0, 0.8))
+
+
+def test_l_etalon_mesure_un_travail_fixe_en_temps_de_cpu():
+    # Le même travail, le même résultat : l'étalon ne dépend que de la machine.
+    assert etalon._travail() == etalon._travail() > etalon.LIGNES
+    assert etalon.etalon_ms(repetitions=1) > 0

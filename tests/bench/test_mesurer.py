@@ -58,7 +58,10 @@ def test_la_mesure_imprime_ses_colonnes_et_son_json(jeu_du_banc, capsys, tmp_pat
         assert "tenu" in ligne.lower() or "—" in ligne
     assert "Budgets tenus" in sortie
 
-    resultats = json.loads(sortie_json.read_text())["resultats"]
+    assert "étalon de la machine" in lignes[0]
+    ecrit = json.loads(sortie_json.read_text())
+    assert ecrit["machine"]["etalon_ms"] > 0
+    resultats = ecrit["resultats"]
     assert {r["nom"] for r in resultats} == set(CAS.split(","))
     for r in resultats:
         assert r["requetes"] > 0 and r["ratio"] is not None and r["erreur"] == ""
