@@ -9,6 +9,7 @@ arrêter les autres.
 
 from accompagnement import selectors as selectors_accompagnement
 from accompagnement.models import Intervention
+from core import listes
 from ecrans import selectors as selectors_ecrans
 from rapports import extraits
 
@@ -45,7 +46,7 @@ def requetes_cles(jeu):
             debut = (page - 1) * PAR_PAGE
             yield (
                 f"file active, clés de la page {page}, {parametre} (coordination)",
-                lambda tri=tri, filtre=filtre, debut=debut: selectors_ecrans.ids_de_la_file_active(
+                lambda tri=tri, filtre=filtre, debut=debut: listes.cles(
                     selectors_ecrans.file_active(coordination).filter(**filtre).order_by(*tri)
                 )[debut : debut + PAR_PAGE],
             )

@@ -60,16 +60,28 @@ def chercher_les_mots(queryset, texte, champs):
     return queryset
 
 
+def cles(queryset):
+    """Les seules clés de `queryset` (filtré et trié), pour paginer : Django n'y garde que les
+    expressions dont un filtre ou le tri a besoin, si bien qu'une page profonde ne calcule pas
+    les colonnes annotées (la situation du jour d'un ménage) des lignes sautées, ni le décompte.
+    """
+    return queryset.values_list("pk", flat=True)
+
+
 def page_par_les_cles(queryset, par_page, numero, lire_les_lignes=None):
     """La page `numero` de `queryset` (filtré et trié), `par_page` lignes : les clés de la page
     viennent d'une requête qui ne lit qu'elles, puis `lire_les_lignes(clés)` rend les lignes
     (par défaut, celles de `queryset` qui ont ces clés), qu'on remet dans l'ordre des clés (une
     ligne qui n'est plus lisible entre-temps disparaît de la page)."""
-    page = Paginator(queryset.values_list("pk", flat=True), par_page).get_page(numero)
-    cles = list(page.object_list)
-    lignes = lire_les_lignes(cles) if lire_les_lignes else queryset.filter(pk__in=cles)
+    page = Paginator(cles(queryset), par_page).get_page(numero)
+    cles_de_la_page = list(page.object_list)
+    lignes = (
+        lire_les_lignes(cles_de_la_page)
+        if lire_les_lignes
+        else queryset.filter(pk__in=cles_de_la_page)
+    )
     par_cle = {ligne.pk: ligne for ligne in lignes}
-    page.object_list = [par_cle[cle] for cle in cles if cle in par_cle]
+    page.object_list = [par_cle[cle] for cle in cles_de_la_page if cle in par_cle]
     return page
 
 

@@ -112,16 +112,6 @@ def file_active(user):
     )
 
 
-def ids_de_la_file_active(menages):
-    """Les seules clés des ménages de `menages` (la file active filtrée et triée), pour paginer.
-
-    Ni la situation du jour ni les drapeaux de chaque ligne n'entrent dans cette requête (Django
-    n'y garde que les expressions dont un filtre ou le tri a besoin) : une page profonde ne les
-    calcule pas pour les lignes sautées, le décompte non plus.
-    """
-    return menages.values_list("pk", flat=True)
-
-
 def lignes_de_la_file_active(user, ids):
     """Les ménages `ids` de la file active avec leur situation du jour (`core.listes.
     page_par_les_cles` les remet dans l'ordre de la page) : une requête pour une page, quelle que

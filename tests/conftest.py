@@ -156,4 +156,8 @@ def postgresql():
         return
     if os.environ.get("POSTGRESQL_EXIGE") == "1":
         pytest.fail("POSTGRESQL_EXIGE=1 mais la base de test n'est pas PostgreSQL.")
-    pytest.skip("Mécanisme de PostgreSQL (la production) : passe PostgreSQL de .ci/run.")
+    pytest.skip(
+        "SQLite n'a ni le trigger du journal, ni les instructions préparées, ni le chargeur des "
+        "dates-heures de psycopg : ce cas tourne, et échoue au lieu d'être sauté, dans la passe "
+        "PostgreSQL obligatoire de .ci/run (POSTGRESQL_EXIGE=1)."
+    )
