@@ -46,7 +46,7 @@ from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import structures_de_prescripteur
 from core.views import PERSONNES_PAR_PAGE
-from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES
+from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES, MENAGES_ACCUEIL
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation
 from menages.views import ORIENTATIONS_PAR_PAGE
@@ -233,7 +233,11 @@ def _base_accueil(jeu, role):
         if role != "coordination":
             bilans = bilans.filter(accompagnement__referent=user)
         lignes = list(bilans.order_by("date_prevue")[:30])
-        lignes += list(Accompagnement.objects.filter(referent=user).select_related("menage"))
+        lignes += list(
+            Accompagnement.objects.filter(referent=user)
+            .select_related("menage")
+            .order_by("menage__nom")[: MENAGES_ACCUEIL + 1]
+        )
         lignes += list(Orientation.objects.filter(orientee_par=user)[:15])
         lignes += list(
             Seance.objects.filter(comite__membres=user, date__gte=timezone.now()).order_by("date")[

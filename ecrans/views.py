@@ -39,6 +39,9 @@ from .filters import FiltresFileActive, FiltresJournal
 
 PAR_PAGE = 25
 ORIENTATIONS_ACCUEIL = 15
+# « Mes ménages » sur l'accueil : les premiers par dispositif et par nom ; la file active les
+# retrouve tous. Une charge de terrain en compte 30 à 40.
+MENAGES_ACCUEIL = 50
 # Un statut d'orientation changé depuis moins de ce nombre de jours est signalé à l'agent.
 STATUT_RECENT_JOURS = 15
 LIGNES_DU_JOURNAL_PAR_PAGE = 50
@@ -66,7 +69,11 @@ def accueil(request):
             "etapes_du_relais": list(selectors_acces.etapes_du_relais_a_faire(user)[:30])
             if any(le_mien.dispositif.parcours_acces for le_mien in mes_dispositifs)
             else [],
-            "mes_accompagnements": list(selectors_accompagnement.mes_accompagnements(user)),
+            # Un de plus que ceux montrés : dire qu'il en reste, sans les compter.
+            "mes_accompagnements": list(
+                selectors_accompagnement.mes_accompagnements(user)[: MENAGES_ACCUEIL + 1]
+            ),
+            "menages_accueil": MENAGES_ACCUEIL,
             "attentes_longues": list(selectors_menages.orientations_en_attente_anciennes(user)[:20])
             if permissions.a_le_role(user, Role.COORDINATEUR)
             else [],

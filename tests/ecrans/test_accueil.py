@@ -10,6 +10,8 @@ from accompagnement import services
 from accompagnement.enums import DecisionBilan, TypeBilan
 from core.enums import Role
 from core.factories import DispositifFactory, LigneBudgetaireFactory, MembreFactory, UserFactory
+from ecrans import views
+from menages.enums import StatutOrientation
 from menages.factories import MenageFactory, OrientationFactory
 from tests.accompagnement.situations import Equipe, equipe_ouverte, membre
 from tests.outils import connecte, texte
@@ -163,3 +165,50 @@ def test_l_accueil_du_ts_fait_un_nombre_fixe_de_requetes(client, django_assert_n
     contenu = texte(reponse)
     assert contenu.count("en retard depuis le") == 2 * nombre  # diagnostic et 3 mois
     assert all(f"Menage{rang}" in contenu for rang in range(nombre))
+
+
+# --- « Mes ménages » borné ---------------------------------------------------------------------
+
+
+def _ts_referent_de(noms):
+    """Une travailleuse sociale référente des ménages `noms` (un accompagnement ouvert chacun)."""
+    equipe = equipe_ouverte(nom=noms[0])
+    for rang, nom in enumerate(noms[1:]):
+        menage = MenageFactory(dispositif=equipe.dispositif, nom=nom, prenom="Hortense")
+        OrientationFactory(menage=menage, statut=StatutOrientation.A_EXAMINER)
+        services.ouvrir_accompagnement(
+            equipe.coordinateur,
+            menage,
+            referent=equipe.ts,
+            equipe=[equipe.infirmier],
+            date_debut=timezone.localdate() - relativedelta(months=1, days=rang),
+        )
+    return equipe
+
+
+@pytest.mark.parametrize("nombre", [1, 4, 5, 6])
+def test_mes_menages_se_bornent_aux_premiers_et_disent_qu_il_en_reste(
+    client, django_assert_num_queries, monkeypatch, nombre
+):
+    monkeypatch.setattr(views, "MENAGES_ACCUEIL", 4)
+    noms = ["Fabre", "Arnaud", "Dupuis", "Blanc", "Etienne", "Chevalier"][:nombre]
+    equipe = _ts_referent_de(noms)
+    client.force_login(equipe.ts)
+    # session, utilisateur, adhésions, dispositifs, bilans à faire, mes accompagnements (un de
+    # plus que ceux montrés, pour savoir qu'il en reste), séances à venir : autant pour 1 que
+    # pour 6 ménages.
+    with django_assert_num_queries(7):
+        reponse = client.get(reverse("ecrans:accueil"))
+    html = reponse.content.decode()
+    debut = html.index('aria-labelledby="titre-mes-menages"')
+    mes_menages = html[debut : html.index("</section>", debut)]
+    assert mes_menages.count("list-group-item-action") == min(nombre, 4)
+    for nom in sorted(noms)[:4]:
+        assert f"{nom} Hortense" in mes_menages
+    for nom in sorted(noms)[4:]:
+        assert nom not in mes_menages
+    if nombre > 4:
+        assert "Les 4 premiers (par dispositif et par nom)." in texte(reponse)
+        assert reverse("ecrans:file_active") in mes_menages
+    else:
+        assert "premiers" not in mes_menages
