@@ -45,6 +45,9 @@ CHEMINS_POINT = chemins_vers_menage("menage")
 # résume au plus ce nombre de points (et de décisions archivées), quelle que soit la séance.
 POINTS_PAR_PAGE = 25
 DECISIONS_PAR_PAGE = 25
+# La réunion d'équipe de la coordination regarde tout le dispositif : ses ménages à discuter se
+# lisent par pages.
+MENAGES_A_DISCUTER_PAR_PAGE = 25
 
 
 def comites_visibles(user):
@@ -423,11 +426,15 @@ class MenageADiscuter:
     raisons: list
 
 
-def menages_a_discuter(user, seance, jours_sans_contact=None):
-    """Les ménages suivis par l'équipe à regarder en réunion d'équipe : un bilan en retard ou
-    dû d'ici la semaine suivant la séance, ou aucun contact depuis `jours_sans_contact` jours
-    (réglage `REUNION_EQUIPE_JOURS_SANS_CONTACT`, 30 par défaut). Seulement les accompagnements
-    ouverts du dispositif que la personne voit ; deux requêtes quel que soit leur nombre."""
+def page_des_menages_a_discuter(user, seance, numero=None, jours_sans_contact=None):
+    """Une page (`MENAGES_A_DISCUTER_PAR_PAGE`) des ménages suivis par l'équipe à regarder en
+    réunion d'équipe : un bilan en retard ou dû d'ici la semaine suivant la séance, ou aucun
+    contact depuis `jours_sans_contact` jours (réglage `REUNION_EQUIPE_JOURS_SANS_CONTACT`, 30
+    par défaut). Seulement les accompagnements ouverts du dispositif que la personne voit : ceux
+    de ses équipes pour le terrain, tout le dispositif pour la coordination (des milliers à
+    l'échelle du programme national). Le tri se fait dans la base, qui ne rend que la page ;
+    chaque ligne de la page porte ses raisons (`MenageADiscuter`). Deux requêtes, quel que soit
+    le nombre de ménages."""
     jours_sans_contact = jours_sans_contact or settings.REUNION_EQUIPE_JOURS_SANS_CONTACT
     jour = timezone.localtime(seance.date).date()
     horizon = jour + timedelta(days=7)
@@ -449,23 +456,31 @@ def menages_a_discuter(user, seance, jours_sans_contact=None):
                 .values("date_heure")[:1]
             ),
         )
+        .filter(
+            Q(prochain_bilan__lte=horizon)
+            | Q(dernier_contact__isnull=True)
+            | Q(dernier_contact__lt=debut_du_jour(limite_contact))
+        )
         .select_related("menage", "referent")
         .order_by("menage__nom", "menage__prenom", "pk")
     )
-    a_discuter = []
-    for suivi in suivis:
-        raisons = []
-        if suivi.prochain_bilan and suivi.prochain_bilan < jour:
-            raisons.append(f"bilan en retard (prévu le {suivi.prochain_bilan:%d/%m/%Y})")
-        elif suivi.prochain_bilan and suivi.prochain_bilan <= horizon:
-            raisons.append(f"bilan dû le {suivi.prochain_bilan:%d/%m/%Y}")
-        contact = (
-            timezone.localtime(suivi.dernier_contact).date() if suivi.dernier_contact else None
-        )
-        if contact is None:
-            raisons.append("aucun contact enregistré")
-        elif contact < limite_contact:
-            raisons.append(f"sans contact depuis le {contact:%d/%m/%Y}")
-        if raisons:
-            a_discuter.append(MenageADiscuter(suivi, raisons))
-    return a_discuter
+    page = Paginator(suivis, MENAGES_A_DISCUTER_PAR_PAGE).get_page(numero)
+    page.object_list = [
+        MenageADiscuter(suivi, _raisons_d_en_discuter(suivi, jour, horizon, limite_contact))
+        for suivi in page.object_list
+    ]
+    return page
+
+
+def _raisons_d_en_discuter(suivi, jour, horizon, limite_contact):
+    raisons = []
+    if suivi.prochain_bilan and suivi.prochain_bilan < jour:
+        raisons.append(f"bilan en retard (prévu le {suivi.prochain_bilan:%d/%m/%Y})")
+    elif suivi.prochain_bilan and suivi.prochain_bilan <= horizon:
+        raisons.append(f"bilan dû le {suivi.prochain_bilan:%d/%m/%Y}")
+    contact = timezone.localtime(suivi.dernier_contact).date() if suivi.dernier_contact else None
+    if contact is None:
+        raisons.append("aucun contact enregistré")
+    elif contact < limite_contact:
+        raisons.append(f"sans contact depuis le {contact:%d/%m/%Y}")
+    return raisons

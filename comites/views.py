@@ -124,9 +124,11 @@ def seance(request, public_id):
         form_presences=PresencesForm(seance=seance) if peut_animer else None,
         peut_exporter=technique and bool(contexte["page"].paginator.count),
         reunion_equipe=seance.comite.type == TypeComite.EQUIPE,
-        a_discuter=selectors.menages_a_discuter(request.user, seance)
+        a_discuter=selectors.page_des_menages_a_discuter(
+            request.user, seance, request.GET.get("page")
+        )
         if seance.comite.type == TypeComite.EQUIPE
-        else [],
+        else None,
         jours_sans_contact=settings.REUNION_EQUIPE_JOURS_SANS_CONTACT,
     )
     return render(request, "comites/seance.html", contexte)

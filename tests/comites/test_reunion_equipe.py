@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accompagnement import services as accompagnement
 from accompagnement.enums import TypeIntervention
+from comites import selectors
 from comites.factories import ComiteFactory
 from core.enums import Role
 from tests.outils import membre, texte
@@ -102,3 +103,57 @@ def test_l_accueil_du_ts_mene_a_sa_reunion_d_equipe(client):
     contenu = texte(client.get(reverse("ecrans:accueil")))
     assert reverse("comites:seance", args=[seance.public_id]) in contenu
     assert "les ménages à discuter sont sur sa page" in contenu
+
+
+# --- Par pages : la coordination regarde tout le dispositif -----------------------------------
+
+# Session, utilisateur, adhésions, séance, présents, structures présentes, membres du comité,
+# décompte des archives, décompte des ménages à discuter, la page de ces ménages (avec leur
+# référent), puis les choix de la feuille de présence (personnes, structures).
+REQUETES_DE_LA_REUNION = 12
+
+
+@pytest.mark.parametrize("nombre", [3, 5])
+def test_les_menages_a_discuter_se_lisent_par_pages_en_requetes_fixes(
+    client, django_assert_num_queries, monkeypatch, nombre
+):
+    monkeypatch.setattr(selectors, "MENAGES_A_DISCUTER_PAR_PAGE", 2)
+    programme = Programme()
+    noms = sorted(["Dufour", "Aubert", "Caron", "Bernier", "Eymard"][:nombre])
+    for nom in noms:
+        programme.accompagne(nom=nom)  # aucun contact enregistré
+    tranquille = programme.accompagne(nom="Tranquille")
+    accompagnement.enregistrer_intervention(
+        programme.ts, tranquille, type=TypeIntervention.VISITE_DOMICILE
+    )
+    seance = _reunion(programme)
+    client.force_login(programme.coordinateur)
+    url = reverse("comites:seance", args=[seance.public_id])
+
+    # La page et son décompte : autant de requêtes pour 3 que pour 5 ménages à discuter.
+    with django_assert_num_queries(REQUETES_DE_LA_REUNION):
+        premiere = texte(client.get(url))
+    assert f"Ménages 1 à 2 sur {nombre} · page 1 sur {(nombre + 1) // 2}" in premiere
+    assert f"{noms[0]} Hortense" in premiere and f"{noms[1]} Hortense" in premiere
+    assert noms[2] not in premiere
+    assert "Tranquille" not in premiere
+    seconde = texte(client.get(f"{url}?page=2"))
+    assert f"{noms[2]} Hortense" in seconde
+    assert noms[0] not in seconde
+
+
+@pytest.mark.parametrize(
+    ("jours", "a_discuter"), [(29, False), (30, False), (31, True)], ids=["29", "30", "31"]
+)
+def test_le_dernier_contact_se_compte_en_jours_entiers(client, jours, a_discuter):
+    programme = Programme()
+    suivi = programme.accompagne(nom="Limite")
+    accompagnement.enregistrer_intervention(
+        programme.ts,
+        suivi,
+        type=TypeIntervention.VISITE_DOMICILE,
+        date_heure=timezone.now() - timedelta(days=jours),
+    )
+    seance = _reunion(programme)
+    contenu = texte(_page(client, programme.ts, seance))
+    assert ("Limite Hortense" in contenu) is a_discuter
