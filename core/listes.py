@@ -68,6 +68,14 @@ def cles(queryset):
     return queryset.values_list("pk", flat=True)
 
 
+def premiers(queryset, nombre):
+    """`(lignes, il_en_reste)` : les `nombre` premières lignes de `queryset` (trié), et s'il y en
+    a d'autres, lu en une requête (une ligne de plus, jamais un décompte) ; pour une liste bornée
+    qui renvoie ailleurs pour la suite."""
+    lignes = list(queryset[: nombre + 1])
+    return lignes[:nombre], len(lignes) > nombre
+
+
 def page_par_les_cles(queryset, par_page, numero, lire_les_lignes=None):
     """La page `numero` de `queryset` (filtré et trié), `par_page` lignes : les clés de la page
     viennent d'une requête qui ne lit qu'elles, puis `lire_les_lignes(clés)` rend les lignes

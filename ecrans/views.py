@@ -20,7 +20,7 @@ from core import selectors as selectors_core
 from core import services as services_core
 from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter_en_flux
-from core.listes import PaginatorBorne, page_par_les_cles, parametres_sans_page
+from core.listes import PaginatorBorne, page_par_les_cles, parametres_sans_page, premiers
 from core.models import Dispositif
 from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
@@ -59,6 +59,9 @@ def accueil(request):
     jour (membre d'un comité)."""
     user = request.user
     mes_dispositifs = selectors_core.mes_dispositifs(user)
+    mes_accompagnements, autres_menages = premiers(
+        selectors_accompagnement.mes_accompagnements(user), MENAGES_ACCUEIL
+    )
     return render(
         request,
         "ecrans/accueil.html",
@@ -69,11 +72,8 @@ def accueil(request):
             "etapes_du_relais": list(selectors_acces.etapes_du_relais_a_faire(user)[:30])
             if any(le_mien.dispositif.parcours_acces for le_mien in mes_dispositifs)
             else [],
-            # Un de plus que ceux montrés : dire qu'il en reste, sans les compter.
-            "mes_accompagnements": list(
-                selectors_accompagnement.mes_accompagnements(user)[: MENAGES_ACCUEIL + 1]
-            ),
-            "menages_accueil": MENAGES_ACCUEIL,
+            "mes_accompagnements": mes_accompagnements,
+            "autres_menages": autres_menages,
             "attentes_longues": list(selectors_menages.orientations_en_attente_anciennes(user)[:20])
             if permissions.a_le_role(user, Role.COORDINATEUR)
             else [],
