@@ -83,5 +83,9 @@ assets:
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp -r node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.popular.min.js* static/vendor/tom-select/
+	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css* static/vendor/tom-select/
+	cp node_modules/tom-select/LICENSE static/vendor/tom-select/
 	cp node_modules/axe-core/axe.min.js tests/navigateur/vendor/
 	cp node_modules/axe-core/LICENSE tests/navigateur/vendor/axe-core-LICENSE

@@ -3,6 +3,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
+from django.urls import reverse
 from django.utils import timezone
 
 from core import bornes
@@ -15,6 +16,7 @@ from core.forms import (
     EntierBorne,
     champ_montant,
     champ_oui_non,
+    choix_ou_recherche,
 )
 from core.models import Membre, User
 from menages.enums import StadeProcedure
@@ -102,15 +104,25 @@ class OuvrirAccompagnementForm(forms.Form):
         help_text="Les professions qui interviendront (le ou la référent·e en fait partie).",
     )
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
-        personnes = personnes_de_l_equipe(dispositif)
-        self.fields["referent"].queryset = personnes.filter(
-            pk__in=Membre.objects.actifs()
-            .filter(dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR])
-            .values("user_id")
-        )
-        self.fields["equipe"].queryset = intervenants_de_terrain(dispositif)
+        recherche = reverse("accompagnement:personnes", args=[menage.public_id])
+        for nom, personnes in self.personnes_proposees(menage.dispositif).items():
+            choix_ou_recherche(self.fields[nom], personnes, f"{recherche}?liste={nom}")
+
+    @staticmethod
+    def personnes_proposees(dispositif):
+        """Ce que propose chaque champ de personnes ; sa recherche lit les mêmes."""
+        return {
+            "referent": personnes_de_l_equipe(dispositif).filter(
+                pk__in=Membre.objects.actifs()
+                .filter(
+                    dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR]
+                )
+                .values("user_id")
+            ),
+            "equipe": intervenants_de_terrain(dispositif),
+        }
 
 
 class InterventionForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "accompagnement"
 
 urlpatterns = [
     path("menages/<uuid:public_id>/accompagnement/ouvrir/", views.ouvrir, name="ouvrir"),
+    path("menages/<uuid:public_id>/accompagnement/personnes/", views.personnes, name="personnes"),
     path("menages/<uuid:public_id>/information/", views.information, name="information"),
     path("accompagnements/<uuid:public_id>/", views.detail, name="detail"),
     path(

@@ -3,10 +3,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import permissions
 from core.enums import ROLES_SOIGNANTS
+from core.listes import suggestions
 from core.permissions import Donnee, Ecriture
 from core.vues import traiter_formulaire, traiter_formulaire_integre
 from menages import selectors as selectors_menages
@@ -26,6 +27,7 @@ from .forms import (
     SuiviObjectifForm,
     ValidationPlanForm,
     VisiteSansReponseForm,
+    nom_et_profession,
 )
 from .models import Accompagnement
 
@@ -48,13 +50,19 @@ def _page(accompagnement):
     return reverse("accompagnement:detail", args=[accompagnement.public_id])
 
 
-def ouvrir(request, public_id):
+def _menage_a_ouvrir(request, public_id):
     menage = get_object_or_404(
-        selectors_menages.menages_visibles(request.user), public_id=public_id
+        selectors_menages.menages_visibles(request.user).select_related("dispositif"),
+        public_id=public_id,
     )
     if not services.peut_ouvrir(request.user, menage):
         raise PermissionDenied
-    form = OuvrirAccompagnementForm(request.POST or None, dispositif=menage.dispositif)
+    return menage
+
+
+def ouvrir(request, public_id):
+    menage = _menage_a_ouvrir(request, public_id)
+    form = OuvrirAccompagnementForm(request.POST or None, menage=menage)
     reponse = traiter_formulaire(
         request,
         form,
@@ -70,6 +78,17 @@ def ouvrir(request, public_id):
     )
     return reponse or render(
         request, "accompagnement/ouvrir.html", {"form": form, "menage": menage}
+    )
+
+
+@require_GET
+def personnes(request, public_id):
+    """Les suggestions du référent·e et de l'équipe quand le dispositif compte trop de
+    personnes pour les lister (`core.forms.choix_ou_recherche`) : pour qui peut ouvrir
+    l'accompagnement de ce ménage, parmi ce que le formulaire propose."""
+    menage = _menage_a_ouvrir(request, public_id)
+    return suggestions(
+        request, OuvrirAccompagnementForm.personnes_proposees(menage.dispositif), nom_et_profession
     )
 
 

@@ -43,6 +43,8 @@ from acces.views import LOGEMENTS_PAR_PAGE
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from comites.models import Decision, PointOrdreDuJour, Seance
 from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
+from core.forms import LISTE_ENTIERE_JUSQU_A
+from core.listes import SUGGESTIONS
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import structures_de_prescripteur
 from core.views import PERSONNES_PAR_PAGE
@@ -157,6 +159,16 @@ class Jeu:
             cotech.filter(date__gte=maintenant).order_by("date", "-points_").first()
         )
         self.seance_passee = cotech.filter(date__lt=maintenant).order_by("-date").first()
+        self.point_a_decider = (
+            PointOrdreDuJour.objects.filter(seance=self.seance_a_venir, decisions=None)
+            .order_by("rang", "pk")
+            .first()
+        )
+        self.menage_sans_accompagnement = (
+            Menage.objects.filter(dispositif=self.dispositif, accompagnements=None)
+            .order_by("pk")
+            .first()
+        )
         bilans_faits = Bilan.objects.filter(date_realisation__isnull=False).order_by("pk")
         self.bilan = (
             bilans_faits.filter(accompagnement=self.accompagnements[30]).first()
@@ -265,6 +277,36 @@ def _base_seance(seance):
             points,
             list(Decision.objects.filter(point__in=points)),
             list(Decision.objects.filter(seance=seance).order_by("pk")[:DECISIONS_PAR_PAGE]),
+        )
+
+    return base
+
+
+def _base_choix_de_personnes(dispositif, *objets):
+    """La base d'un formulaire qui choisit un référent·e et une équipe (décision d'un point,
+    ouverture d'un accompagnement) : l'objet de la page, et pour chacun des deux champs les
+    personnes du dispositif qu'il lit (`LISTE_ENTIERE_JUSQU_A` + 1 lignes)."""
+    personnes = User.objects.filter(adhesions__dispositif=dispositif).order_by("last_name", "pk")
+
+    def base():
+        return (
+            [type(objet).objects.get(pk=objet.pk) for objet in objets],
+            list(personnes[: LISTE_ENTIERE_JUSQU_A + 1]),
+            list(personnes[: LISTE_ENTIERE_JUSQU_A + 1]),
+        )
+
+    return base
+
+
+def _base_recherche_de_personnes(dispositif, texte):
+    """La base de la recherche d'une personne : les `SUGGESTIONS` premières personnes du
+    dispositif dont le nom contient le texte."""
+
+    def base():
+        return list(
+            User.objects.filter(adhesions__dispositif=dispositif, last_name__icontains=texte)
+            .distinct()
+            .order_by("last_name", "pk")[:SUGGESTIONS]
         )
 
     return base
@@ -491,6 +533,38 @@ def cas_a_mesurer(jeu):
                     _base_seance(seance),
                 )
             )
+    # Les formulaires qui choisissent un référent·e et une équipe parmi les personnes du
+    # programme, et la recherche qui les propose.
+    if jeu.point_a_decider:
+        cas.append(
+            Cas(
+                "décision d'un point (coordination)",
+                "page",
+                "coordination",
+                reverse("comites:decider", args=[jeu.point_a_decider.public_id]),
+                _base_choix_de_personnes(d, jeu.point_a_decider, jeu.point_a_decider.menage),
+            )
+        )
+    if jeu.menage_sans_accompagnement:
+        cas.append(
+            Cas(
+                "ouverture d'un accompagnement (coordination)",
+                "page",
+                "coordination",
+                reverse("accompagnement:ouvrir", args=[jeu.menage_sans_accompagnement.public_id]),
+                _base_choix_de_personnes(d, jeu.menage_sans_accompagnement),
+            )
+        )
+        cas.append(
+            Cas(
+                "recherche d'une personne (coordination)",
+                "page",
+                "coordination",
+                reverse("accompagnement:personnes", args=[jeu.menage_sans_accompagnement.public_id])
+                + "?liste=equipe&q=ma",
+                _base_recherche_de_personnes(d, "ma"),
+            )
+        )
     for role in ("coordination", "copil"):
         cas.append(
             Cas(

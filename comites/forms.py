@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.enums import MotifCloture
@@ -8,7 +9,7 @@ from accompagnement.forms import (
     intervenants_de_terrain,
     personnes_de_l_equipe,
 )
-from core.forms import ChoixModeles, DateHeureBornee
+from core.forms import ChoixModeles, DateHeureBornee, choix_ou_recherche
 from core.models import User
 
 from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeDecision
@@ -42,18 +43,27 @@ class DecisionForm(forms.Form):
         help_text="La structure qui a orienté la lit avec la décision et l'explique au ménage.",
     )
 
+    @staticmethod
+    def personnes_proposees(point):
+        """Ce que propose chaque champ de personnes ; sa recherche lit les mêmes. L'équipe : des
+        intervenants de terrain ; la coordination n'y est pas proposée."""
+        dispositif = point.seance.comite.dispositif
+        return {
+            "referent": personnes_de_l_equipe(dispositif),
+            "equipe": intervenants_de_terrain(dispositif),
+        }
+
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, prefix=f"p{point.public_id.hex[:8]}", **kwargs)
         nature = NaturePoint(point.nature)
         self.fields["type"].choices = [(t.value, t.label) for t in DECISIONS_PAR_NATURE[nature]]
-        dispositif = point.seance.comite.dispositif
-        self.fields["referent"].queryset = personnes_de_l_equipe(dispositif)
-        # L'équipe : des intervenants de terrain ; la coordination n'y est pas proposée.
-        self.fields["equipe"].queryset = intervenants_de_terrain(dispositif)
         if nature != NaturePoint.CLOTURE_PROPOSEE:
             del self.fields["motif_cloture"]
             del self.fields["maintien_dans_logement"]
-        if nature in (NaturePoint.CLOTURE_PROPOSEE,):
+            recherche = reverse("comites:personnes", args=[point.public_id])
+            for nom, personnes in self.personnes_proposees(point).items():
+                choix_ou_recherche(self.fields[nom], personnes, f"{recherche}?liste={nom}")
+        else:
             del self.fields["referent"]
             del self.fields["equipe"]
         # Seulement pour une orientation faite par une structure : c'est elle qui la lira.

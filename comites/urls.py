@@ -28,6 +28,7 @@ urlpatterns = [
         name="compte_rendu",
     ),
     path("comites/points/<uuid:public_id>/decision/", views.decider, name="decider"),
+    path("comites/points/<uuid:public_id>/personnes/", views.personnes, name="personnes"),
     path(
         "comites/decisions/<uuid:public_id>/corriger/",
         views.corriger_decision,

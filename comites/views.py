@@ -5,11 +5,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accompagnement.forms import nom_et_profession
 from core import permissions
 from core.exports import exporter, exporter_pdf
+from core.listes import suggestions
 from core.models import Membre
 from core.permissions import Action
 from core.vues import Issue, appliquer, traiter_formulaire, traiter_formulaire_integre
@@ -190,14 +192,7 @@ def construire(request, public_id):
     )
 
 
-def decider(request, public_id):
-    """La décision sur un point de l'ordre du jour.
-
-    GET : le formulaire ; avec htmx, seul le formulaire, posé dans la page de la séance à la
-    place du lien « Enregistrer une décision » ; sans JavaScript, la page de décision du point
-    (son résumé et le formulaire). POST : la décision ; avec htmx, le point redessiné (la
-    décision, ou le formulaire avec sa saisie et ses erreurs) ; sans JavaScript, retour à la
-    séance après un succès, la page de décision avec la saisie après un refus."""
+def _point_a_decider(request, public_id):
     point = get_object_or_404(
         selectors.points_visibles(request.user)
         .filter(seance__in=selectors.seances_visibles(request.user))
@@ -206,6 +201,27 @@ def decider(request, public_id):
     )
     if not services.peut_decider(request.user, point.seance.comite):
         raise PermissionDenied
+    return point
+
+
+@require_GET
+def personnes(request, public_id):
+    """Les suggestions du référent·e et de l'équipe d'une décision quand le dispositif compte
+    trop de personnes pour les lister (`core.forms.choix_ou_recherche`) : pour qui peut décider
+    ce point, parmi ce que le formulaire propose."""
+    point = _point_a_decider(request, public_id)
+    return suggestions(request, DecisionForm.personnes_proposees(point), nom_et_profession)
+
+
+def decider(request, public_id):
+    """La décision sur un point de l'ordre du jour.
+
+    GET : le formulaire ; avec htmx, seul le formulaire, posé dans la page de la séance à la
+    place du lien « Enregistrer une décision » ; sans JavaScript, la page de décision du point
+    (son résumé et le formulaire). POST : la décision ; avec htmx, le point redessiné (la
+    décision, ou le formulaire avec sa saisie et ses erreurs) ; sans JavaScript, retour à la
+    séance après un succès, la page de décision avec la saisie après un refus."""
+    point = _point_a_decider(request, public_id)
 
     def retour():
         # La séance, à la page de l'ordre du jour qui porte le point.

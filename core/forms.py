@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from . import bornes
+from .listes import premiers
+from .widgets import SelectMultipleParRecherche, SelectParRecherche
 
 
 class ConnexionForm(AuthenticationForm):
@@ -202,3 +204,32 @@ class ChoixModeles(forms.ModelMultipleChoiceField):
         ):
             raise forms.ValidationError(CHOIX_INVALIDE, code="invalid_choice")
         return super()._check_values(valeurs)
+
+
+# Une liste de personnes d'au plus ce nombre se montre entière (liste déroulante, cases à cocher) ;
+# au-delà (un programme national en compte des centaines), elle se choisit par une recherche.
+LISTE_ENTIERE_JUSQU_A = 60
+AIDE_RECHERCHE = "Tapez au moins deux lettres du nom, puis choisissez dans les suggestions."
+
+
+def choix_ou_recherche(champ, queryset, recherche):
+    """Pose `queryset` (trié) comme choix de `champ`, lu en une requête d'au plus
+    `LISTE_ENTIERE_JUSQU_A` + 1 lignes.
+
+    Jusqu'à `LISTE_ENTIERE_JUSQU_A`, le champ garde son widget et montre toute la liste. Au-delà,
+    il devient une recherche : seules les options choisies sont rendues, les autres sont
+    proposées d'après ce qu'on tape, lues à l'adresse `recherche`. Dans les deux cas, la valeur
+    reçue est vérifiée contre tout `queryset`."""
+    champ.queryset = queryset
+    lignes, trop_longue = premiers(queryset, LISTE_ENTIERE_JUSQU_A)
+    if not trop_longue:
+        iterateur = champ.iterator(champ)
+        vide = [] if champ.empty_label is None else [("", champ.empty_label)]
+        champ.choices = [*vide, *(iterateur.choice(ligne) for ligne in lignes)]
+        return
+    multiple = isinstance(champ, forms.ModelMultipleChoiceField)
+    widget = (SelectMultipleParRecherche if multiple else SelectParRecherche)(recherche)
+    widget.is_required = champ.required
+    widget.choices = champ.choices
+    champ.widget = widget
+    champ.help_text = " ".join(filter(None, [str(champ.help_text), AIDE_RECHERCHE]))

@@ -41,6 +41,8 @@ FICHIERS_STATIQUES = [
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/bootstrap-icons/bootstrap-icons.min.css",
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
+    "vendor/tom-select/tom-select.bootstrap5.min.css",
+    "vendor/tom-select/tom-select.popular.min.js",
     "django_htmx/htmx-2.min.js",
     "css/app.css",
     "js/app.js",

@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
 
 # Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
@@ -122,3 +123,41 @@ def parametres_sans_page(request):
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return parametres.urlencode()
+
+
+# Les suggestions d'une recherche dans une liste de choix trop longue (core.forms.
+# choix_ou_recherche) : au plus ce nombre, à partir de deux lettres.
+SUGGESTIONS = 20
+LETTRES_POUR_CHERCHER = 2
+
+
+class _Recherche(forms.Form):
+    # Un CharField refuse aussi le caractère nul, que PostgreSQL refuserait dans la requête.
+    q = forms.CharField(
+        required=False,
+        max_length=LONGUEUR_RECHERCHE,
+        error_messages={"max_length": RECHERCHE_TROP_LONGUE},
+    )
+
+
+def suggestions(request, listes, libelle, champs=("last_name", "first_name")):
+    """La réponse JSON d'une recherche dans une liste de choix : `listes` associe le nom de
+    chaque champ (`?liste=`) à tout ce qu'il propose, déjà restreint à ce que la personne a le
+    droit de choisir ; on y cherche chaque mot de `?q=` dans `champs`. Rend
+    `{"resultats": [{"value", "text"}]}`, les `SUGGESTIONS` premiers dans l'ordre de la liste.
+    Une liste inconnue : 404 ; une recherche trop longue : 400."""
+    try:
+        queryset = listes[request.GET.get("liste", "")]
+    except KeyError:
+        raise Http404("Liste inconnue.") from None
+    recherche = _Recherche(request.GET)
+    if not recherche.is_valid():
+        erreurs = [e for liste in recherche.errors.values() for e in liste]
+        return JsonResponse({"erreur": " ".join(erreurs)}, status=400)
+    texte = recherche.cleaned_data["q"]
+    if len(texte) < LETTRES_POUR_CHERCHER:
+        return JsonResponse({"resultats": []})
+    lignes = chercher_les_mots(queryset, texte, champs)[:SUGGESTIONS]
+    return JsonResponse(
+        {"resultats": [{"value": str(ligne.pk), "text": libelle(ligne)} for ligne in lignes]}
+    )

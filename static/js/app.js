@@ -98,7 +98,50 @@ function resumerErreurs(racine) {
   if (premier) premier.focus();
 }
 
+// Une liste de choix trop longue pour être affichée entière (les personnes des équipes d'un
+// programme national, core.forms.choix_ou_recherche) : le <select> ne porte que les options
+// choisies ; Tom Select propose les autres d'après ce qu'on tape, lues à data-recherche (déjà
+// filtrées par le serveur, dans son ordre, selon les droits de la personne).
+function listesParRecherche(racine) {
+  if (typeof TomSelect === "undefined") return;
+  racine.querySelectorAll("select[data-recherche]").forEach((liste) => {
+    if (liste.tomselect) return;
+    const adresse = liste.dataset.recherche;
+    const recherche = new TomSelect(liste, {
+      valueField: "value",
+      labelField: "text",
+      searchField: [],
+      // Le serveur a déjà choisi et trié : rien n'est écarté ni réordonné ici.
+      score: () => () => 1,
+      loadThrottle: 250,
+      maxOptions: 20,
+      plugins: liste.multiple ? ["remove_button"] : [],
+      placeholder: "Rechercher par le nom",
+      shouldLoad: (texte) => texte.trim().length >= 2,
+      load: (texte, rendre) => {
+        const separateur = adresse.includes("?") ? "&" : "?";
+        fetch(`${adresse}${separateur}q=${encodeURIComponent(texte)}`, {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then((reponse) => (reponse.ok ? reponse.json() : { resultats: [] }))
+          .then((donnees) => rendre(donnees.resultats))
+          .catch(() => rendre());
+      },
+      render: {
+        no_results: () => '<div class="no-results">Personne de ce nom.</div>',
+        loading: () => '<div class="p-2 small text-muted">Recherche…</div>',
+      },
+    });
+    // Le champ de saisie de Tom Select porte l'étiquette ; le <select> d'origine, masqué, ne
+    // sert plus qu'à l'envoi : les lecteurs d'écran ne le voient pas en double.
+    liste.setAttribute("aria-hidden", "true");
+    recherche.control_input.setAttribute("autocomplete", "off");
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  listesParRecherche(document);
   zonesDefilantes(document);
   resumerErreurs(document);
   annoncer(document, true);
@@ -151,6 +194,7 @@ document.addEventListener("htmx:afterSettle", (evenement) => {
 
 // Contenu apporté par htmx.
 document.addEventListener("htmx:load", (evenement) => {
+  listesParRecherche(evenement.detail.elt);
   appliquerLargeurs(evenement.detail.elt);
   zonesDefilantes(document);
   resumerErreurs(evenement.detail.elt);

@@ -27,7 +27,7 @@ def _nom(user):
 def test_ouvrir_un_accompagnement_liste_l_equipe_avec_les_professions_sans_la_coordination():
     equipe = Equipe()
 
-    form = OuvrirAccompagnementForm(dispositif=equipe.dispositif)
+    form = OuvrirAccompagnementForm(menage=equipe.menage)
 
     libelles = _libelles(form.fields["equipe"])
     assert f"{_nom(equipe.infirmier)} · Infirmier·ère" in libelles
@@ -43,7 +43,7 @@ def test_la_coordination_qui_est_aussi_infirmiere_est_proposee_comme_infirmiere(
     equipe = Equipe()
     MembreFactory(dispositif=equipe.dispositif, user=equipe.coordinateur, role=Role.INFIRMIER)
 
-    form = OuvrirAccompagnementForm(dispositif=equipe.dispositif)
+    form = OuvrirAccompagnementForm(menage=equipe.menage)
 
     assert f"{_nom(equipe.coordinateur)} · Infirmier·ère" in _libelles(form.fields["equipe"])
 

@@ -104,7 +104,7 @@ def test_l_equipe_et_les_presences_refusent_un_identifiant_geant_en_francais():
             "referent": str(programme.ts.pk),
             "equipe": ["9" * 25],
         },
-        dispositif=programme.dispositif,
+        menage=programme.orientation().menage,
     )
     assert form.errors == {
         "equipe": ["Ce choix n'est pas proposé : rechargez la page et choisissez dans la liste."]

@@ -321,6 +321,12 @@ class Donnees:
                 {"date_debut": aujourd_hui, "referent": personne, "equipe": [personne]},
             ),
             (
+                "accompagnement:personnes",
+                ("accompagnement:personnes", self.a_examiner.menage.public_id),
+                "get",
+                {"liste": "referent", "q": "prénom"},
+            ),
+            (
                 "accompagnement:information",
                 ("accompagnement:information", menage),
                 "post",
@@ -410,6 +416,12 @@ class Donnees:
                     "presents": [str(self.coordinateur.pk)],
                     "organisations": [str(self.organisation.pk)],
                 },
+            ),
+            (
+                "comites:personnes",
+                ("comites:personnes", self.point.public_id),
+                "get",
+                {"liste": "equipe", "q": "prénom"},
             ),
             (
                 "comites:decider",

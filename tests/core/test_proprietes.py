@@ -158,6 +158,7 @@ def donnees():
         date_fin=timezone.localdate(),
     )
     donnees.a_reaffecter = selectors_equipes.a_reaffecter(donnees.coordinateur, donnees.dispositif)
+    donnees.a_ouvrir = programme.orientation("Ouverture").menage
     return donnees
 
 
@@ -175,7 +176,7 @@ def fabriques(donnees):
         ReleveDetteForm: ReleveDetteForm,
         PlanApurementForm: PlanApurementForm,
         OuvrirAccompagnementForm: lambda data: OuvrirAccompagnementForm(
-            data, dispositif=donnees.dispositif
+            data, menage=donnees.a_ouvrir
         ),
         InterventionForm: lambda data: InterventionForm(data, accompagnement=suivi, soignant=True),
         AdhesionForm: AdhesionForm,

@@ -5,8 +5,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comites.models import Seance
+from core import forms as core_forms
+from core.enums import Role
+from core.models import Membre
 from menages.models import Orientation
 
+from .accessibilite import decrire, violations
 from .conftest import capture, cocher, se_connecter
 
 
@@ -91,3 +95,43 @@ def test_sans_javascript_le_lien_mene_a_la_page_de_decision(demo, navigateur, li
     expect(page.get_by_role("heading", name="Ordre du jour")).to_be_visible()
     expect(page.locator(f"#point-{point.public_id} .decision")).to_contain_text("Refus")
     contexte.close()
+
+
+def test_le_referent_et_l_equipe_se_cherchent_par_le_nom(demo, page, live_server, monkeypatch):
+    """Un programme de centaines de personnes : au-delà du seuil (abaissé ici), le référent·e et
+    l'équipe se cherchent par le nom, parmi les suggestions du serveur ; la décision les
+    enregistre, et la page reste sans violation grave d'accessibilité."""
+    monkeypatch.setattr(core_forms, "LISTE_ENTIERE_JUSQU_A", 2)
+    seance = Seance.objects.get(
+        comite__dispositif__slug="cantal",
+        comite__type="technique",
+        date__date=timezone.localdate(),
+    )
+    point = seance.points.filter(nature="nouvelle_orientation", decisions=None).first()
+    adhesions = Membre.objects.actifs().filter(dispositif=seance.comite.dispositif)
+    referent = adhesions.filter(role=Role.TRAVAILLEUR_SOCIAL).first().user
+    infirmier = adhesions.filter(role=Role.INFIRMIER).first().user
+
+    se_connecter(page, live_server, "cotech.cantal@demo.test")
+    page.goto(f"{live_server.url}/comites/seances/{seance.public_id}/")
+    bloc = page.locator(f"#point-{point.public_id}")
+    bloc.get_by_text("Enregistrer une décision").click()
+    bloc.get_by_label("Décision").select_option(label="Admission")
+    bloc.get_by_label("Motifs / contenu").fill("Situation complexe, équipe pluridisciplinaire.")
+
+    for champ, personne in (("Référent·e", referent), ("Équipe", infirmier)):
+        saisie = bloc.get_by_role("combobox", name=champ)
+        saisie.click()
+        saisie.press_sequentially(personne.last_name[:4], delay=50)
+        suggestion = page.locator(".ts-dropdown .option", has_text=personne.get_full_name())
+        expect(suggestion.first).to_be_visible()
+        suggestion.first.click()
+        page.keyboard.press("Escape")
+    capture(page, "decision-recherche-personnes")
+    assert not violations(page), decrire(violations(page))
+
+    bloc.get_by_role("button", name="Enregistrer la décision").click()
+    expect(bloc.locator(".decision").get_by_text("Admission", exact=True)).to_be_visible()
+    accompagnement = point.menage.accompagnements.get()
+    assert accompagnement.referent == referent
+    assert infirmier.pk in set(accompagnement.equipe.values_list("user", flat=True))

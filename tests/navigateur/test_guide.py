@@ -7,12 +7,16 @@ téléphone) et est réduite à une palette de couleurs pour rester légère dan
 """
 
 from pathlib import Path
+from unittest import mock
 
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from comites.models import Seance
+from core import forms as core_forms
+from core.enums import Role
+from core.models import Membre
 from menages.models import Orientation
 
 from .conftest import changer_de_personne, se_connecter
@@ -139,6 +143,26 @@ def _cotech(page, live_server):
     bloc.get_by_text("Enregistrer une décision").click()
     bloc.get_by_label("Décision").select_option(label="Admission")
     prises.append(capturer(page, "cotech-decision", element=bloc.locator("form")))
+    # Un programme de centaines de personnes : le référent·e et l'équipe se cherchent par le nom
+    # (le seuil est abaissé pour que la démonstration le montre).
+    autre = seance.points.filter(nature="nouvelle_orientation").exclude(pk=point.pk).first()
+    infirmier = (
+        Membre.objects.actifs()
+        .filter(dispositif=seance.comite.dispositif, role=Role.INFIRMIER)
+        .first()
+        .user
+    )
+    with mock.patch.object(core_forms, "LISTE_ENTIERE_JUSQU_A", 2):
+        bloc = page.locator(f"#point-{autre.public_id}")
+        bloc.get_by_text("Enregistrer une décision").click()
+        bloc.get_by_label("Décision").select_option(label="Admission")
+        saisie = bloc.get_by_role("combobox", name="Équipe")
+        saisie.click()
+        saisie.press_sequentially(infirmier.last_name[:3], delay=50)
+        expect(page.locator(".ts-dropdown .option").first).to_be_visible()
+        prises.append(
+            capturer(page, "cotech-recherche-personne", element=bloc.locator(".ts-dropdown.multi"))
+        )
     return prises
 
 
