@@ -43,11 +43,11 @@ from acces.views import LOGEMENTS_PAR_PAGE
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from comites.models import Decision, PointOrdreDuJour, Seance
 from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
-from core.forms import LISTE_ENTIERE_JUSQU_A
 from core.listes import SUGGESTIONS
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import structures_de_prescripteur
 from core.views import PERSONNES_PAR_PAGE
+from core.widgets import LISTE_ENTIERE_JUSQU_A
 from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES, MENAGES_ACCUEIL
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
-from . import bornes
+from . import bornes, widgets
 from .listes import premiers
-from .widgets import SelectMultipleParRecherche, SelectParRecherche
+from .widgets import champ_de_cle
 
 
 class ConnexionForm(AuthenticationForm):
@@ -175,17 +175,12 @@ def champ_oui_non(label, help_text=""):
     )
 
 
-def _champ_de_cle(champ):
-    modele = champ.queryset.model
-    return modele._meta.get_field(champ.to_field_name) if champ.to_field_name else modele._meta.pk
-
-
 class ChoixModele(forms.ModelChoiceField):
     """Un `ModelChoiceField` qui vérifie la forme et l'intervalle de l'identifiant reçu avant de
     le chercher en base."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not bornes.cle_valide(_champ_de_cle(self), value):
+        if value not in self.empty_values and not bornes.cle_valide(champ_de_cle(self), value):
             raise forms.ValidationError(CHOIX_INVALIDE, code="invalid_choice")
         return super().to_python(value)
 
@@ -198,7 +193,7 @@ class ChoixModeles(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         valeurs = list(value)
-        cle = _champ_de_cle(self)
+        cle = champ_de_cle(self)
         if len(valeurs) > self.NOMBRE_MAXIMUM or not all(
             bornes.cle_valide(cle, valeur) for valeur in valeurs
         ):
@@ -206,30 +201,28 @@ class ChoixModeles(forms.ModelMultipleChoiceField):
         return super()._check_values(valeurs)
 
 
-# Une liste de personnes d'au plus ce nombre se montre entière (liste déroulante, cases à cocher) ;
-# au-delà (un programme national en compte des centaines), elle se choisit par une recherche.
-LISTE_ENTIERE_JUSQU_A = 60
-AIDE_RECHERCHE = "Tapez au moins deux lettres du nom, puis choisissez dans les suggestions."
+def choix_ou_recherche(champ, queryset, recherche, aide=True):
+    """Pose `queryset` (trié) comme choix de `champ` : la liste entière jusqu'à
+    `widgets.LISTE_ENTIERE_JUSQU_A` lignes, une recherche au-delà (les autres choix proposés
+    d'après ce qu'on tape, lus à l'adresse `recherche`). Dans les deux cas, la valeur reçue est
+    vérifiée contre tout `queryset`. `aide=False` : sans la phrase d'aide sous le champ (une
+    barre de filtres, où la saisie dit déjà « Rechercher par le nom »).
 
-
-def choix_ou_recherche(champ, queryset, recherche):
-    """Pose `queryset` (trié) comme choix de `champ`, lu en une requête d'au plus
-    `LISTE_ENTIERE_JUSQU_A` + 1 lignes.
-
-    Jusqu'à `LISTE_ENTIERE_JUSQU_A`, le champ garde son widget et montre toute la liste. Au-delà,
-    il devient une recherche : seules les options choisies sont rendues, les autres sont
-    proposées d'après ce qu'on tape, lues à l'adresse `recherche`. Dans les deux cas, la valeur
-    reçue est vérifiée contre tout `queryset`."""
+    Un choix simple le décide au rendu (`widgets.SelectOuRecherche`). Un choix multiple le
+    décide ici, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes, parce que sa
+    liste entière est faite de cases à cocher, que le formulaire rend autrement qu'une liste."""
     champ.queryset = queryset
-    lignes, trop_longue = premiers(queryset, LISTE_ENTIERE_JUSQU_A)
-    if not trop_longue:
-        iterateur = champ.iterator(champ)
-        vide = [] if champ.empty_label is None else [("", champ.empty_label)]
-        champ.choices = [*vide, *(iterateur.choice(ligne) for ligne in lignes)]
-        return
-    multiple = isinstance(champ, forms.ModelMultipleChoiceField)
-    widget = (SelectMultipleParRecherche if multiple else SelectParRecherche)(recherche)
+    if not isinstance(champ, forms.ModelMultipleChoiceField):
+        widget = widgets.SelectOuRecherche(recherche, attrs=champ.widget.attrs, aide=aide)
+    else:
+        lignes, trop_longue = premiers(queryset, widgets.LISTE_ENTIERE_JUSQU_A)
+        if not trop_longue:
+            # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours `queryset`.
+            iterateur = champ.iterator(champ)
+            champ.widget.choices = [iterateur.choice(ligne) for ligne in lignes]
+            return
+        widget = widgets.SelectMultipleParRecherche(recherche)
+        champ.help_text = " ".join(filter(None, [str(champ.help_text), widgets.AIDE_RECHERCHE]))
     widget.is_required = champ.required
     widget.choices = champ.choices
     champ.widget = widget
-    champ.help_text = " ".join(filter(None, [str(champ.help_text), AIDE_RECHERCHE]))

@@ -140,11 +140,12 @@ class _Recherche(forms.Form):
     )
 
 
-def suggestions(request, listes, libelle, champs=("last_name", "first_name")):
+def suggestions(request, listes, libelle, champs=("last_name", "first_name"), valeur="pk"):
     """La réponse JSON d'une recherche dans une liste de choix : `listes` associe le nom de
     chaque champ (`?liste=`) à tout ce qu'il propose, déjà restreint à ce que la personne a le
     droit de choisir ; on y cherche chaque mot de `?q=` dans `champs`. Rend
-    `{"resultats": [{"value", "text"}]}`, les `SUGGESTIONS` premiers dans l'ordre de la liste.
+    `{"resultats": [{"value", "text"}]}` (`value` : l'attribut `valeur` de chaque ligne, celui
+    que le champ attend), les `SUGGESTIONS` premiers dans l'ordre de la liste.
     Une liste inconnue : 404 ; une recherche trop longue : 400."""
     try:
         queryset = listes[request.GET.get("liste", "")]
@@ -159,5 +160,9 @@ def suggestions(request, listes, libelle, champs=("last_name", "first_name")):
         return JsonResponse({"resultats": []})
     lignes = chercher_les_mots(queryset, texte, champs)[:SUGGESTIONS]
     return JsonResponse(
-        {"resultats": [{"value": str(ligne.pk), "text": libelle(ligne)} for ligne in lignes]}
+        {
+            "resultats": [
+                {"value": str(getattr(ligne, valeur)), "text": libelle(ligne)} for ligne in lignes
+            ]
+        }
     )

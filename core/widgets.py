@@ -6,7 +6,7 @@ ainsi plus que toute la page de la file active qui la porte. `SelectRapide` écr
 HTML (mêmes attributs, même option choisie, mêmes groupes) directement, par `format_html`
 qui échappe chaque texte.
 
-`SelectParRecherche`, `SelectMultipleParRecherche` : une liste trop longue pour être rendue
+`SelectOuRecherche`, `SelectMultipleParRecherche` : une liste trop longue pour être rendue
 entière se choisit par une recherche (voir `core.forms.choix_ou_recherche`).
 """
 
@@ -14,6 +14,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from . import bornes
+from .listes import premiers
 
 
 class SelectRapide(forms.Select):
@@ -71,49 +72,97 @@ def listes_rapides(formulaire):
             champ.widget = SelectRapide(attrs=champ.widget.attrs, choices=champ.widget.choices)
 
 
+def champ_de_cle(champ):
+    """Le champ du modèle qui identifie un choix de `champ` (un `ModelChoiceField`) : sa clé,
+    ou le champ de `to_field_name`."""
+    modele = champ.queryset.model
+    return modele._meta.get_field(champ.to_field_name) if champ.to_field_name else modele._meta.pk
+
+
+# Une liste de choix d'au plus ce nombre se montre entière (liste déroulante, cases à cocher) ;
+# au-delà (un programme national compte des centaines de personnes), elle se choisit par une
+# recherche.
+LISTE_ENTIERE_JUSQU_A = 60
+AIDE_RECHERCHE = "Tapez au moins deux lettres du nom, puis choisissez dans les suggestions."
 SANS_JAVASCRIPT = (
     "Cette liste est trop longue pour être affichée : la recherche par le nom demande "
     "JavaScript, désactivé dans ce navigateur."
 )
 
 
-class _ParRecherche:
-    """Une liste de choix trop longue pour être rendue entière (les personnes des équipes d'un
-    programme national) : le `<select>` ne porte que les options choisies, lues par leurs
-    clés ; `static/js/app.js` (Tom Select) propose les autres d'après ce qu'on tape, lues à
-    l'adresse `data-recherche` (qui rend `{"resultats": [{"value", "text"}]}`)."""
+def _options_choisies(complet, valeurs, vide):
+    """Les seules options choisies (`valeurs`, reçues ou initiales), lues par leurs clés ; une
+    valeur qui n'a pas la forme d'une clé est ignorée (le champ la refuse à la validation)."""
+    champ = complet.field
+    cle = champ_de_cle(champ)
+    cles = [v for v in valeurs if bornes.cle_valide(cle, v)]
+    options = [("", champ.empty_label or "")] if vide else []
+    if cles:
+        choisies = champ.queryset.filter(**{f"{cle.name}__in": cles})
+        options += [complet.choice(ligne) for ligne in choisies]
+    return options
+
+
+def _avec_la_recherche(html, aide=True):
+    """Le `<select>` d'une recherche, suivi de son aide et de ce qu'il faut savoir sans
+    JavaScript."""
+    if aide:
+        html = format_html('{}<div class="form-text">{}</div>', html, AIDE_RECHERCHE)
+    return format_html(
+        '{}<noscript><p class="small text-danger mb-0">{}</p></noscript>', html, SANS_JAVASCRIPT
+    )
+
+
+class SelectOuRecherche(forms.Select):
+    """Le choix d'une personne (ou d'une ligne) parmi un queryset qui grandit avec le programme,
+    décidé au rendu, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes : jusque-là,
+    la liste entière ; au-delà, le `<select>` ne porte que l'option choisie et
+    `static/js/app.js` (Tom Select) propose les autres d'après ce qu'on tape, lues à l'adresse
+    `data-recherche` (qui rend `{"resultats": [{"value", "text"}]}`). Rien n'est lu tant que
+    le champ n'est pas rendu (un export qui valide les mêmes filtres ne lit pas la liste)."""
+
+    def __init__(self, recherche, attrs=None, aide=True):
+        super().__init__(attrs)
+        self.recherche = recherche
+        self.aide = aide
+        self.par_recherche = False
+
+    def get_context(self, name, value, attrs):
+        complet = self.choices
+        champ = complet.field
+        lignes, self.par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
+        if self.par_recherche:
+            attrs = {**(attrs or {}), "data-recherche": self.recherche}
+            self.choices = _options_choisies(complet, self.format_value(value), vide=True)
+        else:
+            vide = [] if champ.empty_label is None else [("", champ.empty_label)]
+            self.choices = [*vide, *(complet.choice(ligne) for ligne in lignes)]
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = complet
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return _avec_la_recherche(html, self.aide) if self.par_recherche else html
+
+
+class SelectMultipleParRecherche(forms.SelectMultiple):
+    """Le choix de plusieurs personnes parmi une liste trop longue (`core.forms.
+    choix_ou_recherche` a lu qu'elle l'était) : seules les options choisies sont rendues, Tom
+    Select propose les autres comme pour `SelectOuRecherche`."""
 
     def __init__(self, recherche, attrs=None):
         super().__init__(attrs={**(attrs or {}), "data-recherche": recherche})
 
     def optgroups(self, name, value, attrs=None):
         complet = self.choices
-        self.choices = self._choisies(complet, value)
+        self.choices = _options_choisies(complet, value, vide=False)
         try:
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = complet
 
     def render(self, name, value, attrs=None, renderer=None):
-        return format_html(
-            '{}<noscript><p class="small text-danger mb-0">{}</p></noscript>',
-            super().render(name, value, attrs, renderer),
-            SANS_JAVASCRIPT,
-        )
-
-    def _choisies(self, complet, value):
-        champ = complet.field
-        cle = champ.queryset.model._meta.pk
-        cles = [v for v in value if bornes.cle_valide(cle, v)]
-        options = [] if self.allow_multiple_selected else [("", "")]
-        if cles:
-            options += [complet.choice(ligne) for ligne in champ.queryset.filter(pk__in=cles)]
-        return options
-
-
-class SelectParRecherche(_ParRecherche, forms.Select):
-    pass
-
-
-class SelectMultipleParRecherche(_ParRecherche, forms.SelectMultiple):
-    pass
+        # L'aide est celle du champ (`help_text`), que le formulaire rend à sa place.
+        return _avec_la_recherche(super().render(name, value, attrs, renderer), aide=False)

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import django_filters
 from django.db.models import Q
+from django.urls import reverse
 
 from accompagnement.selectors import accompagnements_visibles
 from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
+from core.forms import choix_ou_recherche
 from core.listes import champ_de_recherche, chercher_les_mots, habiller
 from core.models import Dispositif, JournalAudit, Territoire, User
 from core.permissions import Donnee
@@ -24,6 +26,30 @@ ECHEANCES = [
     ("bilan_a_venir", "Bilan à faire sous 15 jours"),
     ("bilan_en_retard", "Bilan en retard"),
 ]
+
+
+def referents_proposes(user):
+    """Les référent·es du filtre de la file active : ceux des accompagnements que la personne
+    voit (une équipe : ses collègues de ces ménages ; la coordination nationale : des centaines
+    de noms), par nom."""
+    dispositifs = permissions.ids_des_dispositifs_ou(user, Donnee.IDENTITE)
+    return (
+        User.objects.filter(
+            pk__in=accompagnements_visibles(user)
+            .filter(dispositif__in=dispositifs)
+            .values("referent_id")
+        )
+        .order_by("last_name", "first_name")
+        .only("pk", "first_name", "last_name")
+    )
+
+
+def nom_du_referent(user):
+    return user.get_full_name()
+
+
+def personne_du_journal(personne):
+    return f"{personne.get_full_name() or personne.email} ({personne.email})"
 
 
 class FiltresFileActive(django_filters.FilterSet):
@@ -89,18 +115,10 @@ class FiltresFileActive(django_filters.FilterSet):
         self.filters["territoire"].queryset = Territoire.objects.filter(
             dispositif__in=dispositifs
         ).select_related("dispositif")
-        # Les référent·es des accompagnements que la personne voit (une équipe : ses collègues
-        # de ces ménages ; la coordination nationale : des centaines de noms), le nom seul.
-        self.filters["referent"].queryset = (
-            User.objects.filter(
-                pk__in=accompagnements_visibles(user)
-                .filter(dispositif__in=dispositifs)
-                .values("referent_id")
-            )
-            .order_by("last_name", "first_name")
-            .only("pk", "first_name", "last_name")
-        )
-        self.filters["referent"].field.label_from_instance = lambda user: user.get_full_name()
+        # Les référent·es : au-delà de `LISTE_ENTIERE_JUSQU_A`, une recherche par le nom.
+        referents = referents_proposes(user)
+        self.filters["referent"].queryset = referents
+        self.filters["referent"].field.label_from_instance = nom_du_referent
         if len(dispositifs) < 2:
             del self.filters["dispositif"]
         # Navigation : le filtre et le tri sur la dette ne sont proposés qu'à qui la voit
@@ -113,8 +131,14 @@ class FiltresFileActive(django_filters.FilterSet):
                 choix for choix in self.filters["tri"].extra["choices"] if "dette" not in choix[0]
             ]
 
+        choix_ou_recherche(
+            self.form.fields["referent"],
+            referents,
+            f"{reverse('ecrans:referents')}?liste=referent",
+            aide=False,
+        )
         habiller(self.form)
-        # La liste des référent·es d'un programme national compte des centaines de noms.
+        # Les autres listes (territoires, stades) sont écrites sans gabarit par option.
         listes_rapides(self.form)
 
     def rechercher(self, queryset, name, value):
@@ -167,9 +191,12 @@ class FiltresJournal(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         self.dispositif = dispositif
-        self.filters["personne"].queryset = selectors.personnes_du_journal(dispositif)
-        self.filters["personne"].field.label_from_instance = lambda personne: (
-            f"{personne.get_full_name() or personne.email} ({personne.email})"
+        personnes = selectors.personnes_du_journal(dispositif)
+        self.filters["personne"].queryset = personnes
+        self.filters["personne"].field.label_from_instance = personne_du_journal
+        recherche = reverse("ecrans:personnes_du_journal", args=[dispositif.slug])
+        choix_ou_recherche(
+            self.form.fields["personne"], personnes, f"{recherche}?liste=personne", aide=False
         )
         for nom in ("du", "au"):
             self.form.fields[nom].widget.input_type = "date"

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from acces import selectors as selectors_acces
 from accompagnement import selectors as selectors_accompagnement
@@ -20,7 +21,13 @@ from core import selectors as selectors_core
 from core import services as services_core
 from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter_en_flux
-from core.listes import PaginatorBorne, page_par_les_cles, parametres_sans_page, premiers
+from core.listes import (
+    PaginatorBorne,
+    page_par_les_cles,
+    parametres_sans_page,
+    premiers,
+    suggestions,
+)
 from core.models import Dispositif
 from core.navigation import voit_la_file_active
 from core.permissions import Action, Donnee
@@ -34,7 +41,7 @@ from menages.forms import (
 )
 from menages.models import Menage
 
-from . import exports, selectors
+from . import exports, filters, selectors
 from .filters import FiltresFileActive, FiltresJournal
 
 PAR_PAGE = 25
@@ -134,6 +141,17 @@ def file_active(request):
     }
     gabarit = "ecrans/_resultats.html" if request.htmx else "ecrans/file_active.html"
     return render(request, gabarit, contexte)
+
+
+@require_GET
+def referents(request):
+    """Les suggestions du filtre « Référent·e » de la file active, quand la liste est trop
+    longue pour être rendue : parmi les référent·es que ce filtre propose à la personne."""
+    if not permissions.ids_des_dispositifs_ou(request.user, Donnee.IDENTITE):
+        raise PermissionDenied
+    return suggestions(
+        request, {"referent": filters.referents_proposes(request.user)}, filters.nom_du_referent
+    )
 
 
 def export_file_active(request, format):
@@ -250,15 +268,34 @@ def journaux(request):
     return render(request, "ecrans/journaux.html", {"dispositifs": dispositifs})
 
 
-def journal(request, slug):
-    """Le journal d'accès d'un dispositif, pour sa coordination : qui a lu, exporté, téléchargé,
-    importé, et quand ; jamais ce qui a été lu."""
+def _dispositif_du_journal(request, slug):
     try:
         dispositif = permissions.dispositifs_visibles(request.user).get(slug=slug)
     except Dispositif.DoesNotExist:
         raise Http404("Dispositif introuvable.") from None
     if not permissions.peut(request.user, Action.CONSULTER_JOURNAL, dispositif):
         raise PermissionDenied
+    return dispositif
+
+
+@require_GET
+def personnes_du_journal(request, slug):
+    """Les suggestions du filtre « Personne » du journal, quand la liste est trop longue pour
+    être rendue : les membres du dispositif, d'hier et d'aujourd'hui, par nom ou adresse."""
+    dispositif = _dispositif_du_journal(request, slug)
+    return suggestions(
+        request,
+        {"personne": selectors.personnes_du_journal(dispositif)},
+        filters.personne_du_journal,
+        champs=("last_name", "first_name", "email"),
+        valeur="public_id",
+    )
+
+
+def journal(request, slug):
+    """Le journal d'accès d'un dispositif, pour sa coordination : qui a lu, exporté, téléchargé,
+    importé, et quand ; jamais ce qui a été lu."""
+    dispositif = _dispositif_du_journal(request, slug)
     filtres = FiltresJournal(
         request.GET or None,
         queryset=selectors.journal_du_dispositif(request.user, dispositif),

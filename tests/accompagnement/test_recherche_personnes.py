@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accompagnement.forms import OuvrirAccompagnementForm
 from comites import services as comites
-from core import forms as core_forms
+from core import widgets as core_widgets
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
 from core.listes import LONGUEUR_RECHERCHE, SUGGESTIONS
@@ -32,7 +32,7 @@ CASE_EQUIPE = re.compile(r'<input type="checkbox"[^>]* name="equipe"')
 def seuil_bas(monkeypatch):
     """Un dispositif de test propose trois ou quatre personnes par champ : le seuil descend à 2
     pour passer à la recherche."""
-    monkeypatch.setattr(core_forms, "LISTE_ENTIERE_JUSQU_A", 2)
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 2)
 
 
 def _personne(dispositif, role, prenom, nom):

@@ -482,6 +482,13 @@ class Donnees:
             ),
             ("ecrans:file_active", ("ecrans:file_active",), "get", filtres),
             ("ecrans:export_csv", ("ecrans:export_csv",), "get", filtres),
+            ("ecrans:referents", ("ecrans:referents",), "get", {"liste": "referent", "q": "pr"}),
+            (
+                "ecrans:personnes_du_journal",
+                ("ecrans:personnes_du_journal", slug),
+                "get",
+                {"liste": "personne", "q": "pr"},
+            ),
             ("ecrans:export_xlsx", ("ecrans:export_xlsx",), "get", {"q": "a", "page": "1"}),
             (
                 "ecrans:journal",

@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comites.models import Seance
-from core import forms as core_forms
+from core import widgets as core_widgets
 from core.enums import Role
 from core.models import Membre
 from menages.models import Orientation
@@ -101,7 +101,7 @@ def test_le_referent_et_l_equipe_se_cherchent_par_le_nom(demo, page, live_server
     """Un programme de centaines de personnes : au-delà du seuil (abaissé ici), le référent·e et
     l'équipe se cherchent par le nom, parmi les suggestions du serveur ; la décision les
     enregistre, et la page reste sans violation grave d'accessibilité."""
-    monkeypatch.setattr(core_forms, "LISTE_ENTIERE_JUSQU_A", 2)
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 2)
     seance = Seance.objects.get(
         comite__dispositif__slug="cantal",
         comite__type="technique",

@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from comites.models import Seance
-from core import forms as core_forms
+from core import widgets as core_widgets
 from core.enums import Role
 from core.models import Membre
 from menages.models import Orientation
@@ -152,7 +152,7 @@ def _cotech(page, live_server):
         .first()
         .user
     )
-    with mock.patch.object(core_forms, "LISTE_ENTIERE_JUSQU_A", 2):
+    with mock.patch.object(core_widgets, "LISTE_ENTIERE_JUSQU_A", 2):
         bloc = page.locator(f"#point-{autre.public_id}")
         bloc.get_by_text("Enregistrer une décision").click()
         bloc.get_by_label("Décision").select_option(label="Admission")
