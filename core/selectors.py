@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions
 from .enums import Role
+from .listes import premiers
 from .models import Commune, Dispositif, Membre, Partenariat, Territoire, User
 from .permissions import Donnee
 
@@ -107,16 +108,41 @@ def budget_du_dispositif(user, dispositif):
     return dispositif.lignes_budgetaires.order_by("poste", "nature")
 
 
+# Au-delà, la page du dispositif donne le nombre de membres par rôle et renvoie à « Membres »
+# (par pages, avec recherche) plutôt que de les lister tous.
+MEMBRES_SUR_LA_PAGE = 50
+
+
+@dataclass
+class EquipeDuDispositif:
+    """Les membres actifs du dispositif tels que sa page les montre : tous (`membres`) s'ils
+    sont au plus `MEMBRES_SUR_LA_PAGE`, sinon leur nombre par rôle (`par_role` : (libellé,
+    nombre))."""
+
+    membres: list = field(default_factory=list)
+    par_role: list = field(default_factory=list)
+    total: int = 0
+
+
 def equipe_du_dispositif(user, dispositif):
-    """Les membres du dispositif, pour ses coordinateurs seulement."""
+    """Les membres du dispositif, pour ses coordinateurs seulement (sinon None)."""
     if Role.COORDINATEUR not in permissions.roles(user, dispositif):
         return None
-    return (
-        Membre.objects.actifs()
-        .filter(dispositif=dispositif)
-        .select_related("user", "organisation", "territoire")
-        .order_by("role", "user__last_name")
+    actifs = Membre.objects.actifs().filter(dispositif=dispositif)
+    membres, trop = premiers(
+        actifs.select_related("user", "organisation", "territoire").order_by(
+            "role", "user__last_name"
+        ),
+        MEMBRES_SUR_LA_PAGE,
     )
+    if not trop:
+        return EquipeDuDispositif(membres=membres, total=len(membres))
+    nombres = dict(
+        actifs.order_by().values_list("role").annotate(nombre=Count("user", distinct=True))
+    )
+    par_role = [(role.label, nombres[role]) for role in Role if nombres.get(role)]
+    total = actifs.values("user").distinct().count()
+    return EquipeDuDispositif(par_role=par_role, total=total)
 
 
 def coordonne(user, dispositif):

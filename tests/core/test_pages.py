@@ -1,11 +1,14 @@
 """Pages du socle : connexion exigée, dispositifs, navigation, refus."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from core import selectors as core_selectors
 from core.enums import Role
 from core.factories import DispositifFactory, LigneBudgetaireFactory, MembreFactory
-from tests.outils import connecte
+from tests.outils import connecte, texte
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +68,30 @@ def test_la_navigation_ne_propose_l_administration_qu_a_l_admin(client):
     connecte(client, Role.COORDINATEUR)
     assert reverse("admin:index") not in client.get(reverse("ecrans:accueil")).content.decode()
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_au_dela_de_la_borne_la_page_du_dispositif_compte_les_membres_par_role(client, monkeypatch):
+    monkeypatch.setattr(core_selectors, "MEMBRES_SUR_LA_PAGE", 3)
+    membre = connecte(client, Role.COORDINATEUR)
+    dispositif = membre.dispositif
+    url = reverse("core:dispositif", args=[dispositif.slug])
+    collegues = [MembreFactory(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL) for _ in "ab"]
+    contenu = client.get(url).content.decode()
+    assert all(c.user.email in contenu for c in collegues)  # 3 membres : la liste entière
+
+    MembreFactory(dispositif=dispositif, role=Role.INFIRMIER)
+    # Une personne à deux rôles compte une fois dans le total, une fois dans chaque rôle.
+    MembreFactory(dispositif=dispositif, user=collegues[0].user, role=Role.INFIRMIER)
+    parti = MembreFactory(dispositif=dispositif, role=Role.PSYCHOLOGUE)
+    parti.actif = False
+    parti.save()
+    contenu = texte(client.get(url))
+    assert not any(c.user.email in contenu for c in collegues)
+    assert "4 personnes actives" in contenu
+    lignes = re.findall(r"<tr><td>([^<]+)</td><td class=\"text-end\">(\d+)</td></tr>", contenu)
+    assert lignes == [
+        ("Coordinateur·rice", "1"),
+        ("Travailleur·se social·e", "2"),
+        ("Infirmier·ère", "2"),
+    ]
+    assert reverse("equipes:membres", args=[dispositif.slug]) in contenu
