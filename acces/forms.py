@@ -1,10 +1,18 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.forms import ChoixPersonne
 from core import bornes
 from core.enums import Role, TypeOrganisation
-from core.forms import ChoixModele, ChoixModeles, DateBornee, EntierBorne, MontantField
+from core.forms import (
+    ChoixModele,
+    ChoixModeles,
+    DateBornee,
+    EntierBorne,
+    MontantField,
+    choix_ou_recherche,
+)
 from core.models import Commune, LigneBudgetaire, Membre, Organisation, Territoire, User
 from menages.enums import Typologie
 
@@ -255,13 +263,22 @@ class OuvrirSuiviForm(forms.Form):
     )
     date_debut = DateBornee(label="Début", initial=timezone.localdate)
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, proposition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["travailleur_social"].queryset = User.objects.filter(
-            pk__in=Membre.objects.actifs()
-            .filter(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL)
-            .values("user_id")
-        ).order_by("last_name")
+        recherche = reverse("acces:personnes", args=[proposition.public_id])
+        for nom, personnes in self.personnes_proposees(proposition.menage.dispositif).items():
+            choix_ou_recherche(self.fields[nom], personnes, f"{recherche}?liste={nom}")
+
+    @staticmethod
+    def personnes_proposees(dispositif):
+        """Ce que propose le champ du travailleur social (sa recherche lit le même)."""
+        return {
+            "travailleur_social": User.objects.filter(
+                pk__in=Membre.objects.actifs()
+                .filter(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL)
+                .values("user_id")
+            ).order_by("last_name", "first_name")
+        }
 
 
 class MutationForm(forms.Form):

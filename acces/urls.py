@@ -23,6 +23,7 @@ urlpatterns = [
     path("acces/propositions/<uuid:public_id>/glissement/", views.glissement, name="glissement"),
     path("acces/propositions/<uuid:public_id>/aide/", views.aide, name="aide"),
     path("acces/propositions/<uuid:public_id>/suivi/", views.ouvrir_suivi, name="ouvrir_suivi"),
+    path("acces/propositions/<uuid:public_id>/personnes/", views.personnes, name="personnes"),
     path("acces/etapes/<uuid:public_id>/", views.etape, name="etape"),
     path("acces/vacants/<uuid:public_id>/", views.logement_vacant, name="logement_vacant"),
     path("acces/vacants/<uuid:public_id>/retirer/", views.retirer, name="retirer"),

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accompagnement import services as accompagnement_services
+from accompagnement.forms import nom_et_profession
 from core import permissions
-from core.listes import page_par_les_cles, parametres_sans_page
+from core.listes import page_par_les_cles, parametres_sans_page, suggestions
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from core.vues import traiter_formulaire, traiter_formulaire_integre
@@ -221,7 +222,7 @@ def proposition(request, public_id):
             and not menage.accompagnements.ouverts().exists()
             and accompagnement_services.peut_ouvrir(request.user, menage)
         ):
-            formulaires["suivi"] = OuvrirSuiviForm(dispositif=dispositif)
+            formulaires["suivi"] = OuvrirSuiviForm(proposition=proposition)
     aides = {}
     if bail is not None and bail.type == TypeBail.GLISSANT:
         annee = timezone.localdate().year
@@ -389,11 +390,26 @@ def aide(request, public_id):
     )
 
 
+@require_GET
+def personnes(request, public_id):
+    """Les suggestions du travailleur social qui ouvrira le suivi après le bail, quand le
+    dispositif en compte trop pour les lister (`core.forms.choix_ou_recherche`) : pour qui
+    écrit le parcours de ce ménage et peut y ouvrir un accompagnement."""
+    proposition = _proposition(request, public_id, ecrire=True)
+    if not accompagnement_services.peut_ouvrir(request.user, proposition.menage):
+        raise PermissionDenied
+    return suggestions(
+        request,
+        OuvrirSuiviForm.personnes_proposees(proposition.menage.dispositif),
+        nom_et_profession,
+    )
+
+
 @require_POST
 def ouvrir_suivi(request, public_id):
     proposition = _proposition(request, public_id, ecrire=True)
     bail = _bail(proposition)
-    form = OuvrirSuiviForm(request.POST, dispositif=proposition.menage.dispositif)
+    form = OuvrirSuiviForm(request.POST, proposition=proposition)
     return traiter_formulaire_integre(
         request,
         form,

@@ -465,7 +465,8 @@ class Entree:
     identifiant public ; le slug d'un dispositif ; rien pour un motif sans objet.
     `exige_en_plus_pour_ecrire` : ce qu'un envoi exige en plus d'un GET (la page d'un bilan se
     lit avec le plan, le bilan s'écrit avec le droit d'écrire les bilans).
-    `donnees` : ce qu'un envoi poste (fonction du monde et de l'objet). `succes` : le code d'un
+    `donnees` : ce qu'un envoi poste (fonction du monde et de l'objet) ; `requete` : les
+    paramètres d'un GET. `succes` : le code d'un
     GET réussi. `change` : un envoi réussi change une ligne au moins. `preparer` : ce qu'il faut
     avant l'appel (dans la transaction du cas, annulée ensuite).
     """
@@ -481,6 +482,7 @@ class Entree:
     preparer: Callable | None = None
     htmx: bool = False
     montre: Callable | None = None  # personne -> les ménages qu'une réponse réussie nomme
+    requete: dict | None = None  # les paramètres d'un GET (une recherche : sa liste, son texte)
 
 
 def sans_argument(objet):
@@ -569,6 +571,10 @@ TABLE = {
         methodes=GET_POST,
         donnees=ouverture,
         preparer=fermer_l_episode_en_cours,
+    ),
+    # La recherche d'une personne d'un formulaire : les droits de la page du formulaire.
+    "accompagnement:personnes": entree(
+        "menage", D.IDENTITE, E.EQUIPE, requete={"liste": "equipe", "q": "pr"}
     ),
     "accompagnement:information": entree(
         "menage",
@@ -676,6 +682,7 @@ TABLE = {
         htmx=True,
         preparer=point_pas_encore_decide,
     ),
+    "comites:personnes": entree("point", point_decidable, requete={"liste": "equipe", "q": "pr"}),
     # parcours accès
     "acces:menage": entree("menage", D.ACCES),
     "acces:besoins": entree(
@@ -796,6 +803,15 @@ TABLE = {
         arguments=proposition_de,
         donnees=suivi_apres_bail,
     ),
+    "acces:personnes": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        E.EQUIPE,
+        preparer=parcours_jusqu_a("bail"),
+        arguments=proposition_de,
+        requete={"liste": "travailleur_social", "q": "pr"},
+    ),
     "acces:etape": entree(
         "menage",
         D.ACCES,
@@ -860,11 +876,15 @@ TABLE = {
     # écrans
     "ecrans:accueil": entree(None, tout_le_monde),
     "ecrans:file_active": entree(None, D.IDENTITE, htmx=True, montre=file_active),
+    "ecrans:referents": entree(None, D.IDENTITE, requete={"liste": "referent", "q": "pr"}),
     "ecrans:export_csv": entree(None, A.EXPORTER, montre=file_active),
     "ecrans:export_xlsx": entree(None, A.EXPORTER, montre=file_active),
     "ecrans:menage": entree("menage", D.IDENTITE),
     "ecrans:journaux": entree(None, A.CONSULTER_JOURNAL, succes=302),
     "ecrans:journal": entree("dispositif", A.CONSULTER_JOURNAL),
+    "ecrans:personnes_du_journal": entree(
+        "dispositif", A.CONSULTER_JOURNAL, requete={"liste": "personne", "q": "pr"}
+    ),
     # protection des données : historique et droit d'accès, pour la coordination du ménage
     "rgpd:historique": entree("menage", D.IDENTITE, A.CONSULTER_HISTORIQUE),
     "rgpd:droit_d_acces": entree("menage", D.IDENTITE, A.DROIT_D_ACCES),
@@ -1054,7 +1074,7 @@ def essayer(client, monde, nom, entree, methode, htmx, personne, ligne):
     if methode == "POST":
         reponse = client.post(url, entree.donnees(monde, objet), **entetes)
     else:
-        reponse = client.get(url, **entetes)
+        reponse = client.get(url, entree.requete or {}, **entetes)
     apres = instantane() if methode == "POST" else None
     statut = reponse.status_code
 

@@ -702,6 +702,12 @@ class Donnees:
                 {"travailleur_social": personne, "date_debut": aujourd_hui},
             ),
             (
+                "acces:personnes",
+                ("acces:personnes", glissante),
+                "get",
+                {"liste": "travailleur_social", "q": "pr"},
+            ),
+            (
                 "acces:etape",
                 ("acces:etape", self.etape.public_id),
                 "post",

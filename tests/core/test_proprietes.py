@@ -227,7 +227,9 @@ def fabriques(donnees):
         acces.DecisionCALForm: lambda data: acces.DecisionCALForm(data, dispositif=dispositif),
         acces.BailForm: lambda data: acces.BailForm(data, dispositif=dispositif),
         acces.AideForm: acces.AideForm,
-        acces.OuvrirSuiviForm: lambda data: acces.OuvrirSuiviForm(data, dispositif=dispositif),
+        acces.OuvrirSuiviForm: lambda data: acces.OuvrirSuiviForm(
+            data, proposition=donnees.glissante
+        ),
         acces.MutationForm: lambda data: acces.MutationForm(data, dispositif=dispositif),
         acces.OrganisationAutourForm: acces.OrganisationAutourForm,
         acces.RetraitForm: acces.RetraitForm,
