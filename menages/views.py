@@ -26,7 +26,7 @@ from .forms import (
 from .models import Import
 
 # « Mes orientations » se lit par pages de cette taille : une structure qui oriente pour tout un
-# département en a des milliers.
+# département en a des milliers. De même les orientations « à rattacher » après un gros import.
 ORIENTATIONS_PAR_PAGE = 50
 
 
@@ -52,10 +52,15 @@ def changer_statut(request, public_id):
 def a_rattacher(request):
     if not permissions.peut_quelque_part(request.user, Action.GERER_ORIENTATIONS):
         raise PermissionDenied
+    page = page_par_les_cles(
+        selectors.orientations_a_rattacher(request.user),
+        ORIENTATIONS_PAR_PAGE,
+        request.GET.get("page"),
+    )
     return render(
         request,
         "menages/a_rattacher.html",
-        {"orientations": selectors.orientations_a_rattacher(request.user)},
+        {"page": page, "parametres": parametres_sans_page(request)},
     )
 
 

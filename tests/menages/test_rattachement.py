@@ -22,6 +22,7 @@ from accompagnement import services as services_accompagnement
 from core.enums import Parcours, Role
 from core.factories import MembreFactory, OrganisationFactory, TerritoireFactory
 from menages import selectors, services
+from menages import views as menages_views
 from menages.enums import Problematique, Rattachement, Source, StatutOrientation
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.models import Menage, Orientation
@@ -604,7 +605,8 @@ def test_la_liste_a_rattacher_en_nombre_de_requetes_constant(
     client.force_login(coordinateur.user)
     client.get(reverse("ecrans:accueil"))  # la session et le cache des rôles
 
-    with django_assert_num_queries(5):
+    # La liste se lit par pages : le décompte et les clés de la page, puis ses lignes.
+    with django_assert_num_queries(7):
         reponse = client.get(reverse("menages:a_rattacher"))
 
     assert texte(reponse).count("Comparer et décider") == nombre
@@ -616,3 +618,25 @@ def test_la_navigation_de_la_coordination_mene_aux_orientations_a_rattacher(clie
     assert reverse("menages:a_rattacher") in texte(client.get(reverse("ecrans:accueil")))
     client.force_login(agent_b.user)
     assert reverse("menages:a_rattacher") not in texte(client.get(reverse("ecrans:accueil")))
+
+
+def test_les_orientations_a_rattacher_se_lisent_par_pages(client, situation, monkeypatch):
+    """Après un gros import, des centaines d'orientations peuvent attendre : la liste se lit par
+    pages, les plus anciennes d'abord (le nombre de requêtes : le test qui suit)."""
+    monkeypatch.setattr(menages_views, "ORIENTATIONS_PAR_PAGE", 2)
+    dispositif, _connu, _a, _b, coordinateur = situation
+    for rang in range(3):
+        agent = MembreFactory(role=Role.AGENT_BAILLEUR, dispositif=dispositif)
+        services.orienter_menage(
+            agent.user,
+            dispositif,
+            une_fiche(nom=f"Saisi-{rang}", date_orientation=HIER - timedelta(days=10 - rang)),
+        )
+    client.force_login(coordinateur.user)
+    url = reverse("menages:a_rattacher")
+
+    premiere = texte(client.get(url))
+    assert "3 orientations à rattacher · page 1 sur 2" in premiere
+    assert "Saisi-0" in premiere and "Saisi-1" in premiere and "Saisi-2" not in premiere
+    seconde = texte(client.get(url, {"page": "2"}))
+    assert "Saisi-2" in seconde and "Saisi-0" not in seconde
