@@ -1,6 +1,7 @@
 """Ce que partagent les longues listes filtrées et paginées (file active, journal d'accès, « Mes
 orientations ») : le champ de recherche et sa borne, la recherche mot à mot, la pagination par
-les clés et les paramètres d'une page à l'autre.
+les clés et les paramètres d'une page à l'autre ; et les suggestions d'une liste de choix trop
+longue pour être rendue (`suggestions`).
 
 Une liste se pagine par ses **clés** : le décompte et les lignes sautées d'une page profonde ne
 lisent que les clés (triées et filtrées par la base), puis la page entière se lit par ses clés,

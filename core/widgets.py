@@ -1,8 +1,8 @@
 """Les listes de choix longues.
 
-`SelectRapide` : un `<select>` écrit en Python, pour les listes longues des formulaires de
-filtre. Le `Select` de Django rend chaque option par un gabarit : une liste de 600 référent·es coûte
-ainsi plus que toute la page de la file active qui la porte. `SelectRapide` écrit le même
+`SelectRapide` : un `<select>` écrit en Python, pour les listes des formulaires de filtre. Le
+`Select` de Django rend chaque option par un gabarit : une liste de 600 options coûtait ainsi
+plus que toute la page de la file active qui la portait. `SelectRapide` écrit le même
 HTML (mêmes attributs, même option choisie, mêmes groupes) directement, par `format_html`
 qui échappe chaque texte.
 
