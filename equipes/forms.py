@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
 
+from core import widgets
 from core.enums import Profession
 from core.forms import ChoixModele, DateBornee
 from core.models import Organisation, User
@@ -148,6 +149,26 @@ class ReaffectationForm(forms.Form):
 
     def champ_orientation(self, orientation):
         return self[f"o_{orientation.public_id.hex}"]
+
+    def par_recherche(self, sorte):
+        """Vrai si les personnes proposées aux lignes de cette sorte (« a » : référent·es, « o » :
+        suivi des orientations) sont trop nombreuses pour être rendues sur chaque ligne."""
+        possibles = (
+            self.a_reaffecter.referents_possibles
+            if sorte == "a"
+            else self.a_reaffecter.suiveurs_possibles
+        )
+        return len(possibles) > widgets.LISTE_ENTIERE_JUSQU_A
+
+    def options(self, champ):
+        """(valeur, libellé, choisie) des options que la ligne de `champ` rend : toutes, ou,
+        au-delà de `LISTE_ENTIERE_JUSQU_A` personnes, « Ne pas changer » et la personne choisie
+        (les autres viennent de la recherche). La validation lit toujours toute la liste."""
+        valeur = "" if champ.value() is None else str(champ.value())
+        choix = champ.field.choices
+        if self.par_recherche(champ.name[0]):
+            choix = [(code, libelle) for code, libelle in choix if str(code) in ("", valeur)]
+        return [(code, libelle, str(code) == valeur) for code, libelle in choix]
 
     def choix(self):
         """(accompagnements, orientations) : les couples (objet, personne) choisis."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accompagnement import services as accompagnement_services
 from accompagnement.selectors import accompagnements_visibles
 from core import permissions
-from core.models import Dispositif, Membre
+from core.models import Dispositif, Membre, User
 from core.permissions import Action
 from menages.selectors import orientations_visibles
 
@@ -125,17 +125,29 @@ def a_reaffecter(user, dispositif):
         .select_related("menage", "orientee_par")
         .order_by("-date_orientation")
     )
-    actifs = (
-        Membre.objects.actifs()
-        .filter(dispositif=dispositif)
-        .exclude(user_id__in=qui_part)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-    referents = {
-        m.user_id: m.user for m in actifs if m.role in accompagnement_services.ROLES_EQUIPE
-    }
-    suiveurs = {m.user_id: m.user for m in actifs if m.role in permissions.ACTIONS[Action.ORIENTER]}
+    possibles = personnes_a_qui_confier(dispositif, qui_part)
     return AReaffecter(
-        accompagnements, orientations, list(referents.values()), list(suiveurs.values())
+        accompagnements,
+        orientations,
+        list(possibles["referent"]),
+        list(possibles["suiveur"]),
     )
+
+
+def personnes_a_qui_confier(dispositif, qui_part=None):
+    """Les personnes à qui confier ce qu'une personne partie suivait, par nom : un
+    accompagnement à un membre d'équipe (`referent`), une orientation à qui peut orienter
+    (`suiveur`) ; aucune de celles qui partent. La page « À réaffecter » et sa recherche
+    lisent les mêmes."""
+    qui_part = partants(dispositif) if qui_part is None else qui_part
+    actifs = Membre.objects.actifs().filter(dispositif=dispositif).exclude(user_id__in=qui_part)
+
+    def ayant_un_role_parmi(roles):
+        return User.objects.filter(pk__in=actifs.filter(role__in=roles).values("user_id")).order_by(
+            "last_name", "first_name"
+        )
+
+    return {
+        "referent": ayant_un_role_parmi(accompagnement_services.ROLES_EQUIPE),
+        "suiveur": ayant_un_role_parmi(permissions.ACTIONS[Action.ORIENTER]),
+    }

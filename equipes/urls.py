@@ -29,5 +29,6 @@ urlpatterns = [
         name="terminer",
     ),
     path("dispositifs/<slug:slug>/membres/a-reaffecter/", views.a_reaffecter, name="a_reaffecter"),
+    path("dispositifs/<slug:slug>/membres/a-qui-confier/", views.personnes, name="personnes"),
     path("invitation/<str:jeton>/", views.accepter, name="accepter"),
 ]

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.exports import exporter
-from core.listes import page_par_les_cles, parametres_sans_page
+from core.listes import page_par_les_cles, parametres_sans_page, suggestions
 from core.models import Dispositif, Membre
 from core.vues import appliquer, traiter_formulaire, traiter_formulaire_integre
 
@@ -300,11 +300,38 @@ def a_reaffecter(request, slug):
             "lot": lot,
             "form": form,
             "lignes_accompagnements": [
-                (a, form.champ_accompagnement(a)) for a in lot.accompagnements
+                (a, champ, form.options(champ))
+                for a, champ in ((a, form.champ_accompagnement(a)) for a in lot.accompagnements)
             ],
-            "lignes_orientations": [(o, form.champ_orientation(o)) for o in lot.orientations],
+            "lignes_orientations": [
+                (o, champ, form.options(champ))
+                for o, champ in ((o, form.champ_orientation(o)) for o in lot.orientations)
+            ],
+            # Au-delà de `LISTE_ENTIERE_JUSQU_A` personnes, chaque ligne se remplit par une
+            # recherche (la même pour toutes les lignes d'une sorte).
+            "recherche_referents": _recherche_a_qui_confier(dispositif, form, "a", "referent"),
+            "recherche_suiveurs": _recherche_a_qui_confier(dispositif, form, "o", "suiveur"),
         },
     )
+
+
+def _recherche_a_qui_confier(dispositif, form, sorte, liste):
+    if not form.par_recherche(sorte):
+        return None
+    return f"{reverse('equipes:personnes', args=[dispositif.slug])}?liste={liste}"
+
+
+@require_GET
+def personnes(request, slug):
+    """Les suggestions de « À réaffecter » quand le dispositif compte trop de personnes pour
+    les rendre sur chaque ligne : pour qui gère les membres du dispositif, parmi les personnes
+    que la page propose."""
+    dispositif = _dispositif(request, slug)
+    return suggestions(request, selectors.personnes_a_qui_confier(dispositif), nom_ou_adresse)
+
+
+def nom_ou_adresse(user):
+    return user.get_full_name() or user.email
 
 
 # --- La personne invitée -----------------------------------------------------------------------

@@ -511,6 +511,9 @@ TABLE = {
     "equipes:membres_export": entree("dispositif", A.GERER_MEMBRES),
     "equipes:inviter": entree("dispositif", A.GERER_MEMBRES),
     "equipes:a_reaffecter": entree("dispositif", A.GERER_MEMBRES, methodes=GET_POST, change=False),
+    "equipes:personnes": entree(
+        "dispositif", A.GERER_MEMBRES, requete={"liste": "referent", "q": "pr"}
+    ),
     "core:reglages": entree(
         "dispositif",
         reglage_du_dispositif,

@@ -483,6 +483,7 @@ class Donnees:
             ("ecrans:file_active", ("ecrans:file_active",), "get", filtres),
             ("ecrans:export_csv", ("ecrans:export_csv",), "get", filtres),
             ("ecrans:referents", ("ecrans:referents",), "get", {"liste": "referent", "q": "pr"}),
+            ("equipes:personnes", ("equipes:personnes", slug), "get", {"liste": "suiveur"}),
             (
                 "ecrans:personnes_du_journal",
                 ("ecrans:personnes_du_journal", slug),

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import MembreEquipe
+from accompagnement.services import ouvrir_accompagnement
+from core import widgets as core_widgets
 from core.enums import Role
 from core.factories import MembreFactory
 from core.models import JournalAudit, Membre
@@ -244,3 +246,52 @@ def test_on_ne_modifie_pas_sa_propre_adhesion():
             role=Role.COORDINATEUR,
             profession="partenaire",
         )
+
+
+def test_au_dela_du_seuil_a_qui_confier_se_cherche_par_le_nom(client, monkeypatch):
+    """Un programme de centaines de personnes : chaque ligne ne porte plus la liste de toutes,
+    mais « Ne pas changer » et la personne choisie ; la recherche propose les autres."""
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    equipe = equipe_ouverte()
+    second = ouvrir_accompagnement(
+        equipe.coordinateur,
+        MenageFactory(dispositif=equipe.dispositif),
+        referent=equipe.ts,
+        equipe=[],
+        date_debut=timezone.localdate(),
+    )
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.ts, equipe.dispositif))
+    client.force_login(equipe.coordinateur)
+    url = reverse("equipes:a_reaffecter", args=[equipe.dispositif.slug])
+    recherche = reverse("equipes:personnes", args=[equipe.dispositif.slug])
+    champ = f"a_{equipe.accompagnement.public_id.hex}"
+
+    page = client.get(url).content.decode()
+    assert f'data-recherche="{recherche}?liste=referent"' in page
+    assert f'<option value="{equipe.autre_ts.pk}"' not in page
+    assert "tapez au moins deux lettres du nom" in page
+
+    # Un refus garde la personne choisie sur sa ligne (et elle seule).
+    copil = membre(equipe.dispositif, Role.MEMBRE_COPIL)
+    refus = client.post(url, {champ: equipe.autre_ts.pk, f"a_{second.public_id.hex}": copil.pk})
+    assert refus.status_code == 200
+    assert f'<option value="{equipe.autre_ts.pk}" selected>' in refus.content.decode()
+
+    # La recherche : les membres d'équipe restants, jamais la personne qui part.
+    nom = equipe.autre_ts.last_name
+    trouves = client.get(recherche, {"liste": "referent", "q": nom}).json()["resultats"]
+    assert {"value": str(equipe.autre_ts.pk), "text": equipe.autre_ts.get_full_name()} in trouves
+    partie = client.get(recherche, {"liste": "referent", "q": equipe.ts.last_name}).json()
+    assert str(equipe.ts.pk) not in [r["value"] for r in partie["resultats"]]
+
+    assert client.post(url, {champ: equipe.autre_ts.pk}).status_code == 302  # l'autre : inchangé
+    equipe.accompagnement.refresh_from_db()
+    assert equipe.accompagnement.referent == equipe.autre_ts
+
+
+@pytest.mark.parametrize("role", [Role.TRAVAILLEUR_SOCIAL, Role.MEMBRE_COTECH, Role.AGENT_BAILLEUR])
+def test_la_recherche_a_qui_confier_est_refusee_hors_de_la_coordination(client, role):
+    equipe = equipe_ouverte()
+    client.force_login(membre(equipe.dispositif, role))
+    recherche = reverse("equipes:personnes", args=[equipe.dispositif.slug])
+    assert client.get(recherche, {"liste": "referent", "q": "pr"}).status_code in (403, 404)
