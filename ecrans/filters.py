@@ -6,13 +6,12 @@ import django_filters
 from django.db.models import Q
 from django.urls import reverse
 
-from accompagnement.selectors import accompagnements_visibles
 from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
 from core.forms import choix_ou_recherche
 from core.listes import champ_de_recherche, chercher_les_mots, habiller
-from core.models import Dispositif, JournalAudit, Territoire, User
+from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
 from core.widgets import listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
@@ -26,22 +25,6 @@ ECHEANCES = [
     ("bilan_a_venir", "Bilan à faire sous 15 jours"),
     ("bilan_en_retard", "Bilan en retard"),
 ]
-
-
-def referents_proposes(user):
-    """Les référent·es du filtre de la file active : ceux des accompagnements que la personne
-    voit (une équipe : ses collègues de ces ménages ; la coordination nationale : des centaines
-    de noms), par nom."""
-    dispositifs = permissions.ids_des_dispositifs_ou(user, Donnee.IDENTITE)
-    return (
-        User.objects.filter(
-            pk__in=accompagnements_visibles(user)
-            .filter(dispositif__in=dispositifs)
-            .values("referent_id")
-        )
-        .order_by("last_name", "first_name")
-        .only("pk", "first_name", "last_name")
-    )
 
 
 def nom_du_referent(user):
@@ -116,7 +99,7 @@ class FiltresFileActive(django_filters.FilterSet):
             dispositif__in=dispositifs
         ).select_related("dispositif")
         # Les référent·es : au-delà de `LISTE_ENTIERE_JUSQU_A`, une recherche par le nom.
-        referents = referents_proposes(user)
+        referents = selectors.referents_proposes(user)
         self.filters["referent"].queryset = referents
         self.filters["referent"].field.label_from_instance = nom_du_referent
         if len(dispositifs) < 2:

@@ -409,3 +409,19 @@ def nommer_les_menages(user, lignes):
     for ligne in lignes:
         ligne.menage = menages.get(ligne.menage_public_id)
     return lignes
+
+
+def referents_proposes(user):
+    """Les référent·es du filtre de la file active : ceux des accompagnements que la personne
+    voit (une équipe : ses collègues de ces ménages ; la coordination nationale : des centaines
+    de noms), par nom."""
+    dispositifs = permissions.ids_des_dispositifs_ou(user, Donnee.IDENTITE)
+    return (
+        User.objects.filter(
+            pk__in=selectors_accompagnement.accompagnements_visibles(user)
+            .filter(dispositif__in=dispositifs)
+            .values("referent_id")
+        )
+        .order_by("last_name", "first_name")
+        .only("pk", "first_name", "last_name")
+    )

@@ -150,7 +150,7 @@ def referents(request):
     if not permissions.ids_des_dispositifs_ou(request.user, Donnee.IDENTITE):
         raise PermissionDenied
     return suggestions(
-        request, {"referent": filters.referents_proposes(request.user)}, filters.nom_du_referent
+        request, {"referent": selectors.referents_proposes(request.user)}, filters.nom_du_referent
     )
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
 
+from accompagnement.forms import nom_et_profession
 from core import widgets
 from core.enums import Profession
 from core.forms import ChoixModele, DateBornee
@@ -125,8 +126,9 @@ class ReaffectationForm(forms.Form):
     def __init__(self, *args, a_reaffecter, **kwargs):
         super().__init__(*args, **kwargs)
         self.a_reaffecter = a_reaffecter
-        referents = [(u.pk, u.get_full_name() or u.email) for u in a_reaffecter.referents_possibles]
-        suiveurs = [(u.pk, u.get_full_name() or u.email) for u in a_reaffecter.suiveurs_possibles]
+        # Le nom, ou l'adresse à défaut : le libellé que donne aussi la recherche de la page.
+        referents = [(u.pk, nom_et_profession(u)) for u in a_reaffecter.referents_possibles]
+        suiveurs = [(u.pk, nom_et_profession(u)) for u in a_reaffecter.suiveurs_possibles]
         for accompagnement in a_reaffecter.accompagnements:
             self.fields[f"a_{accompagnement.public_id.hex}"] = forms.TypedChoiceField(
                 label=str(accompagnement.menage),

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from accompagnement.forms import nom_et_profession
 from core.exports import exporter
 from core.listes import page_par_les_cles, parametres_sans_page, suggestions
 from core.models import Dispositif, Membre
@@ -327,11 +328,7 @@ def personnes(request, slug):
     les rendre sur chaque ligne : pour qui gère les membres du dispositif, parmi les personnes
     que la page propose."""
     dispositif = _dispositif(request, slug)
-    return suggestions(request, selectors.personnes_a_qui_confier(dispositif), nom_ou_adresse)
-
-
-def nom_ou_adresse(user):
-    return user.get_full_name() or user.email
+    return suggestions(request, selectors.personnes_a_qui_confier(dispositif), nom_et_profession)
 
 
 # --- La personne invitée -----------------------------------------------------------------------
