@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.forms import ChoixPersonne
+from accompagnement.forms import ChoixPersonne, nom_et_profession
 from core import bornes
 from core.enums import Role, TypeOrganisation
 from core.forms import (
@@ -13,6 +13,7 @@ from core.forms import (
     MontantField,
     choix_ou_recherche,
 )
+from core.listes import ListeCherchee, structures
 from core.models import Commune, LigneBudgetaire, Membre, Organisation, Territoire, User
 from menages.enums import Typologie
 
@@ -82,14 +83,26 @@ class BesoinsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
-        territoires = Territoire.objects.filter(dispositif=dispositif)
-        communes = Commune.objects.filter(territoire__dispositif=dispositif).order_by("nom")
+        territoires = Territoire.objects.filter(dispositif=menage.dispositif)
         for nom in ("secteurs_souhaites", "secteurs_evites"):
             self.fields[nom].queryset = territoires
-        for nom in ("communes_souhaitees", "communes_evitees"):
-            self.fields[nom].queryset = communes
+        _choix_ou_recherche(self, self.choix_proposes(menage.dispositif), menage)
+
+    @staticmethod
+    def choix_proposes(dispositif):
+        """Les communes du dispositif (celles d'un département : des centaines), cherchées par
+        le nom ou le code postal."""
+        communes = ListeCherchee(
+            Commune.objects.filter(territoire__dispositif=dispositif).order_by("nom", "pk"),
+            champs=("nom", "code_postal"),
+            aide="Tapez au moins deux lettres du nom ou du code postal, puis choisissez dans les "
+            "suggestions.",
+            invite="Rechercher une commune",
+            aucun="Aucune commune du dispositif ne correspond.",
+        )
+        return {"communes_souhaitees": communes, "communes_evitees": communes}
 
     @classmethod
     def initial_de(cls, besoins):
@@ -123,6 +136,14 @@ class BesoinsForm(forms.Form):
         donnees = dict(self.cleaned_data)
         donnees["etage_max"] = donnees.get("etage_max")
         return donnees
+
+
+def _choix_ou_recherche(formulaire, listes, menage):
+    """Les listes de `formulaire` (champ → liste proposée), chacune entière ou cherchée à
+    l'adresse des choix de la page du ménage (`acces:choix_du_menage`)."""
+    recherche = reverse("acces:choix_du_menage", args=[menage.public_id])
+    for nom, liste in listes.items():
+        choix_ou_recherche(formulaire.fields[nom], liste, f"{recherche}?liste={nom}")
 
 
 class LogementVacantForm(forms.Form):
@@ -208,11 +229,22 @@ class DecisionCALForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, proposition, **kwargs):
         super().__init__(*args, **kwargs)
-        bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
-        self.fields["bailleur"].queryset = bailleurs
-        self.fields["bailleur"].initial = dispositif.porteur_id
+        _choix_de_la_proposition(self, self.choix_proposes(), proposition)
+        self.fields["bailleur"].initial = proposition.menage.dispositif.porteur_id
+
+    @staticmethod
+    def choix_proposes():
+        return {"bailleur": structures(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR))}
+
+
+def _choix_de_la_proposition(formulaire, listes, proposition):
+    """Les listes de `formulaire`, chacune entière ou cherchée à l'adresse des choix de la page
+    de la proposition (`acces:choix_de_la_proposition`)."""
+    recherche = reverse("acces:choix_de_la_proposition", args=[proposition.public_id])
+    for nom, liste in listes.items():
+        choix_ou_recherche(formulaire.fields[nom], liste, f"{recherche}?liste={nom}")
 
 
 class BailForm(forms.Form):
@@ -225,7 +257,7 @@ class BailForm(forms.Form):
     )
     association_preneuse = _ChoixOrganisation(
         label="Association preneuse (bail glissant)",
-        queryset=Organisation.objects.filter(type=TypeOrganisation.ASSOCIATION),
+        queryset=Organisation.objects.none(),
         required=False,
     )
     glissement_prevu_le = DateBornee(
@@ -240,14 +272,27 @@ class BailForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, proposition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent_bailleur"].queryset = User.objects.filter(
-            pk__in=Membre.objects.actifs()
-            .filter(dispositif=dispositif, role=Role.AGENT_BAILLEUR)
-            .values("user_id")
-        ).order_by("last_name")
+        dispositif = proposition.menage.dispositif
+        _choix_de_la_proposition(self, self.choix_proposes(dispositif), proposition)
         self.fields["ligne_budgetaire"].queryset = dispositif.lignes_budgetaires.all()
+
+    @staticmethod
+    def choix_proposes(dispositif):
+        return {
+            "association_preneuse": structures(
+                Organisation.objects.filter(type=TypeOrganisation.ASSOCIATION)
+            ),
+            "referent_bailleur": ListeCherchee(
+                User.objects.filter(
+                    pk__in=Membre.objects.actifs()
+                    .filter(dispositif=dispositif, role=Role.AGENT_BAILLEUR)
+                    .values("user_id")
+                ).order_by("last_name", "first_name", "pk"),
+                libelle=nom_et_profession,
+            ),
+        }
 
 
 class AideForm(forms.Form):
@@ -300,17 +345,33 @@ class MutationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["logement"].queryset = LogementVacant.objects.filter(
-            dispositif=dispositif, etat="disponible"
-        ).select_related("territoire")
+        _choix_ou_recherche(self, self.choix_proposes(menage.dispositif), menage)
+
+    @staticmethod
+    def choix_proposes(dispositif):
+        """Les logements vacants disponibles du dispositif, cherchés par la référence, l'adresse,
+        la commune ou le code postal."""
+        return {
+            "logement": ListeCherchee(
+                LogementVacant.objects.filter(dispositif=dispositif, etat="disponible").order_by(
+                    "disponible_le", "commune", "adresse", "pk"
+                ),
+                champs=("reference", "adresse", "commune", "code_postal"),
+                valeur="public_id",
+                aide="Tapez au moins deux lettres de l'adresse, de la commune ou de la référence "
+                "du logement, puis choisissez dans les suggestions.",
+                invite="Rechercher un logement",
+                aucun="Aucun logement disponible ne correspond.",
+            )
+        }
 
 
 class OrganisationAutourForm(forms.Form):
     organisation = _ChoixOrganisation(
         label="Structure",
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.none(),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     role = forms.CharField(
@@ -318,6 +379,16 @@ class OrganisationAutourForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
+
+    def __init__(self, *args, menage, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choix_ou_recherche(self, self.choix_proposes(), menage)
+
+    @staticmethod
+    def choix_proposes():
+        """Toutes les structures de l'instance (bailleurs, associations, services : des
+        centaines dans un programme national)."""
+        return {"organisation": structures(Organisation.objects.order_by("nom"))}
 
 
 class RetraitForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("acces/menages/<uuid:public_id>/proposer/", views.proposer, name="proposer"),
     path("acces/menages/<uuid:public_id>/mutation/", views.mutation, name="mutation"),
     path("acces/menages/<uuid:public_id>/organisations/", views.organisation, name="organisation"),
+    path("acces/menages/<uuid:public_id>/choix/", views.choix_du_menage, name="choix_du_menage"),
     path("acces/propositions/<uuid:public_id>/", views.proposition, name="proposition"),
     path(
         "acces/propositions/<uuid:public_id>/prescripteur/",
@@ -24,6 +25,11 @@ urlpatterns = [
     path("acces/propositions/<uuid:public_id>/aide/", views.aide, name="aide"),
     path("acces/propositions/<uuid:public_id>/suivi/", views.ouvrir_suivi, name="ouvrir_suivi"),
     path("acces/propositions/<uuid:public_id>/personnes/", views.personnes, name="personnes"),
+    path(
+        "acces/propositions/<uuid:public_id>/choix/",
+        views.choix_de_la_proposition,
+        name="choix_de_la_proposition",
+    ),
     path("acces/etapes/<uuid:public_id>/", views.etape, name="etape"),
     path("acces/vacants/<uuid:public_id>/", views.logement_vacant, name="logement_vacant"),
     path("acces/vacants/<uuid:public_id>/retirer/", views.retirer, name="retirer"),

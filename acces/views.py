@@ -103,13 +103,13 @@ def menage(request, public_id):
             "ecrit": ecrit,
             "peut_proposer": ecrit and not attend and not menage.provisoire,
             "aujourd_hui": timezone.localdate(),
-            "mutation": MutationForm(dispositif=menage.dispositif) if ecrit else None,
+            "mutation": MutationForm(menage=menage) if ecrit else None,
             "gere_logements": permissions.peut(user, Action.GERER_LOGEMENTS, menage.dispositif),
             "organisations": list(menage.organisations_autour.select_related("organisation")),
             "mutations": list(
                 menage.mutations.select_related("ancien_logement", "nouveau_logement")
             ),
-            "form_organisation": OrganisationAutourForm() if ecrit else None,
+            "form_organisation": OrganisationAutourForm(menage=menage) if ecrit else None,
         },
     )
 
@@ -120,7 +120,7 @@ def besoins(request, public_id):
     historique = selectors.besoins_du_menage(request.user, menage)
     form = BesoinsForm(
         request.POST or None,
-        dispositif=menage.dispositif,
+        menage=menage,
         initial=BesoinsForm.initial_de(historique[0] if historique else None),
     )
     reponse = traiter_formulaire(
@@ -157,7 +157,7 @@ def proposer(request, public_id):
 def mutation(request, public_id):
     menage = _menage(request, public_id)
     _exiger_ecriture(request, menage)
-    form = MutationForm(request.POST, dispositif=menage.dispositif)
+    form = MutationForm(request.POST, menage=menage)
     return traiter_formulaire_integre(
         request,
         form,
@@ -177,7 +177,7 @@ def mutation(request, public_id):
 def organisation(request, public_id):
     menage = _menage(request, public_id)
     _exiger_ecriture(request, menage)
-    form = OrganisationAutourForm(request.POST)
+    form = OrganisationAutourForm(request.POST, menage=menage)
     return traiter_formulaire_integre(
         request,
         form,
@@ -192,13 +192,30 @@ def organisation(request, public_id):
     )
 
 
+@require_GET
+def choix_du_menage(request, public_id):
+    """Les suggestions des listes trop longues pour être rendues sur la page du ménage et ses
+    besoins (`core.forms.choix_ou_recherche`) : logements vacants de la mutation, structures
+    autour du ménage, communes ; pour qui écrit le parcours de ce ménage."""
+    menage = _menage(request, public_id)
+    _exiger_ecriture(request, menage)
+    dispositif = menage.dispositif
+    return suggestions(
+        request,
+        {
+            **MutationForm.choix_proposes(dispositif),
+            **OrganisationAutourForm.choix_proposes(),
+            **BesoinsForm.choix_proposes(dispositif),
+        },
+    )
+
+
 # --- La proposition : prescripteur, réponse, dossier, CAL, bail ---------------------------------
 
 
 def proposition(request, public_id):
     proposition = _proposition(request, public_id)
     menage = proposition.menage
-    dispositif = menage.dispositif
     ecrit = selectors.peut_ecrire(request.user, menage)
     decision = getattr(proposition, "decision", None)
     bail = getattr(proposition, "bail", None)
@@ -209,9 +226,9 @@ def proposition(request, public_id):
             formulaires["informer"].fields["date"].label = "Prescripteur informé le"
             # Deux formulaires de la page ont un champ « motif » : chacun ses identifiants.
             formulaires["reponse"] = ReponseForm(auto_id="id_reponse_%s")
-            formulaires["decision"] = DecisionCALForm(dispositif=dispositif, auto_id="id_cal_%s")
+            formulaires["decision"] = DecisionCALForm(proposition=proposition, auto_id="id_cal_%s")
         if decision is not None and decision.issue in ISSUES_FAVORABLES and bail is None:
-            formulaires["bail"] = BailForm(dispositif=dispositif)
+            formulaires["bail"] = BailForm(proposition=proposition)
         if bail is not None and bail.type == TypeBail.GLISSANT:
             formulaires["aide"] = AideForm()
             if bail.glissement_fait_le is None:
@@ -309,7 +326,7 @@ def piece(request, public_id, ordre):
 @require_POST
 def decision(request, public_id):
     proposition = _proposition(request, public_id, ecrire=True)
-    form = DecisionCALForm(request.POST, dispositif=proposition.menage.dispositif)
+    form = DecisionCALForm(request.POST, proposition=proposition)
     return _geste(
         request,
         proposition,
@@ -330,7 +347,7 @@ def decision(request, public_id):
 @require_POST
 def bail(request, public_id):
     proposition = _proposition(request, public_id, ecrire=True)
-    form = BailForm(request.POST, dispositif=proposition.menage.dispositif)
+    form = BailForm(request.POST, proposition=proposition)
     return _geste(
         request,
         proposition,
@@ -402,6 +419,20 @@ def personnes(request, public_id):
         request,
         OuvrirSuiviForm.personnes_proposees(proposition.menage.dispositif),
         nom_et_profession,
+    )
+
+
+@require_GET
+def choix_de_la_proposition(request, public_id):
+    """Les suggestions des listes trop longues de la décision de la CAL et du bail (bailleurs,
+    associations preneuses, référents du bailleur) ; pour qui écrit le parcours du ménage."""
+    proposition = _proposition(request, public_id, ecrire=True)
+    return suggestions(
+        request,
+        {
+            **DecisionCALForm.choix_proposes(),
+            **BailForm.choix_proposes(proposition.menage.dispositif),
+        },
     )
 
 

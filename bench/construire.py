@@ -314,6 +314,17 @@ class Constructeur:
         self.ccas = core.Organisation.objects.create(
             nom=f"CCAS {slug}", type=TypeOrganisation.CCAS_COMMUNE
         )
+        # Les autres structures de l'instance (bailleurs, associations, services d'ailleurs),
+        # que les listes de structures proposent : des centaines dans un programme national.
+        types = [
+            TypeOrganisation.BAILLEUR,
+            TypeOrganisation.ASSOCIATION,
+            TypeOrganisation.CCAS_COMMUNE,
+        ]
+        core.Organisation.objects.bulk_create(
+            core.Organisation(nom=f"Structure {i} {slug}", type=types[i % len(types)])
+            for i in range(1, self.n // 25 + 1)
+        )
         self.dispositif = core.Dispositif.objects.create(
             slug=slug,
             nom=self.nom,

@@ -38,7 +38,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 import core.pdf as module_pdf
-from acces.models import LogementVacant
+from acces.enums import EtatVacant
+from acces.models import BesoinsLogement, LogementVacant, Proposition
 from acces.views import LOGEMENTS_PAR_PAGE
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from comites.models import Decision, PointOrdreDuJour, Seance
@@ -166,6 +167,11 @@ class Jeu:
         )
         self.menage_sans_accompagnement = (
             Menage.objects.filter(dispositif=self.dispositif, accompagnements=None)
+            .order_by("pk")
+            .first()
+        )
+        self.menage_a_loger = (
+            Menage.objects.filter(dispositif=self.dispositif, besoins_logement__isnull=False)
             .order_by("pk")
             .first()
         )
@@ -307,6 +313,26 @@ def _base_recherche_de_personnes(dispositif, texte):
             User.objects.filter(adhesions__dispositif=dispositif, last_name__icontains=texte)
             .distinct()
             .order_by("last_name", "pk")[:SUGGESTIONS]
+        )
+
+    return base
+
+
+def _base_parcours_acces(menage):
+    """La base de la page « parcours accès » d'un ménage : le ménage, ses besoins et ses
+    propositions, et les logements vacants disponibles de son dispositif, que la page classe
+    tous pour ses besoins (sans classement, sans droit)."""
+
+    def base():
+        return (
+            Menage.objects.get(pk=menage.pk),
+            list(BesoinsLogement.objects.filter(menage=menage)),
+            list(Proposition.objects.filter(menage=menage)),
+            list(
+                LogementVacant.objects.filter(
+                    dispositif_id=menage.dispositif_id, etat=EtatVacant.DISPONIBLE
+                )
+            ),
         )
 
     return base
@@ -563,6 +589,16 @@ def cas_a_mesurer(jeu):
                 reverse("accompagnement:personnes", args=[jeu.menage_sans_accompagnement.public_id])
                 + "?liste=equipe&q=ma",
                 _base_recherche_de_personnes(d, "ma"),
+            )
+        )
+    if jeu.menage_a_loger:
+        cas.append(
+            Cas(
+                "parcours accès d'un ménage (coordination)",
+                "page",
+                "coordination",
+                reverse("acces:menage", args=[jeu.menage_a_loger.public_id]),
+                _base_parcours_acces(jeu.menage_a_loger),
             )
         )
     for role in ("coordination", "copil"):

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from . import bornes, widgets
-from .listes import premiers
+from .listes import ListeCherchee, premiers
 from .widgets import champ_de_cle
 
 
@@ -202,7 +202,8 @@ class ChoixModeles(forms.ModelMultipleChoiceField):
 
 
 def choix_ou_recherche(champ, queryset, recherche, aide=True):
-    """Pose `queryset` (trié) comme choix de `champ` : la liste entière jusqu'à
+    """Pose `queryset` (trié ; ou une `listes.ListeCherchee`, qui dit aussi l'aide, l'invite et
+    la réponse vide de sa recherche) comme choix de `champ` : la liste entière jusqu'à
     `widgets.LISTE_ENTIERE_JUSQU_A` lignes, une recherche au-delà (les autres choix proposés
     d'après ce qu'on tape, lus à l'adresse `recherche`). Dans les deux cas, la valeur reçue est
     vérifiée contre tout `queryset`. `aide=False` : sans la phrase d'aide sous le champ (une
@@ -211,18 +212,27 @@ def choix_ou_recherche(champ, queryset, recherche, aide=True):
     Un choix simple le décide au rendu (`widgets.SelectOuRecherche`). Un choix multiple le
     décide ici, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes, parce que sa
     liste entière est faite de cases à cocher, que le formulaire rend autrement qu'une liste."""
-    champ.queryset = queryset
+    liste = queryset if isinstance(queryset, ListeCherchee) else ListeCherchee(queryset)
+    champ.queryset = liste.queryset
     if not isinstance(champ, forms.ModelMultipleChoiceField):
-        widget = widgets.SelectOuRecherche(recherche, attrs=champ.widget.attrs, aide=aide)
+        widget = widgets.SelectOuRecherche(
+            recherche,
+            attrs=champ.widget.attrs,
+            aide=liste.aide if aide else None,
+            invite=liste.invite,
+            aucun=liste.aucun,
+        )
     else:
-        lignes, trop_longue = premiers(queryset, widgets.LISTE_ENTIERE_JUSQU_A)
+        lignes, trop_longue = premiers(liste.queryset, widgets.LISTE_ENTIERE_JUSQU_A)
         if not trop_longue:
-            # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours `queryset`.
+            # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours le queryset.
             iterateur = champ.iterator(champ)
             champ.widget.choices = [iterateur.choice(ligne) for ligne in lignes]
             return
-        widget = widgets.SelectMultipleParRecherche(recherche)
-        champ.help_text = " ".join(filter(None, [str(champ.help_text), widgets.AIDE_RECHERCHE]))
+        widget = widgets.SelectMultipleParRecherche(
+            recherche, invite=liste.invite, aucun=liste.aucun
+        )
+        champ.help_text = " ".join(filter(None, [str(champ.help_text), liste.aide]))
     widget.is_required = champ.required
     widget.choices = champ.choices
     champ.widget = widget

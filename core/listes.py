@@ -8,6 +8,8 @@ lisent que les clés (triées et filtrées par la base), puis la page entière s
 dans cet ordre. Le coût d'une page suit sa taille, pas sa profondeur ni le volume du programme.
 """
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
@@ -141,29 +143,69 @@ class _Recherche(forms.Form):
     )
 
 
-def suggestions(request, listes, libelle, champs=("last_name", "first_name"), valeur="pk"):
+# Ce que dit une liste de personnes qui se cherche : l'aide sous le champ, l'invite dans la
+# saisie, la réponse quand rien ne correspond.
+AIDE_RECHERCHE = "Tapez au moins deux lettres du nom, puis choisissez dans les suggestions."
+INVITE_RECHERCHE = "Rechercher par le nom"
+AUCUN_RESULTAT = "Personne de ce nom."
+
+
+@dataclass(frozen=True)
+class ListeCherchee:
+    """Une liste de choix qui se cherche : ce qu'elle propose (`queryset`, déjà restreint),
+    comment nommer une ligne (`libelle`), où chercher (`champs`), ce que le champ attend
+    (`valeur`) et ce qu'elle dit à qui cherche (`aide`, `invite`, `aucun`). Par défaut, une
+    liste de personnes."""
+
+    queryset: object
+    libelle: object = str
+    champs: tuple = ("last_name", "first_name")
+    valeur: str = "pk"
+    aide: str = AIDE_RECHERCHE
+    invite: str = INVITE_RECHERCHE
+    aucun: str = AUCUN_RESULTAT
+
+
+def structures(queryset):
+    """Les structures (bailleurs, associations, services) comme liste cherchée : par le nom, le
+    sigle ou la commune (« CCAS », « Aurillac »)."""
+    return ListeCherchee(
+        queryset,
+        champs=("nom", "sigle", "commune"),
+        aide="Tapez au moins deux lettres du nom, du sigle ou de la commune de la structure, "
+        "puis choisissez dans les suggestions.",
+        invite="Rechercher une structure",
+        aucun="Aucune structure trouvée.",
+    )
+
+
+def suggestions(request, listes, libelle=str, champs=("last_name", "first_name"), valeur="pk"):
     """La réponse JSON d'une recherche dans une liste de choix : `listes` associe le nom de
     chaque champ (`?liste=`) à tout ce qu'il propose, déjà restreint à ce que la personne a le
-    droit de choisir ; on y cherche chaque mot de `?q=` dans `champs`. Rend
+    droit de choisir (un queryset, ou une `ListeCherchee` qui dit elle-même comment chercher et
+    nommer) ; on y cherche chaque mot de `?q=` dans `champs`. Rend
     `{"resultats": [{"value", "text"}]}` (`value` : l'attribut `valeur` de chaque ligne, celui
     que le champ attend), les `SUGGESTIONS` premiers dans l'ordre de la liste.
     Une liste inconnue : 404 ; une recherche trop longue : 400."""
     try:
-        queryset = listes[request.GET.get("liste", "")]
+        liste = listes[request.GET.get("liste", "")]
     except KeyError:
         raise Http404("Liste inconnue.") from None
+    if not isinstance(liste, ListeCherchee):
+        liste = ListeCherchee(liste, libelle, champs, valeur)
     recherche = _Recherche(request.GET)
     if not recherche.is_valid():
-        erreurs = [e for liste in recherche.errors.values() for e in liste]
+        erreurs = [e for du_champ in recherche.errors.values() for e in du_champ]
         return JsonResponse({"erreur": " ".join(erreurs)}, status=400)
     texte = recherche.cleaned_data["q"]
     if len(texte) < LETTRES_POUR_CHERCHER:
         return JsonResponse({"resultats": []})
-    lignes = chercher_les_mots(queryset, texte, champs)[:SUGGESTIONS]
+    lignes = chercher_les_mots(liste.queryset, texte, liste.champs)[:SUGGESTIONS]
     return JsonResponse(
         {
             "resultats": [
-                {"value": str(getattr(ligne, valeur)), "text": libelle(ligne)} for ligne in lignes
+                {"value": str(getattr(ligne, liste.valeur)), "text": liste.libelle(ligne)}
+                for ligne in lignes
             ]
         }
     )

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from . import bornes
-from .listes import premiers
+from .listes import AIDE_RECHERCHE, AUCUN_RESULTAT, INVITE_RECHERCHE, premiers
 
 
 class SelectRapide(forms.Select):
@@ -83,7 +83,6 @@ def champ_de_cle(champ):
 # au-delà (un programme national compte des centaines de personnes), elle se choisit par une
 # recherche.
 LISTE_ENTIERE_JUSQU_A = 60
-AIDE_RECHERCHE = "Tapez au moins deux lettres du nom, puis choisissez dans les suggestions."
 SANS_JAVASCRIPT = (
     "Cette liste est trop longue pour être affichée : la recherche par le nom demande "
     "JavaScript, désactivé dans ce navigateur."
@@ -103,11 +102,17 @@ def _options_choisies(complet, valeurs, vide):
     return options
 
 
-def _avec_la_recherche(html, aide=True):
-    """Le `<select>` d'une recherche, suivi de son aide et de ce qu'il faut savoir sans
-    JavaScript."""
+def _attributs_de_recherche(recherche, invite, aucun):
+    """Ce que lit `static/js/app.js` : l'adresse des suggestions, l'invite dans la saisie, la
+    réponse quand rien ne correspond."""
+    return {"data-recherche": recherche, "data-invite": invite, "data-aucun": aucun}
+
+
+def _avec_la_recherche(html, aide=None):
+    """Le `<select>` d'une recherche, suivi de son aide (un texte, ou rien) et de ce qu'il faut
+    savoir sans JavaScript."""
     if aide:
-        html = format_html('{}<div class="form-text">{}</div>', html, AIDE_RECHERCHE)
+        html = format_html('{}<div class="form-text">{}</div>', html, aide)
     return format_html(
         '{}<noscript><p class="small text-danger mb-0">{}</p></noscript>', html, SANS_JAVASCRIPT
     )
@@ -121,9 +126,16 @@ class SelectOuRecherche(forms.Select):
     `data-recherche` (qui rend `{"resultats": [{"value", "text"}]}`). Rien n'est lu tant que
     le champ n'est pas rendu (un export qui valide les mêmes filtres ne lit pas la liste)."""
 
-    def __init__(self, recherche, attrs=None, aide=True):
+    def __init__(
+        self,
+        recherche,
+        attrs=None,
+        aide=AIDE_RECHERCHE,
+        invite=INVITE_RECHERCHE,
+        aucun=AUCUN_RESULTAT,
+    ):
         super().__init__(attrs)
-        self.recherche = recherche
+        self.recherche = _attributs_de_recherche(recherche, invite, aucun)
         self.aide = aide
         self.par_recherche = False
 
@@ -132,7 +144,7 @@ class SelectOuRecherche(forms.Select):
         champ = complet.field
         lignes, self.par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
         if self.par_recherche:
-            attrs = {**(attrs or {}), "data-recherche": self.recherche}
+            attrs = {**(attrs or {}), **self.recherche}
             self.choices = _options_choisies(complet, self.format_value(value), vide=True)
         else:
             vide = [] if champ.empty_label is None else [("", champ.empty_label)]
@@ -152,8 +164,10 @@ class SelectMultipleParRecherche(forms.SelectMultiple):
     choix_ou_recherche` a lu qu'elle l'était) : seules les options choisies sont rendues, Tom
     Select propose les autres comme pour `SelectOuRecherche`."""
 
-    def __init__(self, recherche, attrs=None):
-        super().__init__(attrs={**(attrs or {}), "data-recherche": recherche})
+    def __init__(self, recherche, attrs=None, invite=INVITE_RECHERCHE, aucun=AUCUN_RESULTAT):
+        super().__init__(
+            attrs={**(attrs or {}), **_attributs_de_recherche(recherche, invite, aucun)}
+        )
 
     def optgroups(self, name, value, attrs=None):
         complet = self.choices
@@ -165,4 +179,4 @@ class SelectMultipleParRecherche(forms.SelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         # L'aide est celle du champ (`help_text`), que le formulaire rend à sa place.
-        return _avec_la_recherche(super().render(name, value, attrs, renderer), aide=False)
+        return _avec_la_recherche(super().render(name, value, attrs, renderer))

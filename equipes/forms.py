@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.forms import nom_et_profession
 from core import widgets
 from core.enums import Profession
-from core.forms import ChoixModele, DateBornee
+from core.forms import ChoixModele, DateBornee, choix_ou_recherche
+from core.listes import structures
 from core.models import Organisation, User
 
 from .services import roles_attribuables
@@ -18,7 +20,7 @@ class _AdhesionForm(forms.Form):
     )
     organisation = ChoixModele(
         label="Structure",
-        queryset=Organisation.objects.order_by("nom"),
+        queryset=Organisation.objects.none(),
         required=False,
         empty_label="— Aucune —",
     )
@@ -38,10 +40,18 @@ class _AdhesionForm(forms.Form):
             ("", "— Choisir —"),
             *((role.value, role.label) for role in roles_attribuables()),
         ]
+        recherche = reverse("equipes:structures", args=[dispositif.slug])
+        for nom, liste in self.choix_proposes().items():
+            choix_ou_recherche(self.fields[nom], liste, f"{recherche}?liste={nom}")
         territoires = dispositif.territoires.order_by("nom")
         self.fields["territoire"].queryset = territoires
         if not territoires.exists():
             del self.fields["territoire"]
+
+    @staticmethod
+    def choix_proposes():
+        """Toutes les structures de l'instance : des centaines dans un programme national."""
+        return {"organisation": structures(Organisation.objects.order_by("nom"))}
 
 
 class InvitationForm(_AdhesionForm):

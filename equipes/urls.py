@@ -30,5 +30,6 @@ urlpatterns = [
     ),
     path("dispositifs/<slug:slug>/membres/a-reaffecter/", views.a_reaffecter, name="a_reaffecter"),
     path("dispositifs/<slug:slug>/membres/a-qui-confier/", views.personnes, name="personnes"),
+    path("dispositifs/<slug:slug>/membres/structures/", views.structures, name="structures"),
     path("invitation/<str:jeton>/", views.accepter, name="accepter"),
 ]

@@ -331,6 +331,14 @@ def personnes(request, slug):
     return suggestions(request, selectors.personnes_a_qui_confier(dispositif), nom_et_profession)
 
 
+@require_GET
+def structures(request, slug):
+    """Les suggestions de la structure d'un membre invité ou modifié, quand l'instance en
+    compte trop pour les lister ; pour qui gère les membres de ce dispositif."""
+    _dispositif(request, slug)
+    return suggestions(request, InvitationForm.choix_proposes())
+
+
 # --- La personne invitée -----------------------------------------------------------------------
 
 

@@ -98,10 +98,11 @@ function resumerErreurs(racine) {
   if (premier) premier.focus();
 }
 
-// Une liste de choix trop longue pour être affichée entière (les personnes des équipes d'un
-// programme national, core.forms.choix_ou_recherche) : le <select> ne porte que les options
-// choisies ; Tom Select propose les autres d'après ce qu'on tape, lues à data-recherche (déjà
-// filtrées par le serveur, dans son ordre, selon les droits de la personne).
+// Une liste de choix trop longue pour être affichée entière (les personnes des équipes, les
+// structures, les logements vacants d'un programme national, core.forms.choix_ou_recherche) : le
+// <select> ne porte que les options choisies ; Tom Select propose les autres d'après ce qu'on
+// tape, lues à data-recherche (déjà filtrées par le serveur, dans son ordre, selon les droits de
+// la personne) ; data-invite et data-aucun disent ce qu'on cherche.
 function listesParRecherche(racine) {
   if (typeof TomSelect === "undefined") return;
   racine.querySelectorAll("select[data-recherche]").forEach((liste) => {
@@ -116,7 +117,7 @@ function listesParRecherche(racine) {
       loadThrottle: 250,
       maxOptions: 20,
       plugins: liste.multiple ? ["remove_button"] : [],
-      placeholder: "Rechercher par le nom",
+      placeholder: liste.dataset.invite || "Rechercher par le nom",
       shouldLoad: (texte) => texte.trim().length >= 2,
       load: (texte, rendre) => {
         const separateur = adresse.includes("?") ? "&" : "?";
@@ -129,7 +130,8 @@ function listesParRecherche(racine) {
           .catch(() => rendre());
       },
       render: {
-        no_results: () => '<div class="no-results">Personne de ce nom.</div>',
+        no_results: (donnees, echapper) =>
+          `<div class="no-results">${echapper(liste.dataset.aucun || "Personne de ce nom.")}</div>`,
         loading: () => '<div class="p-2 small text-muted">Recherche…</div>',
       },
     });

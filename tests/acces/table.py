@@ -514,6 +514,9 @@ TABLE = {
     "equipes:personnes": entree(
         "dispositif", A.GERER_MEMBRES, requete={"liste": "referent", "q": "pr"}
     ),
+    "equipes:structures": entree(
+        "dispositif", A.GERER_MEMBRES, requete={"liste": "organisation", "q": "ba"}
+    ),
     "core:reglages": entree(
         "dispositif",
         reglage_du_dispositif,
@@ -688,6 +691,9 @@ TABLE = {
     "comites:personnes": entree("point", point_decidable, requete={"liste": "equipe", "q": "pr"}),
     # parcours accès
     "acces:menage": entree("menage", D.ACCES),
+    "acces:choix_du_menage": entree(
+        "menage", D.ACCES, E.ACCES, requete={"liste": "organisation", "q": "ba"}
+    ),
     "acces:besoins": entree(
         "menage",
         D.ACCES,
@@ -805,6 +811,14 @@ TABLE = {
         preparer=parcours_jusqu_a("bail"),
         arguments=proposition_de,
         donnees=suivi_apres_bail,
+    ),
+    "acces:choix_de_la_proposition": entree(
+        "menage",
+        D.ACCES,
+        E.ACCES,
+        preparer=parcours_jusqu_a("acceptee"),
+        arguments=proposition_de,
+        requete={"liste": "bailleur", "q": "ba"},
     ),
     "acces:personnes": entree(
         "menage",

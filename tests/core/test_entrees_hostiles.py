@@ -485,6 +485,12 @@ class Donnees:
             ("ecrans:referents", ("ecrans:referents",), "get", {"liste": "referent", "q": "pr"}),
             ("equipes:personnes", ("equipes:personnes", slug), "get", {"liste": "suiveur"}),
             (
+                "equipes:structures",
+                ("equipes:structures", slug),
+                "get",
+                {"liste": "organisation", "q": "ba"},
+            ),
+            (
                 "ecrans:personnes_du_journal",
                 ("ecrans:personnes_du_journal", slug),
                 "get",
@@ -597,6 +603,12 @@ class Donnees:
         return [
             ("acces:menage", ("acces:menage", menage), "get", {"page": "1"}),
             (
+                "acces:choix_du_menage",
+                ("acces:choix_du_menage", menage),
+                "get",
+                {"liste": "logement", "q": "rue"},
+            ),
+            (
                 "acces:besoins",
                 ("acces:besoins", menage),
                 "post",
@@ -701,6 +713,12 @@ class Donnees:
                 ("acces:ouvrir_suivi", glissante),
                 "post",
                 {"travailleur_social": personne, "date_debut": aujourd_hui},
+            ),
+            (
+                "acces:choix_de_la_proposition",
+                ("acces:choix_de_la_proposition", glissante),
+                "get",
+                {"liste": "association_preneuse", "q": "as"},
             ),
             (
                 "acces:personnes",

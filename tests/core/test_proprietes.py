@@ -216,7 +216,7 @@ def fabriques(donnees):
             data, dispositif=dispositif
         ),
         # Le parcours accès.
-        acces.BesoinsForm: lambda data: acces.BesoinsForm(data, dispositif=dispositif),
+        acces.BesoinsForm: lambda data: acces.BesoinsForm(data, menage=donnees.glissante.menage),
         acces.LogementVacantForm: lambda data: acces.LogementVacantForm(
             data, dispositif=dispositif
         ),
@@ -224,14 +224,18 @@ def fabriques(donnees):
         acces.DateForm: lambda data: acces.DateForm(data, prefix="informer"),
         acces.PieceForm: acces.PieceForm,
         acces.ReponseForm: acces.ReponseForm,
-        acces.DecisionCALForm: lambda data: acces.DecisionCALForm(data, dispositif=dispositif),
-        acces.BailForm: lambda data: acces.BailForm(data, dispositif=dispositif),
+        acces.DecisionCALForm: lambda data: acces.DecisionCALForm(
+            data, proposition=donnees.glissante
+        ),
+        acces.BailForm: lambda data: acces.BailForm(data, proposition=donnees.glissante),
         acces.AideForm: acces.AideForm,
         acces.OuvrirSuiviForm: lambda data: acces.OuvrirSuiviForm(
             data, proposition=donnees.glissante
         ),
-        acces.MutationForm: lambda data: acces.MutationForm(data, dispositif=dispositif),
-        acces.OrganisationAutourForm: acces.OrganisationAutourForm,
+        acces.MutationForm: lambda data: acces.MutationForm(data, menage=donnees.glissante.menage),
+        acces.OrganisationAutourForm: lambda data: acces.OrganisationAutourForm(
+            data, menage=donnees.glissante.menage
+        ),
         acces.RetraitForm: acces.RetraitForm,
         # Les équipes.
         equipes.InvitationForm: lambda data: equipes.InvitationForm(data, dispositif=dispositif),

@@ -7,8 +7,11 @@ from playwright.sync_api import expect
 
 from acces.models import Bail
 from accompagnement.models import Accompagnement
+from core import widgets as core_widgets
+from core.factories import CommuneFactory, OrganisationFactory
 from tests.parcours_acces.situations import Parcours_
 
+from .accessibilite import decrire, violations
 from .conftest import capture, changer_de_personne, cocher, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
@@ -115,3 +118,47 @@ def test_du_besoin_au_bail_glissant_et_a_l_accompagnement(parcours, page, live_s
     expect(page.get_by_text("Explication transmise au prescripteur")).to_contain_text(
         "entrée après l'état des lieux"
     )
+
+
+def test_structures_et_communes_se_cherchent_au_dela_du_seuil(
+    parcours, page, live_server, monkeypatch
+):
+    """Un programme national compte des centaines de structures, un département des centaines de
+    communes : au-delà du seuil (abaissé ici), la structure autour du ménage et les communes des
+    besoins se cherchent par le nom parmi les suggestions du serveur, et s'enregistrent."""
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    ccas = OrganisationFactory(nom="Centre communal d'action sociale de Seynod", sigle="CCAS")
+    cran = CommuneFactory(territoire=parcours.annecy, nom="Cran-Gevrier", code_postal="74960")
+    menage = parcours.menage
+    se_connecter(page, live_server, parcours.coordinateur.email, MOT_DE_PASSE)
+
+    page.goto(f"{live_server.url}/acces/menages/{menage.public_id}/")
+    saisie = page.get_by_role("combobox", name="Structure")
+    saisie.click()
+    saisie.press_sequentially("ccas", delay=50)
+    suggestion = page.locator(".ts-dropdown .option", has_text=ccas.nom)
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    page.get_by_label("Ce qu'elle fait auprès du ménage").fill("Aide alimentaire")
+    capture(page, "acces-structure-recherche")
+    assert not violations(page), decrire(violations(page))
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.get_by_text("Structure ajoutée autour du ménage.")).to_be_visible()
+    assert menage.organisations_autour.get().organisation == ccas
+    page.get_by_text("Mutation dans le parc du bailleur").click()
+    page.set_viewport_size({"width": 400, "height": 800})
+    capture(page, "acces-menage-recherche-400")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("link", name="Enregistrer les besoins").click()
+    saisie = page.get_by_role("combobox", name="Communes souhaitées")
+    saisie.click()
+    saisie.press_sequentially("cran", delay=50)
+    suggestion = page.locator(".ts-dropdown .option", has_text="Cran-Gevrier (74960)")
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    page.keyboard.press("Escape")
+    capture(page, "acces-besoins-recherche")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Besoins en logement enregistrés.")).to_be_visible()
+    assert list(menage.besoins_logement.get().communes_souhaitees.all()) == [cran]
