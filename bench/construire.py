@@ -228,6 +228,7 @@ class Constructeur:
         self._acces()
         self._situations()
         self._journal()
+        self._historique()
         self.resume["secondes"] = round(time.monotonic() - depart, 1)
         return self.resume
 
@@ -287,6 +288,68 @@ class Constructeur:
                 core.JournalAudit.objects.bulk_create(lot)
                 lot = []
         self.resume["core.JournalAudit"] = self.resume.get("core.JournalAudit", 0) + total
+
+    def _historique(self):
+        """L'historique des modifications des deux ménages mesurés (la page « Historique » de
+        la coordination ; les autres ménages, écrits en groupe, n'en ont pas) : la création de
+        chaque enregistrement à sa date, par la coordination, puis une rectification d'une
+        intervention sur cinq le lendemain et dix changements de téléphone du ménage."""
+        self._dire("historique des deux ménages mesurés")
+        auteur = self.comptes["coordination"]
+        for reference in (REFERENCE_500, REFERENCE_30):
+            menage = menages.Menage.objects.get(
+                dispositif=self.dispositif, reference_locataire=reference
+            )
+            episodes = list(accompagnement.Accompagnement.objects.filter(menage=menage))
+            lignes = {
+                menages.Menage: ([menage], lambda m: self.debut),
+                menages.Logement: (list(menage.logements.all()), lambda o: self.debut),
+                menages.Orientation: (
+                    list(menage.orientations.all()),
+                    lambda o: o.date_orientation,
+                ),
+                accompagnement.Accompagnement: (episodes, lambda a: a.date_debut),
+                accompagnement.Objectif: (
+                    list(accompagnement.Objectif.objects.filter(accompagnement__in=episodes)),
+                    lambda o: o.accompagnement.date_debut,
+                ),
+                accompagnement.Intervention: (
+                    list(accompagnement.Intervention.objects.filter(accompagnement__in=episodes)),
+                    lambda i: i.date_heure,
+                ),
+            }
+            nombre = 0
+            for modele, (objets, quand) in lignes.items():
+                for objet in objets:
+                    moment = quand(objet)
+                    objet._history_date = (
+                        moment if isinstance(moment, datetime) else self._instant(moment)
+                    )
+                    objet._history_user = auteur
+                modele.historique.bulk_history_create(objets)
+                nombre += len(objets)
+            rectifiees = lignes[accompagnement.Intervention][0][::5]
+            for intervention in rectifiees:
+                intervention.duree_minutes = (intervention.duree_minutes or 30) + 15
+                intervention._history_date += timedelta(days=1)
+            accompagnement.Intervention.historique.bulk_history_create(rectifiees, update=True)
+            changements = []
+            for rang in range(10):
+                menage.telephone = f"06 00 00 10 {rang:02d}"
+                menage._history_date = self.maintenant - timedelta(days=30 * (10 - rang))
+                changements.append(
+                    menages.Menage(
+                        **{
+                            champ.attname: getattr(menage, champ.attname)
+                            for champ in menages.Menage._meta.concrete_fields
+                        }
+                    )
+                )
+                changements[-1]._history_date = menage._history_date
+                changements[-1]._history_user = auteur
+            menages.Menage.historique.bulk_history_create(changements, update=True)
+            nombre += len(rectifiees) + len(changements)
+            self.resume[f"historique {reference}"] = nombre
 
     def _situations(self):
         # Orientations et relevés s'écrivent en groupe : la situation du jour que porte chaque

@@ -53,6 +53,7 @@ from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUE
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation
 from menages.views import ORIENTATIONS_PAR_PAGE
+from rgpd.historique import VERSIONS_PAR_PAGE
 
 from .construire import NATIONAL, REFERENCE_30, REFERENCE_500
 from .etalon import etalon_ms
@@ -338,6 +339,21 @@ def _base_parcours_acces(menage):
     return base
 
 
+def _base_historique(menage):
+    """La base de l'historique d'un ménage : les `VERSIONS_PAR_PAGE` versions les plus récentes
+    de ses interventions, lues d'une seule table d'historique (sans les autres sortes
+    d'enregistrement, sans droit, sans comparaison avec la version précédente)."""
+
+    def base():
+        return list(
+            Intervention.historique.filter(accompagnement__menage=menage).order_by("-history_date")[
+                :VERSIONS_PAR_PAGE
+            ]
+        )
+
+    return base
+
+
 def _base_page_de_liste(queryset, par_page, page=1):
     """La base d'une liste paginée (mes orientations, membres, logements vacants) : le total et
     la même page de lignes de la même table, sans jointure ni droit."""
@@ -591,6 +607,15 @@ def cas_a_mesurer(jeu):
                 _base_recherche_de_personnes(d, "ma"),
             )
         )
+    cas.append(
+        Cas(
+            "historique d'un ménage à 500 interventions (coordination)",
+            "page",
+            "coordination",
+            reverse("rgpd:historique", args=[jeu.menages[500].public_id]),
+            _base_historique(jeu.menages[500]),
+        )
+    )
     if jeu.menage_a_loger:
         cas.append(
             Cas(

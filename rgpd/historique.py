@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Value
 from django.utils import timezone
 
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
@@ -134,35 +136,72 @@ def _sources(user, menage):
     return sources
 
 
-def historique_du_menage(user, menage):
-    """Les versions des enregistrements du ménage, de la plus récente à la plus ancienne.
+# L'historique se lit par pages de ce nombre de versions : un ménage suivi deux ans en compte
+# des centaines (une par intervention, au moins).
+VERSIONS_PAR_PAGE = 50
+
+
+def historique_du_menage(user, menage, numero=1):
+    """La page `numero` des versions des enregistrements du ménage, de la plus récente à la plus
+    ancienne (une `Page` de `Version`).
 
     À n'appeler que pour qui a le droit de lire l'historique (`Action.CONSULTER_HISTORIQUE`
-    et l'identité du ménage) : la vue le vérifie. Une requête par sorte d'enregistrement, plus
-    une par sorte d'objet cité (personnes, territoires…), quel que soit le nombre de versions.
-    Une modification qui ne change aucun champ (une ligne réécrite telle quelle) n'est pas
-    montrée.
+    et l'identité du ménage) : la vue le vérifie. Les versions se classent d'abord par leurs
+    seules clés (date et identifiant de version de chaque sorte d'enregistrement, en une
+    requête) ; seules
+    celles de la page se lisent entières, avec les versions antérieures des mêmes
+    enregistrements (pour dire ce qui a changé), puis les objets qu'elles citent (une requête par
+    sorte d'objet : personnes, territoires…). Le nombre de requêtes ne dépend pas du nombre de
+    versions, ni le rendu de la taille de l'historique. Une modification qui ne change aucun
+    champ (une ligne réécrite telle quelle) n'est pas montrée : sa page en compte une de moins.
     """
+    sources = _sources(user, menage)
+    toutes = [
+        versions.annotate(rang=Value(-rang))
+        .values_list("history_date", "rang", "history_id")
+        .order_by()
+        for rang, (_, versions) in enumerate(sources)
+    ]
+    cles = sorted(toutes[0].union(*toutes[1:], all=True), reverse=True)
+    page = Paginator(cles, VERSIONS_PAR_PAGE).get_page(numero)
+    de_la_page = {}
+    for _, rang, id_version in page.object_list:
+        de_la_page.setdefault(-rang, set()).add(id_version)
     lues = []
-    for modele, versions in _sources(user, menage):
-        lignes = list(versions.select_related("history_user").order_by("id", "history_date"))
-        lues.append((modele, lignes))
-    references = _references(lues)
+    for rang, ids in sorted(de_la_page.items()):
+        modele, versions = sources[rang]
+        objets = versions.filter(history_id__in=ids).values("id")
+        lignes = versions.filter(
+            id__in=objets, history_date__lte=max(c[0] for c in page.object_list)
+        )
+        lignes = list(lignes.select_related("history_user").order_by("id", "history_date"))
+        lues.append((modele, lignes, ids))
+    references = _references([(modele, lignes) for modele, lignes, _ in lues])
     resultat = []
-    for modele, lignes in lues:
-        champs = _champs(modele)
-        precedente = None
-        for ligne in lignes:
-            if precedente is not None and precedente.id != ligne.id:
-                precedente = None
-            changements = []
-            if ligne.history_type == "~" and precedente is not None:
-                changements = _changements(champs, precedente, ligne, references)
-                if not changements:
-                    # Un enregistrement sans changement (un service qui réécrit la ligne) : rien
-                    # à montrer.
-                    precedente = ligne
-                    continue
+    for modele, lignes, ids in lues:
+        resultat += _versions(modele, lignes, ids, references)
+    page.object_list = sorted(resultat, key=lambda v: v.date, reverse=True)
+    return page
+
+
+def _versions(modele, lignes, ids, references):
+    """Les versions `ids` parmi `lignes` (les versions d'enregistrements de `modele`, par
+    enregistrement puis par date), chacune avec ce qui a changé depuis la précédente."""
+    champs = _champs(modele)
+    resultat = []
+    precedente = None
+    for ligne in lignes:
+        if precedente is not None and precedente.id != ligne.id:
+            precedente = None
+        changements = []
+        if ligne.history_type == "~" and precedente is not None:
+            changements = _changements(champs, precedente, ligne, references)
+            if not changements:
+                # Un enregistrement sans changement (un service qui réécrit la ligne) : rien à
+                # montrer.
+                precedente = ligne
+                continue
+        if ligne.history_id in ids:
             resultat.append(
                 Version(
                     date=ligne.history_date,
@@ -172,8 +211,8 @@ def historique_du_menage(user, menage):
                     changements=changements,
                 )
             )
-            precedente = ligne
-    return sorted(resultat, key=lambda v: v.date, reverse=True)
+        precedente = ligne
+    return resultat
 
 
 def _changements(champs, avant, apres, references):

@@ -32,7 +32,10 @@ def historique(request, public_id):
     return render(
         request,
         "rgpd/historique.html",
-        {"menage": menage, "versions": historique_du_menage(request.user, menage)},
+        {
+            "menage": menage,
+            "versions": historique_du_menage(request.user, menage, request.GET.get("page")),
+        },
     )
 
 

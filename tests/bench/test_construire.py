@@ -75,3 +75,16 @@ def test_refuse_de_construire_deux_fois(capsys):
     assert main(["construire", "--menages", "20", "--second", "0"]) == 1
     assert "existe déjà" in capsys.readouterr().err
     assert Dispositif.objects.filter(slug=NATIONAL).count() == 1
+
+
+def test_les_deux_menages_mesures_ont_leur_historique():
+    main(["construire", "--menages", "20", "--second", "0"])
+    menage = Menage.objects.get(dispositif__slug=NATIONAL, reference_locataire=REFERENCE_500)
+    versions = Intervention.historique.filter(accompagnement__menage=menage)
+    # Une création par intervention, une rectification sur cinq.
+    assert versions.filter(history_type="+").count() == 500
+    assert versions.filter(history_type="~").count() == 100
+    assert menage.historique.filter(history_type="~").count() == 10
+    assert not Intervention.historique.exclude(
+        accompagnement__menage__reference_locataire__in=[REFERENCE_500, REFERENCE_30]
+    ).exists()

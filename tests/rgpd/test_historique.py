@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
@@ -14,6 +15,7 @@ from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
 from core.models import Membre
 from menages.models import DetteLocative, Logement, Menage, Orientation, PlanApurement
+from rgpd import historique
 from rgpd.models import MODELES_HISTORISES
 from tests.outils import texte
 
@@ -242,3 +244,54 @@ def test_une_ligne_reecrite_sans_changement_n_apparait_pas(client):
 
     assert suivi.menage.historique.count() == 2
     assert "· modification" not in contenu
+
+
+def test_l_historique_se_lit_par_pages_sans_perdre_ce_qui_a_change(client, monkeypatch):
+    """Un ménage suivi deux ans compte des centaines de versions : la page en montre un nombre
+    borné, les plus récentes d'abord ; une modification garde son « avant → après » même quand
+    la version précédente est sur la page suivante."""
+    monkeypatch.setattr(historique, "VERSIONS_PAR_PAGE", 3)
+    suivi = menage_suivi(DispositifFactory())
+    for rang in range(4):
+        suivi.menage.telephone = f"06 00 00 00 2{rang}"
+        suivi.menage.save()
+    client.force_login(suivi.coordinateur)
+
+    premiere = client.get(url_historique(suivi.menage))
+    contenu = texte(premiere)
+    assert len(premiere.context["versions"]) == 3
+    assert "Téléphone : 06 00 00 00 22 → 06 00 00 00 23" in contenu
+    assert "Téléphone : 06 00 00 00 20 → 06 00 00 00 21" in contenu
+    # La version d'avant (… 20) est sur la page suivante, et le changement reste dit.
+    assert "Téléphone : 06 00 00 00 01 → 06 00 00 00 20" not in contenu
+    assert "Pages de l'historique" in contenu
+
+    suivante = texte(client.get(url_historique(suivi.menage), {"page": "2"}))
+    assert "Téléphone : 06 00 00 00 01 → 06 00 00 00 20" in suivante
+    assert "06 00 00 00 23" not in suivante
+    # Toutes les versions, page après page, une fois chacune.
+    dates = []
+    numero = 1
+    while True:
+        reponse = client.get(url_historique(suivi.menage), {"page": str(numero)})
+        dates += [version.date for version in reponse.context["versions"]]
+        if not reponse.context["versions"].has_next():
+            break
+        numero += 1
+    assert dates == sorted(dates, reverse=True)
+    assert len(dates) == len(set(dates)) > 3
+
+
+def test_l_historique_ne_lit_entieres_que_les_versions_de_la_page(client, monkeypatch):
+    monkeypatch.setattr(historique, "VERSIONS_PAR_PAGE", 2)
+    suivi = menage_suivi(DispositifFactory())
+    client.force_login(suivi.coordinateur)
+    nombres = []
+    for versions_de_plus in (2, 20):
+        for rang in range(versions_de_plus):
+            suivi.menage.telephone = f"06 00 00 01 {rang:02d}"
+            suivi.menage.save()
+        with CaptureQueriesContext(connection) as requetes:
+            client.get(url_historique(suivi.menage))
+        nombres.append(len(requetes))
+    assert nombres[0] == nombres[1]
