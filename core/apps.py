@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Dispositifs, structures et personnes"
 
     def ready(self):
-        from . import postgresql, sessions, signals, verifications  # noqa: F401
+        from . import postgresql, sans_accents, sessions, signals, verifications  # noqa: F401
         from .fichiers import proteger_var, restreindre_le_masque
 
         # Avant toute connexion : la base SQLite, les rapports, les fichiers privés naissent

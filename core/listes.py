@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
 
+from .sans_accents import sans_accents
+
 # Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
 # 50 000 octets : elle est refusée avant d'atteindre la base.
 LONGUEUR_RECHERCHE = 100
@@ -55,11 +57,12 @@ class FiltresDeListe(django_filters.FilterSet):
 
 def chercher_les_mots(queryset, texte, champs):
     """Les lignes où chaque mot de `texte` se trouve dans l'un des `champs` (sans tenir compte
-    de la casse) : « martin 75 » trouve Martin dont la référence contient 75."""
-    for mot in texte.split():
+    de la casse ni des accents, `core.sans_accents`) : « martin 75 » trouve Martin dont la
+    référence contient 75, « helene » trouve Hélène."""
+    for mot in sans_accents(texte).split():
         condition = Q()
         for champ in champs:
-            condition |= Q(**{f"{champ}__icontains": mot})
+            condition |= Q(**{f"{champ}__sans_accents__icontains": mot})
         queryset = queryset.filter(condition)
     return queryset
 
