@@ -11,7 +11,7 @@ from core.forms import (
     DateBornee,
     EntierBorne,
     MontantField,
-    choix_ou_recherche,
+    listes_ou_recherche,
 )
 from core.listes import ListeCherchee, structures
 from core.models import Commune, LigneBudgetaire, Membre, Organisation, Territoire, User
@@ -88,7 +88,7 @@ class BesoinsForm(forms.Form):
         territoires = Territoire.objects.filter(dispositif=menage.dispositif)
         for nom in ("secteurs_souhaites", "secteurs_evites"):
             self.fields[nom].queryset = territoires
-        _choix_ou_recherche(self, self.choix_proposes(menage.dispositif), menage)
+        listes_ou_recherche(self, self.choix_proposes(menage.dispositif), _choix_du_menage(menage))
 
     @staticmethod
     def choix_proposes(dispositif):
@@ -138,12 +138,9 @@ class BesoinsForm(forms.Form):
         return donnees
 
 
-def _choix_ou_recherche(formulaire, listes, menage):
-    """Les listes de `formulaire` (champ → liste proposée), chacune entière ou cherchée à
-    l'adresse des choix de la page du ménage (`acces:choix_du_menage`)."""
-    recherche = reverse("acces:choix_du_menage", args=[menage.public_id])
-    for nom, liste in listes.items():
-        choix_ou_recherche(formulaire.fields[nom], liste, f"{recherche}?liste={nom}")
+def _choix_du_menage(menage):
+    """L'adresse des suggestions des listes de la page du ménage et de ses besoins."""
+    return reverse("acces:choix_du_menage", args=[menage.public_id])
 
 
 class LogementVacantForm(forms.Form):
@@ -231,7 +228,7 @@ class DecisionCALForm(forms.Form):
 
     def __init__(self, *args, proposition, **kwargs):
         super().__init__(*args, **kwargs)
-        _choix_de_la_proposition(self, self.choix_proposes(), proposition)
+        listes_ou_recherche(self, self.choix_proposes(), _choix_de_la_proposition(proposition))
         self.fields["bailleur"].initial = proposition.menage.dispositif.porteur_id
 
     @staticmethod
@@ -239,12 +236,9 @@ class DecisionCALForm(forms.Form):
         return {"bailleur": structures(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR))}
 
 
-def _choix_de_la_proposition(formulaire, listes, proposition):
-    """Les listes de `formulaire`, chacune entière ou cherchée à l'adresse des choix de la page
-    de la proposition (`acces:choix_de_la_proposition`)."""
-    recherche = reverse("acces:choix_de_la_proposition", args=[proposition.public_id])
-    for nom, liste in listes.items():
-        choix_ou_recherche(formulaire.fields[nom], liste, f"{recherche}?liste={nom}")
+def _choix_de_la_proposition(proposition):
+    """L'adresse des suggestions des listes de la décision de la CAL et du bail."""
+    return reverse("acces:choix_de_la_proposition", args=[proposition.public_id])
 
 
 class BailForm(forms.Form):
@@ -275,7 +269,9 @@ class BailForm(forms.Form):
     def __init__(self, *args, proposition, **kwargs):
         super().__init__(*args, **kwargs)
         dispositif = proposition.menage.dispositif
-        _choix_de_la_proposition(self, self.choix_proposes(dispositif), proposition)
+        listes_ou_recherche(
+            self, self.choix_proposes(dispositif), _choix_de_la_proposition(proposition)
+        )
         self.fields["ligne_budgetaire"].queryset = dispositif.lignes_budgetaires.all()
 
     @staticmethod
@@ -310,9 +306,11 @@ class OuvrirSuiviForm(forms.Form):
 
     def __init__(self, *args, proposition, **kwargs):
         super().__init__(*args, **kwargs)
-        recherche = reverse("acces:personnes", args=[proposition.public_id])
-        for nom, personnes in self.personnes_proposees(proposition.menage.dispositif).items():
-            choix_ou_recherche(self.fields[nom], personnes, f"{recherche}?liste={nom}")
+        listes_ou_recherche(
+            self,
+            self.personnes_proposees(proposition.menage.dispositif),
+            reverse("acces:personnes", args=[proposition.public_id]),
+        )
 
     @staticmethod
     def personnes_proposees(dispositif):
@@ -347,7 +345,7 @@ class MutationForm(forms.Form):
 
     def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
-        _choix_ou_recherche(self, self.choix_proposes(menage.dispositif), menage)
+        listes_ou_recherche(self, self.choix_proposes(menage.dispositif), _choix_du_menage(menage))
 
     @staticmethod
     def choix_proposes(dispositif):
@@ -382,7 +380,7 @@ class OrganisationAutourForm(forms.Form):
 
     def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
-        _choix_ou_recherche(self, self.choix_proposes(), menage)
+        listes_ou_recherche(self, self.choix_proposes(), _choix_du_menage(menage))
 
     @staticmethod
     def choix_proposes():

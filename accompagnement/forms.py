@@ -16,7 +16,7 @@ from core.forms import (
     EntierBorne,
     champ_montant,
     champ_oui_non,
-    choix_ou_recherche,
+    listes_ou_recherche,
 )
 from core.models import Membre, User
 from menages.enums import StadeProcedure
@@ -106,9 +106,11 @@ class OuvrirAccompagnementForm(forms.Form):
 
     def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
-        recherche = reverse("accompagnement:personnes", args=[menage.public_id])
-        for nom, personnes in self.personnes_proposees(menage.dispositif).items():
-            choix_ou_recherche(self.fields[nom], personnes, f"{recherche}?liste={nom}")
+        listes_ou_recherche(
+            self,
+            self.personnes_proposees(menage.dispositif),
+            reverse("accompagnement:personnes", args=[menage.public_id]),
+        )
 
     @staticmethod
     def personnes_proposees(dispositif):

@@ -9,7 +9,7 @@ from accompagnement.forms import (
     intervenants_de_terrain,
     personnes_de_l_equipe,
 )
-from core.forms import ChoixModeles, DateHeureBornee, choix_ou_recherche
+from core.forms import ChoixModeles, DateHeureBornee, listes_ou_recherche
 from core.models import User
 
 from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeDecision
@@ -60,9 +60,11 @@ class DecisionForm(forms.Form):
         if nature != NaturePoint.CLOTURE_PROPOSEE:
             del self.fields["motif_cloture"]
             del self.fields["maintien_dans_logement"]
-            recherche = reverse("comites:personnes", args=[point.public_id])
-            for nom, personnes in self.personnes_proposees(point).items():
-                choix_ou_recherche(self.fields[nom], personnes, f"{recherche}?liste={nom}")
+            listes_ou_recherche(
+                self,
+                self.personnes_proposees(point),
+                reverse("comites:personnes", args=[point.public_id]),
+            )
         else:
             del self.fields["referent"]
             del self.fields["equipe"]

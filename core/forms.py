@@ -201,6 +201,13 @@ class ChoixModeles(forms.ModelMultipleChoiceField):
         return super()._check_values(valeurs)
 
 
+def listes_ou_recherche(formulaire, listes, adresse):
+    """`choix_ou_recherche` pour chaque champ de `listes` (nom du champ → ce qu'il propose),
+    cherchés à la même `adresse`, qui reconnaît chaque liste par `?liste=<nom du champ>`."""
+    for nom, liste in listes.items():
+        choix_ou_recherche(formulaire.fields[nom], liste, f"{adresse}?liste={nom}")
+
+
 def choix_ou_recherche(champ, queryset, recherche, aide=True):
     """Pose `queryset` (trié ; ou une `listes.ListeCherchee`, qui dit aussi l'aide, l'invite et
     la réponse vide de sa recherche) comme choix de `champ` : la liste entière jusqu'à

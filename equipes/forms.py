@@ -6,7 +6,7 @@ from django.utils import timezone
 from accompagnement.forms import nom_et_profession
 from core import widgets
 from core.enums import Profession
-from core.forms import ChoixModele, DateBornee, choix_ou_recherche
+from core.forms import ChoixModele, DateBornee, listes_ou_recherche
 from core.listes import structures
 from core.models import Organisation, User
 
@@ -40,9 +40,9 @@ class _AdhesionForm(forms.Form):
             ("", "— Choisir —"),
             *((role.value, role.label) for role in roles_attribuables()),
         ]
-        recherche = reverse("equipes:structures", args=[dispositif.slug])
-        for nom, liste in self.choix_proposes().items():
-            choix_ou_recherche(self.fields[nom], liste, f"{recherche}?liste={nom}")
+        listes_ou_recherche(
+            self, self.choix_proposes(), reverse("equipes:structures", args=[dispositif.slug])
+        )
         territoires = dispositif.territoires.order_by("nom")
         self.fields["territoire"].queryset = territoires
         if not territoires.exists():

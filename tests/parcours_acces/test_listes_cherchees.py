@@ -89,19 +89,24 @@ def test_la_recherche_des_logements_ne_propose_que_les_disponibles_du_dispositif
     assert len(_suggestions(client, recherche, "logement", "seynod lilas")) == 1
 
 
+def _muter(client, parcours, logement, **options):
+    return client.post(
+        reverse("acces:mutation", args=[parcours.menage.public_id]),
+        {
+            "logement": logement.public_id,
+            "nouvelle_reference": "MUT-1",
+            "date_mutation": AUJOURD_HUI().isoformat(),
+        },
+        **options,
+    )
+
+
 def test_un_logement_trouve_par_la_recherche_s_enregistre(client, parcours, seuil_bas):
     parcours.vacant(adresse="1 rue Première")
     cherche = parcours.vacant(adresse="9 rue Dernière", commune="Seynod")
     client.force_login(parcours.coordinateur)
 
-    reponse = client.post(
-        reverse("acces:mutation", args=[parcours.menage.public_id]),
-        {
-            "logement": cherche.public_id,
-            "nouvelle_reference": "MUT-1",
-            "date_mutation": AUJOURD_HUI().isoformat(),
-        },
-    )
+    reponse = _muter(client, parcours, cherche)
     assert reponse.status_code == 302
     assert parcours.menage.mutations.get().nouveau_logement.adresse == "9 rue Dernière"
 
@@ -111,15 +116,7 @@ def test_un_logement_hors_de_la_liste_est_refuse(client, parcours, seuil_bas):
     attribue = parcours.vacant(adresse="2 rue Prise", etat=EtatVacant.ATTRIBUE)
     client.force_login(parcours.coordinateur)
 
-    reponse = client.post(
-        reverse("acces:mutation", args=[parcours.menage.public_id]),
-        {
-            "logement": attribue.public_id,
-            "nouvelle_reference": "MUT-GARDEE",
-            "date_mutation": AUJOURD_HUI().isoformat(),
-        },
-        follow=True,
-    )
+    reponse = _muter(client, parcours, attribue, follow=True)
     contenu = reponse.content.decode()
     assert "Sélectionnez un choix valide" in contenu
     assert not parcours.menage.mutations.exists()
