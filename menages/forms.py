@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils import timezone
 
 from core import bornes
@@ -14,7 +15,9 @@ from core.forms import (
     MontantField,
     champ_montant,
     champ_oui_non,
+    listes_ou_recherche,
 )
+from core.listes import structures
 from core.models import Organisation, Territoire
 
 from .enums import (
@@ -121,9 +124,12 @@ class FicheOrientationForm(forms.Form):
         self.dispositif = dispositif
         self.structure = structure
         self.fields["territoire"].queryset = Territoire.objects.filter(dispositif=dispositif)
-        self.fields["prescripteur"].queryset = Organisation.objects.filter(
-            dispositifs=dispositif
-        ).distinct()
+        if structure is None:
+            listes_ou_recherche(
+                self,
+                self.choix_proposes(dispositif),
+                reverse("menages:structures_qui_orientent", args=[dispositif.slug]),
+            )
         self.fields["parcours"].choices = [(p.value, p.label) for p in dispositif.parcours]
         if len(dispositif.parcours) == 1:
             self.fields["parcours"].initial = dispositif.parcours[0].value
@@ -185,6 +191,16 @@ class FicheOrientationForm(forms.Form):
             ):
                 del self.fields[nom]
             self.fields["contact_prescripteur"].label = "Personne à contacter dans votre structure"
+
+    @staticmethod
+    def choix_proposes(dispositif):
+        """Les structures partenaires du dispositif (un programme national en compte des
+        centaines : SIAO, CCAS, associations de chaque département)."""
+        return {
+            "prescripteur": structures(
+                Organisation.objects.filter(dispositifs=dispositif).distinct().order_by("nom")
+            )
+        }
 
     def clean_date_orientation(self):
         date = self.cleaned_data["date_orientation"]

@@ -13,6 +13,11 @@ urlpatterns = [
         views.nouvelle_orientation,
         name="nouvelle_orientation_dans",
     ),
+    path(
+        "orientations/nouvelle/<slug:slug>/structures/",
+        views.structures_qui_orientent,
+        name="structures_qui_orientent",
+    ),
     path("orientations/mes-orientations/", views.mes_orientations, name="mes_orientations"),
     path("orientations/<uuid:public_id>/statut/", views.changer_statut, name="changer_statut"),
     path(

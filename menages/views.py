@@ -3,11 +3,11 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import permissions
 from core.enums import Role
-from core.listes import page_par_les_cles, parametres_sans_page
+from core.listes import page_par_les_cles, parametres_sans_page, suggestions
 from core.models import Dispositif
 from core.permissions import Action, Donnee
 from core.reseau import adresse_client
@@ -203,6 +203,20 @@ def nouvelle_orientation(request, slug=None):
     return reponse or render(
         request, "menages/nouvelle_orientation.html", {"form": form, "dispositif": dispositif}
     )
+
+
+@require_GET
+def structures_qui_orientent(request, slug):
+    """Les suggestions de « Structure qui oriente » de la fiche d'orientation, quand le
+    dispositif a trop de partenaires pour les lister ; pour qui oriente dans ce dispositif, sauf
+    le prescripteur (sa fiche n'a pas ce champ : c'est sa structure qui oriente)."""
+    dispositif, _ = _dispositif_pour(request, slug, Action.ORIENTER)
+    listes = (
+        {}
+        if services.oriente_comme_prescripteur(request.user, dispositif)
+        else FicheOrientationForm.choix_proposes(dispositif)
+    )
+    return suggestions(request, listes)
 
 
 def _apres_orientation(user, orientation):

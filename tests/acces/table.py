@@ -208,6 +208,14 @@ def financeur_national(personne, ligne):
     return False
 
 
+def oriente_avec_la_fiche_complete(personne, ligne):
+    """Qui oriente dans le dispositif autrement que seulement comme prescripteur : sa fiche
+    propose la structure qui oriente (celle d'un prescripteur est la sienne)."""
+    return peut(personne, A.ORIENTER, ligne.dispositif) and bool(
+        personne.roles & {Role.COORDINATEUR, Role.AGENT_BAILLEUR}
+    )
+
+
 def extrait_pseudonymise(objet):
     return [objet.slug, "orientations"]
 
@@ -543,6 +551,9 @@ TABLE = {
     ),
     "menages:nouvelle_orientation_dans": entree(
         "dispositif", A.ORIENTER, methodes=GET_POST, donnees=fiche_orientation
+    ),
+    "menages:structures_qui_orientent": entree(
+        "dispositif", oriente_avec_la_fiche_complete, requete={"liste": "prescripteur", "q": "ba"}
     ),
     "menages:mes_orientations": entree(None, tout_le_monde),
     "menages:changer_statut": entree(

@@ -315,6 +315,12 @@ class Donnees:
                 fiche,
             ),
             (
+                "menages:structures_qui_orientent",
+                ("menages:structures_qui_orientent", slug),
+                "get",
+                {"liste": "prescripteur", "q": "si"},
+            ),
+            (
                 "accompagnement:ouvrir",
                 ("accompagnement:ouvrir", self.a_examiner.menage.public_id),
                 "post",

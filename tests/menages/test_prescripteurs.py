@@ -3,6 +3,7 @@ sans dette ni procédure, suit ce qu'elle a orienté, reçoit les décisions du 
 explication ; et ne voit rien d'autre (DESIGN.md §3, colonne « prescripteur »)."""
 
 import importlib
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -21,14 +22,16 @@ from comites import services as comites
 from comites.enums import NaturePoint, TypeDecision
 from comites.factories import ComiteFactory, PointOrdreDuJourFactory, SeanceFactory
 from comites.selectors import decisions_visibles
-from core.enums import Parcours, Profession, Role, TypeOrganisation
+from core import widgets as core_widgets
+from core.enums import Parcours, Profession, Role, RolePartenaire, TypeOrganisation
 from core.factories import DispositifFactory, MembreFactory, OrganisationFactory
-from core.models import Membre
+from core.models import Membre, Partenariat
 from menages import selectors, services
 from menages.enums import Problematique, Source, StadeProcedure, StatutOrientation
 from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFactory
 from menages.forms import FicheOrientationForm
 from menages.models import DetteLocative, Orientation
+from tests.menages.test_pages import fiche
 from tests.outils import texte
 
 pytestmark = pytest.mark.django_db
@@ -592,3 +595,54 @@ def test_changer_la_structure_d_un_prescripteur_attend_la_confirmation(p):
     assert adhesion.a_confirmer
     p.prescripteur.refresh_from_db()
     assert not selectors.orientations_visibles(p.prescripteur).exists()
+
+
+# --- La structure qui oriente, parmi des centaines de partenaires ------------------------------
+
+
+def _partenaire(dispositif, nom, **champs):
+    structure = OrganisationFactory(nom=nom, **champs)
+    Partenariat.objects.create(
+        dispositif=dispositif, organisation=structure, role=RolePartenaire.ORIENTATION
+    )
+    return structure
+
+
+def test_au_dela_du_seuil_la_structure_qui_oriente_se_cherche(client, p, monkeypatch):
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    _partenaire(p.dispositif, "Centre communal d'action sociale d'Annecy", sigle="CCAS")
+    ccas_seynod = _partenaire(p.dispositif, "CCAS de Seynod", commune="Seynod")
+    OrganisationFactory(nom="CCAS d'ailleurs")  # pas partenaire du dispositif
+    url = reverse("menages:nouvelle_orientation_dans", args=[p.dispositif.slug])
+    recherche = reverse("menages:structures_qui_orientent", args=[p.dispositif.slug])
+    client.force_login(p.coordinateur)
+
+    page = client.get(url).content.decode()
+    assert f'data-recherche="{recherche}?liste=prescripteur"' in page
+    assert "CCAS de Seynod" not in page
+    reponse = client.get(recherche, {"liste": "prescripteur", "q": "ccas"})
+    assert [r["text"] for r in json.loads(reponse.content)["resultats"]] == [
+        "CCAS de Seynod",
+        "Centre communal d'action sociale d'Annecy",
+    ]
+    # Le choix trouvé s'enregistre ; une structure hors du dispositif est refusée.
+    donnees = fiche(source=Source.CCAS, nom="Mélisse")
+    client.post(url, {**donnees, "prescripteur": ccas_seynod.pk})
+    assert Orientation.objects.get(menage__nom="Mélisse").prescripteur == ccas_seynod
+    ailleurs = OrganisationFactory(nom="Hors du dispositif")
+    refus = client.post(url, {**donnees, "nom": "Hysope", "prescripteur": ailleurs.pk})
+    assert "Sélectionnez un choix valide" in refus.content.decode()
+    assert not Orientation.objects.filter(menage__nom="Hysope").exists()
+
+
+def test_la_recherche_des_structures_est_refusee_a_qui_n_a_pas_ce_champ(client, p):
+    recherche = reverse("menages:structures_qui_orientent", args=[p.dispositif.slug])
+    parametres = {"liste": "prescripteur", "q": "si"}
+    # Le prescripteur oriente au nom de sa structure : sa fiche n'a pas ce champ.
+    client.force_login(p.prescripteur)
+    assert client.get(recherche, parametres).status_code == 404
+    for role in (Role.TRAVAILLEUR_SOCIAL, Role.MEMBRE_COPIL):
+        client.force_login(MembreFactory(dispositif=p.dispositif, role=role).user)
+        assert client.get(recherche, parametres).status_code == 403, role
+    client.force_login(MembreFactory(role=Role.COORDINATEUR).user)  # un autre dispositif
+    assert client.get(recherche, parametres).status_code == 404
