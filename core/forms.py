@@ -208,18 +208,19 @@ def listes_ou_recherche(formulaire, listes, adresse):
         choix_ou_recherche(formulaire.fields[nom], liste, f"{adresse}?liste={nom}")
 
 
-def choix_ou_recherche(champ, queryset, recherche, aide=True):
-    """Pose `queryset` (trié ; ou une `listes.ListeCherchee`, qui dit aussi l'aide, l'invite et
-    la réponse vide de sa recherche) comme choix de `champ` : la liste entière jusqu'à
-    `widgets.LISTE_ENTIERE_JUSQU_A` lignes, une recherche au-delà (les autres choix proposés
-    d'après ce qu'on tape, lus à l'adresse `recherche`). Dans les deux cas, la valeur reçue est
-    vérifiée contre tout `queryset`. `aide=False` : sans la phrase d'aide sous le champ (une
-    barre de filtres, où la saisie dit déjà « Rechercher par le nom »).
+def choix_ou_recherche(champ, liste, recherche, aide=True):
+    """Pose `liste` (un queryset trié de personnes, ou une `listes.ListeCherchee`, qui dit aussi
+    l'aide, l'invite et la réponse vide de sa recherche) comme choix de `champ` : la liste
+    entière jusqu'à `widgets.LISTE_ENTIERE_JUSQU_A` lignes, une recherche au-delà (les autres
+    choix proposés d'après ce qu'on tape, lus à l'adresse `recherche`). Dans les deux cas, la
+    valeur reçue est vérifiée contre toute la liste. `aide=False` : sans la phrase d'aide sous
+    le champ (une barre de filtres, où la saisie dit déjà « Rechercher par le nom »).
 
     Un choix simple le décide au rendu (`widgets.SelectOuRecherche`). Un choix multiple le
     décide ici, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes, parce que sa
     liste entière est faite de cases à cocher, que le formulaire rend autrement qu'une liste."""
-    liste = queryset if isinstance(queryset, ListeCherchee) else ListeCherchee(queryset)
+    if not isinstance(liste, ListeCherchee):
+        liste = ListeCherchee(liste)
     champ.queryset = liste.queryset
     if not isinstance(champ, forms.ModelMultipleChoiceField):
         widget = widgets.SelectOuRecherche(

@@ -84,8 +84,8 @@ def champ_de_cle(champ):
 # recherche.
 LISTE_ENTIERE_JUSQU_A = 60
 SANS_JAVASCRIPT = (
-    "Cette liste est trop longue pour être affichée : la recherche par le nom demande "
-    "JavaScript, désactivé dans ce navigateur."
+    "Cette liste est trop longue pour être affichée : sa recherche demande JavaScript, "
+    "désactivé dans ce navigateur."
 )
 
 

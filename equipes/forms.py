@@ -133,6 +133,10 @@ class AcceptationCompteExistantForm(forms.Form):
 class ReaffectationForm(forms.Form):
     """Un choix par accompagnement et par orientation à confier ; vide = ne rien changer."""
 
+    # La sorte d'une ligne (la lettre de ses champs : « a » un accompagnement, « o » une
+    # orientation) → la liste de `selectors.personnes_a_qui_confier` qui lui propose des personnes.
+    LISTES = {"a": "referent", "o": "suiveur"}
+
     def __init__(self, *args, a_reaffecter, **kwargs):
         super().__init__(*args, **kwargs)
         self.a_reaffecter = a_reaffecter

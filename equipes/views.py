@@ -300,25 +300,29 @@ def a_reaffecter(request, slug):
             "dispositif": dispositif,
             "lot": lot,
             "form": form,
-            "lignes_accompagnements": [
-                (a, champ, form.options(champ))
-                for a, champ in ((a, form.champ_accompagnement(a)) for a in lot.accompagnements)
-            ],
-            "lignes_orientations": [
-                (o, champ, form.options(champ))
-                for o, champ in ((o, form.champ_orientation(o)) for o in lot.orientations)
-            ],
+            "lignes_accompagnements": _lignes(form, lot.accompagnements, form.champ_accompagnement),
+            "lignes_orientations": _lignes(form, lot.orientations, form.champ_orientation),
             # Au-delà de `LISTE_ENTIERE_JUSQU_A` personnes, chaque ligne se remplit par une
             # recherche (la même pour toutes les lignes d'une sorte).
-            "recherche_referents": _recherche_a_qui_confier(dispositif, form, "a", "referent"),
-            "recherche_suiveurs": _recherche_a_qui_confier(dispositif, form, "o", "suiveur"),
+            "recherche_referents": _recherche_a_qui_confier(dispositif, form, "a"),
+            "recherche_suiveurs": _recherche_a_qui_confier(dispositif, form, "o"),
         },
     )
 
 
-def _recherche_a_qui_confier(dispositif, form, sorte, liste):
+def _lignes(form, objets, champ_de):
+    """(objet, champ, options) de chaque ligne de « À réaffecter »."""
+    lignes = []
+    for objet in objets:
+        champ = champ_de(objet)
+        lignes.append((objet, champ, form.options(champ)))
+    return lignes
+
+
+def _recherche_a_qui_confier(dispositif, form, sorte):
     if not form.par_recherche(sorte):
         return None
+    liste = ReaffectationForm.LISTES[sorte]
     return f"{reverse('equipes:personnes', args=[dispositif.slug])}?liste={liste}"
 
 
