@@ -245,6 +245,12 @@ CHAMPS_D_UNE_INTERVENTION_LUE = (
 )
 
 
+# La page de l'accompagnement montre ses interventions par pages de cette taille, les plus
+# récentes d'abord (liens « Interventions plus anciennes » et « plus récentes ») : comme la
+# chronologie du ménage, une page suit sa taille, jamais l'ancienneté du suivi.
+INTERVENTIONS_PAR_PAGE = 25
+
+
 def interventions_de(user, accompagnement):
     """Les interventions de l'épisode dont la personne peut lire la note, chacune avec son
     auteur et ses `destinations` (page de l'accompagnement, fiche de suivi)."""

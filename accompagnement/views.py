@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import permissions
 from core.enums import ROLES_SOIGNANTS
-from core.listes import suggestions
+from core.listes import numero_de_page, page_sans_compte, suggestions
 from core.permissions import Donnee, Ecriture
 from core.vues import traiter_formulaire, traiter_formulaire_integre
 from menages import selectors as selectors_menages
@@ -95,7 +95,11 @@ def personnes(request, public_id):
 def detail(request, public_id):
     accompagnement = _accompagnement(request, public_id)
     user = request.user
-    interventions = list(selectors.interventions_de(user, accompagnement)[:50])
+    interventions = page_sans_compte(
+        selectors.interventions_de(user, accompagnement),
+        numero_de_page(request.GET.get("interventions")),
+        selectors.INTERVENTIONS_PAR_PAGE,
+    )
     services.journaliser_lectures(user, interventions, request, accompagnement.menage)
     ouvert = accompagnement.est_ouvert
     ecrit_plan = accompagnement.ecrit_plan and ouvert

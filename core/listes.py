@@ -100,6 +100,45 @@ def page_par_les_cles(queryset, par_page, numero, lire_les_lignes=None):
     return page
 
 
+@dataclass(frozen=True)
+class PageSansCompte:
+    """Une page d'une liste lue de la plus récente à la plus ancienne, sans décompte : ses
+    éléments, son numéro et s'il y en a après (lien « plus anciens ») ou avant (« plus
+    récents »). Pour une liste qui grandit sans fin avec le suivi (interventions, chronologie) :
+    le coût d'une page suit sa taille, jamais l'ancienneté du suivi."""
+
+    elements: list
+    numero: int
+    a_suivante: bool
+
+    @property
+    def a_precedente(self):
+        return self.numero > 1
+
+    def __iter__(self):
+        return iter(self.elements)
+
+    def __len__(self):
+        return len(self.elements)
+
+
+def numero_de_page(valeur):
+    """Le numéro de page demandé (un entier à partir de 1) ; 1 pour toute autre saisie."""
+    try:
+        numero = int(valeur)
+    except (TypeError, ValueError):
+        return 1
+    return numero if 1 <= numero <= 10_000 else 1
+
+
+def page_sans_compte(queryset, numero, par_page):
+    """La page `numero` de `queryset` (trié), lue en une requête : une ligne de plus que la page
+    dit s'il en reste après, sans jamais compter la liste."""
+    debut = (numero - 1) * par_page
+    lignes = list(queryset[debut : debut + par_page + 1])
+    return PageSansCompte(lignes[:par_page], numero=numero, a_suivante=len(lignes) > par_page)
+
+
 class PaginatorBorne(Paginator):
     """Un `Paginator` qui ne compte pas au-delà de `limite` lignes : pour une liste sans borne
     (le journal d'accès d'un programme national en garde des millions), le décompte lit au plus

@@ -17,6 +17,7 @@ from accompagnement import selectors as selectors_accompagnement
 from comites import selectors as selectors_comites
 from core import permissions
 from core.bornes import debut_du_jour
+from core.listes import PageSansCompte
 from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import Action, Donnee
 from menages import selectors as selectors_menages
@@ -204,39 +205,11 @@ class Evenement:
 EVENEMENTS_PAR_PAGE = 25
 
 
-@dataclass(frozen=True)
-class PageDeChronologie:
-    """Les événements d'une page de la chronologie, et s'il y en a avant ou après."""
-
-    evenements: list
-    numero: int
-    a_suivante: bool
-
-    @property
-    def a_precedente(self):
-        return self.numero > 1
-
-    def __iter__(self):
-        return iter(self.evenements)
-
-    def __len__(self):
-        return len(self.evenements)
-
-
-def numero_de_page(valeur):
-    """Le numéro de page demandé (un entier à partir de 1) ; 1 pour toute autre saisie."""
-    try:
-        numero = int(valeur)
-    except (TypeError, ValueError):
-        return 1
-    return numero if 1 <= numero <= 10_000 else 1
-
-
 def chronologie(
     user, menage, *, orientations, dettes, episodes, page=1, par_page=EVENEMENTS_PAR_PAGE
 ):
     """Ce qui est arrivé au ménage, du plus récent au plus ancien, filtré pour la personne : la
-    page `page` (`PageDeChronologie`, `par_page` événements).
+    page `page` (`core.listes.PageSansCompte`, `par_page` événements).
 
     `orientations` et `dettes` viennent des sélecteurs des ménages, `episodes` (les
     accompagnements dont la personne voit le plan, avec leur clôture) de
@@ -337,7 +310,7 @@ def chronologie(
                 )
             )
     evenements.sort(key=lambda e: e.moment, reverse=True)
-    return PageDeChronologie(
+    return PageSansCompte(
         evenements[borne - par_page : borne], numero=page, a_suivante=len(evenements) > borne
     )
 

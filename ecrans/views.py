@@ -23,6 +23,7 @@ from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter_en_flux
 from core.listes import (
     PaginatorBorne,
+    numero_de_page,
     page_par_les_cles,
     parametres_sans_page,
     premiers,
@@ -202,7 +203,7 @@ def menage(request, public_id):
         episodes=[
             accompagnement for accompagnement, _ in accompagnements if accompagnement.voit_plan
         ],
-        page=selectors.numero_de_page(request.GET.get("chronologie")),
+        page=numero_de_page(request.GET.get("chronologie")),
     )
     journaliser_lectures(
         user, [e.objet for e in chronologie if e.nature == "intervention"], request, menage

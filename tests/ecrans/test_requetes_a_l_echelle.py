@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accompagnement.enums import Confidentialite, TypeIntervention
 from accompagnement.models import Intervention
+from accompagnement.selectors import INTERVENTIONS_PAR_PAGE
 from core.enums import Profession, Role
 from core.models import JournalAudit
 from ecrans import exports
@@ -140,11 +141,84 @@ def test_la_page_de_l_accompagnement_fait_le_meme_nombre_de_requetes_a_30_et_a_5
     equipe = avec_interventions(equipe_ouverte(), nombre)
     client.force_login(equipe.infirmier)
     # session, utilisateur, adhésions (et professions), accompagnement et ses droits, équipe,
-    # interventions (les 50 dernières), leurs orientations vers les partenaires, journal des
+    # interventions (la page seule), leurs orientations vers les partenaires, journal des
     # notes soignants, objectifs, bilans
     with django_assert_num_queries(10):
         reponse = client.get(equipe.url("detail"))
     assert reponse.status_code == 200
+    # Jamais plus d'une page d'interventions, quelle que soit l'ancienneté du suivi.
+    assert len(notes_affichees(reponse)) == min(nombre, INTERVENTIONS_PAR_PAGE)
+
+
+def test_les_interventions_de_l_accompagnement_se_lisent_par_pages(
+    client, django_assert_num_queries
+):
+    equipe = avec_interventions(equipe_ouverte(), 120)
+    client.force_login(equipe.coordinateur)
+    url = equipe.url("detail")
+
+    vues = []
+    page, numero = client.get(url), 1
+    while True:
+        contenu = page.content.decode()
+        vues += notes_affichees(page)
+        if f"?interventions={numero + 1}#titre-interventions" not in contenu:
+            break
+        assert "Interventions plus anciennes" in texte(page)
+        numero += 1
+        # Une page profonde fait autant de requêtes que la première (le coordinateur ne lit pas
+        # les notes soignants : aucune ligne au journal).
+        with django_assert_num_queries(9):
+            page = client.get(url, {"interventions": numero})
+        # Un vrai lien, qui marche sans JavaScript, pour revenir vers les plus récentes.
+        assert f"?interventions={numero - 1}#titre-interventions" in page.content.decode()
+        assert "Interventions plus récentes" in texte(page)
+
+    # Le coordinateur lit les 108 notes d'équipe, pas les notes soignants : chacune une fois,
+    # de la plus récente à la plus ancienne, 25 par page, sur cinq pages.
+    assert INTERVENTIONS_PAR_PAGE == 25
+    assert numero == 5
+    assert vues == [rang for rang in range(120) if rang % 10]
+    assert "Interventions plus anciennes" not in texte(page)
+
+
+def test_seules_les_notes_soignants_de_la_page_de_l_accompagnement_sont_journalisees(client):
+    equipe = avec_interventions(equipe_ouverte(), 120)
+    client.force_login(equipe.infirmier)
+    client.get(equipe.url("detail"), {"interventions": 2})
+    lues = JournalAudit.objects.filter(action=JournalAudit.Action.LECTURE_NOTE_SOIGNANTS)
+    # Les rangs 25 à 49 : une note soignants sur dix (30 et 40).
+    de_la_page = {
+        str(intervention.public_id)
+        for intervention in Intervention.objects.all()
+        if intervention.note in ("Note 30 ·", "Note 40 ·")
+    }
+    assert sorted(lues.values_list("objet_id", flat=True)) == sorted(de_la_page)
+
+
+@pytest.mark.parametrize("valeur", ["abc", "0", "-3", "99999999999999999999"])
+def test_une_page_d_interventions_invalide_montre_la_premiere(client, valeur):
+    equipe = avec_interventions(equipe_ouverte(), 60)
+    client.force_login(equipe.coordinateur)
+    reponse = client.get(equipe.url("detail"), {"interventions": valeur})
+    assert reponse.status_code == 200
+    assert notes_affichees(reponse) == notes_affichees(client.get(equipe.url("detail")))
+
+
+def test_une_page_au_dela_de_la_derniere_le_dit_et_ramene_vers_les_plus_recentes(client):
+    equipe = avec_interventions(equipe_ouverte(), 30)
+    client.force_login(equipe.coordinateur)
+    reponse = client.get(equipe.url("detail"), {"interventions": 40})
+    assert reponse.status_code == 200
+    assert notes_affichees(reponse) == []
+    assert "Aucune intervention plus ancienne que vous puissiez lire." in texte(reponse)
+    assert "?interventions=39#titre-interventions" in reponse.content.decode()
+
+
+def test_les_pages_d_interventions_restent_refusees_a_qui_ne_voit_pas_l_accompagnement(client):
+    equipe = avec_interventions(equipe_ouverte(), 60)
+    connecte(client, Role.TRAVAILLEUR_SOCIAL, dispositif=equipe.dispositif)
+    assert client.get(equipe.url("detail"), {"interventions": 2}).status_code == 404
 
 
 # --- La file active ---------------------------------------------------------------------------
