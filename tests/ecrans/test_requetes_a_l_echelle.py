@@ -6,6 +6,7 @@ neutralisées. (Les temps se mesurent au banc, sur PostgreSQL, jamais dans un te
 import csv
 import io
 import re
+from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
@@ -54,6 +55,25 @@ def notes_affichees(reponse):
     return [int(rang) for rang in re.findall(r"Note (\d+) ·", reponse.content.decode())]
 
 
+def lire_page_apres_page(client, url, parametre, plus_anciens, plus_recents, requetes=None):
+    """Suit, depuis la première page, le lien vers les plus anciens tant qu'il y en a un ;
+    rend (les rangs des notes vues, dans l'ordre ; le nombre de pages ; la dernière page).
+    Chaque page suivante a un vrai lien (sans JavaScript) vers les plus récents ; `requetes`,
+    s'il est donné, encadre la lecture de chaque page suivante (un nombre de requêtes fixe)."""
+    vues = []
+    page, numero = client.get(url), 1
+    while True:
+        vues += notes_affichees(page)
+        if f"?{parametre}={numero + 1}#titre-{parametre}" not in page.content.decode():
+            return vues, numero, page
+        assert plus_anciens in texte(page)
+        numero += 1
+        with requetes() if requetes else nullcontext():
+            page = client.get(url, {parametre: numero})
+        assert f"?{parametre}={numero - 1}#titre-{parametre}" in page.content.decode()
+        assert plus_recents in texte(page)
+
+
 # --- La page du ménage et sa chronologie -----------------------------------------------------
 
 # session, utilisateur, adhésions, ménage (avec ce que la personne peut lire et écrire de sa
@@ -84,18 +104,9 @@ def test_la_chronologie_se_lit_par_pages_de_la_plus_recente_a_la_plus_ancienne(c
     client.force_login(equipe.coordinateur)
     url = reverse("ecrans:menage", args=[equipe.menage.public_id])
 
-    vues = []
-    page, numero = client.get(url), 1
-    while True:
-        contenu = page.content.decode()
-        vues += notes_affichees(page)
-        if f"?chronologie={numero + 1}#titre-chronologie" not in contenu:
-            break
-        assert "Événements plus anciens" in texte(page)
-        numero += 1
-        page = client.get(url, {"chronologie": numero})
-        # Un vrai lien, qui marche sans JavaScript, pour revenir vers les plus récents.
-        assert f"?chronologie={numero - 1}#titre-chronologie" in page.content.decode()
+    vues, numero, _ = lire_page_apres_page(
+        client, url, "chronologie", "Événements plus anciens", "Événements plus récents"
+    )
 
     # Le coordinateur lit les notes d'équipe (108), pas les notes soignants : tout est vu une
     # fois, dans l'ordre ; avec l'orientation et le début de l'épisode, 25 par page, sur cinq
@@ -157,22 +168,16 @@ def test_les_interventions_de_l_accompagnement_se_lisent_par_pages(
     client.force_login(equipe.coordinateur)
     url = equipe.url("detail")
 
-    vues = []
-    page, numero = client.get(url), 1
-    while True:
-        contenu = page.content.decode()
-        vues += notes_affichees(page)
-        if f"?interventions={numero + 1}#titre-interventions" not in contenu:
-            break
-        assert "Interventions plus anciennes" in texte(page)
-        numero += 1
-        # Une page profonde fait autant de requêtes que la première (le coordinateur ne lit pas
-        # les notes soignants : aucune ligne au journal).
-        with django_assert_num_queries(9):
-            page = client.get(url, {"interventions": numero})
-        # Un vrai lien, qui marche sans JavaScript, pour revenir vers les plus récentes.
-        assert f"?interventions={numero - 1}#titre-interventions" in page.content.decode()
-        assert "Interventions plus récentes" in texte(page)
+    # Une page profonde fait autant de requêtes que la première (le coordinateur ne lit pas les
+    # notes soignants : aucune ligne au journal).
+    vues, numero, page = lire_page_apres_page(
+        client,
+        url,
+        "interventions",
+        "Interventions plus anciennes",
+        "Interventions plus récentes",
+        requetes=lambda: django_assert_num_queries(9),
+    )
 
     # Le coordinateur lit les 108 notes d'équipe, pas les notes soignants : chacune une fois,
     # de la plus récente à la plus ancienne, 25 par page, sur cinq pages.
