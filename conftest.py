@@ -7,9 +7,10 @@ from django.db import connection
 # tests navigateur, où le serveur de test et le navigateur partagent le processus.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# Les fichiers les plus longs : un parcours dans Chromium ou la démonstration chargée.
+# Les fichiers les plus longs : un parcours dans Chromium ou la démonstration chargée ; puis le
+# test d'accès généré, long aussi, mais sans la démonstration.
 MARQUEURS_LONGS = ("navigateur", "demo")
-
+LONGS_SANS_DEMO = "acces"
 
 # Les fixtures qui ouvrent la base de test (directement ou par une fixture qui en dépend) ;
 # `django_db_blocker` n'en est pas : les fixtures automatiques de pytest-django le demandent
@@ -39,13 +40,26 @@ def pytest_collection_modifyitems(items):
     """En parallèle (pytest-xdist), les fichiers longs partent les premiers : les fichiers courts,
     distribués à la fin, équilibrent les processus au lieu qu'un seul finisse un long parcours.
 
+    Les fichiers qui chargent la démonstration alternent avec ceux du test d'accès généré : le
+    premier processus reçoit les deux premiers des uns et charge la démonstration, le second les
+    deux premiers des autres, et trouve la démonstration prête quand il en a besoin
+    (`tests/conftest.py:demo_chargee`, une fois pour toute la session) au lieu de l'attendre.
+
     Chaque processus trie la même collection de la même façon (tri stable), comme xdist l'exige ;
     lancée dans un seul processus, la suite garde l'ordre de pytest-django.
     """
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    longs = {item.path for item in items if any(map(item.get_closest_marker, MARQUEURS_LONGS))}
-    items.sort(key=lambda item: item.path not in longs)
+    avec_demo, sans_demo = {}, {}
+    for item in items:
+        if any(map(item.get_closest_marker, MARQUEURS_LONGS)):
+            avec_demo.setdefault(item.path, len(avec_demo))
+        elif item.path.parent.name == LONGS_SANS_DEMO:
+            sans_demo.setdefault(item.path, len(sans_demo))
+    # Rang d'un fichier long : 0, 2, 4… pour ceux de la démonstration, 1, 3, 5… pour les autres.
+    rangs = {chemin: 2 * rang for chemin, rang in avec_demo.items()}
+    rangs |= {chemin: 2 * rang + 1 for chemin, rang in sans_demo.items()}
+    items.sort(key=lambda item: rangs.get(item.path, len(rangs) * 2))
 
 
 @pytest.fixture(scope="session")

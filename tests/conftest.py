@@ -1,14 +1,17 @@
 """Fixtures partagées par les dossiers de tests.
 
-La démonstration (`seed_demo`) est longue à charger : elle l'est une seule fois par session
-(par processus avec xdist, chacun ayant sa base), dans une transaction annulée ensuite. Ce
-passage garde ce qu'il faut pour les tests (la sortie de la commande, un instantané des tables
-après chacun des deux passages) et un export JSON (celui de `dumpdata`) que les tests
-rechargent en quelques dixièmes de seconde (`Demo.recharger`).
+La démonstration (`seed_demo`) est longue à charger : elle l'est une seule fois par session,
+par le premier processus de pytest-xdist qui la demande, dans une transaction annulée ensuite.
+Ce passage garde ce qu'il faut pour les tests (la sortie de la commande, un instantané des
+tables après chacun des deux passages, les fichiers produits) et un export JSON (celui de
+`dumpdata`) que les tests de chaque processus rechargent dans sa base en quelques dixièmes de
+seconde (`Demo.recharger`).
 """
 
 import io
+import json
 import os
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +20,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
+from filelock import FileLock
 
 MOT_DE_PASSE_DEMO = "demo-logisens"
 
@@ -114,25 +119,61 @@ def exporter(fichier):
         serializers.serialize("json", lignes(), stream=sortie)
 
 
-@pytest.fixture(scope="session")
-def demo_chargee(django_db_setup, django_db_blocker, tmp_path_factory):
-    """La démonstration chargée deux fois (en mode développement, puis avec --force), décrite,
-    exportée, puis retirée : la base est rendue vide."""
-    fichier = tmp_path_factory.mktemp("demo") / "demo.json"
+def _fichiers(racine):
+    """{chemin relatif: date de modification} des fichiers sous `racine`."""
+    if not racine.exists():
+        return {}
+    return {
+        chemin.relative_to(racine): chemin.stat().st_mtime_ns
+        for chemin in racine.rglob("*")
+        if chemin.is_file()
+    }
+
+
+def _charger_la_demo(dossier, stockage):
+    """Charge la démonstration deux fois (en mode développement, puis avec --force), la décrit
+    et l'exporte dans `dossier`, avec une copie des fichiers qu'elle a produits (rapports), puis
+    la retire : la base est rendue vide."""
     sortie = io.StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEMO_PASSWORD=MOT_DE_PASSE_DEMO),
-        transaction.atomic(),
-    ):
+    avant = _fichiers(stockage)
+    with override_settings(DEMO_PASSWORD=MOT_DE_PASSE_DEMO), transaction.atomic():
         with override_settings(DEBUG=True):
             call_command("seed_demo", stdout=sortie)
         premier = instantane()
         call_command("seed_demo", "--force", stdout=io.StringIO())
         second = instantane()
-        exporter(fichier)
+        exporter(dossier / "demo.json")
         transaction.set_rollback(True)
-    return Demo(sortie=sortie.getvalue(), premier=premier, second=second, fichier=fichier)
+    for chemin, date in _fichiers(stockage).items():
+        if avant.get(chemin) != date:
+            (dossier / "fichiers" / chemin).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(stockage / chemin, dossier / "fichiers" / chemin)
+    (dossier / "passages.json").write_text(
+        json.dumps({"sortie": sortie.getvalue(), "premier": premier, "second": second}),
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_chargee(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    """La démonstration chargée, décrite et exportée une fois pour toute la session : avec
+    pytest-xdist, le premier processus qui la demande la charge dans le dossier commun aux
+    processus, sous un verrou ; les autres la reprennent de là (l'export, les instantanés, les
+    fichiers produits, copiés dans leur propre stockage) au lieu de la charger à leur tour."""
+    base = tmp_path_factory.getbasetemp()
+    commun = base if worker_id == "master" else base.parent
+    dossier = commun / "demo"
+    stockage = Path(default_storage.location)
+    with FileLock(commun / "demo.verrou"):
+        if not (dossier / "passages.json").exists():
+            shutil.rmtree(dossier, ignore_errors=True)
+            dossier.mkdir()
+            with django_db_blocker.unblock():
+                _charger_la_demo(dossier, stockage)
+    if (dossier / "fichiers").exists():
+        shutil.copytree(dossier / "fichiers", stockage, dirs_exist_ok=True)
+    passages = json.loads((dossier / "passages.json").read_text(encoding="utf-8"))
+    return Demo(**passages, fichier=dossier / "demo.json")
 
 
 @pytest.fixture(autouse=True)

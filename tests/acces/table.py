@@ -1006,9 +1006,11 @@ def messages_de(reponse):
     return list(getattr(get_messages(reponse.wsgi_request), "_queued_messages", []))
 
 
+@functools.cache
 def _modeles_et_colonnes():
     """Chaque modèle du produit, tables de liaison comprises, et ses colonnes (hors la date de
-    dernière connexion, que la connexion du client de test écrit)."""
+    dernière connexion, que la connexion du client de test écrit) ; lus une fois, les modèles ne
+    changent pas pendant la suite."""
     return [
         (modele, [f for f in modele._meta.concrete_fields if f.attname != "last_login"])
         for config in apps_du_produit()

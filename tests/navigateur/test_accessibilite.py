@@ -35,6 +35,7 @@ LARGEURS = (1280, 375)
 # Liens qui ne mènent pas à une page HTML de lecture (téléchargements, sortie, administration).
 A_EVITER = ("deconnexion", "/admin", "export", ".pdf", ".csv", ".xlsx", "/fiche")
 PAGES_MAX = 40
+DEUX_IMAGES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def constats_de_la_page(page, compte, chemin, motif):
@@ -46,7 +47,9 @@ def constats_de_la_page(page, compte, chemin, motif):
         constats.append(f"{compte} {chemin} ({motif}) : identifiants en double {doubles}")
     for largeur in LARGEURS:
         page.set_viewport_size({"width": largeur, "height": 900})
-        page.wait_for_timeout(50)  # le script de la page réagit au redimensionnement
+        # Le script de la page réagit au redimensionnement (`resize`), que le navigateur envoie
+        # avant de dessiner l'image suivante : deux images plus tard, il a réagi.
+        page.evaluate(DEUX_IMAGES)
         trouve = violations(page)
         if trouve:
             constats.append(f"{compte} {chemin} ({motif}) à {largeur} px :\n{decrire(trouve)}")
