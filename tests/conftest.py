@@ -165,12 +165,14 @@ def demo_chargee(django_db_setup, django_db_blocker, tmp_path_factory, worker_id
     dossier = commun / "demo"
     stockage = Path(default_storage.location)
     with FileLock(commun / "demo.verrou"):
-        if not (dossier / "passages.json").exists():
+        reprise = (dossier / "passages.json").exists()
+        if not reprise:
             shutil.rmtree(dossier, ignore_errors=True)
             dossier.mkdir()
             with django_db_blocker.unblock():
                 _charger_la_demo(dossier, stockage)
-    if (dossier / "fichiers").exists():
+    # Les rapports produits sont déjà dans le stockage du processus qui a chargé.
+    if reprise and (dossier / "fichiers").exists():
         shutil.copytree(dossier / "fichiers", stockage, dirs_exist_ok=True)
     passages = json.loads((dossier / "passages.json").read_text(encoding="utf-8"))
     return Demo(**passages, fichier=dossier / "demo.json")

@@ -82,6 +82,14 @@ def capture(page, nom):
     page.screenshot(path=CAPTURES / f"{nom}.png", full_page=True)
 
 
+def changer_de_largeur(page, largeur, hauteur):
+    """Donne cette taille à la fenêtre et attend que le script de la page y ait réagi : le
+    navigateur envoie `resize` avant de dessiner l'image suivante, deux images plus tard c'est
+    fait (static/js/app.js, zones défilantes)."""
+    page.set_viewport_size({"width": largeur, "height": hauteur})
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
     page.goto(f"{live_server.url}/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)

@@ -12,7 +12,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from .accessibilite import decrire, ids_en_double, violations
-from .conftest import se_connecter
+from .conftest import changer_de_largeur, se_connecter
 
 ROLES = ("coordinateur", "ts", "infirmier", "psychologue", "bailleur", "cotech", "copil")
 GROUPES = {
@@ -35,7 +35,6 @@ LARGEURS = (1280, 375)
 # Liens qui ne mènent pas à une page HTML de lecture (téléchargements, sortie, administration).
 A_EVITER = ("deconnexion", "/admin", "export", ".pdf", ".csv", ".xlsx", "/fiche")
 PAGES_MAX = 40
-DEUX_IMAGES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def constats_de_la_page(page, compte, chemin, motif):
@@ -46,10 +45,7 @@ def constats_de_la_page(page, compte, chemin, motif):
     if doubles:
         constats.append(f"{compte} {chemin} ({motif}) : identifiants en double {doubles}")
     for largeur in LARGEURS:
-        page.set_viewport_size({"width": largeur, "height": 900})
-        # Le script de la page réagit au redimensionnement (`resize`), que le navigateur envoie
-        # avant de dessiner l'image suivante : deux images plus tard, il a réagi.
-        page.evaluate(DEUX_IMAGES)
+        changer_de_largeur(page, largeur, 900)
         trouve = violations(page)
         if trouve:
             constats.append(f"{compte} {chemin} ({motif}) à {largeur} px :\n{decrire(trouve)}")

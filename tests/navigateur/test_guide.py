@@ -19,7 +19,7 @@ from core.enums import Role
 from core.models import Membre
 from menages.models import Orientation
 
-from .conftest import changer_de_personne, se_connecter
+from .conftest import changer_de_largeur, changer_de_personne, se_connecter
 from .test_intervention_telephone import accompagnement_partage
 
 CAPTURES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "captures"
@@ -29,8 +29,7 @@ COULEURS = 128
 
 def capturer(page, nom, largeur=BUREAU, element=None):
     """Écrit docs/guide/captures/<nom>.png : la fenêtre, ou la zone qui montre `element`."""
-    page.set_viewport_size({"width": largeur, "height": HAUTEUR})
-    page.wait_for_timeout(150)  # le script de la page réagit au redimensionnement
+    changer_de_largeur(page, largeur, HAUTEUR)
     if element is not None:
         element.scroll_into_view_if_needed()
     else:
