@@ -7,7 +7,9 @@ alternance avec elle (page, base, page, base…) pour qu'elles partagent le mêm
 - une page HTML : un queryset simple qui liste les mêmes lignes (même table, même nombre de
   lignes, même profondeur), sans contrôle de visibilité ni annotation ;
 - une fiche PDF : WeasyPrint seul sur le HTML même que la vue a rendu (mêmes options) ;
-- un export : un `csv.writer` simple sur un queryset des mêmes lignes ;
+- un export : un `csv.writer` simple sur le même queryset (la file active exportée : mêmes
+  lignes, mêmes colonnes, même ordre), ou, pour un extrait de l'évaluation, sur un queryset
+  des mêmes lignes ;
 - le rapport semestriel : WeasyPrint seul sur son HTML, et le pic de mémoire du processus qui
   le produit (un sous-processus neuf : `python -m bench rapport`).
 
@@ -49,6 +51,8 @@ from core.models import Dispositif, JournalAudit, Membre, User
 from core.permissions import structures_de_prescripteur
 from core.views import PERSONNES_PAR_PAGE
 from core.widgets import LISTE_ENTIERE_JUSQU_A
+from ecrans import selectors as ecrans_selectors
+from ecrans.exports import COLONNES_FILE_ACTIVE
 from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES, MENAGES_ACCUEIL
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation
@@ -677,27 +681,25 @@ def cas_a_mesurer(jeu):
                 None,
             )
         )
-    # Exports : la base est un csv.writer sur les mêmes lignes.
-    champs_menage = ["reference_locataire", "nom", "prenom", "territoire__nom", "cree_le"]
-    menages_du_dispositif = Menage.objects.filter(dispositif=d).order_by("nom", "pk")
-    cas.append(
-        Cas(
-            "export CSV de la file active",
-            "export",
-            "coordination",
-            reverse("ecrans:export_csv"),
-            _base_csv(menages_du_dispositif, champs_menage),
-        )
+    # Exports : la base est un csv.writer simple sur le même queryset (ses colonnes écrites
+    # telles que la base les rend : ni libellé, ni date ou montant à la française, ni formule
+    # neutralisée).
+    file_active_exportee = ecrans_selectors.avec_commune(
+        ecrans_selectors.file_active(jeu.comptes["coordination"]).order_by("nom", "prenom", "pk")
     )
-    cas.append(
-        Cas(
-            "export XLSX de la file active",
-            "classeur",
-            "coordination",
-            reverse("ecrans:export_xlsx"),
-            _base_csv(menages_du_dispositif, champs_menage),
+    for nom, categorie, url in (
+        ("export CSV de la file active", "export", "ecrans:export_csv"),
+        ("export XLSX de la file active", "classeur", "ecrans:export_xlsx"),
+    ):
+        cas.append(
+            Cas(
+                nom,
+                categorie,
+                "coordination",
+                reverse(url),
+                _base_csv(file_active_exportee, list(COLONNES_FILE_ACTIVE)),
+            )
         )
-    )
     cas.append(
         Cas(
             "extrait CSV des épisodes (évaluation)",

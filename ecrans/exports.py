@@ -1,5 +1,6 @@
 """Colonnes de l'export de la file active (CSV et XLSX partagent les mêmes lignes)."""
 
+import functools
 from decimal import Decimal
 
 from core.enums import Parcours
@@ -61,6 +62,13 @@ def lignes_file_active(menages, lot=None):
     statuts = _libelles(StatutOrientation)
     problematiques = _libelles(Problematique)
     stades = _libelles(StadeProcedure)
+
+    # Quelques dizaines de combinaisons de problématiques pour des milliers de ménages : chacune
+    # ne s'écrit qu'une fois.
+    @functools.cache
+    def libelles_des_codes(codes):
+        return " | ".join(problematiques[code] for code in codes.split(",")) if codes else ""
+
     requete = selectors.avec_commune(menages).values_list(*COLONNES_FILE_ACTIVE)
     # Chaque ligne réécrite d'un seul tenant : les six premières colonnes telles que lues, un
     # libellé pour un code, vide pour NULL (l'export en écrit des dizaines de milliers).
@@ -78,7 +86,7 @@ def lignes_file_active(menages, lot=None):
             parcours_.get(parcours, ""),
             statuts.get(statut, ""),
             date_orientation,
-            " | ".join(problematiques[code] for code in codes.split(",")) if codes else "",
+            libelles_des_codes(codes),
             stades.get(stade, ""),
             _en_euros(dette),
         ]
