@@ -1,4 +1,5 @@
-"""L'écriture des cellules d'un export CSV (`core.exports._texte`), appelée pour chacune."""
+"""L'écriture des cellules d'un export CSV (`core.exports._texte`, et `_en_texte` pour une ligne
+entière, qui neutralise les textes sans l'appeler)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.exports import _texte
+from core.exports import _en_texte, _texte
 
 
 @pytest.mark.parametrize(
@@ -33,3 +34,34 @@ def test_les_autres_valeurs_gardent_leur_ecriture():
     assert _texte(12) == "12" and _texte(-3) == "'-3"
     assert _texte(Decimal("2450.00")) == "2450,00"
     assert _texte(datetime(2026, 3, 5, 9, 7, tzinfo=paris)) == "05/03/2026 09:07"
+
+
+def test_une_ligne_s_ecrit_cellule_par_cellule_comme_texte():
+    """`_en_texte` écrit les textes lui-même (sans appel par cellule) : la règle des formules
+    reste celle de `_texte`, cellule par cellule, pour chaque type."""
+    paris = ZoneInfo("Europe/Paris")
+    ligne = [
+        *(f"{debut}SOMME(A1)" for debut in ["=", "+", "-", "@", "\t", "\r"]),
+        "",
+        "Dupont",
+        " =1",
+        "a=b",
+        None,
+        True,
+        False,
+        12,
+        -3,
+        Decimal("2450.00"),
+        date(2026, 3, 5),
+        date(2026, 3, 5),
+        datetime(2026, 3, 5, 9, 7, tzinfo=paris),
+    ]
+    assert _en_texte(ligne) == [_texte(valeur) for valeur in ligne]
+    assert _en_texte(ligne)[:6] == [
+        "'=SOMME(A1)",
+        "'+SOMME(A1)",
+        "'-SOMME(A1)",
+        "'@SOMME(A1)",
+        "'\tSOMME(A1)",
+        "'\rSOMME(A1)",
+    ]
