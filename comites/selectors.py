@@ -150,7 +150,7 @@ def seance_pour(user, public_id):
     return (
         seances_visibles(user)
         .select_related("comite", "comite__dispositif")
-        .prefetch_related("presents", "organisations_presentes", "comite__membres")
+        .prefetch_related("presents", "organisations_presentes")
         .get(public_id=public_id)
     )
 

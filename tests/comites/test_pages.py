@@ -828,13 +828,13 @@ def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_que
     seance = seance_de(programme, nombre)
     seance.presents.set([programme.coordinateur, programme.cotech])
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, structures, membres du comité, clés des
-    # points visibles (la pagination), points de la page et leurs ménages, problématiques,
+    # session, utilisateur, adhésions, séance, présents, structures, clés des points visibles
+    # (la pagination), points de la page et leurs ménages, problématiques,
     # objectifs, dernier bilan fait, dernière dette, décisions et leurs corrections
     # (l'historique de chaque décision), siège au comité (droit de décider), décompte des
     # archives du comité (les décisions dont le ménage n'est pas à l'ordre du jour : aucune ici,
     # la page des archives n'est donc pas lue).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count("Enregistrer une décision") == 0
@@ -854,7 +854,7 @@ def test_la_seance_a_venir_fait_un_nombre_fixe_de_requetes(
     client.force_login(getattr(programme, qui))
     # Comme une séance passée, moins les corrections des décisions (il n'y en a pas) ; la
     # coordination lit en plus la feuille de présence.
-    attendu = {"cotech": 16, "coordinateur": 17}[qui]
+    attendu = {"cotech": 15, "coordinateur": 16}[qui]
     with django_assert_num_queries(attendu):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
@@ -872,10 +872,10 @@ def test_les_archives_font_un_nombre_fixe_de_requetes(client, django_assert_num_
     programme = Programme()
     seance = seance_de(programme, nombre, jour=programme.aujourd_hui - timedelta(days=200))
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, structures, membres du comité, clés des
-    # points visibles (aucune : ni les points ni leurs résumés ne sont lus), siège au comité,
-    # décompte des archives, page des archives.
-    with django_assert_num_queries(11):
+    # session, utilisateur, adhésions, séance, présents, structures, clés des points visibles
+    # (aucune : ni les points ni leurs résumés ne sont lus), siège au comité, décompte des
+    # archives, page des archives.
+    with django_assert_num_queries(10):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count('class="decision-archivee"') == min(nombre, 25)

@@ -107,10 +107,10 @@ def test_l_accueil_du_ts_mene_a_sa_reunion_d_equipe(client):
 
 # --- Par pages : la coordination regarde tout le dispositif -----------------------------------
 
-# Session, utilisateur, adhésions, séance, présents, structures présentes, membres du comité,
-# décompte des archives, décompte des ménages à discuter, la page de ces ménages (avec leur
-# référent), puis les choix de la feuille de présence (personnes, structures).
-REQUETES_DE_LA_REUNION = 12
+# Session, utilisateur, adhésions, séance, présents, structures présentes, décompte des
+# archives, décompte des ménages à discuter, la page de ces ménages (avec leur référent), puis
+# les choix de la feuille de présence (personnes, structures).
+REQUETES_DE_LA_REUNION = 11
 
 
 @pytest.mark.parametrize("nombre", [3, 5])
