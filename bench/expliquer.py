@@ -40,7 +40,11 @@ def requetes_cles(jeu):
         ("tri par date", ("-date_orientation", "pk"), {}),
         ("tri par statut", ("statut", "pk"), {}),
         ("tri par dette", ("-dette", "pk"), {}),
-        ("filtre statut=a_examiner", ("nom", "prenom", "pk"), {"statut": "a_examiner"}),
+        (
+            "filtre statut=a_examiner",
+            (*selectors_ecrans.ORDRE_PAR_DEFAUT, "pk"),
+            {"statut": "a_examiner"},
+        ),
     ):
         for page in (1, PAGE_PROFONDE):
             debut = (page - 1) * PAR_PAGE

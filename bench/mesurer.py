@@ -685,7 +685,7 @@ def cas_a_mesurer(jeu):
     # telles que la base les rend : ni libellé, ni date ou montant à la française, ni formule
     # neutralisée).
     file_active_exportee = ecrans_selectors.avec_commune(
-        ecrans_selectors.file_active(jeu.comptes["coordination"]).order_by("nom", "prenom", "pk")
+        ecrans_selectors.dans_l_ordre(ecrans_selectors.file_active(jeu.comptes["coordination"]))
     )
     for nom, categorie, url in (
         ("export CSV de la file active", "export", "ecrans:export_csv"),

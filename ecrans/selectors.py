@@ -36,6 +36,17 @@ CHEMINS_FILE_ACTIVE = replace(CHEMINS_MENAGE, orientes=None, organisation=None)
 
 DELAI_EXAMEN = timedelta(days=30)
 
+# L'ordre de la file active quand la personne n'en choisit pas : par nom, puis prénom ; la clé
+# départage les homonymes, pour qu'une ligne ne change pas de page d'une requête à l'autre.
+ORDRE_PAR_DEFAUT = ("nom", "prenom")
+
+
+def dans_l_ordre(menages):
+    """La file active dans l'ordre choisi (celui du filtre « Trier par »), sinon l'ordre par
+    défaut, toujours départagé par la clé : c'est sur cet ordre complet que se fait la
+    pagination par les clés, et l'export suit le même."""
+    return menages.order_by(*(menages.query.order_by or ORDRE_PAR_DEFAUT), "pk")
+
 
 def _si_visible(valeur, dette_partout):
     """La valeur sur les lignes où la personne voit la dette ; ailleurs NULL, dans la requête

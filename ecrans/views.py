@@ -119,7 +119,7 @@ def _filtres(request):
     filtres = FiltresFileActive(
         request.GET or None, queryset=selectors.file_active(request.user), user=request.user
     )
-    return filtres, filtres.qs.order_by(*(filtres.qs.query.order_by or ["nom", "prenom"]), "pk")
+    return filtres, selectors.dans_l_ordre(filtres.qs)
 
 
 def file_active(request):

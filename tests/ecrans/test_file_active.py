@@ -473,6 +473,29 @@ def test_export_csv_de_la_liste_filtree(client):
     assert ligne["Dette locative (€)"] == "2450,00"
 
 
+@pytest.mark.parametrize("tri", [None, "-nom", "-date"])
+def test_l_export_suit_l_ordre_de_la_page_homonymes_compris(client, tri):
+    dispositif = connecte(client, Role.COORDINATEUR).dispositif
+    aujourd_hui = timezone.localdate()
+    for nom, prenom, jours in [
+        ("Martin", "Léa", 10),
+        ("Abadie", "Jean", 40),
+        ("Martin", "Léa", 20),
+        ("Colin", "Paul", 10),
+    ]:
+        oriente(dispositif, nom, prenom, date_orientation=aujourd_hui - timedelta(days=jours))
+    parametres = {"tri": tri} if tri else {}
+
+    page = client.get(URL, parametres)
+    export = client.get(reverse("ecrans:export_csv"), parametres)
+
+    entetes, *lignes = lignes_csv(export)
+    reference = entetes.index("Référence locataire")
+    references_de_la_page = re.findall(r"LOC\d{6}", page.content.decode())
+    assert len(references_de_la_page) == 4
+    assert [ligne[reference] for ligne in lignes] == references_de_la_page
+
+
 def test_export_xlsx_de_la_liste_filtree(client):
     dispositif = connecte(client, Role.COORDINATEUR).dispositif
     martin = oriente(dispositif, "Martin", "Hélène", avec_dette=True)
