@@ -57,6 +57,7 @@ from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUE
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import Menage, Orientation
 from menages.views import ORIENTATIONS_PAR_PAGE
+from rapports import extraits
 from rgpd.historique import VERSIONS_PAR_PAGE
 
 from .construire import NATIONAL, REFERENCE_30, REFERENCE_500
@@ -423,6 +424,23 @@ def _base_csv(queryset, champs):
     return base
 
 
+def _base_extrait_des_episodes(user, dispositif):
+    """La base de l'extrait des épisodes : un csv.writer simple sur les mêmes requêtes (celle
+    des épisodes et les comptes groupés par épisode et par ménage), leurs valeurs écrites
+    telles que la base les rend (ni pseudonyme, ni libellé, ni mois, ni tranche)."""
+
+    def base():
+        tampon = io.StringIO()
+        ecrivain = csv.writer(tampon, delimiter=";")
+        ecrivain.writerow([variable.nom for variable in extraits.EPISODES.variables])
+        comptes, decisions = extraits.comptes_des_episodes(user, dispositif)
+        for ligne in extraits.requete_des_episodes(user, dispositif).iterator(chunk_size=2000):
+            ecrivain.writerow((*ligne, *comptes.get(ligne[0], ()), decisions.get(ligne[1], 0)))
+        return tampon.getvalue()
+
+    return base
+
+
 # --- Les cas --------------------------------------------------------------------------------
 
 
@@ -706,10 +724,7 @@ def cas_a_mesurer(jeu):
             "export",
             "evaluation",
             reverse("rapports:extrait_csv", args=[d.slug, "episodes"]),
-            _base_csv(
-                Accompagnement.objects.filter(dispositif=d).order_by("pk"),
-                ["pk", "date_debut", "date_fin", "statut", "adhesion", "stade_procedure_entree"],
-            ),
+            _base_extrait_des_episodes(jeu.comptes["evaluation"], d),
         )
     )
     cas.append(
