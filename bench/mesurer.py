@@ -62,6 +62,7 @@ from rgpd.historique import VERSIONS_PAR_PAGE
 
 from .construire import NATIONAL, REFERENCE_30, REFERENCE_500
 from .etalon import etalon_ms
+from .memoire import pic_de_memoire_mio
 
 PAR_PAGE = 25
 PAGE_PROFONDE = 200
@@ -902,8 +903,6 @@ def mesurer_rapport(slug, repetitions):
 def produire_le_rapport(slug, repetitions):
     """Appelé dans le sous-processus : produit le rapport du dernier semestre écoulé par la
     même fonction que la tâche Celery, puis WeasyPrint seul sur son HTML ; imprime du JSON."""
-    import resource
-
     from django.template.loader import render_to_string
 
     from rapports import documents, pilotage
@@ -930,8 +929,8 @@ def produire_le_rapport(slug, repetitions):
         if statut != StatutRapport.PRET:
             rapport.refresh_from_db()
             raise SystemExit(f"Le rapport n'est pas prêt : {rapport.erreur}")
-    # Pic de mémoire du processus après les productions, avant la base (ru_maxrss : Kio).
-    memoire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Pic de mémoire du processus après les productions, avant la base.
+    memoire = pic_de_memoire_mio()
     rapport.refresh_from_db()
     chiffres = pilotage.avec_cibles(indicateurs_.calculer(dispositif, annee, semestre), dispositif)
     html = render_to_string(documents.GABARIT_PDF, documents.contexte_pdf(rapport, chiffres))
