@@ -436,7 +436,12 @@ def _base_extrait_des_episodes(user, dispositif):
         ecrivain.writerow([variable.nom for variable in extraits.EPISODES.variables])
         comptes, decisions = extraits.comptes_des_episodes(user, dispositif)
         for ligne in extraits.requete_des_episodes(user, dispositif).iterator(chunk_size=2000):
-            ecrivain.writerow((*ligne, *comptes.get(ligne[0], ()), decisions.get(ligne[1], 0)))
+            # Les colonnes de l'extrait, une à une : le ménage (sa clé, au lieu du pseudonyme),
+            # puis le reste de la requête, les huit comptes et les décisions.
+            pk, menage_id, *reste = ligne
+            ecrivain.writerow(
+                (menage_id, *reste, *comptes.get(pk, [0] * 8), decisions.get(menage_id, 0))
+            )
         return tampon.getvalue()
 
     return base

@@ -21,6 +21,7 @@ CAS = ",".join(
         "tableau de bord (coordination)",
         "fiche de clôture PDF",
         "export CSV de la file active",
+        "extrait CSV des épisodes (évaluation)",
     ]
 )
 
