@@ -437,11 +437,10 @@ def _base_extrait_des_episodes(user, dispositif):
         comptes, decisions = extraits.comptes_des_episodes(user, dispositif)
         for ligne in extraits.requete_des_episodes(user, dispositif).iterator(chunk_size=2000):
             # Les colonnes de l'extrait, une à une : le ménage (sa clé, au lieu du pseudonyme),
-            # puis le reste de la requête, les huit comptes et les décisions.
+            # puis le reste de la requête, les comptes (des zéros pour un épisode sans rien,
+            # par le dictionnaire même) et les décisions.
             pk, menage_id, *reste = ligne
-            ecrivain.writerow(
-                (menage_id, *reste, *comptes.get(pk, [0] * 8), decisions.get(menage_id, 0))
-            )
+            ecrivain.writerow((menage_id, *reste, *comptes[pk], decisions.get(menage_id, 0)))
         return tampon.getvalue()
 
     return base

@@ -24,4 +24,3 @@ def test_un_sous_processus_n_herite_pas_du_pic_de_celui_qui_le_lance():
     )
 
     assert 1 < float(sortie.stdout) < 100
-    del tampon
