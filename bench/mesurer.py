@@ -29,11 +29,12 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -41,21 +42,30 @@ from django.utils import timezone
 
 import core.pdf as module_pdf
 from acces.enums import EtatVacant
-from acces.models import BesoinsLogement, LogementVacant, Proposition
+from acces.models import BesoinsLogement, DecisionCAL, EtapeRelais, LogementVacant, Proposition
 from acces.views import LOGEMENTS_PAR_PAGE
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from comites.models import Decision, PointOrdreDuJour, Seance
-from comites.selectors import DECISIONS_PAR_PAGE, POINTS_PAR_PAGE
+from comites.selectors import DECISIONS_PAR_PAGE, POINTS_A_L_ACCUEIL, POINTS_PAR_PAGE
+from core import permissions
+from core.enums import ROLES_TERRAIN, Role
 from core.listes import SUGGESTIONS
 from core.models import Dispositif, JournalAudit, Membre, User
-from core.permissions import structures_de_prescripteur
+from core.permissions import Donnee, structures_de_prescripteur
 from core.views import PERSONNES_PAR_PAGE
 from core.widgets import LISTE_ENTIERE_JUSQU_A
 from ecrans import selectors as ecrans_selectors
 from ecrans.exports import COLONNES_FILE_ACTIVE
-from ecrans.views import LIGNES_DU_JOURNAL_PAR_PAGE, LIGNES_DU_JOURNAL_PARCOURUES, MENAGES_ACCUEIL
+from ecrans.views import (
+    LIGNES_DU_JOURNAL_PAR_PAGE,
+    LIGNES_DU_JOURNAL_PARCOURUES,
+    MENAGES_ACCUEIL,
+    ORIENTATIONS_ACCUEIL,
+)
 from equipes.views import ADHESIONS_PAR_PAGE
+from menages.enums import StatutOrientation
 from menages.models import Menage, Orientation
+from menages.selectors import limite_attente
 from menages.views import ORIENTATIONS_PAR_PAGE
 from rapports import extraits
 from rgpd.historique import VERSIONS_PAR_PAGE
@@ -219,13 +229,32 @@ def _base_liste(dispositif, tri="nom", filtres=None, page=1):
 
 
 def _base_menage(menage):
+    """La base de la page d'un ménage : chaque ligne que la page montre, en requêtes simples
+    sans droit : le ménage et ce qu'il porte (personnes, ressources, logements, dettes, plans
+    d'apurement, informations sur le partage), ses orientations et leurs problématiques, ses
+    accompagnements avec leur référent·e et leur équipe, ses bilans faits, les décisions de
+    comité avec leur séance, et toutes ses interventions (la base de l'issue, que la page, elle,
+    borne à une page de chronologie) avec leurs orientations vers un partenaire."""
+
     def base():
         return (
-            Menage.objects.get(pk=menage.pk),
-            list(Orientation.objects.filter(menage=menage)),
-            list(menage.logements.all()),
+            Menage.objects.prefetch_related(
+                "personnes", "ressources", "logements", "dettes", "plans_apurement", "informations"
+            ).get(pk=menage.pk),
+            list(Orientation.objects.filter(menage=menage).prefetch_related("problematiques")),
             list(
-                Intervention.objects.filter(accompagnement__menage=menage).order_by("-date_heure")
+                Accompagnement.objects.filter(menage=menage)
+                .select_related("referent")
+                .prefetch_related("equipe__user")
+            ),
+            list(
+                Bilan.objects.filter(accompagnement__menage=menage, date_realisation__isnull=False)
+            ),
+            list(Decision.objects.filter(menage=menage).select_related("seance")),
+            list(
+                Intervention.objects.filter(accompagnement__menage=menage)
+                .prefetch_related("orientations_partenaires")
+                .order_by("-date_heure")
             ),
         )
 
@@ -233,14 +262,23 @@ def _base_menage(menage):
 
 
 def _base_accompagnement(accompagnement):
+    """La base de la page d'un accompagnement : l'accompagnement avec son ménage, son
+    dispositif, son référent·e, son plan et sa clôture, son équipe et leurs comptes, ses
+    objectifs, ses bilans, et toutes ses interventions (la base de l'issue ; la page en montre
+    une page) avec leurs orientations vers un partenaire."""
+
     def base():
         return (
-            Accompagnement.objects.select_related("menage").get(pk=accompagnement.pk),
-            list(accompagnement.equipe.all()),
+            Accompagnement.objects.select_related(
+                "menage", "dispositif", "referent", "plan", "cloture"
+            ).get(pk=accompagnement.pk),
+            list(accompagnement.equipe.select_related("user")),
             list(Objectif.objects.filter(accompagnement=accompagnement)),
             list(Bilan.objects.filter(accompagnement=accompagnement)),
             list(
-                Intervention.objects.filter(accompagnement=accompagnement).order_by("-date_heure")
+                Intervention.objects.filter(accompagnement=accompagnement)
+                .prefetch_related("orientations_partenaires")
+                .order_by("-date_heure")
             ),
         )
 
@@ -248,27 +286,90 @@ def _base_accompagnement(accompagnement):
 
 
 def _base_accueil(jeu, role):
+    """La base de l'accueil : chaque liste que la page montre à ce rôle, en requêtes simples sur
+    les mêmes tables, aux mêmes bornes et dans le même ordre, filtrées par la personne sans droit
+    ni annotation. Les listes que la page montre à ce rôle se décident une fois, hors mesure,
+    par les conditions de la vue (`ecrans.views.accueil`)."""
     user = jeu.comptes[role]
     d = jeu.dispositif
+    coordination = permissions.a_le_role(user, Role.COORDINATEUR)
+    terrain = permissions.a_le_role(user, *ROLES_TERRAIN)
+    agent = permissions.a_le_role(user, Role.AGENT_BAILLEUR)
+    chiffres = permissions.peut_voir(user, Donnee.TABLEAU_DE_BORD, d)
+    comites = permissions.a_le_role(user, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL, *ROLES_TERRAIN)
+    structures = list(structures_de_prescripteur(user))
+    horizon = timezone.localdate() + timedelta(days=15)
 
     def base():
+        lignes = list(Dispositif.objects.filter(pk=d.pk).select_related("porteur"))
+        if chiffres:
+            lignes += list(
+                Membre.objects.filter(dispositif=d).values("role").annotate(nombre=Count("user"))
+            )
         bilans = Bilan.objects.filter(
-            accompagnement__dispositif=d, date_realisation__isnull=True
-        ).select_related("accompagnement__menage")
-        if role != "coordination":
+            accompagnement__dispositif=d, date_realisation__isnull=True, date_prevue__lte=horizon
+        ).select_related("accompagnement__menage", "accompagnement__referent")
+        if not coordination:
             bilans = bilans.filter(accompagnement__referent=user)
-        lignes = list(bilans.order_by("date_prevue")[:30])
+        lignes += list(bilans.order_by("date_prevue")[:30])
+        if d.parcours_acces and (coordination or terrain or agent):
+            etapes = EtapeRelais.objects.filter(
+                bail__menage__dispositif=d, date_faite__isnull=True, date_prevue__lte=horizon
+            )
+            if not coordination:
+                siens = Menage.objects.filter(
+                    Q(accompagnements__equipe__user=user) | Q(orientations__orientee_par=user)
+                )
+                etapes = etapes.filter(bail__menage__in=siens)
+            lignes += list(
+                etapes.select_related("bail__menage", "bail__proposition").order_by(
+                    "date_prevue", "pk"
+                )[:30]
+            )
         lignes += list(
             Accompagnement.objects.filter(referent=user)
             .select_related("menage")
             .order_by("menage__nom")[: MENAGES_ACCUEIL + 1]
         )
-        lignes += list(Orientation.objects.filter(orientee_par=user)[:15])
-        lignes += list(
-            Seance.objects.filter(comite__membres=user, date__gte=timezone.now()).order_by("date")[
-                :5
-            ]
-        )
+        if coordination:
+            lignes += list(
+                Orientation.objects.filter(
+                    menage__dispositif=d,
+                    statut=StatutOrientation.EN_ATTENTE,
+                    date_statut__lt=limite_attente(),
+                )
+                .select_related("menage")
+                .order_by("date_statut", "pk")[:20]
+            )
+        if agent:
+            lignes += list(_orientations_de(user).select_related("menage")[:ORIENTATIONS_ACCUEIL])
+        if comites:
+            seances = list(
+                Seance.objects.filter(comite__membres=user, date__gte=timezone.now())
+                .select_related("comite")
+                .annotate(points_=Count("points"))
+                .order_by("date")[:5]
+            )
+            lignes += seances
+            for seance in seances:
+                lignes += list(
+                    PointOrdreDuJour.objects.filter(seance=seance)
+                    .select_related("menage")
+                    .order_by("rang", "pk")[:POINTS_A_L_ACCUEIL]
+                )
+        if structures:
+            lignes += list(
+                Decision.objects.filter(point__orientation__organisation__in=structures)
+                .select_related("seance", "menage", "point__orientation")
+                .order_by("-seance__date", "-pk")[:30]
+            )
+            lignes += list(
+                DecisionCAL.objects.filter(
+                    proposition__menage__orientations__organisation__in=structures
+                )
+                .select_related("seance", "proposition__menage", "proposition__logement")
+                .order_by("-seance__date", "-pk")[:30]
+            )
         return lignes
 
     return base
@@ -276,19 +377,33 @@ def _base_accueil(jeu, role):
 
 def _base_seance(seance):
     """La base de la page d'une séance : la séance, la première page de son ordre du jour (ses
-    points avec leur ménage, et leurs décisions) et la première page de ses décisions, comme la
-    page les montre (25 points, 25 décisions archivées au plus)."""
+    points avec leur ménage, leur orientation et ses problématiques, leur accompagnement avec
+    son référent·e, ses objectifs et ses bilans faits, les dettes du ménage, et leurs décisions)
+    et la première page de ses décisions, comme la page les montre (25 points, 25 décisions
+    archivées au plus). Le dernier bilan et la dernière dette de chaque point se prennent parmi
+    tous ceux des lignes de la page (la page, elle, ne lit que le dernier)."""
 
     def base():
         points = list(
             PointOrdreDuJour.objects.filter(seance=seance)
-            .select_related("menage")
+            .select_related("menage", "orientation", "accompagnement__referent")
+            .prefetch_related(
+                "orientation__problematiques",
+                "accompagnement__objectifs",
+                "menage__dettes",
+                "decisions",
+            )
             .order_by("rang", "pk")[:POINTS_PAR_PAGE]
         )
         return (
             Seance.objects.select_related("comite").get(pk=seance.pk),
             points,
-            list(Decision.objects.filter(point__in=points)),
+            list(
+                Bilan.objects.filter(
+                    accompagnement__in=[p.accompagnement_id for p in points if p.accompagnement_id],
+                    date_realisation__isnull=False,
+                )
+            ),
             list(Decision.objects.filter(seance=seance).order_by("pk")[:DECISIONS_PAR_PAGE]),
         )
 

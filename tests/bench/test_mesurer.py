@@ -14,6 +14,9 @@ CAS = ",".join(
     [
         "accueil (coordination)",
         "accueil (ts.repere)",
+        "accueil (agent.bailleur)",
+        "accueil (prescripteur)",
+        "accueil (cotech)",
         "file active tri=nom page 1",
         "ménage à 30 interventions (ts.repere)",
         "accompagnement à 30 interventions (coordination)",
