@@ -34,7 +34,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -62,9 +62,10 @@ from ecrans.views import (
     MENAGES_ACCUEIL,
     ORIENTATIONS_ACCUEIL,
 )
+from equipes.models import Invitation
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.enums import StatutOrientation
-from menages.models import Menage, Orientation
+from menages.models import DetteLocative, Logement, Menage, Orientation, PlanApurement
 from menages.selectors import limite_attente
 from menages.views import ORIENTATIONS_PAR_PAGE
 from rapports import extraits
@@ -216,14 +217,20 @@ class Jeu:
 
 
 def _base_liste(dispositif, tri="nom", filtres=None, page=1):
-    """La base d'une page de la file active : les mêmes 25 lignes de la même table, à la même
-    profondeur, triées sur une colonne simple, avec le total que la pagination affiche."""
+    """La base d'une page de la file active : les mêmes 25 ménages, à la même profondeur, triés
+    sur une colonne simple, avec le total que la pagination affiche, puis ce que chaque ligne
+    montre (dispositif, dernière orientation, territoire) lu par ses clés (`prefetch_related` :
+    le tri et le `DISTINCT` ne portent que sur la table des ménages)."""
 
     def base():
         menages = Menage.objects.filter(dispositif=dispositif, **(filtres or {})).distinct()
         total = menages.count()
         debut = min((page - 1) * PAR_PAGE, max(total - PAR_PAGE, 0))
-        return list(menages.order_by(tri, "pk")[debut : debut + PAR_PAGE]), total
+        return list(
+            menages.prefetch_related("dispositif", "derniere_orientation", "territoire").order_by(
+                tri, "pk"
+            )[debut : debut + PAR_PAGE]
+        ), total
 
     return base
 
@@ -426,6 +433,26 @@ def _base_choix_de_personnes(dispositif, *objets):
     return base
 
 
+def _base_decision(dispositif, point):
+    """La base de la page de décision d'un point : le point avec sa séance, son ménage, son
+    orientation et ses problématiques, son accompagnement et son référent·e, les dettes du
+    ménage et les décisions déjà prises sur le point, puis les deux listes de personnes du
+    formulaire (`_base_choix_de_personnes`)."""
+    personnes = _base_choix_de_personnes(dispositif)
+
+    def base():
+        return (
+            PointOrdreDuJour.objects.select_related(
+                "seance__comite__dispositif", "menage", "orientation", "accompagnement__referent"
+            )
+            .prefetch_related("orientation__problematiques", "menage__dettes", "decisions")
+            .get(pk=point.pk),
+            personnes(),
+        )
+
+    return base
+
+
 def _base_recherche_de_personnes(dispositif, texte):
     """La base de la recherche d'une personne : les `SUGGESTIONS` premières personnes du
     dispositif dont le nom contient le texte."""
@@ -441,19 +468,34 @@ def _base_recherche_de_personnes(dispositif, texte):
 
 
 def _base_parcours_acces(menage):
-    """La base de la page « parcours accès » d'un ménage : le ménage, ses besoins et ses
-    propositions, et les logements vacants disponibles de son dispositif, que la page classe
-    tous pour ses besoins (sans classement, sans droit)."""
+    """La base de la page « parcours accès » d'un ménage : le ménage avec les structures autour
+    de lui et ses mutations, ses besoins et leurs secteurs et communes, ses propositions avec
+    leur logement, leur décision, leur bail et leurs pièces, et les logements vacants
+    disponibles de son dispositif, que la page classe tous pour ses besoins (sans classement,
+    sans droit)."""
 
     def base():
         return (
-            Menage.objects.get(pk=menage.pk),
-            list(BesoinsLogement.objects.filter(menage=menage)),
-            list(Proposition.objects.filter(menage=menage)),
+            Menage.objects.prefetch_related("organisations_autour__organisation", "mutations").get(
+                pk=menage.pk
+            ),
+            list(
+                BesoinsLogement.objects.filter(menage=menage).prefetch_related(
+                    "secteurs_souhaites",
+                    "secteurs_evites",
+                    "communes_souhaitees",
+                    "communes_evitees",
+                )
+            ),
+            list(
+                Proposition.objects.filter(menage=menage)
+                .select_related("logement", "decision", "bail")
+                .prefetch_related("pieces")
+            ),
             list(
                 LogementVacant.objects.filter(
                     dispositif_id=menage.dispositif_id, etat=EtatVacant.DISPONIBLE
-                )
+                ).select_related("commune_du_dispositif", "territoire")
             ),
         )
 
@@ -461,28 +503,47 @@ def _base_parcours_acces(menage):
 
 
 def _base_historique(menage):
-    """La base de l'historique d'un ménage : les `VERSIONS_PAR_PAGE` versions les plus récentes
-    de ses interventions, lues d'une seule table d'historique (sans les autres sortes
-    d'enregistrement, sans droit, sans comparaison avec la version précédente)."""
+    """La base de l'historique d'un ménage : pour chaque sorte d'enregistrement que la page
+    parcourt (le ménage, ses logements, orientations, dettes, plans d'apurement,
+    accompagnements, objectifs, bilans et interventions), ses `VERSIONS_PAR_PAGE` versions les
+    plus récentes avec leur auteur, lues d'une requête simple par sorte (sans droit, sans
+    fusion des sortes, sans les versions antérieures qui disent ce qui a changé)."""
+    accompagnements = Accompagnement.objects.filter(menage=menage).values("pk")
+    sources = [
+        Menage.historique.filter(id=menage.pk),
+        Logement.historique.filter(menage_id=menage.pk),
+        Orientation.historique.filter(menage_id=menage.pk),
+        DetteLocative.historique.filter(menage_id=menage.pk),
+        PlanApurement.historique.filter(menage_id=menage.pk),
+        Accompagnement.historique.filter(menage_id=menage.pk),
+        Objectif.historique.filter(accompagnement_id__in=accompagnements),
+        Bilan.historique.filter(accompagnement_id__in=accompagnements),
+        Intervention.historique.filter(accompagnement_id__in=accompagnements),
+    ]
 
     def base():
-        return list(
-            Intervention.historique.filter(accompagnement__menage=menage).order_by("-history_date")[
-                :VERSIONS_PAR_PAGE
-            ]
-        )
+        return [
+            list(
+                versions.select_related("history_user").order_by("-history_date")[
+                    :VERSIONS_PAR_PAGE
+                ]
+            )
+            for versions in sources
+        ]
 
     return base
 
 
-def _base_page_de_liste(queryset, par_page, page=1):
+def _base_page_de_liste(queryset, par_page, page=1, autres=()):
     """La base d'une liste paginée (mes orientations, membres, logements vacants) : le total et
-    la même page de lignes de la même table, sans jointure ni droit."""
+    la même page de lignes de la même table avec ce que chaque ligne montre (`queryset` porte
+    ses `select_related` et `prefetch_related`), sans droit ; `autres` : les autres listes de
+    la page (les invitations en attente, les adhésions à confirmer), lues entières."""
 
     def base():
         total = queryset.count()
         debut = min((page - 1) * par_page, max(total - par_page, 0))
-        return list(queryset[debut : debut + par_page]), total
+        return list(queryset[debut : debut + par_page]), total, [list(q) for q in autres]
 
     return base
 
@@ -490,7 +551,11 @@ def _base_page_de_liste(queryset, par_page, page=1):
 def _base_journal(dispositif, page):
     """La base d'une page du journal d'accès : la même page de lignes du dispositif, triées par
     date, avec le même décompte borné (`LIGNES_DU_JOURNAL_PARCOURUES`)."""
-    lignes = JournalAudit.objects.filter(dispositif=dispositif).order_by("-date", "-pk")
+    lignes = (
+        JournalAudit.objects.filter(dispositif=dispositif)
+        .select_related("user")
+        .order_by("-date", "-pk")
+    )
 
     def base():
         total = lignes[: LIGNES_DU_JOURNAL_PARCOURUES + 1].count()
@@ -606,12 +671,33 @@ def cas_a_mesurer(jeu):
                 "page",
                 role,
                 reverse("menages:mes_orientations"),
-                _base_page_de_liste(_orientations_de(jeu.comptes[role]), ORIENTATIONS_PAR_PAGE),
+                _base_page_de_liste(
+                    _orientations_de(jeu.comptes[role]).select_related(
+                        "menage", "menage__dispositif", "organisation", "orientee_par"
+                    ),
+                    ORIENTATIONS_PAR_PAGE,
+                ),
             )
         )
-    membres = Membre.objects.filter(dispositif=d).order_by("pk")
-    personnes = User.objects.filter(adhesions__dispositif=d).order_by("pk")
-    logements = LogementVacant.objects.filter(dispositif=d).order_by("disponible_le", "pk")
+    membres = (
+        Membre.objects.filter(dispositif=d)
+        .select_related("user", "organisation", "territoire")
+        .order_by("pk")
+    )
+    invitations = Invitation.objects.filter(
+        dispositif=d, acceptee_le__isnull=True, revoquee_le__isnull=True
+    ).select_related("organisation", "territoire")
+    personnes = (
+        User.objects.filter(adhesions__dispositif=d)
+        .prefetch_related(Prefetch("adhesions", queryset=Membre.objects.filter(dispositif=d)))
+        .order_by("pk")
+    )
+    a_confirmer = Membre.objects.a_confirmer().filter(dispositif=d).select_related("user")
+    logements = (
+        LogementVacant.objects.filter(dispositif=d)
+        .select_related("commune_du_dispositif", "territoire")
+        .order_by("disponible_le", "pk")
+    )
     for page in (1, 10):
         cas.append(
             Cas(
@@ -619,7 +705,7 @@ def cas_a_mesurer(jeu):
                 "page",
                 "coordination",
                 f"{reverse('equipes:membres', args=[d.slug])}?page={page}",
-                _base_page_de_liste(membres, ADHESIONS_PAR_PAGE, page),
+                _base_page_de_liste(membres, ADHESIONS_PAR_PAGE, page, autres=[invitations]),
             )
         )
         cas.append(
@@ -628,7 +714,7 @@ def cas_a_mesurer(jeu):
                 "page",
                 "coordination",
                 f"{reverse('core:acces', args=[d.slug])}?page={page}",
-                _base_page_de_liste(personnes, PERSONNES_PAR_PAGE, page),
+                _base_page_de_liste(personnes, PERSONNES_PAR_PAGE, page, autres=[a_confirmer]),
             )
         )
         cas.append(
@@ -726,7 +812,7 @@ def cas_a_mesurer(jeu):
                 "page",
                 "coordination",
                 reverse("comites:decider", args=[jeu.point_a_decider.public_id]),
-                _base_choix_de_personnes(d, jeu.point_a_decider, jeu.point_a_decider.menage),
+                _base_decision(d, jeu.point_a_decider),
             )
         )
     if jeu.menage_sans_accompagnement:
