@@ -48,6 +48,7 @@ from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
 from comites.models import Decision, PointOrdreDuJour, Seance
 from comites.selectors import DECISIONS_PAR_PAGE, POINTS_A_L_ACCUEIL, POINTS_PAR_PAGE
 from core import permissions
+from core.bornes import debut_du_jour
 from core.enums import ROLES_TERRAIN, Role
 from core.listes import SUGGESTIONS
 from core.models import Dispositif, JournalAudit, Membre, User
@@ -352,7 +353,9 @@ def _base_accueil(jeu, role):
             lignes += list(_orientations_de(user).select_related("menage")[:ORIENTATIONS_ACCUEIL])
         if comites:
             seances = list(
-                Seance.objects.filter(comite__membres=user, date__gte=timezone.now())
+                Seance.objects.filter(
+                    comite__membres=user, date__gte=debut_du_jour(timezone.localdate())
+                )
                 .select_related("comite")
                 .annotate(points_=Count("points"))
                 .order_by("date")[:5]
