@@ -115,7 +115,12 @@ def decisions_cal_pour_mes_structures(user, limite=30):
     )
 
 
-def etapes_du_relais_a_faire(user, limite_jours=15):
+# L'accueil annonce les étapes du relais du lien prévues d'ici ce nombre de jours (et celles
+# en retard).
+JOURS_D_AVANCE_DU_RELAIS = 15
+
+
+def etapes_du_relais_a_faire(user, limite_jours=JOURS_D_AVANCE_DU_RELAIS):
     """Les étapes du relais du lien pas encore faites, en retard ou prévues d'ici `limite_jours`,
     que la personne peut noter (`Ecriture.ACCES` sur le ménage : la coordination, l'équipe —
     où sont la travailleuse sociale et le référent du bailleur —, l'agent qui a orienté)."""

@@ -263,7 +263,11 @@ def interventions_de(user, accompagnement):
     )
 
 
-def echeances(user, limite_jours=15):
+# L'accueil annonce les bilans à faire d'ici ce nombre de jours (et tous ceux en retard).
+JOURS_D_AVANCE_DES_BILANS = 15
+
+
+def echeances(user, limite_jours=JOURS_D_AVANCE_DES_BILANS):
     """Bilans à faire (prévus d'ici `limite_jours`) et en retard, que la personne doit voir.
 
     Le référent et l'équipe voient ceux de leurs accompagnements ; la coordination, tous ceux

@@ -43,8 +43,10 @@ from django.utils import timezone
 import core.pdf as module_pdf
 from acces.enums import EtatVacant
 from acces.models import BesoinsLogement, DecisionCAL, EtapeRelais, LogementVacant, Proposition
+from acces.selectors import JOURS_D_AVANCE_DU_RELAIS
 from acces.views import LOGEMENTS_PAR_PAGE
 from accompagnement.models import Accompagnement, Bilan, Intervention, Objectif
+from accompagnement.selectors import JOURS_D_AVANCE_DES_BILANS
 from comites.models import Decision, PointOrdreDuJour, Seance
 from comites.selectors import DECISIONS_PAR_PAGE, POINTS_A_L_ACCUEIL, POINTS_PAR_PAGE
 from core import permissions
@@ -65,9 +67,7 @@ from ecrans.views import (
 )
 from equipes.models import Invitation
 from equipes.views import ADHESIONS_PAR_PAGE
-from menages.enums import StatutOrientation
 from menages.models import DetteLocative, Logement, Menage, Orientation, PlanApurement
-from menages.selectors import limite_attente
 from menages.views import ORIENTATIONS_PAR_PAGE
 from rapports import extraits
 from rgpd.historique import VERSIONS_PAR_PAGE
@@ -175,13 +175,20 @@ class Jeu:
         cotech = Seance.objects.filter(
             comite__dispositif=self.dispositif, comite__type="technique"
         ).annotate(points_=Count("points"))
+        # Les comités des territoires siègent souvent le même jour : la clé départage, pour que
+        # deux passages sur le même jeu mesurent la même séance.
         self.seance_a_venir = (
-            cotech.filter(date__gte=maintenant).order_by("date", "-points_").first()
+            cotech.filter(date__gte=maintenant).order_by("date", "-points_", "pk").first()
         )
-        self.seance_passee = cotech.filter(date__lt=maintenant).order_by("-date").first()
+        self.seance_passee = cotech.filter(date__lt=maintenant).order_by("-date", "pk").first()
+        # Un point à décider d'une séance à venir : celle mesurée d'abord, sinon la suivante
+        # (un petit jeu n'en inscrit pas à chaque comité).
         self.point_a_decider = (
-            PointOrdreDuJour.objects.filter(seance=self.seance_a_venir, decisions=None)
-            .order_by("rang", "pk")
+            PointOrdreDuJour.objects.filter(
+                seance__in=cotech.filter(date__gte=maintenant).values("pk"), decisions=None
+            )
+            .annotate(de_la_seance_mesuree=Q(seance=self.seance_a_venir))
+            .order_by("-de_la_seance_mesuree", "seance__date", "seance", "rang", "pk")
             .first()
         )
         self.menage_sans_accompagnement = (
@@ -306,7 +313,9 @@ def _base_accueil(jeu, role):
     chiffres = permissions.peut_voir(user, Donnee.TABLEAU_DE_BORD, d)
     comites = permissions.a_le_role(user, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL, *ROLES_TERRAIN)
     structures = list(structures_de_prescripteur(user))
-    horizon = timezone.localdate() + timedelta(days=15)
+    aujourd_hui = timezone.localdate()
+    horizon_des_bilans = aujourd_hui + timedelta(days=JOURS_D_AVANCE_DES_BILANS)
+    horizon_du_relais = aujourd_hui + timedelta(days=JOURS_D_AVANCE_DU_RELAIS)
 
     def base():
         lignes = list(Dispositif.objects.filter(pk=d.pk).select_related("porteur"))
@@ -314,15 +323,19 @@ def _base_accueil(jeu, role):
             lignes += list(
                 Membre.objects.filter(dispositif=d).values("role").annotate(nombre=Count("user"))
             )
-        bilans = Bilan.objects.filter(
-            accompagnement__dispositif=d, date_realisation__isnull=True, date_prevue__lte=horizon
-        ).select_related("accompagnement__menage", "accompagnement__referent")
+        bilans = (
+            Bilan.objects.a_faire()
+            .filter(accompagnement__dispositif=d, date_prevue__lte=horizon_des_bilans)
+            .select_related("accompagnement__menage", "accompagnement__referent")
+        )
         if not coordination:
             bilans = bilans.filter(accompagnement__referent=user)
         lignes += list(bilans.order_by("date_prevue")[:30])
         if d.parcours_acces and (coordination or terrain or agent):
             etapes = EtapeRelais.objects.filter(
-                bail__menage__dispositif=d, date_faite__isnull=True, date_prevue__lte=horizon
+                bail__menage__dispositif=d,
+                date_faite__isnull=True,
+                date_prevue__lte=horizon_du_relais,
             )
             if not coordination:
                 siens = Menage.objects.filter(
@@ -342,9 +355,7 @@ def _base_accueil(jeu, role):
         if coordination:
             lignes += list(
                 Orientation.objects.filter(
-                    menage__dispositif=d,
-                    statut=StatutOrientation.EN_ATTENTE,
-                    date_statut__lt=limite_attente(),
+                    ecrans_selectors.attente_trop_longue(), menage__dispositif=d
                 )
                 .select_related("menage")
                 .order_by("date_statut", "pk")[:20]
@@ -352,21 +363,22 @@ def _base_accueil(jeu, role):
         if agent:
             lignes += list(_orientations_de(user).select_related("menage")[:ORIENTATIONS_ACCUEIL])
         if comites:
-            seances = list(
-                Seance.objects.filter(
-                    comite__membres=user, date__gte=debut_du_jour(timezone.localdate())
-                )
+            # Les premiers points de chaque séance, en une requête (une tranche par séance).
+            lignes += list(
+                Seance.objects.filter(comite__membres=user, date__gte=debut_du_jour(aujourd_hui))
                 .select_related("comite")
                 .annotate(points_=Count("points"))
+                .prefetch_related(
+                    Prefetch(
+                        "points",
+                        queryset=PointOrdreDuJour.objects.select_related("menage").order_by(
+                            "rang", "pk"
+                        )[:POINTS_A_L_ACCUEIL],
+                        to_attr="premiers_points",
+                    )
+                )
                 .order_by("date")[:5]
             )
-            lignes += seances
-            for seance in seances:
-                lignes += list(
-                    PointOrdreDuJour.objects.filter(seance=seance)
-                    .select_related("menage")
-                    .order_by("rang", "pk")[:POINTS_A_L_ACCUEIL]
-                )
         if structures:
             lignes += list(
                 Decision.objects.filter(point__orientation__organisation__in=structures)
@@ -687,9 +699,11 @@ def cas_a_mesurer(jeu):
         .select_related("user", "organisation", "territoire")
         .order_by("pk")
     )
-    invitations = Invitation.objects.filter(
-        dispositif=d, acceptee_le__isnull=True, revoquee_le__isnull=True
-    ).select_related("organisation", "territoire")
+    invitations = (
+        Invitation.objects.ouvertes()
+        .filter(dispositif=d)
+        .select_related("organisation", "territoire")
+    )
     personnes = (
         User.objects.filter(adhesions__dispositif=d)
         .prefetch_related(Prefetch("adhesions", queryset=Membre.objects.filter(dispositif=d)))

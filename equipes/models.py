@@ -21,11 +21,13 @@ def empreinte(jeton):
 
 
 class InvitationQuerySet(models.QuerySet):
+    def ouvertes(self):
+        """Ni acceptées, ni révoquées (expirées comprises : elles se renvoient)."""
+        return self.filter(acceptee_le__isnull=True, revoquee_le__isnull=True)
+
     def en_attente(self):
         """Ni acceptées, ni révoquées, ni expirées."""
-        return self.filter(
-            acceptee_le__isnull=True, revoquee_le__isnull=True, expire_le__gt=timezone.now()
-        )
+        return self.ouvertes().filter(expire_le__gt=timezone.now())
 
 
 class Invitation(models.Model):

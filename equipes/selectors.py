@@ -74,9 +74,8 @@ def adhesions_du_dispositif(dispositif):
 def invitations_du_dispositif(dispositif):
     """Les invitations pas encore acceptées ni révoquées (en attente ou expirées)."""
     return list(
-        Invitation.objects.filter(
-            dispositif=dispositif, acceptee_le__isnull=True, revoquee_le__isnull=True
-        )
+        Invitation.objects.ouvertes()
+        .filter(dispositif=dispositif)
         .select_related("cree_par", "organisation", "territoire")
         .order_by("-cree_le")
     )
