@@ -206,7 +206,12 @@ def page_des_archives(user, seance, numero):
         montres = points_aux_menages_visibles(user, seance).values("menage_id")
         decisions = decisions.exclude(menage__in=montres)
     page = Paginator(decisions, DECISIONS_PAR_PAGE).get_page(numero)
-    page.object_list = [_archivee(decision, seance) for decision in page.object_list]
+    # Sans décision à archiver, la page vide ne se lit pas (Django compilerait encore la
+    # requête annotée pour s'apercevoir qu'elle ne rend rien).
+    page.object_list = [
+        _archivee(decision, seance)
+        for decision in (page.object_list if page.paginator.count else [])
+    ]
     return page
 
 

@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.db.models.query import EmptyQuerySet
 from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
 
@@ -75,11 +76,20 @@ def cles(queryset):
     return queryset.values_list("pk", flat=True)
 
 
+def les_premieres(queryset, nombre):
+    """Les `nombre` premières lignes de `queryset` (trié), en une requête ; aucune quand les
+    droits n'en laissent aucune (`permissions.filtrer` rend alors `none()`) : Django
+    compilerait encore toute la requête, jointures comprises, avant de s'en apercevoir."""
+    if isinstance(queryset, EmptyQuerySet):
+        return []
+    return list(queryset[:nombre])
+
+
 def premiers(queryset, nombre):
     """`(lignes, il_en_reste)` : les `nombre` premières lignes de `queryset` (trié), et s'il y en
     a d'autres, lu en une requête (une ligne de plus, jamais un décompte) ; pour une liste bornée
     qui renvoie ailleurs pour la suite."""
-    lignes = list(queryset[: nombre + 1])
+    lignes = les_premieres(queryset, nombre + 1)
     return lignes[:nombre], len(lignes) > nombre
 
 

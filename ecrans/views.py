@@ -26,6 +26,7 @@ from core.listes import (
     numero_de_page,
     page_par_les_cles,
     parametres_sans_page,
+    les_premieres,
     premiers,
     suggestions,
 )
@@ -75,9 +76,9 @@ def accueil(request):
         "ecrans/accueil.html",
         {
             "mes_dispositifs": mes_dispositifs,
-            "echeances": list(selectors_accompagnement.echeances(user)[:30]),
+            "echeances": les_premieres(selectors_accompagnement.echeances(user), 30),
             # Le relais du lien n'existe que dans un programme qui offre le parcours accès.
-            "etapes_du_relais": list(selectors_acces.etapes_du_relais_a_faire(user)[:30])
+            "etapes_du_relais": les_premieres(selectors_acces.etapes_du_relais_a_faire(user), 30)
             if any(le_mien.dispositif.parcours_acces for le_mien in mes_dispositifs)
             else [],
             "mes_accompagnements": mes_accompagnements,
