@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from core.enums import Parcours
 
@@ -7,9 +8,15 @@ from ..enums import Problematique, StadeProcedure, StatutOrientation
 register = template.Library()
 
 
-@register.inclusion_tag("composants/statut_orientation.html")
+@register.simple_tag
 def badge_statut(statut):
-    return {"statut": statut, "libelle": StatutOrientation(statut).label if statut else ""}
+    """Le badge du statut d'une orientation (rien sans statut). Une balise simple et non un
+    gabarit inclus : il se rend à chaque ligne des listes (file active, « Mes orientations »)."""
+    if not statut:
+        return ""
+    return format_html(
+        '<span class="badge statut-{}">{}</span>\n', statut, StatutOrientation(statut).label
+    )
 
 
 PARCOURS_COURTS = {Parcours.ACCES: "Accès", Parcours.MAINTIEN: "Maintien"}
