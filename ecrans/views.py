@@ -23,10 +23,10 @@ from core.enums import ROLES_TERRAIN, Role
 from core.exports import exporter_en_flux
 from core.listes import (
     PaginatorBorne,
+    les_premieres,
     numero_de_page,
     page_par_les_cles,
     parametres_sans_page,
-    les_premieres,
     premiers,
     suggestions,
 )

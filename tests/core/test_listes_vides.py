@@ -7,10 +7,10 @@ import pytest
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 
+from acces.models import EtapeRelais
 from accompagnement import selectors as selectors_accompagnement
 from accompagnement.factories import BilanFactory
 from accompagnement.models import Bilan
-from acces.models import EtapeRelais
 from comites.models import Decision
 from core.factories import DispositifFactory
 from core.listes import les_premieres, premiers
