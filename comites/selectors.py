@@ -24,6 +24,7 @@ from accompagnement.models import Bilan, Intervention
 from core import permissions
 from core.bornes import debut_du_jour
 from core.enums import ROLES_TERRAIN, Role
+from core.listes import lire
 from core.permissions import Donnee, Lien
 from menages.models import DetteLocative
 from menages.selectors import chemins_vers_menage
@@ -206,12 +207,7 @@ def page_des_archives(user, seance, numero):
         montres = points_aux_menages_visibles(user, seance).values("menage_id")
         decisions = decisions.exclude(menage__in=montres)
     page = Paginator(decisions, DECISIONS_PAR_PAGE).get_page(numero)
-    # Sans décision à archiver, la page vide ne se lit pas (Django compilerait encore la
-    # requête annotée pour s'apercevoir qu'elle ne rend rien).
-    page.object_list = [
-        _archivee(decision, seance)
-        for decision in (page.object_list if page.paginator.count else [])
-    ]
+    page.object_list = [_archivee(decision, seance) for decision in lire(page.object_list)]
     return page
 
 

@@ -76,13 +76,20 @@ def cles(queryset):
     return queryset.values_list("pk", flat=True)
 
 
-def les_premieres(queryset, nombre):
-    """Les `nombre` premières lignes de `queryset` (trié), en une requête ; aucune quand les
-    droits n'en laissent aucune (`permissions.filtrer` rend alors `none()`) : Django
-    compilerait encore toute la requête, jointures comprises, avant de s'en apercevoir."""
+def lire(queryset):
+    """Les lignes de `queryset`, sans requête ni compilation quand il est vide d'avance : les
+    droits n'en laissent aucune (`permissions.filtrer` rend alors `none()`) ou c'est la
+    tranche vide d'une page sans ligne. Django compilerait encore toute la requête, jointures
+    et annotations comprises, avant de s'apercevoir qu'elle ne rend rien."""
     if isinstance(queryset, EmptyQuerySet):
         return []
-    return list(queryset[:nombre])
+    return list(queryset)
+
+
+def les_premieres(queryset, nombre):
+    """Les `nombre` premières lignes de `queryset` (trié), en une requête (aucune s'il est
+    vide d'avance : `lire`)."""
+    return lire(queryset[:nombre])
 
 
 def premiers(queryset, nombre):

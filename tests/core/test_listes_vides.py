@@ -13,7 +13,7 @@ from accompagnement.factories import BilanFactory
 from accompagnement.models import Bilan
 from comites.models import Decision
 from core.factories import DispositifFactory
-from core.listes import les_premieres, premiers
+from core.listes import les_premieres, lire, premiers
 from tests.comites.situations import Programme
 from tests.comites.test_pages import seance_de
 
@@ -41,6 +41,7 @@ def test_une_liste_sans_droit_ne_se_compile_pas(compilees, django_assert_num_que
     compilees.clear()
 
     with django_assert_num_queries(0):
+        assert lire(echeances) == []
         assert les_premieres(echeances, 30) == []
         assert premiers(echeances, 30) == ([], False)
 
@@ -54,6 +55,7 @@ def test_une_liste_permise_rend_ses_premieres_lignes_dans_l_ordre():
     bilans = Bilan.objects.order_by("date_prevue", "pk")
     ordre = list(bilans)
 
+    assert lire(bilans) == ordre
     assert les_premieres(bilans, 2) == ordre[:2]
     assert premiers(bilans, 2) == (ordre[:2], True)
     assert premiers(bilans, 3) == (ordre, False)
