@@ -344,6 +344,12 @@ def adhesion_en_cours(prefixe=""):
     )
 
 
+def compte_qui_ouvre_des_droits(user):
+    """Vrai pour un compte actif qui n'est pas un compte d'administration technique : le seul
+    dont les adhésions et l'habilitation nationale ouvrent quelque chose."""
+    return user.is_active and not (user.is_staff or user.is_superuser)
+
+
 class MembreQuerySet(models.QuerySet):
     def en_cours(self):
         """Les adhésions qui ne sont pas terminées (voir `adhesion_en_cours`)."""
@@ -362,6 +368,14 @@ class MembreQuerySet(models.QuerySet):
             user__is_staff=False,
             user__is_superuser=False,
         )
+
+    def actifs_du_compte(self, user):
+        """Les adhésions de `user` qui ouvrent des droits : les lignes de `actifs()` pour ce
+        compte, dont l'état (actif, administration technique) se lit sur l'objet déjà chargé
+        (`request.user`, relu à chaque requête) au lieu d'une jointure sur la table des comptes."""
+        if not compte_qui_ouvre_des_droits(user):
+            return self.none()
+        return self.en_cours().filter(user=user, actif=True, a_confirmer=False)
 
     def a_confirmer(self):
         return self.en_cours().filter(actif=True, a_confirmer=True, user__is_active=True)
@@ -475,6 +489,13 @@ class HabilitationNationaleQuerySet(models.QuerySet):
             user__is_staff=False,
             user__is_superuser=False,
         )
+
+    def actives_du_compte(self, user):
+        """L'habilitation de `user` si elle ouvre la vue nationale (voir
+        `MembreQuerySet.actifs_du_compte`)."""
+        if not compte_qui_ouvre_des_droits(user):
+            return self.none()
+        return self.filter(user=user, actif=True, a_confirmer=False)
 
 
 class HabilitationNationale(models.Model):

@@ -49,13 +49,11 @@ existante (orienter, importer, planifier une séance) et à la navigation (quel 
 proposer). Elles ne décident jamais de ce qu'une ligne montre.
 """
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from functools import cache, reduce
 from operator import or_
-from threading import Lock
 
 from django.apps import apps
 from django.conf import settings
@@ -71,10 +69,12 @@ from django.db.models import (
     Q,
     Value,
 )
+from django.db.models.functions import Now
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from .enums import Role
+from .memoire import MemoireBornee
 from .models import Dispositif, HabilitationNationale, Membre, adhesion_en_cours
 
 
@@ -304,7 +304,9 @@ class Lien:
     duplique jamais une ligne. `modele` peut être un nom « app.Modele » : une app du bas nomme
     ainsi une table d'une app du haut sans l'importer (comme une clé étrangère Django).
     `fenetre` : le chemin de la date d'une séance ; la ligne reste ouverte jusqu'à
-    `DELAI_ORDRE_DU_JOUR_JOURS` jours après elle.
+    `DELAI_ORDRE_DU_JOUR_JOURS` jours après elle, comptés depuis l'heure de la base au moment où
+    la requête s'exécute (`Now()`) : la condition ne porte aucune heure du processus, et se
+    garde d'une requête à l'autre comme les autres (`_forme_et_termes`).
     `en_cours` : le préfixe d'une ligne datée (une place dans une équipe, avec `date_fin`) ; seules
     les lignes en cours ouvrent quelque chose (`core.models.adhesion_en_cours`), les terminées
     restent comme historique.
@@ -323,7 +325,7 @@ class Lien:
         modele = apps.get_model(self.modele) if isinstance(self.modele, str) else self.modele
         filtres = {self.vers: OuterRef(self.cle), self.personne: user if valeur is None else valeur}
         if self.fenetre:
-            filtres[f"{self.fenetre}__gte"] = timezone.now() - delai_ordre_du_jour()
+            filtres[f"{self.fenetre}__gte"] = Now() - Value(delai_ordre_du_jour())
         lignes = modele._default_manager.filter(**filtres)
         if self.en_cours is not None:
             lignes = lignes.filter(adhesion_en_cours(self.en_cours))
@@ -366,16 +368,14 @@ def _adhesions(user):
         structures = {}
         professions = {}
         adhesions = (
-            Membre.objects.actifs()
-            .filter(user=user)
+            Membre.objects.actifs_du_compte(user)
             .order_by()
             .values_list("dispositif_id", "role", "territoire_id", "organisation_id", "profession")
         )
         # L'habilitation nationale vient dans la même requête (une ligne sans dispositif) : la
         # barre de navigation la demande à chaque page, sans requête de plus.
         habilitation = (
-            HabilitationNationale.objects.actives()
-            .filter(user=user)
+            HabilitationNationale.objects.actives_du_compte(user)
             .order_by()
             .values_list(
                 Value(None, output_field=IntegerField()),
@@ -570,65 +570,45 @@ def _forme_et_termes(user, cle, chemins, modele=None):
     Et gardées d'une requête à l'autre dans le processus (`_CONDITIONS_PARTAGEES`), sous une clé
     qui dit tout ce dont elles dépendent : la personne (son id), ses adhésions actives telles
     qu'elles viennent d'être relues (dispositif, rôle, territoire, structure), la clé, les
-    chemins, le modèle et le jour. Une adhésion qui change change la clé : rien n'y survit à un
-    changement de droits. Les conditions qui portent la fenêtre de l'ordre du jour (une heure
-    précise, `timezone.now()`) n'y entrent jamais."""
+    chemins, le modèle, le jour et la durée de la fenêtre de l'ordre du jour (un réglage). Une
+    adhésion qui change change la clé : rien n'y survit à un changement de droits. La fenêtre
+    elle-même se calcule dans la base à chaque exécution (`Lien.existe`) : une condition gardée
+    ne sert jamais une heure passée."""
     if user is None or not _adhesions(user):
-        return _construire_termes(user, cle, chemins, modele)[:2]
+        return _construire_termes(user, cle, chemins, modele)
     # Relire les adhésions (`_adhesions_actives = None`) oublie aussi les conditions.
     memoire = user.__dict__.setdefault("_termes_des_droits", {})
     # Le type compte : `Donnee.PLAN` (lire) et `Ecriture.PLAN` (écrire) sont deux chaînes
     # égales, que la mémoire ne doit jamais confondre.
     cle_memoire = (type(cle), cle, chemins, modele, timezone.localdate())
     if cle_memoire not in memoire:
-        cle_partagee = (user.pk, user._empreinte_des_adhesions, *cle_memoire)
+        cle_partagee = (
+            user.pk,
+            user._empreinte_des_adhesions,
+            *cle_memoire,
+            settings.DELAI_ORDRE_DU_JOUR_JOURS,
+        )
         trouvee = _CONDITIONS_PARTAGEES.get(cle_partagee)
         if trouvee is None:
-            forme, termes, a_l_heure_pres = _construire_termes(user, cle, chemins, modele)
-            trouvee = (forme, termes)
-            if not a_l_heure_pres:
-                _CONDITIONS_PARTAGEES.garder(cle_partagee, trouvee)
+            trouvee = _construire_termes(user, cle, chemins, modele)
+            _CONDITIONS_PARTAGEES.garder(cle_partagee, trouvee)
         memoire[cle_memoire] = trouvee
     return memoire[cle_memoire]
 
 
-class _Memoire(OrderedDict):
-    """Les conditions de droits les plus récemment servies, bornées en nombre (les plus
-    anciennes sortent d'abord)."""
-
-    def __init__(self, taille):
-        super().__init__()
-        self.taille = taille
-        self.verrou = Lock()
-
-    def get(self, cle):
-        with self.verrou:
-            valeur = super().get(cle)
-            if valeur is not None:
-                self.move_to_end(cle)
-            return valeur
-
-    def garder(self, cle, valeur):
-        with self.verrou:
-            self[cle] = valeur
-            while len(self) > self.taille:
-                self.popitem(last=False)
-
-
 # Une personne au travail fait appel à 25 à 30 conditions d'une dizaine de Kio chacune : celles
 # d'environ 150 personnes par processus, 40 Mio au plus.
-_CONDITIONS_PARTAGEES = _Memoire(taille=4_000)
+_CONDITIONS_PARTAGEES = MemoireBornee(taille=4_000)
 
 
 def _construire_termes(user, cle, chemins, modele):
-    """(forme, condition, vrai si la condition dépend de l'heure)."""
+    """(forme, condition)."""
     par_portee = {}
     for dispositif_id in _adhesions(user):
         for portee in _portees_sur_les_lignes(user, cle, dispositif_id):
             par_portee.setdefault(portee, []).append(dispositif_id)
     forme = []
     termes = []
-    a_l_heure_pres = False
     # Une seule sous-requête par portée, quel que soit le nombre de dispositifs.
     for (portee, precision), dispositifs in sorted(par_portee.items(), key=str):
         sur_la_ligne = _sur_la_ligne(user, portee, precision, chemins, modele)
@@ -641,9 +621,7 @@ def _construire_termes(user, cle, chemins, modele):
         )
         forme.append((portee, precision, tuple(sorted(dispositifs))))
         termes.append(dans & sur_la_ligne)
-        chemin = getattr(chemins, portee.value, None)
-        a_l_heure_pres = a_l_heure_pres or (isinstance(chemin, Lien) and bool(chemin.fenetre))
-    return tuple(forme), (reduce(or_, termes) if termes else None), a_l_heure_pres
+    return tuple(forme), (reduce(or_, termes) if termes else None)
 
 
 def condition(user, donnee, chemins, modele=None):

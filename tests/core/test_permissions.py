@@ -1,5 +1,7 @@
 """Le module de permissions : chaque rôle, un membre d'un autre dispositif, l'admin technique."""
 
+from datetime import timedelta
+
 import pytest
 
 from core import permissions
@@ -209,8 +211,6 @@ def test_filtrer_ne_rend_rien_a_l_admin_technique():
 def test_la_condition_gardee_pour_la_requete_suit_les_adhesions_relues_et_le_jour():
     """La condition d'une personne se construit une fois par objet `user` (une requête) ; des
     adhésions relues ou un autre jour la reconstruisent ; lire et écrire ne se confondent pas."""
-    from datetime import timedelta
-
     import time_machine
     from django.utils import timezone
 
@@ -288,13 +288,40 @@ def test_la_condition_sert_aux_requetes_suivantes_tant_que_les_adhesions_sont_le
 
 
 @pytest.mark.django_db
-def test_la_fenetre_de_l_ordre_du_jour_n_est_jamais_gardee_d_une_requete_a_l_autre():
-    """La condition d'un membre du COTECH porte l'heure de la requête (la fenêtre de l'ordre du
-    jour) : reconstruite à chaque requête, elle ne sert jamais une heure plus tard."""
+def test_la_fenetre_de_l_ordre_du_jour_se_compte_dans_la_base_sous_une_condition_gardee():
+    """La condition d'un membre du COTECH se garde d'une requête à l'autre comme les autres : la
+    fenêtre de l'ordre du jour n'y porte aucune heure du processus, elle se compte depuis l'heure
+    de la base à chaque exécution. Une séance qui sort de la fenêtre entre deux requêtes ferme le
+    ménage sous la même condition gardée."""
+    from django.utils import timezone
+
+    from comites.factories import PointOrdreDuJourFactory
+    from comites.models import Seance
+    from menages.factories import MenageFactory
     from menages.models import Menage
     from menages.selectors import CHEMINS_MENAGE
+    from tests.comites.situations import Programme
 
-    cotech = MembreFactory(role=Role.MEMBRE_COTECH)
-    premiere = permissions.condition(_relue(cotech.user), Donnee.IDENTITE, CHEMINS_MENAGE, Menage)
-    suivante = permissions.condition(_relue(cotech.user), Donnee.IDENTITE, CHEMINS_MENAGE, Menage)
-    assert suivante is not premiere
+    programme = Programme()
+    seance = programme.seance()
+    menage = MenageFactory(dispositif=programme.dispositif)
+    PointOrdreDuJourFactory(seance=seance, menage=menage)
+
+    def condition():
+        return permissions.condition(
+            _relue(programme.cotech), Donnee.IDENTITE, CHEMINS_MENAGE, Menage
+        )
+
+    def voit():
+        return permissions.peut_voir_ligne(
+            _relue(programme.cotech), Donnee.IDENTITE, menage, CHEMINS_MENAGE
+        )
+
+    premiere = condition()
+    assert condition() is premiere
+    bord = timezone.now() - permissions.delai_ordre_du_jour()
+    Seance.objects.filter(pk=seance.pk).update(date=bord + timedelta(hours=1))
+    assert voit()
+    Seance.objects.filter(pk=seance.pk).update(date=bord - timedelta(hours=1))
+    assert condition() is premiere
+    assert not voit()
