@@ -6,7 +6,8 @@ façon pour les mêmes entrées : le formulaire (sa classe, son préfixe, ses id
 champ (sa classe, son nom, sa valeur initiale, son libellé, son aide, ses choix, obligatoire ou
 non) et son widget (sa classe et tous ses attributs). Ce rendu est gardé dans le processus sous
 une clé faite de toutes ces entrées, à condition que chacune soit une valeur simple (texte,
-nombre, date, booléen, et leurs listes) : un champ dont une entrée ne l'est pas (des choix tirés
+nombre, date, booléen, leurs listes, ou une fonction d'un module comme le `check_test` d'une
+case à cocher) : un champ dont une entrée ne l'est pas (des choix tirés
 d'une requête, un objet quelconque) se rend à chaque fois, comme le champ d'un formulaire qui a
 reçu des données ou qui porte un `helper`. La valeur initiale elle-même doit être celle que
 déclare le code (celle du champ, ou l'un de ses choix) : un texte tiré d'une ligne, comme la
@@ -55,7 +56,10 @@ def _figee(valeur):
     if isinstance(valeur, list | tuple):
         return (type(valeur), tuple(_figee(element) for element in valeur))
     if isinstance(valeur, dict):
-        return (dict, tuple(sorted((str(cle), _figee(v)) for cle, v in valeur.items())))
+        # Triés sur leur nom seul : deux noms de même texte (`1` et `"1"`) gardent l'ordre du
+        # dictionnaire, sans jamais comparer deux valeurs de types différents.
+        paires = sorted(valeur.items(), key=lambda paire: str(paire[0]))
+        return (dict, tuple((_figee(cle), _figee(v)) for cle, v in paires))
     if isinstance(valeur, FunctionType) and "<" not in valeur.__qualname__:
         # Une fonction d'un module (le `check_test` d'une case à cocher) : du code, rien de
         # saisi ; jamais une fonction locale ou anonyme, qui peut porter des valeurs.

@@ -181,3 +181,11 @@ def test_un_formulaire_vierge_se_rend_comme_crispy_puis_se_sert_de_la_memoire():
     saisi = str(champs.formulaire(ObjectifForm(data={"libelle": "Ouvrir les droits"})))
     assert "Ouvrir les droits" in saisi and "is-invalid" in saisi
     assert len(champs._RENDUS) == gardes
+
+
+def test_une_cle_se_fait_de_tout_dictionnaire_d_attributs():
+    """Des attributs dont deux noms ont le même texte, de valeurs de types différents : une clé
+    quand même, et deux ordres d'écriture du même dictionnaire font la même."""
+    assert champs._figee({1: "a", "1": 2}) is not None
+    assert champs._figee({"b": 1, "a": "x"}) == champs._figee({"a": "x", "b": 1})
+    assert champs._figee({"a": 1}) != champs._figee({"a": "1"})
