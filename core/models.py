@@ -346,8 +346,14 @@ def adhesion_en_cours(prefixe=""):
 
 def compte_qui_ouvre_des_droits(user):
     """Vrai pour un compte actif qui n'est pas un compte d'administration technique : le seul
-    dont les adhésions et l'habilitation nationale ouvrent quelque chose."""
+    dont les adhésions et l'habilitation nationale ouvrent quelque chose. La même règle, sur
+    les lignes qui nomment un compte : `COMPTE_QUI_OUVRE_DES_DROITS`."""
     return user.is_active and not (user.is_staff or user.is_superuser)
+
+
+COMPTE_QUI_OUVRE_DES_DROITS = Q(
+    user__is_active=True, user__is_staff=False, user__is_superuser=False
+)
 
 
 class MembreQuerySet(models.QuerySet):
@@ -361,13 +367,7 @@ class MembreQuerySet(models.QuerySet):
     def actifs(self):
         """Les adhésions qui ouvrent des droits : actives, pas terminées, confirmées, d'un compte
         actif qui n'est pas un compte d'administration technique."""
-        return self.en_cours().filter(
-            actif=True,
-            a_confirmer=False,
-            user__is_active=True,
-            user__is_staff=False,
-            user__is_superuser=False,
-        )
+        return self.en_cours().filter(COMPTE_QUI_OUVRE_DES_DROITS, actif=True, a_confirmer=False)
 
     def actifs_du_compte(self, user):
         """Les adhésions de `user` qui ouvrent des droits : les lignes de `actifs()` pour ce
@@ -482,13 +482,7 @@ class HabilitationNationaleQuerySet(models.QuerySet):
     def actives(self):
         """Les habilitations qui ouvrent la vue nationale : actives, confirmées, d'un compte
         actif qui n'est pas un compte d'administration technique."""
-        return self.filter(
-            actif=True,
-            a_confirmer=False,
-            user__is_active=True,
-            user__is_staff=False,
-            user__is_superuser=False,
-        )
+        return self.filter(COMPTE_QUI_OUVRE_DES_DROITS, actif=True, a_confirmer=False)
 
     def actives_du_compte(self, user):
         """L'habilitation de `user` si elle ouvre la vue nationale (voir

@@ -126,17 +126,21 @@ def cle_du_rendu(champ):
         return None
 
 
+def _rendu_garde(cle, rendre, objet):
+    """`rendre(objet)`, gardé sous `cle` ; rendu à chaque fois sans clé."""
+    if cle is None:
+        return rendre(objet)
+    rendu = _RENDUS.get(cle)
+    if rendu is None:
+        rendu = rendre(objet)
+        _RENDUS.garder(cle, rendu)
+    return rendu
+
+
 @register.filter
 def champ(champ_de_formulaire):
     """Le champ rendu par crispy-forms (`as_crispy_field`), gardé s'il est vierge."""
-    cle = cle_du_rendu(champ_de_formulaire)
-    if cle is None:
-        return as_crispy_field(champ_de_formulaire)
-    rendu = _RENDUS.get(cle)
-    if rendu is None:
-        rendu = as_crispy_field(champ_de_formulaire)
-        _RENDUS.garder(cle, rendu)
-    return rendu
+    return _rendu_garde(cle_du_rendu(champ_de_formulaire), as_crispy_field, champ_de_formulaire)
 
 
 @register.filter
@@ -144,11 +148,5 @@ def formulaire(formulaire_a_rendre):
     """Le formulaire entier rendu par crispy-forms (`|crispy`), gardé s'il est vierge et que
     chacun de ses champs peut l'être (sa clé : celles de ses champs, dans leur ordre)."""
     cles = tuple(cle_du_rendu(champ_du_formulaire) for champ_du_formulaire in formulaire_a_rendre)
-    if not cles or None in cles:
-        return as_crispy_form(formulaire_a_rendre)
-    cle = ("formulaire", cles)
-    rendu = _RENDUS.get(cle)
-    if rendu is None:
-        rendu = as_crispy_form(formulaire_a_rendre)
-        _RENDUS.garder(cle, rendu)
-    return rendu
+    cle = ("formulaire", cles) if cles and None not in cles else None
+    return _rendu_garde(cle, as_crispy_form, formulaire_a_rendre)

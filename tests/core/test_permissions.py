@@ -139,6 +139,38 @@ def test_l_admin_technique_ne_voit_aucune_donnee():
         assert not permissions.peut_voir(admin, donnee, dispositif)
 
 
+@pytest.mark.parametrize(
+    "compte", [{"is_staff": True}, {"is_superuser": True}, {"is_active": False}]
+)
+def test_un_compte_d_administration_ou_desactive_perd_ses_adhesions_et_son_habilitation(
+    compte, django_assert_num_queries
+):
+    """Un compte qui tient une adhésion et une habilitation nationale, passé ensuite
+    administrateur technique ou désactivé (directement en base, sans la validation du
+    formulaire) : relu à la requête suivante, il n'ouvre plus rien, sans requête."""
+    from core.factories import HabilitationNationaleFactory
+    from core.models import User
+    from menages.factories import MenageFactory
+    from menages.models import Menage
+    from menages.selectors import CHEMINS_MENAGE
+
+    membre = MembreFactory(role=Role.COORDINATEUR)
+    HabilitationNationaleFactory(user=membre.user)
+    menage = MenageFactory(dispositif=membre.dispositif)
+    avant = User.objects.get(pk=membre.user.pk)
+    assert permissions.peut_voir(avant, Donnee.IDENTITE, membre.dispositif)
+    assert permissions.habilite_national(avant)
+
+    User.objects.filter(pk=membre.user.pk).update(**compte)
+    apres = User.objects.get(pk=membre.user.pk)
+    with django_assert_num_queries(0):
+        assert not permissions.peut_voir(apres, Donnee.IDENTITE, membre.dispositif)
+        assert not permissions.habilite_national(apres)
+        assert not permissions.filtrer(
+            apres, Menage.objects.filter(pk=menage.pk), Donnee.IDENTITE, CHEMINS_MENAGE
+        ).exists()
+
+
 def test_une_adhesion_inactive_ne_donne_rien():
     membre = MembreFactory(role=Role.COORDINATEUR, actif=False)
     assert not permissions.peut_voir(membre.user, Donnee.IDENTITE, membre.dispositif)
