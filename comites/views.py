@@ -121,9 +121,7 @@ def seance(request, public_id):
             return render(request, "comites/_archives.html", contexte)
     if "peut_animer" not in contexte:
         contexte["peut_animer"] = services.peut_animer(request.user, seance.comite)
-    peut_animer = contexte["peut_animer"]
     contexte.update(
-        form_presences=PresencesForm(seance=seance) if peut_animer else None,
         peut_exporter=technique and bool(contexte["page"].paginator.count),
         reunion_equipe=seance.comite.type == TypeComite.EQUIPE,
         a_discuter=selectors.page_des_menages_a_discuter(
@@ -157,11 +155,23 @@ def _page_du_point(user, seance, point):
     return f"{_page(seance)}{page}#point-{point.public_id}"
 
 
-@require_POST
 def presences(request, public_id):
+    """La feuille de présence d'une séance, tenue par qui l'anime.
+
+    GET : le formulaire ; avec htmx, seul le formulaire, posé dans la page de la séance à
+    l'ouverture de son volet (la page de la séance ne lit ni les membres ni les structures du
+    comité) ; sans JavaScript, une page qui le porte. POST : les présences, puis retour à la
+    séance."""
     seance = _seance(request, public_id)
     if not services.peut_animer(request.user, seance.comite):
         raise PermissionDenied
+    if request.method == "GET":
+        contexte = {"seance": seance, "form_presences": PresencesForm(seance=seance)}
+        if request.htmx:
+            return render(request, "comites/_presences.html", contexte)
+        return render(request, "comites/presences.html", contexte)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = PresencesForm(request.POST, seance=seance)
     return traiter_formulaire_integre(
         request,

@@ -681,7 +681,7 @@ TABLE = {
     "comites:presences": entree(
         "seance",
         animer,
-        methodes=POST,
+        methodes=GET_POST,
         donnees=lambda m, seance: {
             "presents": [
                 next(pk for cle, pk in m.siegeants.items() if m.objets["seance", cle] == seance)

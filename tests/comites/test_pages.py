@@ -300,6 +300,8 @@ def test_la_seance_montre_l_ordre_du_jour_et_ses_resumes(client, qui):
     assert f'href="{url("decider", point)}"' in contenu
     assert f'hx-get="{url("decider", point)}"' in contenu
     assert "<option" not in contenu.split("Ordre du jour", 1)[1]
+    assert 'type="checkbox"' not in contenu
+    assert (f'href="{url("presences", seance)}"' in contenu) == (qui == "coordinateur")
     assert url("export_csv", seance) in contenu
     assert NOTE not in contenu
     # Le formulaire, chargé à la demande, propose les personnes des équipes du dispositif, et
@@ -853,8 +855,9 @@ def test_la_seance_a_venir_fait_un_nombre_fixe_de_requetes(
     seance = seance_de(programme, nombre, decides=False)
     client.force_login(getattr(programme, qui))
     # Comme une séance passée, moins les corrections des décisions (il n'y en a pas) ; la
-    # coordination lit en plus la feuille de présence.
-    attendu = {"cotech": 15, "coordinateur": 16}[qui]
+    # coordination ne lit pas son siège au comité (elle décide par son rôle), ni les membres et
+    # les structures du comité : la feuille de présence se charge à l'ouverture de son volet.
+    attendu = {"cotech": 15, "coordinateur": 14}[qui]
     with django_assert_num_queries(attendu):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
@@ -895,11 +898,27 @@ def test_la_coordination_tient_la_feuille_de_presence(client):
     seance = SeanceFactory(comite=comite)
     url = reverse("comites:presences", args=[seance.public_id])
     client.force_login(coordinateur.user)
-    assert (
-        "Feuille de présence"
-        in client.get(reverse("comites:seance", args=[seance.public_id])).content.decode()
-    )
+    page_de_la_seance = client.get(reverse("comites:seance", args=[seance.public_id]))
+    # Le volet est sur la page ; son formulaire se charge à l'ouverture (htmx) ou, sans
+    # JavaScript, sur sa propre page.
+    assert "Feuille de présence" in page_de_la_seance.content.decode()
+    assert f'hx-get="{url}"' in page_de_la_seance.content.decode()
+    assert cotech.last_name not in page_de_la_seance.content.decode()
+    fragment = client.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    page = client.get(url)
+    assert "<html" in page.content.decode()
+    for reponse in (fragment, page):
+        contenu = reponse.content.decode()
+        assert contenu.count('name="presents"') == 2  # les deux membres du comité
+        assert cotech.last_name in contenu and etranger.last_name not in contenu
+        assert structure.nom in contenu
+        assert f'action="{url}"' in contenu
     client.post(url, {"presents": [cotech.pk], "organisations": [structure.pk]})
+    # La feuille rouverte coche qui a été noté présent.
+    coches = client.get(url, HTTP_HX_REQUEST="true").content.decode().count("checked")
+    assert coches == 2
     assert list(seance.presents.all()) == [cotech]
     assert list(seance.organisations_presentes.all()) == [structure]
     # Une personne qui ne siège pas n'est pas proposée : la saisie est refusée.
@@ -907,4 +926,6 @@ def test_la_coordination_tient_la_feuille_de_presence(client):
     assert list(seance.presents.all()) == [cotech]
     client.force_login(cotech)
     assert client.post(url, {"presents": []}).status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 403
     assert list(seance.presents.all()) == [cotech]

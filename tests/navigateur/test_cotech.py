@@ -135,3 +135,39 @@ def test_le_referent_et_l_equipe_se_cherchent_par_le_nom(demo, page, live_server
     accompagnement = point.menage.accompagnements.get()
     assert accompagnement.referent == referent
     assert infirmier.pk in set(accompagnement.equipe.values_list("user", flat=True))
+
+
+def test_la_feuille_de_presence_se_charge_a_l_ouverture_de_son_volet(
+    demo, page, navigateur, live_server
+):
+    """La coordination ouvre le volet « Feuille de présence » : les membres et les structures
+    du comité s'y chargent, se cochent et s'enregistrent. Sans JavaScript, un lien mène à la
+    page de la feuille."""
+    seance = Seance.objects.get(
+        comite__dispositif__slug="cantal",
+        comite__type="technique",
+        date__date=timezone.localdate(),
+    )
+    membre = seance.comite.membres.exclude(pk__in=seance.presents.all()).order_by("last_name")[0]
+    se_connecter(page, live_server, "coordinateur.cantal@demo.test")
+    page.goto(f"{live_server.url}/comites/seances/{seance.public_id}/")
+    volet = page.locator("#feuille-de-presence")
+    expect(volet.locator("input[type=checkbox]")).to_have_count(0)
+    volet.locator("summary").click()
+    case = volet.get_by_label(membre.get_full_name(), exact=True)
+    expect(case).to_be_visible()
+    cocher(case)
+    volet.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_text("Présences enregistrées.")).to_be_visible()
+    expect(page.get_by_text("Présents :")).to_contain_text(membre.get_full_name())
+    assert seance.presents.filter(pk=membre.pk).exists()
+
+    contexte = navigateur.new_context(java_script_enabled=False, locale="fr-FR")
+    sans_script = contexte.new_page()
+    se_connecter(sans_script, live_server, "coordinateur.cantal@demo.test")
+    sans_script.goto(f"{live_server.url}/comites/seances/{seance.public_id}/")
+    sans_script.locator("#feuille-de-presence summary").click()
+    sans_script.get_by_role("link", name="Tenir la feuille de présence").click()
+    expect(sans_script.get_by_role("heading", level=1)).to_have_text("Feuille de présence")
+    expect(sans_script.get_by_label(membre.get_full_name(), exact=True)).to_be_checked()
+    contexte.close()
