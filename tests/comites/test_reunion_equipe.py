@@ -108,9 +108,9 @@ def test_l_accueil_du_ts_mene_a_sa_reunion_d_equipe(client):
 # --- Par pages : la coordination regarde tout le dispositif -----------------------------------
 
 # Session, utilisateur, adhésions, séance, présents, structures présentes, décompte des
-# archives, décompte des ménages à discuter, la page de ces ménages (avec leur référent), puis
-# les choix de la feuille de présence (personnes, structures).
-REQUETES_DE_LA_REUNION = 11
+# archives, décompte des ménages à discuter, la page de ces ménages (avec leur référent). Les
+# choix de la feuille de présence ne se lisent qu'à l'ouverture de son volet.
+REQUETES_DE_LA_REUNION = 9
 
 
 @pytest.mark.parametrize("nombre", [3, 5])
