@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accompagnement.forms import nom_et_profession
@@ -155,6 +155,7 @@ def _page_du_point(user, seance, point):
     return f"{_page(seance)}{page}#point-{point.public_id}"
 
 
+@require_http_methods(["GET", "POST"])
 def presences(request, public_id):
     """La feuille de présence d'une séance, tenue par qui l'anime.
 
@@ -170,8 +171,6 @@ def presences(request, public_id):
         if request.htmx:
             return render(request, "comites/_presences.html", contexte)
         return render(request, "comites/presences.html", contexte)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["GET", "POST"])
     form = PresencesForm(request.POST, seance=seance)
     return traiter_formulaire_integre(
         request,
