@@ -565,7 +565,8 @@ def _base_page_de_liste(queryset, par_page, page=1, autres=()):
 
 def _base_journal(dispositif, page):
     """La base d'une page du journal d'accès : la même page de lignes du dispositif, triées par
-    date, avec le même décompte borné (`LIGNES_DU_JOURNAL_PARCOURUES`)."""
+    date, avec le même décompte borné (`LIGNES_DU_JOURNAL_PARCOURUES`), sans tri comme celui
+    de la page (`core.listes.PaginatorBorne`)."""
     lignes = (
         JournalAudit.objects.filter(dispositif=dispositif)
         .select_related("user")
@@ -573,7 +574,7 @@ def _base_journal(dispositif, page):
     )
 
     def base():
-        total = lignes[: LIGNES_DU_JOURNAL_PARCOURUES + 1].count()
+        total = lignes.order_by()[: LIGNES_DU_JOURNAL_PARCOURUES + 1].count()
         debut = (page - 1) * LIGNES_DU_JOURNAL_PAR_PAGE
         return list(lignes[debut : debut + LIGNES_DU_JOURNAL_PAR_PAGE]), total
 

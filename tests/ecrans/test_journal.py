@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,6 +246,24 @@ def test_un_journal_sans_borne_ne_se_compte_ni_ne_se_parcourt_au_dela_de_la_limi
     assert "10 lignes" in re.sub(r"\s+", " ", texte(anciennes))
     assert len(lignes_affichees(anciennes)) == 10
     assert "export numéro 129<" in texte(anciennes)
+
+
+def test_le_decompte_borne_du_journal_ne_trie_pas_ce_qu_il_compte(client):
+    # Compter les 10 001 premières lignes dans n'importe quel ordre donne le même nombre : le
+    # décompte ne demande pas à la base de trier des millions de lignes par date.
+    coordination = MembreFactory(role=Role.COORDINATEUR)
+    for rang in range(3):
+        trace(coordination.dispositif, detail=f"export numéro {rang}")
+    client.force_login(coordination.user)
+
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(url(coordination.dispositif))
+
+    decomptes = [q["sql"] for q in requetes.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(decomptes) == 1
+    assert "ORDER BY" not in decomptes[0].upper()
+    # Les trois exports et la connexion de la coordination.
+    assert "4 lignes" in re.sub(r"\s+", " ", texte(reponse))
 
 
 @pytest.mark.parametrize("nombre", [3, 20])
