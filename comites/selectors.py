@@ -14,8 +14,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Window,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from accompagnement import selectors as selectors_accompagnement
@@ -103,36 +111,34 @@ def mes_seances_a_venir(user, limite=5, points=POINTS_A_L_ACCUEIL):
     """Les prochaines séances des comités où la personne siège (celles du jour comprises),
     chacune avec les premiers points de son ordre du jour dont elle voit le ménage
     (`mes_points`, au plus `points`) et le nombre de ceux qui restent (`autres_points`) : ce
-    qu'elle a à préparer. Deux requêtes, quelle que soit la taille des ordres du jour."""
-    visibles = points_aux_menages_visibles(user)
+    qu'elle a à préparer. Deux requêtes, quelle que soit la taille des ordres du jour ; une
+    seule pour qui ne siège à aucune séance à venir (la plupart des intervenants de terrain),
+    sans construire le filtre de visibilité des points."""
     seances = list(
         Seance.objects.filter(comite__membres=user, date__gte=debut_du_jour(timezone.localdate()))
         .select_related("comite", "comite__dispositif")
-        .annotate(
-            nombre_de_mes_points=Coalesce(
-                Subquery(
-                    visibles.filter(seance=OuterRef("pk"))
-                    .order_by()
-                    .values("seance")
-                    .annotate(nombre=Count("pk"))
-                    .values("nombre")
-                ),
-                0,
-            )
-        )
-        .prefetch_related(
-            Prefetch(
-                "points",
-                # L'accueil n'en montre que le nom du ménage et la nature du point : le filtre
-                # de visibilité seul, sans ce que la personne voit de chaque ligne.
-                queryset=visibles.select_related("menage").order_by("rang", "pk")[:points],
-                to_attr="mes_points",
-            )
-        )
         .order_by("date")[:limite]
     )
+    if not seances:
+        return seances
+    prefetch_related_objects(
+        seances,
+        Prefetch(
+            "points",
+            # L'accueil n'en montre que le nom du ménage et la nature du point : le filtre de
+            # visibilité seul, sans ce que la personne voit de chaque ligne. Chaque point lu
+            # porte le nombre de ceux de sa séance que la personne voit (compté avant que les
+            # premiers soient retenus).
+            queryset=points_aux_menages_visibles(user)
+            .select_related("menage")
+            .annotate(points_visibles=Window(Count("pk"), partition_by=F("seance")))
+            .order_by("rang", "pk")[:points],
+            to_attr="mes_points",
+        ),
+    )
     for seance in seances:
-        seance.autres_points = seance.nombre_de_mes_points - len(seance.mes_points)
+        visibles = seance.mes_points[0].points_visibles if seance.mes_points else 0
+        seance.autres_points = visibles - len(seance.mes_points)
     return seances
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from comites import services as comites
 from comites.factories import PointOrdreDuJourFactory
-from comites.selectors import POINTS_A_L_ACCUEIL
+from comites.selectors import POINTS_A_L_ACCUEIL, mes_seances_a_venir
 from menages.enums import StatutOrientation
 from menages.factories import OrientationFactory
 from tests.comites.situations import Programme
@@ -161,6 +161,27 @@ def test_l_accueil_du_cotech_en_requetes_fixes_quelle_que_soit_la_taille_de_l_or
             assert client.get(reverse("ecrans:accueil")).status_code == 200
         requetes.append(len(capture))
     assert requetes[0] == requetes[1]
+
+
+def test_qui_ne_siege_a_aucune_seance_a_venir_ne_lit_aucun_ordre_du_jour(
+    django_assert_num_queries,
+):
+    """La plupart des intervenants de terrain ne siègent à aucun comité : leur accueil lit les
+    séances à venir (aucune) et s'arrête là, sans chercher de points ; qui siège en lit les
+    points en une requête de plus."""
+    programme = Programme()
+    seance = programme.seance(jour=programme.aujourd_hui + timedelta(days=7))
+    programme.orientation(nom="Siegeant")
+    comites.construire_ordre_du_jour(programme.coordinateur, seance)
+
+    with django_assert_num_queries(1):
+        assert mes_seances_a_venir(programme.ts) == []
+    mes_seances_a_venir(programme.cotech)  # ses adhésions lues une fois, comme sur une page
+    with django_assert_num_queries(2):
+        seances = mes_seances_a_venir(programme.cotech)
+    assert seances == [seance]
+    assert [p.menage.nom for p in seances[0].mes_points] == ["Siegeant"]
+    assert seances[0].autres_points == 0
 
 
 def test_un_point_dont_la_personne_ne_voit_pas_le_menage_n_est_ni_nomme_ni_compte(client):
