@@ -167,10 +167,10 @@ def presences(request, public_id):
     if not services.peut_animer(request.user, seance.comite):
         raise PermissionDenied
     if request.method == "GET":
-        contexte = {"seance": seance, "form_presences": PresencesForm(seance=seance)}
-        if request.htmx:
-            return render(request, "comites/_presences.html", contexte)
-        return render(request, "comites/presences.html", contexte)
+        gabarit = "comites/_presences.html" if request.htmx else "comites/presences.html"
+        return render(
+            request, gabarit, {"seance": seance, "form_presences": PresencesForm(seance=seance)}
+        )
     form = PresencesForm(request.POST, seance=seance)
     return traiter_formulaire_integre(
         request,
