@@ -37,4 +37,5 @@ urlpatterns = [
     path("acces/logements/", views.logements_choix, name="logements_choix"),
     path("acces/logements/<slug:slug>/", views.logements, name="logements"),
     path("acces/logements/<slug:slug>/importer/", views.importer, name="importer"),
+    path("acces/logements/<slug:slug>/saisir/", views.saisir_logement, name="saisir_logement"),
 ]

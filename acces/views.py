@@ -498,8 +498,18 @@ def logements_choix(request):
 
 
 def logements(request, slug):
+    """Les logements vacants du dispositif, par pages, avec une recherche et des filtres.
+
+    Le formulaire de saisie se charge à l'ouverture de son volet (`saisir_logement`) et
+    s'envoie ici : la liste ne lit pas les secteurs du dispositif et ne rend pas ses seize
+    champs à chaque affichage. Un envoi refusé rend la liste avec le volet ouvert, la saisie
+    gardée et ses erreurs."""
     dispositif = _dispositif_des_logements(request, slug)
-    form = LogementVacantForm(request.POST or None, dispositif=dispositif)
+    form = (
+        LogementVacantForm(request.POST, dispositif=dispositif)
+        if request.method == "POST"
+        else None
+    )
     reponse = traiter_formulaire(
         request,
         form,
@@ -520,6 +530,20 @@ def logements(request, slug):
             "page": page,
             "parametres": parametres_sans_page(request),
         },
+    )
+
+
+@require_GET
+def saisir_logement(request, slug):
+    """Le formulaire de saisie d'un logement vacant : avec htmx, seul le formulaire, posé dans
+    la liste à l'ouverture de son volet ; sans JavaScript, une page qui le porte. Il s'envoie
+    à la liste (`logements`)."""
+    dispositif = _dispositif_des_logements(request, slug)
+    gabarit = "acces/_saisir_logement.html" if request.htmx else "acces/saisir_logement.html"
+    return render(
+        request,
+        gabarit,
+        {"dispositif": dispositif, "form": LogementVacantForm(dispositif=dispositif)},
     )
 
 

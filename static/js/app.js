@@ -147,16 +147,23 @@ document.addEventListener("DOMContentLoaded", () => {
   zonesDefilantes(document);
   resumerErreurs(document);
   annoncer(document, true);
-  // Empêche un double envoi d'un formulaire (réseau lent sur téléphone).
-  document.querySelectorAll("form[data-envoi-unique]").forEach((formulaire) => {
+  envoiUnique(document);
+  appliquerLargeurs(document);
+});
+
+// Empêche un double envoi d'un formulaire (réseau lent sur téléphone), qu'il soit dans la page
+// ou apporté par htmx (un formulaire chargé à l'ouverture de son volet).
+function envoiUnique(racine) {
+  const formulaires = [...racine.querySelectorAll("form[data-envoi-unique]")];
+  if (racine.matches?.("form[data-envoi-unique]")) formulaires.push(racine);
+  formulaires.forEach((formulaire) => {
     formulaire.addEventListener("submit", () => {
       formulaire.querySelectorAll("button[type=submit]").forEach((bouton) => {
         bouton.disabled = true;
       });
     });
   });
-  appliquerLargeurs(document);
-});
+}
 
 // Ce qu'htmx change sans recharger la page est annoncé aux lecteurs d'écran : le texte des
 // éléments [data-annonce] (ou la valeur de l'attribut) va dans une région « aria-live ».
@@ -200,4 +207,5 @@ document.addEventListener("htmx:load", (evenement) => {
   appliquerLargeurs(evenement.detail.elt);
   zonesDefilantes(document);
   resumerErreurs(evenement.detail.elt);
+  envoiUnique(evenement.detail.elt);
 });

@@ -876,6 +876,7 @@ TABLE = {
     "acces:importer": entree(
         "dispositif", A.GERER_LOGEMENTS, methodes=GET_POST, donnees=fichier_de_logements
     ),
+    "acces:saisir_logement": entree("dispositif", A.GERER_LOGEMENTS, htmx=True),
     # rapports et tableaux de bord
     "rapports:liste": entree(None, D.RAPPORT, htmx=True),
     "rapports:demander": entree(

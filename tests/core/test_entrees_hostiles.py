@@ -752,6 +752,7 @@ class Donnees:
                 {"motif": "travaux", "precision": "Peinture", "date_retrait": aujourd_hui},
             ),
             ("acces:logements", ("acces:logements", slug), "post", logement),
+            ("acces:saisir_logement", ("acces:saisir_logement", slug), "get", {"page": "1"}),
             (
                 "acces:importer",
                 ("acces:importer", slug),

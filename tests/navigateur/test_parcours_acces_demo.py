@@ -175,3 +175,32 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
     relais = page.get_by_role("region", name="Relais du lien")
     expect(relais.get_by_text("Présentation du référent du bailleur")).to_be_visible()
     capture(page, "acces-demo-relais-referent")
+
+
+def test_le_bailleur_saisit_un_logement_vacant_depuis_le_volet_de_la_liste(demo, page, live_server):
+    """Le formulaire de saisie se pose dans la liste à l'ouverture de son volet ; un envoi
+    incomplet revient volet ouvert, saisie gardée ; l'envoi complet enregistre le logement."""
+    se_connecter(page, live_server, REFERENT_BAILLEUR)
+    page.goto(f"{live_server.url}/acces/logements/savoie/")
+    volet = page.locator("#saisie-logement")
+    expect(volet.get_by_label("Référence du logement")).to_have_count(0)
+    volet.locator("summary").click()
+    expect(volet.get_by_label("Référence du logement")).to_be_visible()
+    volet.get_by_label("Référence du logement").fill("VOLET-1")
+    volet.locator("#id_adresse").fill("4 rue des Marquisats")
+    volet.get_by_label("Code postal").fill("740")
+    volet.locator("#id_commune").fill("Annecy")
+    _choisir(volet, "#id_territoire", "Annecy")
+    volet.get_by_label("Loyer (€)").fill("420")
+    volet.get_by_role("button", name="Enregistrer").click()
+
+    volet = page.locator("#saisie-logement")
+    expect(volet.get_by_text("Le code postal compte cinq chiffres.", exact=True)).to_be_visible()
+    expect(volet.get_by_label("Référence du logement")).to_have_value("VOLET-1")
+    volet.get_by_label("Code postal").fill("74000")
+    capture(page, "logements-vacants-saisie")
+    volet.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Logement VOLET-1 enregistré.")).to_be_visible()
+    page.locator("input[name=q]").fill("VOLET-1")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("link", name="VOLET-1")).to_be_visible()
