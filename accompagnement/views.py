@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import permissions
 from core.enums import ROLES_SOIGNANTS
@@ -131,7 +131,6 @@ def detail(request, public_id):
             if ecrit_plan
             else None,
             "form_objectif": ObjectifForm() if ecrit_plan else None,
-            "form_plan": _form_plan(accompagnement) if ecrit_plan else None,
         },
     )
 
@@ -308,10 +307,29 @@ def suivre_objectif(request, public_id):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def valider_plan(request, public_id):
+    """La validation du plan avec le ménage, par qui écrit le plan.
+
+    GET : le formulaire, qui reprend la durée prévue et les structures autour du ménage du
+    plan ; avec htmx, seul le formulaire, posé dans la page de l'accompagnement à l'ouverture
+    de son volet (la page ne le rend pas : ce qu'il reprend du plan ne se garde pas d'un
+    affichage à l'autre) ; sans JavaScript, une page qui le porte. POST : la validation, puis
+    retour à l'accompagnement."""
     accompagnement = _accompagnement(request, public_id, Donnee.PLAN)
     _exiger(accompagnement.ecrit_plan)
+    if request.method == "GET":
+        gabarit = (
+            "accompagnement/_valider_plan.html"
+            if request.htmx
+            else "accompagnement/valider_plan.html"
+        )
+        contexte = {
+            "accompagnement": accompagnement,
+            "menage": accompagnement.menage,
+            "form_plan": _form_plan(accompagnement),
+        }
+        return render(request, gabarit, contexte)
     form = ValidationPlanForm(request.POST)
     return traiter_formulaire_integre(
         request,

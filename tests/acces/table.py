@@ -634,7 +634,7 @@ TABLE = {
         "accompagnement",
         D.PLAN,
         E.PLAN,
-        methodes=POST,
+        methodes=GET_POST,
         donnees=lambda m, o: {"date_validation": hier(), "duree_prevue_mois": "12"},
     ),
     "accompagnement:cloture": entree(

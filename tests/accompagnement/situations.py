@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement import services
-from accompagnement.enums import Confidentialite, TypeIntervention
+from accompagnement.enums import Confidentialite, MotifCloture, TypeIntervention
 from accompagnement.factories import ObjectifFactory
 from core.enums import Role
 from core.factories import DispositifFactory
@@ -41,6 +41,17 @@ class Equipe:
             date_debut=debut or timezone.localdate() - relativedelta(months=2),
         )
         return self.accompagnement
+
+    def clore(self):
+        """Clôt l'accompagnement aujourd'hui, par la coordination (ménage stabilisé, resté
+        dans son logement)."""
+        services.cloturer_accompagnement(
+            self.coordinateur,
+            self.accompagnement,
+            date=timezone.localdate(),
+            motif=MotifCloture.STABILISEE,
+            maintien_dans_logement=True,
+        )
 
     def url(self, nom):
         return reverse(f"accompagnement:{nom}", args=[self.accompagnement.public_id])

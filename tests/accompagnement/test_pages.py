@@ -185,13 +185,7 @@ def test_la_page_d_intervention_est_refusee_hors_de_l_equipe(client):
 
 def test_un_accompagnement_clos_ne_propose_plus_de_noter(client):
     equipe = equipe_ouverte()
-    services.cloturer_accompagnement(
-        equipe.coordinateur,
-        equipe.accompagnement,
-        date=timezone.localdate(),
-        motif=MotifCloture.STABILISEE,
-        maintien_dans_logement=True,
-    )
+    equipe.clore()
     client.force_login(equipe.ts)
 
     contenu = texte(client.get(equipe.url("detail")))
@@ -363,6 +357,49 @@ def test_valider_le_plan_avec_le_menage(client):
     assert plan.structures_autour == "CCAS, CMP"
     contenu = texte(client.get(equipe.url("detail")))
     assert f"Validé avec le ménage le {hier:%d/%m/%Y} · durée prévue 12 mois" in contenu
+
+
+def test_le_formulaire_de_validation_du_plan_se_charge_a_l_ouverture_de_son_volet(client):
+    equipe = equipe_ouverte()
+    plan = equipe.accompagnement.plan
+    plan.duree_prevue_mois = 18
+    plan.structures_autour = "CCAS de Murat"
+    plan.save()
+    client.force_login(equipe.ts)
+
+    page = texte(client.get(equipe.url("detail")))
+    volet = re.search(r'<details[^>]*id="validation-plan"[^>]*>', page).group(0)
+    assert f'hx-get="{equipe.url("valider_plan")}"' in volet
+    assert 'hx-trigger="toggle once"' in volet
+    assert 'name="structures_autour"' not in page and "CCAS de Murat" not in page
+    assert f'href="{equipe.url("valider_plan")}"' in page  # sans JavaScript
+
+    reponse = client.get(equipe.url("valider_plan"), HTTP_HX_REQUEST="true")
+    fragment = texte(reponse)
+    assert reponse.status_code == 200
+    assert "<html" not in fragment and "<nav" not in fragment
+    assert f'action="{equipe.url("valider_plan")}"' in fragment
+    assert 'value="18"' in fragment and "CCAS de Murat</textarea>" in fragment
+
+    page_seule = texte(client.get(equipe.url("valider_plan")))
+    assert '<h1 class="h4">Valider le plan avec le ménage</h1>' in page_seule
+    assert "CCAS de Murat</textarea>" in page_seule
+
+
+def test_le_formulaire_de_validation_du_plan_reste_ferme_hors_de_l_equipe(client):
+    equipe = equipe_ouverte()
+    client.force_login(membre(equipe.dispositif, Role.TRAVAILLEUR_SOCIAL))
+    assert client.get(equipe.url("valider_plan"), HTTP_HX_REQUEST="true").status_code == 404
+    assert client.get(equipe.url("valider_plan")).status_code == 404
+
+
+def test_un_accompagnement_clos_n_offre_plus_la_validation_du_plan(client):
+    equipe = equipe_ouverte()
+    ObjectifFactory(accompagnement=equipe.accompagnement)
+    client.force_login(equipe.ts)
+    assert 'id="validation-plan"' in texte(client.get(equipe.url("detail")))
+    equipe.clore()
+    assert 'id="validation-plan"' not in texte(client.get(equipe.url("detail")))
 
 
 def test_le_plan_sans_objectif_n_est_pas_valide(client):
@@ -613,13 +650,7 @@ def test_le_referent_propose_n_est_pas_pris_hors_du_dispositif(client):
 
 def test_le_ts_de_l_equipe_ne_rouvre_pas_un_accompagnement(client):
     equipe = equipe_ouverte()
-    services.cloturer_accompagnement(
-        equipe.coordinateur,
-        equipe.accompagnement,
-        date=timezone.localdate(),
-        motif=MotifCloture.STABILISEE,
-        maintien_dans_logement=True,
-    )
+    equipe.clore()
     client.force_login(equipe.ts)
     url = reverse("accompagnement:ouvrir", args=[equipe.menage.public_id])
 
@@ -760,13 +791,7 @@ def equipe_close_apres_procedure():
         referent=equipe.ts,
         equipe=[equipe.autre_ts, equipe.infirmier, psychologue],
     )
-    services.cloturer_accompagnement(
-        equipe.coordinateur,
-        equipe.accompagnement,
-        date=timezone.localdate(),
-        motif=MotifCloture.STABILISEE,
-        maintien_dans_logement=True,
-    )
+    equipe.clore()
     return equipe, psychologue
 
 

@@ -117,3 +117,29 @@ def test_les_accrocs_du_quotidien_a_l_ecran(programme, navigateur, live_server, 
     expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
     capture(page, f"quotidien-404-{largeur}")
     contexte.close()
+
+
+def test_le_plan_se_valide_depuis_son_volet(demo, page, live_server):
+    """Le formulaire de validation du plan se pose dans la page de l'accompagnement à
+    l'ouverture de son volet, avec ce que le plan porte déjà ; il s'envoie et revient."""
+    from accompagnement.models import Accompagnement
+
+    accompagnement = (
+        Accompagnement.objects.ouverts()
+        .filter(dispositif__slug="cantal", referent__email="ts.cantal@demo.test")
+        .filter(objectifs__isnull=False)
+        .distinct()
+        .first()
+    )
+    se_connecter(page, live_server, "ts.cantal@demo.test", "demo-logisens")
+    page.goto(f"{live_server.url}/accompagnements/{accompagnement.public_id}/")
+    volet = page.locator("#validation-plan")
+    expect(volet.get_by_label("Validé avec le ménage le")).to_have_count(0)
+    volet.locator("summary").click()
+    expect(volet.get_by_label("Validé avec le ménage le")).to_be_visible()
+    volet.get_by_label("Durée prévue (mois)").fill("12")
+    capture(page, "accompagnement-validation-du-plan")
+    volet.get_by_role("button", name="Enregistrer la validation").click()
+    expect(page.get_by_text("Validation du plan avec le ménage enregistrée.")).to_be_visible()
+    accompagnement.plan.refresh_from_db()
+    assert accompagnement.plan.duree_prevue_mois == 12
