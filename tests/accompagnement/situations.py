@@ -42,11 +42,11 @@ class Equipe:
         )
         return self.accompagnement
 
-    def clore(self):
-        """Clôt l'accompagnement aujourd'hui, par la coordination (ménage stabilisé, resté
-        dans son logement)."""
+    def clore(self, par=None):
+        """Clôt l'accompagnement aujourd'hui, par la coordination ou par `par` (ménage
+        stabilisé, resté dans son logement)."""
         services.cloturer_accompagnement(
-            self.coordinateur,
+            par or self.coordinateur,
             self.accompagnement,
             date=timezone.localdate(),
             motif=MotifCloture.STABILISEE,

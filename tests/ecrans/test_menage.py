@@ -14,7 +14,6 @@ from accompagnement.enums import (
     Confidentialite,
     DecisionBilan,
     DestinationPartenaire,
-    MotifCloture,
     TypeBilan,
     TypeIntervention,
 )
@@ -249,13 +248,7 @@ def test_la_chronologie_ne_montre_les_episodes_qu_a_qui_en_voit_le_plan(client):
     le début ni la clôture de l'épisode dans la chronologie ; l'équipe les voit."""
     agent = MembreFactory(role=Role.AGENT_BAILLEUR)
     equipe = equipe_ouverte(dispositif=agent.dispositif, orientee_par=agent.user)
-    services_accompagnement.cloturer_accompagnement(
-        equipe.ts,
-        equipe.accompagnement,
-        date=timezone.localdate(),
-        motif=MotifCloture.STABILISEE,
-        maintien_dans_logement=True,
-    )
+    equipe.clore(par=equipe.ts)
     vus = {}
     for qui in (agent.user, equipe.ts):
         client.force_login(qui)

@@ -108,6 +108,17 @@ def changer_de_personne(page):
     page.context.clear_cookies()
 
 
+def ouvrir_le_volet(page, id_du_volet, champ, exact=False):
+    """Ouvre un volet dont le formulaire se charge à l'ouverture
+    (`composants/volet_a_la_demande.html`) : le champ libellé `champ` n'y est pas avant, il y
+    est après. Rend le volet."""
+    volet = page.locator(f"#{id_du_volet}")
+    expect(volet.get_by_label(champ, exact=exact)).to_have_count(0)
+    volet.locator("summary").click()
+    expect(volet.get_by_label(champ, exact=exact)).to_be_visible()
+    return volet
+
+
 def cocher(case):
     """Coche une case à cocher.
 

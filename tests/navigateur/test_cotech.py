@@ -11,7 +11,7 @@ from core.models import Membre
 from menages.models import Orientation
 
 from .accessibilite import decrire, violations
-from .conftest import capture, cocher, se_connecter
+from .conftest import capture, cocher, ouvrir_le_volet, se_connecter
 
 
 def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
@@ -151,12 +151,8 @@ def test_la_feuille_de_presence_se_charge_a_l_ouverture_de_son_volet(
     membre = seance.comite.membres.exclude(pk__in=seance.presents.all()).order_by("last_name")[0]
     se_connecter(page, live_server, "coordinateur.cantal@demo.test")
     page.goto(f"{live_server.url}/comites/seances/{seance.public_id}/")
-    volet = page.locator("#feuille-de-presence")
-    expect(volet.locator("input[type=checkbox]")).to_have_count(0)
-    volet.locator("summary").click()
-    case = volet.get_by_label(membre.get_full_name(), exact=True)
-    expect(case).to_be_visible()
-    cocher(case)
+    volet = ouvrir_le_volet(page, "feuille-de-presence", membre.get_full_name(), exact=True)
+    cocher(volet.get_by_label(membre.get_full_name(), exact=True))
     volet.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_text("Présences enregistrées.")).to_be_visible()
     expect(page.get_by_text("Présents :")).to_contain_text(membre.get_full_name())

@@ -17,6 +17,7 @@ from .conftest import (
     capture,
     cocher,
     ouvrir_le_menu_des_orientations,
+    ouvrir_le_volet,
     se_connecter,
     se_deconnecter,
 )
@@ -182,10 +183,7 @@ def test_le_bailleur_saisit_un_logement_vacant_depuis_le_volet_de_la_liste(demo,
     incomplet revient volet ouvert, saisie gardée ; l'envoi complet enregistre le logement."""
     se_connecter(page, live_server, REFERENT_BAILLEUR)
     page.goto(f"{live_server.url}/acces/logements/savoie/")
-    volet = page.locator("#saisie-logement")
-    expect(volet.get_by_label("Référence du logement")).to_have_count(0)
-    volet.locator("summary").click()
-    expect(volet.get_by_label("Référence du logement")).to_be_visible()
+    volet = ouvrir_le_volet(page, "saisie-logement", "Référence du logement")
     volet.get_by_label("Référence du logement").fill("VOLET-1")
     volet.locator("#id_adresse").fill("4 rue des Marquisats")
     volet.get_by_label("Code postal").fill("740")

@@ -16,7 +16,7 @@ from comites.factories import ComiteFactory
 from menages.enums import StatutOrientation
 from tests.comites.situations import Programme
 
-from .conftest import capture, se_connecter
+from .conftest import capture, ouvrir_le_volet, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 LARGEURS = {
@@ -133,10 +133,7 @@ def test_le_plan_se_valide_depuis_son_volet(demo, page, live_server):
     )
     se_connecter(page, live_server, "ts.cantal@demo.test", "demo-logisens")
     page.goto(f"{live_server.url}/accompagnements/{accompagnement.public_id}/")
-    volet = page.locator("#validation-plan")
-    expect(volet.get_by_label("Validé avec le ménage le")).to_have_count(0)
-    volet.locator("summary").click()
-    expect(volet.get_by_label("Validé avec le ménage le")).to_be_visible()
+    volet = ouvrir_le_volet(page, "validation-plan", "Validé avec le ménage le")
     volet.get_by_label("Durée prévue (mois)").fill("12")
     capture(page, "accompagnement-validation-du-plan")
     volet.get_by_role("button", name="Enregistrer la validation").click()
