@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from core.forms import (
     champ_oui_non,
     listes_ou_recherche,
 )
+from core.listes import ListesALaDemande
 from core.models import Membre, User
 from menages.enums import StadeProcedure
 
@@ -63,7 +64,6 @@ def personnes_de_l_equipe(dispositif, roles=ROLES_EQUIPE):
                 .order_by("rang", "role")
                 .values("profession")[:1]
             ),
-            de_terrain=Exists(adhesions.filter(de_terrain, user=OuterRef("pk"))),
         )
         .order_by("last_name", "first_name")
     )
@@ -115,16 +115,16 @@ class OuvrirAccompagnementForm(forms.Form):
     @staticmethod
     def personnes_proposees(dispositif):
         """Ce que propose chaque champ de personnes ; sa recherche lit les mêmes."""
-        return {
-            "referent": personnes_de_l_equipe(dispositif).filter(
+        return ListesALaDemande(
+            referent=lambda: personnes_de_l_equipe(dispositif).filter(
                 pk__in=Membre.objects.actifs()
                 .filter(
                     dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR]
                 )
                 .values("user_id")
             ),
-            "equipe": intervenants_de_terrain(dispositif),
-        }
+            equipe=lambda: intervenants_de_terrain(dispositif),
+        )
 
 
 class InterventionForm(forms.Form):

@@ -10,6 +10,7 @@ from accompagnement.forms import (
     personnes_de_l_equipe,
 )
 from core.forms import ChoixModeles, DateHeureBornee, listes_ou_recherche
+from core.listes import ListesALaDemande
 from core.models import User
 
 from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeDecision
@@ -48,10 +49,10 @@ class DecisionForm(forms.Form):
         """Ce que propose chaque champ de personnes ; sa recherche lit les mêmes. L'équipe : des
         intervenants de terrain ; la coordination n'y est pas proposée."""
         dispositif = point.seance.comite.dispositif
-        return {
-            "referent": personnes_de_l_equipe(dispositif),
-            "equipe": intervenants_de_terrain(dispositif),
-        }
+        return ListesALaDemande(
+            referent=lambda: personnes_de_l_equipe(dispositif),
+            equipe=lambda: intervenants_de_terrain(dispositif),
+        )
 
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, prefix=f"p{point.public_id.hex[:8]}", **kwargs)

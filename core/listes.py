@@ -8,6 +8,7 @@ lisent que les clés (triées et filtrées par la base), puis la page entière s
 dans cet ordre. Le coût d'une page suit sa taille, pas sa profondeur ni le volume du programme.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import django_filters
@@ -226,6 +227,24 @@ class ListeCherchee:
     aide: str = AIDE_RECHERCHE
     invite: str = INVITE_RECHERCHE
     aucun: str = AUCUN_RESULTAT
+
+
+class ListesALaDemande(Mapping):
+    """Nom de champ → ce qu'il propose, chaque liste construite seulement quand on la lit : le
+    formulaire les lit toutes, la recherche d'un seul champ (`suggestions`) la sienne seule.
+    `ListesALaDemande(referent=lambda: …, equipe=lambda: …)`."""
+
+    def __init__(self, **fabriques):
+        self._fabriques = fabriques
+
+    def __getitem__(self, nom):
+        return self._fabriques[nom]()
+
+    def __iter__(self):
+        return iter(self._fabriques)
+
+    def __len__(self):
+        return len(self._fabriques)
 
 
 def structures(queryset):

@@ -10,12 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accompagnement import forms as accompagnement_forms
 from accompagnement.forms import OuvrirAccompagnementForm
 from comites import services as comites
 from core import widgets as core_widgets
-from core.enums import Role
+from core.enums import ROLES_TERRAIN, Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
-from core.listes import LONGUEUR_RECHERCHE, SUGGESTIONS
+from core.listes import LONGUEUR_RECHERCHE, SUGGESTIONS, ListesALaDemande
 from core.widgets import SANS_JAVASCRIPT
 from equipes import services as equipes
 from tests.comites.situations import Programme
@@ -216,6 +217,51 @@ def test_la_recherche_lit_un_nombre_fixe_de_requetes(client):
     for rang in range(10):
         _personne(equipe.dispositif, Role.INFIRMIER, "Abel", f"Nom{rang}")
     assert requetes() == avant
+
+
+@pytest.fixture
+def listes_construites(monkeypatch):
+    """Les rôles de chaque liste de personnes construite (la vraie construction, observée)."""
+    roles = []
+    construire = accompagnement_forms.personnes_de_l_equipe
+
+    def personnes_de_l_equipe(dispositif, **kwargs):
+        roles.append(kwargs.get("roles"))
+        return construire(dispositif, **kwargs)
+
+    monkeypatch.setattr(accompagnement_forms, "personnes_de_l_equipe", personnes_de_l_equipe)
+    return roles
+
+
+def test_la_recherche_ne_construit_que_la_liste_cherchee(client, listes_construites):
+    equipe = Equipe()
+    _personne(equipe.dispositif, Role.PSYCHOLOGUE, "Léa", "Quenouille")
+    client.force_login(equipe.coordinateur)
+
+    assert _resultats(client.get(_recherche(equipe, "equipe", "quenou"))) == [
+        "Léa Quenouille · Psychologue"
+    ]
+    assert listes_construites == [ROLES_TERRAIN]
+
+    # Le formulaire, lui, les propose toutes.
+    listes_construites.clear()
+    assert client.get(_ouvrir(equipe)).status_code == 200
+    assert sorted(listes_construites, key=repr) == sorted([None, ROLES_TERRAIN], key=repr)
+
+
+def test_une_liste_a_la_demande_ne_se_construit_qu_a_sa_lecture():
+    construites = []
+    listes = ListesALaDemande(
+        un=lambda: construites.append("un") or "liste un",
+        deux=lambda: construites.append("deux") or "liste deux",
+    )
+    assert list(listes) == ["un", "deux"] and len(listes) == 2
+    assert construites == []
+    assert listes["deux"] == "liste deux"
+    assert construites == ["deux"]
+    with pytest.raises(KeyError):
+        listes["trois"]
+    assert dict(listes) == {"un": "liste un", "deux": "liste deux"}
 
 
 @pytest.mark.parametrize(
