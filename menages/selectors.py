@@ -178,10 +178,14 @@ def mes_orientations(user):
     siennes = Q(orientee_par=user)
     if structures:
         siennes |= Q(organisation__in=structures)
+    # Pour les listes (« Mes orientations », l'accueil) : ni la description de la situation,
+    # qu'elles ne montrent pas et qui ne se déchiffre pas pour rien, ni le dispositif ou la
+    # structure de chaque ligne.
     return (
         orientations_visibles(user)
         .filter(siennes)
-        .select_related("menage", "menage__dispositif", "organisation", "orientee_par")
+        .select_related("menage", "orientee_par")
+        .defer("description")
         .order_by("-date_orientation", "-cree_le", "-pk")
     )
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -498,6 +500,26 @@ def test_mes_orientations_fait_un_nombre_fixe_de_requetes(
     with django_assert_num_queries(6):
         reponse = client.get(reverse("menages:mes_orientations"), {"page": 2, "statut": "recue"})
         assert reponse.status_code == 200
+
+
+def test_les_listes_d_orientations_ne_lisent_pas_la_description(client):
+    """« Mes orientations » et l'accueil de l'agent ne montrent pas la description de la
+    situation (un texte chiffré qui parle souvent de santé) : elle n'est ni lue ni déchiffrée."""
+    agent = connecte(client, Role.AGENT_BAILLEUR)
+    OrientationFactory(
+        menage__dispositif=agent.dispositif,
+        menage__nom="Martin",
+        orientee_par=agent.user,
+        description="Hospitalisation récente.",
+    )
+    for adresse in (reverse("menages:mes_orientations"), "/"):
+        with CaptureQueriesContext(connection) as requetes:
+            contenu = texte(client.get(adresse))
+        assert "Martin" in contenu, adresse
+        assert "Hospitalisation" not in contenu, adresse
+        lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
+        assert '"menages_orientation"."description"' not in lues, adresse
+        assert '"menages_orientation"."date_statut"' in lues, adresse
 
 
 def _orientations_de_l_agent(agent, nombre, **valeurs):
