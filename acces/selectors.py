@@ -102,7 +102,9 @@ def proposition_pour(user, public_id):
 
 def decisions_cal_pour_mes_structures(user, limite=30):
     """Les décisions de la CAL sur les ménages que les structures de la personne ont orientés
-    (son accueil de prescripteur), les plus récentes d'abord, avec l'explication à transmettre."""
+    (son accueil de prescripteur), les plus récentes d'abord, avec l'explication à transmettre.
+    Ni le motif de la CAL ni celui d'un refus de la proposition, que l'accueil ne montre pas,
+    ne sont lus (ni déchiffrés)."""
     orientes = Orientation.objects.filter(
         menage=OuterRef("proposition__menage"),
         organisation__in=permissions.structures_de_prescripteur(user),
@@ -111,6 +113,7 @@ def decisions_cal_pour_mes_structures(user, limite=30):
         permissions.filtrer(user, DecisionCAL.objects.all(), Donnee.ACCES, CHEMINS_PAR_PROPOSITION)
         .filter(Exists(orientes))
         .select_related("seance", "proposition__menage", "proposition__logement")
+        .defer("motif", "proposition__motif_refus")
         .order_by("-seance__date", "-pk")[:limite]
     )
 

@@ -219,11 +219,14 @@ def page_des_archives(user, seance, numero):
 
 def decisions_pour_mes_structures(user, limite=30):
     """Les décisions prises sur les orientations des structures dont la personne est
-    prescripteur, les plus récentes d'abord (son accueil), avec l'explication à transmettre."""
+    prescripteur, les plus récentes d'abord (son accueil), avec l'explication à transmettre.
+    De l'orientation, l'accueil ne montre que la date : ni sa description ni son motif ne sont
+    lus (ni déchiffrés)."""
     return (
         decisions_visibles(user)
         .filter(point__orientation__organisation__in=permissions.structures_de_prescripteur(user))
         .select_related("seance", "menage", "point__orientation")
+        .defer("point__orientation__description", "point__orientation__motif_statut")
         .order_by("-seance__date", "-pk")[:limite]
     )
 

@@ -581,6 +581,27 @@ def test_l_accueil_du_prescripteur_en_requetes_fixes(client, p):
     assert comptes[0] == comptes[1]
 
 
+def test_l_accueil_du_prescripteur_ne_lit_pas_la_description_des_orientations(client, p):
+    """Sous chaque décision, l'accueil ne montre que la date de l'orientation : sa description
+    (un texte chiffré) et son motif ne sont ni lus ni déchiffrés."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    orientation = services.orienter_menage(
+        p.collegue, p.dispositif, _fiche(nom="Quenouille", description="Sortie d'hospitalisation.")
+    ).orientation
+    _decider(p, orientation, TypeDecision.REFUS, motifs="Hors critères")
+    client.force_login(p.prescripteur)
+    with CaptureQueriesContext(connection) as requetes:
+        page = texte(client.get(reverse("ecrans:accueil")))
+    assert "Quenouille" in page and "Hors critères" in page
+    assert "hospitalisation" not in page
+    lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
+    assert '"menages_orientation"."date_orientation"' in lues
+    assert '"menages_orientation"."description"' not in lues
+    assert '"menages_orientation"."motif_statut"' not in lues
+
+
 def test_changer_la_structure_d_un_prescripteur_attend_la_confirmation(p):
     """Changer la structure d'une adhésion de prescripteur lui ouvre les orientations d'une autre
     structure : depuis l'administration technique, l'adhésion repasse « à confirmer »."""

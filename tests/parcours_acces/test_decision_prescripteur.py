@@ -2,6 +2,8 @@
 ménage, avec l'explication à transmettre ; une autre structure n'en voit rien."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.enums import Parcours, Role
@@ -44,6 +46,23 @@ def test_le_prescripteur_lit_la_decision_de_la_cal_et_son_explication(client, pa
     assert "Attribution" in page
     assert "Logement attribué ; entrée prévue début du mois." in page
     assert parcours.menage.nom in page
+
+
+def test_l_accueil_ne_lit_ni_le_motif_de_la_cal_ni_celui_d_un_refus(client, parcours):
+    """Le prescripteur lit l'issue et l'explication ; le motif de la CAL (un texte chiffré qu'il
+    ne voit pas) n'est ni lu ni déchiffré pour l'accueil."""
+    decision = parcours.menage.propositions.get().decision
+    decision.motif = "Dette ancienne auprès du bailleur."
+    decision.save(update_fields=["motif"])
+    client.force_login(parcours.prescripteur)
+    with CaptureQueriesContext(connection) as requetes:
+        page = texte(client.get(reverse("ecrans:accueil")))
+    assert "Logement attribué ; entrée prévue début du mois." in page
+    assert "Dette ancienne" not in page
+    lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
+    assert '"acces_decisioncal"."explication_prescripteur"' in lues
+    assert '"acces_decisioncal"."motif"' not in lues
+    assert '"acces_proposition"."motif_refus"' not in lues
 
 
 def test_un_collegue_de_la_structure_la_lit_aussi(client, parcours):
