@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accompagnement import selectors as selectors_accompagnement
 from accompagnement.enums import TYPES_CONTACT
-from accompagnement.models import Bilan, Intervention
+from accompagnement.models import Bilan, Intervention, Objectif
 from core import permissions
 from core.bornes import debut_du_jour
 from core.enums import ROLES_TERRAIN, Role
@@ -322,7 +322,7 @@ def ordre_du_jour(user, seance, points=None):
 
     Le résumé ne montre que la dernière dette du ménage et son dernier bilan fait : seuls ceux-là
     sont lus (une sous-requête corrélée par ligne), pas tout l'historique des dettes et des
-    bilans."""
+    bilans ; des objectifs, ni l'indicateur (un texte chiffré que le comité ne lit pas ici)."""
     visibles = points_visibles(user).filter(seance=seance)
     if points is not None:
         if not points:
@@ -334,7 +334,7 @@ def ordre_du_jour(user, seance, points=None):
         )
         .prefetch_related(
             "orientation__problematiques",
-            "accompagnement__objectifs",
+            Prefetch("accompagnement__objectifs", Objectif.objects.defer("indicateur")),
             Prefetch(
                 "accompagnement__bilans",
                 queryset=Bilan.objects.filter(

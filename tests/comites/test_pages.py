@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 from openpyxl import load_workbook
@@ -271,6 +273,25 @@ def seance_preparee(programme):
     seance = programme.seance()
     services.construire_ordre_du_jour(programme.coordinateur, seance)
     return seance, objectif
+
+
+def test_l_ordre_du_jour_ne_lit_pas_l_indicateur_des_objectifs(client):
+    """Le résumé d'un point montre le libellé, le statut et l'avancement de chaque objectif :
+    l'indicateur (un texte chiffré) n'est ni lu ni déchiffré pour la séance."""
+    programme = Programme()
+    seance, objectif = seance_preparee(programme)
+    objectif.indicateur = "Notification de la MDPH reçue."
+    objectif.save(update_fields=["indicateur"])
+    client.force_login(programme.coordinateur)
+
+    with CaptureQueriesContext(connection) as requetes:
+        contenu = texte(client.get(url("seance", seance)))
+
+    assert "Ouvrir les droits à l'AAH (à engager, 0 %)" in contenu
+    assert "MDPH" not in contenu
+    lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
+    assert '"accompagnement_objectif"."libelle"' in lues
+    assert '"accompagnement_objectif"."indicateur"' not in lues
 
 
 @pytest.mark.parametrize("qui", ["coordinateur", "cotech"])
