@@ -74,13 +74,16 @@ def intervenants_de_terrain(dispositif):
     return personnes_de_l_equipe(dispositif, roles=ROLES_TERRAIN)
 
 
+# Chaque ligne d'une liste de personnes est nommée avec sa profession : un dictionnaire plutôt
+# que `Profession.values`, une liste refaite à chaque appel.
+LIBELLES_DES_PROFESSIONS = dict(Profession.choices)
+
+
 def nom_et_profession(user):
     """« Camille Martin · Infirmier·ère » : le nom, et la profession quand elle est connue."""
     nom = user.get_full_name() or user.email
-    profession = getattr(user, "profession_ici", None)
-    if profession in Profession.values:
-        return f"{nom} · {Profession(profession).label}"
-    return nom
+    profession = LIBELLES_DES_PROFESSIONS.get(getattr(user, "profession_ici", None))
+    return f"{nom} · {profession}" if profession else nom
 
 
 class ChoixPersonne(ChoixModele):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .enums import (
     IndicateurCible,
@@ -555,6 +556,9 @@ class HabilitationNationale(models.Model):
             )
 
 
+LIBELLES_DES_ROLES = dict(Role.choices)
+
+
 class JournalAudit(models.Model):
     """Trace d'une lecture sensible ou d'un export : qui, avec quel rôle, quoi, quand, d'où.
 
@@ -633,9 +637,13 @@ class JournalAudit(models.Model):
     def __str__(self):
         return f"{self.date:%d/%m/%Y %H:%M} {self.email} {self.get_action_display()}"
 
-    @property
+    @cached_property
     def libelles_roles(self):
-        return [Role(role).label for role in self.roles.split(",") if role in Role.values]
+        # Le journal en rend 50 lignes par page : un dictionnaire plutôt que `Role.values` (une
+        # liste refaite à chaque appel) et `Role(role)` pour chaque rôle de chaque ligne.
+        return [
+            LIBELLES_DES_ROLES[role] for role in self.roles.split(",") if role in LIBELLES_DES_ROLES
+        ]
 
     @property
     def libelle_objet(self):

@@ -290,6 +290,13 @@ def test_le_journal_fait_un_nombre_fixe_de_requetes(client, django_assert_num_qu
     with django_assert_num_queries(8):
         reponse = client.get(url(dispositif), {"action": "", "menage": ""})
     assert len(lignes_affichees(reponse)) == 2 * nombre + 1  # et la connexion de la coordination
+    assert Role.INFIRMIER.label in texte(reponse)
+
+
+def test_chaque_ligne_nomme_les_roles_de_la_personne_sans_les_codes_inconnus():
+    ligne = JournalAudit(roles=f"{Role.COORDINATEUR},role_retire,{Role.INFIRMIER}")
+    assert ligne.libelles_roles == [Role.COORDINATEUR.label, Role.INFIRMIER.label]
+    assert JournalAudit(roles="").libelles_roles == []
 
 
 # --- Qui y accède ---------------------------------------------------------------------------
