@@ -1,5 +1,5 @@
-"""Les petites aides que partagent les tests : lire une page ou une liste, créer un membre, se
-connecter."""
+"""Les petites aides que partagent les tests : lire une page (et son SQL) ou une liste, créer un
+membre, se connecter."""
 
 import csv
 import html
@@ -8,6 +8,8 @@ import shutil
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.factories import MembreFactory
 
@@ -15,6 +17,14 @@ from core.factories import MembreFactory
 def texte(reponse):
     """Le contenu de la page tel qu'on le lit (entités HTML décodées)."""
     return html.unescape(reponse.content.decode())
+
+
+def lue_avec_son_sql(client, adresse):
+    """`(texte, sql)` : la page à `adresse` telle qu'on la lit, et le SQL de toutes les requêtes
+    qui l'ont faite, bout à bout (pour vérifier qu'une colonne n'est pas lue)."""
+    with CaptureQueriesContext(connection) as requetes:
+        contenu = texte(client.get(adresse))
+    return contenu, " ".join(requete["sql"] for requete in requetes.captured_queries)
 
 
 def membre(dispositif, role):

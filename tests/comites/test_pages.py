@@ -11,8 +11,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 from openpyxl import load_workbook
@@ -30,7 +28,7 @@ from core.enums import Role
 from core.models import JournalAudit
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.factories import DetteLocativeFactory
-from tests.outils import membre, texte
+from tests.outils import lue_avec_son_sql, membre, texte
 
 from .situations import Programme
 
@@ -284,12 +282,10 @@ def test_l_ordre_du_jour_ne_lit_pas_l_indicateur_des_objectifs(client):
     objectif.save(update_fields=["indicateur"])
     client.force_login(programme.coordinateur)
 
-    with CaptureQueriesContext(connection) as requetes:
-        contenu = texte(client.get(url("seance", seance)))
+    contenu, lues = lue_avec_son_sql(client, url("seance", seance))
 
     assert "Ouvrir les droits à l'AAH (à engager, 0 %)" in contenu
     assert "MDPH" not in contenu
-    lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
     assert '"accompagnement_objectif"."libelle"' in lues
     assert '"accompagnement_objectif"."indicateur"' not in lues
 

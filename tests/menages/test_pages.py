@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +41,7 @@ from menages.models import (
     ProblematiqueOrientation,
     Ressource,
 )
-from tests.outils import connecte, texte
+from tests.outils import connecte, lue_avec_son_sql, texte
 
 from .situations import menage_complet
 
@@ -513,11 +511,9 @@ def test_les_listes_d_orientations_ne_lisent_pas_la_description(client):
         description="Hospitalisation récente.",
     )
     for adresse in (reverse("menages:mes_orientations"), "/"):
-        with CaptureQueriesContext(connection) as requetes:
-            contenu = texte(client.get(adresse))
+        contenu, lues = lue_avec_son_sql(client, adresse)
         assert "Martin" in contenu, adresse
         assert "Hospitalisation" not in contenu, adresse
-        lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
         assert '"menages_orientation"."description"' not in lues, adresse
         assert '"menages_orientation"."date_statut"' in lues, adresse
 

@@ -32,7 +32,7 @@ from menages.factories import DetteLocativeFactory, MenageFactory, OrientationFa
 from menages.forms import FicheOrientationForm
 from menages.models import DetteLocative, Orientation
 from tests.menages.test_pages import fiche
-from tests.outils import texte
+from tests.outils import lue_avec_son_sql, texte
 
 pytestmark = pytest.mark.django_db
 
@@ -584,19 +584,14 @@ def test_l_accueil_du_prescripteur_en_requetes_fixes(client, p):
 def test_l_accueil_du_prescripteur_ne_lit_pas_la_description_des_orientations(client, p):
     """Sous chaque décision, l'accueil ne montre que la date de l'orientation : sa description
     (un texte chiffré) et son motif ne sont ni lus ni déchiffrés."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     orientation = services.orienter_menage(
         p.collegue, p.dispositif, _fiche(nom="Quenouille", description="Sortie d'hospitalisation.")
     ).orientation
     _decider(p, orientation, TypeDecision.REFUS, motifs="Hors critères")
     client.force_login(p.prescripteur)
-    with CaptureQueriesContext(connection) as requetes:
-        page = texte(client.get(reverse("ecrans:accueil")))
+    page, lues = lue_avec_son_sql(client, reverse("ecrans:accueil"))
     assert "Quenouille" in page and "Hors critères" in page
     assert "hospitalisation" not in page
-    lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
     assert '"menages_orientation"."date_orientation"' in lues
     assert '"menages_orientation"."description"' not in lues
     assert '"menages_orientation"."motif_statut"' not in lues

@@ -2,14 +2,12 @@
 ménage, avec l'explication à transmettre ; une autre structure n'en voit rien."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.enums import Parcours, Role
 from core.factories import MembreFactory, OrganisationFactory
 from menages.factories import OrientationFactory
-from tests.outils import texte
+from tests.outils import lue_avec_son_sql, texte
 
 from .situations import Parcours_, il_y_a
 
@@ -55,11 +53,9 @@ def test_l_accueil_ne_lit_ni_le_motif_de_la_cal_ni_celui_d_un_refus(client, parc
     decision.motif = "Dette ancienne auprès du bailleur."
     decision.save(update_fields=["motif"])
     client.force_login(parcours.prescripteur)
-    with CaptureQueriesContext(connection) as requetes:
-        page = texte(client.get(reverse("ecrans:accueil")))
+    page, lues = lue_avec_son_sql(client, reverse("ecrans:accueil"))
     assert "Logement attribué ; entrée prévue début du mois." in page
     assert "Dette ancienne" not in page
-    lues = " ".join(requete["sql"] for requete in requetes.captured_queries)
     assert '"acces_decisioncal"."explication_prescripteur"' in lues
     assert '"acces_decisioncal"."motif"' not in lues
     assert '"acces_proposition"."motif_refus"' not in lues
