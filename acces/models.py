@@ -13,7 +13,14 @@ from django.db import models
 from django.utils import timezone
 
 from core.chiffrement import TexteChiffre
-from core.models import Commune, Dispositif, LigneBudgetaire, Organisation, Territoire
+from core.models import (
+    Commune,
+    Dispositif,
+    LibellesDesChoix,
+    LigneBudgetaire,
+    Organisation,
+    Territoire,
+)
 from menages.enums import Typologie
 from menages.models import Logement, Menage, montant
 
@@ -28,7 +35,7 @@ def rang_typologie(typologie):
     return TYPOLOGIES.index(typologie) + 1 if typologie in TYPOLOGIES else None
 
 
-class BesoinsLogement(models.Model):
+class BesoinsLogement(LibellesDesChoix):
     """Les besoins en logement d'un ménage à une date : une nouvelle ligne à chaque mise à jour.
 
     La fiche en vigueur est la plus récente ; les précédentes restent l'historique.
@@ -100,7 +107,7 @@ class BesoinsLogement(models.Model):
         return [libelle for coche, libelle in libelles if coche]
 
 
-class LogementVacant(models.Model):
+class LogementVacant(LibellesDesChoix):
     """Un logement libre que le bailleur propose au dispositif."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -162,7 +169,7 @@ class LogementVacant(models.Model):
         return self.loyer + self.charges - self.apl_estimee
 
 
-class RetraitLogement(models.Model):
+class RetraitLogement(LibellesDesChoix):
     """Un retrait d'un logement vacant de l'offre du dispositif, avec son motif ; s'il y est
     remis, la date et la personne s'ajoutent. Les retraits passés restent : c'est l'historique
     du logement."""
@@ -210,7 +217,7 @@ class SeanceCAL(models.Model):
         return f"CAL du {self.date:%d/%m/%Y} ({self.bailleur})"
 
 
-class Proposition(models.Model):
+class Proposition(LibellesDesChoix):
     """Un logement vacant proposé à un ménage, jusqu'à la décision de la CAL."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -261,7 +268,7 @@ class PieceDossier(models.Model):
         return self.libelle
 
 
-class DecisionCAL(models.Model):
+class DecisionCAL(LibellesDesChoix):
     """La décision de la CAL sur une proposition, avec l'explication à transmettre au
     prescripteur de l'orientation."""
 
@@ -287,7 +294,7 @@ class DecisionCAL(models.Model):
         return f"{self.get_issue_display()} ({self.seance})"
 
 
-class Bail(models.Model):
+class Bail(LibellesDesChoix):
     """Le bail signé après une attribution : direct, ou glissant (une association preneuse)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

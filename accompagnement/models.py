@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.chiffrement import TexteChiffre
 from core.enums import Profession
-from core.models import Dispositif, adhesion_en_cours
+from core.models import Dispositif, LibellesDesChoix, adhesion_en_cours
 from menages.enums import StadeProcedure
 from menages.models import Menage, Orientation
 
@@ -38,7 +38,7 @@ class AccompagnementQuerySet(models.QuerySet):
         return self.filter(OUVERT)
 
 
-class Accompagnement(models.Model):
+class Accompagnement(LibellesDesChoix):
     """Un épisode d'accompagnement d'un ménage dans un dispositif.
 
     Rouvrir un accompagnement clos crée un nouvel épisode : l'ancien reste lisible tel quel.
@@ -109,7 +109,7 @@ class MembreEquipeQuerySet(models.QuerySet):
         return self.filter(adhesion_en_cours())
 
 
-class MembreEquipe(models.Model):
+class MembreEquipe(LibellesDesChoix):
     """Une personne de l'équipe d'un accompagnement (le référent en fait partie), pour une période.
 
     L'équipe est datée : une personne retirée de l'équipe (ou qui quitte le dispositif) garde sa
@@ -161,7 +161,7 @@ class MembreEquipe(models.Model):
         return f"{self.user} ({self.get_profession_display()})"
 
 
-class Objectif(models.Model):
+class Objectif(LibellesDesChoix):
     """Un objectif du plan d'action (contrat d'objectifs), par axe."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -217,7 +217,7 @@ class PlanAction(models.Model):
         return f"Plan d'action – {self.accompagnement.menage}"
 
 
-class Intervention(models.Model):
+class Intervention(LibellesDesChoix):
     """Une fiche de suivi : visite, entretien, démarche, avec sa note et sa confidentialité."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -282,7 +282,7 @@ class Intervention(models.Model):
         return f"{self.get_type_display()} du {timezone.localtime(self.date_heure):%d/%m/%Y}"
 
 
-class InterventionVersion(models.Model):
+class InterventionVersion(LibellesDesChoix):
     """Une version remplacée (corrigée) ou retirée (annulée) d'une intervention, telle qu'elle
     était juste avant le geste de son auteur.
 
@@ -327,7 +327,7 @@ class InterventionVersion(models.Model):
         return f"{self.get_geste_display()} du {timezone.localtime(self.faite_le):%d/%m/%Y %H:%M}"
 
 
-class OrientationPartenaire(models.Model):
+class OrientationPartenaire(LibellesDesChoix):
     """Une orientation vers un partenaire faite pendant une intervention."""
 
     intervention = models.ForeignKey(
@@ -358,7 +358,7 @@ class BilanQuerySet(models.QuerySet):
         )
 
 
-class Bilan(models.Model):
+class Bilan(LibellesDesChoix):
     """Un bilan prévu par le calendrier de l'accompagnement, puis réalisé."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -430,7 +430,7 @@ class Bilan(models.Model):
         )
 
 
-class ProgressionObjectif(models.Model):
+class ProgressionObjectif(LibellesDesChoix):
     """Où en était un objectif au moment d'un bilan."""
 
     bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="progressions")
@@ -450,7 +450,7 @@ class ProgressionObjectif(models.Model):
         return f"{self.objectif} : {self.get_statut_display()}"
 
 
-class Cloture(models.Model):
+class Cloture(LibellesDesChoix):
     """La fiche de clôture d'un accompagnement."""
 
     accompagnement = models.OneToOneField(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accompagnement.models import Accompagnement
 from core.chiffrement import TexteChiffre
-from core.models import Dispositif, Organisation
+from core.models import Dispositif, LibellesDesChoix, Organisation
 from menages.models import Menage, Orientation
 
 from .enums import NaturePoint, TypeComite, TypeDecision
@@ -14,7 +14,7 @@ from .enums import NaturePoint, TypeComite, TypeDecision
 UTILISATEUR = settings.AUTH_USER_MODEL
 
 
-class Comite(models.Model):
+class Comite(LibellesDesChoix):
     """Un comité d'un dispositif, avec ses structures et ses membres."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -62,7 +62,7 @@ class Seance(models.Model):
         return f"{self.comite} du {timezone.localtime(self.date):%d/%m/%Y}"
 
 
-class PointOrdreDuJour(models.Model):
+class PointOrdreDuJour(LibellesDesChoix):
     """Un ménage inscrit à l'ordre du jour d'une séance, et pourquoi."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -92,7 +92,7 @@ class PointOrdreDuJour(models.Model):
         return f"{self.get_nature_display()} – {self.menage}"
 
 
-class Decision(models.Model):
+class Decision(LibellesDesChoix):
     """Une décision de comité, avec ses motifs ; elle change ce qu'elle décide."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.enums import Profession, Role
-from core.models import Dispositif, Membre, Organisation, Territoire
+from core.models import Dispositif, LibellesDesChoix, Membre, Organisation, Territoire
 
 
 def empreinte(jeton):
@@ -30,7 +30,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.ouvertes().filter(expire_le__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(LibellesDesChoix):
     """Une invitation à rejoindre un dispositif avec un rôle : un lien à usage unique, qui expire.
 
     Le jeton n'est jamais gardé en clair : seule son empreinte l'est (`empreinte`). Renvoyer

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.chiffrement import TexteChiffre
 from core.enums import Parcours
-from core.models import Commune, Dispositif, Organisation, Territoire
+from core.models import Commune, Dispositif, LibellesDesChoix, Organisation, Territoire
 
 from .enums import (
     IMPORTS_EN_COURS,
@@ -44,7 +44,7 @@ class MenageQuerySet(models.QuerySet):
         return self.filter(provisoire=True)
 
 
-class Menage(models.Model):
+class Menage(LibellesDesChoix):
     """Un ménage suivi dans un dispositif.
 
     Le numéro de locataire du bailleur identifie le ménage dans son dispositif. Quand une
@@ -218,7 +218,7 @@ CHAMPS_DE_SITUATION = (
 )
 
 
-class Personne(models.Model):
+class Personne(LibellesDesChoix):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="personnes")
     prenom = models.CharField("prénom", max_length=150, blank=True)
     nom = models.CharField(max_length=150, blank=True)
@@ -233,7 +233,7 @@ class Personne(models.Model):
         return f"{self.prenom} {self.nom}".strip() or self.get_lien_display()
 
 
-class Ressource(models.Model):
+class Ressource(LibellesDesChoix):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="ressources")
     nature = models.CharField(max_length=30, choices=NatureRessource.choices)
     montant_mensuel = montant("montant mensuel")
@@ -245,7 +245,7 @@ class Ressource(models.Model):
         return f"{self.get_nature_display()} : {self.montant_mensuel} €"
 
 
-class Logement(models.Model):
+class Logement(LibellesDesChoix):
     """Logement d'un ménage ; `actuel` marque celui qu'il occupe (ou attend) aujourd'hui."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -301,7 +301,7 @@ class Logement(models.Model):
         return (reste / ressources * 100).quantize(Decimal("0.1"))
 
 
-class Orientation(models.Model):
+class Orientation(LibellesDesChoix):
     """La fiche d'orientation : un signalement d'un ménage vers le dispositif."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -414,7 +414,7 @@ class Orientation(models.Model):
         return [Problematique(p.code).label for p in self.problematiques.all()]
 
 
-class ProblematiqueOrientation(models.Model):
+class ProblematiqueOrientation(LibellesDesChoix):
     orientation = models.ForeignKey(
         Orientation, on_delete=models.CASCADE, related_name="problematiques"
     )
@@ -430,7 +430,7 @@ class ProblematiqueOrientation(models.Model):
         return self.get_code_display()
 
 
-class DetteLocative(models.Model):
+class DetteLocative(LibellesDesChoix):
     """Montant de la dette locative d'un ménage à une date donnée."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="dettes")
@@ -521,7 +521,7 @@ def _chemin_du_fichier_importe(_import, _nom):
     return f"imports/{uuid.uuid4().hex}.csv"
 
 
-class Import(models.Model):
+class Import(LibellesDesChoix):
     """Un import CSV d'orientations demandé depuis la page d'import, exécuté par une tâche.
 
     Le fichier n'est gardé que le temps de l'import, dans le stockage privé ; restent l'état,

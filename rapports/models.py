@@ -4,12 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import Dispositif
+from core.models import Dispositif, LibellesDesChoix
 
 from .enums import StatutRapport
 
 
-class RapportSemestriel(models.Model):
+class RapportSemestriel(LibellesDesChoix):
     """Le rapport d'activité d'un dispositif pour un semestre, produit par une tâche Celery."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -54,7 +54,7 @@ class RapportSemestriel(models.Model):
         return f"{self.annee}-S{self.semestre}"
 
 
-class RapportNational(models.Model):
+class RapportNational(LibellesDesChoix):
     """Le rapport semestriel consolidé de tous les dispositifs, pour le financeur national.
 
     Même cycle que le rapport d'un dispositif (en attente → en cours → prêt ou échec), produit
