@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import bornes
-from core.enums import ROLES_TERRAIN, Profession, Role
+from core.enums import LIBELLES_DES_PROFESSIONS, ROLES_TERRAIN, Role
 from core.forms import (
     ChoixModele,
     ChoixModeles,
@@ -72,11 +72,6 @@ def personnes_de_l_equipe(dispositif, roles=ROLES_EQUIPE):
 def intervenants_de_terrain(dispositif):
     """Travailleurs sociaux, infirmiers et psychologues du dispositif, avec leur profession."""
     return personnes_de_l_equipe(dispositif, roles=ROLES_TERRAIN)
-
-
-# Chaque ligne d'une liste de personnes est nommée avec sa profession : un dictionnaire plutôt
-# que `Profession.values`, une liste refaite à chaque appel.
-LIBELLES_DES_PROFESSIONS = dict(Profession.choices)
 
 
 def nom_et_profession(user):

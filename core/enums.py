@@ -32,6 +32,14 @@ class Profession(models.TextChoices):
     PARTENAIRE = "partenaire", "Partenaire"
 
 
+# Le libellé d'un rôle ou d'une profession lu hors d'un champ de modèle (les rôles d'une ligne
+# du journal, la profession annotée d'une personne), à chaque ligne d'une liste : un
+# dictionnaire fait une fois, plutôt que `Role.values`, une liste que Django refait à chaque
+# appel (les champs de modèle ont `core.models.LibellesDesChoix`).
+LIBELLES_DES_ROLES = dict(Role.choices)
+LIBELLES_DES_PROFESSIONS = dict(Profession.choices)
+
+
 class TypeOrganisation(models.TextChoices):
     BAILLEUR = "bailleur", "Bailleur social"
     ASSOCIATION = "association", "Association"

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
 
 from .enums import (
+    LIBELLES_DES_ROLES,
     IndicateurCible,
     NatureDepense,
     Parcours,
@@ -580,9 +581,6 @@ class HabilitationNationale(models.Model):
             )
 
 
-LIBELLES_DES_ROLES = dict(Role.choices)
-
-
 class JournalAudit(LibellesDesChoix):
     """Trace d'une lecture sensible ou d'un export : qui, avec quel rôle, quoi, quand, d'où.
 
@@ -663,8 +661,6 @@ class JournalAudit(LibellesDesChoix):
 
     @cached_property
     def libelles_roles(self):
-        # Le journal en rend 50 lignes par page : un dictionnaire plutôt que `Role.values` (une
-        # liste refaite à chaque appel) et `Role(role)` pour chaque rôle de chaque ligne.
         return [
             LIBELLES_DES_ROLES[role] for role in self.roles.split(",") if role in LIBELLES_DES_ROLES
         ]
