@@ -362,11 +362,12 @@ class Partenariat(LibellesDesChoix):
         return f"{self.organisation} – {self.get_role_display()}"
 
 
-def adhesion_en_cours(prefixe=""):
-    """La condition d'une adhésion (ou d'une place dans une équipe) pas encore terminée : sans
-    date de fin, ou dont la fin est à venir. Le jour de la fin, plus rien n'est ouvert."""
+def adhesion_en_cours(prefixe="", jour=None):
+    """La condition d'une adhésion (ou d'une place dans une équipe) pas encore terminée au
+    `jour` dit (aujourd'hui par défaut) : sans date de fin, ou dont la fin est à venir. Le jour
+    de la fin, plus rien n'est ouvert."""
     return Q(**{f"{prefixe}date_fin__isnull": True}) | Q(
-        **{f"{prefixe}date_fin__gt": timezone.localdate()}
+        **{f"{prefixe}date_fin__gt": jour or timezone.localdate()}
     )
 
 
@@ -383,9 +384,9 @@ COMPTE_QUI_OUVRE_DES_DROITS = Q(
 
 
 class MembreQuerySet(models.QuerySet):
-    def en_cours(self):
+    def en_cours(self, jour=None):
         """Les adhésions qui ne sont pas terminées (voir `adhesion_en_cours`)."""
-        return self.filter(adhesion_en_cours())
+        return self.filter(adhesion_en_cours(jour=jour))
 
     def terminees(self):
         return self.filter(date_fin__lte=timezone.localdate())
@@ -395,13 +396,13 @@ class MembreQuerySet(models.QuerySet):
         actif qui n'est pas un compte d'administration technique."""
         return self.en_cours().filter(COMPTE_QUI_OUVRE_DES_DROITS, actif=True, a_confirmer=False)
 
-    def actifs_du_compte(self, user):
+    def actifs_du_compte(self, user, jour=None):
         """Les adhésions de `user` qui ouvrent des droits : les lignes de `actifs()` pour ce
         compte, dont l'état (actif, administration technique) se lit sur l'objet déjà chargé
         (`request.user`, relu à chaque requête) au lieu d'une jointure sur la table des comptes."""
         if not compte_qui_ouvre_des_droits(user):
             return self.none()
-        return self.en_cours().filter(user=user, actif=True, a_confirmer=False)
+        return self.en_cours(jour).filter(user=user, actif=True, a_confirmer=False)
 
     def a_confirmer(self):
         return self.en_cours().filter(actif=True, a_confirmer=True, user__is_active=True)

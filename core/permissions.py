@@ -50,13 +50,14 @@ proposer). Elles ne décident jamais de ce qu'une ligne montre.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache, reduce
 from operator import or_
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import (
     BooleanField,
@@ -75,7 +76,14 @@ from django.utils import timezone
 
 from .enums import Role
 from .memoire import MemoireBornee
-from .models import Dispositif, HabilitationNationale, Membre, adhesion_en_cours
+from .models import (
+    Dispositif,
+    HabilitationNationale,
+    Membre,
+    adhesion_en_cours,
+    compte_qui_ouvre_des_droits,
+)
+from .requetes_preparees import RequetePreparee
 
 
 class Donnee(StrEnum):
@@ -358,6 +366,38 @@ class Chemins:
 _HABILITATION_NATIONALE = "habilitation_nationale"
 
 
+def _adhesions_et_habilitation(user_id, jour):
+    """Les adhésions d'un compte qui ouvrent des droits au `jour` dit, et son habilitation
+    nationale dans la même requête (une ligne sans dispositif) : la barre de navigation la
+    demande à chaque page, sans requête de plus. Le compte est nommé par son id ; ce qui se lit
+    sur lui (actif, administration technique) est vérifié avant (`compte_qui_ouvre_des_droits`)."""
+    compte = get_user_model()(pk=user_id)
+    adhesions = (
+        Membre.objects.actifs_du_compte(compte, jour)
+        .order_by()
+        .values_list("dispositif_id", "role", "territoire_id", "organisation_id", "profession")
+    )
+    habilitation = (
+        HabilitationNationale.objects.actives_du_compte(compte)
+        .order_by()
+        .values_list(
+            Value(None, output_field=IntegerField()),
+            Value(_HABILITATION_NATIONALE, output_field=CharField()),
+            Value(None, output_field=IntegerField()),
+            Value(None, output_field=IntegerField()),
+            Value("", output_field=CharField()),
+        )
+    )
+    return adhesions.union(habilitation, all=True)
+
+
+# Lue à chaque page : compilée une fois par processus (`core.requetes_preparees`). Les témoins
+# ne nomment aucun compte ni aucun jour réels.
+_ADHESIONS = RequetePreparee(
+    _adhesions_et_habilitation, user_id=-424_242_421, jour=date(1901, 2, 3)
+)
+
+
 def _adhesions(user):
     """{id du dispositif: {rôle: id du territoire ou None}} des adhésions actives (en cache)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -367,28 +407,13 @@ def _adhesions(user):
         cache_ = {}
         structures = {}
         professions = {}
-        adhesions = (
-            Membre.objects.actifs_du_compte(user)
-            .order_by()
-            .values_list("dispositif_id", "role", "territoire_id", "organisation_id", "profession")
-        )
-        # L'habilitation nationale vient dans la même requête (une ligne sans dispositif) : la
-        # barre de navigation la demande à chaque page, sans requête de plus.
-        habilitation = (
-            HabilitationNationale.objects.actives_du_compte(user)
-            .order_by()
-            .values_list(
-                Value(None, output_field=IntegerField()),
-                Value(_HABILITATION_NATIONALE, output_field=CharField()),
-                Value(None, output_field=IntegerField()),
-                Value(None, output_field=IntegerField()),
-                Value("", output_field=CharField()),
-            )
+        lignes = (
+            _ADHESIONS.lignes(user_id=user.pk, jour=timezone.localdate())
+            if compte_qui_ouvre_des_droits(user)
+            else []
         )
         user._habilite_national = False
-        for dispositif_id, role, territoire_id, organisation_id, profession in adhesions.union(
-            habilitation, all=True
-        ):
+        for dispositif_id, role, territoire_id, organisation_id, profession in lignes:
             if role == _HABILITATION_NATIONALE:
                 user._habilite_national = True
             else:
