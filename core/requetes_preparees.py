@@ -12,7 +12,8 @@ place de chaque paramètre, puis l'exécute avec les vraies valeurs :
   curseur de Django : la requête compte et se journalise comme les autres ;
 - une valeur témoin que le SQL compilé ne porte pas (la fabrique ne s'en sert pas, ou l'ORM l'a
   écrite en dur) est une erreur de configuration, levée à la première exécution : jamais une
-  requête qui garderait la valeur témoin.
+  requête qui garderait la valeur témoin ; une valeur d'un autre type que son témoin (`None`,
+  une date-heure pour une date) est refusée, le SQL n'ayant pas été écrit pour elle.
 
 Seulement pour des lectures `values_list(...)` (des tuples, dans l'ordre des champs nommés), qui
 ne dépendent que de leurs paramètres : ce qui varie d'une exécution à l'autre (la personne, le
@@ -41,6 +42,14 @@ class RequetePreparee:
             raise TypeError(
                 f"Valeurs attendues : {sorted(self.temoins)} ; reçues : {sorted(valeurs)}"
             )
+        for nom, valeur in valeurs.items():
+            # Le SQL a été écrit pour une valeur de ce type : un `None` (que l'ORM écrirait
+            # `IS NULL`) ou une date-heure à la place d'une date n'y entrent pas.
+            if type(valeur) is not type(self.temoins[nom]):
+                raise TypeError(
+                    f"« {nom} » : {type(self.temoins[nom]).__name__} attendu, "
+                    f"{type(valeur).__name__} reçu."
+                )
         if self._modele is None:
             self._modele = self.fabrique(**self.temoins).model
         alias = router.db_for_read(self._modele)

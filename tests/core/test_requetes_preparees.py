@@ -159,6 +159,13 @@ def test_les_valeurs_sont_celles_des_temoins():
         permissions._ADHESIONS.lignes(user_id=1)
     with pytest.raises(TypeError):
         permissions._ADHESIONS.lignes(user_id=1, jour=AUJOURD_HUI, autre=2)
+    # Du type de son témoin : le SQL compilé n'a pas la forme d'un `None` ni d'une date-heure.
+    with pytest.raises(TypeError, match="jour"):
+        permissions._ADHESIONS.lignes(user_id=1, jour=None)
+    with pytest.raises(TypeError, match="jour"):
+        permissions._ADHESIONS.lignes(user_id=1, jour=timezone.now())
+    with pytest.raises(TypeError, match="user_id"):
+        permissions._ADHESIONS.lignes(user_id="1", jour=AUJOURD_HUI)
 
 
 def test_les_valeurs_lues_sont_converties_comme_par_l_orm(comptes):
