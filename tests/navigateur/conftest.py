@@ -139,7 +139,14 @@ def cocher(case):
 
 
 def ouvrir_le_menu_des_orientations(page):
-    """Les entrées des orientations sont rangées sous un menu quand il y en a plusieurs."""
+    """Les entrées des orientations sont rangées sous un menu quand il y en a plusieurs.
+
+    Attend d'abord la barre d'une personne connectée (`#menu`) et la page entière : appelée
+    juste après « Se connecter », la page de connexion est parfois encore là sur une machine
+    chargée ; le menu y manque, on ne l'ouvrirait pas et ses liens resteraient cachés.
+    """
+    expect(page.locator("#menu")).to_be_attached()
+    page.wait_for_load_state("domcontentloaded")
     menu = page.get_by_role("button", name="Orientations")
     if menu.count():
         menu.click()
