@@ -157,8 +157,11 @@ def ouvrir_le_menu_du_compte(page):
     sur téléphone, déplie d'abord la barre (« Ouvrir le menu »).
 
     Le menu du compte ne s'ouvre qu'une fois la barre dépliée (classe `show`, la fin de son
-    animation) : un clic pendant l'animation, sur une machine chargée, a déjà été perdu.
+    animation) : un clic pendant l'animation, sur une machine chargée, a déjà été perdu. Comme
+    pour les orientations, la barre d'une personne connectée est attendue avant tout.
     """
+    expect(page.locator("#menu")).to_be_attached()
+    page.wait_for_load_state("domcontentloaded")
     barre = page.get_by_role("button", name="Ouvrir le menu")
     if barre.is_visible():
         barre.click()
