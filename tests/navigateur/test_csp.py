@@ -4,6 +4,7 @@ fin de session marchent, et Chromium ne rapporte aucune violation dans sa consol
 À lancer seul : `pytest -m navigateur -k csp`.
 """
 
+import re
 import time
 
 import pytest
@@ -56,7 +57,7 @@ def test_csp_file_active_filtre_htmx_et_tableau_de_bord(demo, page, live_server,
     ):
         page.get_by_label("Nom ou référence locataire").fill("zzz-aucun-menage")
     expect(page.locator("#resultats tbody tr")).to_have_count(0)
-    assert "q=zzz-aucun-menage" in page.url
+    expect(page).to_have_url(re.compile(r"q=zzz-aucun-menage"))
 
     # Menu déroulant de Bootstrap (Popper pose ses styles par script, ce que la CSP permet).
     ouvrir_le_menu_du_compte(page)
@@ -170,8 +171,7 @@ def test_csp_fin_de_session_ramene_a_la_connexion_avec_un_message(demo, page, li
     reculer_la_session(page, reste_secondes=-1)
     page.clock.fast_forward("00:10")
     expect(page.get_by_text("après 30 minutes sans activité")).to_be_visible()
-    assert "/compte/connexion/" in page.url
-    assert "next=%2Fmenages%2F" in page.url
+    expect(page).to_have_url(re.compile(r"/compte/connexion/.*next=%2Fmenages%2F"))
     attendre_le_calme(page)
 
     assert console == []
