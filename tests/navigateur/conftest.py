@@ -95,6 +95,9 @@ def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
+    # Le clic rend la main dès que la page suivante commence à arriver : ce qui suit la lit
+    # entière (une entrée comptée sur une page à moitié lue manquerait).
+    page.wait_for_load_state("domcontentloaded")
 
 
 def changer_de_personne(page):
