@@ -396,13 +396,13 @@ class MembreQuerySet(models.QuerySet):
         actif qui n'est pas un compte d'administration technique."""
         return self.en_cours().filter(COMPTE_QUI_OUVRE_DES_DROITS, actif=True, a_confirmer=False)
 
-    def actifs_du_compte(self, user, jour=None):
-        """Les adhésions de `user` qui ouvrent des droits : les lignes de `actifs()` pour ce
-        compte, dont l'état (actif, administration technique) se lit sur l'objet déjà chargé
-        (`request.user`, relu à chaque requête) au lieu d'une jointure sur la table des comptes."""
-        if not compte_qui_ouvre_des_droits(user):
-            return self.none()
-        return self.en_cours(jour).filter(user=user, actif=True, a_confirmer=False)
+    def du_compte_verifie(self, user_id, jour=None):
+        """Les adhésions du compte `user_id` qui ouvrent des droits au `jour` dit : les lignes de
+        `actifs()` pour ce compte, dont l'état (actif, administration technique) a été vérifié
+        avant sur l'objet déjà chargé (`compte_qui_ouvre_des_droits(request.user)`, relu à chaque
+        requête) au lieu d'une jointure sur la table des comptes. Seul appelant :
+        `core.permissions._adhesions`, qui fait cette vérification."""
+        return self.en_cours(jour).filter(user_id=user_id, actif=True, a_confirmer=False)
 
     def a_confirmer(self):
         return self.en_cours().filter(actif=True, a_confirmer=True, user__is_active=True)
@@ -511,12 +511,10 @@ class HabilitationNationaleQuerySet(models.QuerySet):
         actif qui n'est pas un compte d'administration technique."""
         return self.filter(COMPTE_QUI_OUVRE_DES_DROITS, actif=True, a_confirmer=False)
 
-    def actives_du_compte(self, user):
-        """L'habilitation de `user` si elle ouvre la vue nationale (voir
-        `MembreQuerySet.actifs_du_compte`)."""
-        if not compte_qui_ouvre_des_droits(user):
-            return self.none()
-        return self.filter(user=user, actif=True, a_confirmer=False)
+    def du_compte_verifie(self, user_id):
+        """L'habilitation du compte `user_id` si elle ouvre la vue nationale, l'état du compte
+        vérifié avant (voir `MembreQuerySet.du_compte_verifie`)."""
+        return self.filter(user_id=user_id, actif=True, a_confirmer=False)
 
 
 class HabilitationNationale(models.Model):

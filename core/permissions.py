@@ -57,7 +57,6 @@ from operator import or_
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import (
     BooleanField,
@@ -370,15 +369,15 @@ def _adhesions_et_habilitation(user_id, jour):
     """Les adhésions d'un compte qui ouvrent des droits au `jour` dit, et son habilitation
     nationale dans la même requête (une ligne sans dispositif) : la barre de navigation la
     demande à chaque page, sans requête de plus. Le compte est nommé par son id ; ce qui se lit
-    sur lui (actif, administration technique) est vérifié avant (`compte_qui_ouvre_des_droits`)."""
-    compte = get_user_model()(pk=user_id)
+    sur lui (actif, administration technique) est vérifié avant (`compte_qui_ouvre_des_droits`,
+    dans `_adhesions`)."""
     adhesions = (
-        Membre.objects.actifs_du_compte(compte, jour)
+        Membre.objects.du_compte_verifie(user_id, jour)
         .order_by()
         .values_list("dispositif_id", "role", "territoire_id", "organisation_id", "profession")
     )
     habilitation = (
-        HabilitationNationale.objects.actives_du_compte(compte)
+        HabilitationNationale.objects.du_compte_verifie(user_id)
         .order_by()
         .values_list(
             Value(None, output_field=IntegerField()),
