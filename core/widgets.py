@@ -12,6 +12,7 @@ entière se choisit par une recherche (voir `core.forms.choix_ou_recherche`).
 
 from django import forms
 from django.utils.html import format_html, format_html_join
+from django_filters.widgets import BaseCSVWidget
 
 from . import bornes
 from .listes import AIDE_RECHERCHE, AUCUN_RESULTAT, INVITE_RECHERCHE, premiers
@@ -62,6 +63,12 @@ class SelectRapide(forms.Select):
             " selected" if valeur in choisies else "",
             libelle,
         )
+
+
+class CSVSelectRapide(BaseCSVWidget, SelectRapide):
+    """La liste d'un tri de django-filters (`OrderingFilter(widget=CSVSelectRapide)` ; sans
+    lui, django-filters fait un `CSVSelect` de `BaseCSVWidget` et `forms.Select`), écrite
+    comme `SelectRapide` : même lecture de la valeur reçue, même HTML."""
 
 
 def listes_rapides(formulaire):
@@ -118,13 +125,14 @@ def _avec_la_recherche(html, aide=None):
     )
 
 
-class SelectOuRecherche(forms.Select):
+class SelectOuRecherche(SelectRapide):
     """Le choix d'une personne (ou d'une ligne) parmi un queryset qui grandit avec le programme,
     décidé au rendu, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes : jusque-là,
     la liste entière ; au-delà, le `<select>` ne porte que l'option choisie et
     `static/js/app.js` (Tom Select) propose les autres d'après ce qu'on tape, lues à l'adresse
     `data-recherche` (qui rend `{"resultats": [{"value", "text"}]}`). Rien n'est lu tant que
-    le champ n'est pas rendu (un export qui valide les mêmes filtres ne lit pas la liste)."""
+    le champ n'est pas rendu (un export qui valide les mêmes filtres ne lit pas la liste).
+    Écrit comme `SelectRapide`, sans gabarit par option."""
 
     def __init__(
         self,
@@ -137,26 +145,22 @@ class SelectOuRecherche(forms.Select):
         super().__init__(attrs)
         self.recherche = _attributs_de_recherche(recherche, invite, aucun)
         self.aide = aide
-        self.par_recherche = False
 
-    def get_context(self, name, value, attrs):
+    def render(self, name, value, attrs=None, renderer=None):
         complet = self.choices
         champ = complet.field
-        lignes, self.par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
-        if self.par_recherche:
+        lignes, par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
+        if par_recherche:
             attrs = {**(attrs or {}), **self.recherche}
             self.choices = _options_choisies(complet, self.format_value(value), vide=True)
         else:
             vide = [] if champ.empty_label is None else [("", champ.empty_label)]
             self.choices = [*vide, *(complet.choice(ligne) for ligne in lignes)]
         try:
-            return super().get_context(name, value, attrs)
+            html = super().render(name, value, attrs, renderer)
         finally:
             self.choices = complet
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        return _avec_la_recherche(html, self.aide) if self.par_recherche else html
+        return _avec_la_recherche(html, self.aide) if par_recherche else html
 
 
 class SelectMultipleParRecherche(forms.SelectMultiple):

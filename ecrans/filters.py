@@ -13,7 +13,7 @@ from core.forms import choix_ou_recherche
 from core.listes import champ_de_recherche, chercher_les_mots, habiller
 from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
-from core.widgets import listes_rapides
+from core.widgets import CSVSelectRapide, listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 
 from . import selectors
@@ -72,6 +72,7 @@ class FiltresFileActive(django_filters.FilterSet):
     )
     tri = django_filters.OrderingFilter(
         label="Trier par",
+        widget=CSVSelectRapide,
         empty_label="Nom",
         fields=[
             ("nom", "nom"),

@@ -2,10 +2,14 @@
 
 import re
 
+import django_filters
 import pytest
 from django import forms
 
-from core.widgets import SelectRapide, listes_rapides
+from core import widgets as core_widgets
+from core.factories import UserFactory
+from core.models import User
+from core.widgets import CSVSelectRapide, SelectOuRecherche, SelectRapide, listes_rapides
 
 CHOIX = [
     ("", "Tous"),
@@ -45,3 +49,61 @@ def test_un_formulaire_garde_ses_attributs_et_ses_choix():
     assert not isinstance(formulaire.fields["texte"].widget, SelectRapide)
     assert normalise(formulaire["quoi"]) == normalise(avant)
     assert 'value="b" selected' in str(formulaire["quoi"])
+
+
+@pytest.mark.parametrize("valeur", [None, "", ["nom"], ["-date"], ["nom", "-date"]])
+def test_la_liste_d_un_tri_rend_le_meme_html_que_celle_de_django_filters(valeur):
+    choix = [("", "Par défaut"), ("nom", "Nom"), ("-date", "Date <récente>")]
+    attrs = {"class": "form-select form-select-sm", "id": "id_tri"}
+    # La liste que django-filters fait d'elle-même pour un tri (un `CSVSelect`).
+    csv_select = type(django_filters.OrderingFilter(fields=["nom"]).field.widget)
+    assert csv_select.__name__ == "CSVSelect"
+    django = csv_select(choices=choix).render("tri", valeur, attrs=attrs)
+    rapide = CSVSelectRapide(choices=choix).render("tri", valeur, attrs=attrs)
+    assert normalise(rapide) == normalise(django)
+    # Deux valeurs à la fois ne tiennent pas dans une liste : une saisie les garde.
+    assert ("<select" in rapide) == (not valeur or len(valeur) < 2)
+    donnees = {"tri": "nom,-date"}
+    assert CSVSelectRapide().value_from_datadict(donnees, {}, "tri") == ["nom", "-date"]
+
+
+def test_le_tri_de_django_filters_garde_la_liste_ecrite_sans_gabarit():
+    tri = django_filters.OrderingFilter(fields=["nom"], widget=CSVSelectRapide)
+    assert type(tri.field.widget) is CSVSelectRapide
+
+
+def _champ_des_personnes():
+    champ = forms.ModelChoiceField(
+        queryset=User.objects.order_by("last_name", "pk"), empty_label="Tout le monde"
+    )
+    champ.widget = SelectOuRecherche("/recherche/", attrs={"class": "form-select"})
+    champ.widget.choices = champ.choices
+    return champ
+
+
+@pytest.mark.django_db
+def test_une_liste_courte_se_montre_entiere_avec_le_html_du_select_de_django():
+    personnes = [UserFactory(last_name=nom) for nom in ("Martin & fils", "<b>Durand</b>")]
+    champ = _champ_des_personnes()
+    rendu = champ.widget.render("p", personnes[1].pk, attrs={"id": "id_p"})
+    django = forms.Select(choices=list(champ.choices), attrs={"class": "form-select"})
+    assert normalise(rendu) == normalise(django.render("p", personnes[1].pk, {"id": "id_p"}))
+    assert f'value="{personnes[1].pk}" selected' in rendu
+    assert "data-recherche" not in rendu
+    assert "<b>" not in rendu
+
+
+@pytest.mark.django_db
+def test_une_liste_longue_ne_porte_que_l_option_choisie_et_sa_recherche(monkeypatch):
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    choisie, autre = UserFactory(last_name="Choisie"), UserFactory(last_name="Autre")
+    champ = _champ_des_personnes()
+    rendu = champ.widget.render("p", choisie.pk, attrs={"id": "id_p"})
+    assert 'data-recherche="/recherche/"' in rendu
+    assert f'value="{choisie.pk}" selected' in rendu
+    assert f'value="{autre.pk}"' not in rendu
+    assert '<option value="">Tout le monde</option>' in rendu
+    assert core_widgets.SANS_JAVASCRIPT in rendu
+    # Le widget rend la liste suivante à neuf (il ne garde pas les options de ce rendu).
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 60)
+    assert f'value="{autre.pk}"' in champ.widget.render("p", None)
