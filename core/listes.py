@@ -8,6 +8,7 @@ lisent que les clés (triées et filtrées par la base), puis la page entière s
 dans cet ordre. Le coût d'une page suit sa taille, pas sa profondeur ni le volume du programme.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -57,14 +58,27 @@ class FiltresDeListe(django_filters.FilterSet):
         habiller(self.form)
 
 
-def chercher_les_mots(queryset, texte, champs):
+# Un mot dont l'index par trigrammes trouve les lignes : trois lettres ou chiffres de suite
+# (`pg_trgm` ne forme ses trigrammes que de ceux-là ; « de », « l-a » liraient tout l'index).
+MOT_INDEXABLE = re.compile(r"[^\W_]{3}")
+
+
+def chercher_les_mots(queryset, texte, champs, par_trigrammes=()):
     """Les lignes où chaque mot de `texte` se trouve dans l'un des `champs` (sans tenir compte
     de la casse ni des accents, `core.sans_accents`) : « martin 75 » trouve Martin dont la
-    référence contient 75, « helene » trouve Hélène."""
+    référence contient 75, « helene » trouve Hélène. `par_trigrammes` : ceux des champs qui ont
+    un index par trigrammes sous PostgreSQL, qu'un mot d'au moins trois lettres ou chiffres
+    cherche par cet index (mêmes lignes trouvées)."""
     for mot in sans_accents(texte).split():
+        indexable = MOT_INDEXABLE.search(mot) is not None
         condition = Q()
         for champ in champs:
-            condition |= Q(**{f"{champ}__sans_accents__icontains": mot})
+            lookup = (
+                "sans_accents_indexable"
+                if indexable and champ in par_trigrammes
+                else "sans_accents"
+            )
+            condition |= Q(**{f"{champ}__{lookup}__icontains": mot})
         queryset = queryset.filter(condition)
     return queryset
 

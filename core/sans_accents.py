@@ -9,6 +9,13 @@ Le texte cherché se passe déjà sans accents, par `sans_accents` en Python
 (`nom__sans_accents__icontains=sans_accents("Hélène")`) : PostgreSQL ne recalcule pas ainsi la
 même constante à chaque ligne (`unaccent` n'est pas « immutable », il ne la calculerait pas
 une fois pour toutes).
+
+Le lookup `sans_accents_indexable` compare pareil, par la fonction `sans_accents_immuable`
+(migration `core.0018_sans_accents_immuable`), la seule qu'un index puisse porter : sur un
+champ qui a son index par trigrammes (les ménages : `menages.0017_recherche_par_trigrammes`),
+PostgreSQL ne lit que les lignes qui contiennent le mot. Il n'a de sens que là, et pour un mot
+d'au moins trois lettres ou chiffres de suite (`core.listes.chercher_les_mots` en décide) : sans
+index, la fonction, appelée ligne à ligne, coûte quatre fois `unaccent`.
 """
 
 import unicodedata
@@ -34,8 +41,20 @@ class SansAccents(Transform):
         )
 
 
-CharField.register_lookup(SansAccents)
-TextField.register_lookup(SansAccents)
+class SansAccentsIndexable(SansAccents):
+    lookup_name = "sans_accents_indexable"
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # L'expression des index par trigrammes (la même à la lettre, sinon PostgreSQL ne s'en
+        # sert pas) ; sous SQLite, la même que `sans_accents`.
+        return self.as_sql(
+            compiler, connection, template="SANS_ACCENTS_IMMUABLE(%(expressions)s)", **extra
+        )
+
+
+for _lookup in (SansAccents, SansAccentsIndexable):
+    CharField.register_lookup(_lookup)
+    TextField.register_lookup(_lookup)
 
 
 # Les lettres liées que `unaccent` de PostgreSQL sépare (« cœur » → « coeur ») : la même chose

@@ -15,6 +15,7 @@ from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
 from core.widgets import CSVSelectRapide, listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
+from menages.models import CHAMPS_DE_RECHERCHE
 
 from . import selectors
 
@@ -126,7 +127,9 @@ class FiltresFileActive(django_filters.FilterSet):
         listes_rapides(self.form)
 
     def rechercher(self, queryset, name, value):
-        return chercher_les_mots(queryset, value, ("nom", "prenom", "reference_locataire"))
+        return chercher_les_mots(
+            queryset, value, CHAMPS_DE_RECHERCHE, par_trigrammes=CHAMPS_DE_RECHERCHE
+        )
 
     def filtrer_territoire(self, queryset, name, value):
         # Le territoire du ménage : celui de son logement actuel, ou de son orientation.

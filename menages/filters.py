@@ -7,6 +7,7 @@ from core.enums import Parcours
 from core.listes import FiltresDeListe, champ_de_recherche, chercher_les_mots
 
 from .enums import StatutOrientation
+from .models import CHAMPS_DE_RECHERCHE
 
 
 class FiltresMesOrientations(FiltresDeListe):
@@ -22,6 +23,5 @@ class FiltresMesOrientations(FiltresDeListe):
     )
 
     def rechercher(self, queryset, name, value):
-        return chercher_les_mots(
-            queryset, value, ("menage__nom", "menage__prenom", "menage__reference_locataire")
-        )
+        champs = [f"menage__{champ}" for champ in CHAMPS_DE_RECHERCHE]
+        return chercher_les_mots(queryset, value, champs, par_trigrammes=champs)

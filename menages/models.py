@@ -38,6 +38,12 @@ def montant(verbose_name, **kwargs):
     )
 
 
+# Les champs par lesquels on cherche un ménage (file active, mes orientations) : chacun a son
+# index par trigrammes sous PostgreSQL (migration 0017), que `core.listes.chercher_les_mots`
+# emploie quand on le lui dit (`par_trigrammes`).
+CHAMPS_DE_RECHERCHE = ("nom", "prenom", "reference_locataire")
+
+
 class MenageQuerySet(models.QuerySet):
     def provisoires(self):
         """Les ménages provisoires : une orientation « à rattacher » attend la coordination."""

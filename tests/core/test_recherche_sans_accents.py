@@ -5,13 +5,14 @@ comme sous SQLite. Le filtre ne s'élargit pas pour autant au-delà de ce qui es
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from core.enums import Role
 from core.factories import DispositifFactory, MembreFactory, UserFactory
 from core.listes import chercher_les_mots
 from core.sans_accents import sans_accents
-from menages.models import Menage
+from menages.models import CHAMPS_DE_RECHERCHE, Menage
 from tests.ecrans.test_file_active import oriente
 from tests.outils import noms_affiches
 
@@ -37,16 +38,25 @@ def test_sans_accents_retire_les_signes_et_garde_les_lettres():
         ("menard paul", False),
         ("coeur", True),
         ("CŒUR", True),
+        # Des mots trop courts pour l'index par trigrammes, seuls ou avec un autre.
+        ("hé", True),
+        ("12", True),
+        ("r-1", True),
+        ("12 menard", True),
+        ("hé paul", False),
+        ("ur-12", True),
+        ("œ", True),
     ],
 )
-def test_chercher_les_mots_ignore_accents_et_casse(tape, trouve):
+@pytest.mark.parametrize("par_trigrammes", [(), CHAMPS_DE_RECHERCHE])
+def test_chercher_les_mots_ignore_accents_et_casse(tape, trouve, par_trigrammes):
     dispositif = DispositifFactory()
     menage = oriente(dispositif, "Ménard", "Hélène")
     Menage.objects.filter(pk=menage.pk).update(reference_locataire="Cœur-12")
     oriente(dispositif, "Martin", "Paul")
 
     resultat = chercher_les_mots(
-        Menage.objects.all(), tape, ("nom", "prenom", "reference_locataire")
+        Menage.objects.all(), tape, CHAMPS_DE_RECHERCHE, par_trigrammes=par_trigrammes
     )
 
     assert (menage in resultat) is trouve
@@ -86,3 +96,44 @@ def test_une_suggestion_de_personne_se_trouve_sans_accents(client):
     assert json.loads(reponse.content)["resultats"] == [
         {"value": str(chloe.pk), "text": "Chloé Bénard"}
     ]
+
+
+def _plan(queryset):
+    sql, parametres = queryset.query.sql_with_params()
+    with connection.cursor() as curseur:
+        # Sur quelques lignes, PostgreSQL lirait la table : on lui demande s'il *peut* se
+        # servir de l'index, c'est-à-dire si l'expression cherchée est bien celle de l'index
+        # (ni la table entière, ni un autre index parcouru en entier).
+        curseur.execute("SET LOCAL enable_seqscan = off")
+        curseur.execute("SET LOCAL enable_indexscan = off")
+        curseur.execute(f"EXPLAIN {sql}", parametres)
+        return "\n".join(ligne for (ligne,) in curseur.fetchall())
+
+
+def test_un_mot_de_trois_lettres_cherche_les_menages_par_leur_index(postgresql):
+    oriente(DispositifFactory(), "Ménard", "Hélène")
+
+    plan = _plan(
+        chercher_les_mots(
+            Menage.objects.all(),
+            "menard",
+            CHAMPS_DE_RECHERCHE,
+            par_trigrammes=CHAMPS_DE_RECHERCHE,
+        )
+    )
+
+    for champ in CHAMPS_DE_RECHERCHE:
+        assert f"Bitmap Index Scan on menage_{champ}_trigrammes" in plan
+
+
+def test_un_mot_trop_court_ou_un_champ_sans_index_garde_unaccent(postgresql):
+    # « hé » n'a pas de trigramme : l'index lirait tout ; la fonction immutable, ligne à ligne,
+    # coûterait quatre fois `unaccent`.
+    court = chercher_les_mots(
+        Menage.objects.all(), "hé", CHAMPS_DE_RECHERCHE, par_trigrammes=CHAMPS_DE_RECHERCHE
+    )
+    sans_index = chercher_les_mots(Menage.objects.all(), "menard", CHAMPS_DE_RECHERCHE)
+    for queryset in (court, sans_index):
+        sql = str(queryset.query).upper()
+        assert "SANS_ACCENTS_IMMUABLE" not in sql
+        assert "UNACCENT('UNACCENT'::REGDICTIONARY" in sql
