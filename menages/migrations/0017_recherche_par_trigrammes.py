@@ -4,6 +4,11 @@ active lisait toute la table des ménages, deux fois par page (décompte et clé
 sous SQLite. L'expression de chaque index est celle qu'écrit le lookup
 `sans_accents_indexable` suivi de `icontains` (`core.sans_accents`), sans quoi PostgreSQL ne
 s'en servirait pas.
+
+Sans liste d'attente (`fastupdate = off`) : chaque écriture d'un ménage met l'index à jour tout
+de suite. Avec elle, les écritures s'y entassent jusqu'au prochain VACUUM, et chaque recherche
+relit toute la liste (mesuré : 20 000 écritures en attente, la page cherchée passait de 20 à
+60 ms, le planificateur préférant alors parcourir la table dans l'ordre du nom).
 """
 
 from django.db import migrations
@@ -21,7 +26,7 @@ def creer_les_index(apps, schema_editor):
     for champ in CHAMPS:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {_nom(champ)} ON menages_menage USING gin "
-            f"((UPPER(sans_accents_immuable({champ}::text))) gin_trgm_ops)"
+            f"((UPPER(sans_accents_immuable({champ}::text))) gin_trgm_ops) WITH (fastupdate = off)"
         )
 
 

@@ -137,3 +137,14 @@ def test_un_mot_trop_court_ou_un_champ_sans_index_garde_unaccent(postgresql):
         sql = str(queryset.query).upper()
         assert "SANS_ACCENTS_IMMUABLE" not in sql
         assert "UNACCENT('UNACCENT'::REGDICTIONARY" in sql
+
+
+def test_les_index_des_menages_n_ont_pas_de_liste_d_attente(postgresql):
+    # Une liste d'attente relue à chaque recherche jusqu'au prochain VACUUM : voir la migration.
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'menage_%_trigrammes'"
+        )
+        options = dict(curseur.fetchall())
+    assert set(options) == {f"menage_{champ}_trigrammes" for champ in CHAMPS_DE_RECHERCHE}
+    assert all(valeurs == ["fastupdate=off"] for valeurs in options.values())
