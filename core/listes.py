@@ -21,6 +21,7 @@ from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
 
 from .sans_accents import sans_accents
+from .selects import listes_rapides
 
 # Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
 # 50 000 octets : elle est refusée avant d'atteindre la base.
@@ -51,11 +52,13 @@ def habiller(formulaire):
 
 class FiltresDeListe(django_filters.FilterSet):
     """Les filtres d'une liste paginée : ses champs habillés pour la barre de filtres
-    (`composants/filtres.html`)."""
+    (`composants/filtres.html`), ses listes écrites sans gabarit par option
+    (`core.selects`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         habiller(self.form)
+        listes_rapides(self.form)
 
 
 # Un mot dont l'index par trigrammes trouve les lignes : trois lettres ou chiffres de suite

@@ -13,7 +13,7 @@ from core.forms import choix_ou_recherche
 from core.listes import champ_de_recherche, chercher_les_mots, habiller
 from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
-from core.widgets import CSVSelectRapide, listes_rapides
+from core.selects import CSVSelectRapide, listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.models import CHAMPS_DE_RECHERCHE
 

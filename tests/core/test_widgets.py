@@ -8,8 +8,10 @@ from django import forms
 
 from core import widgets as core_widgets
 from core.factories import UserFactory
+from core.listes import FiltresDeListe
 from core.models import User
-from core.widgets import CSVSelectRapide, SelectOuRecherche, SelectRapide, listes_rapides
+from core.selects import CSVSelectRapide, SelectRapide, listes_rapides
+from core.widgets import SelectOuRecherche
 
 CHOIX = [
     ("", "Tous"),
@@ -107,3 +109,16 @@ def test_une_liste_longue_ne_porte_que_l_option_choisie_et_sa_recherche(monkeypa
     # Le widget rend la liste suivante à neuf (il ne garde pas les options de ce rendu).
     monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 60)
     assert f'value="{autre.pk}"' in champ.widget.render("p", None)
+
+
+def test_une_barre_de_filtres_ecrit_ses_listes_sans_gabarit():
+    class Filtres(FiltresDeListe):
+        etat = django_filters.ChoiceFilter(choices=[("a", "A"), ("b", "B")], empty_label="Tous")
+        q = django_filters.CharFilter()
+
+    filtres = Filtres({"etat": "b"}, queryset=User.objects.none())
+
+    assert type(filtres.form.fields["etat"].widget) is SelectRapide
+    assert 'class="form-select form-select-sm"' in str(filtres.form["etat"])
+    assert 'value="b" selected' in str(filtres.form["etat"])
+    assert not isinstance(filtres.form.fields["q"].widget, SelectRapide)

@@ -1,0 +1,73 @@
+"""Les `<select>` écrits en Python, pour les listes des barres de filtres.
+
+Le `Select` de Django rend chaque option par un gabarit : une liste de 600 options coûtait
+ainsi plus que toute la page de la file active qui la portait. `SelectRapide` écrit le même
+HTML (mêmes attributs, même option choisie, mêmes groupes) directement, par `format_html` qui
+échappe chaque texte ; toutes les barres de filtres s'en servent (`core.listes.FiltresDeListe`,
+les filtres de la file active et du journal).
+"""
+
+from django import forms
+from django.utils.html import format_html, format_html_join
+from django_filters.widgets import BaseCSVWidget
+
+
+class SelectRapide(forms.Select):
+    """Le même HTML que `forms.Select`, écrit par `format_html` (chaque texte échappé)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attributs = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(" {}", nom)
+                    if valeur is True
+                    else format_html(' {}="{}"', nom, valeur),
+                )
+                for nom, valeur in self.build_attrs(self.attrs, attrs).items()
+                if valeur is not False
+            ),
+        )
+        choisies = set(self.format_value(value))
+        lignes = []
+        for code, libelle in self.choices:
+            if isinstance(libelle, list | tuple):
+                options = self._lignes(
+                    self._option(sous_code, sous_libelle, choisies)
+                    for sous_code, sous_libelle in libelle
+                )
+                lignes.append(format_html('<optgroup label="{}">\n{}</optgroup>', code, options))
+            else:
+                lignes.append(self._option(code, libelle, choisies))
+        return format_html(
+            '<select name="{}"{}>\n{}</select>', name, attributs, self._lignes(lignes)
+        )
+
+    @staticmethod
+    def _lignes(morceaux):
+        return format_html_join("", "{}\n", ((morceau,) for morceau in morceaux))
+
+    @staticmethod
+    def _option(code, libelle, choisies):
+        valeur = "" if code is None else str(code)
+        return format_html(
+            '<option value="{}"{}>{}</option>',
+            valeur,
+            " selected" if valeur in choisies else "",
+            libelle,
+        )
+
+
+class CSVSelectRapide(BaseCSVWidget, SelectRapide):
+    """La liste d'un tri de django-filters (`OrderingFilter(widget=CSVSelectRapide)` ; sans
+    lui, django-filters fait un `CSVSelect` de `BaseCSVWidget` et `forms.Select`), écrite
+    comme `SelectRapide` : même lecture de la valeur reçue, même HTML."""
+
+
+def listes_rapides(formulaire):
+    """Remplace, dans `formulaire`, chaque `Select` simple par un `SelectRapide` (mêmes
+    attributs, mêmes choix)."""
+    for champ in formulaire.fields.values():
+        if type(champ.widget) is forms.Select:
+            champ.widget = SelectRapide(attrs=champ.widget.attrs, choices=champ.widget.choices)
