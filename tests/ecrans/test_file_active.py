@@ -194,6 +194,21 @@ def test_filtre_par_territoire(client):
     assert liste(client, territoire=sud.pk) == ["Durand"]
 
 
+def test_la_commune_du_logement_sous_le_territoire_et_rien_sans_logement(client):
+    dispositif = connecte(client, Role.COORDINATEUR).dispositif
+    LogementFactory(
+        menage=oriente(dispositif, "Martin"),
+        territoire=TerritoireFactory(dispositif=dispositif, nom="Nord"),
+        commune="Ytrac",
+    )
+    oriente(dispositif, "Sans-Logement")
+
+    contenu = client.get(URL).content.decode()
+
+    assert '<div class="small text-muted">Ytrac</div>' in contenu
+    assert "None" not in contenu
+
+
 def test_filtre_par_territoire_d_un_autre_dispositif_ignore(client):
     dispositif = connecte(client, Role.COORDINATEUR).dispositif
     ailleurs = TerritoireFactory(nom="Ailleurs")

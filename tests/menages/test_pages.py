@@ -1027,6 +1027,28 @@ def test_le_menu_du_copil(client):
         assert entree not in entrees
 
 
+def nom_du_produit(client):
+    """Les `<span>` du nom du produit dans le lien d'accueil de la barre."""
+    contenu = client.get(reverse("ecrans:accueil")).content.decode()
+    lien = re.search(r'<a class="navbar-brand.*?</a>', contenu, re.S).group(0)
+    return re.findall(r'<span( class="[^"]*")?>Suivi des situations complexes</span>', lien)
+
+
+def test_le_nom_du_produit_s_efface_a_cote_d_un_long_menu_et_reste_lu(client):
+    # Le menu déplié de la coordination (six entrées) ne laisse pas la place au nom de 1 200 à
+    # 1 400 px : il y est lu par les lecteurs d'écran seulement ; partout ailleurs, écrit.
+    connecte(client, Role.COORDINATEUR)
+    assert nom_du_produit(client) == [
+        ' class="d-xl-none d-xxl-inline"',
+        ' class="d-none d-xl-inline d-xxl-none visually-hidden"',
+    ]
+
+
+def test_a_cote_d_un_menu_court_le_nom_du_produit_reste_ecrit(client):
+    connecte(client, Role.TRAVAILLEUR_SOCIAL)
+    assert nom_du_produit(client) == [""]
+
+
 @pytest.mark.parametrize("role", [Role.TRAVAILLEUR_SOCIAL, Role.MEMBRE_COTECH])
 def test_le_menu_des_equipes_et_du_cotech(client, role):
     connecte(client, role)

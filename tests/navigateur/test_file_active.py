@@ -70,3 +70,22 @@ def test_un_filtre_change_la_liste_sur_le_champ(programme, page, live_server):
     expect(resultats.locator("tbody a").first).to_have_text("Vialatte Hortense")
     expect(page).to_have_url(re.compile(r"tri=-nom\b"))
     assert len(envoyees) == 1
+
+
+@pytest.mark.parametrize("largeur", [1280, 1366, 1440])
+def test_la_barre_tient_dans_l_ecran_meme_avec_un_nom_long(programme, page, live_server, largeur):
+    coordinateur = programme.coordinateur
+    coordinateur.first_name, coordinateur.last_name = "Marie-Christine", "Dupont-Lefebvre de Tour"
+    coordinateur.save()
+    page.set_viewport_size({"width": largeur, "height": 800})
+    se_connecter(page, live_server, coordinateur.email, MOT_DE_PASSE)
+    page.goto(f"{live_server.url}/menages/")
+
+    # Rien ne déborde à droite : la page ne défile pas en largeur.
+    expect(page.get_by_role("heading", name="File active")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Le lien d'accueil garde son nom (écrit, ou lu seulement par un lecteur d'écran entre
+    # 1 200 et 1 400 px) ; le nom coupé de la personne est entier au survol.
+    expect(page.get_by_role("link", name="Suivi des situations complexes")).to_be_visible()
+    nom = page.locator(".nom-connecte")
+    expect(nom).to_have_attribute("title", "Marie-Christine Dupont-Lefebvre de Tour")
