@@ -53,7 +53,9 @@ def test_chercher_les_mots_ignore_accents_et_casse(tape, trouve, par_trigrammes)
     dispositif = DispositifFactory()
     menage = oriente(dispositif, "Ménard", "Hélène")
     Menage.objects.filter(pk=menage.pk).update(reference_locataire="Cœur-12")
-    oriente(dispositif, "Martin", "Paul")
+    # Une référence fixée : celle de la fabrique (LOC000012…) contiendrait peut-être « 12 ».
+    autre = oriente(dispositif, "Martin", "Paul")
+    Menage.objects.filter(pk=autre.pk).update(reference_locataire="AB-9")
 
     resultat = chercher_les_mots(
         Menage.objects.all(), tape, CHAMPS_DE_RECHERCHE, par_trigrammes=par_trigrammes
