@@ -10,12 +10,12 @@ from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
 from core.forms import choix_ou_recherche
-from core.listes import champ_de_recherche, chercher_les_mots, habiller
+from core.listes import champ_de_recherche, habiller
 from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
 from core.selects import CSVSelectRapide, listes_rapides
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
-from menages.models import CHAMPS_DE_RECHERCHE
+from menages.selectors import chercher_des_menages
 
 from . import selectors
 
@@ -127,9 +127,7 @@ class FiltresFileActive(django_filters.FilterSet):
         listes_rapides(self.form)
 
     def rechercher(self, queryset, name, value):
-        return chercher_les_mots(
-            queryset, value, CHAMPS_DE_RECHERCHE, par_trigrammes=CHAMPS_DE_RECHERCHE
-        )
+        return chercher_des_menages(queryset, value)
 
     def filtrer_territoire(self, queryset, name, value):
         # Le territoire du ménage : celui de son logement actuel, ou de son orientation.

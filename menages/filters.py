@@ -4,10 +4,10 @@ cherche dans ses orientations (un ménage, celles d'un statut)."""
 import django_filters
 
 from core.enums import Parcours
-from core.listes import FiltresDeListe, champ_de_recherche, chercher_les_mots
+from core.listes import FiltresDeListe, champ_de_recherche
 
 from .enums import StatutOrientation
-from .models import CHAMPS_DE_RECHERCHE
+from .selectors import chercher_des_menages
 
 
 class FiltresMesOrientations(FiltresDeListe):
@@ -23,5 +23,4 @@ class FiltresMesOrientations(FiltresDeListe):
     )
 
     def rechercher(self, queryset, name, value):
-        champs = [f"menage__{champ}" for champ in CHAMPS_DE_RECHERCHE]
-        return chercher_les_mots(queryset, value, champs, par_trigrammes=champs)
+        return chercher_des_menages(queryset, value, chemin="menage__")

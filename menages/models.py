@@ -39,8 +39,8 @@ def montant(verbose_name, **kwargs):
 
 
 # Les champs par lesquels on cherche un ménage (file active, mes orientations) : chacun a son
-# index par trigrammes sous PostgreSQL (migration 0017), que `core.listes.chercher_les_mots`
-# emploie quand on le lui dit (`par_trigrammes`).
+# index par trigrammes sous PostgreSQL (migration 0017), par lequel
+# `menages.selectors.chercher_des_menages` les cherche.
 CHAMPS_DE_RECHERCHE = ("nom", "prenom", "reference_locataire")
 
 

@@ -8,11 +8,19 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core import permissions
+from core.listes import chercher_les_mots
 from core.models import Organisation
 from core.permissions import Chemins, Donnee, Ecriture, Lien
 
 from .enums import StatutOrientation
-from .models import DetteLocative, InformationPartage, Logement, Menage, Orientation
+from .models import (
+    CHAMPS_DE_RECHERCHE,
+    DetteLocative,
+    InformationPartage,
+    Logement,
+    Menage,
+    Orientation,
+)
 
 # Comment on atteint, depuis chaque modèle, le dispositif, le territoire et les personnes qui
 # ouvrent l'accès : l'équipe d'un accompagnement du ménage, l'auteur d'une orientation, les
@@ -253,3 +261,12 @@ def orientations_en_attente_anciennes(user):
         .select_related("menage")
         .order_by("date_statut", "pk")
     )
+
+
+def chercher_des_menages(queryset, texte, chemin=""):
+    """Les lignes de `queryset` dont le ménage (au bout de `chemin`, « menage__ » pour des
+    orientations) contient chaque mot de `texte` dans son nom, son prénom ou sa référence,
+    cherchés par leurs index par trigrammes (`CHAMPS_DE_RECHERCHE`, `core.listes.
+    chercher_les_mots`)."""
+    champs = [f"{chemin}{champ}" for champ in CHAMPS_DE_RECHERCHE]
+    return chercher_les_mots(queryset, texte, champs, par_trigrammes=champs)
