@@ -103,10 +103,14 @@ def se_connecter(page, live_server, email, mot_de_passe="demo-logisens"):
 def changer_de_personne(page):
     """Oublie la personne connectée dans ce navigateur, avant qu'une autre s'y connecte.
 
-    La page quitte d'abord son document : une demande encore en route (la clé du hors-ligne,
-    demandée après le chargement) reposerait sinon, en arrivant, le cookie CSRF de la session
-    d'avant par-dessus celui de la page de connexion, qui refuserait alors le formulaire.
+    Une demande encore en route (la clé du hors-ligne, demandée après le chargement)
+    reposerait sinon, en arrivant, le cookie CSRF de la session d'avant par-dessus celui de la
+    page de connexion, qui refuserait alors le formulaire. Quitter le document ne suffit pas :
+    la demande annulée peut avoir déjà reçu ses en-têtes, et le cookie s'écrit après
+    `clear_cookies` (vu une fois sur une trentaine d'intégrations). On attend donc que la page
+    n'ait plus rien en route, puis on la quitte, puis on efface.
     """
+    page.wait_for_load_state("networkidle")
     page.goto("about:blank")
     page.context.clear_cookies()
 
