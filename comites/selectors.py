@@ -315,59 +315,64 @@ def page_du_point(user, seance, point):
     return ids.index(point.pk) // POINTS_PAR_PAGE + 1 if point.pk in ids else 1
 
 
+# Ce que le résumé d'un point lit avec lui : ses liens (une jointure chacun) et ses listes.
+LIENS_DU_RESUME = ("menage", "orientation", "accompagnement", "accompagnement__referent")
+
+
+def lectures_du_resume():
+    """Les listes que lit le résumé d'un point (`prefetch_related`) : seuls la dernière dette du
+    ménage et son dernier bilan fait (une sous-requête corrélée par ligne), pas tout
+    l'historique ; des objectifs, ni l'indicateur (un texte chiffré que le comité ne lit pas
+    ici)."""
+    return (
+        "orientation__problematiques",
+        Prefetch("accompagnement__objectifs", Objectif.objects.defer("indicateur")),
+        Prefetch(
+            "accompagnement__bilans",
+            queryset=Bilan.objects.filter(
+                pk=Subquery(
+                    Bilan.objects.filter(
+                        accompagnement=OuterRef("accompagnement"),
+                        date_realisation__isnull=False,
+                    )
+                    .order_by("-date_realisation", "-date_prevue", "-pk")
+                    .values("pk")[:1]
+                )
+            ),
+            to_attr="dernier_bilan_fait",
+        ),
+        Prefetch(
+            "menage__dettes",
+            queryset=DetteLocative.objects.filter(
+                pk=Subquery(
+                    DetteLocative.objects.filter(menage=OuterRef("menage"))
+                    .order_by("-date", "-pk")
+                    .values("pk")[:1]
+                )
+            ),
+            # Le relevé entier (montant et procédure) ; le ménage ne porte que le montant.
+            to_attr="dernier_releve",
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.order_by("pk").prefetch_related("corrections__corrigee_par"),
+        ),
+    )
+
+
 def ordre_du_jour(user, seance, points=None):
     """Les points de la séance avec leur résumé, réduit ligne par ligne à ce que la personne en
     voit ; vide pour qui ne voit aucun de ces ménages. `points` : des clés de points pour n'en
-    résumer que ceux-là (une page de l'ordre du jour, la page de décision d'un point).
-
-    Le résumé ne montre que la dernière dette du ménage et son dernier bilan fait : seuls ceux-là
-    sont lus (une sous-requête corrélée par ligne), pas tout l'historique des dettes et des
-    bilans ; des objectifs, ni l'indicateur (un texte chiffré que le comité ne lit pas ici)."""
+    résumer que ceux-là (une page de l'ordre du jour). Ce que lit chaque résumé :
+    `LIENS_DU_RESUME` et `lectures_du_resume`."""
     visibles = points_visibles(user).filter(seance=seance)
     if points is not None:
         if not points:
             return []
         visibles = visibles.filter(pk__in=points)
     points = (
-        visibles.select_related(
-            "menage", "orientation", "accompagnement", "accompagnement__referent"
-        )
-        .prefetch_related(
-            "orientation__problematiques",
-            Prefetch("accompagnement__objectifs", Objectif.objects.defer("indicateur")),
-            Prefetch(
-                "accompagnement__bilans",
-                queryset=Bilan.objects.filter(
-                    pk=Subquery(
-                        Bilan.objects.filter(
-                            accompagnement=OuterRef("accompagnement"),
-                            date_realisation__isnull=False,
-                        )
-                        .order_by("-date_realisation", "-date_prevue", "-pk")
-                        .values("pk")[:1]
-                    )
-                ),
-                to_attr="dernier_bilan_fait",
-            ),
-            Prefetch(
-                "menage__dettes",
-                queryset=DetteLocative.objects.filter(
-                    pk=Subquery(
-                        DetteLocative.objects.filter(menage=OuterRef("menage"))
-                        .order_by("-date", "-pk")
-                        .values("pk")[:1]
-                    )
-                ),
-                # Le relevé entier (montant et procédure) ; le ménage ne porte que le montant.
-                to_attr="dernier_releve",
-            ),
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.order_by("pk").prefetch_related(
-                    "corrections__corrigee_par"
-                ),
-            ),
-        )
+        visibles.select_related(*LIENS_DU_RESUME)
+        .prefetch_related(*lectures_du_resume())
         .order_by("rang", "pk")
     )
     resumes = []
@@ -375,6 +380,14 @@ def ordre_du_jour(user, seance, points=None):
         point.seance = seance  # déjà lue, avec son comité et son dispositif
         resumes.append(_resumer(point))
     return resumes
+
+
+def resume_du_point(point):
+    """Le résumé d'un seul point déjà lu par `points_visibles` (ses annotations disent ce que
+    la personne en voit) avec sa séance et `LIENS_DU_RESUME` : la page de décision du point.
+    Ses listes seules sont lues ; le point ne l'est pas une seconde fois."""
+    prefetch_related_objects([point], *lectures_du_resume())
+    return _resumer(point)
 
 
 def _resumer(point):

@@ -205,7 +205,7 @@ def _point_a_decider(request, public_id):
     point = get_object_or_404(
         selectors.points_visibles(request.user)
         .filter(seance__in=selectors.seances_visibles(request.user))
-        .select_related("seance__comite__dispositif", "menage", "orientation", "accompagnement"),
+        .select_related("seance__comite__dispositif", *selectors.LIENS_DU_RESUME),
         public_id=public_id,
     )
     if not services.peut_decider(request.user, point.seance.comite):
@@ -283,7 +283,7 @@ def decider(request, public_id):
             request,
             "comites/_point.html",
             {
-                "resume": _resume(request.user, point),
+                "resume": _resume_relu(request.user, point),
                 "form": form if erreur else None,
                 "erreur": erreur,
                 "seance": point.seance,
@@ -300,8 +300,15 @@ def decider(request, public_id):
     return redirect(retour())
 
 
-def _resume(user, point):
-    """Le résumé du seul point, tel que la personne le lit dans l'ordre du jour."""
+def _resume(point):
+    """Le résumé du seul point, tel que la personne le lit dans l'ordre du jour, depuis le point
+    déjà lu (`_point_a_decider`) : la page de décision, avant toute décision."""
+    return selectors.resume_du_point(point)
+
+
+def _resume_relu(user, point):
+    """Le résumé du point relu après un envoi : la décision prise a pu ouvrir un accompagnement
+    et changer ce que la personne voit de la ligne."""
     return next(iter(selectors.ordre_du_jour(user, point.seance, points=[point.pk])), None)
 
 
@@ -310,7 +317,7 @@ def _page_de_decision(request, point, form, *, erreur, retour):
         request,
         "comites/decision.html",
         {
-            "resume": _resume(request.user, point),
+            "resume": _resume(point),
             "form": form,
             "erreur": erreur,
             "seance": point.seance,

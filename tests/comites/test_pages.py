@@ -531,6 +531,45 @@ def test_sans_javascript_le_lien_mene_a_la_page_de_decision_du_point(client):
     assert "Revenir à la séance" in contenu
 
 
+@pytest.mark.parametrize("qui", ["cotech", "coordinateur"])
+def test_la_page_de_decision_resume_le_point_sans_le_relire(client, django_assert_num_queries, qui):
+    """La page de décision d'un point de bilan : son résumé (objectifs, dernier bilan fait,
+    dernière dette) vient du point déjà lu pour le droit de décider, sans une seconde lecture
+    du point ni de ses droits."""
+    programme = Programme()
+    seance = programme.seance()
+    suivi = programme.accompagne("Bilanné")
+    ObjectifFactory(accompagnement=suivi, libelle="Reprendre le paiement du loyer")
+    programme.bilan_en_retard(
+        suivi,
+        date_realisation=programme.aujourd_hui,
+        synthese=SYNTHESE,
+        decision=DecisionBilan.POURSUITE,
+    )
+    DetteLocativeFactory(menage=suivi.menage, montant=Decimal("1234.00"))
+    point = PointOrdreDuJourFactory(
+        seance=seance,
+        menage=suivi.menage,
+        nature=NaturePoint.BILAN_EN_RETARD,
+        accompagnement=suivi,
+    )
+    client.force_login(getattr(programme, qui))
+    # session, utilisateur, adhésions, le point (ses droits, sa séance, son ménage, son
+    # accompagnement et son référent·e), siège au comité (le COTECH seul), décisions déjà
+    # prises, les deux listes de personnes du formulaire, la page de l'ordre du jour qui porte
+    # le point (le lien de retour), puis le résumé : objectifs, dernier bilan fait, dernière
+    # dette, décisions (un point de bilan n'a pas d'orientation, donc pas de problématiques).
+    attendu = {"cotech": 13, "coordinateur": 12}[qui]
+    with django_assert_num_queries(attendu):
+        reponse = client.get(url("decider", point))
+
+    assert reponse.status_code == 200
+    contenu = texte(reponse)
+    assert "Reprendre le paiement du loyer" in contenu
+    assert "Dette : 1\xa0234,00\xa0€" in contenu
+    assert SYNTHESE in contenu
+
+
 def test_un_point_deja_decide_ne_propose_plus_de_formulaire(client):
     programme = Programme()
     point = point_a_decider(programme)
