@@ -44,7 +44,7 @@ def requete_des_adhesions(dispositif):
     aujourd_hui = timezone.localdate()
     return (
         Membre.objects.filter(dispositif=dispositif)
-        .select_related("user", "organisation", "territoire", "terminee_par", "confirmee_par")
+        .select_related("user", "organisation", "territoire")
         .annotate(
             terminee=Case(
                 When(Q(date_fin__lte=aujourd_hui), then=Value(1)),
@@ -67,8 +67,11 @@ def avec_leur_etat(adhesions):
 
 def adhesions_du_dispositif(dispositif):
     """Toutes les adhésions du dispositif avec leur état : la revue annuelle des habilitations
-    (l'export) les lit toutes. Une requête."""
-    return avec_leur_etat(requete_des_adhesions(dispositif))
+    (l'export) les lit toutes, avec qui a confirmé ou terminé chacune (la page ne les montre
+    pas). Une requête."""
+    return avec_leur_etat(
+        requete_des_adhesions(dispositif).select_related("terminee_par", "confirmee_par")
+    )
 
 
 def invitations_du_dispositif(dispositif):
