@@ -118,12 +118,32 @@ def premiers(queryset, nombre):
     return lignes[:nombre], len(lignes) > nombre
 
 
+# La première page d'une liste lit les clés de quelques pages d'un coup : une liste qui tient
+# dedans (la file d'un·e travailleur·se social·e, les orientations d'un prescripteur) se compte
+# par elles, sans une requête de décompte qui recalculerait tous les droits.
+PAGES_LUES_D_AVANCE = 4
+
+
 def page_par_les_cles(queryset, par_page, numero, lire_les_lignes=None):
     """La page `numero` de `queryset` (filtré et trié), `par_page` lignes : les clés de la page
     viennent d'une requête qui ne lit qu'elles, puis `lire_les_lignes(clés)` rend les lignes
     (par défaut, celles de `queryset` qui ont ces clés), qu'on remet dans l'ordre des clés (une
-    ligne qui n'est plus lisible entre-temps disparaît de la page)."""
-    page = Paginator(cles(queryset), par_page).get_page(numero)
+    ligne qui n'est plus lisible entre-temps disparaît de la page).
+
+    Le décompte (le nombre de lignes et de pages) est une requête de plus, sauf à la première
+    page d'une liste courte : ses clés, lues jusqu'à `PAGES_LUES_D_AVANCE` pages, sont toute la
+    liste, et leur nombre est le décompte."""
+    toutes = cles(queryset)
+    if _premiere_page(numero):
+        limite = par_page * PAGES_LUES_D_AVANCE
+        premieres = list(toutes[: limite + 1])
+        if len(premieres) <= limite:
+            page = Paginator(premieres, par_page).get_page(1)
+        else:
+            page = Paginator(toutes, par_page).get_page(1)
+            page.object_list = premieres[:par_page]
+    else:
+        page = Paginator(toutes, par_page).get_page(numero)
     cles_de_la_page = list(page.object_list)
     lignes = (
         lire_les_lignes(cles_de_la_page)
@@ -133,6 +153,16 @@ def page_par_les_cles(queryset, par_page, numero, lire_les_lignes=None):
     par_cle = {ligne.pk: ligne for ligne in lignes}
     page.object_list = [par_cle[cle] for cle in cles_de_la_page if cle in par_cle]
     return page
+
+
+def _premiere_page(numero):
+    """Si `Paginator.get_page(numero)` rendrait la première page quelle que soit la liste : « 1 »,
+    ou rien, ou ce qui n'est pas un nombre entier (« 0 » et les nombres négatifs donnent la
+    dernière page)."""
+    try:
+        return int(numero) == 1
+    except (TypeError, ValueError):
+        return True
 
 
 @dataclass(frozen=True)

@@ -512,12 +512,13 @@ def test_la_page_d_acces_compte_ses_requetes(client, django_assert_num_queries):
 
     personnes(1)
     client.get(url)
-    # Session, personne, droits, dispositif, à confirmer, décompte, clés de la page, personnes
-    # de la page (avec leur facteur), leurs adhésions.
-    with django_assert_num_queries(9):
+    # Session, personne, droits, dispositif, à confirmer, clés de la page (une liste de moins de
+    # quatre pages se compte par elles, sans décompte), personnes de la page (avec leur
+    # facteur), leurs adhésions.
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     personnes(4)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.content.decode().count("bi-shield-check") == 5
     assert texte(reponse).count("non activée") == 1  # la coordination elle-même

@@ -17,6 +17,7 @@ from core.enums import Parcours, Role
 from core.factories import DispositifFactory, MembreFactory, TerritoireFactory, UserFactory
 from core.models import JournalAudit
 from ecrans import selectors
+from ecrans.views import PAR_PAGE
 from menages.enums import Problematique, StadeProcedure, StatutOrientation
 from menages.factories import (
     DetteLocativeFactory,
@@ -417,7 +418,7 @@ def test_une_requete_htmx_ne_rend_que_les_resultats(client):
     assert "<html" in client.get(URL).content.decode()
 
 
-@pytest.mark.parametrize("nombre", [3, 30])
+@pytest.mark.parametrize("nombre", [3, 30, 4 * PAR_PAGE + 1])
 def test_la_file_active_fait_un_nombre_fixe_de_requetes(client, django_assert_num_queries, nombre):
     dispositif = connecte(client, Role.COORDINATEUR).dispositif
     territoire = TerritoireFactory(dispositif=dispositif)
@@ -431,10 +432,11 @@ def test_la_file_active_fait_un_nombre_fixe_de_requetes(client, django_assert_nu
         LogementFactory(menage=menage, territoire=territoire)
         DetteLocativeFactory(menage=menage)
     # session, utilisateur, adhésions (l'accès à la file active, le nombre de dispositifs du
-    # filtre et ceux où la dette est visible s'y lisent), nombre de ménages, clés de la page,
+    # filtre et ceux où la dette est visible s'y lisent), clés de la page, nombre de ménages,
     # ménages de la page (leur dernière orientation en jointure, leurs problématiques sur la
-    # ligne), territoires du filtre, référent·es du filtre
-    with django_assert_num_queries(8):
+    # ligne), territoires du filtre, référent·es du filtre. Une file de quatre pages au plus se
+    # compte par les clés lues d'avance, sans le nombre de ménages.
+    with django_assert_num_queries(8 if nombre > 4 * PAR_PAGE else 7):
         assert client.get(URL, {"tri": "dette"}).status_code == 200
 
 

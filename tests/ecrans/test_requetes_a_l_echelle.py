@@ -231,7 +231,8 @@ def test_les_pages_d_interventions_restent_refusees_a_qui_ne_voit_pas_l_accompag
 # session, utilisateur, adhésions (l'accès à la file active, les dispositifs du filtre et ceux
 # où la dette est visible s'y lisent), nombre de ménages, clés de la page, ménages de la page
 # (leur dernière orientation en jointure, leurs problématiques sur la ligne), territoires du
-# filtre, référent·es du filtre
+# filtre, référent·es du filtre. La première page d'une file de quatre pages au plus n'a pas
+# besoin du nombre de ménages : les clés lues d'avance le donnent (`page_par_les_cles`).
 REQUETES_DE_LA_FILE_ACTIVE = 8
 
 
@@ -248,10 +249,11 @@ def file_longue(client):
 
 @pytest.mark.parametrize("tri", ["", "date", "-dette", "statut", "territoire"])
 @pytest.mark.parametrize("page", [1, 3])
-def test_la_file_active_fait_le_meme_nombre_de_requetes_en_page_1_et_en_page_profonde(
+def test_la_file_active_fait_un_nombre_fixe_de_requetes_en_page_1_et_en_page_profonde(
     client, django_assert_num_queries, file_longue, tri, page
 ):
-    with django_assert_num_queries(REQUETES_DE_LA_FILE_ACTIVE):
+    attendu = REQUETES_DE_LA_FILE_ACTIVE - (1 if page == 1 else 0)
+    with django_assert_num_queries(attendu):
         reponse = client.get(reverse("ecrans:file_active"), {"tri": tri, "page": page})
     assert reponse.status_code == 200
     assert len(noms_affiches(reponse)) == (PAR_PAGE if page == 1 else 5)
