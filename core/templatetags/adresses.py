@@ -26,24 +26,39 @@ def adresse(context, nom, *args):
     """`{% adresse 'app:vue' arg… ligne.public_id %}` : comme `{% url %}`, pour une adresse dont
     le dernier argument est un UUID. Sans requête dans le contexte (un PDF, un courriel), ou si
     le dernier argument n'est pas un UUID, c'est `{% url %}` tel quel."""
-    requete = context.get("request")
+    requete = getattr(context, "request", None) or context.get("request")
+    application = _application_courante(requete)
     *debut, identifiant = args
     if (
         requete is None
         or not isinstance(identifiant, uuid.UUID)
         or not all(isinstance(valeur, _DEBUTS_ADMIS) for valeur in debut)
     ):
-        return reverse(nom, args=args)
+        return reverse(nom, args=args, current_app=application)
     modeles = requete.__dict__.setdefault("_modeles_d_adresse", {})
-    cle = (nom, *debut)
+    cle = (nom, application, *debut)
     modele = modeles.get(cle)
     if modele is None:
-        morceaux = reverse(nom, args=[*debut, TEMOIN]).split(_TEMOIN)
+        morceaux = reverse(nom, args=[*debut, TEMOIN], current_app=application).split(_TEMOIN)
         # Le témoin se lit une seule fois dans l'adresse, sinon on ne sait pas où poser
         # l'identifiant : `reverse` à chaque ligne.
         modele = tuple(morceaux) if len(morceaux) == 2 else ()
         modeles[cle] = modele
     if not modele:
-        return reverse(nom, args=args)
+        return reverse(nom, args=args, current_app=application)
     avant, apres = modele
     return f"{avant}{identifiant}{apres}"
+
+
+def _application_courante(requete):
+    """L'application courante que `{% url %}` donne à `reverse` : celle que la vue a posée sur la
+    requête, sinon l'espace de noms de l'adresse demandée."""
+    if requete is None:
+        return None
+    try:
+        return requete.current_app
+    except AttributeError:
+        try:
+            return requete.resolver_match.namespace
+        except AttributeError:
+            return None

@@ -41,7 +41,7 @@ def test_la_meme_adresse_que_url_pour_chaque_ligne(nom, debut):
     attendu = "".join(f"{reverse(nom, args=[*debut, ligne])}|" for ligne in lignes)
     assert rendu == attendu
     # Le modèle de l'adresse a été cherché une fois pour la requête, pas une par ligne.
-    assert list(requete._modeles_d_adresse) == [(nom, *debut)]
+    assert list(requete._modeles_d_adresse) == [(nom, None, *debut)]
 
 
 def test_chaque_requete_a_ses_modeles_et_le_prefixe_du_site_est_suivi():
@@ -76,3 +76,22 @@ def test_un_nom_inconnu_ou_des_arguments_faux_echouent_comme_url():
         rendre("{% adresse 'ecrans:inconnue' ligne %}", request=requete, ligne=uuid.uuid4())
     with pytest.raises(NoReverseMatch):
         rendre("{% adresse 'ecrans:menage' 'cantal' ligne %}", request=requete, ligne=TEMOIN)
+
+
+def test_dans_une_page_l_application_courante_est_celle_de_url():
+    """Rendu par une vue (un `RequestContext`) : l'espace de noms de la page demandée est
+    l'application courante, comme pour `{% url %}`."""
+    from django.template import RequestContext
+    from django.urls import resolve
+
+    ligne = uuid.uuid4()
+    requete = RequestFactory().get(f"/menages/{ligne}/")
+    requete.resolver_match = resolve(requete.path)
+    gabarit = Template(
+        "{% load adresses %}{% adresse 'ecrans:menage' ligne %}|{% url 'ecrans:menage' ligne %}"
+    )
+
+    adresse, url = gabarit.render(RequestContext(requete, {"ligne": ligne})).split("|")
+
+    assert adresse == url == f"/menages/{ligne}/"
+    assert list(requete._modeles_d_adresse) == [("ecrans:menage", "ecrans")]
