@@ -206,16 +206,20 @@ def test_session_terminee_puis_reconnexion_de_la_meme_personne(demo, terrain, li
         terrain.get_by_text("saisie sur cet appareil est envoyée et enregistrée")
     ).to_be_visible()
     assert notes_en_base(accompagnement, NOTE_SOIGNANTS) == 1
+    # La saisie arrivée est celle qui porte la note (la démonstration a d'autres visites de
+    # l'infirmier, de même durée et de même confidentialité) : son auteur, son type, sa durée et
+    # sa confidentialité sont ceux de la saisie hors ligne.
+    [arrivee] = [
+        i
+        for i in Intervention.objects.filter(accompagnement=accompagnement)
+        if i.note == NOTE_SOIGNANTS
+    ]
     assert (
-        Intervention.objects.get(
-            accompagnement=accompagnement,
-            auteur__email=INFIRMIER,
-            duree_minutes=45,
-            type="visite_domicile",
-            confidentialite="soignants",
-        ).note
-        == NOTE_SOIGNANTS
-    )
+        arrivee.auteur.email,
+        arrivee.duree_minutes,
+        arrivee.type,
+        arrivee.confidentialite,
+    ) == (INFIRMIER, 45, "visite_domicile", "soignants")
     terrain.reload()
     expect(terrain.locator("html[data-hors-ligne-envoye]")).to_have_count(1)
     assert notes_en_base(accompagnement, NOTE_SOIGNANTS) == 1
