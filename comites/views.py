@@ -300,12 +300,6 @@ def decider(request, public_id):
     return redirect(retour())
 
 
-def _resume(point):
-    """Le résumé du seul point, tel que la personne le lit dans l'ordre du jour, depuis le point
-    déjà lu (`_point_a_decider`) : la page de décision, avant toute décision."""
-    return selectors.resume_du_point(point)
-
-
 def _resume_relu(user, point):
     """Le résumé du point relu après un envoi : la décision prise a pu ouvrir un accompagnement
     et changer ce que la personne voit de la ligne."""
@@ -317,7 +311,7 @@ def _page_de_decision(request, point, form, *, erreur, retour):
         request,
         "comites/decision.html",
         {
-            "resume": _resume(point),
+            "resume": selectors.resume_du_point(point),
             "form": form,
             "erreur": erreur,
             "seance": point.seance,

@@ -265,8 +265,7 @@ def orientations_en_attente_anciennes(user):
 
 def chercher_des_menages(queryset, texte, chemin=""):
     """Les lignes de `queryset` dont le ménage (au bout de `chemin`, « menage__ » pour des
-    orientations) contient chaque mot de `texte` dans son nom, son prénom ou sa référence,
-    cherchés par leurs index par trigrammes (`CHAMPS_DE_RECHERCHE`, `core.listes.
-    chercher_les_mots`)."""
+    orientations) contient chaque mot de `texte` dans son nom, son prénom ou sa référence
+    (`CHAMPS_DE_RECHERCHE`), par leurs index par trigrammes (`core.listes.chercher_les_mots`)."""
     champs = [f"{chemin}{champ}" for champ in CHAMPS_DE_RECHERCHE]
     return chercher_les_mots(queryset, texte, champs, par_trigrammes=champs)
