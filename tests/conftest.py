@@ -1,7 +1,8 @@
 """Fixtures partagées par les dossiers de tests.
 
-La démonstration (`seed_demo`) est longue à charger : elle l'est une seule fois par session,
-par le premier processus de pytest-xdist qui la demande, dans une transaction annulée ensuite.
+La démonstration (`seed_demo`) est longue à charger : elle l'est une seule fois par session (et
+par jour, ses dates suivant le jour du chargement), par le premier processus de pytest-xdist
+qui la demande, dans une transaction annulée ensuite.
 Ce passage garde ce qu'il faut pour les tests (la sortie de la commande, un instantané des
 tables après chacun des deux passages, les fichiers produits) et un export JSON (celui de
 `dumpdata`) que les tests de chaque processus rechargent dans sa base en quelques dixièmes de
@@ -25,6 +26,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 from filelock import FileLock
 
 MOT_DE_PASSE_DEMO = "demo-logisens"
@@ -154,28 +156,56 @@ def _charger_la_demo(dossier, stockage):
     )
 
 
+class Demos:
+    """La démonstration du jour, chargée une fois par jour de la session : avec pytest-xdist,
+    le premier processus qui la demande la charge dans le dossier commun aux processus, sous un
+    verrou ; les autres la reprennent de là (l'export, les instantanés, les fichiers produits,
+    copiés dans leur propre stockage) au lieu de la charger à leur tour.
+
+    Ses dates suivent le jour du chargement (la séance du COTECH « du jour », les visites de la
+    semaine) : une suite qui passe minuit, heure de Paris, recharge celle du nouveau jour au
+    lieu de garder celle de la veille.
+    """
+
+    def __init__(self, commun, django_db_blocker):
+        self.commun = commun
+        self.django_db_blocker = django_db_blocker
+        self.stockage = Path(default_storage.location)
+        self.chargees = {}
+
+    def du_jour(self):
+        jour = timezone.localdate()
+        if jour not in self.chargees:
+            self.chargees[jour] = self._charger(jour)
+        return self.chargees[jour]
+
+    def _charger(self, jour):
+        dossier = self.commun / f"demo-{jour.isoformat()}"
+        with FileLock(self.commun / "demo.verrou"):
+            reprise = (dossier / "passages.json").exists()
+            if not reprise:
+                shutil.rmtree(dossier, ignore_errors=True)
+                dossier.mkdir()
+                with self.django_db_blocker.unblock():
+                    _charger_la_demo(dossier, self.stockage)
+        # Les rapports produits sont déjà dans le stockage du processus qui a chargé.
+        if reprise and (dossier / "fichiers").exists():
+            shutil.copytree(dossier / "fichiers", self.stockage, dirs_exist_ok=True)
+        passages = json.loads((dossier / "passages.json").read_text(encoding="utf-8"))
+        return Demo(**passages, fichier=dossier / "demo.json")
+
+
 @pytest.fixture(scope="session")
-def demo_chargee(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
-    """La démonstration chargée, décrite et exportée une fois pour toute la session : avec
-    pytest-xdist, le premier processus qui la demande la charge dans le dossier commun aux
-    processus, sous un verrou ; les autres la reprennent de là (l'export, les instantanés, les
-    fichiers produits, copiés dans leur propre stockage) au lieu de la charger à leur tour."""
+def demos(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
     base = tmp_path_factory.getbasetemp()
-    commun = base if worker_id == "master" else base.parent
-    dossier = commun / "demo"
-    stockage = Path(default_storage.location)
-    with FileLock(commun / "demo.verrou"):
-        reprise = (dossier / "passages.json").exists()
-        if not reprise:
-            shutil.rmtree(dossier, ignore_errors=True)
-            dossier.mkdir()
-            with django_db_blocker.unblock():
-                _charger_la_demo(dossier, stockage)
-    # Les rapports produits sont déjà dans le stockage du processus qui a chargé.
-    if reprise and (dossier / "fichiers").exists():
-        shutil.copytree(dossier / "fichiers", stockage, dirs_exist_ok=True)
-    passages = json.loads((dossier / "passages.json").read_text(encoding="utf-8"))
-    return Demo(**passages, fichier=dossier / "demo.json")
+    return Demos(base if worker_id == "master" else base.parent, django_db_blocker)
+
+
+@pytest.fixture(scope="session")
+def demo_chargee(demos):
+    """La démonstration du jour où la session la demande la première fois (la sortie de
+    `seed_demo`, ses instantanés, son export)."""
+    return demos.du_jour()
 
 
 @pytest.fixture(autouse=True)

@@ -33,13 +33,15 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def demo(demo_chargee, transactional_db):
-    """La démonstration en base pour un parcours (mot de passe : demo-logisens).
+def demo(demos, transactional_db):
+    """La démonstration du jour en base pour un parcours (mot de passe : demo-logisens).
 
-    Chargée une fois par session (tests/conftest.py), rechargée ici depuis son export : le
-    serveur de test lit une base réelle, vidée après chaque parcours.
+    Chargée une fois par jour de la session (tests/conftest.py), rechargée ici depuis son
+    export : le serveur de test lit une base réelle, vidée après chaque parcours. Un parcours
+    qui commence après minuit, heure de Paris, a la démonstration du nouveau jour (sa séance
+    « du jour », ses visites de la semaine).
     """
-    demo_chargee.recharger()
+    demos.du_jour().recharger()
 
 
 @pytest.fixture(scope="session")
