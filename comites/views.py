@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -202,10 +202,13 @@ def construire(request, public_id):
 
 
 def _point_a_decider(request, public_id):
+    """Le point, lu pour qui peut le décider, avec ce que son résumé montre et s'il est déjà
+    décidé (`deja_decide`), dans la même requête."""
     point = get_object_or_404(
         selectors.points_visibles(request.user)
         .filter(seance__in=selectors.seances_visibles(request.user))
-        .select_related("seance__comite__dispositif", *selectors.LIENS_DU_RESUME),
+        .select_related("seance__comite__dispositif", *selectors.LIENS_DU_RESUME)
+        .annotate(deja_decide=Exists(Decision.objects.filter(point=OuterRef("pk")))),
         public_id=public_id,
     )
     if not services.peut_decider(request.user, point.seance.comite):
@@ -236,7 +239,7 @@ def decider(request, public_id):
         # La séance, à la page de l'ordre du jour qui porte le point.
         return _page_du_point(request.user, point.seance, point)
 
-    deja_decide = point.decisions.exists()
+    deja_decide = point.deja_decide
     if request.method == "GET":
         if deja_decide:
             messages.info(request, DEJA_DECIDE)

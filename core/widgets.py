@@ -77,11 +77,17 @@ class SelectOuRecherche(SelectRapide):
         super().__init__(attrs)
         self.recherche = _attributs_de_recherche(recherche, invite, aucun)
         self.aide = aide
+        # Vrai quand le formulaire sait déjà la liste trop longue (elle contient une autre
+        # liste qu'il a lue et trouvée trop longue) : le rendu ne la relit pas.
+        self.longue = False
 
     def render(self, name, value, attrs=None, renderer=None):
         complet = self.choices
         champ = complet.field
-        lignes, par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
+        if self.longue:
+            lignes, par_recherche = [], True
+        else:
+            lignes, par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
         if par_recherche:
             attrs = {**(attrs or {}), **self.recherche}
             self.choices = _options_choisies(complet, self.format_value(value), vide=True)

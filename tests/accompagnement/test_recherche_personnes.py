@@ -320,6 +320,41 @@ def test_le_formulaire_de_decision_passe_a_la_recherche_au_dela_du_seuil(client,
     assert programme.psychologue.pk in set(accompagnement.equipe.values_list("user", flat=True))
 
 
+def _lectures_des_personnes(requetes):
+    """Les lectures d'une liste de personnes proposées (celles qui portent leur profession)."""
+    return [r for r in requetes if '"core_user"' in r["sql"] and "profession" in r["sql"]]
+
+
+def test_la_liste_du_referent_n_est_pas_relue_quand_celle_de_l_equipe_se_cherche(
+    client, seuil_bas, monkeypatch
+):
+    """Les intervenants de terrain proposés pour l'équipe le sont aussi comme référent·e : une
+    liste d'équipe trop longue dit celle du référent·e trop longue, sans la lire. Une liste
+    d'équipe courte laisse le rendu lire celle du référent·e, qui peut être plus longue."""
+    programme = Programme()
+    point = _point(programme)
+    client.force_login(programme.coordinateur)
+    adresse = f"/comites/points/{point.public_id}/decision/"
+    with CaptureQueriesContext(connection) as requetes:
+        contenu = client.get(adresse, HTTP_HX_REQUEST="true").content.decode()
+    assert len(_lectures_des_personnes(requetes.captured_queries)) == 1
+    recherche = f"/comites/points/{point.public_id}/personnes/"
+    assert f'data-recherche="{recherche}?liste=referent"' in contenu
+    assert f'data-recherche="{recherche}?liste=equipe"' in contenu
+
+    # Assez de place pour l'équipe, pas pour le référent·e (la coordination en est aussi).
+    equipe = len(list(accompagnement_forms.intervenants_de_terrain(programme.dispositif)))
+    referents = len(list(accompagnement_forms.personnes_de_l_equipe(programme.dispositif)))
+    assert referents > equipe
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", equipe)
+    with CaptureQueriesContext(connection) as requetes:
+        contenu = client.get(adresse, HTTP_HX_REQUEST="true").content.decode()
+    assert len(_lectures_des_personnes(requetes.captured_queries)) == 2
+    assert f'data-recherche="{recherche}?liste=referent"' in contenu
+    assert f'data-recherche="{recherche}?liste=equipe"' not in contenu
+    assert f'value="{programme.psychologue.pk}"' in contenu
+
+
 def test_la_recherche_de_la_decision_pour_qui_decide(client):
     programme = Programme()
     point = _point(programme)

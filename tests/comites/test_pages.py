@@ -555,11 +555,11 @@ def test_la_page_de_decision_resume_le_point_sans_le_relire(client, django_asser
     )
     client.force_login(getattr(programme, qui))
     # session, utilisateur, adhésions, le point (ses droits, sa séance, son ménage, son
-    # accompagnement et son référent·e), siège au comité (le COTECH seul), décisions déjà
-    # prises, les deux listes de personnes du formulaire, la page de l'ordre du jour qui porte
-    # le point (le lien de retour), puis le résumé : objectifs, dernier bilan fait, dernière
-    # dette, décisions (un point de bilan n'a pas d'orientation, donc pas de problématiques).
-    attendu = {"cotech": 13, "coordinateur": 12}[qui]
+    # accompagnement et son référent·e, s'il est déjà décidé), siège au comité (le COTECH seul),
+    # les deux listes de personnes du formulaire, la page de l'ordre du jour qui porte le point
+    # (le lien de retour), puis le résumé : objectifs, dernier bilan fait, dernière dette,
+    # décisions (un point de bilan n'a pas d'orientation, donc pas de problématiques).
+    attendu = {"cotech": 12, "coordinateur": 11}[qui]
     with django_assert_num_queries(attendu):
         reponse = client.get(url("decider", point))
 

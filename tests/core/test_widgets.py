@@ -111,6 +111,24 @@ def test_une_liste_longue_ne_porte_que_l_option_choisie_et_sa_recherche(monkeypa
     assert f'value="{autre.pk}"' in champ.widget.render("p", None)
 
 
+@pytest.mark.django_db
+def test_une_liste_sue_longue_se_cherche_sans_etre_lue(django_assert_num_queries):
+    """`longue` : le formulaire sait déjà la liste trop longue ; le rendu ne lit que l'option
+    choisie (aucune requête sans valeur), comme une liste trouvée longue au rendu."""
+    choisie, autre = UserFactory(last_name="Choisie"), UserFactory(last_name="Autre")
+    champ = _champ_des_personnes()
+    champ.widget.longue = True
+    with django_assert_num_queries(0):
+        vide = champ.widget.render("p", None, attrs={"id": "id_p"})
+    assert 'data-recherche="/recherche/"' in vide
+    assert f'value="{autre.pk}"' not in vide
+    with django_assert_num_queries(1):
+        rendu = champ.widget.render("p", choisie.pk, attrs={"id": "id_p"})
+    assert f'value="{choisie.pk}" selected' in rendu
+    assert f'value="{autre.pk}"' not in rendu
+    assert core_widgets.SANS_JAVASCRIPT in rendu
+
+
 def test_une_barre_de_filtres_ecrit_ses_listes_sans_gabarit():
     class Filtres(FiltresDeListe):
         etat = django_filters.ChoiceFilter(choices=[("a", "A"), ("b", "B")], empty_label="Tous")
