@@ -12,7 +12,6 @@ from accompagnement.forms import (
 from core.forms import ChoixModeles, DateHeureBornee, listes_ou_recherche
 from core.listes import ListesALaDemande
 from core.models import User
-from core.widgets import SelectMultipleParRecherche
 
 from .enums import DECISIONS_PAR_NATURE, NaturePoint, TypeDecision
 
@@ -66,11 +65,9 @@ class DecisionForm(forms.Form):
                 self,
                 self.personnes_proposees(point),
                 reverse("comites:personnes", args=[point.public_id]),
+                # Les intervenants de terrain de l'équipe sont aussi proposés comme référent·e.
+                incluses=[("equipe", "referent")],
             )
-            # Les intervenants de terrain de l'équipe sont aussi proposés comme référent·e :
-            # si leur liste se cherche, celle du référent·e aussi, sans la relire au rendu.
-            if isinstance(self.fields["equipe"].widget, SelectMultipleParRecherche):
-                self.fields["referent"].widget.longue = True
         else:
             del self.fields["referent"]
             del self.fields["equipe"]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -382,9 +383,23 @@ def ordre_du_jour(user, seance, points=None):
     return resumes
 
 
+def points_a_decider(user):
+    """Les points des séances que la personne voit, tels que leur page de décision les lit en
+    une requête : ce que la personne en voit (`points_visibles`), leur séance et son comité,
+    ce que leur résumé montre (`LIENS_DU_RESUME`), et s'ils sont déjà décidés
+    (`deja_decide`). Le droit de décider se vérifie à part, sur le comité."""
+    return (
+        points_visibles(user)
+        .filter(seance__in=seances_visibles(user))
+        .select_related("seance__comite__dispositif", *LIENS_DU_RESUME)
+        .annotate(deja_decide=Exists(Decision.objects.filter(point=OuterRef("pk"))))
+    )
+
+
 def resume_du_point(point):
     """Le résumé d'un seul point déjà lu par `points_visibles` (ses annotations disent ce que
-    la personne en voit) avec sa séance et `LIENS_DU_RESUME` : la page de décision du point.
+    la personne en voit) avec sa séance et `LIENS_DU_RESUME` (`points_a_decider`) : la page de
+    décision du point.
     Ses listes seules sont lues ; le point ne l'est pas une seconde fois."""
     prefetch_related_objects([point], *lectures_du_resume())
     return _resumer(point)

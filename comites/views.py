@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -202,15 +202,7 @@ def construire(request, public_id):
 
 
 def _point_a_decider(request, public_id):
-    """Le point, lu pour qui peut le décider, avec ce que son résumé montre et s'il est déjà
-    décidé (`deja_decide`), dans la même requête."""
-    point = get_object_or_404(
-        selectors.points_visibles(request.user)
-        .filter(seance__in=selectors.seances_visibles(request.user))
-        .select_related("seance__comite__dispositif", *selectors.LIENS_DU_RESUME)
-        .annotate(deja_decide=Exists(Decision.objects.filter(point=OuterRef("pk")))),
-        public_id=public_id,
-    )
+    point = get_object_or_404(selectors.points_a_decider(request.user), public_id=public_id)
     if not services.peut_decider(request.user, point.seance.comite):
         raise PermissionDenied
     return point

@@ -201,11 +201,18 @@ class ChoixModeles(forms.ModelMultipleChoiceField):
         return super()._check_values(valeurs)
 
 
-def listes_ou_recherche(formulaire, listes, adresse):
+def listes_ou_recherche(formulaire, listes, adresse, incluses=()):
     """`choix_ou_recherche` pour chaque champ de `listes` (nom du champ → ce qu'il propose),
-    cherchés à la même `adresse`, qui reconnaît chaque liste par `?liste=<nom du champ>`."""
+    cherchés à la même `adresse`, qui reconnaît chaque liste par `?liste=<nom du champ>`.
+
+    `incluses` : des couples `(partie, tout)` de champs dont la liste `partie` (un choix
+    multiple, décidé ici) est contenue dans la liste `tout` (un choix simple, décidé au rendu).
+    Quand `partie` se cherche, `tout` se cherche aussi sans être relue au rendu."""
     for nom, liste in listes.items():
         choix_ou_recherche(formulaire.fields[nom], liste, f"{adresse}?liste={nom}")
+    for partie, tout in incluses:
+        if isinstance(formulaire.fields[partie].widget, widgets.SelectMultipleParRecherche):
+            formulaire.fields[tout].widget.longue = True
 
 
 def choix_ou_recherche(champ, liste, recherche, aide=True):

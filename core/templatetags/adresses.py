@@ -55,10 +55,6 @@ def _application_courante(requete):
     requête, sinon l'espace de noms de l'adresse demandée."""
     if requete is None:
         return None
-    try:
+    if hasattr(requete, "current_app"):
         return requete.current_app
-    except AttributeError:
-        try:
-            return requete.resolver_match.namespace
-        except AttributeError:
-            return None
+    return getattr(getattr(requete, "resolver_match", None), "namespace", None)

@@ -48,9 +48,13 @@ def terrain(navigateur, live_server):
     contexte.close()
 
 
-def notes_en_base(accompagnement, note):
+def interventions_a_la_note(accompagnement, note):
     # La note est chiffrée en base : on la compare après lecture.
-    return [i.note for i in Intervention.objects.filter(accompagnement=accompagnement)].count(note)
+    return [i for i in Intervention.objects.filter(accompagnement=accompagnement) if i.note == note]
+
+
+def notes_en_base(accompagnement, note):
+    return len(interventions_a_la_note(accompagnement, note))
 
 
 def ouvrir_la_fiche(page, live_server, accompagnement):
@@ -209,11 +213,7 @@ def test_session_terminee_puis_reconnexion_de_la_meme_personne(demo, terrain, li
     # La saisie arrivée est celle qui porte la note (la démonstration a d'autres visites de
     # l'infirmier, de même durée et de même confidentialité) : son auteur, son type, sa durée et
     # sa confidentialité sont ceux de la saisie hors ligne.
-    [arrivee] = [
-        i
-        for i in Intervention.objects.filter(accompagnement=accompagnement)
-        if i.note == NOTE_SOIGNANTS
-    ]
+    [arrivee] = interventions_a_la_note(accompagnement, NOTE_SOIGNANTS)
     assert (
         arrivee.auteur.email,
         arrivee.duree_minutes,
