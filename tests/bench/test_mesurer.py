@@ -32,6 +32,8 @@ CAS = ",".join(
         "tableau de bord (coordination)",
         "fiche de clôture PDF",
         "export CSV de la file active",
+        "export XLSX de la file active",
+        "export XLSX de la file active (face au CSV)",
         "extrait CSV des épisodes (évaluation)",
     ]
 )
@@ -95,6 +97,14 @@ def test_le_jugement_suit_les_budgets_de_chaque_categorie():
     rapport = Resultat("r", "rapport", "tâche", "", ratio=1.5, memoire_mio=300)
     juger(rapport)
     assert rapport.tenu is False and "256 Mio" in rapport.budget
-    classeur = Resultat("x", "classeur", "coordination", "/", ratio=9)
+    # Un classeur XLSX face à openpyxl seul sur les mêmes lignes : le budget d'une fiche PDF
+    # face à WeasyPrint seul ; face à un csv.writer, il est montré, hors budget.
+    classeur = Resultat("x", "classeur", "coordination", "/", ratio=1.2)
     juger(classeur)
-    assert classeur.tenu is None
+    assert classeur.tenu is True and classeur.budget == "≤ 2× base"
+    lent = Resultat("x", "classeur", "coordination", "/", ratio=2.1)
+    juger(lent)
+    assert lent.tenu is False
+    face_au_csv = Resultat("x", "classeur_csv", "coordination", "/", ratio=13)
+    juger(face_au_csv)
+    assert face_au_csv.tenu is None and face_au_csv.budget == "hors budget"

@@ -1,13 +1,16 @@
 """L'écriture des cellules d'un export CSV (`core.exports._texte`, et `_en_texte` pour une ligne
 entière, qui neutralise les textes sans l'appeler)."""
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import openpyxl
+import openpyxl.xml
 import pytest
 
-from core.exports import _en_texte, _texte
+from core.exports import _en_texte, _texte, ecrire_classeur
 
 
 @pytest.mark.parametrize(
@@ -65,3 +68,29 @@ def test_une_ligne_s_ecrit_cellule_par_cellule_comme_texte():
         "'\tSOMME(A1)",
         "'\rSOMME(A1)",
     ]
+
+
+def test_les_classeurs_s_ecrivent_par_lxml_et_se_relisent():
+    """openpyxl écrit les classeurs par lxml quand il est installé (requirements.txt) : un
+    export XLSX un cinquième plus court (docs/performance.md, § 7). Le classeur ainsi écrit se
+    relit avec ses types, son en-tête en gras et ses formules neutralisées."""
+    assert openpyxl.xml.LXML
+    fichier = io.BytesIO()
+    ecrire_classeur(
+        fichier,
+        [
+            (
+                "Liste",
+                ["Nom", "Depuis", "Dette"],
+                [["=SOMME(A1)", date(2026, 3, 1), Decimal("12.5")]],
+            )
+        ],
+    )
+    feuille = openpyxl.load_workbook(io.BytesIO(fichier.getvalue())).active
+    assert feuille.title == "Liste"
+    assert [cellule.value for cellule in feuille[1]] == ["Nom", "Depuis", "Dette"]
+    assert feuille["A1"].font.bold
+    assert feuille["A2"].value == "'=SOMME(A1)"
+    assert feuille["B2"].value == datetime(2026, 3, 1)
+    assert feuille["C2"].value == 12.5
+    assert feuille.freeze_panes == "A2"
