@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from . import bornes, widgets
 from .listes import ListeCherchee, premiers
+from .selects import ChoixEnUneRequete
 from .widgets import champ_de_cle
 
 
@@ -177,7 +178,9 @@ def champ_oui_non(label, help_text=""):
 
 class ChoixModele(forms.ModelChoiceField):
     """Un `ModelChoiceField` qui vérifie la forme et l'intervalle de l'identifiant reçu avant de
-    le chercher en base."""
+    le chercher en base ; ses choix se lisent en une requête (`ChoixEnUneRequete`)."""
+
+    iterator = ChoixEnUneRequete
 
     def to_python(self, value):
         if value not in self.empty_values and not bornes.cle_valide(champ_de_cle(self), value):
@@ -187,7 +190,10 @@ class ChoixModele(forms.ModelChoiceField):
 
 class ChoixModeles(forms.ModelMultipleChoiceField):
     """Un `ModelMultipleChoiceField` qui vérifie chaque identifiant reçu (forme, intervalle,
-    nombre) avant de les chercher en base : un entier hors des 64 bits fait échouer SQLite."""
+    nombre) avant de les chercher en base : un entier hors des 64 bits fait échouer SQLite ;
+    ses choix se lisent en une requête (`ChoixEnUneRequete`)."""
+
+    iterator = ChoixEnUneRequete
 
     NOMBRE_MAXIMUM = 1000
 

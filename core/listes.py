@@ -21,7 +21,7 @@ from django.http import Http404, JsonResponse
 from django.utils.functional import cached_property
 
 from .sans_accents import sans_accents
-from .selects import listes_rapides
+from .selects import ChampDeFiltreEnUneRequete, listes_rapides
 
 # Une recherche plus longue ne désigne aucun ménage, et SQLite refuse un motif LIKE de plus de
 # 50 000 octets : elle est refusée avant d'atteindre la base.
@@ -38,6 +38,13 @@ def champ_de_recherche(method, label):
         max_length=LONGUEUR_RECHERCHE,
         error_messages={"max_length": RECHERCHE_TROP_LONGUE},
     )
+
+
+class ChoixModeleFiltre(django_filters.ModelChoiceFilter):
+    """Le filtre d'une liste de modèles (territoire, référent·e, personne du journal) dont les
+    choix se lisent en une requête (`core.selects.ChoixEnUneRequete`)."""
+
+    field_class = ChampDeFiltreEnUneRequete
 
 
 def habiller(formulaire):

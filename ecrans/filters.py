@@ -10,7 +10,7 @@ from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
 from core.forms import choix_ou_recherche
-from core.listes import champ_de_recherche, habiller
+from core.listes import ChoixModeleFiltre, champ_de_recherche, habiller
 from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
 from core.selects import CSVSelectRapide, listes_rapides
@@ -38,13 +38,13 @@ def personne_du_journal(personne):
 
 class FiltresFileActive(django_filters.FilterSet):
     q = champ_de_recherche("rechercher", "Nom ou référence locataire")
-    dispositif = django_filters.ModelChoiceFilter(
+    dispositif = ChoixModeleFiltre(
         queryset=None, field_name="dispositif", label="Dispositif", empty_label="Tous"
     )
-    territoire = django_filters.ModelChoiceFilter(
+    territoire = ChoixModeleFiltre(
         queryset=None, method="filtrer_territoire", label="Territoire", empty_label="Tous"
     )
-    referent = django_filters.ModelChoiceFilter(
+    referent = ChoixModeleFiltre(
         queryset=None, method="filtrer_referent", label="Référent·e", empty_label="Tous"
     )
     parcours = django_filters.ChoiceFilter(
@@ -97,9 +97,10 @@ class FiltresFileActive(django_filters.FilterSet):
         # Lus avec les adhésions : les listes des filtres ne font pas de sous-requête de plus.
         dispositifs = permissions.ids_des_dispositifs_ou(user, Donnee.IDENTITE)
         self.filters["dispositif"].queryset = Dispositif.objects.filter(pk__in=dispositifs)
+        # La liste montre le nom seul (`Territoire.__str__`).
         self.filters["territoire"].queryset = Territoire.objects.filter(
             dispositif__in=dispositifs
-        ).select_related("dispositif")
+        ).only("nom")
         # Les référent·es : au-delà de `LISTE_ENTIERE_JUSQU_A`, une recherche par le nom.
         referents = selectors.referents_proposes(user)
         self.filters["referent"].queryset = referents
@@ -151,7 +152,7 @@ class FiltresFileActive(django_filters.FilterSet):
 class FiltresJournal(django_filters.FilterSet):
     """Le journal d'accès d'un dispositif : par personne, par ménage, par action, par période."""
 
-    personne = django_filters.ModelChoiceFilter(
+    personne = ChoixModeleFiltre(
         queryset=None,
         to_field_name="public_id",
         method="filtrer_personne",

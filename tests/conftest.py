@@ -221,16 +221,18 @@ def _cache_vide():
 @pytest.fixture
 def postgresql():
     """Pour un cas qui éprouve un mécanisme propre à PostgreSQL, la base de production (un
-    trigger, les instructions préparées, les index par trigrammes) : SQLite ne l'a pas. Ces cas
-    tournent dans la passe PostgreSQL de `.ci/run`, obligatoire, qui pose `POSTGRESQL_EXIGE=1` :
-    là, une base qui ne serait pas PostgreSQL les fait échouer au lieu de les sauter. Sur SQLite
-    seule (`make test` sur une machine sans PostgreSQL), ils sont sautés, en le disant."""
+    trigger, les instructions préparées, les index par trigrammes, les curseurs côté serveur) :
+    SQLite ne l'a pas. Ces cas tournent dans la passe PostgreSQL de `.ci/run`, obligatoire, qui
+    pose `POSTGRESQL_EXIGE=1` : là, une base qui ne serait pas PostgreSQL les fait échouer au
+    lieu de les sauter. Sur SQLite seule (`make test` sur une machine sans PostgreSQL), ils sont
+    sautés, en le disant."""
     if connection.vendor == "postgresql":
         return
     if os.environ.get("POSTGRESQL_EXIGE") == "1":
         pytest.fail("POSTGRESQL_EXIGE=1 mais la base de test n'est pas PostgreSQL.")
     pytest.skip(
         "SQLite n'a ni le trigger du journal, ni les instructions préparées, ni le chargeur des "
-        "dates-heures de psycopg, ni les index par trigrammes : ce cas tourne, et échoue au lieu "
-        "d'être sauté, dans la passe PostgreSQL obligatoire de .ci/run (POSTGRESQL_EXIGE=1)."
+        "dates-heures de psycopg, ni les index par trigrammes, ni les curseurs côté serveur : "
+        "ce cas tourne, et échoue au lieu d'être sauté, dans la passe PostgreSQL obligatoire de "
+        ".ci/run (POSTGRESQL_EXIGE=1)."
     )
