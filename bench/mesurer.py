@@ -614,13 +614,17 @@ def _base_tableau(dispositifs):
     return base
 
 
+def _lignes_brutes(queryset, champs):
+    """Les lignes d'une base d'export : l'en-tête (les noms des champs), puis les colonnes de
+    `queryset` telles que la base les rend, lues en flux."""
+    yield champs
+    yield from queryset.values_list(*champs).iterator(chunk_size=2000)
+
+
 def _base_csv(queryset, champs):
     def base():
         tampon = io.StringIO()
-        ecrivain = csv.writer(tampon, delimiter=";")
-        ecrivain.writerow(champs)
-        for ligne in queryset.values_list(*champs).iterator(chunk_size=2000):
-            ecrivain.writerow(ligne)
+        csv.writer(tampon, delimiter=";").writerows(_lignes_brutes(queryset, champs))
         return tampon.getvalue()
 
     return base
@@ -633,8 +637,7 @@ def _base_xlsx(queryset, champs):
     def base():
         classeur = Workbook(write_only=True)
         feuille = classeur.create_sheet("base")
-        feuille.append(champs)
-        for ligne in queryset.values_list(*champs).iterator(chunk_size=2000):
+        for ligne in _lignes_brutes(queryset, champs):
             feuille.append(ligne)
         with tempfile.TemporaryFile(suffix=".xlsx") as fichier:
             classeur.save(fichier)
