@@ -2,8 +2,9 @@
 
 Deux instances (A et B) derrière nginx, un worker à part, un stockage objet : une session ouverte
 sur A sert sur B, un rapport demandé sur A est produit par le worker et téléchargé sur B, la
-sonde et les fichiers statiques répondent partout, et le service continue par le proxy quand A
-s'arrête. Chaque vérification qui échoue arrête l'essai avec un message en clair.
+sonde et les fichiers statiques répondent partout, une session fermée sur A l'est aussi sur B, et
+le service continue par le proxy quand A s'arrête. Chaque vérification qui échoue arrête
+l'essai avec un message en clair.
 """
 
 import base64
@@ -67,6 +68,27 @@ def csrf(html):
     return trouve.group(1)
 
 
+def se_connecter(code):
+    """Une connexion par le proxy (mot de passe puis second facteur) ; rend le navigateur."""
+    nav = Navigateur()
+    page = nav.get(PROXY, "/compte/connexion/")
+    reponse = nav.post(
+        PROXY,
+        "/compte/connexion/",
+        {"csrfmiddlewaretoken": csrf(page.text), "username": COMPTE, "password": "demo-logisens"},
+        PROXY + "/compte/connexion/",
+    )
+    verifier("double-authentification" in reponse.url, "le mot de passe mène au second facteur")
+    reponse = nav.post(
+        PROXY,
+        "/compte/double-authentification/code/",
+        {"csrfmiddlewaretoken": csrf(reponse.text), "code": code},
+        reponse.url,
+    )
+    verifier(reponse.status_code == 200 and "Se déconnecter" in reponse.text, "connecté·e")
+    return nav
+
+
 class Navigateur:
     """Une session HTTP qui peut s'adresser à l'une ou l'autre instance, ou au proxy."""
 
@@ -108,22 +130,7 @@ def main():
         )
 
     print("Connexion sur l'instance A (mot de passe puis second facteur)")
-    nav = Navigateur()
-    page = nav.get(PROXY, "/compte/connexion/")
-    reponse = nav.post(
-        PROXY,
-        "/compte/connexion/",
-        {"csrfmiddlewaretoken": csrf(page.text), "username": COMPTE, "password": "demo-logisens"},
-        PROXY + "/compte/connexion/",
-    )
-    verifier("double-authentification" in reponse.url, "le mot de passe mène au second facteur")
-    reponse = nav.post(
-        PROXY,
-        "/compte/double-authentification/code/",
-        {"csrfmiddlewaretoken": csrf(reponse.text), "code": totp(secret_du_compte())},
-        reponse.url,
-    )
-    verifier(reponse.status_code == 200 and "Se déconnecter" in reponse.text, "connecté·e")
+    nav = se_connecter(totp(secret_du_compte()))
     cookies = nav.cookies_pour(A)
 
     print("La même session sur A puis sur B, en direct")
@@ -200,6 +207,32 @@ def main():
     print("Tableau de bord (lu sur la réplique) par le proxy")
     tableau = nav.get(PROXY, f"/tableau-de-bord/{DISPOSITIF}/")
     verifier(tableau.status_code == 200 and "File active" in tableau.text, "tableau de bord")
+
+    print("Déconnexion sur A : la session est refusée sur A et sur B")
+    # Une seconde session du même compte ; un code déjà servi ne sert pas deux fois : celui de
+    # la période suivante, que la tolérance d'une période accepte.
+    cookies_2 = se_connecter(totp(secret_du_compte(), time.time() + 30)).cookies_pour(A)
+    accueil = requests.get(B + "/", headers=DERRIERE_LE_PROXY, cookies=cookies_2, timeout=30)
+    verifier("Se déconnecter" in accueil.text, "seconde session reconnue par B")
+    reponse = requests.post(
+        A + "/compte/deconnexion/",
+        data={"csrfmiddlewaretoken": csrf(accueil.text)},
+        headers={**DERRIERE_LE_PROXY, "Referer": PROXY + "/"},
+        cookies=cookies_2,
+        allow_redirects=False,
+        timeout=30,
+    )
+    verifier(reponse.status_code == 302, "déconnexion acceptée par A")
+    for base in (A, B, A, B):  # plusieurs requêtes : les workers de chaque instance
+        refus = requests.get(
+            base + "/", headers=DERRIERE_LE_PROXY, cookies=cookies_2, allow_redirects=False
+        )
+        verifier(
+            refus.status_code == 302 and "/compte/connexion/" in refus.headers["Location"],
+            f"session fermée refusée par {base}",
+        )
+    accueil = requests.get(B + "/", headers=DERRIERE_LE_PROXY, cookies=cookies, timeout=30)
+    verifier("Se déconnecter" in accueil.text, "la première session tient toujours")
 
     print("L'instance A s'arrête : le proxy continue avec B, la session tient")
     pid_a = int((TRAVAIL / "gunicorn-a.pid").read_text())
