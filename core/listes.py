@@ -57,7 +57,30 @@ def habiller(formulaire):
         )
 
 
-class FiltresDeListe(django_filters.FilterSet):
+class _ChampsDuJeu(dict):
+    """Les champs du formulaire d'un jeu de filtres, créés pour ce seul jeu : le formulaire les
+    prend tels quels (`BaseForm.__init__` recopie en profondeur ses `base_fields`)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class JeuDeFiltres(django_filters.FilterSet):
+    """Un jeu de filtres dont le formulaire ne recopie pas ses champs.
+
+    django-filters recopie les filtres de la classe pour chaque jeu, crée pour lui les champs
+    (`Filter.field`), puis une classe de formulaire qui ne sert qu'à lui ; `forms.Form` en
+    recopiait encore une fois chaque champ, widget et liste de choix compris (environ une
+    milliseconde par page de la file active). Rien n'est partagé d'un jeu, ni d'une requête, à
+    l'autre : chaque jeu a ses filtres, ses champs et sa classe de formulaire."""
+
+    def get_form_class(self):
+        formulaire = super().get_form_class()
+        formulaire.base_fields = _ChampsDuJeu(formulaire.base_fields)
+        return formulaire
+
+
+class FiltresDeListe(JeuDeFiltres):
     """Les filtres d'une liste paginée : ses champs habillés pour la barre de filtres
     (`composants/filtres.html`), ses listes écrites sans gabarit par option
     (`core.selects`)."""

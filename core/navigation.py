@@ -17,6 +17,9 @@ class Lien:
     secondaire: bool = False  # rangé dans le menu de la personne plutôt que dans la barre
     groupe: str = ""  # rangé sous un menu déroulant de la barre quand le groupe a plusieurs liens
 
+    # Lu par base.html à chaque entrée de la barre : un attribut absent coûterait une exception.
+    est_groupe = False
+
 
 @dataclass(frozen=True)
 class Groupe:

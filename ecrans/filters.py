@@ -10,7 +10,7 @@ from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
 from core.forms import choix_ou_recherche
-from core.listes import ChoixModeleFiltre, champ_de_recherche, habiller
+from core.listes import ChoixModeleFiltre, JeuDeFiltres, champ_de_recherche, habiller
 from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
 from core.selects import CSVSelectRapide, listes_rapides
@@ -36,7 +36,7 @@ def personne_du_journal(personne):
     return f"{personne.get_full_name() or personne.email} ({personne.email})"
 
 
-class FiltresFileActive(django_filters.FilterSet):
+class FiltresFileActive(JeuDeFiltres):
     q = champ_de_recherche("rechercher", "Nom ou référence locataire")
     dispositif = ChoixModeleFiltre(
         queryset=None, field_name="dispositif", label="Dispositif", empty_label="Tous"
@@ -105,7 +105,9 @@ class FiltresFileActive(django_filters.FilterSet):
         referents = selectors.referents_proposes(user)
         self.filters["referent"].queryset = referents
         self.filters["referent"].field.label_from_instance = nom_du_referent
-        if len(dispositifs) < 2:
+        # Chaque ligne dit alors de quel dispositif est le ménage.
+        self.plusieurs_dispositifs = len(dispositifs) > 1
+        if not self.plusieurs_dispositifs:
             del self.filters["dispositif"]
         # Navigation : le filtre et le tri sur la dette ne sont proposés qu'à qui la voit
         # quelque part ; sur chaque ligne, ils portent sur la valeur déjà masquée par la
@@ -149,7 +151,7 @@ class FiltresFileActive(django_filters.FilterSet):
         return selectors.filtrer_echeances(queryset, value)
 
 
-class FiltresJournal(django_filters.FilterSet):
+class FiltresJournal(JeuDeFiltres):
     """Le journal d'accès d'un dispositif : par personne, par ménage, par action, par période."""
 
     personne = ChoixModeleFiltre(

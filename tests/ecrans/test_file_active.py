@@ -152,6 +152,17 @@ def test_coordinateur_de_deux_dispositifs_filtre_par_dispositif(client):
     assert liste(client, dispositif=autre.pk) == ["Durand"]
 
 
+def test_a_deux_dispositifs_chaque_ligne_dit_le_sien_a_un_seul_aucune(client):
+    membre = connecte(client, Role.COORDINATEUR)
+    oriente(membre.dispositif, "Martin")
+    assert f"· {membre.dispositif.slug}" not in texte(client.get(URL))
+    autre = MembreFactory(user=membre.user, role=Role.COORDINATEUR).dispositif
+    oriente(autre, "Durand")
+    contenu = texte(client.get(URL))
+    assert f"· {membre.dispositif.slug}" in contenu
+    assert f"· {autre.slug}" in contenu
+
+
 # --- Filtres ---------------------------------------------------------------------------------
 
 
