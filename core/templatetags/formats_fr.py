@@ -1,4 +1,5 @@
-"""Montants et pourcentages à la française : « 30 000 € », « 12,5 % »."""
+"""Montants, pourcentages et dates à la française : « 30 000 € », « 12,5 % », « 07/12/2026 »,
+« 07/12/2026 14:05 »."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -29,3 +30,32 @@ def pourcentage(valeur, decimales=0):
         return "—"
     texte = number_format(Decimal(str(valeur)), decimal_pos=int(decimales), use_l10n=True)
     return f"{texte}\xa0%"
+
+
+# Les dates des listes, écrites sans le moteur de formats de Django : `|date:"d/m/Y"` passe par
+# la langue active, le module de formats et un `DateFormat` qui relit son format lettre à
+# lettre, soit 30 à 40 µs par date ; une page de 50 lignes datées y passait 2 ms. Ces deux
+# filtres écrivent les formats du produit (`logisens_suivi/formats/fr`, `SHORT_DATE_FORMAT` et
+# `SHORT_DATETIME_FORMAT`) directement, à l'heure de Paris comme `date` (`expects_localtime`),
+# et rendent, comme lui, une chaîne vide pour ce qui n'est pas une date.
+
+
+@register.filter(expects_localtime=True)
+def date_courte(valeur):
+    """« 07/12/2026 » : comme `|date:"SHORT_DATE_FORMAT"`."""
+    try:
+        return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
+    except AttributeError:
+        return ""
+
+
+@register.filter(expects_localtime=True)
+def date_heure_courte(valeur):
+    """« 07/12/2026 14:05 » : comme `|date:"SHORT_DATETIME_FORMAT"`, pour une date-heure."""
+    try:
+        return (
+            f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d} "
+            f"{valeur.hour:02d}:{valeur.minute:02d}"
+        )
+    except AttributeError:
+        return ""
