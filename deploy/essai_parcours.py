@@ -225,7 +225,11 @@ def main():
     verifier(reponse.status_code == 302, "déconnexion acceptée par A")
     for base in (A, B, A, B):  # plusieurs requêtes : les workers de chaque instance
         refus = requests.get(
-            base + "/", headers=DERRIERE_LE_PROXY, cookies=cookies_2, allow_redirects=False
+            base + "/",
+            headers=DERRIERE_LE_PROXY,
+            cookies=cookies_2,
+            allow_redirects=False,
+            timeout=30,
         )
         verifier(
             refus.status_code == 302 and "/compte/connexion/" in refus.headers["Location"],

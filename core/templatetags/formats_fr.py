@@ -54,9 +54,6 @@ def date_courte(valeur):
 def date_heure_courte(valeur):
     """« 07/12/2026 14:05 » : comme `|date:"SHORT_DATETIME_FORMAT"`, pour une date-heure."""
     try:
-        return (
-            f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d} "
-            f"{valeur.hour:02d}:{valeur.minute:02d}"
-        )
+        return f"{date_courte(valeur)} {valeur.hour:02d}:{valeur.minute:02d}"
     except AttributeError:
         return ""

@@ -1,9 +1,12 @@
 """`|date_courte` et `|date_heure_courte` écrivent ce qu'écrit le filtre `date` de Django avec
 les formats du produit, à l'heure de Paris, sans passer par son moteur de formats."""
 
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -55,3 +58,20 @@ def test_l_heure_est_celle_de_paris():
     maintenant = timezone.now()
     local = timezone.localtime(maintenant)
     assert rendu("{{ v|date_courte }}", maintenant) == local.strftime("%d/%m/%Y")
+
+
+FORMATS_COURTS = re.compile(
+    r"""\|date:["'](SHORT_DATE_FORMAT|SHORT_DATETIME_FORMAT|d/m/Y|d/m/Y H:i)["']"""
+)
+
+
+def test_les_gabarits_ecrivent_les_dates_courtes_par_les_filtres_du_produit():
+    """Un gabarit nouveau ou modifié n'y revient pas : `|date_courte`, `|date_heure_courte`."""
+    gabarits = Path(settings.BASE_DIR, "templates")
+    fautifs = [
+        f"{chemin.relative_to(gabarits)}: {trouve.group(0)}"
+        for chemin in sorted(gabarits.rglob("*"))
+        if chemin.is_file() and chemin.suffix in {".html", ".txt", ".xml"}
+        for trouve in FORMATS_COURTS.finditer(chemin.read_text())
+    ]
+    assert fautifs == []
