@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from . import permissions
+from .adresses_fixes import adresse_fixe
 from .enums import Role
 from .permissions import Action
 
@@ -73,14 +72,14 @@ def voit_la_file_active(user):
 
 
 def liens_de_navigation(user):
-    liens = [Lien("Accueil", reverse("ecrans:accueil"), "house")]
+    liens = [Lien("Accueil", adresse_fixe("ecrans:accueil"), "house")]
     if voit_la_file_active(user):
-        liens.append(Lien("File active", reverse("ecrans:file_active"), "people"))
+        liens.append(Lien("File active", adresse_fixe("ecrans:file_active"), "people"))
     if permissions.a_le_role(user, Role.AGENT_BAILLEUR, Role.PRESCRIPTEUR):
         liens.append(
             Lien(
                 "Mes orientations",
-                reverse("menages:mes_orientations"),
+                adresse_fixe("menages:mes_orientations"),
                 "send",
                 groupe="orientations",
             )
@@ -89,21 +88,28 @@ def liens_de_navigation(user):
         liens.append(
             Lien(
                 "Orienter un ménage",
-                reverse("menages:nouvelle_orientation"),
+                adresse_fixe("menages:nouvelle_orientation"),
                 "plus-circle",
                 groupe="orientations",
             )
         )
     if permissions.peut_quelque_part(user, Action.GERER_ORIENTATIONS):
         liens.append(
-            Lien("À rattacher", reverse("menages:a_rattacher"), "link-45deg", groupe="orientations")
+            Lien(
+                "À rattacher",
+                adresse_fixe("menages:a_rattacher"),
+                "link-45deg",
+                groupe="orientations",
+            )
         )
     if permissions.peut_quelque_part(user, Action.IMPORTER):
-        liens.append(Lien("Importer", reverse("menages:importer"), "upload", groupe="orientations"))
+        liens.append(
+            Lien("Importer", adresse_fixe("menages:importer"), "upload", groupe="orientations")
+        )
     if permissions.peut_quelque_part(user, Action.GERER_LOGEMENTS):
-        liens.append(Lien("Logements vacants", reverse("acces:logements_choix"), "building"))
+        liens.append(Lien("Logements vacants", adresse_fixe("acces:logements_choix"), "building"))
     if permissions.a_le_role(user, Role.COORDINATEUR, Role.MEMBRE_COTECH, Role.MEMBRE_COPIL):
-        liens.append(Lien("Comités", reverse("comites:accueil"), "calendar-event"))
+        liens.append(Lien("Comités", adresse_fixe("comites:accueil"), "calendar-event"))
     if permissions.a_le_role(
         user,
         Role.COORDINATEUR,
@@ -114,21 +120,23 @@ def liens_de_navigation(user):
         Role.MEMBRE_COPIL,
         Role.EVALUATEUR,
     ):
-        liens.append(Lien("Rapports", reverse("rapports:liste"), "file-earmark-bar-graph"))
+        liens.append(Lien("Rapports", adresse_fixe("rapports:liste"), "file-earmark-bar-graph"))
     if permissions.a_le_role(user, Role.EVALUATEUR):
-        liens.append(Lien("Extraits pour l'évaluation", reverse("rapports:extraits"), "table"))
+        liens.append(Lien("Extraits pour l'évaluation", adresse_fixe("rapports:extraits"), "table"))
     if permissions.habilite_national(user):
-        liens.append(Lien("Vue nationale", reverse("rapports:national"), "globe"))
+        liens.append(Lien("Vue nationale", adresse_fixe("rapports:national"), "globe"))
     if permissions.peut_quelque_part(user, Action.CONSULTER_JOURNAL):
         liens.append(
-            Lien("Journal d'accès", reverse("ecrans:journaux"), "journal-text", secondaire=True)
+            Lien(
+                "Journal d'accès", adresse_fixe("ecrans:journaux"), "journal-text", secondaire=True
+            )
         )
     if permissions.roles_par_dispositif(user):
         liens.append(
-            Lien("Mes dispositifs", reverse("core:dispositifs"), "diagram-3", secondaire=True)
+            Lien("Mes dispositifs", adresse_fixe("core:dispositifs"), "diagram-3", secondaire=True)
         )
     if user.is_staff:
         liens.append(
-            Lien("Administration technique", reverse("admin:index"), "gear", secondaire=True)
+            Lien("Administration technique", adresse_fixe("admin:index"), "gear", secondaire=True)
         )
     return liens

@@ -256,6 +256,9 @@ OTP_TOTP_ISSUER = "Suivi des situations complexes"
 # Après chaque code faux, l'essai suivant attend 1, 2, 4, 8… secondes (par appareil).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Les sessions en base, lues par une requête compilée une fois par processus (le reste est le
+# moteur de Django).
+SESSION_ENGINE = "core.sessions_en_base"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

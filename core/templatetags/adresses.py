@@ -5,12 +5,19 @@ noms : environ 40 µs) ; une page de 50 lignes à deux liens chacune y passait 2
 adresse de ligne ne change que par son dernier argument, l'identifiant public (UUID) de la
 ligne : son modèle se cherche une fois par requête avec un identifiant témoin, puis chaque ligne
 y pose le sien. L'adresse est la même que celle de `{% url %}` (tests).
+
+Sans argument (la barre, le pied de page, l'action d'un formulaire), `{% adresse 'app:vue' %}`
+est calculée une fois par processus (`core.adresses_fixes`) ; `{% statique 'chemin' %}` fait de
+même pour `{% static %}`.
 """
 
 import uuid
 
 from django import template
 from django.urls import reverse
+
+from core.adresses_fixes import adresse_fixe
+from core.adresses_fixes import statique as adresse_statique
 
 register = template.Library()
 
@@ -28,6 +35,8 @@ def adresse(context, nom, *args):
     le dernier argument n'est pas un UUID, c'est `{% url %}` tel quel."""
     requete = getattr(context, "request", None) or context.get("request")
     application = _application_courante(requete)
+    if not args:
+        return adresse_fixe(nom, application)
     *debut, identifiant = args
     if (
         requete is None
@@ -48,6 +57,12 @@ def adresse(context, nom, *args):
         return reverse(nom, args=args, current_app=application)
     avant, apres = modele
     return f"{avant}{identifiant}{apres}"
+
+
+@register.simple_tag
+def statique(chemin):
+    """`{% statique 'css/app.css' %}` : comme `{% static %}`, calculée une fois par processus."""
+    return adresse_statique(chemin)
 
 
 def _application_courante(requete):
