@@ -39,7 +39,7 @@ from menages.models import DetteLocative
 from menages.selectors import chemins_vers_menage
 
 from .enums import TypeComite
-from .models import Comite, Decision, PointOrdreDuJour, Seance
+from .models import Comite, Decision, DecisionCorrection, PointOrdreDuJour, Seance
 
 # Une décision est lisible par les membres du comité qui l'a prise, pour toujours (archives du
 # comité) ; son ménage, lui, ne l'est que tant que la personne le voit. Un prescripteur lit les
@@ -155,10 +155,13 @@ def seances_passees(user, limite=12):
 
 
 def seance_pour(user, public_id):
+    """La séance, son comité et son dispositif. Ses présents et ses structures représentées se
+    lisent là où une page les montre (une requête chacun) : la page de la séance ne montre pas
+    les structures, le compte rendu relit les présents avec leurs structures, l'export et la
+    construction de l'ordre du jour n'en montrent aucun."""
     return (
         seances_visibles(user)
         .select_related("comite", "comite__dispositif")
-        .prefetch_related("presents", "organisations_presentes")
         .get(public_id=public_id)
     )
 
@@ -356,7 +359,15 @@ def lectures_du_resume():
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.order_by("pk").prefetch_related("corrections__corrigee_par"),
+            # L'historique de chaque décision, en liste : le résumé la lit sans recopier de
+            # queryset, et qui a corrigé se lit avec la correction (une requête, pas deux).
+            queryset=Decision.objects.order_by("pk").prefetch_related(
+                Prefetch(
+                    "corrections",
+                    queryset=DecisionCorrection.objects.select_related("corrigee_par"),
+                    to_attr="historique",
+                )
+            ),
         ),
     )
 

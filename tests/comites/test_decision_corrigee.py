@@ -106,6 +106,35 @@ def test_corriger_garde_l_ancienne_version_l_auteur_la_date_et_le_motif(client):
     assert "Avant : « Hors périmètre du dispositf »" in page
 
 
+def test_l_historique_se_lit_dans_l_ordre_avec_qui_a_corrige_en_requetes_fixes(
+    client, django_assert_num_queries
+):
+    """L'historique de chaque décision de la page, avec l'auteur de chaque correction, se lit
+    en une requête, qu'il y ait des corrections ou non."""
+    programme = Programme()
+    seance, point, decision = _refus_decide(programme)
+    url = reverse("comites:seance", args=[seance.public_id])
+    client.force_login(programme.coordinateur)
+    client.get(url)
+    with django_assert_num_queries(12) as sans_correction:
+        client.get(url)
+
+    services.corriger_decision(
+        programme.cotech, decision, motifs="Deuxième version", motif_correction="précision"
+    )
+    services.corriger_decision(
+        programme.coordinateur, decision, motifs="Troisième version", motif_correction="ajout"
+    )
+    with django_assert_num_queries(len(sans_correction)):
+        page = texte(client.get(url))
+
+    assert "Corrigée 2 fois" in page
+    premiere = f"par {programme.cotech.get_full_name()} (précision). Avant : « Hors périmètre"
+    seconde = f"par {programme.coordinateur.get_full_name()} (ajout). Avant : « Deuxième version »"
+    assert premiere in page and seconde in page
+    assert page.index(premiere) < page.index(seconde)
+
+
 def test_correction_sans_motif_ou_sans_contenu_refusee_et_saisie_gardee(client):
     programme = Programme()
     _, _, decision = _refus_decide(programme)

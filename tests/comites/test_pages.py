@@ -799,7 +799,10 @@ def seance_decidee(programme):
 @pytest.mark.parametrize("qui", ["coordinateur", "cotech"])
 def test_le_compte_rendu_est_un_pdf_avec_presents_decisions_et_prochaine_seance(client, qui):
     programme = Programme()
+    from core.factories import OrganisationFactory
+
     seance, prochaine = seance_decidee(programme)
+    seance.organisations_presentes.set([OrganisationFactory(nom="Association Horizon")])
     client.force_login(getattr(programme, qui))
 
     reponse = client.get(url("compte_rendu", seance))
@@ -811,6 +814,7 @@ def test_le_compte_rendu_est_un_pdf_avec_presents_decisions_et_prochaine_seance(
     assert f"Compte rendu – {programme.comite.nom}" in contenu
     assert programme.coordinateur.get_full_name() in contenu
     assert programme.cotech.get_full_name() in contenu
+    assert "Structures représentées : Association Horizon." in contenu
     assert "Zorglub Hortense" in contenu
     assert "Refus" in contenu
     assert "Relève du droit commun." in contenu
@@ -886,13 +890,13 @@ def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_que
     seance = seance_de(programme, nombre)
     seance.presents.set([programme.coordinateur, programme.cotech])
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, structures, clés des points visibles
+    # session, utilisateur, adhésions, séance, présents, clés des points visibles
     # (la pagination), points de la page et leurs ménages, problématiques,
     # objectifs, dernier bilan fait, dernière dette, décisions et leurs corrections
     # (l'historique de chaque décision), siège au comité (droit de décider), décompte des
     # archives du comité (les décisions dont le ménage n'est pas à l'ordre du jour : aucune ici,
     # la page des archives n'est donc pas lue).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count("Enregistrer une décision") == 0
@@ -913,7 +917,7 @@ def test_la_seance_a_venir_fait_un_nombre_fixe_de_requetes(
     # Comme une séance passée, moins les corrections des décisions (il n'y en a pas) ; la
     # coordination ne lit pas son siège au comité (elle décide par son rôle), ni les membres et
     # les structures du comité : la feuille de présence se charge à l'ouverture de son volet.
-    attendu = {"cotech": 15, "coordinateur": 14}[qui]
+    attendu = {"cotech": 14, "coordinateur": 13}[qui]
     with django_assert_num_queries(attendu):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
@@ -931,10 +935,10 @@ def test_les_archives_font_un_nombre_fixe_de_requetes(client, django_assert_num_
     programme = Programme()
     seance = seance_de(programme, nombre, jour=programme.aujourd_hui - timedelta(days=200))
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, structures, clés des points visibles
-    # (aucune : ni les points ni leurs résumés ne sont lus), siège au comité, décompte des
-    # archives, page des archives.
-    with django_assert_num_queries(10):
+    # session, utilisateur, adhésions, séance, présents, clés des points visibles (aucune : ni
+    # les points ni leurs résumés ne sont lus), siège au comité, décompte des archives, page
+    # des archives. Les structures représentées ne sont pas lues : la page ne les montre pas.
+    with django_assert_num_queries(9):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count('class="decision-archivee"') == min(nombre, 25)

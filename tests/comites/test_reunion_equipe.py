@@ -107,10 +107,10 @@ def test_l_accueil_du_ts_mene_a_sa_reunion_d_equipe(client):
 
 # --- Par pages : la coordination regarde tout le dispositif -----------------------------------
 
-# Session, utilisateur, adhésions, séance, présents, structures présentes, décompte des
-# archives, décompte des ménages à discuter, la page de ces ménages (avec leur référent). Les
-# choix de la feuille de présence ne se lisent qu'à l'ouverture de son volet.
-REQUETES_DE_LA_REUNION = 9
+# Session, utilisateur, adhésions, séance, présents, décompte des archives, décompte des
+# ménages à discuter, la page de ces ménages (avec leur référent). Les choix de la feuille de
+# présence, et les structures présentes, ne se lisent qu'à l'ouverture de son volet.
+REQUETES_DE_LA_REUNION = 8
 
 
 @pytest.mark.parametrize("nombre", [3, 5])
