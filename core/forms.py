@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from . import bornes, widgets
 from .listes import ListeCherchee, premiers
-from .selects import ChoixEnUneRequete
+from .selects import ChoixEnUneRequete, ChoixRetenus
 from .widgets import champ_de_cle
 
 
@@ -176,7 +176,7 @@ def champ_oui_non(label, help_text=""):
     )
 
 
-class ChoixModele(forms.ModelChoiceField):
+class ChoixModele(ChoixRetenus, forms.ModelChoiceField):
     """Un `ModelChoiceField` qui vérifie la forme et l'intervalle de l'identifiant reçu avant de
     le chercher en base ; ses choix se lisent en une requête (`ChoixEnUneRequete`)."""
 
@@ -188,7 +188,7 @@ class ChoixModele(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ChoixModeles(forms.ModelMultipleChoiceField):
+class ChoixModeles(ChoixRetenus, forms.ModelMultipleChoiceField):
     """Un `ModelMultipleChoiceField` qui vérifie chaque identifiant reçu (forme, intervalle,
     nombre) avant de les chercher en base : un entier hors des 64 bits fait échouer SQLite ;
     ses choix se lisent en une requête (`ChoixEnUneRequete`)."""

@@ -98,7 +98,36 @@ class ChoixDeFiltreEnUneRequete(django_filters.fields.ModelChoiceIterator, Choix
     choix « aucun » de django-filters (`null_label`) garde sa place, juste après le « Tous »."""
 
 
-class ChampDeFiltreEnUneRequete(django_filters.fields.ModelChoiceField):
+class ChoixRetenus:
+    """Un champ de choix de modèle qui retient les lignes qu'il a validées (`choix_retenus` :
+    valeur reçue → ligne) : une liste qui se cherche ne rend que ses options choisies
+    (`core.widgets.SelectOuRecherche`, `SelectMultipleParRecherche`), et ne relit pas alors
+    celles que la validation vient de lire, par le même queryset (les droits de la personne).
+    Le champ d'un formulaire est propre à ce formulaire : ce qu'il retient aussi ; un autre
+    queryset posé sur le champ le lui fait oublier."""
+
+    def _poser_le_queryset(self, queryset):
+        forms.ModelChoiceField.queryset.fset(self, queryset)
+        self.__dict__.pop("choix_retenus", None)
+
+    queryset = property(forms.ModelChoiceField.queryset.fget, _poser_le_queryset)
+
+    def to_python(self, value):
+        choisi = super().to_python(value)
+        if isinstance(choisi, self.queryset.model):
+            self.choix_retenus = {str(value): choisi}
+        return choisi
+
+    def _check_values(self, value):
+        valeurs = list(value)
+        choisis = super()._check_values(valeurs)
+        # Dans l'ordre du queryset, celui où les options choisies se rendent.
+        cle = self.to_field_name or "pk"
+        self.choix_retenus = {str(getattr(objet, cle)): objet for objet in choisis}
+        return choisis
+
+
+class ChampDeFiltreEnUneRequete(ChoixRetenus, django_filters.fields.ModelChoiceField):
     """Le champ d'un `core.listes.ChoixModeleFiltre`."""
 
     iterator = ChoixDeFiltreEnUneRequete

@@ -30,12 +30,18 @@ SANS_JAVASCRIPT = (
 
 def _options_choisies(complet, valeurs, vide):
     """Les seules options choisies (`valeurs`, reçues ou initiales), lues par leurs clés ; une
-    valeur qui n'a pas la forme d'une clé est ignorée (le champ la refuse à la validation)."""
+    valeur qui n'a pas la forme d'une clé est ignorée (le champ la refuse à la validation).
+    Les lignes que le champ vient de valider pour ces valeurs (`core.selects.ChoixRetenus`) ne
+    se relisent pas."""
     champ = complet.field
     cle = champ_de_cle(champ)
     cles = [v for v in valeurs if bornes.cle_valide(cle, v)]
     options = [("", champ.empty_label or "")] if vide else []
-    if cles:
+    retenus = getattr(champ, "choix_retenus", {})
+    if cles and all(str(valeur) in retenus for valeur in cles):
+        demandees = {str(valeur) for valeur in cles}
+        options += [complet.choice(ligne) for v, ligne in retenus.items() if v in demandees]
+    elif cles:
         choisies = champ.queryset.filter(**{f"{cle.name}__in": cles})
         options += [complet.choice(ligne) for ligne in choisies]
     return options

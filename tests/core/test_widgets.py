@@ -140,3 +140,102 @@ def test_une_barre_de_filtres_ecrit_ses_listes_sans_gabarit():
     assert 'class="form-select form-select-sm"' in str(filtres.form["etat"])
     assert 'value="b" selected' in str(filtres.form["etat"])
     assert not isinstance(filtres.form.fields["q"].widget, SelectRapide)
+
+
+def _formulaire_des_personnes(multiple=False):
+    """Un formulaire du projet dont la liste de personnes se cherche (`longue`)."""
+    from core.forms import ChoixModele, ChoixModeles
+    from core.widgets import SelectMultipleParRecherche
+
+    class Formulaire(forms.Form):
+        personne = ChoixModele(queryset=User.objects.order_by("last_name", "pk"), required=False)
+        personnes = ChoixModeles(
+            queryset=User.objects.order_by("last_name", "pk"),
+            required=False,
+            widget=SelectMultipleParRecherche("/recherche/"),
+        )
+
+    return Formulaire
+
+
+@pytest.mark.django_db
+def test_une_option_choisie_que_le_champ_a_validee_ne_se_relit_pas(django_assert_num_queries):
+    """Le champ a lu la personne choisie en validant (par son queryset, donc selon les droits) :
+    la liste qui se cherche la rend sans la relire ; une valeur refusée, ou un formulaire non
+    validé, se lit comme avant."""
+    choisie, autre = UserFactory(last_name="Choisie"), UserFactory(last_name="Autre")
+    Formulaire = _formulaire_des_personnes()
+
+    formulaire = Formulaire(data={"personne": str(choisie.pk)})
+    formulaire.fields["personne"].widget = SelectOuRecherche("/recherche/")
+    formulaire.fields["personne"].widget.choices = formulaire.fields["personne"].choices
+    formulaire.fields["personne"].widget.longue = True
+    with django_assert_num_queries(1):
+        assert formulaire.is_valid()
+    with django_assert_num_queries(0):
+        rendu = str(formulaire["personne"])
+    assert f'<option value="{choisie.pk}" selected>{choisie}</option>' in rendu
+    assert f'value="{autre.pk}"' not in rendu
+
+    # Non validé : la personne choisie se lit au rendu.
+    non_valide = Formulaire(data={"personne": str(choisie.pk)})
+    non_valide.fields["personne"].widget = SelectOuRecherche("/recherche/")
+    non_valide.fields["personne"].widget.choices = non_valide.fields["personne"].choices
+    non_valide.fields["personne"].widget.longue = True
+    with django_assert_num_queries(1):
+        assert str(non_valide["personne"]) == rendu
+
+
+@pytest.mark.django_db
+def test_des_options_validees_se_rendent_dans_l_ordre_de_la_liste_sans_relecture(
+    django_assert_num_queries,
+):
+    personnes = [UserFactory(last_name=nom) for nom in ("Bernard", "Aubry", "Carel")]
+    Formulaire = _formulaire_des_personnes()
+    choisies = [str(personnes[2].pk), str(personnes[0].pk)]
+
+    formulaire = Formulaire(data={"personnes": choisies})
+    with django_assert_num_queries(1):
+        assert formulaire.is_valid()
+    with django_assert_num_queries(0):
+        rendu = str(formulaire["personnes"])
+
+    relu = Formulaire(data={"personnes": choisies})
+    with django_assert_num_queries(1):
+        assert str(relu["personnes"]) == rendu
+    assert rendu.index("Bernard") < rendu.index("Carel")
+    assert "Aubry" not in rendu
+
+
+@pytest.mark.django_db
+def test_chaque_formulaire_retient_ses_propres_choix():
+    """Deux formulaires de la même classe (deux personnes servies par le même processus) ne
+    partagent pas ce que leurs champs ont validé."""
+    une, autre = UserFactory(last_name="Une"), UserFactory(last_name="Autre")
+    Formulaire = _formulaire_des_personnes()
+    premier = Formulaire(data={"personne": str(une.pk)})
+    assert premier.is_valid()
+    second = Formulaire(data={})
+    assert second.is_valid()
+
+    assert premier.fields["personne"].choix_retenus == {str(une.pk): une}
+    assert not hasattr(second.fields["personne"], "choix_retenus")
+    assert not hasattr(Formulaire.base_fields["personne"], "choix_retenus")
+    assert autre.pk not in [objet.pk for objet in premier.fields["personne"].choix_retenus.values()]
+
+
+@pytest.mark.django_db
+def test_un_autre_queryset_fait_oublier_les_choix_retenus(django_assert_num_queries):
+    """Un queryset posé après la validation (d'autres droits, une autre liste) : l'option
+    choisie se relit par lui, et ne s'affiche pas s'il ne la contient pas."""
+    choisie = UserFactory(last_name="Choisie")
+    formulaire = _formulaire_des_personnes()(data={"personnes": [str(choisie.pk)]})
+    assert formulaire.is_valid()
+    assert formulaire.fields["personnes"].choix_retenus
+
+    formulaire.fields["personnes"].queryset = User.objects.exclude(pk=choisie.pk)
+
+    assert not hasattr(formulaire.fields["personnes"], "choix_retenus")
+    with django_assert_num_queries(1):
+        rendu = str(formulaire["personnes"])
+    assert "Choisie" not in rendu

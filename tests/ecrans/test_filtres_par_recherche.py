@@ -72,6 +72,32 @@ def test_file_active_au_dela_du_seuil_le_referent_se_cherche(client, seuil_bas):
     assert "Vidal" not in reponse.content.decode()
 
 
+def test_le_referent_choisi_se_lit_une_fois(client, seuil_bas):
+    """Validé par le filtre, le ou la référent·e choisi·e n'est pas relu·e pour s'afficher : la
+    liste des référent·es se lit deux fois (la valeur reçue, puis ses premières lignes pour
+    savoir qu'elle se cherche), pas trois."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordination = connecte(client, Role.COORDINATEUR)
+    dispositif = coordination.dispositif
+    anne = _personne(dispositif, Role.TRAVAILLEUR_SOCIAL, "Anne", "Vasseur")
+    _suivi_par(dispositif, "SUIVI", anne)
+    _suivi_par(dispositif, "AUTRE", _personne(dispositif, Role.TRAVAILLEUR_SOCIAL, "B", "Vidal"))
+
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(FILE_ACTIVE, {"referent": anne.pk})
+
+    lectures = [
+        requete["sql"]
+        for requete in requetes.captured_queries
+        if requete["sql"].startswith('SELECT "core_user"."id", "core_user"."first_name"')
+    ]
+    assert len(lectures) == 2
+    assert f'<option value="{anne.pk}" selected>Anne Vasseur</option>' in reponse.content.decode()
+    assert noms_affiches(reponse) == ["SUIVI"]
+
+
 def test_file_active_sous_le_seuil_la_liste_est_entiere(client):
     coordination = connecte(client, Role.COORDINATEUR)
     anne = _personne(coordination.dispositif, Role.TRAVAILLEUR_SOCIAL, "Anne", "Vasseur")
