@@ -79,3 +79,29 @@ def test_une_session_echue_renvoie_a_la_connexion(client):
 
     assert reponse.status_code == 302
     assert reponse["Location"].startswith("/compte/connexion/")
+
+
+@pytest.mark.parametrize(
+    "cle",
+    ["a" * 8 + "\x00", "x" * 5000, "' OR 1=1 --", "é" * 32, "ABCDEFGH12345678", "court"],
+)
+def test_un_cookie_de_session_hostile_se_lit_comme_une_session_absente(client, cle):
+    """Aucune de ces chaînes n'a la forme d'une clé que Django crée : elle n'est pas cherchée
+    en base (un octet nul fait échouer PostgreSQL), la page se sert comme à une personne non
+    connectée."""
+    with CaptureQueriesContext(connection) as requetes:
+        client.cookies[settings.SESSION_COOKIE_NAME] = cle
+        publique = client.get("/accessibilite/")
+        privee = client.get("/menages/")
+
+    assert publique.status_code == 200
+    assert privee.status_code == 302
+    assert privee["Location"].startswith("/compte/connexion/")
+    assert not [r for r in requetes.captured_queries if "django_session" in r["sql"]]
+    assert SessionStore(cle).session_key is None
+
+
+def test_une_cle_creee_par_django_a_la_forme_attendue():
+    cle = session_enregistree(compte=1)
+    assert len(cle) == 32
+    assert SessionStore(cle).load() == {"compte": 1}
