@@ -1,7 +1,7 @@
 """Les sessions en base (`SESSION_ENGINE`), lues par une requête compilée une fois par processus.
 
 Le moteur de Django (`django.contrib.sessions.backends.db`) construit et compile à chaque page la
-même requête de lecture de la session, ce qui coûte plus que de l'exécuter : environ 0,2 ms de
+même requête de lecture de la session, ce qui coûte plus que de l'exécuter : environ 0,35 ms de
 CPU par page. Celui-ci ne change que cette lecture (`core.requetes_preparees`) : la même table,
 les mêmes données signées, et tout le reste hérité (écriture, rotation de la clé, fin,
 `clearsessions`). Une session échue se lit comme absente, comme chez Django ; l'échéance se
