@@ -24,10 +24,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.http import JsonResponse
 from django.shortcuts import redirect, resolve_url
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from .adresses_fixes import adresse_fixe
 
 CLE_CONNEXION = "_connexion_le"
 CLE_ACTIVITE = "_activite_le"
@@ -73,8 +74,9 @@ class DureeDeSessionMiddleware:
     def __call__(self, request):
         if not request.user.is_authenticated:
             return self.get_response(request)
-        if request.path_info == reverse("core:session_etat"):
-            # Consulter le temps restant n'est pas une activité, et ne termine rien.
+        if request.path == adresse_fixe("core:session_etat"):
+            # Consulter le temps restant n'est pas une activité, et ne termine rien. (L'adresse
+            # et `request.path` portent toutes deux le préfixe sous lequel le site est servi.)
             return self.get_response(request)
         session = request.session
         maintenant = time.time()

@@ -188,6 +188,26 @@ def test_consulter_le_temps_restant_ne_prolonge_pas_la_session(client):
     assert client.session[CLE_ACTIVITE] == note
 
 
+def test_sous_un_prefixe_consulter_le_temps_restant_ne_prolonge_pas_la_session(client):
+    """Le site servi sous un préfixe (`SCRIPT_NAME`, que le serveur WSGI pose aussi comme
+    préfixe des adresses) : la consultation du temps restant se reconnaît de même."""
+    from django.urls import set_script_prefix
+
+    connecte(client)
+    reculer(client, activite=28 * MINUTE, connexion=HEURE)
+    note = client.session[CLE_ACTIVITE]
+    etat = reverse("core:session_etat")
+    set_script_prefix("/suivi/")
+    try:
+        reponse = client.get(etat, SCRIPT_NAME="/suivi")
+    finally:
+        set_script_prefix("/")
+
+    assert reponse.status_code == 200
+    assert 2 * MINUTE - 5 <= reponse.json()["reste"] <= 2 * MINUTE
+    assert client.session[CLE_ACTIVITE] == note
+
+
 def test_le_temps_restant_d_une_session_expiree_est_nul_ou_negatif(client):
     connecte(client)
     reculer(client, activite=31 * MINUTE, connexion=HEURE)
