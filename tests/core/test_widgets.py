@@ -142,13 +142,19 @@ def test_une_barre_de_filtres_ecrit_ses_listes_sans_gabarit():
     assert not isinstance(filtres.form.fields["q"].widget, SelectRapide)
 
 
-def _formulaire_des_personnes(multiple=False):
-    """Un formulaire du projet dont la liste de personnes se cherche (`longue`)."""
+def _formulaire_des_personnes():
+    """Un formulaire du projet dont les listes de personnes se cherchent : le choix simple se
+    sait long (`longue`), le choix multiple ne rend que ses options choisies."""
     from core.forms import ChoixModele, ChoixModeles
     from core.widgets import SelectMultipleParRecherche
 
+    cherchee = SelectOuRecherche("/recherche/")
+    cherchee.longue = True
+
     class Formulaire(forms.Form):
-        personne = ChoixModele(queryset=User.objects.order_by("last_name", "pk"), required=False)
+        personne = ChoixModele(
+            queryset=User.objects.order_by("last_name", "pk"), required=False, widget=cherchee
+        )
         personnes = ChoixModeles(
             queryset=User.objects.order_by("last_name", "pk"),
             required=False,
@@ -167,9 +173,6 @@ def test_une_option_choisie_que_le_champ_a_validee_ne_se_relit_pas(django_assert
     Formulaire = _formulaire_des_personnes()
 
     formulaire = Formulaire(data={"personne": str(choisie.pk)})
-    formulaire.fields["personne"].widget = SelectOuRecherche("/recherche/")
-    formulaire.fields["personne"].widget.choices = formulaire.fields["personne"].choices
-    formulaire.fields["personne"].widget.longue = True
     with django_assert_num_queries(1):
         assert formulaire.is_valid()
     with django_assert_num_queries(0):
@@ -179,11 +182,16 @@ def test_une_option_choisie_que_le_champ_a_validee_ne_se_relit_pas(django_assert
 
     # Non validé : la personne choisie se lit au rendu.
     non_valide = Formulaire(data={"personne": str(choisie.pk)})
-    non_valide.fields["personne"].widget = SelectOuRecherche("/recherche/")
-    non_valide.fields["personne"].widget.choices = non_valide.fields["personne"].choices
-    non_valide.fields["personne"].widget.longue = True
     with django_assert_num_queries(1):
         assert str(non_valide["personne"]) == rendu
+
+    # Refusée (aucune personne n'a cette clé) : rien n'est retenu, le rendu relit et ne montre
+    # aucune option choisie.
+    refusee = Formulaire(data={"personne": str(autre.pk + 1000)})
+    assert not refusee.is_valid()
+    assert not hasattr(refusee.fields["personne"], "choix_retenus")
+    with django_assert_num_queries(1):
+        assert " selected" not in str(refusee["personne"])
 
 
 @pytest.mark.django_db
