@@ -101,6 +101,7 @@ class BesoinsForm(forms.Form):
             "suggestions.",
             invite="Rechercher une commune",
             aucun="Aucune commune du dispositif ne correspond.",
+            memoire=("communes", dispositif.pk),
         )
         return {"communes_souhaitees": communes, "communes_evitees": communes}
 
@@ -233,7 +234,11 @@ class DecisionCALForm(forms.Form):
 
     @staticmethod
     def choix_proposes():
-        return {"bailleur": structures(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR))}
+        return {
+            "bailleur": structures(
+                Organisation.objects.filter(type=TypeOrganisation.BAILLEUR), "bailleurs"
+            )
+        }
 
 
 def _choix_de_la_proposition(proposition):
@@ -278,7 +283,7 @@ class BailForm(forms.Form):
     def choix_proposes(dispositif):
         return {
             "association_preneuse": structures(
-                Organisation.objects.filter(type=TypeOrganisation.ASSOCIATION)
+                Organisation.objects.filter(type=TypeOrganisation.ASSOCIATION), "associations"
             ),
             "referent_bailleur": ListeCherchee(
                 User.objects.filter(
@@ -287,6 +292,7 @@ class BailForm(forms.Form):
                     .values("user_id")
                 ).order_by("last_name", "first_name", "pk"),
                 libelle=nom_et_profession,
+                memoire=("referents_bailleur", dispositif.pk),
             ),
         }
 
@@ -316,11 +322,15 @@ class OuvrirSuiviForm(forms.Form):
     def personnes_proposees(dispositif):
         """Ce que propose le champ du travailleur social (sa recherche lit le même)."""
         return {
-            "travailleur_social": User.objects.filter(
-                pk__in=Membre.objects.actifs()
-                .filter(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL)
-                .values("user_id")
-            ).order_by("last_name", "first_name")
+            "travailleur_social": ListeCherchee(
+                User.objects.filter(
+                    pk__in=Membre.objects.actifs()
+                    .filter(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL)
+                    .values("user_id")
+                ).order_by("last_name", "first_name"),
+                libelle=nom_et_profession,
+                memoire=("travailleurs_sociaux", dispositif.pk),
+            )
         }
 
 
@@ -362,6 +372,7 @@ class MutationForm(forms.Form):
                 "du logement, puis choisissez dans les suggestions.",
                 invite="Rechercher un logement",
                 aucun="Aucun logement disponible ne correspond.",
+                memoire=("logements_disponibles", dispositif.pk),
             )
         }
 
@@ -386,7 +397,7 @@ class OrganisationAutourForm(forms.Form):
     def choix_proposes():
         """Toutes les structures de l'instance (bailleurs, associations, services : des
         centaines dans un programme national)."""
-        return {"organisation": structures(Organisation.objects.order_by("nom"))}
+        return {"organisation": structures(Organisation.objects.order_by("nom"), "structures")}
 
 
 class RetraitForm(forms.Form):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accompagnement import services as accompagnement_services
-from accompagnement.forms import nom_et_profession
 from core import permissions
 from core.listes import page_par_les_cles, parametres_sans_page, suggestions
 from core.models import Dispositif
@@ -415,11 +414,7 @@ def personnes(request, public_id):
     proposition = _proposition(request, public_id, ecrire=True)
     if not accompagnement_services.peut_ouvrir(request.user, proposition.menage):
         raise PermissionDenied
-    return suggestions(
-        request,
-        OuvrirSuiviForm.personnes_proposees(proposition.menage.dispositif),
-        nom_et_profession,
-    )
+    return suggestions(request, OuvrirSuiviForm.personnes_proposees(proposition.menage.dispositif))
 
 
 @require_GET

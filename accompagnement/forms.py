@@ -18,7 +18,7 @@ from core.forms import (
     champ_oui_non,
     listes_ou_recherche,
 )
-from core.listes import ListesALaDemande
+from core.listes import ListeCherchee, ListesALaDemande
 from core.models import Membre, User
 from menages.enums import StadeProcedure
 
@@ -81,6 +81,13 @@ def nom_et_profession(user):
     return f"{nom} · {profession}" if profession else nom
 
 
+def liste_de_personnes(personnes, *cle):
+    """Une liste de personnes d'un formulaire, nommées avec leur profession ; `cle` dit ce
+    qu'elle propose (ce qui la fait, le dispositif) : elle garde sous cette clé le verdict
+    « trop longue pour être rendue » (`core.widgets.sue_longue`)."""
+    return ListeCherchee(personnes, nom_et_profession, memoire=cle)
+
+
 class ChoixPersonne(ChoixModele):
     def label_from_instance(self, user):
         return nom_et_profession(user)
@@ -114,14 +121,21 @@ class OuvrirAccompagnementForm(forms.Form):
     def personnes_proposees(dispositif):
         """Ce que propose chaque champ de personnes ; sa recherche lit les mêmes."""
         return ListesALaDemande(
-            referent=lambda: personnes_de_l_equipe(dispositif).filter(
-                pk__in=Membre.objects.actifs()
-                .filter(
-                    dispositif=dispositif, role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR]
-                )
-                .values("user_id")
+            referent=lambda: liste_de_personnes(
+                personnes_de_l_equipe(dispositif).filter(
+                    pk__in=Membre.objects.actifs()
+                    .filter(
+                        dispositif=dispositif,
+                        role__in=[Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR],
+                    )
+                    .values("user_id")
+                ),
+                "referents_d_un_accompagnement",
+                dispositif.pk,
             ),
-            equipe=lambda: intervenants_de_terrain(dispositif),
+            equipe=lambda: liste_de_personnes(
+                intervenants_de_terrain(dispositif), "intervenants_de_terrain", dispositif.pk
+            ),
         )
 
 

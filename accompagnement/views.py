@@ -27,7 +27,6 @@ from .forms import (
     SuiviObjectifForm,
     ValidationPlanForm,
     VisiteSansReponseForm,
-    nom_et_profession,
 )
 from .models import Accompagnement
 
@@ -87,9 +86,8 @@ def personnes(request, public_id):
     personnes pour les lister (`core.forms.choix_ou_recherche`) : pour qui peut ouvrir
     l'accompagnement de ce ménage, parmi ce que le formulaire propose."""
     menage = _menage_a_ouvrir(request, public_id)
-    return suggestions(
-        request, OuvrirAccompagnementForm.personnes_proposees(menage.dispositif), nom_et_profession
-    )
+    # Chaque liste se nomme elle-même (`forms.liste_de_personnes`).
+    return suggestions(request, OuvrirAccompagnementForm.personnes_proposees(menage.dispositif))
 
 
 def detail(request, public_id):

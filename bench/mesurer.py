@@ -440,7 +440,10 @@ def _base_seance(seance):
 def _base_choix_de_personnes(dispositif, *objets):
     """La base d'un formulaire qui choisit un référent·e et une équipe (décision d'un point,
     ouverture d'un accompagnement) : l'objet de la page, et pour chacun des deux champs les
-    personnes du dispositif qu'il lit (`LISTE_ENTIERE_JUSQU_A` + 1 lignes)."""
+    personnes du dispositif qu'il lit pour savoir s'il les montre (`LISTE_ENTIERE_JUSQU_A` + 1
+    lignes). La page ne les lit qu'à son premier affichage par processus et par moment
+    (`core.widgets.sue_longue`) ; la base les lit à chaque fois, comme un petit dispositif
+    dont les listes se montrent entières."""
     personnes = User.objects.filter(adhesions__dispositif=dispositif).order_by("last_name", "pk")
 
     def base():

@@ -7,6 +7,7 @@ from accompagnement.forms import (
     ChoixPersonne,
     ChoixPersonnes,
     intervenants_de_terrain,
+    liste_de_personnes,
     personnes_de_l_equipe,
 )
 from core.forms import ChoixModeles, DateHeureBornee, listes_ou_recherche
@@ -50,8 +51,12 @@ class DecisionForm(forms.Form):
         intervenants de terrain ; la coordination n'y est pas proposée."""
         dispositif = point.seance.comite.dispositif
         return ListesALaDemande(
-            referent=lambda: personnes_de_l_equipe(dispositif),
-            equipe=lambda: intervenants_de_terrain(dispositif),
+            referent=lambda: liste_de_personnes(
+                personnes_de_l_equipe(dispositif), "personnes_de_l_equipe", dispositif.pk
+            ),
+            equipe=lambda: liste_de_personnes(
+                intervenants_de_terrain(dispositif), "intervenants_de_terrain", dispositif.pk
+            ),
         )
 
     def __init__(self, *args, point, **kwargs):

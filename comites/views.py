@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accompagnement.forms import nom_et_profession
 from core import permissions
 from core.exports import exporter, exporter_pdf
 from core.listes import suggestions
@@ -214,7 +213,8 @@ def personnes(request, public_id):
     trop de personnes pour les lister (`core.forms.choix_ou_recherche`) : pour qui peut décider
     ce point, parmi ce que le formulaire propose."""
     point = _point_a_decider(request, public_id)
-    return suggestions(request, DecisionForm.personnes_proposees(point), nom_et_profession)
+    # Chaque liste se nomme elle-même (`accompagnement.forms.liste_de_personnes`).
+    return suggestions(request, DecisionForm.personnes_proposees(point))
 
 
 def decider(request, public_id):

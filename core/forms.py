@@ -231,7 +231,9 @@ def choix_ou_recherche(champ, liste, recherche, aide=True):
 
     Un choix simple le décide au rendu (`widgets.SelectOuRecherche`). Un choix multiple le
     décide ici, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes, parce que sa
-    liste entière est faite de cases à cocher, que le formulaire rend autrement qu'une liste."""
+    liste entière est faite de cases à cocher, que le formulaire rend autrement qu'une liste.
+    Une liste qui a une clé (`ListeCherchee.memoire`) et qu'on vient de trouver trop longue ne
+    se relit pas pour le savoir (`widgets.sue_longue`)."""
     if not isinstance(liste, ListeCherchee):
         liste = ListeCherchee(liste)
     champ.queryset = liste.queryset
@@ -242,14 +244,19 @@ def choix_ou_recherche(champ, liste, recherche, aide=True):
             aide=liste.aide if aide else None,
             invite=liste.invite,
             aucun=liste.aucun,
+            memoire=liste.memoire,
         )
     else:
-        lignes, trop_longue = premiers(liste.queryset, widgets.LISTE_ENTIERE_JUSQU_A)
-        if not trop_longue:
-            # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours le queryset.
-            iterateur = champ.iterator(champ)
-            champ.widget.choices = [iterateur.choice(ligne) for ligne in lignes]
-            return
+        # Une liste trouvée trop longue il y a peu (`widgets.sue_longue`) ne se relit pas.
+        if not widgets.sue_longue(liste.memoire):
+            lignes, trop_longue = premiers(liste.queryset, widgets.LISTE_ENTIERE_JUSQU_A)
+            if not trop_longue:
+                # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours le
+                # queryset.
+                iterateur = champ.iterator(champ)
+                champ.widget.choices = [iterateur.choice(ligne) for ligne in lignes]
+                return
+            widgets.retenir_longue(liste.memoire)
         widget = widgets.SelectMultipleParRecherche(
             recherche, invite=liste.invite, aucun=liste.aucun
         )

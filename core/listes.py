@@ -295,7 +295,12 @@ class ListeCherchee:
     """Une liste de choix qui se cherche : ce qu'elle propose (`queryset`, déjà restreint),
     comment nommer une ligne (`libelle`), où chercher (`champs`), ce que le champ attend
     (`valeur`) et ce qu'elle dit à qui cherche (`aide`, `invite`, `aucun`). Par défaut, une
-    liste de personnes."""
+    liste de personnes.
+
+    `memoire` : la clé sous laquelle se garde un moment le verdict « trop longue pour être
+    rendue » (`core.widgets.sue_longue`), faite de tout ce dont la liste dépend (ce qu'elle
+    propose, le dispositif, la personne et ses adhésions quand ses droits la restreignent) ;
+    sans clé, la liste se relit à chaque rendu."""
 
     queryset: object
     libelle: object = str
@@ -304,6 +309,7 @@ class ListeCherchee:
     aide: str = AIDE_RECHERCHE
     invite: str = INVITE_RECHERCHE
     aucun: str = AUCUN_RESULTAT
+    memoire: object = None
 
 
 class ListesALaDemande(Mapping):
@@ -324,9 +330,10 @@ class ListesALaDemande(Mapping):
         return len(self._fabriques)
 
 
-def structures(queryset):
+def structures(queryset, *memoire):
     """Les structures (bailleurs, associations, services) comme liste cherchée : par le nom, le
-    sigle ou la commune (« CCAS », « Aurillac »)."""
+    sigle ou la commune (« CCAS », « Aurillac ») ; `memoire` : ce qui fait la liste (la clé du
+    verdict « trop longue », `ListeCherchee.memoire`)."""
     return ListeCherchee(
         queryset,
         champs=("nom", "sigle", "commune"),
@@ -334,6 +341,7 @@ def structures(queryset):
         "puis choisissez dans les suggestions.",
         invite="Rechercher une structure",
         aucun="Aucune structure trouvée.",
+        memoire=memoire or None,
     )
 
 

@@ -434,6 +434,14 @@ def _adhesions(user):
     return cache_
 
 
+def empreinte_des_droits(user):
+    """(id de la personne, ses adhésions actives : dispositif, rôle, territoire, structure) :
+    tout ce dont ses droits sur les lignes dépendent, hors du jour. Une clé de mémoire pour ce
+    qui se calcule d'après ses droits (un changement d'adhésion la change)."""
+    _adhesions(user)
+    return (user.pk, getattr(user, "_empreinte_des_adhesions", ()))
+
+
 def structure(user, dispositif, role):
     """L'id de la structure que nomme l'adhésion active de la personne à ce rôle (ou None)."""
     _adhesions(user)

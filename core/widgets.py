@@ -3,11 +3,14 @@ trop longue pour être rendue entière se choisit par une recherche (voir
 `core.forms.choix_ou_recherche`). Le choix simple s'écrit comme `core.selects.SelectRapide`.
 """
 
+import time
+
 from django import forms
 from django.utils.html import format_html
 
 from . import bornes
 from .listes import AIDE_RECHERCHE, AUCUN_RESULTAT, INVITE_RECHERCHE, premiers
+from .memoire import MemoireBornee
 from .selects import SelectRapide
 
 
@@ -22,6 +25,44 @@ def champ_de_cle(champ):
 # au-delà (un programme national compte des centaines de personnes), elle se choisit par une
 # recherche.
 LISTE_ENTIERE_JUSQU_A = 60
+
+# Une liste trouvée trop longue le reste un moment : pendant `DUREE_D_UNE_LISTE_LONGUE`
+# secondes, la page qui la montre ne relit pas ses `LISTE_ENTIERE_JUSQU_A` + 1 premières lignes
+# pour le savoir, sous la clé que sa `core.listes.ListeCherchee` donne (`memoire` : ce dont la
+# liste dépend, le dispositif, et la personne quand ses droits la font). Seul ce verdict se
+# garde, jamais une ligne : une liste qui raccourcit entre-temps se cherche encore un moment,
+# sans rien fausser (la valeur reçue est vérifiée contre toute la liste, les suggestions lisent
+# la liste du moment) ; une liste courte se relit à chaque fois, puisqu'elle se montre.
+DUREE_D_UNE_LISTE_LONGUE = 600
+_LISTES_LONGUES = MemoireBornee(taille=2_000)
+
+
+def _cle_du_verdict(memoire):
+    # Le seuil en fait partie : une liste longue à 60 ne l'est pas forcément à un autre seuil.
+    return (LISTE_ENTIERE_JUSQU_A, memoire)
+
+
+def sue_longue(memoire):
+    """Vrai si la liste de clé `memoire` a été trouvée trop longue il y a moins de
+    `DUREE_D_UNE_LISTE_LONGUE` secondes (jamais pour une liste sans clé)."""
+    if memoire is None:
+        return False
+    depuis = _LISTES_LONGUES.get(_cle_du_verdict(memoire))
+    return depuis is not None and time.monotonic() - depuis < DUREE_D_UNE_LISTE_LONGUE
+
+
+def retenir_longue(memoire):
+    """Retient que la liste de clé `memoire` vient d'être trouvée trop longue."""
+    if memoire is not None:
+        _LISTES_LONGUES.garder(_cle_du_verdict(memoire), time.monotonic())
+
+
+def oublier_les_listes_longues():
+    """Oublie tous les verdicts (les tests, qui changent les listes d'un cas à l'autre)."""
+    with _LISTES_LONGUES.verrou:
+        _LISTES_LONGUES.clear()
+
+
 SANS_JAVASCRIPT = (
     "Cette liste est trop longue pour être affichée : sa recherche demande JavaScript, "
     "désactivé dans ce navigateur."
@@ -69,8 +110,9 @@ class SelectOuRecherche(SelectRapide):
     la liste entière ; au-delà, le `<select>` ne porte que l'option choisie et
     `static/js/app.js` (Tom Select) propose les autres d'après ce qu'on tape, lues à l'adresse
     `data-recherche` (qui rend `{"resultats": [{"value", "text"}]}`). Rien n'est lu tant que
-    le champ n'est pas rendu (un export qui valide les mêmes filtres ne lit pas la liste).
-    Écrit comme `SelectRapide`, sans gabarit par option."""
+    le champ n'est pas rendu (un export qui valide les mêmes filtres ne lit pas la liste), ni
+    pendant un moment après l'avoir trouvée trop longue quand elle a une clé (`memoire`, voir
+    `sue_longue`). Écrit comme `SelectRapide`, sans gabarit par option."""
 
     def __init__(
         self,
@@ -79,10 +121,12 @@ class SelectOuRecherche(SelectRapide):
         aide=AIDE_RECHERCHE,
         invite=INVITE_RECHERCHE,
         aucun=AUCUN_RESULTAT,
+        memoire=None,
     ):
         super().__init__(attrs)
         self.recherche = _attributs_de_recherche(recherche, invite, aucun)
         self.aide = aide
+        self.memoire = memoire
         # Vrai quand le formulaire sait déjà la liste trop longue (elle contient une autre
         # liste qu'il a lue et trouvée trop longue) : le rendu ne la relit pas.
         self.longue = False
@@ -90,10 +134,12 @@ class SelectOuRecherche(SelectRapide):
     def render(self, name, value, attrs=None, renderer=None):
         complet = self.choices
         champ = complet.field
-        if self.longue:
+        if self.longue or sue_longue(self.memoire):
             lignes, par_recherche = [], True
         else:
             lignes, par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
+            if par_recherche:
+                retenir_longue(self.memoire)
         if par_recherche:
             attrs = {**(attrs or {}), **self.recherche}
             self.choices = _options_choisies(complet, self.format_value(value), vide=True)

@@ -10,7 +10,13 @@ from core import permissions
 from core.bornes import debut_du_jour, verifier_date
 from core.enums import Parcours
 from core.forms import choix_ou_recherche
-from core.listes import ChoixModeleFiltre, JeuDeFiltres, champ_de_recherche, habiller
+from core.listes import (
+    ChoixModeleFiltre,
+    JeuDeFiltres,
+    ListeCherchee,
+    champ_de_recherche,
+    habiller,
+)
 from core.models import Dispositif, JournalAudit, Territoire
 from core.permissions import Donnee
 from core.selects import CSVSelectRapide, listes_rapides
@@ -121,7 +127,11 @@ class FiltresFileActive(JeuDeFiltres):
 
         choix_ou_recherche(
             self.form.fields["referent"],
-            referents,
+            # Les référent·es que la personne voit : ses droits font la liste.
+            ListeCherchee(
+                referents,
+                memoire=("referents_proposes", *permissions.empreinte_des_droits(user)),
+            ),
             f"{reverse('ecrans:referents')}?liste=referent",
             aide=False,
         )
@@ -184,7 +194,10 @@ class FiltresJournal(JeuDeFiltres):
         self.filters["personne"].field.label_from_instance = personne_du_journal
         recherche = reverse("ecrans:personnes_du_journal", args=[dispositif.slug])
         choix_ou_recherche(
-            self.form.fields["personne"], personnes, f"{recherche}?liste=personne", aide=False
+            self.form.fields["personne"],
+            ListeCherchee(personnes, memoire=("personnes_du_journal", dispositif.pk)),
+            f"{recherche}?liste=personne",
+            aide=False,
         )
         for nom in ("du", "au"):
             self.form.fields[nom].widget.input_type = "date"

@@ -51,7 +51,7 @@ class _AdhesionForm(forms.Form):
     @staticmethod
     def choix_proposes():
         """Toutes les structures de l'instance : des centaines dans un programme national."""
-        return {"organisation": structures(Organisation.objects.order_by("nom"))}
+        return {"organisation": structures(Organisation.objects.order_by("nom"), "structures")}
 
 
 class InvitationForm(_AdhesionForm):

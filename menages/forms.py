@@ -198,7 +198,9 @@ class FicheOrientationForm(forms.Form):
         centaines : SIAO, CCAS, associations de chaque département)."""
         return {
             "prescripteur": structures(
-                Organisation.objects.filter(dispositifs=dispositif).distinct().order_by("nom")
+                Organisation.objects.filter(dispositifs=dispositif).distinct().order_by("nom"),
+                "structures_du_dispositif",
+                dispositif.pk,
             )
         }
 

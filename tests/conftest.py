@@ -210,12 +210,18 @@ def demo_chargee(demos):
 
 @pytest.fixture(autouse=True)
 def _cache_vide():
-    """Chaque test part d'un cache vide : les compteurs de la limitation des connexions y sont."""
+    """Chaque test part d'un cache vide : les compteurs de la limitation des connexions y sont ;
+    et sans liste de choix sue trop longue (`core.widgets.sue_longue`), chaque cas faisant ses
+    propres listes."""
     from django.core.cache import cache
 
+    from core.widgets import oublier_les_listes_longues
+
     cache.clear()
+    oublier_les_listes_longues()
     yield
     cache.clear()
+    oublier_les_listes_longues()
 
 
 @pytest.fixture

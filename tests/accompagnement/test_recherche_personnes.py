@@ -372,3 +372,34 @@ def test_la_recherche_de_la_decision_pour_qui_decide(client):
         assert client.get(url).status_code in (403, 404), qui
     client.force_login(membre(DispositifFactory(), Role.COORDINATEUR))
     assert client.get(url).status_code == 404
+
+
+def test_des_listes_trouvees_longues_ne_se_relisent_pas_a_l_ouverture_suivante(client, seuil_bas):
+    """Trouvées trop longues à une ouverture, les deux listes se cherchent à la suivante sans
+    être relues (`core.widgets.sue_longue`), pour ce dispositif seulement : celui d'à côté, où
+    elles tiennent entières, les lit et les montre."""
+    equipe = Equipe()
+    client.force_login(equipe.coordinateur)
+    with CaptureQueriesContext(connection) as premiere:
+        client.get(_ouvrir(equipe))
+    with CaptureQueriesContext(connection) as suivante:
+        contenu = client.get(_ouvrir(equipe)).content.decode()
+    assert len(_lectures_des_personnes(premiere.captured_queries)) == 2
+    assert _lectures_des_personnes(suivante.captured_queries) == []
+    assert len(suivante.captured_queries) == len(premiere.captured_queries) - 2
+    recherche = f"/menages/{equipe.menage.public_id}/accompagnement/personnes/"
+    assert f'data-recherche="{recherche}?liste=referent"' in contenu
+    assert f'data-recherche="{recherche}?liste=equipe"' in contenu
+    assert f'value="{equipe.infirmier.pk}"' not in contenu
+
+    petite = DispositifFactory()
+    voisine = Equipe(dispositif=petite, reference="AUR-0001")
+    seule = _personne(petite, Role.INFIRMIER, "Iris", "Seule")
+    voisine.ts.adhesions.filter(dispositif=petite).update(role=Role.COORDINATEUR)
+    voisine.autre_ts.adhesions.filter(dispositif=petite).delete()
+    voisine.infirmier.adhesions.filter(dispositif=petite).delete()
+    client.force_login(voisine.coordinateur)
+    contenu = client.get(_ouvrir(voisine)).content.decode()
+    assert f'data-recherche="/menages/{voisine.menage.public_id}' not in contenu
+    assert CASE_EQUIPE.search(contenu)
+    assert f'value="{seule.pk}"' in contenu

@@ -129,6 +129,102 @@ def test_une_liste_sue_longue_se_cherche_sans_etre_lue(django_assert_num_queries
     assert core_widgets.SANS_JAVASCRIPT in rendu
 
 
+def _champ_qui_retient(memoire):
+    champ = _champ_des_personnes()
+    champ.widget = SelectOuRecherche("/recherche/", memoire=memoire)
+    champ.widget.choices = champ.choices
+    return champ
+
+
+@pytest.mark.django_db
+def test_une_liste_trouvee_longue_ne_se_relit_pas_un_moment(monkeypatch, django_assert_num_queries):
+    """Une liste qui a une clé (`memoire`) et qu'un rendu vient de trouver trop longue se
+    cherche aux rendus suivants sans être relue, sous cette clé seulement, jusqu'à
+    `DUREE_D_UNE_LISTE_LONGUE` ; une liste sans clé se relit à chaque rendu."""
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    autre = UserFactory(last_name="Autre")
+    UserFactory(last_name="Bis")
+    with django_assert_num_queries(1):
+        assert "data-recherche" in _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    with django_assert_num_queries(0):
+        rendu = _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    assert "data-recherche" in rendu
+    assert f'value="{autre.pk}"' not in rendu
+    # Une autre clé (un autre dispositif), ou pas de clé : lue.
+    with django_assert_num_queries(1):
+        _champ_qui_retient(("equipe", 2)).widget.render("p", None)
+    with django_assert_num_queries(1):
+        _champ_qui_retient(None).widget.render("p", None)
+    with django_assert_num_queries(1):
+        _champ_qui_retient(None).widget.render("p", None)
+    # Le moment passé, la liste se relit.
+    instant = core_widgets.time.monotonic()
+    monkeypatch.setattr(
+        core_widgets.time,
+        "monotonic",
+        lambda: instant + core_widgets.DUREE_D_UNE_LISTE_LONGUE + 1,
+    )
+    with django_assert_num_queries(1):
+        _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+
+
+@pytest.mark.django_db
+def test_une_liste_courte_se_relit_et_se_montre_a_chaque_rendu(django_assert_num_queries):
+    """Seul le verdict « trop longue » se garde : une liste courte se relit à chaque rendu et
+    montre ses lignes du moment (une personne ajoutée y paraît aussitôt)."""
+    UserFactory(last_name="Première")
+    with django_assert_num_queries(1):
+        _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    nouvelle = UserFactory(last_name="Nouvelle")
+    with django_assert_num_queries(1):
+        rendu = _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    assert f'value="{nouvelle.pk}"' in rendu
+    assert "data-recherche" not in rendu
+
+
+@pytest.mark.django_db
+def test_le_verdict_depend_du_seuil(monkeypatch, django_assert_num_queries):
+    """Trouvée longue à un seuil, la liste se relit à un autre : le seuil fait partie de la
+    clé."""
+    UserFactory(last_name="Une")
+    UserFactory(last_name="Deux")
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 60)
+    with django_assert_num_queries(1):
+        rendu = _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    assert "data-recherche" not in rendu
+
+
+@pytest.mark.django_db
+def test_une_liste_sue_longue_qui_a_raccourci_se_cherche_et_valide_toujours(
+    monkeypatch, django_assert_num_queries
+):
+    """Une liste sue longue qui a raccourci entre-temps se cherche encore un moment, sans rien
+    fausser : la valeur reçue se vérifie contre la liste du moment (une personne sortie de la
+    liste est refusée, une autre acceptée), et seule l'option choisie se rend."""
+    monkeypatch.setattr(core_widgets, "LISTE_ENTIERE_JUSQU_A", 1)
+    restante, sortie = UserFactory(last_name="Restante"), UserFactory(last_name="Sortie")
+    _champ_qui_retient(("equipe", 1)).widget.render("p", None)
+    # Il ne reste qu'une personne : la liste tiendrait entière.
+    sortie.delete()
+
+    class Formulaire(forms.Form):
+        p = forms.ModelChoiceField(queryset=User.objects.order_by("last_name", "pk"))
+
+    formulaire = Formulaire(data={"p": str(restante.pk)})
+    formulaire.fields["p"].widget = SelectOuRecherche("/recherche/", memoire=("equipe", 1))
+    formulaire.fields["p"].widget.choices = formulaire.fields["p"].choices
+    assert formulaire.is_valid()
+    # La seule option choisie (ce champ-ci ne retient pas ce qu'il a validé).
+    with django_assert_num_queries(1):
+        rendu = str(formulaire["p"])
+    assert "data-recherche" in rendu
+    assert f'value="{restante.pk}" selected' in rendu
+    refuse = Formulaire(data={"p": str(sortie.pk)})
+    assert not refuse.is_valid()
+
+
 def test_une_barre_de_filtres_ecrit_ses_listes_sans_gabarit():
     class Filtres(FiltresDeListe):
         etat = django_filters.ChoiceFilter(choices=[("a", "A"), ("b", "B")], empty_label="Tous")

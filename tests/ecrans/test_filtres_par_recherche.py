@@ -186,3 +186,38 @@ def test_la_recherche_du_journal_est_refusee_hors_de_la_coordination(client):
     client.force_login(MembreFactory(role=Role.COORDINATEUR).user)
     assert client.get(recherche, parametres).status_code == 404
     assert JournalAudit.objects.filter(action=JournalAudit.Action.EXPORT).count() == 0
+
+
+def test_la_liste_des_referents_sue_longue_l_est_pour_chacun_selon_ses_droits(client, seuil_bas):
+    """Trouvée trop longue pour la coordination, la liste des référent·es se cherche à sa page
+    suivante sans être relue ; le verdict est le sien (ses droits font sa liste) : le travailleur
+    social de l'équipe, qui ne voit qu'un référent·e, a sa liste entière."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordination = connecte(client, Role.COORDINATEUR)
+    dispositif = coordination.dispositif
+    anne = _personne(dispositif, Role.TRAVAILLEUR_SOCIAL, "Anne", "Vasseur")
+    _suivi_par(dispositif, "SUIVI", anne)
+    _suivi_par(dispositif, "AUTRE", _personne(dispositif, Role.TRAVAILLEUR_SOCIAL, "B", "Vidal"))
+
+    def lectures(requetes):
+        return [
+            r
+            for r in requetes.captured_queries
+            if r["sql"].startswith('SELECT "core_user"."id", "core_user"."first_name"')
+        ]
+
+    with CaptureQueriesContext(connection) as premiere:
+        client.get(FILE_ACTIVE)
+    with CaptureQueriesContext(connection) as suivante:
+        contenu = client.get(FILE_ACTIVE).content.decode()
+    assert len(lectures(premiere)) == 1
+    assert lectures(suivante) == []
+    assert f'data-recherche="{REFERENTS}?liste=referent"' in contenu
+    assert "Vasseur" not in contenu
+
+    client.force_login(anne)
+    contenu = client.get(FILE_ACTIVE).content.decode()
+    assert f'data-recherche="{REFERENTS}?liste=referent"' not in contenu
+    assert f'<option value="{anne.pk}">Anne Vasseur</option>' in contenu
