@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from . import bornes, widgets
-from .listes import ListeCherchee, premiers
+from .listes import ListeCherchee
 from .selects import ChoixEnUneRequete, ChoixRetenus
 from .widgets import champ_de_cle
 
@@ -233,7 +233,7 @@ def choix_ou_recherche(champ, liste, recherche, aide=True):
     décide ici, en une requête d'au plus `LISTE_ENTIERE_JUSQU_A` + 1 lignes, parce que sa
     liste entière est faite de cases à cocher, que le formulaire rend autrement qu'une liste.
     Une liste qui a une clé (`ListeCherchee.memoire`) et qu'on vient de trouver trop longue ne
-    se relit pas pour le savoir (`widgets.sue_longue`)."""
+    se relit pas pour le savoir (`widgets.premieres_lignes`)."""
     if not isinstance(liste, ListeCherchee):
         liste = ListeCherchee(liste)
     champ.queryset = liste.queryset
@@ -247,16 +247,12 @@ def choix_ou_recherche(champ, liste, recherche, aide=True):
             memoire=liste.memoire,
         )
     else:
-        # Une liste trouvée trop longue il y a peu (`widgets.sue_longue`) ne se relit pas.
-        if not widgets.sue_longue(liste.memoire):
-            lignes, trop_longue = premiers(liste.queryset, widgets.LISTE_ENTIERE_JUSQU_A)
-            if not trop_longue:
-                # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours le
-                # queryset.
-                iterateur = champ.iterator(champ)
-                champ.widget.choices = [iterateur.choice(ligne) for ligne in lignes]
-                return
-            widgets.retenir_longue(liste.memoire)
+        lignes, trop_longue = widgets.premieres_lignes(liste.queryset, liste.memoire)
+        if not trop_longue:
+            # Le widget rend ces lignes-ci, déjà lues ; la validation lit toujours le queryset.
+            iterateur = champ.iterator(champ)
+            champ.widget.choices = [iterateur.choice(ligne) for ligne in lignes]
+            return
         widget = widgets.SelectMultipleParRecherche(
             recherche, invite=liste.invite, aucun=liste.aucun
         )

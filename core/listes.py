@@ -341,7 +341,7 @@ def structures(queryset, *memoire):
         "puis choisissez dans les suggestions.",
         invite="Rechercher une structure",
         aucun="Aucune structure trouvée.",
-        memoire=memoire or None,
+        memoire=memoire,
     )
 
 

@@ -44,17 +44,24 @@ def _cle_du_verdict(memoire):
 
 def sue_longue(memoire):
     """Vrai si la liste de clé `memoire` a été trouvée trop longue il y a moins de
-    `DUREE_D_UNE_LISTE_LONGUE` secondes (jamais pour une liste sans clé)."""
-    if memoire is None:
+    `DUREE_D_UNE_LISTE_LONGUE` secondes (jamais pour une liste sans clé : `None` ou vide)."""
+    if not memoire:
         return False
     depuis = _LISTES_LONGUES.get(_cle_du_verdict(memoire))
     return depuis is not None and time.monotonic() - depuis < DUREE_D_UNE_LISTE_LONGUE
 
 
-def retenir_longue(memoire):
-    """Retient que la liste de clé `memoire` vient d'être trouvée trop longue."""
-    if memoire is not None:
+def premieres_lignes(queryset, memoire):
+    """`(lignes, trop_longue)` d'une liste de choix : ses `LISTE_ENTIERE_JUSQU_A` premières
+    lignes et si elle en a d'autres, en une requête ; sans requête (aucune ligne, trop longue)
+    si elle a été sue trop longue sous sa clé `memoire` il y a peu (`sue_longue`). Une liste
+    trouvée trop longue est retenue sous sa clé."""
+    if sue_longue(memoire):
+        return [], True
+    lignes, trop_longue = premiers(queryset, LISTE_ENTIERE_JUSQU_A)
+    if trop_longue and memoire:
         _LISTES_LONGUES.garder(_cle_du_verdict(memoire), time.monotonic())
+    return lignes, trop_longue
 
 
 def oublier_les_listes_longues():
@@ -134,12 +141,10 @@ class SelectOuRecherche(SelectRapide):
     def render(self, name, value, attrs=None, renderer=None):
         complet = self.choices
         champ = complet.field
-        if self.longue or sue_longue(self.memoire):
+        if self.longue:
             lignes, par_recherche = [], True
         else:
-            lignes, par_recherche = premiers(complet.queryset, LISTE_ENTIERE_JUSQU_A)
-            if par_recherche:
-                retenir_longue(self.memoire)
+            lignes, par_recherche = premieres_lignes(complet.queryset, self.memoire)
         if par_recherche:
             attrs = {**(attrs or {}), **self.recherche}
             self.choices = _options_choisies(complet, self.format_value(value), vide=True)
