@@ -920,6 +920,17 @@ def cas_a_mesurer(jeu):
                 None,
             )
         )
+    # Le dossier du droit d'accès (RGPD art. 15) : tout ce que le produit détient sur le ménage.
+    for nombre, accompagnement in jeu.accompagnements.items():
+        cas.append(
+            Cas(
+                f"dossier du droit d'accès PDF à {nombre} interventions",
+                "pdf",
+                "coordination",
+                reverse("rgpd:droit_d_acces_pdf", args=[accompagnement.menage.public_id]),
+                None,
+            )
+        )
     if jeu.bilan:
         cas.append(
             Cas(

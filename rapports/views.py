@@ -127,7 +127,9 @@ def tableau_de_bord(request, slug):
             "peut_regler": permissions.peut(request.user, Action.REGLER_DISPOSITIF, dispositif),
             "semestres": semestres,
             "choisi": choisi,
-            "definitions": indicateurs.DEFINITIONS,
+            # Sur la page même : le financeur national lit le tableau de bord sans les rapports.
+            "definitions": documents.definitions_par_section(),
+            "voit_les_rapports": permissions.peut_voir(request.user, Donnee.RAPPORT, dispositif),
         },
     )
 

@@ -31,6 +31,7 @@ CAS = ",".join(
         "historique d'un ménage à 500 interventions (coordination)",
         "tableau de bord (coordination)",
         "fiche de clôture PDF",
+        "dossier du droit d'accès PDF à 30 interventions",
         "export CSV de la file active",
         "export XLSX de la file active",
         "export XLSX de la file active (face au CSV)",

@@ -329,3 +329,25 @@ def test_la_vue_nationale_compte_ses_requetes(client, monde, django_assert_num_q
     orientations(monde["beta"], Problematique.ISOLEMENT_RUPTURE, 7, "Nomcacheencore")
     with django_assert_num_queries(len(avant)):
         assert client.get(adresse).status_code == 200
+
+
+def test_le_tableau_de_bord_porte_ses_definitions_et_ne_montre_les_rapports_qu_a_qui_les_ouvre(
+    client, monde
+):
+    """Le financeur lit le tableau de bord sans les rapports semestriels : les définitions des
+    indicateurs sont sur la page, sans lien vers une liste qu'il ne peut pas ouvrir ; la
+    coordination a les deux."""
+    adresse = reverse("rapports:tableau_de_bord", args=["alpha"])
+    liste = f'href="{reverse("rapports:liste")}"'
+    definition = documents.definitions_par_section()[0][1][0]
+
+    client.force_login(monde["financeur"])
+    page = texte(client.get(adresse))
+    assert "Définitions des indicateurs" in page and definition in page
+    assert liste not in page
+    assert client.get(reverse("rapports:liste")).status_code == 403
+
+    client.force_login(MembreFactory(dispositif=monde["alpha"], role=Role.COORDINATEUR).user)
+    page = texte(client.get(adresse))
+    assert definition in page and liste in page
+    assert client.get(reverse("rapports:liste")).status_code == 200
