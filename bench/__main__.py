@@ -1,4 +1,4 @@
-"""`python -m bench construire|mesurer|charge …` : voir docs/performance.md."""
+"""`python -m bench construire|mesurer|parcourir|charge …` : voir docs/performance.md."""
 
 import argparse
 import os
@@ -42,6 +42,17 @@ def main(argv=None):
         "--sans-rapport", action="store_true", help="ne produit pas le rapport semestriel"
     )
 
+    parcourir = commandes.add_parser(
+        "parcourir", help="suit les liens de chaque compte et mesure chaque page atteinte"
+    )
+    parcourir.add_argument(
+        "--roles", help="les comptes du banc (séparés par virgules ; défaut : tous)"
+    )
+    parcourir.add_argument("--liens-par-motif", type=int, default=2)
+    parcourir.add_argument("--pages-au-plus", type=int, default=400, help="par compte")
+    parcourir.add_argument("--repetitions", type=int, default=7)
+    parcourir.add_argument("--premieres", type=int, default=30, help="les pages imprimées")
+
     rapport = commandes.add_parser(
         "rapport", help="produit le rapport semestriel (pour la mesure : un processus neuf)"
     )
@@ -83,6 +94,10 @@ def main(argv=None):
         from bench.mesurer import main as mesurer_
 
         return mesurer_(arguments)
+    if arguments.commande == "parcourir":
+        from bench.parcourir import main as parcourir_
+
+        return parcourir_(arguments)
     if arguments.commande == "tableau":
         from bench.mesurer import tableau_markdown
 

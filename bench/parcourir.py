@@ -1,0 +1,137 @@
+"""`python -m bench parcourir` : chaque compte du banc suit les liens que le produit lui montre,
+depuis son accueil, et chaque page atteinte se mesure à chaud.
+
+`mesurer` mesure une liste de cas choisis, chacun face à sa base ; ce parcours couvre le reste :
+toute page qu'un lien montre (`href` et `hx-get`, pages et fragments), pour chaque rôle, sans
+base. Il imprime les plus lentes (médiane, p95, requêtes) : une page à l'échelle nationale
+qu'aucun cas ne couvre s'y verrait. Les fiches PDF, exports et pièces ne s'ouvrent pas ici
+(`mesurer` les mesure face à WeasyPrint ou au `csv.writer`). Un lien qui ne s'ouvre pas (403,
+404, 405, 500) s'imprime à part et fait rendre 1 à la commande : la personne ne devait pas le
+voir. Jamais une durée n'y est un budget.
+"""
+
+import html
+import math
+import re
+import statistics
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+LIEN = re.compile(r'(?:href|hx-get)="([^"#][^"]*)"')
+# Ni la sortie ni la prolongation de session (des envois), ni l'administration technique ; ni
+# les fichiers (statiques, pièces, fiches, exports), mesurés par `mesurer`.
+A_NE_PAS_SUIVRE = ("/admin-technique", "/deconnexion", "/static/", "/media/", "/compte/session/")
+FICHIERS = (".pdf", ".csv", ".xlsx")
+FICHIERS_SANS_EXTENSION = ("/export/", "/pieces/")
+
+
+@dataclass
+class PageParcourue:
+    role: str
+    motif: str
+    adresse: str
+    mediane_ms: float
+    p95_ms: float
+    requetes: int
+
+
+def _liens(adresse, texte):
+    for lien in LIEN.findall(texte):
+        lien = urljoin(adresse, urldefrag(html.unescape(lien))[0])
+        partie = urlsplit(lien)
+        if partie.scheme or partie.netloc or lien.startswith(A_NE_PAS_SUIVRE):
+            continue
+        if partie.path.endswith(FICHIERS) or any(m in partie.path for m in FICHIERS_SANS_EXTENSION):
+            continue
+        yield lien
+
+
+def _motif(adresse):
+    try:
+        return resolve(urlsplit(adresse).path).view_name
+    except Resolver404:
+        return None
+
+
+def _contenu(reponse):
+    return b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+
+
+def atteindre(client, liens_par_motif, pages_au_plus, depart="/"):
+    """Les pages que les liens montrés mènent à ouvrir depuis `depart` (l'accueil), au plus
+    `liens_par_motif` par motif d'URL : [(motif, adresse)], et les liens refusés
+    [(depuis, adresse, statut)]."""
+    a_voir, vues, par_motif = deque([(depart, "(départ)")]), set(), Counter()
+    pages, refus = [], []
+    while a_voir and len(vues) < pages_au_plus:
+        adresse, depuis = a_voir.popleft()
+        motif = _motif(adresse)
+        if adresse in vues or par_motif[motif] >= liens_par_motif:
+            continue
+        vues.add(adresse)
+        par_motif[motif] += 1
+        reponse = client.get(adresse)
+        contenu = _contenu(reponse)
+        if reponse.status_code in (301, 302):
+            a_voir.appendleft((reponse.url, adresse))
+            continue
+        if reponse.status_code != 200:
+            refus.append((depuis, adresse, reponse.status_code))
+            continue
+        if "html" in reponse.get("Content-Type", ""):
+            pages.append((motif, adresse))
+            texte = contenu.decode("utf-8", errors="replace")
+            a_voir.extend((lien, adresse) for lien in _liens(adresse, texte) if lien not in vues)
+    return pages, refus
+
+
+def mesurer_page(client, adresse, repetitions):
+    """(médiane, p95, requêtes) d'une page ouverte `repetitions` fois après un premier appel."""
+    client.get(adresse)
+    durees = []
+    for _ in range(repetitions):
+        with CaptureQueriesContext(connection) as requetes:
+            debut = time.perf_counter()
+            _contenu(client.get(adresse))
+            durees.append((time.perf_counter() - debut) * 1000)
+    rangees = sorted(durees)
+    p95 = rangees[max(math.ceil(0.95 * len(rangees)) - 1, 0)]
+    return statistics.median(durees), p95, len(requetes.captured_queries)
+
+
+def main(arguments):
+    from bench.mesurer import Jeu
+
+    jeu = Jeu()
+    roles = arguments.roles.split(",") if arguments.roles else list(jeu.comptes)
+    mesurees, tous_les_refus = [], []
+    for role in roles:
+        client = jeu.client(role)
+        pages, refus = atteindre(client, arguments.liens_par_motif, arguments.pages_au_plus)
+        tous_les_refus += [(role, *r) for r in refus]
+        for motif, adresse in pages:
+            mediane, p95, requetes = mesurer_page(client, adresse, arguments.repetitions)
+            mesurees.append(PageParcourue(role, motif, adresse, mediane, p95, requetes))
+        print(f"{role} : {len(pages)} pages ouvertes, {len({m for m, _ in pages})} motifs.")
+    mesurees.sort(key=lambda p: p.mediane_ms, reverse=True)
+    print()
+    print(f"{'médiane':>9} {'p95':>9} {'req.':>5}  {'rôle':<18} {'motif':<36} adresse")
+    for page in mesurees[: arguments.premieres]:
+        print(
+            f"{page.mediane_ms:7.1f} ms {page.p95_ms:6.1f} ms {page.requetes:5d}  "
+            f"{page.role:<18} {page.motif or '?':<36} {page.adresse}"
+        )
+    print(f"\n{len(mesurees)} pages mesurées ; la plus lente : {mesurees[0].mediane_ms:.1f} ms.")
+    if tous_les_refus:
+        print("\nLiens montrés qui ne s'ouvrent pas :")
+        for role, depuis, adresse, statut in tous_les_refus:
+            print(f"  {role} : {depuis} → {adresse} : {statut}")
+        return 1
+    print("Chaque lien montré s'ouvre.")
+    return 0
