@@ -41,13 +41,16 @@ class PageParcourue:
     requetes: int
 
 
-def _liens(adresse, texte):
+def _liens(adresse, texte, fichiers=False):
+    """Les liens de la page à suivre ; ceux des fichiers seulement si `fichiers`."""
     for lien in LIEN.findall(texte):
         lien = urljoin(adresse, urldefrag(html.unescape(lien))[0])
         partie = urlsplit(lien)
         if partie.scheme or partie.netloc or lien.startswith(A_NE_PAS_SUIVRE):
             continue
-        if partie.path.endswith(FICHIERS) or any(m in partie.path for m in FICHIERS_SANS_EXTENSION):
+        if not fichiers and (
+            partie.path.endswith(FICHIERS) or any(m in partie.path for m in FICHIERS_SANS_EXTENSION)
+        ):
             continue
         yield lien
 
@@ -63,10 +66,11 @@ def _contenu(reponse):
     return b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
 
 
-def atteindre(client, liens_par_motif, pages_au_plus, depart="/"):
-    """Les pages que les liens montrés mènent à ouvrir depuis `depart` (l'accueil), au plus
+def atteindre(client, liens_par_motif, pages_au_plus, depart="/", fichiers=False):
+    """Les pages HTML que les liens montrés mènent à ouvrir depuis `depart` (l'accueil), au plus
     `liens_par_motif` par motif d'URL : [(motif, adresse)], et les liens refusés
-    [(depuis, adresse, statut)]."""
+    [(depuis, adresse, statut)]. Avec `fichiers`, les liens des fiches, exports et pièces
+    s'ouvrent aussi (pour savoir qu'ils s'ouvrent ; ils ne sont pas des pages)."""
     a_voir, vues, par_motif = deque([(depart, "(départ)")]), set(), Counter()
     pages, refus = [], []
     while a_voir and len(vues) < pages_au_plus:
@@ -87,7 +91,9 @@ def atteindre(client, liens_par_motif, pages_au_plus, depart="/"):
         if "html" in reponse.get("Content-Type", ""):
             pages.append((motif, adresse))
             texte = contenu.decode("utf-8", errors="replace")
-            a_voir.extend((lien, adresse) for lien in _liens(adresse, texte) if lien not in vues)
+            a_voir.extend(
+                (lien, adresse) for lien in _liens(adresse, texte, fichiers) if lien not in vues
+            )
     return pages, refus
 
 
