@@ -133,7 +133,10 @@ def main(arguments):
             f"{page.mediane_ms:7.1f} ms {page.p95_ms:6.1f} ms {page.requetes:5d}  "
             f"{page.role:<18} {page.motif or '?':<36} {page.adresse}"
         )
-    print(f"\n{len(mesurees)} pages mesurées ; la plus lente : {mesurees[0].mediane_ms:.1f} ms.")
+    if mesurees:
+        print(
+            f"\n{len(mesurees)} pages mesurées ; la plus lente : {mesurees[0].mediane_ms:.1f} ms."
+        )
     if tous_les_refus:
         print("\nLiens montrés qui ne s'ouvrent pas :")
         for role, depuis, adresse, statut in tous_les_refus:
