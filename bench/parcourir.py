@@ -19,14 +19,12 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 LIEN = re.compile(r'(?:href|hx-get)="([^"#][^"]*)"')
-# Ni la sortie ni la prolongation de session (des envois), ni l'administration technique ; ni
-# les fichiers (statiques, pièces, fiches, exports), mesurés par `mesurer`.
-A_NE_PAS_SUIVRE = ("/admin-technique", "/deconnexion", "/static/", "/media/", "/compte/session/")
 FICHIERS = (".pdf", ".csv", ".xlsx")
 FICHIERS_SANS_EXTENSION = ("/export/", "/pieces/")
 
@@ -41,12 +39,25 @@ class PageParcourue:
     requetes: int
 
 
+def a_ne_pas_suivre():
+    """Les débuts d'adresse que le parcours ne suit pas : la sortie et la prolongation de la
+    session (des envois), l'administration technique, les fichiers statiques (aucun fichier
+    privé n'a d'adresse publique)."""
+    return (
+        reverse("logout"),
+        reverse("core:session_etat"),
+        reverse("admin:index"),
+        settings.STATIC_URL,
+    )
+
+
 def _liens(adresse, texte, fichiers=False):
     """Les liens de la page à suivre ; ceux des fichiers seulement si `fichiers`."""
+    exclus = a_ne_pas_suivre()
     for lien in LIEN.findall(texte):
         lien = urljoin(adresse, urldefrag(html.unescape(lien))[0])
         partie = urlsplit(lien)
-        if partie.scheme or partie.netloc or lien.startswith(A_NE_PAS_SUIVRE):
+        if partie.scheme or partie.netloc or lien.startswith(exclus):
             continue
         if not fichiers and (
             partie.path.endswith(FICHIERS) or any(m in partie.path for m in FICHIERS_SANS_EXTENSION)

@@ -40,12 +40,12 @@ def test_ni_fichier_ni_envoi_ni_lien_externe_ne_se_suit():
         '<a href="/menages/">file</a><a href="/menages/export.csv">csv</a>'
         '<a href="/accompagnements/x/fiche-de-suivi.pdf">pdf</a>'
         '<a href="/dispositifs/d/membres/export/?format=xlsx">xlsx</a>'
-        '<a href="/deconnexion/">sortie</a><a href="https://exemple.fr/">dehors</a>'
+        '<a href="/compte/deconnexion/">sortie</a><a href="https://exemple.fr/">dehors</a>'
         '<a href="#contenu">ancre</a><span hx-get="/rapports/?a=1&amp;b=2"></span>'
     )
     assert list(_liens("/", page)) == ["/menages/", "/rapports/?a=1&b=2"]
 
 
 def test_les_fichiers_se_suivent_quand_on_le_demande():
-    page = '<a href="/menages/export.csv">csv</a><a href="/deconnexion/">sortie</a>'
+    page = '<a href="/menages/export.csv">csv</a><a href="/compte/deconnexion/">sortie</a>'
     assert list(_liens("/", page, fichiers=True)) == ["/menages/export.csv"]
