@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.forms import ChoixPersonne, nom_et_profession
+from accompagnement.forms import ChoixPersonne, liste_de_personnes
 from core import bornes
 from core.enums import Role, TypeOrganisation
 from core.forms import (
@@ -285,14 +285,14 @@ class BailForm(forms.Form):
             "association_preneuse": structures(
                 Organisation.objects.filter(type=TypeOrganisation.ASSOCIATION), "associations"
             ),
-            "referent_bailleur": ListeCherchee(
+            "referent_bailleur": liste_de_personnes(
                 User.objects.filter(
                     pk__in=Membre.objects.actifs()
                     .filter(dispositif=dispositif, role=Role.AGENT_BAILLEUR)
                     .values("user_id")
                 ).order_by("last_name", "first_name", "pk"),
-                libelle=nom_et_profession,
-                memoire=("referents_bailleur", dispositif.pk),
+                "referents_bailleur",
+                dispositif.pk,
             ),
         }
 
@@ -322,14 +322,14 @@ class OuvrirSuiviForm(forms.Form):
     def personnes_proposees(dispositif):
         """Ce que propose le champ du travailleur social (sa recherche lit le même)."""
         return {
-            "travailleur_social": ListeCherchee(
+            "travailleur_social": liste_de_personnes(
                 User.objects.filter(
                     pk__in=Membre.objects.actifs()
                     .filter(dispositif=dispositif, role=Role.TRAVAILLEUR_SOCIAL)
                     .values("user_id")
                 ).order_by("last_name", "first_name"),
-                libelle=nom_et_profession,
-                memoire=("travailleurs_sociaux", dispositif.pk),
+                "travailleurs_sociaux",
+                dispositif.pk,
             )
         }
 

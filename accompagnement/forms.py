@@ -88,6 +88,14 @@ def liste_de_personnes(personnes, *cle):
     return ListeCherchee(personnes, nom_et_profession, memoire=cle)
 
 
+def liste_des_intervenants(dispositif):
+    """Les intervenants de terrain du dispositif comme liste de choix : l'équipe que nomment
+    l'ouverture d'un accompagnement et la décision d'un point (une seule clé pour les deux)."""
+    return liste_de_personnes(
+        intervenants_de_terrain(dispositif), "intervenants_de_terrain", dispositif.pk
+    )
+
+
 class ChoixPersonne(ChoixModele):
     def label_from_instance(self, user):
         return nom_et_profession(user)
@@ -133,9 +141,7 @@ class OuvrirAccompagnementForm(forms.Form):
                 "referents_d_un_accompagnement",
                 dispositif.pk,
             ),
-            equipe=lambda: liste_de_personnes(
-                intervenants_de_terrain(dispositif), "intervenants_de_terrain", dispositif.pk
-            ),
+            equipe=lambda: liste_des_intervenants(dispositif),
         )
 
 

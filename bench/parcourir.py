@@ -11,7 +11,6 @@ voir. Jamais une durée n'y est un budget.
 """
 
 import html
-import math
 import re
 import statistics
 import time
@@ -23,6 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
+
+from bench.mesurer import Jeu, _lire, _p95
 
 LIEN = re.compile(r'(?:href|hx-get)="([^"#][^"]*)"')
 FICHIERS = (".pdf", ".csv", ".xlsx")
@@ -73,10 +74,6 @@ def _motif(adresse):
         return None
 
 
-def _contenu(reponse):
-    return b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
-
-
 def atteindre(client, liens_par_motif, pages_au_plus, depart="/", fichiers=False):
     """Les pages HTML que les liens montrés mènent à ouvrir depuis `depart` (l'accueil), au plus
     `liens_par_motif` par motif d'URL : [(motif, adresse)], et les liens refusés
@@ -92,7 +89,7 @@ def atteindre(client, liens_par_motif, pages_au_plus, depart="/", fichiers=False
         vues.add(adresse)
         par_motif[motif] += 1
         reponse = client.get(adresse)
-        contenu = _contenu(reponse)
+        contenu = _lire(reponse)
         if reponse.status_code in (301, 302):
             a_voir.appendleft((reponse.url, adresse))
             continue
@@ -115,16 +112,12 @@ def mesurer_page(client, adresse, repetitions):
     for _ in range(repetitions):
         with CaptureQueriesContext(connection) as requetes:
             debut = time.perf_counter()
-            _contenu(client.get(adresse))
+            _lire(client.get(adresse))
             durees.append((time.perf_counter() - debut) * 1000)
-    rangees = sorted(durees)
-    p95 = rangees[max(math.ceil(0.95 * len(rangees)) - 1, 0)]
-    return statistics.median(durees), p95, len(requetes.captured_queries)
+    return statistics.median(durees), _p95(durees), len(requetes.captured_queries)
 
 
 def main(arguments):
-    from bench.mesurer import Jeu
-
     jeu = Jeu()
     roles = arguments.roles.split(",") if arguments.roles else list(jeu.comptes)
     mesurees, tous_les_refus = [], []

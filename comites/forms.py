@@ -6,8 +6,8 @@ from accompagnement.enums import MotifCloture
 from accompagnement.forms import (
     ChoixPersonne,
     ChoixPersonnes,
-    intervenants_de_terrain,
     liste_de_personnes,
+    liste_des_intervenants,
     personnes_de_l_equipe,
 )
 from core.forms import ChoixModeles, DateHeureBornee, listes_ou_recherche
@@ -54,9 +54,7 @@ class DecisionForm(forms.Form):
             referent=lambda: liste_de_personnes(
                 personnes_de_l_equipe(dispositif), "personnes_de_l_equipe", dispositif.pk
             ),
-            equipe=lambda: liste_de_personnes(
-                intervenants_de_terrain(dispositif), "intervenants_de_terrain", dispositif.pk
-            ),
+            equipe=lambda: liste_des_intervenants(dispositif),
         )
 
     def __init__(self, *args, point, **kwargs):
