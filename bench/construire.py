@@ -42,6 +42,7 @@ from comites import models as comites
 from comites.enums import NaturePoint, TypeComite, TypeDecision
 from core import models as core
 from core.enums import Parcours, Profession, Role, RolePartenaire, TypeOrganisation
+from equipes import models as equipes
 from menages import models as menages
 from menages import services as services_menages
 from menages.enums import (
@@ -216,6 +217,40 @@ class Constructeur:
     # --- construction ----------------------------------------------------------------------
 
     @transaction.atomic
+    def _invitations(self, domaine):
+        """Les invitations d'un programme en régime : une pour 80 ménages, acceptées (40 %),
+        révoquées (10 %), en attente (20 %) ou expirées depuis moins de la durée de
+        conservation (30 %) ; la page des membres en montre une partie et compte les autres."""
+        maintenant = _maintenant()
+        invitations = []
+        for i in range(max(self.n // 80, 4)):
+            cree_le = maintenant - timedelta(days=self.hasard.randint(1, 80))
+            tirage = self.hasard.random()
+            invitation = equipes.Invitation(
+                dispositif=self.dispositif,
+                email=f"invitee{i}@{domaine}",
+                prenom=self.hasard.choice(PRENOMS),
+                nom=self.hasard.choice(NOMS),
+                role=Role.TRAVAILLEUR_SOCIAL,
+                profession=Profession.TRAVAILLEUR_SOCIAL,
+                organisation=self.associations[i % 3],
+                jeton_empreinte=equipes.empreinte(f"banc-{self.slug}-{i}"),
+                cree_par=self.comptes["coordination"],
+                cree_le=cree_le,
+                envoyee_le=cree_le,
+                expire_le=cree_le + timedelta(days=7),
+            )
+            if tirage < 0.4:
+                invitation.acceptee_le = cree_le + timedelta(days=1)
+            elif tirage < 0.5:
+                invitation.revoquee_le = cree_le + timedelta(days=2)
+                invitation.revoquee_par = self.comptes["coordination"]
+            elif tirage < 0.7:
+                invitation.cree_le = invitation.envoyee_le = maintenant - timedelta(days=1)
+                invitation.expire_le = maintenant + timedelta(days=6)
+            invitations.append(invitation)
+        self._ecrire(equipes.Invitation, invitations)
+
     def construire(self):
         depart = time.monotonic()
         self._structures()
@@ -545,6 +580,7 @@ class Constructeur:
                 for user, role, profession, organisation, territoire in adhesions
             ],
         )
+        self._invitations(domaine)
         if self.slug == NATIONAL:
             financeur, _ = core.User.objects.get_or_create(
                 email="financeur@banc.test",

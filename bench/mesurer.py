@@ -68,6 +68,7 @@ from ecrans.views import (
     ORIENTATIONS_ACCUEIL,
 )
 from equipes.models import Invitation
+from equipes.selectors import INVITATIONS_AFFICHEES
 from equipes.views import ADHESIONS_PAR_PAGE
 from menages.models import DetteLocative, Logement, Menage, Orientation, PlanApurement
 from menages.views import ORIENTATIONS_PAR_PAGE
@@ -561,7 +562,8 @@ def _base_page_de_liste(queryset, par_page, page=1, autres=()):
     """La base d'une liste paginée (mes orientations, membres, logements vacants) : le total et
     la même page de lignes de la même table avec ce que chaque ligne montre (`queryset` porte
     ses `select_related` et `prefetch_related`), sans droit ; `autres` : les autres listes de
-    la page (les invitations en attente, les adhésions à confirmer), lues entières."""
+    la page (les invitations ouvertes, au plus autant que la page en montre ; les adhésions à
+    confirmer), lues comme la page les lit."""
 
     def base():
         total = queryset.count()
@@ -731,6 +733,7 @@ def cas_a_mesurer(jeu):
         Invitation.objects.ouvertes()
         .filter(dispositif=d)
         .select_related("organisation", "territoire")
+        .order_by("-expire_le")[: INVITATIONS_AFFICHEES + 1]
     )
     personnes = (
         User.objects.filter(adhesions__dispositif=d)

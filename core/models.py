@@ -622,6 +622,7 @@ class JournalAudit(LibellesDesChoix):
         INVITATION_RENVOYEE = "invitation_renvoyee", "Invitation renvoyée"
         INVITATION_REVOQUEE = "invitation_revoquee", "Invitation révoquée"
         INVITATION_ACCEPTEE = "invitation_acceptee", "Invitation acceptée"
+        INVITATIONS_EFFACEES = "invitations_effacees", "Invitations closes effacées (conservation)"
         ADHESION_TERMINEE = "adhesion_terminee", "Adhésion terminée (départ)"
         SESSIONS_FERMEES = "sessions_fermees", "Sessions fermées"
         REAFFECTATION = "reaffectation", "Suivi réaffecté"

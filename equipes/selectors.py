@@ -74,14 +74,32 @@ def adhesions_du_dispositif(dispositif):
     )
 
 
+INVITATIONS_AFFICHEES = 50
+
+
+@dataclass
+class Invitations:
+    """Les invitations montrées sur la page des membres, et combien d'autres restent ouvertes."""
+
+    montrees: list
+    autres: int = 0
+
+
 def invitations_du_dispositif(dispositif):
-    """Les invitations pas encore acceptées ni révoquées (en attente ou expirées)."""
-    return list(
-        Invitation.objects.ouvertes()
-        .filter(dispositif=dispositif)
-        .select_related("cree_par", "organisation", "territoire")
-        .order_by("-cree_le")
+    """Les invitations pas encore acceptées ni révoquées (en attente ou expirées), l'échéance la
+    plus lointaine d'abord (celles qui attendent encore, puis les dernières expirées) : au plus
+    `INVITATIONS_AFFICHEES`. Les autres, expirées, sont seulement comptées : elles s'effacent
+    `CONSERVATION_INVITATIONS_JOURS` jours après leur échéance (`services.invitations_closes`).
+    Une requête ; une seconde pour compter, s'il y en a plus."""
+    ouvertes = Invitation.objects.ouvertes().filter(dispositif=dispositif)
+    montrees = list(
+        ouvertes.select_related("cree_par", "organisation", "territoire").order_by(
+            "-expire_le", "-pk"
+        )[: INVITATIONS_AFFICHEES + 1]
     )
+    if len(montrees) <= INVITATIONS_AFFICHEES:
+        return Invitations(montrees)
+    return Invitations(montrees[:INVITATIONS_AFFICHEES], ouvertes.count() - INVITATIONS_AFFICHEES)
 
 
 def partants(dispositif):

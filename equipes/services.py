@@ -28,7 +28,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -623,6 +623,44 @@ def appliquer_les_departs():
             if fermer_les_acces(None, user) is not None:
                 fermes += 1
     return fermes
+
+
+def invitations_closes(maintenant=None):
+    """Les invitations jamais acceptées, expirées ou révoquées depuis plus de
+    `CONSERVATION_INVITATIONS_JOURS` jours : plus rien ne s'en fait (un lien expiré ne s'ouvre
+    pas ; on réinvite la personne), et elles gardent le nom et l'adresse d'une personne qui n'a
+    pas rejoint le dispositif."""
+    limite = (maintenant or timezone.now()) - timedelta(
+        days=settings.CONSERVATION_INVITATIONS_JOURS
+    )
+    return Invitation.objects.filter(acceptee_le__isnull=True).filter(
+        Q(revoquee_le__lt=limite) | Q(revoquee_le__isnull=True, expire_le__lt=limite)
+    )
+
+
+@transaction.atomic
+def effacer_les_invitations_closes(maintenant=None):
+    """Efface les invitations closes (`invitations_closes`) ; tâche quotidienne.
+
+    Une ligne au journal d'accès par dispositif (combien, jamais qui : l'envoi, les renvois et
+    la révocation de chacune y sont déjà). Rend le nombre d'invitations effacées."""
+    closes = invitations_closes(maintenant)
+    par_dispositif = list(
+        closes.values_list("dispositif").annotate(nombre=Count("pk")).order_by("dispositif")
+    )
+    if not par_dispositif:
+        return 0
+    closes.delete()
+    for dispositif_id, nombre in par_dispositif:
+        s = "s" if nombre > 1 else ""
+        journaliser(
+            None,
+            Journal.INVITATIONS_EFFACEES,
+            dispositif=dispositif_id,
+            detail=f"{nombre} invitation{s} expirée{s} ou révoquée{s} depuis plus de "
+            f"{settings.CONSERVATION_INVITATIONS_JOURS} jours",
+        )
+    return sum(nombre for _, nombre in par_dispositif)
 
 
 # --- Réaffecter ---------------------------------------------------------------------------------

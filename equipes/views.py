@@ -65,6 +65,7 @@ def membres(request, slug):
             "page": page,
             "parametres": parametres_sans_page(request),
             "invitations": selectors.invitations_du_dispositif(dispositif),
+            "conservation_invitations": settings.CONSERVATION_INVITATIONS_JOURS,
         },
     )
 

@@ -363,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rgpd.tasks.anonymiser_les_menages",
         "schedule": crontab(hour=3, minute=45),
     },
+    "effacement-des-invitations-closes": {
+        "task": "equipes.tasks.effacer_les_invitations_closes",
+        "schedule": crontab(hour=3, minute=55),
+    },
     "departs-du-jour": {
         "task": "equipes.tasks.appliquer_les_departs",
         "schedule": crontab(hour=0, minute=5),
@@ -509,6 +513,12 @@ REUNION_EQUIPE_JOURS_SANS_CONTACT = env_int("REUNION_EQUIPE_JOURS_SANS_CONTACT",
 INVITATION_DUREE_JOURS = env_int("INVITATION_DUREE_JOURS", 7)
 if INVITATION_DUREE_JOURS < 1:
     raise ImproperlyConfigured("INVITATION_DUREE_JOURS doit valoir au moins 1 jour.")
+# Une invitation expirée ou révoquée (jamais acceptée) s'efface ce nombre de jours après : le nom
+# et l'adresse d'une personne qui n'a pas rejoint le dispositif ne restent pas en base (le
+# journal d'accès garde l'envoi, le renvoi et la révocation).
+CONSERVATION_INVITATIONS_JOURS = env_int("CONSERVATION_INVITATIONS_JOURS", 90)
+if CONSERVATION_INVITATIONS_JOURS < 1:
+    raise ImproperlyConfigured("CONSERVATION_INVITATIONS_JOURS doit valoir au moins 1 jour.")
 
 # Comptes de démonstration (seed_demo, jamais en production).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-logisens")
