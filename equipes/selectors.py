@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -121,29 +122,46 @@ class AReaffecter:
     orientations: list
     referents_possibles: list
     suiveurs_possibles: list
+    # La page commune aux deux listes (celle de la plus longue) : `A_REAFFECTER_PAR_PAGE`
+    # lignes de chaque sorte au plus par écran.
+    page: object = None
 
     @property
     def vide(self):
         return not (self.accompagnements or self.orientations)
 
 
-def a_reaffecter(user, dispositif):
+A_REAFFECTER_PAR_PAGE = 50
+
+
+def a_reaffecter(user, dispositif, page=None):
     """Les accompagnements ouverts dont le ou la référent·e est parti·e (ou part), et les
     orientations qu'une personne partie suivait ; avec les personnes à qui les confier. Ce que la
-    coordination voit seulement (un coordinateur territorial, son territoire)."""
+    coordination voit seulement (un coordinateur territorial, son territoire).
+
+    Par pages de `A_REAFFECTER_PAR_PAGE` lignes de chaque sorte (la page `page`, la dernière
+    au-delà) : le départ de la personne qui a importé les orientations en laisse des milliers à
+    confier, et une page ne rend jamais plus de cent choix."""
     qui_part = partants(dispositif)
-    accompagnements = list(
-        accompagnements_visibles(user)
-        .ouverts()
-        .filter(dispositif=dispositif, referent_id__in=qui_part)
-        .select_related("menage", "referent")
-        .order_by("menage__nom")
-    )
-    orientations = list(
-        orientations_visibles(user)
-        .filter(pk__in=orientations_suivies(dispositif, qui_part).values("pk"))
-        .select_related("menage", "orientee_par")
-        .order_by("-date_orientation")
+    listes = [
+        Paginator(queryset, A_REAFFECTER_PAR_PAGE)
+        for queryset in (
+            accompagnements_visibles(user)
+            .ouverts()
+            .filter(dispositif=dispositif, referent_id__in=qui_part)
+            .select_related("menage", "referent")
+            .order_by("menage__nom", "pk"),
+            orientations_visibles(user)
+            .filter(pk__in=orientations_suivies(dispositif, qui_part).values("pk"))
+            .select_related("menage", "orientee_par")
+            .order_by("-date_orientation", "-pk"),
+        )
+    ]
+    la_plus_longue = max(listes, key=lambda paginator: paginator.num_pages)
+    page = la_plus_longue.get_page(page)
+    accompagnements, orientations = (
+        list(paginator.page(page.number)) if page.number <= paginator.num_pages else []
+        for paginator in listes
     )
     possibles = personnes_a_qui_confier(dispositif, qui_part)
     return AReaffecter(
@@ -151,6 +169,7 @@ def a_reaffecter(user, dispositif):
         orientations,
         list(possibles["referent"]),
         list(possibles["suiveur"]),
+        page,
     )
 
 

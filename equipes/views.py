@@ -274,7 +274,7 @@ def terminer(request, slug, public_id):
 def a_reaffecter(request, slug):
     """Un seul écran : les ménages et les orientations des personnes parties, à confier."""
     dispositif = _dispositif(request, slug)
-    lot = selectors.a_reaffecter(request.user, dispositif)
+    lot = selectors.a_reaffecter(request.user, dispositif, request.GET.get("page"))
     form = ReaffectationForm(request.POST if request.method == "POST" else None, a_reaffecter=lot)
 
     def confier():
@@ -292,7 +292,8 @@ def a_reaffecter(request, slug):
         form,
         confier,
         succes=lambda faits: f"{faits} suivi(s) confié(s)." if faits else "Rien n'a changé.",
-        redirection=reverse("equipes:a_reaffecter", args=[dispositif.slug]),
+        # La même page : ses lignes confiées en sortent, les suivantes y montent.
+        redirection=request.get_full_path(),
     )
     return reponse or render(
         request,
@@ -300,6 +301,8 @@ def a_reaffecter(request, slug):
         {
             "dispositif": dispositif,
             "lot": lot,
+            "page": lot.page,
+            "parametres": parametres_sans_page(request),
             "form": form,
             "lignes_accompagnements": _lignes(form, lot.accompagnements, form.champ_accompagnement),
             "lignes_orientations": _lignes(form, lot.orientations, form.champ_orientation),

@@ -18,6 +18,7 @@ from core.permissions import roles
 from equipes import selectors, services
 from menages.enums import StatutOrientation
 from menages.factories import MenageFactory, OrientationFactory
+from menages.models import Orientation
 from menages.selectors import menages_visibles
 from tests.outils import membre, texte
 
@@ -295,3 +296,73 @@ def test_la_recherche_a_qui_confier_est_refusee_hors_de_la_coordination(client, 
     client.force_login(membre(equipe.dispositif, role))
     recherche = reverse("equipes:personnes", args=[equipe.dispositif.slug])
     assert client.get(recherche, {"liste": "referent", "q": "pr"}).status_code in (403, 404)
+
+
+def test_a_reaffecter_se_parcourt_par_pages_et_chaque_page_se_confie(client, monkeypatch):
+    """Le départ de qui a importé les orientations en laisse des milliers : l'écran en montre
+    un nombre borné de chaque sorte par page ; confier une page fait monter les suivantes, et
+    une ligne laissée « Ne pas changer » reste joignable par les pages."""
+    monkeypatch.setattr(selectors, "A_REAFFECTER_PAR_PAGE", 2)
+    equipe = equipe_ouverte()
+    dispositif = equipe.dispositif
+    agent = membre(dispositif, Role.AGENT_BAILLEUR)
+    relais = membre(dispositif, Role.AGENT_BAILLEUR)
+    orientations = [
+        OrientationFactory(
+            menage=MenageFactory(dispositif=dispositif),
+            orientee_par=agent,
+            statut=StatutOrientation.A_EXAMINER,
+        )
+        for _ in range(5)
+    ]
+    services.terminer_adhesion(equipe.coordinateur, adhesion(agent, dispositif))
+    services.terminer_adhesion(equipe.coordinateur, adhesion(equipe.ts, dispositif))
+    client.force_login(equipe.coordinateur)
+    url = reverse("equipes:a_reaffecter", args=[dispositif.slug])
+
+    def cles_des_orientations(lot):
+        return {o.pk for o in lot.orientations}
+
+    pages = [selectors.a_reaffecter(equipe.coordinateur, dispositif, page) for page in (1, 2, 3)]
+    # Trois pages (celles des orientations, la plus longue liste) ; le seul ménage à confier
+    # est sur la première ; aucune orientation deux fois, aucune oubliée.
+    assert [lot.page.number for lot in pages] == [1, 2, 3]
+    assert [len(lot.accompagnements) for lot in pages] == [1, 0, 0]
+    assert [len(lot.orientations) for lot in pages] == [2, 2, 1]
+    vues = [cles_des_orientations(lot) for lot in pages]
+    assert set().union(*vues) == {o.pk for o in orientations} and sum(map(len, vues)) == 5
+    # Au-delà de la dernière page : la dernière.
+    assert selectors.a_reaffecter(equipe.coordinateur, dispositif, "9").page.number == 3
+
+    contenu = texte(client.get(f"{url}?page=2"))
+    assert "Page 2 sur 3" in contenu
+    assert 'id="menages-a-reaffecter"' not in contenu
+    assert 'href="?page=3"' in contenu and 'href="?page=1"' in contenu
+
+    # Confier les deux orientations de la page 2 : on y revient, la suivante y est montée.
+    reponse = client.post(
+        f"{url}?page=2", {f"o_{o.public_id.hex}": relais.pk for o in pages[1].orientations}
+    )
+    assert reponse.status_code == 302 and reponse.url == f"{url}?page=2"
+    restantes = {o.pk for o in orientations} - vues[1]
+    assert (
+        set(Orientation.objects.filter(orientee_par=relais).values_list("pk", flat=True))
+        == (vues[1])
+    )
+    apres = selectors.a_reaffecter(equipe.coordinateur, dispositif, 2)
+    assert apres.page.paginator.num_pages == 2
+    assert cles_des_orientations(apres) | vues[0] == restantes
+
+
+def test_un_depart_enregistre_mene_a_l_ecran_a_reaffecter(client):
+    equipe = equipe_ouverte()
+    client.force_login(equipe.coordinateur)
+    cible = adhesion(equipe.ts, equipe.dispositif)
+    reponse = client.post(
+        reverse("equipes:terminer", args=[equipe.dispositif.slug, cible.public_id]),
+        {"date_fin": timezone.localdate().strftime("%d/%m/%Y")},
+    )
+    assert reponse.status_code == 302
+    assert reponse.url == reverse("equipes:a_reaffecter", args=[equipe.dispositif.slug])
+    cible.refresh_from_db()
+    assert cible.date_fin == timezone.localdate()
