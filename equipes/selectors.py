@@ -89,8 +89,9 @@ class Invitations:
 def invitations_du_dispositif(dispositif):
     """Les invitations pas encore acceptées ni révoquées (en attente ou expirées), l'échéance la
     plus lointaine d'abord (celles qui attendent encore, puis les dernières expirées) : au plus
-    `INVITATIONS_AFFICHEES`. Les autres, expirées, sont seulement comptées : elles s'effacent
-    `CONSERVATION_INVITATIONS_JOURS` jours après leur échéance (`services.invitations_closes`).
+    `INVITATIONS_AFFICHEES`. Les autres, aux échéances les plus anciennes, sont seulement
+    comptées ; une expirée s'efface `CONSERVATION_INVITATIONS_JOURS` jours après son échéance
+    (`services.invitations_closes`).
     Une requête ; une seconde pour compter, s'il y en a plus."""
     ouvertes = Invitation.objects.ouvertes().filter(dispositif=dispositif)
     montrees = list(
@@ -141,7 +142,7 @@ def a_reaffecter(user, dispositif, page=None):
 
     Par pages de `A_REAFFECTER_PAR_PAGE` lignes de chaque sorte (la page `page`, la dernière
     au-delà) : le départ de la personne qui a importé les orientations en laisse des milliers à
-    confier, et une page ne rend jamais plus de cent choix."""
+    confier, et une page ne rend jamais plus de cent lignes."""
     qui_part = partants(dispositif)
     listes = [
         Paginator(queryset, A_REAFFECTER_PAR_PAGE)
