@@ -1061,9 +1061,13 @@ class Constructeur:
             passees = [s for s in candidates if s.date.date() <= jour]
             return passees[-1] if passees else candidates[0]
 
+        maintenant = _maintenant()
+
         def seance_apres(territoire_id):
+            # Encore à venir à l'heure près : construit le soir d'une séance, ses orientations
+            # en attente vont à la suivante, pas à celle de l'après-midi.
             candidates = par_comite[comite_du_territoire[territoire_id].pk]
-            a_venir = [s for s in candidates if s.date.date() >= self.aujourd_hui]
+            a_venir = [s for s in candidates if s.date > maintenant]
             return a_venir[0] if a_venir else candidates[-1]
 
         deja = set()

@@ -1,8 +1,13 @@
 """Le constructeur du jeu national, à petite échelle : les lignes sont là, par les modèles, les
 textes chiffrés, les deux ménages repérables en place."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from accompagnement.models import Accompagnement, Intervention, MembreEquipe
 from bench.__main__ import main
@@ -14,7 +19,8 @@ from bench.construire import (
     REFERENCE_500,
     SECOND,
 )
-from comites.models import Decision, Seance
+from bench.mesurer import Jeu
+from comites.models import Decision, PointOrdreDuJour, Seance
 from core.models import Dispositif, HabilitationNationale, JournalAudit, User
 from menages.models import Menage
 
@@ -88,3 +94,21 @@ def test_les_deux_menages_mesures_ont_leur_historique():
     assert not Intervention.historique.exclude(
         accompagnement__menage__reference_locataire__in=[REFERENCE_500, REFERENCE_30]
     ).exists()
+
+
+@pytest.mark.parametrize("jour", range(5, 10))
+def test_un_soir_de_comite_les_points_a_decider_vont_a_une_seance_encore_a_venir(jour):
+    """Chaque secteur siège un jour du mois entre le 5 et le 9, à 14 h. Construit le soir de
+    l'un d'eux, les orientations en attente de ce secteur ne vont pas à la séance de l'après-
+    midi, déjà passée : la mesure trouve toujours une séance à venir et un point à décider."""
+    soir = datetime(2026, 12, jour, 20, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    with time_machine.travel(soir, tick=False):
+        assert main(["construire", "--menages", "20", "--second", "0", "--interventions", "5"]) == 0
+        inscrits = PointOrdreDuJour.objects.filter(
+            seance__comite__dispositif__slug=NATIONAL, decisions=None
+        )
+        assert inscrits.exists()
+        assert not inscrits.filter(seance__date__lt=timezone.now()).exists()
+        jeu = Jeu()
+        assert jeu.seance_a_venir is not None and jeu.point_a_decider is not None
+        assert jeu.point_a_decider.seance.date > timezone.now()
