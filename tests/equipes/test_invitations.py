@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 Journal = JournalAudit.Action
 
 
-@pytest.fixture
-def coordination():
-    dispositif = DispositifFactory()
-    return dispositif, membre(dispositif, Role.COORDINATEUR)
-
-
 def accepter_en_ligne(client, lien, mot_de_passe=MOT_DE_PASSE_SOLIDE, **champs):
     donnees = {"prenom": "Lina", "nom": "Ferrand", "password1": mot_de_passe}
     donnees["password2"] = mot_de_passe

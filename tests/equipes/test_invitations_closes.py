@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 Journal = JournalAudit.Action
 
 
-@pytest.fixture
-def coordination():
-    dispositif = DispositifFactory()
-    return dispositif, membre(dispositif, Role.COORDINATEUR)
-
-
 def invitation_datee(coordinateur, dispositif, email, *, expiree_depuis=None, revoquee_depuis=None):
     invitation, _ = inviter(coordinateur, dispositif, email=email)
     maintenant = timezone.now()
