@@ -3,6 +3,7 @@
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Error as ErreurPlaywright
@@ -126,6 +127,26 @@ def ouvrir_le_volet(page, id_du_volet, champ, exact=False):
     volet.locator("summary").click()
     expect(volet.get_by_label(champ, exact=exact)).to_be_visible()
     return volet
+
+
+def chercher_en_file_active(page, texte):
+    """Tape `texte` dans la recherche de la file active et attend que la liste l'ait pris.
+
+    La recherche part 400 ms après la frappe ; sa réponse remplace la liste puis pousse l'adresse
+    de la page. Un lien déjà visible avant (les filtres d'avant le montraient) peut être cliqué
+    pendant ce temps, et le changement d'adresse annule alors l'ouverture du ménage : on rend la
+    main une fois la réponse arrivée et l'adresse poussée.
+    """
+
+    def cherche_le_texte(adresse):
+        return parse_qs(urlsplit(adresse).query).get("q") == [texte]
+
+    with page.expect_response(lambda reponse: cherche_le_texte(reponse.url)):
+        page.get_by_label("Nom ou référence locataire").fill(texte)
+    page.wait_for_function(
+        "texte => new URLSearchParams(location.search).get('q') === texte", arg=texte
+    )
+    return page.locator("#resultats")
 
 
 def cocher(case):

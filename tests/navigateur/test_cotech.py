@@ -11,7 +11,13 @@ from core.models import Membre
 from menages.models import Orientation
 
 from .accessibilite import decrire, violations
-from .conftest import capture, cocher, ouvrir_le_volet, se_connecter
+from .conftest import (
+    capture,
+    chercher_en_file_active,
+    cocher,
+    ouvrir_le_volet,
+    se_connecter,
+)
 
 
 def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
@@ -61,8 +67,9 @@ def test_cotech_admet_et_refuse_en_seance(demo, page, live_server):
     equipe = [m.user.get_full_name() for m in accompagnement.equipe.select_related("user")]
 
     page.get_by_role("link", name="File active", exact=True).click()
-    page.get_by_label("Nom ou référence locataire").fill(admis.menage.reference_locataire)
-    ligne = page.locator("#resultats").get_by_role("link", name=admis.menage.nom)
+    ligne = chercher_en_file_active(page, admis.menage.reference_locataire).get_by_role(
+        "link", name=admis.menage.nom
+    )
     expect(ligne).to_be_visible()
     ligne.click()
     section = page.get_by_role("region", name="Accompagnements")

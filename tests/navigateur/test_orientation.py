@@ -7,6 +7,7 @@ from menages.models import Orientation
 from .conftest import (
     capture,
     changer_de_personne,
+    chercher_en_file_active,
     cocher,
     ouvrir_le_menu_des_orientations,
     se_connecter,
@@ -51,7 +52,7 @@ def test_l_agent_oriente_et_la_coordination_retrouve_le_menage(demo, page, live_
     page.get_by_label("Statut de l'orientation").select_option(label="Reçue")
     resultats = page.locator("#resultats")
     expect(resultats.get_by_role("link", name="VERNIERES Josiane")).to_be_visible()
-    page.get_by_label("Nom ou référence locataire").fill("CAN-TEST")
+    chercher_en_file_active(page, "CAN-TEST")
     expect(resultats.get_by_text("1 ménage")).to_be_visible()
     capture(page, "file-active-coordinateur")
     resultats.get_by_role("link", name="VERNIERES Josiane").click()

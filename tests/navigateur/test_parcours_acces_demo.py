@@ -15,6 +15,7 @@ from menages.models import Orientation
 
 from .conftest import (
     capture,
+    chercher_en_file_active,
     cocher,
     ouvrir_le_menu_des_orientations,
     ouvrir_le_volet,
@@ -64,8 +65,7 @@ def test_du_signalement_du_siao_au_bail_glissant_et_au_relais(demo, page, live_s
     # 2. La coordination du bailleur trouve le ménage et enregistre ses besoins.
     se_connecter(page, live_server, COORDINATION)
     page.get_by_role("link", name="File active", exact=True).click()
-    page.get_by_label("Nom ou référence locataire").fill("ROUX")
-    ligne = page.locator("#resultats").get_by_role("link", name="ROUX Sandrine")
+    ligne = chercher_en_file_active(page, "ROUX").get_by_role("link", name="ROUX Sandrine")
     expect(ligne).to_be_visible()
     ligne.click()
     page.get_by_role("link", name="Parcours accès : besoins, propositions, CAL").click()
