@@ -180,13 +180,20 @@ class Jeu:
         maintenant = timezone.now()
         cotech = Seance.objects.filter(
             comite__dispositif=self.dispositif, comite__type="technique"
-        ).annotate(points_=Count("points"))
+        ).annotate(nombre_de_points=Count("points"))
         # Les comités des territoires siègent souvent le même jour : la clé départage, pour que
         # deux passages sur le même jeu mesurent la même séance.
         self.seance_a_venir = (
-            cotech.filter(date__gte=maintenant).order_by("date", "-points_", "pk").first()
+            cotech.filter(date__gte=maintenant).order_by("date", "-nombre_de_points", "pk").first()
         )
-        self.seance_passee = cotech.filter(date__lt=maintenant).order_by("-date", "pk").first()
+        # La dernière séance qui a siégé : un soir de comité, celle de l'après-midi d'un secteur
+        # peut n'avoir rien examiné (ses orientations en attente vont à la séance suivante,
+        # `bench.construire`) ; la mesurer, ce serait mesurer une page vide.
+        self.seance_passee = (
+            cotech.filter(date__lt=maintenant, nombre_de_points__gt=0)
+            .order_by("-date", "pk")
+            .first()
+        )
         # Un point à décider d'une séance à venir : celle mesurée d'abord, sinon la suivante
         # (un petit jeu n'en inscrit pas à chaque comité).
         self.point_a_decider = (

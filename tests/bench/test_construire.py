@@ -100,7 +100,8 @@ def test_les_deux_menages_mesures_ont_leur_historique():
 def test_un_soir_de_comite_les_points_a_decider_vont_a_une_seance_encore_a_venir(jour):
     """Chaque secteur siège un jour du mois entre le 5 et le 9, à 14 h. Construit le soir de
     l'un d'eux, les orientations en attente de ce secteur ne vont pas à la séance de l'après-
-    midi, déjà passée : la mesure trouve toujours une séance à venir et un point à décider."""
+    midi, déjà passée : la mesure trouve toujours une séance à venir et un point à décider, et
+    mesure une séance passée qui a siégé, pas celle de l'après-midi restée vide."""
     soir = datetime(2026, 12, jour, 20, 0, tzinfo=ZoneInfo("Europe/Paris"))
     with time_machine.travel(soir, tick=False):
         assert main(["construire", "--menages", "20", "--second", "0", "--interventions", "5"]) == 0
@@ -112,3 +113,6 @@ def test_un_soir_de_comite_les_points_a_decider_vont_a_une_seance_encore_a_venir
         jeu = Jeu()
         assert jeu.seance_a_venir is not None and jeu.point_a_decider is not None
         assert jeu.point_a_decider.seance.date > timezone.now()
+        # La séance passée mesurée a siégé : des points examinés, des décisions.
+        assert jeu.seance_passee.date < timezone.now()
+        assert jeu.seance_passee.points.exists() and jeu.seance_passee.decisions.exists()
