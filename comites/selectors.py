@@ -207,14 +207,19 @@ def decisions_de_la_seance(user, seance):
     return [_archivee(decision, seance) for decision in _decisions_annotees(user, seance)]
 
 
-def page_des_archives(user, seance, numero):
+def page_des_archives(user, seance, numero, cles=None):
     """Une page des décisions de la séance telles que la page de la séance les archive (deux
     requêtes : le décompte, puis la page). Pour un COTECH, l'ordre du jour montre déjà, sur son
     point, la décision d'un ménage que la personne voit : les archives ne gardent que les autres,
-    filtrées dans la requête (jamais toutes lues pour en écarter la plupart)."""
+    filtrées dans la requête (jamais toutes lues pour en écarter la plupart). `cles` : celles de
+    l'ordre du jour déjà lues pour la même personne (`cles_de_l_ordre_du_jour`) ; sans elles, les
+    ménages montrés se relisent dans la requête, au travers des mêmes droits."""
     decisions = _decisions_annotees(user, seance)
     if seance.comite.type == TypeComite.TECHNIQUE:
-        montres = points_aux_menages_visibles(user, seance).values("menage_id")
+        if cles is None:
+            montres = points_aux_menages_visibles(user, seance).values("menage_id")
+        else:
+            montres = {menage for _point, menage in cles}
         decisions = decisions.exclude(menage__in=montres)
     page = Paginator(decisions, DECISIONS_PAR_PAGE).get_page(numero)
     page.object_list = [_archivee(decision, seance) for decision in lire(page.object_list)]
@@ -293,21 +298,30 @@ def points_visibles(user):
     )
 
 
-def _ids_de_l_ordre_du_jour(user, seance):
-    """Les clés des points de la séance dont la personne voit le ménage, dans l'ordre du jour."""
+def cles_de_l_ordre_du_jour(user, seance):
+    """Les points de la séance dont la personne voit le ménage, dans l'ordre du jour : la clé de
+    chaque point et celle de son ménage (une requête)."""
     return list(
         points_aux_menages_visibles(user, seance)
         .order_by("rang", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "menage_id")
     )
 
 
-def page_de_l_ordre_du_jour(user, seance, numero):
+def _ids_de_l_ordre_du_jour(user, seance):
+    """Les clés des points de la séance dont la personne voit le ménage, dans l'ordre du jour."""
+    return [point for point, _menage in cles_de_l_ordre_du_jour(user, seance)]
+
+
+def page_de_l_ordre_du_jour(user, seance, numero, cles=None):
     """Une page de l'ordre du jour (`POINTS_PAR_PAGE` points) avec leur résumé : les clés des
-    points visibles d'abord (une requête), puis les seuls points de la page et leur résumé.
+    points visibles d'abord (une requête, sauf si `cles` les donne déjà), puis les seuls points
+    de la page et leur résumé.
     Un numéro absent, hors des bornes ou qui n'est pas un nombre donne la première ou la dernière
     page, jamais une erreur."""
-    page = Paginator(_ids_de_l_ordre_du_jour(user, seance), POINTS_PAR_PAGE).get_page(numero)
+    if cles is None:
+        cles = cles_de_l_ordre_du_jour(user, seance)
+    page = Paginator([point for point, _menage in cles], POINTS_PAR_PAGE).get_page(numero)
     page.object_list = ordre_du_jour(user, seance, points=list(page.object_list))
     return page
 

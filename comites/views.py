@@ -92,8 +92,14 @@ def seance(request, public_id):
     technique = seance.comite.type == TypeComite.TECHNIQUE
     cible = request.htmx.target if request.htmx else None
     contexte = {"seance": seance, "technique": technique}
+    # Les points visibles de l'ordre du jour, lus une fois : la page de l'ordre du jour en
+    # découle, et les archives écartent les décisions que ces points montrent déjà.
+    cles = None
     if technique and cible != "archives":
-        page = selectors.page_de_l_ordre_du_jour(request.user, seance, request.GET.get("page"))
+        cles = selectors.cles_de_l_ordre_du_jour(request.user, seance)
+        page = selectors.page_de_l_ordre_du_jour(
+            request.user, seance, request.GET.get("page"), cles=cles
+        )
         contexte.update(
             page=page,
             resumes=page.object_list,
@@ -109,7 +115,9 @@ def seance(request, public_id):
         # Au travers des permissions : le COPIL ne lit aucune décision sur un ménage. Les
         # décisions sur un ménage que la personne ne voit plus (la fenêtre de l'ordre du jour
         # est passée) restent lisibles comme archives du comité, sans son nom.
-        archives = selectors.page_des_archives(request.user, seance, request.GET.get("archives"))
+        archives = selectors.page_des_archives(
+            request.user, seance, request.GET.get("archives"), cles=cles
+        )
         contexte.update(
             archives=archives,
             decisions=archives.object_list,

@@ -195,3 +195,32 @@ def test_les_archives_ne_reprennent_pas_les_decisions_montrees_a_l_ordre_du_jour
     assert "archives du comité" not in contenu
     assert 'class="decision-archivee"' not in contenu
     assert contenu.count("/corriger/") == 4
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page entière", "archives seules"])
+def test_le_cotech_lit_aux_archives_les_seules_decisions_absentes_de_son_ordre_du_jour(
+    client, htmx
+):
+    """Dans la fenêtre, le membre du COTECH lit les quatre décisions sur leurs points ; une
+    décision de la même séance sur un ménage qui n'est pas à l'ordre du jour va aux archives,
+    sans le nom du ménage. Que la page entière se lise (les points de l'ordre du jour lus une
+    fois pour les deux listes) ou que htmx ne recharge que les archives (les points relus dans
+    la requête), c'est la même archive."""
+    programme = Programme()
+    seance = seance_de(programme, 4)
+    hors_ordre_du_jour = programme.orientation("Horsordre").menage
+    DecisionFactory(
+        point=None,
+        seance=seance,
+        menage=hors_ordre_du_jour,
+        accompagnement=None,
+        motifs="Décision hors ordre du jour.",
+    )
+    client.force_login(programme.cotech)
+    entetes = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "archives"} if htmx else {}
+
+    contenu = texte(client.get(url("seance", seance), **entetes))
+
+    assert contenu.count('class="decision-archivee"') == 1
+    assert "Décision hors ordre du jour." in contenu
+    assert "Horsordre" not in contenu
