@@ -134,8 +134,9 @@ def chercher_en_file_active(page, texte):
 
     La recherche part 400 ms après la frappe ; sa réponse remplace la liste puis pousse l'adresse
     de la page. Un lien déjà visible avant (les filtres d'avant le montraient) peut être cliqué
-    pendant ce temps, et le changement d'adresse annule alors l'ouverture du ménage : on rend la
-    main une fois la réponse arrivée et l'adresse poussée.
+    au moment où la réponse remplace la liste : le clic tombe sur un lien remplacé et n'ouvre
+    rien. On rend la main une fois la réponse arrivée et l'adresse poussée : la liste ne bouge
+    plus.
     """
 
     def cherche_le_texte(adresse):
