@@ -308,20 +308,17 @@ def cles_de_l_ordre_du_jour(user, seance):
     )
 
 
-def _ids_de_l_ordre_du_jour(user, seance):
-    """Les clés des points de la séance dont la personne voit le ménage, dans l'ordre du jour."""
-    return [point for point, _menage in cles_de_l_ordre_du_jour(user, seance)]
+def _points(cles):
+    return [point for point, _menage in cles]
 
 
-def page_de_l_ordre_du_jour(user, seance, numero, cles=None):
-    """Une page de l'ordre du jour (`POINTS_PAR_PAGE` points) avec leur résumé : les clés des
-    points visibles d'abord (une requête, sauf si `cles` les donne déjà), puis les seuls points
-    de la page et leur résumé.
+def page_de_l_ordre_du_jour(user, seance, numero, cles):
+    """Une page de l'ordre du jour (`POINTS_PAR_PAGE` points) avec leur résumé : sur les clés des
+    points visibles (`cles_de_l_ordre_du_jour`, que la page lit une fois pour l'ordre du jour et
+    les archives), les seuls points de la page et leur résumé.
     Un numéro absent, hors des bornes ou qui n'est pas un nombre donne la première ou la dernière
     page, jamais une erreur."""
-    if cles is None:
-        cles = cles_de_l_ordre_du_jour(user, seance)
-    page = Paginator([point for point, _menage in cles], POINTS_PAR_PAGE).get_page(numero)
+    page = Paginator(_points(cles), POINTS_PAR_PAGE).get_page(numero)
     page.object_list = ordre_du_jour(user, seance, points=list(page.object_list))
     return page
 
@@ -329,7 +326,7 @@ def page_de_l_ordre_du_jour(user, seance, numero, cles=None):
 def page_du_point(user, seance, point):
     """Le numéro de la page de l'ordre du jour de la séance qui porte ce point, pour la personne
     (1 si elle ne le voit pas) : une requête."""
-    ids = _ids_de_l_ordre_du_jour(user, seance)
+    ids = _points(cles_de_l_ordre_du_jour(user, seance))
     return ids.index(point.pk) // POINTS_PAR_PAGE + 1 if point.pk in ids else 1
 
 

@@ -98,7 +98,7 @@ def seance(request, public_id):
     if technique and cible != "archives":
         cles = selectors.cles_de_l_ordre_du_jour(request.user, seance)
         page = selectors.page_de_l_ordre_du_jour(
-            request.user, seance, request.GET.get("page"), cles=cles
+            request.user, seance, request.GET.get("page"), cles
         )
         contexte.update(
             page=page,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.comites.situations import Programme
 
-from .conftest import se_connecter
+from .conftest import chercher_en_file_active, se_connecter
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -46,8 +46,7 @@ def test_le_clic_sur_un_menage_ne_relance_pas_la_recherche(programme, page, live
     envoyees = recherches(page)
     resultats = page.locator("#resultats")
 
-    with page.expect_response(lambda reponse: "q=Vial" in reponse.url):
-        page.get_by_label("Nom ou référence locataire").fill("Vial")
+    chercher_en_file_active(page, "Vial")
     expect(resultats.get_by_text("1 ménage")).to_be_visible()
     assert len(envoyees) == 1
 
