@@ -667,6 +667,35 @@ def condition(user, donnee, chemins, modele=None):
     return Q(pk__in=[]) if termes is None else termes
 
 
+def memes_lignes(user, donnee, chemins, autre_donnee, autres_chemins, modele):
+    """Vrai si les deux conditions de `user` retiennent exactement les mêmes lignes de `modele` :
+    les mêmes portées ouvertes (chacune avec sa précision et ses dispositifs) et, pour chacune,
+    le même chemin dans les deux `Chemins`. Les conditions elles-mêmes ne se comparent pas :
+    une sous-requête (`Lien`) n'est égale qu'à elle-même. Faux dans le doute."""
+    forme, termes = _forme_et_termes(user, donnee, chemins, modele)
+    autre_forme, autres_termes = _forme_et_termes(user, autre_donnee, autres_chemins, modele)
+    if termes is None or autres_termes is None:
+        return termes is None and autres_termes is None
+    return (
+        forme == autre_forme
+        and chemins.dispositif == autres_chemins.dispositif
+        and all(
+            _chemin_de_la_portee(chemins, portee) == _chemin_de_la_portee(autres_chemins, portee)
+            for portee, _, _ in forme
+        )
+    )
+
+
+def _chemin_de_la_portee(chemins, portee):
+    """Le chemin par lequel une portée se pose sur la ligne (`_sur_la_ligne`) ; aucun pour le
+    dispositif entier, qui ne passe que par `chemins.dispositif`."""
+    if portee == P.DISPOSITIF:
+        return None
+    if portee == P.TERRITOIRE:
+        return chemins.territoire
+    return getattr(chemins, portee.value)
+
+
 def filtrer(user, queryset, donnee, chemins):
     """Restreint `queryset` aux lignes dont `user` peut voir `donnee` (ou écrire, pour une
     `Ecriture`). Sans adhésion, ou sans chemin pour une portée, la requête ne rend rien."""

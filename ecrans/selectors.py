@@ -9,7 +9,17 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accompagnement import expressions as accompagnement
@@ -63,11 +73,12 @@ def _si_visible(valeur, dette_partout):
 
 def _la_dette_se_voit_partout(user):
     """Vrai si la dette se voit sur toute ligne de la file active de la personne : sa condition
-    de lecture de la dette est exactement celle de la file (par exemple la coordination d'un
-    dispositif). Sinon (ou dans le doute) la dette est masquée ligne à ligne (`_si_visible`)."""
-    return permissions.condition(
-        user, Donnee.DETTE, CHEMINS_MENAGE, Menage
-    ) == permissions.condition(user, Donnee.IDENTITE, CHEMINS_FILE_ACTIVE, Menage)
+    de lecture de la dette est exactement celle de la file (la coordination d'un dispositif, un
+    travailleur social par son équipe, un membre du COTECH par l'ordre du jour). Sinon (ou dans
+    le doute) la dette est masquée ligne à ligne (`_si_visible`)."""
+    return permissions.memes_lignes(
+        user, Donnee.DETTE, CHEMINS_MENAGE, Donnee.IDENTITE, CHEMINS_FILE_ACTIVE, Menage
+    )
 
 
 @dataclass(frozen=True)
@@ -105,8 +116,11 @@ def file_active(user):
     `(dispositif, colonne, id)`.
     """
     menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_FILE_ACTIVE)
-    menages = permissions.annoter(user, menages, CHEMINS_MENAGE, voit_dette=Donnee.DETTE)
     dette_partout = _la_dette_se_voit_partout(user)
+    if dette_partout:
+        menages = menages.annotate(voit_dette=Value(True))
+    else:
+        menages = permissions.annoter(user, menages, CHEMINS_MENAGE, voit_dette=Donnee.DETTE)
     return (
         menages.select_related("dispositif")
         .annotate(

@@ -357,3 +357,45 @@ def test_la_fenetre_de_l_ordre_du_jour_se_compte_dans_la_base_sous_une_condition
     Seance.objects.filter(pk=seance.pk).update(date=bord - timedelta(hours=1))
     assert condition() is premiere
     assert not voit()
+
+
+@pytest.mark.django_db
+def test_memes_lignes_compare_les_portees_et_leurs_chemins_pas_les_sous_requetes():
+    """Deux conditions faites des mêmes portées, posées par les mêmes chemins, retiennent les
+    mêmes lignes, même si leurs sous-requêtes sont deux objets ; une portée de plus, ou la même
+    portée par un autre chemin, et ce n'est plus vrai."""
+    from dataclasses import replace
+
+    from menages.models import Menage
+    from menages.selectors import CHEMINS_MENAGE
+
+    sans_orientes = replace(CHEMINS_MENAGE, orientes=None, organisation=None)
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL).user
+    infirmier = MembreFactory(role=Role.INFIRMIER).user
+    sans_rien = UserFactory()
+
+    def memes(user, donnee, chemins, autre, autres_chemins):
+        return permissions.memes_lignes(user, donnee, chemins, autre, autres_chemins, Menage)
+
+    # La dette du travailleur social passe par son équipe, comme les ménages qu'il voit.
+    assert permissions.condition(ts, Donnee.DETTE, CHEMINS_MENAGE, Menage) != permissions.condition(
+        ts, Donnee.IDENTITE, sans_orientes, Menage
+    )
+    assert memes(ts, Donnee.DETTE, CHEMINS_MENAGE, Donnee.IDENTITE, sans_orientes)
+    # L'infirmier voit les ménages de son équipe, jamais leur dette.
+    assert not memes(infirmier, Donnee.DETTE, CHEMINS_MENAGE, Donnee.IDENTITE, sans_orientes)
+    assert not memes(infirmier, Donnee.IDENTITE, sans_orientes, Donnee.DETTE, CHEMINS_MENAGE)
+    # La même portée par un autre chemin : d'autres lignes.
+    autre_equipe = replace(
+        sans_orientes, equipe=permissions.Lien("accompagnement.MembreEquipe", "accompagnement")
+    )
+    assert not memes(ts, Donnee.DETTE, CHEMINS_MENAGE, Donnee.IDENTITE, autre_equipe)
+    # Rien d'ouvert de part et d'autre : aucune ligne des deux côtés.
+    assert memes(sans_rien, Donnee.DETTE, CHEMINS_MENAGE, Donnee.IDENTITE, sans_orientes)
+    assert not memes(
+        infirmier,
+        Donnee.IDENTITE,
+        sans_orientes,
+        Donnee.IDENTITE,
+        replace(sans_orientes, equipe=None),
+    )

@@ -17,7 +17,7 @@ from menages.factories import (
     MenageFactory,
     OrientationFactory,
 )
-from tests.accompagnement.situations import equipe_ouverte
+from tests.accompagnement.situations import Equipe, equipe_ouverte
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,46 @@ def test_la_dette_et_la_procedure_sont_effacees_pour_qui_ne_les_voit_pas():
     export = dict(zip(exports.ENTETES_FILE_ACTIVE, cellules, strict=True))
     assert export["Dette locative (€)"] is None
     assert export["Procédure d'expulsion"] == ""
+
+
+def test_la_file_d_un_travailleur_social_ne_recalcule_pas_sa_condition_pour_la_dette():
+    """Le travailleur social voit la dette des ménages de son équipe, ceux-là mêmes de sa file :
+    la requête ne refait pas la sous-requête de l'équipe pour chaque colonne de la dette."""
+    equipe = equipe_ouverte(avec_dette=True)
+    DetteLocativeFactory(menage=equipe.menage)
+
+    file = selectors.file_active(equipe.ts)
+
+    assert str(file.query).count("EXISTS") == 1
+    [ligne] = file
+    assert (ligne.voit_dette, ligne.dette, ligne.stade_procedure) == (
+        True,
+        Decimal("1200"),
+        StadeProcedure.ASSIGNATION,
+    )
+
+
+def test_a_qui_tient_deux_roles_la_dette_se_montre_ligne_a_ligne():
+    """Travailleur social dans un dispositif, infirmier dans un autre : sa file porte les deux
+    ménages, la dette et la procédure du premier seulement ; la requête efface celles du
+    second."""
+    ici = equipe_ouverte(avec_dette=True)
+    ailleurs = Equipe(nom="Bernard", reference="BER-1", avec_dette=True)
+    MembreFactory(user=ici.ts, dispositif=ailleurs.dispositif, role=Role.INFIRMIER)
+    ailleurs.infirmier = ici.ts
+    ailleurs.ouvrir()
+    for menage in (ici.menage, ailleurs.menage):
+        DetteLocativeFactory(menage=menage)
+
+    lignes = {ligne.pk: ligne for ligne in selectors.file_active(ici.ts)}
+
+    assert set(lignes) == {ici.menage.pk, ailleurs.menage.pk}
+    assert (lignes[ici.menage.pk].voit_dette, lignes[ici.menage.pk].dette) == (
+        True,
+        Decimal("1200"),
+    )
+    masquee = lignes[ailleurs.menage.pk]
+    assert (masquee.voit_dette, masquee.dette, masquee.stade_procedure) == (False, None, None)
 
 
 def test_les_problematiques_de_toutes_les_orientations_portees_par_le_menage_sans_doublon():
