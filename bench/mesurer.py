@@ -19,6 +19,7 @@ imprime, par cas : médiane, p95, requêtes, ratio à la base (médiane / média
 """
 
 import csv
+import gc
 import io
 import json
 import math
@@ -1089,6 +1090,7 @@ def mesurer_cas(jeu, cas, repetitions):
         resultat.erreur = f"HTTP {etat['statut']}"
         return resultat
     base()
+    _geler_comme_un_worker()
     resultat.octets = etat["octets"]
     mesures, mesures_base = [], []
     lent = duree_echauffement > SEUIL_CAS_LENT_MS
@@ -1121,6 +1123,16 @@ def mesurer_cas(jeu, cas, repetitions):
     resultat.ratio = round(resultat.mediane_ms / max(resultat.base_mediane_ms, 0.01), 2)
     juger(resultat)
     return resultat
+
+
+def _geler_comme_un_worker():
+    """Ce que l'échauffement a chargé est gelé (`gc.freeze`), comme dans un worker de production
+    après sa première page (`deploy/gunicorn.conf.py`) : une collecte complète ne parcourt plus
+    que ce que les mesures créent. Sans cela, une collecte complète sur tout le tas du banc
+    (le jeu, les résultats des cas précédents, de l'ordre de 70 ms) tombait au hasard dans
+    une mesure et faisait son p95, qu'aucun worker ne voit."""
+    gc.collect()
+    gc.freeze()
 
 
 def juger(resultat):

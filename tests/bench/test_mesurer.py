@@ -1,6 +1,7 @@
 """La commande de mesure tourne sur un petit jeu et imprime ses colonnes ; jamais une durée
 n'est une assertion (les chiffres se lisent dans docs/performance.md)."""
 
+import gc
 import json
 
 import pytest
@@ -45,9 +46,19 @@ def jeu_du_banc():
     assert main(["construire", "--menages", "20", "--second", "0", "--interventions", "5"]) == 0
 
 
-def test_la_mesure_imprime_ses_colonnes_et_son_json(jeu_du_banc, capsys, tmp_path):
+@pytest.fixture
+def rien_de_gele():
+    """La mesure gèle le tas de son processus, comme un worker de production ; le processus des
+    tests le dégèle ensuite, pour que les tests suivants libèrent leur mémoire."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_la_mesure_imprime_ses_colonnes_et_son_json(jeu_du_banc, rien_de_gele, capsys, tmp_path):
     capsys.readouterr()
     sortie_json = tmp_path / "mesure.json"
+    assert gc.get_freeze_count() == 0
     code = main(
         [
             "mesurer",
@@ -61,6 +72,9 @@ def test_la_mesure_imprime_ses_colonnes_et_son_json(jeu_du_banc, capsys, tmp_pat
         ]
     )
     assert code == 0
+    # Ce que l'échauffement a chargé est gelé : une collecte complète ne le reparcourt pas
+    # pendant les mesures (« Mesurer », docs/performance.md).
+    assert gc.get_freeze_count() > 0
     sortie = capsys.readouterr().out
     lignes = sortie.splitlines()
     entete = next(ligne for ligne in lignes if ligne.startswith("cas"))
