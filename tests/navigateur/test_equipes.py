@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from accompagnement import services as accompagnement_services
 from accompagnement.models import Accompagnement
 from core.models import User
+from equipes.models import Invitation
 from menages.models import Menage
 
 from .conftest import capture, se_connecter
@@ -130,5 +131,32 @@ def test_inviter_un_ts_puis_terminer_l_adhesion_d_une_infirmiere(demo, navigateu
     page.locator("#historique-equipe summary").click()
     expect(page.locator("#historique-equipe")).to_contain_text(infirmier.get_full_name())
     capture(page, "historique-equipe-375")
+
+    # 4. Une invitation envoyée par erreur : renvoyée puis révoquée depuis sa ligne (un
+    # formulaire, deux boutons).
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/dispositifs/cantal/membres/")
+    page.get_by_role("link", name="Inviter une personne").click()
+    page.locator("#id_email").fill("paul.erreur@exemple.test")
+    page.locator("#id_prenom").fill("Paul")
+    page.locator("#id_nom").fill("Erreur")
+    page.locator("#id_role").select_option("travailleur_social")
+    page.locator("#id_profession").select_option("travailleur_social")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_role("heading", name="Invitation envoyée")).to_be_visible()
+    envoyes = len(mail.outbox)
+    page.goto(f"{live_server.url}/dispositifs/cantal/membres/")
+    ligne = page.locator("#invitations tr", has_text="paul.erreur@exemple.test")
+    capture(page, "invitations-1280")
+    ligne.get_by_role("button", name="Renvoyer").click()
+    expect(page.get_by_role("heading", name="Invitation envoyée")).to_be_visible()
+    assert len(mail.outbox) == envoyes + 1
+    page.goto(f"{live_server.url}/dispositifs/cantal/membres/")
+    ligne.get_by_role("button", name="Révoquer").click()
+    expect(
+        page.get_by_text("L'invitation de paul.erreur@exemple.test est révoquée")
+    ).to_be_visible()
+    expect(page.locator("#invitations")).not_to_contain_text("paul.erreur@exemple.test")
+    assert Invitation.objects.get(email="paul.erreur@exemple.test").revoquee_le is not None
     for contexte in (coordination, nouvelle, infirmiere_contexte):
         contexte.close()
