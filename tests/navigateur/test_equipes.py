@@ -19,6 +19,21 @@ from .conftest import capture, se_connecter
 MOT_DE_PASSE = "Gaspard-Ricochet-Lavande-1987!"
 
 
+def inviter_un_ts(page, email, prenom, nom, capturer=False):
+    """Depuis la page des membres : invite un travailleur social, jusqu'à « Invitation
+    envoyée »."""
+    page.get_by_role("link", name="Inviter une personne").click()
+    if capturer:
+        capture(page, "inviter-1280")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_prenom").fill(prenom)
+    page.locator("#id_nom").fill(nom)
+    page.locator("#id_role").select_option("travailleur_social")
+    page.locator("#id_profession").select_option("travailleur_social")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_role("heading", name="Invitation envoyée")).to_be_visible()
+
+
 def test_inviter_un_ts_puis_terminer_l_adhesion_d_une_infirmiere(demo, navigateur, live_server):
     coordination = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     coordination.set_default_timeout(15_000)
@@ -30,15 +45,7 @@ def test_inviter_un_ts_puis_terminer_l_adhesion_d_une_infirmiere(demo, navigateu
     capture(page, "membres-1280")
 
     # 1. L'invitation.
-    page.get_by_role("link", name="Inviter une personne").click()
-    capture(page, "inviter-1280")
-    page.locator("#id_email").fill("lea.marchand@exemple.test")
-    page.locator("#id_prenom").fill("Léa")
-    page.locator("#id_nom").fill("Marchand")
-    page.locator("#id_role").select_option("travailleur_social")
-    page.locator("#id_profession").select_option("travailleur_social")
-    page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(page.get_by_role("heading", name="Invitation envoyée")).to_be_visible()
+    inviter_un_ts(page, "lea.marchand@exemple.test", "Léa", "Marchand", capturer=True)
     assert len(mail.outbox) == 1
     lien = re.search(r"https?://\S+/invitation/\S+/", mail.outbox[0].body).group(0)
 
@@ -136,14 +143,7 @@ def test_inviter_un_ts_puis_terminer_l_adhesion_d_une_infirmiere(demo, navigateu
     # formulaire, deux boutons).
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/dispositifs/cantal/membres/")
-    page.get_by_role("link", name="Inviter une personne").click()
-    page.locator("#id_email").fill("paul.erreur@exemple.test")
-    page.locator("#id_prenom").fill("Paul")
-    page.locator("#id_nom").fill("Erreur")
-    page.locator("#id_role").select_option("travailleur_social")
-    page.locator("#id_profession").select_option("travailleur_social")
-    page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(page.get_by_role("heading", name="Invitation envoyée")).to_be_visible()
+    inviter_un_ts(page, "paul.erreur@exemple.test", "Paul", "Erreur")
     envoyes = len(mail.outbox)
     page.goto(f"{live_server.url}/dispositifs/cantal/membres/")
     ligne = page.locator("#invitations tr", has_text="paul.erreur@exemple.test")
