@@ -567,11 +567,11 @@ def _sur_la_ligne(user, portee, precision, chemins, modele):
     auquel la ligne se compare."""
     if portee == P.DISPOSITIF:
         return Q()
-    if portee == P.TERRITOIRE:
-        return Q(**{chemins.territoire: precision}) if chemins.territoire else None
-    chemin = getattr(chemins, portee.value)
+    chemin = _chemin_de_la_portee(chemins, portee)
     if chemin is None:
         return None
+    if portee == P.TERRITOIRE:
+        return Q(**{chemin: precision})
     valeur = precision if portee == P.ORGANISATION else None
     if isinstance(chemin, Lien):
         return Q(chemin.existe(user, valeur))
@@ -716,7 +716,7 @@ def expression(user, donnee, chemins, modele=None):
     return ExpressionWrapper(termes, output_field=BooleanField())
 
 
-def annoter(user, queryset, chemins, filtre=None, **drapeaux):
+def annoter(user, queryset, chemins, filtre=None, chemins_du_filtre=None, **drapeaux):
     """Ajoute à chaque ligne un booléen par drapeau : `voit_dette=Donnee.DETTE`,
     `ecrit_plan=Ecriture.PLAN`… Une liste sait ainsi, ligne par ligne, ce qu'elle peut montrer.
 
@@ -724,11 +724,11 @@ def annoter(user, queryset, chemins, filtre=None, **drapeaux):
     condition (pour un travailleur social, lire le plan, l'écrire, noter une intervention,
     planifier un bilan : son équipe) n'en font qu'une sous-requête, recopiée sur les autres
     drapeaux quand la ligne est lue. `filtre` : la donnée par laquelle `queryset` vient d'être
-    restreint par `filtrer`, sur les mêmes `chemins` ; un drapeau de même condition est vrai
-    sur chaque ligne, sans sous-requête. (Un filtre ou un tri sur un drapeau recopié le calcule
+    restreint par `filtrer`, sur `chemins_du_filtre` (par défaut les mêmes `chemins`) ; un
+    drapeau qui retient les mêmes lignes que le filtre (`memes_lignes`) est vrai sur chaque
+    ligne, sans sous-requête. (Un filtre ou un tri sur un drapeau recopié le calcule
     dans la requête ; une lecture par `values()` ne porte que les drapeaux calculés.)"""
     modele = queryset.model
-    forme_du_filtre = _forme_et_termes(user, filtre, chemins, modele)[0] if filtre else None
     expressions = {}
     premiers = {}
     copies = {}
@@ -736,7 +736,9 @@ def annoter(user, queryset, chemins, filtre=None, **drapeaux):
         forme, termes = _forme_et_termes(user, donnee, chemins, modele)
         if termes is None:
             expressions[nom] = Value(False)
-        elif forme == forme_du_filtre:
+        elif filtre and memes_lignes(
+            user, donnee, chemins, filtre, chemins_du_filtre or chemins, modele
+        ):
             expressions[nom] = Value(True)
         elif forme in premiers:
             copies[nom] = premiers[forme]

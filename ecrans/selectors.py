@@ -9,17 +9,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, When
 from django.utils import timezone
 
 from accompagnement import expressions as accompagnement
@@ -116,11 +106,15 @@ def file_active(user):
     `(dispositif, colonne, id)`.
     """
     menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_FILE_ACTIVE)
+    menages = permissions.annoter(
+        user,
+        menages,
+        CHEMINS_MENAGE,
+        filtre=Donnee.IDENTITE,
+        chemins_du_filtre=CHEMINS_FILE_ACTIVE,
+        voit_dette=Donnee.DETTE,
+    )
     dette_partout = _la_dette_se_voit_partout(user)
-    if dette_partout:
-        menages = menages.annotate(voit_dette=Value(True))
-    else:
-        menages = permissions.annoter(user, menages, CHEMINS_MENAGE, voit_dette=Donnee.DETTE)
     return (
         menages.select_related("dispositif")
         .annotate(
