@@ -11,6 +11,7 @@ lisibles comme archives du comité (type, date, motifs), sans le nom du ménage.
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -35,6 +36,7 @@ from core.bornes import debut_du_jour
 from core.enums import ROLES_TERRAIN, Role
 from core.listes import lire
 from core.permissions import Donnee, Lien
+from menages.enums import StadeProcedure
 from menages.models import DetteLocative
 from menages.selectors import chemins_vers_menage
 
@@ -155,13 +157,21 @@ def seances_passees(user, limite=12):
 
 
 def seance_pour(user, public_id):
-    """La séance, son comité et son dispositif. Ses présents et ses structures représentées se
-    lisent là où une page les montre (une requête chacun) : la page de la séance ne montre pas
-    les structures, le compte rendu relit les présents avec leurs structures, l'export et la
-    construction de l'ordre du jour n'en montrent aucun."""
+    """La séance, son comité et son dispositif, et si la personne siège au comité
+    (`personne_siege`, pour `services.peut_decider`). Ses présents et ses structures
+    représentées se lisent là où une page les montre (une requête chacun) : la page de la séance
+    ne montre pas les structures, le compte rendu relit les présents avec leurs structures,
+    l'export et la construction de l'ordre du jour n'en montrent aucun."""
     return (
         seances_visibles(user)
         .select_related("comite", "comite__dispositif")
+        .annotate(
+            personne_siege=Exists(
+                Comite.membres.through.objects.filter(
+                    comite_id=OuterRef("comite_id"), user_id=user.pk
+                )
+            )
+        )
         .get(public_id=public_id)
     )
 
@@ -334,11 +344,32 @@ def page_du_point(user, seance, point):
 LIENS_DU_RESUME = ("menage", "orientation", "accompagnement", "accompagnement__referent")
 
 
+def avec_le_dernier_releve(points):
+    """Les points avec le dernier relevé de dette de leur ménage, lus dans leur requête (deux
+    sous-requêtes corrélées par ligne, sur l'index du ménage et de la date) : son montant
+    (`dette_du_releve`) et sa procédure (`stade_du_releve`) ; le ménage ne porte que le
+    montant. Le résumé ne les montre qu'à qui voit la dette sur la ligne (`voit_dette`)."""
+    dernier = DetteLocative.objects.filter(menage=OuterRef("menage")).order_by("-date", "-pk")
+    return points.annotate(
+        dette_du_releve=Subquery(dernier.values("montant")[:1]),
+        stade_du_releve=Subquery(dernier.values("stade_procedure")[:1]),
+    )
+
+
+# SQLite rend le montant lu par une sous-requête sans ses zéros (875,5) : les décimales du
+# champ, comme PostgreSQL et comme une colonne lue directement.
+_CENTIMES = Decimal(1).scaleb(-DetteLocative._meta.get_field("montant").decimal_places)
+
+
+def _en_centimes(montant):
+    return None if montant is None else Decimal(montant).quantize(_CENTIMES)
+
+
 def lectures_du_resume():
-    """Les listes que lit le résumé d'un point (`prefetch_related`) : seuls la dernière dette du
-    ménage et son dernier bilan fait (une sous-requête corrélée par ligne), pas tout
-    l'historique ; des objectifs, ni l'indicateur (un texte chiffré que le comité ne lit pas
-    ici)."""
+    """Les listes que lit le résumé d'un point (`prefetch_related`) : seul le dernier bilan fait
+    (une sous-requête corrélée par ligne), pas tout l'historique ; des objectifs, ni
+    l'indicateur (un texte chiffré que le comité ne lit pas ici). La dernière dette se lit avec
+    le point (`avec_le_dernier_releve`)."""
     return (
         "orientation__problematiques",
         Prefetch("accompagnement__objectifs", Objectif.objects.defer("indicateur")),
@@ -356,31 +387,33 @@ def lectures_du_resume():
             ),
             to_attr="dernier_bilan_fait",
         ),
-        Prefetch(
-            "menage__dettes",
-            queryset=DetteLocative.objects.filter(
-                pk=Subquery(
-                    DetteLocative.objects.filter(menage=OuterRef("menage"))
-                    .order_by("-date", "-pk")
-                    .values("pk")[:1]
-                )
-            ),
-            # Le relevé entier (montant et procédure) ; le ménage ne porte que le montant.
-            to_attr="dernier_releve",
-        ),
-        Prefetch(
-            "decisions",
-            # L'historique de chaque décision, en liste : le résumé la lit sans recopier de
-            # queryset, et qui a corrigé se lit avec la correction (une requête, pas deux).
-            queryset=Decision.objects.order_by("pk").prefetch_related(
-                Prefetch(
-                    "corrections",
-                    queryset=DecisionCorrection.objects.select_related("corrigee_par"),
-                    to_attr="historique",
-                )
-            ),
-        ),
+        # L'historique des décisions se lit ensuite, pour les seules décisions corrigées
+        # (`lire_les_historiques`).
+        Prefetch("decisions", queryset=Decision.objects.order_by("pk")),
     )
+
+
+def lire_les_historiques(points):
+    """L'historique de chaque décision des `points` (lus avec `lectures_du_resume`), en liste
+    (`historique`), avec qui a corrigé : une requête pour les seules décisions corrigées, aucune
+    s'il n'y en a pas. Une décision n'a de correction que si elle a été corrigée : la correction
+    et `corrigee_le` s'écrivent dans la même transaction (`services.corriger_decision`)."""
+    corrigees = []
+    for point in points:
+        for decision in point.decisions.all():
+            if decision.corrigee_le is None:
+                decision.historique = []
+            else:
+                corrigees.append(decision)
+    if corrigees:
+        prefetch_related_objects(
+            corrigees,
+            Prefetch(
+                "corrections",
+                queryset=DecisionCorrection.objects.select_related("corrigee_par"),
+                to_attr="historique",
+            ),
+        )
 
 
 def ordre_du_jour(user, seance, points=None):
@@ -394,10 +427,13 @@ def ordre_du_jour(user, seance, points=None):
             return []
         visibles = visibles.filter(pk__in=points)
     points = (
-        visibles.select_related(*LIENS_DU_RESUME)
+        avec_le_dernier_releve(visibles)
+        .select_related(*LIENS_DU_RESUME)
         .prefetch_related(*lectures_du_resume())
         .order_by("rang", "pk")
     )
+    points = list(points)
+    lire_les_historiques(points)
     resumes = []
     for point in points:
         point.seance = seance  # déjà lue, avec son comité et son dispositif
@@ -408,11 +444,11 @@ def ordre_du_jour(user, seance, points=None):
 def points_a_decider(user):
     """Les points des séances que la personne voit, tels que leur page de décision les lit en
     une requête : ce que la personne en voit (`points_visibles`), leur séance et son comité,
-    ce que leur résumé montre (`LIENS_DU_RESUME`), et s'ils sont déjà décidés
+    ce que leur résumé montre (`LIENS_DU_RESUME`, le dernier relevé de dette du ménage), et
+    s'ils sont déjà décidés
     (`deja_decide`). Le droit de décider se vérifie à part, sur le comité."""
     return (
-        points_visibles(user)
-        .filter(seance__in=seances_visibles(user))
+        avec_le_dernier_releve(points_visibles(user).filter(seance__in=seances_visibles(user)))
         .select_related("seance__comite__dispositif", *LIENS_DU_RESUME)
         .annotate(deja_decide=Exists(Decision.objects.filter(point=OuterRef("pk"))))
     )
@@ -424,14 +460,12 @@ def resume_du_point(point):
     décision du point.
     Ses listes seules sont lues ; le point ne l'est pas une seconde fois."""
     prefetch_related_objects([point], *lectures_du_resume())
+    lire_les_historiques([point])
     return _resumer(point)
 
 
 def _resumer(point):
     voit_dette = point.voit_dette
-    derniere = (
-        point.menage.dernier_releve[0] if voit_dette and point.menage.dernier_releve else None
-    )
     suivi = point.accompagnement
     dernier_bilan = None
     if suivi and point.voit_plan and suivi.dernier_bilan_fait:
@@ -451,10 +485,10 @@ def _resumer(point):
         problematiques=[p.get_code_display() for p in point.orientation.problematiques.all()]
         if point.orientation
         else [],
-        dette=derniere.montant if derniere else None,
+        dette=_en_centimes(point.dette_du_releve) if voit_dette else None,
         stade_procedure=(
-            derniere.get_stade_procedure_display()
-            if derniere and derniere.stade_procedure
+            StadeProcedure(point.stade_du_releve).label
+            if point.stade_du_releve
             else (point.orientation.get_stade_procedure_display() if point.orientation else "")
         )
         if voit_dette

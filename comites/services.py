@@ -42,16 +42,17 @@ def peut_animer(user, comite):
     return user is None or permissions.peut(user, Action.ANIMER_COMITE, comite.dispositif)
 
 
-def peut_decider(user, comite):
-    """La coordination du dispositif, ou un membre du comité qui a le droit de décider."""
+def peut_decider(user, comite, siege=None):
+    """La coordination du dispositif, ou un membre du comité qui a le droit de décider.
+    `siege` : si la personne siège au comité, quand la page l'a déjà lu avec la séance
+    (`selectors.seance_pour`) ; sinon il se lit ici."""
     if user is None:
         return True
     if permissions.peut(user, Action.ANIMER_COMITE, comite.dispositif):
         return True
-    return (
-        permissions.peut(user, Action.DECIDER, comite.dispositif)
-        and comite.membres.filter(pk=user.pk).exists()
-    )
+    if not permissions.peut(user, Action.DECIDER, comite.dispositif):
+        return False
+    return comite.membres.filter(pk=user.pk).exists() if siege is None else siege
 
 
 @transaction.atomic

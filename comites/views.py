@@ -107,7 +107,9 @@ def seance(request, public_id):
             peut_animer=services.peut_animer(request.user, seance.comite),
             # Un point décidé se lit ; il se corrige par « Corriger », pas par une seconde
             # décision.
-            peut_decider=services.peut_decider(request.user, seance.comite),
+            peut_decider=services.peut_decider(
+                request.user, seance.comite, siege=seance.personne_siege
+            ),
         )
         if cible == "ordre-du-jour":
             return render(request, "comites/_ordre_du_jour.html", contexte)

@@ -273,6 +273,49 @@ def seance_preparee(programme):
     return seance, objectif
 
 
+@pytest.mark.parametrize("qui", ["coordinateur", "cotech"])
+def test_le_resume_montre_le_dernier_releve_de_dette_et_sinon_la_procedure_orientee(client, qui):
+    """Le résumé d'un point (page de la séance et page de décision) montre le montant du
+    dernier relevé de dette du ménage, pas d'un plus ancien ; sa procédure, et celle de
+    l'orientation quand le dernier relevé n'en dit pas."""
+    programme = Programme()
+    seance = programme.seance()
+    releve = programme.orientation("Releve", stade_procedure=StadeProcedure.AUCUNE)
+    DetteLocativeFactory(
+        menage=releve.menage,
+        date=programme.aujourd_hui - timedelta(days=60),
+        montant=Decimal("2000.00"),
+        stade_procedure=StadeProcedure.COMMANDEMENT_DE_PAYER,
+    )
+    DetteLocativeFactory(
+        menage=releve.menage,
+        date=programme.aujourd_hui - timedelta(days=5),
+        montant=Decimal("1500.00"),
+        stade_procedure=StadeProcedure.ASSIGNATION,
+    )
+    orientee = programme.orientation("Orientee", stade_procedure=StadeProcedure.ASSIGNATION)
+    DetteLocativeFactory(
+        menage=orientee.menage,
+        date=programme.aujourd_hui - timedelta(days=5),
+        montant=Decimal("300.00"),
+        stade_procedure="",
+    )
+    points = [
+        PointOrdreDuJourFactory(seance=seance, menage=o.menage, orientation=o, rang=rang)
+        for rang, o in enumerate((releve, orientee))
+    ]
+    client.force_login(getattr(programme, qui))
+
+    pages = [texte(client.get(url("seance", seance)))]
+    pages += [texte(client.get(url("decider", point))) for point in points]
+
+    assert "Dette : 1\xa0500,00\xa0€ · procédure : Assignation" in pages[0]
+    assert "Dette : 300,00\xa0€ · procédure : Assignation" in pages[0]
+    assert "2\xa0000,00" not in pages[0] and "Commandement de payer" not in pages[0]
+    assert "Dette : 1\xa0500,00\xa0€ · procédure : Assignation" in pages[1]
+    assert "Dette : 300,00\xa0€ · procédure : Assignation" in pages[2]
+
+
 def test_l_ordre_du_jour_ne_lit_pas_l_indicateur_des_objectifs(client):
     """Le résumé d'un point montre le libellé, le statut et l'avancement de chaque objectif :
     l'indicateur (un texte chiffré) n'est ni lu ni déchiffré pour la séance."""
@@ -555,11 +598,12 @@ def test_la_page_de_decision_resume_le_point_sans_le_relire(client, django_asser
     )
     client.force_login(getattr(programme, qui))
     # session, utilisateur, adhésions, le point (ses droits, sa séance, son ménage, son
-    # accompagnement et son référent·e, s'il est déjà décidé), siège au comité (le COTECH seul),
-    # les deux listes de personnes du formulaire, la page de l'ordre du jour qui porte le point
-    # (le lien de retour), puis le résumé : objectifs, dernier bilan fait, dernière dette,
-    # décisions (un point de bilan n'a pas d'orientation, donc pas de problématiques).
-    attendu = {"cotech": 12, "coordinateur": 11}[qui]
+    # accompagnement et son référent·e, la dernière dette du ménage, s'il est déjà décidé),
+    # siège au comité (le COTECH seul), les deux listes de personnes du formulaire, la page de
+    # l'ordre du jour qui porte le point (le lien de retour), puis le résumé : objectifs,
+    # dernier bilan fait, décisions (un point de bilan n'a pas d'orientation, donc pas de
+    # problématiques).
+    attendu = {"cotech": 11, "coordinateur": 10}[qui]
     with django_assert_num_queries(attendu):
         reponse = client.get(url("decider", point))
 
@@ -890,13 +934,13 @@ def test_la_seance_fait_un_nombre_fixe_de_requetes(client, django_assert_num_que
     seance = seance_de(programme, nombre)
     seance.presents.set([programme.coordinateur, programme.cotech])
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, clés des points visibles
-    # (la pagination), points de la page et leurs ménages, problématiques,
-    # objectifs, dernier bilan fait, dernière dette, décisions et leurs corrections
-    # (l'historique de chaque décision), siège au comité (droit de décider), décompte des
-    # archives du comité (les décisions dont le ménage n'est pas à l'ordre du jour : aucune ici,
-    # la page des archives n'est donc pas lue).
-    with django_assert_num_queries(15):
+    # session, utilisateur, adhésions, séance (et le siège au comité, pour le droit de
+    # décider), présents, clés des points visibles (la pagination), points de la page avec
+    # leurs ménages et leur dernière dette, problématiques, objectifs, dernier bilan fait,
+    # décisions (aucune n'est corrigée : leur historique n'est pas lu), décompte des archives du
+    # comité (les décisions dont le ménage n'est pas à l'ordre du jour : aucune ici, la page des
+    # archives n'est donc pas lue).
+    with django_assert_num_queries(12):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count("Enregistrer une décision") == 0
@@ -914,11 +958,9 @@ def test_la_seance_a_venir_fait_un_nombre_fixe_de_requetes(
     programme = Programme()
     seance = seance_de(programme, nombre, decides=False)
     client.force_login(getattr(programme, qui))
-    # Comme une séance passée, moins les corrections des décisions (il n'y en a pas) ; la
-    # coordination ne lit pas son siège au comité (elle décide par son rôle), ni les membres et
-    # les structures du comité : la feuille de présence se charge à l'ouverture de son volet.
-    attendu = {"cotech": 14, "coordinateur": 13}[qui]
-    with django_assert_num_queries(attendu):
+    # Comme une séance passée ; la coordination ne lit ni les membres ni les structures du
+    # comité : la feuille de présence se charge à l'ouverture de son volet.
+    with django_assert_num_queries(12):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count("Enregistrer une décision</a>") == 0  # le nom du ménage suit
@@ -935,10 +977,11 @@ def test_les_archives_font_un_nombre_fixe_de_requetes(client, django_assert_num_
     programme = Programme()
     seance = seance_de(programme, nombre, jour=programme.aujourd_hui - timedelta(days=200))
     client.force_login(programme.cotech)
-    # session, utilisateur, adhésions, séance, présents, clés des points visibles (aucune : ni
-    # les points ni leurs résumés ne sont lus), siège au comité, décompte des archives, page
-    # des archives. Les structures représentées ne sont pas lues : la page ne les montre pas.
-    with django_assert_num_queries(9):
+    # session, utilisateur, adhésions, séance et siège au comité, présents, clés des points
+    # visibles (aucune : ni les points ni leurs résumés ne sont lus), décompte des archives,
+    # page des archives. Les structures représentées ne sont pas lues : la page ne les montre
+    # pas.
+    with django_assert_num_queries(8):
         reponse = client.get(url("seance", seance))
     contenu = texte(reponse)
     assert contenu.count('class="decision-archivee"') == min(nombre, 25)
