@@ -879,13 +879,24 @@ def est_decede(menage):
     return Cloture.objects.filter(accompagnement__menage=menage, motif=MotifCloture.DECES).exists()
 
 
-def peut_enregistrer_information(user, menage):
+def peut_enregistrer_information(user, menage, episodes=()):
     """Enregistrer l'information du ménage et son opposition au partage : la coordination du
     dispositif, ou le ou la référent·e d'un accompagnement du ménage qui n'est pas clos (et qui
-    est toujours membre du dispositif)."""
+    est toujours membre du dispositif). `episodes` : des accompagnements du ménage que la page a
+    déjà lus ; si la personne est référent·e de l'un d'eux, non clos, c'est oui sans requête,
+    sinon la base répond (un épisode qu'elle ne voit pas compte aussi)."""
     if user is None or peut_ouvrir(user, menage):
         return True
-    return bool(permissions.roles(user, menage.dispositif_id)) and (
+    if not permissions.roles(user, menage.dispositif_id):
+        return False
+    if any(
+        episode.menage_id == menage.pk
+        and episode.referent_id == user.pk
+        and episode.statut != StatutAccompagnement.CLOS
+        for episode in episodes
+    ):
+        return True
+    return (
         Accompagnement.objects.filter(menage=menage, referent=user)
         .exclude(statut=StatutAccompagnement.CLOS)
         .exists()

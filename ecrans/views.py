@@ -248,7 +248,9 @@ def menage(request, public_id):
             "voit_acces": menage.dispositif.parcours_acces
             and permissions.peut_voir(user, Donnee.ACCES, menage.dispositif),
             "form_information": InformationPartageForm()
-            if peut_enregistrer_information(user, menage)
+            if peut_enregistrer_information(
+                user, menage, episodes=[accompagnement for accompagnement, _ in accompagnements]
+            )
             else None,
             # Historique des modifications et droit d'accès (rgpd) : la coordination.
             "peut_historique": permissions.peut(

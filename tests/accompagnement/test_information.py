@@ -3,6 +3,7 @@
 référent·e l'enregistrent, personne d'autre ; l'historique est daté et se lit dans la
 chronologie et les fiches PDF."""
 
+import copy
 import io
 import re
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from accompagnement.enums import Confidentialite, TypeIntervention
 from core.enums import Role, RolePartenaire, TypeOrganisation
 from core.factories import DispositifFactory, MembreFactory, OrganisationFactory
 from core.models import Partenariat
-from menages.factories import OrientationFactory
+from menages.factories import MenageFactory, OrientationFactory
 from menages.models import InformationPartage
 from tests.outils import texte
 
@@ -131,6 +132,36 @@ def test_le_referent_d_un_accompagnement_clos_n_enregistre_plus():
     equipe.accompagnement.save(update_fields=["statut"])
     with pytest.raises(PermissionDenied):
         services.enregistrer_information(equipe.ts, equipe.menage, HIER, True)
+
+
+def test_le_referent_d_un_episode_deja_lu_et_ouvert_est_reconnu_sans_requete(
+    django_assert_num_queries,
+):
+    equipe = equipe_ouverte()
+    suivi = type(equipe.accompagnement).objects.get(pk=equipe.accompagnement.pk)
+    services.peut_enregistrer_information(equipe.ts, equipe.menage)  # les adhésions, lues
+    with django_assert_num_queries(0):
+        assert services.peut_enregistrer_information(equipe.ts, equipe.menage, episodes=[suivi])
+
+
+def test_un_episode_deja_lu_qui_ne_dit_pas_oui_laisse_repondre_la_base(django_assert_num_queries):
+    """Un épisode clos, d'un autre ménage ou d'un autre référent·e ne dit rien : la base répond,
+    et elle seule dit non."""
+    equipe = equipe_ouverte()
+    suivi = type(equipe.accompagnement).objects.get(pk=equipe.accompagnement.pk)
+    # Le même épisode, ouvert, que la personne suit, mais posé sur un autre ménage.
+    d_un_autre_menage = copy.copy(suivi)
+    d_un_autre_menage.menage_id = MenageFactory(dispositif=equipe.dispositif).pk
+    for qui in (equipe.ts, equipe.infirmier):
+        services.peut_enregistrer_information(qui, equipe.menage)  # les adhésions, lues
+
+    # L'épisode d'un autre ménage ne vaut pas pour celui-ci ; celui d'un autre référent·e non
+    # plus (l'infirmière n'est pas référente) : chaque fois, une requête, qui dit non.
+    suivi.statut = "clos"
+    suivi.save(update_fields=["statut"])
+    for qui, episodes in ((equipe.ts, [d_un_autre_menage, suivi]), (equipe.infirmier, [suivi])):
+        with django_assert_num_queries(1):
+            assert not services.peut_enregistrer_information(qui, equipe.menage, episodes)
 
 
 # --- Depuis la page du ménage ----------------------------------------------------------------

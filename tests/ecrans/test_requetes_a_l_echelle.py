@@ -80,9 +80,10 @@ def lire_page_apres_page(client, url, parametre, plus_anciens, plus_recents, req
 # dette), personnes, ressources, logements, orientations, problématiques, accompagnements,
 # équipes, professions (opposition), interventions (la page seule), orientations vers les
 # partenaires, journal des notes soignants (si la page en montre), bilans, décisions de comité,
-# accompagnements, historique de l'information du ménage, référent·e ; qui voit la dette lit en
-# plus ses relevés et ses plans.
-REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 19, "infirmier": 18, "ts": 19}
+# accompagnements, historique de l'information du ménage, référent·e d'un épisode non clos
+# (sauf pour la coordination, et pour qui l'est d'un épisode que la page a lu : le travailleur
+# social) ; qui voit la dette lit en plus ses relevés et ses plans.
+REQUETES_DE_LA_PAGE_DU_MENAGE = {"coordinateur": 19, "infirmier": 18, "ts": 18}
 
 
 @pytest.mark.parametrize("qui", sorted(REQUETES_DE_LA_PAGE_DU_MENAGE))
