@@ -356,6 +356,11 @@ def avec_le_dernier_releve(points):
     )
 
 
+# Le libellé d'une procédure lue par une sous-requête (une valeur inconnue se montre telle
+# quelle, comme `get_stade_procedure_display`).
+_LIBELLES_DES_STADES = dict(StadeProcedure.choices)
+
+
 # SQLite rend le montant lu par une sous-requête sans ses zéros (875,5) : les décimales du
 # champ, comme PostgreSQL et comme une colonne lue directement.
 _CENTIMES = Decimal(1).scaleb(-DetteLocative._meta.get_field("montant").decimal_places)
@@ -445,8 +450,8 @@ def points_a_decider(user):
     """Les points des séances que la personne voit, tels que leur page de décision les lit en
     une requête : ce que la personne en voit (`points_visibles`), leur séance et son comité,
     ce que leur résumé montre (`LIENS_DU_RESUME`, le dernier relevé de dette du ménage), et
-    s'ils sont déjà décidés
-    (`deja_decide`). Le droit de décider se vérifie à part, sur le comité."""
+    s'ils sont déjà décidés (`deja_decide`). Le droit de décider se vérifie à part, sur le
+    comité."""
     return (
         avec_le_dernier_releve(points_visibles(user).filter(seance__in=seances_visibles(user)))
         .select_related("seance__comite__dispositif", *LIENS_DU_RESUME)
@@ -487,7 +492,7 @@ def _resumer(point):
         else [],
         dette=_en_centimes(point.dette_du_releve) if voit_dette else None,
         stade_procedure=(
-            StadeProcedure(point.stade_du_releve).label
+            _LIBELLES_DES_STADES.get(point.stade_du_releve, point.stade_du_releve)
             if point.stade_du_releve
             else (point.orientation.get_stade_procedure_display() if point.orientation else "")
         )
