@@ -1151,6 +1151,34 @@ def juger(resultat):
     resultat.tenu = tenu if termes else None
 
 
+def bilan_des_budgets(resultats):
+    """Les lignes de fin d'un passage : combien de budgets tiennent, puis chaque budget non tenu
+    avec ce qui le dépasse (le ratio, le p95, la mémoire), pour qui lit le passage sans
+    parcourir tout le tableau."""
+    mesures = [r for r in resultats if r.tenu is not None]
+    lignes = [
+        f"Budgets tenus : {sum(r.tenu for r in mesures)} / {len(mesures)} ; "
+        f"erreurs : {sum(bool(r.erreur) for r in resultats)}."
+    ]
+    for r in mesures:
+        if not r.tenu:
+            budget = BUDGETS[r.categorie]
+            depasse = []
+            if "ratio" in budget and (r.ratio is None or r.ratio > budget["ratio"]):
+                depasse.append(f"{r.ratio:.1f}× sa base" if r.ratio is not None else "sans base")
+            if "p95_ms" in budget and r.p95_ms > budget["p95_ms"]:
+                depasse.append(f"p95 {_ms(r.p95_ms)}")
+            if "memoire_mio" in budget and (
+                r.memoire_mio is None or r.memoire_mio > budget["memoire_mio"]
+            ):
+                depasse.append(
+                    "mémoire non mesurée" if r.memoire_mio is None else f"{r.memoire_mio:.0f} Mio"
+                )
+            qui = r.nom if r.role in r.nom else f"{r.nom} ({r.role})"
+            lignes.append(f"  non tenu : {qui} : {', '.join(depasse)} ; budget {r.budget}")
+    return lignes
+
+
 def mesurer_rapport(slug, repetitions):
     """Le rapport semestriel, produit dans un sous-processus neuf (pic de mémoire honnête)."""
     commande = [
@@ -1349,11 +1377,8 @@ def main(arguments):
         resultat = mesurer_rapport(jeu.dispositif.slug, max(min(arguments.repetitions, 3), 1))
         resultats.append(resultat)
         print(ligne_lisible(resultat), flush=True)
-    mesures = [r for r in resultats if r.tenu is not None]
-    print(
-        f"Budgets tenus : {sum(r.tenu for r in mesures)} / {len(mesures)} ; "
-        f"erreurs : {sum(bool(r.erreur) for r in resultats)}."
-    )
+    for ligne in bilan_des_budgets(resultats):
+        print(ligne)
     if arguments.json:
         ecrire_json(arguments, jeu, volume, resultats, etalon)
         print(f"Résultats écrits dans {arguments.json}.")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bench.__main__ import main
-from bench.mesurer import COLONNES, Resultat, juger
+from bench.mesurer import COLONNES, Resultat, bilan_des_budgets, juger
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,30 @@ def test_la_mesure_imprime_ses_colonnes_et_son_json(jeu_du_banc, rien_de_gele, c
         assert r["premier_appel_ms"] > 0  # l'échauffement, cache vidé : le temps à froid
     pdf = next(r for r in resultats if r["categorie"] == "pdf")
     assert pdf["base_requetes"] == 0  # WeasyPrint seul, sans base de données
+
+
+def test_la_fin_d_un_passage_nomme_chaque_budget_non_tenu_et_ce_qui_le_depasse():
+    resultats = [
+        Resultat("tenue", "page", "coordination", "/", ratio=2.5, p95_ms=120),
+        Resultat("trop lente", "page", "cotech", "/", ratio=3.4, p95_ms=180),
+        Resultat("fiche", "pdf", "coordination", "/", ratio=2.3),
+        Resultat("rapport", "rapport", "tâche", "", ratio=1.1, memoire_mio=300),
+        Resultat("face au csv", "classeur_csv", "coordination", "/", ratio=13),
+        Resultat("cassée", "page", "ts", "/", erreur="HTTP 500"),
+    ]
+    for resultat in resultats:
+        if not resultat.erreur:
+            juger(resultat)
+
+    lignes = bilan_des_budgets([r for r in resultats if not r.erreur] + resultats[-1:])
+
+    assert lignes[0] == "Budgets tenus : 1 / 4 ; erreurs : 1."
+    assert lignes[1:] == [
+        "  non tenu : trop lente (cotech) : 3.4× sa base, p95 180 ms ; "
+        "budget ≤ 3× base, p95 ≤ 150 ms",
+        "  non tenu : fiche (coordination) : 2.3× sa base ; budget ≤ 2× base",
+        "  non tenu : rapport (tâche) : 300 Mio ; budget ≤ 2× base, ≤ 256 Mio",
+    ]
 
 
 def test_le_jugement_suit_les_budgets_de_chaque_categorie():
