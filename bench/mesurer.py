@@ -120,6 +120,8 @@ class Resultat:
     tenu: bool | None = None
     erreur: str = ""
     mesures_ms: list = field(default_factory=list)
+    # Ce qui dépasse le budget (`juger`) : « 3.4× sa base », « p95 180 ms »…
+    depasse: list = field(default_factory=list)
     # L'échauffement : le premier appel, cache de Django vidé juste avant (« à froid »).
     premier_appel_ms: float | None = None
 
@@ -1137,24 +1139,31 @@ def _geler_comme_un_worker():
 
 def juger(resultat):
     budget = BUDGETS[resultat.categorie]
-    termes, tenu = [], True
+    termes, depasse = [], []
     if "ratio" in budget:
         termes.append(f"≤ {budget['ratio']:g}× base")
-        tenu &= resultat.ratio is not None and resultat.ratio <= budget["ratio"]
+        if resultat.ratio is None:
+            depasse.append("sans base")
+        elif resultat.ratio > budget["ratio"]:
+            depasse.append(f"{resultat.ratio:.1f}× sa base")
     if "p95_ms" in budget:
         termes.append(f"p95 ≤ {budget['p95_ms']} ms")
-        tenu &= resultat.p95_ms <= budget["p95_ms"]
+        if resultat.p95_ms > budget["p95_ms"]:
+            depasse.append(f"p95 {_ms(resultat.p95_ms)}")
     if "memoire_mio" in budget:
         termes.append(f"≤ {budget['memoire_mio']} Mio")
-        tenu &= resultat.memoire_mio is not None and resultat.memoire_mio <= budget["memoire_mio"]
+        if resultat.memoire_mio is None:
+            depasse.append("mémoire non mesurée")
+        elif resultat.memoire_mio > budget["memoire_mio"]:
+            depasse.append(f"{resultat.memoire_mio:.0f} Mio")
     resultat.budget = ", ".join(termes) or "hors budget"
-    resultat.tenu = tenu if termes else None
+    resultat.depasse = depasse
+    resultat.tenu = not depasse if termes else None
 
 
 def bilan_des_budgets(resultats):
     """Les lignes de fin d'un passage : combien de budgets tiennent, puis chaque budget non tenu
-    avec ce qui le dépasse (le ratio, le p95, la mémoire), pour qui lit le passage sans
-    parcourir tout le tableau."""
+    avec ce qui le dépasse (`juger`), pour qui lit le passage sans parcourir tout le tableau."""
     mesures = [r for r in resultats if r.tenu is not None]
     lignes = [
         f"Budgets tenus : {sum(r.tenu for r in mesures)} / {len(mesures)} ; "
@@ -1162,20 +1171,8 @@ def bilan_des_budgets(resultats):
     ]
     for r in mesures:
         if not r.tenu:
-            budget = BUDGETS[r.categorie]
-            depasse = []
-            if "ratio" in budget and (r.ratio is None or r.ratio > budget["ratio"]):
-                depasse.append(f"{r.ratio:.1f}× sa base" if r.ratio is not None else "sans base")
-            if "p95_ms" in budget and r.p95_ms > budget["p95_ms"]:
-                depasse.append(f"p95 {_ms(r.p95_ms)}")
-            if "memoire_mio" in budget and (
-                r.memoire_mio is None or r.memoire_mio > budget["memoire_mio"]
-            ):
-                depasse.append(
-                    "mémoire non mesurée" if r.memoire_mio is None else f"{r.memoire_mio:.0f} Mio"
-                )
             qui = r.nom if r.role in r.nom else f"{r.nom} ({r.role})"
-            lignes.append(f"  non tenu : {qui} : {', '.join(depasse)} ; budget {r.budget}")
+            lignes.append(f"  non tenu : {qui} : {', '.join(r.depasse)} ; budget {r.budget}")
     return lignes
 
 

@@ -751,6 +751,14 @@ def annoter(user, queryset, chemins, filtre=None, chemins_du_filtre=None, **drap
     return queryset
 
 
+def toujours_vrai(queryset, drapeau):
+    """Vrai si `annoter` a posé `drapeau` vrai sur chaque ligne de `queryset` (il retient les
+    mêmes lignes que le filtre de la liste) : ce qui en dépend peut se lire tel quel, sans
+    condition par ligne. Lu sur l'annotation même, pas décidé une seconde fois."""
+    expression = queryset.query.annotations.get(drapeau)
+    return isinstance(expression, Value) and expression.value is True
+
+
 class _DrapeauxRecopies(ModelIterable):
     """Les objets d'un queryset annoté, avec les drapeaux de même condition recopiés."""
 

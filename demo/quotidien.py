@@ -1,5 +1,6 @@
 """Les accrocs du quotidien dans la démonstration : une orientation « en attente » depuis
-longtemps et une intervention corrigée par son auteur (textes dans `donnees/quotidien.toml`).
+longtemps, une intervention corrigée par son auteur et une décision du comité corrigée par la
+coordination (textes dans `donnees/quotidien.toml`).
 
 Idempotent : rien n'est refait là où la situation existe déjà."""
 
@@ -12,6 +13,9 @@ from django.utils import timezone
 
 from accompagnement import services as accompagnement
 from accompagnement.models import Intervention, InterventionVersion
+from comites import services as comites
+from comites.enums import TypeDecision
+from comites.models import Decision
 from core.models import Dispositif, User
 from menages import services as menages
 from menages.enums import StatutOrientation
@@ -32,6 +36,7 @@ def charger_accrocs():
         ts = User.objects.filter(email=email_demo("ts", dispositif.slug))
         if coordinateur.exists():
             _attente_ancienne(dispositif, coordinateur.get(), aujourd_hui)
+            _decision_corrigee(dispositif, coordinateur.get())
         if ts.exists():
             _intervention_corrigee(dispositif, ts.get())
 
@@ -105,4 +110,22 @@ def _intervention_corrigee(dispositif, ts):
         note=f"{derniere.note}\n{DONNEES['correction']['ajout']}",
         confidentialite=derniere.confidentialite,
         motif=DONNEES["correction"]["motif"],
+    )
+
+
+def _decision_corrigee(dispositif, coordinateur):
+    """La coordination précise les motifs de la dernière stratégie d'intervention du comité."""
+    decisions = Decision.objects.filter(seance__comite__dispositif=dispositif)
+    if decisions.filter(corrigee_le__isnull=False).exists():
+        return
+    derniere = (
+        decisions.filter(type=TypeDecision.STRATEGIE).exclude(motifs="").order_by("-pk").first()
+    )
+    if derniere is None:
+        return
+    comites.corriger_decision(
+        coordinateur,
+        derniere,
+        motifs=f"{derniere.motifs} {DONNEES['decision_corrigee']['ajout']}",
+        motif_correction=DONNEES["decision_corrigee"]["motif"],
     )

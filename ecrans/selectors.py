@@ -61,16 +61,6 @@ def _si_visible(valeur, dette_partout):
     return Case(When(voit_dette=True, then=valeur), default=None)
 
 
-def _la_dette_se_voit_partout(user):
-    """Vrai si la dette se voit sur toute ligne de la file active de la personne : sa condition
-    de lecture de la dette est exactement celle de la file (la coordination d'un dispositif, un
-    travailleur social par son équipe, un membre du COTECH par l'ordre du jour). Sinon (ou dans
-    le doute) la dette est masquée ligne à ligne (`_si_visible`)."""
-    return permissions.memes_lignes(
-        user, Donnee.DETTE, CHEMINS_MENAGE, Donnee.IDENTITE, CHEMINS_FILE_ACTIVE, Menage
-    )
-
-
 @dataclass(frozen=True)
 class DecisionTransmise:
     """Une décision du comité telle que la lit la structure qui a orienté le ménage."""
@@ -114,7 +104,11 @@ def file_active(user):
         chemins_du_filtre=CHEMINS_FILE_ACTIVE,
         voit_dette=Donnee.DETTE,
     )
-    dette_partout = _la_dette_se_voit_partout(user)
+    # La dette se voit sur toute ligne de la file quand sa condition est celle de la file (la
+    # coordination d'un dispositif, un travailleur social par son équipe, un membre du COTECH
+    # par l'ordre du jour) : `annoter` l'a décidé ; sinon, ou dans le doute, elle est masquée
+    # ligne à ligne (`_si_visible`).
+    dette_partout = permissions.toujours_vrai(menages, "voit_dette")
     return (
         menages.select_related("dispositif")
         .annotate(

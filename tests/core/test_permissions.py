@@ -399,3 +399,26 @@ def test_memes_lignes_compare_les_portees_et_leurs_chemins_pas_les_sous_requetes
         Donnee.IDENTITE,
         replace(sans_orientes, equipe=None),
     )
+
+
+@pytest.mark.django_db
+def test_toujours_vrai_lit_ce_qu_annoter_a_decide():
+    """Le drapeau de même condition que le filtre est vrai sans condition par ligne, et
+    `toujours_vrai` le dit ; celui d'une autre condition (la dette, que l'infirmier ne voit
+    pas ; une condition par ligne) ne l'est pas, ni un drapeau absent."""
+    from menages.models import Menage
+    from menages.selectors import CHEMINS_MENAGE
+
+    ts = MembreFactory(role=Role.TRAVAILLEUR_SOCIAL).user
+    infirmier = MembreFactory(role=Role.INFIRMIER).user
+
+    def annotes(user, filtre):
+        menages = permissions.filtrer(user, Menage.objects.all(), Donnee.IDENTITE, CHEMINS_MENAGE)
+        return permissions.annoter(
+            user, menages, CHEMINS_MENAGE, filtre=filtre, voit_dette=Donnee.DETTE
+        )
+
+    assert permissions.toujours_vrai(annotes(ts, Donnee.IDENTITE), "voit_dette")
+    assert not permissions.toujours_vrai(annotes(ts, None), "voit_dette")
+    assert not permissions.toujours_vrai(annotes(infirmier, Donnee.IDENTITE), "voit_dette")
+    assert not permissions.toujours_vrai(annotes(ts, Donnee.IDENTITE), "voit_plan")

@@ -1,6 +1,6 @@
 """La démonstration montre les accrocs du quotidien corrigés : une intervention corrigée par son
-auteur (l'ancienne version gardée), une orientation en attente depuis longtemps signalée, les
-décisions d'admission avec l'équipe nommée."""
+auteur (l'ancienne version gardée), une décision du comité corrigée, une orientation en attente
+depuis longtemps signalée, les décisions d'admission avec l'équipe nommée."""
 
 import pytest
 from django.urls import reverse
@@ -40,6 +40,19 @@ def test_une_intervention_corrigee_par_la_ts_du_cantal(demo, client):
         client.get(reverse("accompagnement:detail", args=[corrigee.accompagnement.public_id]))
     )
     assert "Corrigée par son auteur" in page
+
+
+def test_une_decision_du_comite_corrigee_par_la_coordination_du_cantal(demo, client):
+    decision = Decision.objects.get(
+        seance__comite__dispositif__slug="cantal", corrigee_le__isnull=False
+    )
+    correction = decision.corrections.get()
+    assert correction.corrigee_par.email == "coordinateur.cantal@demo.test"
+    assert decision.motifs.startswith(correction.anciens_motifs)
+    client.force_login(correction.corrigee_par)
+    page = texte(client.get(reverse("comites:seance", args=[decision.seance.public_id])))
+    assert "Corrigée 1 fois" in page
+    assert "motifs précisés après la séance" in page
 
 
 def test_une_orientation_en_attente_depuis_longtemps_signalee(demo, client):
